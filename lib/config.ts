@@ -1,0 +1,75 @@
+// Configuration is read from the environment once and validated here; every variable the
+// product understands is listed in this schema and in README.md's configuration table.
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const intWithDefault = (def: number, min: number, max: number) =>
+  z.preprocess(
+    (v) => (v === undefined || v === "" ? def : Number(v)),
+    z.number().int().min(min).max(max),
+  );
+
+const envSchema = z.object({
+  DATABASE_URL: optionalString.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    "must be a postgres:// or postgresql:// URL (leave unset for the embedded database)",
+  ),
+  PGLITE_DATA_DIR: optionalString.transform((v) => v ?? "./data/pglite"),
+  DATABASE_POOL_MAX: intWithDefault(10, 1, 200),
+  PORT: intWithDefault(3000, 1, 65535),
+  SCIM_BOOTSTRAP_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    "must be at least 32 characters (use a random value, e.g. `openssl rand -base64 32`)",
+  ),
+  ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.email().safeParse(v).success, "must be an e-mail address"),
+  ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 12, "must be at least 12 characters"),
+  AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
+  NEXTAUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
+  NEXTAUTH_URL: optionalString.refine((v) => v === undefined || z.url().safeParse(v).success, "must be a URL"),
+  LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).optional()).transform((v) => v ?? "info"),
+  REQUEST_LOG_RETENTION_DAYS: intWithDefault(30, 1, 3650),
+  SCIM_RATE_LIMIT_PER_MINUTE: intWithDefault(6000, 1, 1_000_000),
+});
+
+export type AppConfig = z.infer<typeof envSchema> & {
+  /** AUTH_SECRET, else NEXTAUTH_SECRET. */
+  authSecret: string | undefined;
+  databaseKind: "postgres" | "pglite";
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const c = result.data;
+  return {
+    ...c,
+    authSecret: c.AUTH_SECRET ?? c.NEXTAUTH_SECRET,
+    databaseKind: c.DATABASE_URL ? "postgres" : "pglite",
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The validated configuration of this process (read once). */
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment between files; they call this to re-read it. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,156 @@
+// One database handle per process: embedded PGlite when DATABASE_URL is unset, PostgreSQL via
+// node-postgres otherwise. Same schema, same migrations, same Prisma client either way.
+// Opened lazily (never at import time: `next build` imports route modules in worker processes).
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { getConfig } from "@/lib/config";
+import { log } from "@/lib/log";
+import { acquireDataDirLock, releaseDataDirLock } from "./data-dir-lock";
+
+export interface SqlTx {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements (no parameters). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlSession extends SqlTx {
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  /** Human-readable target for logs (never includes a password). */
+  target: string;
+  prisma: PrismaClient;
+  /** A dedicated connection for work that needs session state (migrator, advisory locks). */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  pgliteDataDir?: string;
+  poolMax?: number;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://(unparseable url)";
+  }
+}
+
+async function openPostgres(url: string, poolMax: number): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    application_name: "custodian",
+  });
+  pool.on("error", (err) => log.error("postgres pool error", { err: err.message }));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    target: redactUrl(url),
+    prisma,
+    async withSession(fn) {
+      const client = await pool.connect();
+      const tx: SqlTx = {
+        query: async (sql, params) => (await client.query(sql, params)).rows,
+        exec: async (sql) => void (await client.query(sql)),
+      };
+      try {
+        return await fn({
+          ...tx,
+          async transaction(body) {
+            await client.query("BEGIN");
+            try {
+              const result = await body(tx);
+              await client.query("COMMIT");
+              return result;
+            } catch (err) {
+              await client.query("ROLLBACK");
+              throw err;
+            }
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const dir = path.resolve(dataDir);
+  // PGlite does not create missing parent folders, and has no cross-process lock of its own.
+  mkdirSync(path.dirname(dir), { recursive: true });
+  acquireDataDirLock(dir);
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const asTx = (q: Pick<typeof client, "query" | "exec">): SqlTx => ({
+    query: async <T>(sql: string, params?: unknown[]) => (await q.query<T>(sql, params)).rows,
+    exec: async (sql: string) => void (await q.exec(sql)),
+  });
+  return {
+    kind: "pglite",
+    target: dir,
+    prisma,
+    // PGlite is one connection; its transaction() holds it exclusively for the callback.
+    withSession: (fn) =>
+      fn({ ...asTx(client), transaction: (body) => client.transaction((t) => body(asTx(t))) }),
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+      releaseDataDirLock(dir);
+    },
+  };
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10);
+  return openPglite(options.pgliteDataDir ?? "./data/pglite");
+}
+
+const globalForDb = globalThis as unknown as { __custodianDb?: Promise<Database> };
+
+/** The process-wide database (a globalThis singleton, so dev hot reload does not open it twice). */
+export function getDatabase(): Promise<Database> {
+  if (!globalForDb.__custodianDb) {
+    const config = getConfig();
+    globalForDb.__custodianDb = openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      pgliteDataDir: config.PGLITE_DATA_DIR,
+      poolMax: config.DATABASE_POOL_MAX,
+    }).catch((err) => {
+      globalForDb.__custodianDb = undefined;
+      throw err;
+    });
+  }
+  return globalForDb.__custodianDb;
+}
+
+export async function getPrisma(): Promise<PrismaClient> {
+  return (await getDatabase()).prisma;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const db = globalForDb.__custodianDb;
+  globalForDb.__custodianDb = undefined;
+  if (db) await (await db).close();
+}

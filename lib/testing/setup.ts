@@ -1,0 +1,9 @@
+// Runs before each test file. Database tests opt in with useTestDatabase(); the environment is
+// reset here so a developer's own DATABASE_URL never leaks into the suite.
+import { inject } from "vitest";
+
+const testDatabaseUrl = inject("testDatabaseUrl");
+if (testDatabaseUrl) process.env.DATABASE_URL = testDatabaseUrl;
+else delete process.env.DATABASE_URL;
+delete process.env.SCIM_BOOTSTRAP_TOKEN;
+process.env.LOG_LEVEL ??= "error";

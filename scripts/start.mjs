@@ -1,0 +1,51 @@
+// `npm start`: builds when the sources changed since the last build (or none exists), then serves
+// with `next start` on PORT (default 3000). Migrations and bootstrap run inside the server at
+// start-up (instrumentation.ts), so one process owns the embedded database.
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const buildDir = path.join(root, ".next");
+const stampFile = path.join(buildDir, "custodian-source-hash");
+const inputs = ["app", "components", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.js",
+  "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const skip = new Set(["generated", "node_modules"]);
+
+function hashInputs() {
+  const hash = createHash("sha256");
+  const visit = (rel) => {
+    const abs = path.join(root, rel);
+    if (!existsSync(abs)) return;
+    if (statSync(abs).isDirectory()) {
+      for (const name of readdirSync(abs).sort()) if (!skip.has(name)) visit(path.join(rel, name));
+    } else if (!/\.test\.tsx?$/.test(rel)) {
+      hash.update(rel).update("\0").update(readFileSync(abs)).update("\0");
+    }
+  };
+  inputs.forEach(visit);
+  return hash.digest("hex");
+}
+
+const port = process.env.PORT && process.env.PORT.trim() !== "" ? process.env.PORT.trim() : "3000";
+if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+  console.error(`Invalid configuration: PORT must be a number between 1 and 65535 (got "${port}")`);
+  process.exit(1);
+}
+
+// Telemetry would try to reach the internet on every build and start; opt in explicitly if wanted.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+const nextBin = path.join(root, "node_modules", ".bin", "next");
+const current = hashInputs();
+const built = existsSync(path.join(buildDir, "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === current;
+if (!built) {
+  console.log("Building Custodian (sources changed or no build yet)…");
+  const result = spawnSync(nextBin, ["build"], { cwd: root, stdio: "inherit", env: process.env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  writeFileSync(stampFile, current);
+}
+
+const child = spawn(nextBin, ["start", "-p", port], { cwd: root, stdio: "inherit", env: process.env });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
