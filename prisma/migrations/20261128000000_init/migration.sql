@@ -77,7 +77,6 @@ CREATE TABLE "User" (
     "division" TEXT,
     "department" TEXT,
     "managerId" TEXT,
-    "passwordHash" TEXT,
     "version" INTEGER NOT NULL DEFAULT 1,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -1,0 +1,64 @@
+// Audit events are written by the domain services inside the transaction of the change they
+// describe, so a change and its record commit or roll back together.
+import type { Tx } from "@/lib/db/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export type ActorType = "directory" | "admin" | "system" | "api";
+
+export interface Actor {
+  type: ActorType;
+  /** token id, OAuth client id, admin account id… */
+  id?: string;
+  label?: string;
+  directoryId?: string;
+  requestId?: string;
+  ip?: string;
+}
+
+export interface AuditInput {
+  actor: Actor;
+  action: string;
+  directoryId?: string;
+  target?: { type: string; id: string; label?: string | null };
+  before?: unknown;
+  after?: unknown;
+}
+
+const json = (v: unknown) => (v === undefined ? undefined : (v as Prisma.InputJsonValue));
+
+export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<string> {
+  const event = await tx.auditEvent.create({
+    data: {
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      actorLabel: input.actor.label,
+      directoryId: input.directoryId ?? input.actor.directoryId,
+      action: input.action,
+      targetType: input.target?.type,
+      targetId: input.target?.id,
+      targetLabel: input.target?.label ?? undefined,
+      before: json(input.before),
+      after: json(input.after),
+      requestId: input.actor.requestId,
+      ip: input.actor.ip,
+    },
+    select: { id: true },
+  });
+  return event.id;
+}
+
+/** Only the keys whose values differ, so the trail shows what a change did. */
+export function diffObjects(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      if (key in before) b[key] = before[key];
+      if (key in after) a[key] = after[key];
+    }
+  }
+  return { before: b, after: a };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import {
+  constantTimeEqual, generateSecret, hashSecret, signAccessToken, verifyAccessToken, visiblePrefix,
+} from "./credentials";
+
+describe("credentials", () => {
+  it("generates 256-bit random tokens with a recognisable prefix", () => {
+    const a = generateSecret();
+    const b = generateSecret();
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^cst_[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(a.slice(4), "base64url")).toHaveLength(32);
+    expect(visiblePrefix(a)).toBe(a.slice(0, 10));
+    expect(hashSecret(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashSecret(a)).not.toContain(a.slice(4, 12));
+  });
+
+  it("compares in constant time and rejects prefixes", () => {
+    expect(constantTimeEqual("abc", "abc")).toBe(true);
+    expect(constantTimeEqual("abc", "abd")).toBe(false);
+    expect(constantTimeEqual("abc", "abcd")).toBe(false);
+  });
+
+  it("signs and verifies access tokens; rejects tampering, other keys and expiry", () => {
+    const key = "k".repeat(32);
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const token = signAccessToken({ dir: "d1", cid: "c1", exp }, key);
+    expect(verifyAccessToken(token, key)).toEqual({ dir: "d1", cid: "c1", exp });
+    expect(verifyAccessToken(token, "x".repeat(32))).toBeUndefined();
+    const [h, , s] = token.split(".");
+    const forged = Buffer.from(JSON.stringify({ dir: "d2", cid: "c1", exp })).toString("base64url");
+    expect(verifyAccessToken(`${h}.${forged}.${s}`, key)).toBeUndefined();
+    expect(verifyAccessToken(token, key, exp + 1)).toBeUndefined();
+    expect(verifyAccessToken("not-a-token", key)).toBeUndefined();
+  });
+});

@@ -1,0 +1,147 @@
+// Directories and their SCIM credentials. Plain-text secrets exist only in the return value of
+// the create functions (shown once); the database keeps hashes.
+import { z } from "zod";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { generateSecret, hashSecret, visiblePrefix } from "./credentials";
+
+export const DIRECTORY_KINDS = ["entra", "okta", "google", "onelogin", "jumpcloud", "generic"] as const;
+export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
+
+export const createDirectoryInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(DIRECTORY_KINDS).default("generic"),
+});
+
+export async function createDirectory(
+  prisma: PrismaClient,
+  options: { input: z.input<typeof createDirectoryInput>; actor: Actor },
+) {
+  const input = createDirectoryInput.parse(options.input);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const directory = await tx.directory.create({ data: { name: input.name, kind: input.kind } });
+      await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: "directory.created",
+        directoryId: directory.id,
+        target: { type: "Directory", id: directory.id, label: directory.name },
+        after: { name: directory.name, kind: directory.kind },
+      });
+      return directory;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("conflict", `A directory named "${input.name}" already exists`);
+    throw err;
+  }
+}
+
+export const createTokenInput = z.object({
+  name: z.string().trim().min(1).max(100).default("SCIM token"),
+  expiresAt: z.coerce.date().optional(),
+});
+
+/** Creates a bearer token; the returned `token` is the only time the secret exists in clear. */
+export async function createScimToken(
+  prisma: PrismaClient,
+  options: { directoryId: string; input?: z.input<typeof createTokenInput>; actor: Actor; secret?: string },
+) {
+  const input = createTokenInput.parse(options.input ?? {});
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+    throw new AppError("invalid_input", "expiresAt must be in the future");
+  }
+  const token = options.secret ?? generateSecret();
+  const record = await prisma.$transaction(async (tx) => {
+    const created = await tx.scimToken.create({
+      data: {
+        directoryId: options.directoryId,
+        name: input.name,
+        prefix: visiblePrefix(token),
+        hash: hashSecret(token),
+        expiresAt: input.expiresAt,
+      },
+    });
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "scim_token.created",
+      directoryId: options.directoryId,
+      target: { type: "ScimToken", id: created.id, label: `${created.name} (${created.prefix}…)` },
+      after: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt },
+    });
+    return created;
+  });
+  return { token, record };
+}
+
+export async function revokeScimToken(prisma: PrismaClient, options: { tokenId: string; actor: Actor }) {
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.scimToken.findUnique({ where: { id: options.tokenId } });
+    if (!existing) throw new AppError("not_found", "Token not found");
+    if (existing.revokedAt) return existing;
+    const revoked = await tx.scimToken.update({ where: { id: existing.id }, data: { revokedAt: new Date() } });
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "scim_token.revoked",
+      directoryId: existing.directoryId,
+      target: { type: "ScimToken", id: existing.id, label: `${existing.name} (${existing.prefix}…)` },
+    });
+    return revoked;
+  });
+}
+
+export async function createOAuthClient(
+  prisma: PrismaClient,
+  options: { directoryId: string; name: string; actor: Actor },
+) {
+  const clientId = `csc_${generateSecret("").slice(0, 20)}`;
+  const clientSecret = generateSecret("css_");
+  const record = await prisma.$transaction(async (tx) => {
+    const created = await tx.oAuthClient.create({
+      data: { directoryId: options.directoryId, name: options.name, clientId, secretHash: hashSecret(clientSecret) },
+    });
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "oauth_client.created",
+      directoryId: options.directoryId,
+      target: { type: "OAuthClient", id: created.id, label: `${created.name} (${clientId})` },
+    });
+    return created;
+  });
+  return { clientId, clientSecret, record };
+}
+
+export const DEFAULT_DIRECTORY_NAME = "Default";
+
+/**
+ * SCIM_BOOTSTRAP_TOKEN: ensures a directory named "Default" that accepts this token. Idempotent
+ * and safe when several instances start at once (the unique name and hash settle races).
+ */
+export async function ensureBootstrapDirectory(prisma: PrismaClient, token: string): Promise<{ directoryId: string }> {
+  const actor: Actor = { type: "system", label: "SCIM_BOOTSTRAP_TOKEN" };
+  const hash = hashSecret(token);
+  const existingToken = await prisma.scimToken.findUnique({ where: { hash } });
+  if (existingToken && !existingToken.revokedAt) return { directoryId: existingToken.directoryId };
+  let directory = await prisma.directory.findUnique({ where: { name: DEFAULT_DIRECTORY_NAME } });
+  if (!directory) {
+    try {
+      directory = await createDirectory(prisma, { input: { name: DEFAULT_DIRECTORY_NAME }, actor });
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === "conflict")) throw err;
+      directory = await prisma.directory.findUniqueOrThrow({ where: { name: DEFAULT_DIRECTORY_NAME } });
+    }
+  }
+  if (existingToken?.revokedAt) {
+    // An operator revoked it: configuration must not silently revive it.
+    log.warn("SCIM_BOOTSTRAP_TOKEN was revoked in Custodian and stays revoked; set a new value or remove it");
+    return { directoryId: existingToken.directoryId };
+  }
+  try {
+    await createScimToken(prisma, { directoryId: directory.id, input: { name: "Bootstrap token" }, actor, secret: token });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+  return { directoryId: directory.id };
+}

@@ -1,0 +1,324 @@
+// The only writer of groups and memberships. Membership changes are applied as set deltas in the
+// database (INSERT … ON CONFLICT DO NOTHING / DELETE … RETURNING), so adding one member to a
+// 100,000-member group costs the same as adding it to an empty one, and concurrent PATCHes that
+// add different members both land. Each function is one transaction including its audit event.
+import type { Group, PrismaClient } from "@/lib/generated/prisma/client";
+import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { isUniqueViolation, type Tx } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+import { PreconditionFailedError } from "@/lib/users/service";
+
+export interface GroupData {
+  displayName: string;
+  externalId: string | null;
+}
+
+export type MemberStep =
+  | { kind: "add"; ids: string[] }
+  | { kind: "remove"; ids: string[] }
+  | { kind: "replaceAll"; ids: string[] }
+  | { kind: "removeAll" };
+
+interface MemberChanges {
+  addedUsers: string[];
+  addedGroups: string[];
+  removedUsers: string[];
+  removedGroups: string[];
+}
+
+const AUDIT_ID_LIST_LIMIT = 100;
+
+const conflictOnName = (name: string) =>
+  new AppError("conflict", `A group with displayName "${name}" already exists in this directory`);
+
+async function lockGroup(tx: Tx, directoryId: string, id: string): Promise<Group> {
+  const locked = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id FROM "Group" WHERE id = $1 AND "directoryId" = $2 FOR UPDATE`,
+    id,
+    directoryId,
+  );
+  if (locked.length === 0) throw new AppError("not_found", `Group ${id} not found`);
+  return tx.group.findUniqueOrThrow({ where: { id } });
+}
+
+/** Splits member ids into users and groups of this directory; anything else is an error. */
+async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const [users, groups] = await Promise.all([
+    tx.user.findMany({ where: { directoryId, id: { in: unique } }, select: { id: true } }),
+    tx.group.findMany({ where: { directoryId, id: { in: unique } }, select: { id: true } }),
+  ]);
+  const userIds = users.map((u) => u.id);
+  const groupIds = groups.map((g) => g.id);
+  const known = new Set([...userIds, ...groupIds]);
+  const unknown = unique.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new AppError("invalid_input", `Unknown member${unknown.length > 1 ? "s" : ""} in this directory: ${unknown.slice(0, 5).join(", ")}`);
+  }
+  if (groupIds.includes(groupId)) throw new AppError("invalid_input", "A group cannot be a member of itself");
+  if (groupIds.length > 0) {
+    // Adding group C to G makes a cycle when G is already (transitively) inside C.
+    const cycle = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `WITH RECURSIVE inside(id) AS (
+         SELECT "memberGroupId" FROM "GroupMember" WHERE "groupId" = ANY($1::text[]) AND "memberGroupId" IS NOT NULL
+         UNION
+         SELECT gm."memberGroupId" FROM "GroupMember" gm JOIN inside ON gm."groupId" = inside.id
+         WHERE gm."memberGroupId" IS NOT NULL
+       ) SELECT id FROM inside WHERE id = $2 LIMIT 1`,
+      groupIds,
+      groupId,
+    );
+    if (cycle.length > 0) throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
+  }
+  return { userIds, groupIds };
+}
+
+async function addMembers(tx: Tx, directoryId: string, groupId: string, ids: string[], now: Date, changes: MemberChanges) {
+  if (ids.length === 0) return;
+  const { userIds, groupIds } = await classifyMembers(tx, directoryId, groupId, ids);
+  for (const [column, list, target] of [
+    ["memberUserId", userIds, changes.addedUsers],
+    ["memberGroupId", groupIds, changes.addedGroups],
+  ] as const) {
+    if (list.length === 0) continue;
+    const inserted = await tx.$queryRawUnsafe<{ m: string }[]>(
+      `INSERT INTO "GroupMember" (id, "groupId", "${column}", "createdAt")
+       SELECT gen_random_uuid()::text, $1, m, $3 FROM unnest($2::text[]) AS m
+       ON CONFLICT ("groupId", "${column}") DO NOTHING
+       RETURNING "${column}" AS m`,
+      groupId,
+      list,
+      now,
+    );
+    target.push(...inserted.map((r) => r.m));
+  }
+}
+
+async function removeMembers(tx: Tx, groupId: string, ids: string[] | "all", changes: MemberChanges) {
+  if (ids !== "all" && ids.length === 0) return;
+  const removed = await tx.$queryRawUnsafe<{ u: string | null; g: string | null }[]>(
+    ids === "all"
+      ? `DELETE FROM "GroupMember" WHERE "groupId" = $1 RETURNING "memberUserId" AS u, "memberGroupId" AS g`
+      : `DELETE FROM "GroupMember" WHERE "groupId" = $1 AND ("memberUserId" = ANY($2::text[]) OR "memberGroupId" = ANY($2::text[]))
+         RETURNING "memberUserId" AS u, "memberGroupId" AS g`,
+    ...(ids === "all" ? [groupId] : [groupId, [...new Set(ids)]]),
+  );
+  for (const r of removed) {
+    if (r.u) changes.removedUsers.push(r.u);
+    if (r.g) changes.removedGroups.push(r.g);
+  }
+}
+
+async function replaceMembers(tx: Tx, directoryId: string, groupId: string, ids: string[], now: Date, changes: MemberChanges) {
+  const wanted = [...new Set(ids)];
+  const removed = await tx.$queryRawUnsafe<{ u: string | null; g: string | null }[]>(
+    `DELETE FROM "GroupMember" WHERE "groupId" = $1
+       AND NOT (COALESCE("memberUserId", "memberGroupId") = ANY($2::text[]))
+     RETURNING "memberUserId" AS u, "memberGroupId" AS g`,
+    groupId,
+    wanted,
+  );
+  for (const r of removed) {
+    if (r.u) changes.removedUsers.push(r.u);
+    if (r.g) changes.removedGroups.push(r.g);
+  }
+  await addMembers(tx, directoryId, groupId, wanted, now, changes);
+}
+
+async function applyMemberSteps(tx: Tx, directoryId: string, groupId: string, steps: MemberStep[], now: Date): Promise<MemberChanges> {
+  const changes: MemberChanges = { addedUsers: [], addedGroups: [], removedUsers: [], removedGroups: [] };
+  for (const step of steps) {
+    if (step.kind === "add") await addMembers(tx, directoryId, groupId, step.ids, now, changes);
+    else if (step.kind === "remove") await removeMembers(tx, groupId, step.ids, changes);
+    else if (step.kind === "removeAll") await removeMembers(tx, groupId, "all", changes);
+    else await replaceMembers(tx, directoryId, groupId, step.ids, now, changes);
+  }
+  return netChanges(changes);
+}
+
+/** A member removed then re-added in one request (Okta) is neither added nor removed. */
+function netChanges(c: MemberChanges): MemberChanges {
+  const net = (added: string[], removed: string[]) => {
+    const a = new Set(added);
+    const r = new Set(removed);
+    return { added: [...a].filter((x) => !r.has(x)), removed: [...r].filter((x) => !a.has(x)) };
+  };
+  const users = net(c.addedUsers, c.removedUsers);
+  const groups = net(c.addedGroups, c.removedGroups);
+  return { addedUsers: users.added, removedUsers: users.removed, addedGroups: groups.added, removedGroups: groups.removed };
+}
+
+const hasChanges = (c: MemberChanges) =>
+  c.addedUsers.length + c.addedGroups.length + c.removedUsers.length + c.removedGroups.length > 0;
+
+async function recordMembershipHistory(tx: Tx, directoryId: string, groupId: string, c: MemberChanges, eventId: string, now: Date) {
+  const opened = [
+    ...c.addedUsers.map((id) => ({ memberUserId: id })),
+    ...c.addedGroups.map((id) => ({ memberGroupId: id })),
+  ];
+  if (opened.length > 0) {
+    await tx.membershipInterval.createMany({
+      data: opened.map((m) => ({ ...m, directoryId, groupId, validFrom: now, addedEventId: eventId })),
+    });
+  }
+  const closed = [...c.removedUsers, ...c.removedGroups];
+  if (closed.length > 0) {
+    await tx.membershipInterval.updateMany({
+      where: { groupId, validTo: null, OR: [{ memberUserId: { in: closed } }, { memberGroupId: { in: closed } }] },
+      data: { validTo: now, removedEventId: eventId },
+    });
+  }
+}
+
+function membershipAudit(c: MemberChanges) {
+  const list = (ids: string[]) => (ids.length > AUDIT_ID_LIST_LIMIT ? [...ids.slice(0, AUDIT_ID_LIST_LIMIT), "…"] : ids);
+  return {
+    membersAdded: c.addedUsers.length + c.addedGroups.length,
+    membersRemoved: c.removedUsers.length + c.removedGroups.length,
+    ...(c.addedUsers.length ? { addedUsers: list(c.addedUsers) } : {}),
+    ...(c.addedGroups.length ? { addedGroups: list(c.addedGroups) } : {}),
+    ...(c.removedUsers.length ? { removedUsers: list(c.removedUsers) } : {}),
+    ...(c.removedGroups.length ? { removedGroups: list(c.removedGroups) } : {}),
+  };
+}
+
+export async function createGroup(
+  prisma: PrismaClient,
+  options: { directoryId: string; data: GroupData; memberIds: string[]; actor: Actor },
+): Promise<Group> {
+  const { directoryId, data, actor } = options;
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const now = new Date();
+      const group = await tx.group.create({
+        data: { directoryId, ...data, displayNameKey: data.displayName.toLowerCase(), createdAt: now, updatedAt: now },
+      });
+      const changes = await applyMemberSteps(tx, directoryId, group.id, [{ kind: "add", ids: options.memberIds }], now);
+      const eventId = await recordAuditEvent(tx, {
+        actor,
+        action: "group.created",
+        directoryId,
+        target: { type: "Group", id: group.id, label: group.displayName },
+        after: { displayName: group.displayName, externalId: group.externalId, ...membershipAudit(changes) },
+      });
+      await recordMembershipHistory(tx, directoryId, group.id, changes, eventId, now);
+      return group;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflictOnName(data.displayName);
+    throw err;
+  }
+}
+
+/**
+ * Changes a group's attributes (computed from the locked current row) and applies membership
+ * steps in order. Records one audit event when anything changed.
+ */
+export async function updateGroup(
+  prisma: PrismaClient,
+  options: {
+    directoryId: string;
+    id: string;
+    actor: Actor;
+    expectedVersion?: number;
+    change?: (current: Group) => GroupData;
+    memberSteps?: MemberStep[];
+  },
+): Promise<Group> {
+  const { directoryId, id, actor } = options;
+  let attemptedName = "";
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const current = await lockGroup(tx, directoryId, id);
+      if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+        throw new PreconditionFailedError(current.version);
+      }
+      const now = new Date();
+      const data = options.change ? options.change(current) : { displayName: current.displayName, externalId: current.externalId };
+      attemptedName = data.displayName;
+      const attrs = diffObjects(
+        { displayName: current.displayName, externalId: current.externalId },
+        { displayName: data.displayName, externalId: data.externalId },
+      );
+      const changes = await applyMemberSteps(tx, directoryId, id, options.memberSteps ?? [], now);
+      const attrsChanged = Object.keys(attrs.after).length + Object.keys(attrs.before).length > 0;
+      if (!attrsChanged && !hasChanges(changes)) return current;
+      const updated = await tx.group.update({
+        where: { id },
+        data: { ...data, displayNameKey: data.displayName.toLowerCase(), version: { increment: 1 }, updatedAt: now },
+      });
+      const eventId = await recordAuditEvent(tx, {
+        actor,
+        action: attrsChanged ? "group.updated" : "group.members_changed",
+        directoryId,
+        target: { type: "Group", id, label: updated.displayName },
+        before: attrsChanged ? attrs.before : undefined,
+        after: { ...attrs.after, ...membershipAudit(changes) },
+      });
+      await recordMembershipHistory(tx, directoryId, id, changes, eventId, now);
+      return updated;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflictOnName(attemptedName);
+    throw err;
+  }
+}
+
+export async function deleteGroup(
+  prisma: PrismaClient,
+  options: { directoryId: string; id: string; actor: Actor; expectedVersion?: number },
+): Promise<void> {
+  const { directoryId, id, actor } = options;
+  await prisma.$transaction(async (tx) => {
+    const current = await lockGroup(tx, directoryId, id);
+    if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+      throw new PreconditionFailedError(current.version);
+    }
+    const now = new Date();
+    const memberCount = await tx.groupMember.count({ where: { groupId: id } });
+    const eventId = await recordAuditEvent(tx, {
+      actor,
+      action: "group.deleted",
+      directoryId,
+      target: { type: "Group", id, label: current.displayName },
+      before: { displayName: current.displayName, externalId: current.externalId, members: memberCount },
+    });
+    await tx.membershipInterval.updateMany({
+      where: { validTo: null, OR: [{ groupId: id }, { memberGroupId: id }] },
+      data: { validTo: now, removedEventId: eventId },
+    });
+    await tx.group.delete({ where: { id } });
+  });
+}
+
+export async function findGroup(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<Group | null> {
+  return prisma.group.findFirst({ where: { id: options.id, directoryId: options.directoryId } });
+}
+
+export interface GroupMemberRef {
+  id: string;
+  type: "User" | "Group";
+  display: string | null;
+}
+
+/** Members of groups (for SCIM `members`), in the order they joined. */
+export async function membersOfGroups(prisma: PrismaClient, groupIds: string[]): Promise<Map<string, GroupMemberRef[]>> {
+  const result = new Map<string, GroupMemberRef[]>(groupIds.map((id) => [id, []]));
+  if (groupIds.length === 0) return result;
+  const rows = await prisma.groupMember.findMany({
+    where: { groupId: { in: groupIds } },
+    select: {
+      groupId: true,
+      memberUser: { select: { id: true, displayName: true, userName: true } },
+      memberGroup: { select: { id: true, displayName: true } },
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  for (const r of rows) {
+    const ref: GroupMemberRef = r.memberUser
+      ? { id: r.memberUser.id, type: "User", display: r.memberUser.displayName ?? r.memberUser.userName }
+      : { id: r.memberGroup!.id, type: "Group", display: r.memberGroup!.displayName };
+    result.get(r.groupId)!.push(ref);
+  }
+  return result;
+}

@@ -1,0 +1,75 @@
+// Who is calling /scim/v2: a directory's bearer token, or an OAuth access token issued to one of
+// its clients. Every SCIM query is then scoped by the directory id established here.
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { getConfig } from "@/lib/config";
+import {
+  constantTimeEqual, generateSecret, hashSecret, looksLikeAccessToken, verifyAccessToken,
+} from "@/lib/directories/credentials";
+import { ScimError } from "./errors";
+
+export interface ScimPrincipal {
+  directoryId: string;
+  credentialId: string;
+  credentialType: "token" | "oauth";
+  label: string;
+}
+
+const unauthorized = (detail: string) => new ScimError(401, undefined, detail);
+// lastUsedAt is for humans ("is this token still in use?"): a minute's precision spares a write
+// per request.
+const LAST_USED_PRECISION_MS = 60_000;
+
+export function bearerOf(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+let signingKeyCache: string | undefined;
+
+/** HMAC key for OAuth access tokens: AUTH_SECRET, else a random key shared through the database. */
+export async function accessTokenSigningKey(prisma: PrismaClient): Promise<string> {
+  if (signingKeyCache) return signingKeyCache;
+  const configured = getConfig().authSecret;
+  if (configured) return (signingKeyCache = `scim-oauth:${configured}`);
+  const name = "scim-oauth-signing-key";
+  await prisma.instanceSecret.createMany({ data: [{ name, value: generateSecret("") }], skipDuplicates: true });
+  const row = await prisma.instanceSecret.findUniqueOrThrow({ where: { name } });
+  return (signingKeyCache = row.value);
+}
+
+export async function authenticateScim(prisma: PrismaClient, authorization: string | null): Promise<ScimPrincipal> {
+  const secret = bearerOf(authorization);
+  if (!secret) throw unauthorized("Missing bearer token (Authorization: Bearer <token>)");
+  if (secret.length > 4096) throw unauthorized("Invalid bearer token");
+
+  if (looksLikeAccessToken(secret)) {
+    const claims = verifyAccessToken(secret, await accessTokenSigningKey(prisma));
+    if (!claims) throw unauthorized("Invalid or expired access token");
+    const client = await prisma.oAuthClient.findUnique({ where: { clientId: claims.cid } });
+    if (!client || client.revokedAt || client.directoryId !== claims.dir) throw unauthorized("Invalid or expired access token");
+    return { directoryId: client.directoryId, credentialId: client.id, credentialType: "oauth", label: client.clientId };
+  }
+
+  const hash = hashSecret(secret);
+  const token = await prisma.scimToken.findUnique({ where: { hash } });
+  // The index lookup finds the row; the constant-time comparison is the actual check.
+  if (!token || !constantTimeEqual(token.hash, hash)) throw unauthorized("Invalid bearer token");
+  if (token.revokedAt) throw unauthorized("This token was revoked");
+  const now = Date.now();
+  if (token.expiresAt && token.expiresAt.getTime() <= now) throw unauthorized("This token has expired");
+  if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    await prisma.scimToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
+  }
+  return { directoryId: token.directoryId, credentialId: token.id, credentialType: "token", label: `${token.name} (${token.prefix}…)` };
+}
+
+export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+export async function authenticateOAuthClient(prisma: PrismaClient, clientId: string, clientSecret: string) {
+  const client = await prisma.oAuthClient.findUnique({ where: { clientId } });
+  const ok = client !== null && !client.revokedAt && constantTimeEqual(client.secretHash, hashSecret(clientSecret));
+  if (!ok) return undefined;
+  await prisma.oAuthClient.update({ where: { id: client.id }, data: { lastUsedAt: new Date() } });
+  return client;
+}

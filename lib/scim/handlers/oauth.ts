@@ -1,0 +1,56 @@
+// POST /scim/v2/oauth/token — OAuth 2.0 client credentials grant (RFC 6749 §4.4) for identity
+// providers that prefer it to a long-lived bearer token. Errors follow RFC 6749 §5.2.
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { ACCESS_TOKEN_TTL_SECONDS, accessTokenSigningKey, authenticateOAuthClient } from "../auth";
+import { signAccessToken } from "@/lib/directories/credentials";
+
+const oauthError = (status: number, error: string, description: string) =>
+  Response.json(
+    { error, error_description: description },
+    { status, headers: { "cache-control": "no-store", ...(status === 401 ? { "www-authenticate": 'Basic realm="scim"' } : {}) } },
+  );
+
+async function readParams(request: Request): Promise<URLSearchParams | undefined> {
+  const type = request.headers.get("content-type") ?? "";
+  const text = (await request.text()).slice(0, 8192);
+  if (/application\/x-www-form-urlencoded/i.test(type)) return new URLSearchParams(text);
+  if (/application\/json/i.test(type)) {
+    try {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      return new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)]));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function basicCredentials(header: string | null): [string, string] | undefined {
+  const match = /^\s*Basic\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+}
+
+export async function issueAccessToken(prisma: PrismaClient, request: Request): Promise<Response> {
+  const params = await readParams(request);
+  if (!params) return oauthError(400, "invalid_request", "Send application/x-www-form-urlencoded parameters");
+  if (params.get("grant_type") !== "client_credentials") {
+    return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
+  }
+  const [clientId, clientSecret] = basicCredentials(request.headers.get("authorization")) ?? [
+    params.get("client_id") ?? "",
+    params.get("client_secret") ?? "",
+  ];
+  if (!clientId || !clientSecret) return oauthError(401, "invalid_client", "Client authentication failed");
+  const client = await authenticateOAuthClient(prisma, clientId, clientSecret);
+  if (!client) return oauthError(401, "invalid_client", "Client authentication failed");
+  const exp = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
+  const token = signAccessToken({ dir: client.directoryId, cid: client.clientId, exp }, await accessTokenSigningKey(prisma));
+  return Response.json(
+    { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS },
+    { headers: { "cache-control": "no-store", pragma: "no-cache" } },
+  );
+}

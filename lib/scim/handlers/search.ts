@@ -1,0 +1,53 @@
+// POST /.search (RFC 7644 §3.4.3) on a resource type or on the server root.
+import { filterAppliesTo, findPage, inOrder, parseListQuery, type ListQuery } from "../list";
+import { isPlainObject } from "../resource";
+import { readScimBody, scimJson } from "../http";
+import { invalidFilter, invalidSyntax } from "../errors";
+import { LIST_RESPONSE, SEARCH_REQUEST, type ResourceTypeName } from "../schema";
+import { listGroups, renderGroups } from "./groups";
+import { listUsers, renderUsers } from "./users";
+import type { ScimContext } from "./context";
+
+async function searchQuery(ctx: ScimContext): Promise<ListQuery> {
+  const body = await readScimBody(ctx.request);
+  if (!isPlainObject(body)) throw invalidSyntax(`The body must be a ${SEARCH_REQUEST} object`);
+  return parseListQuery(body);
+}
+
+export async function searchResource(ctx: ScimContext, resourceType: ResourceTypeName) {
+  const query = await searchQuery(ctx);
+  return resourceType === "User" ? listUsers(ctx, query) : listGroups(ctx, query);
+}
+
+/** Root search: Users then Groups, paged as one list; a type lacking a filtered attribute matches nothing. */
+export async function searchRoot(ctx: ScimContext) {
+  const query = await searchQuery(ctx);
+  const types = (["User", "Group"] as const).filter((t) => !query.filter || filterAppliesTo(t, query.filter));
+  if (types.length === 0) throw invalidFilter("The filter names attributes that no resource type has");
+  let offset = query.startIndex - 1;
+  let remaining = query.count;
+  let total = 0;
+  const resources: unknown[] = [];
+  for (const resourceType of types) {
+    const page = await findPage(ctx.prisma, {
+      resourceType,
+      directoryId: ctx.principal.directoryId,
+      query,
+      offset,
+      limit: remaining,
+    });
+    // When this page is empty because the offset lies beyond this type, findPage still counted.
+    total += page.total;
+    offset = Math.max(0, offset - page.total);
+    remaining -= page.ids.length;
+    resources.push(...(await renderIds(ctx, resourceType, page.ids, query)));
+  }
+  return scimJson({ schemas: [LIST_RESPONSE], totalResults: total, startIndex: query.startIndex, itemsPerPage: resources.length, Resources: resources });
+}
+
+async function renderIds(ctx: ScimContext, resourceType: ResourceTypeName, ids: string[], query: ListQuery) {
+  if (ids.length === 0) return [];
+  return resourceType === "User"
+    ? renderUsers(ctx, inOrder(ids, await ctx.prisma.user.findMany({ where: { id: { in: ids } } })), query)
+    : renderGroups(ctx, inOrder(ids, await ctx.prisma.group.findMany({ where: { id: { in: ids } } })), query);
+}

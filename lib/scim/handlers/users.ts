@@ -1,0 +1,100 @@
+// /Users (RFC 7644 §3.3–3.6). Parse, call the user service, serialise from stored state.
+import type { User } from "@/lib/generated/prisma/client";
+import { createUser, deleteUser, findUser, groupsOfUsers, updateUser } from "@/lib/users/service";
+import { applyPatchOperations, parsePatchBody } from "../patch";
+import { isAttributeReturned, normalizeResource, projectResource } from "../resource";
+import { userDataFromDoc, userDocFromRow, userToScim, etagOf } from "../mapping";
+import { findPage, inOrder, type ListQuery } from "../list";
+import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
+import { notFound } from "../errors";
+import { LIST_RESPONSE } from "../schema";
+import type { ScimContext } from "./context";
+
+export async function renderUsers(ctx: ScimContext, users: User[], projection: Pick<ListQuery, "attributes" | "excludedAttributes">) {
+  const groups = isAttributeReturned("User", "groups", projection)
+    ? await groupsOfUsers(ctx.prisma, users.map((u) => u.id))
+    : undefined;
+  return users.map((u) => projectResource("User", userToScim(u, { baseUrl: ctx.baseUrl, groups: groups?.get(u.id) ?? [] }), projection));
+}
+
+function projectionOf(ctx: ScimContext) {
+  const p = (name: string) => ctx.url.searchParams.get(name)?.split(",").map((s) => s.trim()).filter(Boolean);
+  return { attributes: p("attributes"), excludedAttributes: p("excludedAttributes") };
+}
+
+function resourceResponse(resource: unknown, row: User, status = 200, ctx?: ScimContext) {
+  const headers: Record<string, string> = { etag: etagOf(row) };
+  if (status === 201 && ctx) headers.location = `${ctx.baseUrl}/Users/${row.id}`;
+  return scimJson(resource, { status, headers });
+}
+
+export async function listUsers(ctx: ScimContext, query: ListQuery) {
+  const page = await findPage(ctx.prisma, { resourceType: "User", directoryId: ctx.principal.directoryId, query });
+  const rows = page.ids.length ? inOrder(page.ids, await ctx.prisma.user.findMany({ where: { id: { in: page.ids } } })) : [];
+  return scimJson({
+    schemas: [LIST_RESPONSE],
+    totalResults: page.total,
+    startIndex: query.startIndex,
+    itemsPerPage: rows.length,
+    Resources: await renderUsers(ctx, rows, query),
+  });
+}
+
+async function loadUser(ctx: ScimContext, id: string): Promise<User> {
+  const user = await findUser(ctx.prisma, { directoryId: ctx.principal.directoryId, id });
+  if (!user) throw notFound(`User ${id} not found`);
+  return user;
+}
+
+export async function getUser(ctx: ScimContext, id: string) {
+  const user = await loadUser(ctx, id);
+  if (notModified(ctx.request, etagOf(user))) return new Response(null, { status: 304, headers: { etag: etagOf(user) } });
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  return resourceResponse(resource, user);
+}
+
+export async function postUser(ctx: ScimContext) {
+  const doc = normalizeResource("User", await readScimBody(ctx.request), { mode: "create" });
+  const user = await createUser(ctx.prisma, { directoryId: ctx.principal.directoryId, data: userDataFromDoc(doc), actor: ctx.actor });
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  return resourceResponse(resource, user, 201, ctx);
+}
+
+export async function putUser(ctx: ScimContext, id: string) {
+  const doc = normalizeResource("User", await readScimBody(ctx.request), { mode: "replace" });
+  const user = await updateUser(ctx.prisma, {
+    directoryId: ctx.principal.directoryId,
+    id,
+    actor: ctx.actor,
+    expectedVersion: expectedVersionOf(ctx.request),
+    change: () => userDataFromDoc(doc),
+  });
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  return resourceResponse(resource, user);
+}
+
+export async function patchUser(ctx: ScimContext, id: string) {
+  const operations = parsePatchBody(await readScimBody(ctx.request));
+  const user = await updateUser(ctx.prisma, {
+    directoryId: ctx.principal.directoryId,
+    id,
+    actor: ctx.actor,
+    expectedVersion: expectedVersionOf(ctx.request),
+    change: (current) => {
+      const patched = applyPatchOperations("User", userDocFromRow(current), operations);
+      return userDataFromDoc(normalizeResource("User", patched, { mode: "replace" }));
+    },
+  });
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  return resourceResponse(resource, user);
+}
+
+export async function removeUser(ctx: ScimContext, id: string) {
+  await deleteUser(ctx.prisma, {
+    directoryId: ctx.principal.directoryId,
+    id,
+    actor: ctx.actor,
+    expectedVersion: expectedVersionOf(ctx.request),
+  });
+  return scimNoContent();
+}

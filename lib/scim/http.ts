@@ -1,0 +1,96 @@
+// HTTP concerns of the SCIM endpoint: media type, body limits, error JSON, ETags.
+import { ERROR } from "./schema";
+import { ScimError, invalidSyntax } from "./errors";
+
+export const SCIM_MEDIA_TYPE = "application/scim+json";
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function scimJson(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status: init.status ?? 200,
+    headers: { "content-type": `${SCIM_MEDIA_TYPE}; charset=utf-8`, ...init.headers },
+  });
+}
+
+export function scimNoContent(headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 204, headers });
+}
+
+/** RFC 7644 §3.12: `status` is a string and `detail` is always present. */
+export function scimErrorResponse(err: ScimError, headers: Record<string, string> = {}): Response {
+  return scimJson(
+    {
+      schemas: [ERROR],
+      status: String(err.status),
+      ...(err.scimType ? { scimType: err.scimType } : {}),
+      detail: err.message,
+    },
+    { status: err.status, headers },
+  );
+}
+
+/**
+ * Reads a JSON body of at most 1 MiB. Accepts application/scim+json and application/json (with
+ * or without charset) and a missing content type; anything else is 415.
+ */
+export async function readScimBody(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type");
+  if (type && !/^application\/(scim\+)?json\s*(;.*)?$/i.test(type.trim())) {
+    throw new ScimError(415, undefined, `Unsupported content type "${type}"; send ${SCIM_MEDIA_TYPE}`);
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) throw invalidSyntax("A JSON body is required");
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw invalidSyntax("The body is not valid UTF-8");
+  }
+  if (text.trim() === "") throw invalidSyntax("A JSON body is required");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw invalidSyntax(`The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const tooLarge = () => new ScimError(413, undefined, `The body exceeds ${MAX_BODY_BYTES} bytes`);
+
+/** `W/"3"` → 3; anything else (or "*") → undefined. */
+export function versionFromEtag(etag: string): number | undefined {
+  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(etag);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * If-Match on writes (RFC 7644 §3.14): the version the client expects, or undefined when the
+ * header is absent or `*`. A list of several ETags is matched against the first only when all
+ * but one are malformed — in practice clients send one.
+ */
+export function expectedVersionOf(request: Request): number | undefined {
+  const header = request.headers.get("if-match");
+  if (!header || header.trim() === "*") return undefined;
+  const version = versionFromEtag(header.split(",")[0]);
+  // An unparseable ETag cannot match any version we issued.
+  return version ?? -1;
+}
+
+export function notModified(request: Request, etag: string): boolean {
+  const header = request.headers.get("if-none-match");
+  if (!header) return false;
+  return header.split(",").some((t) => t.trim() === "*" || t.trim() === etag || t.trim() === etag.replace(/^W\//, ""));
+}

@@ -1,0 +1,135 @@
+// List and search (RFC 7644 §3.4.2, §3.4.3): filtering, sorting and paging run in the database;
+// totals come from count(), never from loading rows.
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Filter } from "./filter/ast";
+import { compileFilter } from "./filter/compile-sql";
+import { parseAttrName, type ResourceTypeName } from "./schema";
+import { parseFilter } from "./filter/parse-filter";
+import { invalidValue, invalidFilter } from "./errors";
+import { filterResolver, sortColumn } from "./mapping";
+
+export const MAX_RESULTS = 1000;
+export const DEFAULT_COUNT = 100;
+
+export interface ListQuery {
+  filter?: Filter;
+  startIndex: number;
+  count: number;
+  sortBy?: string;
+  sortOrder: "ascending" | "descending";
+  attributes?: string[];
+  excludedAttributes?: string[];
+}
+
+function intParam(name: string, raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  const n = typeof raw === "number" ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(n) || !Number.isInteger(n)) throw invalidValue(`${name} must be an integer`);
+  return n;
+}
+
+function listParam(raw: unknown): string[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const items = (Array.isArray(raw) ? raw : String(raw).split(",")).map((s) => String(s).trim()).filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
+/** From query parameters (GET) or a SearchRequest body (POST .search); names case-insensitive. */
+export function parseListQuery(params: Record<string, unknown>): ListQuery {
+  const get = (name: string) => {
+    const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : params[key];
+  };
+  const filterText = get("filter");
+  if (filterText !== undefined && typeof filterText !== "string") throw invalidFilter("filter must be a string");
+  const sortOrderRaw = get("sortOrder");
+  const sortOrder = sortOrderRaw === undefined || sortOrderRaw === "" ? "ascending" : String(sortOrderRaw).toLowerCase();
+  if (sortOrder !== "ascending" && sortOrder !== "descending") throw invalidValue('sortOrder must be "ascending" or "descending"');
+  // RFC 7644 §3.4.2.4: startIndex < 1 is interpreted as 1; a negative count as 0.
+  const startIndex = Math.max(1, intParam("startIndex", get("startIndex")) ?? 1);
+  const count = Math.min(MAX_RESULTS, Math.max(0, intParam("count", get("count")) ?? DEFAULT_COUNT));
+  const sortBy = get("sortBy");
+  return {
+    filter: filterText && filterText.trim() !== "" ? parseFilter(filterText) : undefined,
+    startIndex,
+    count,
+    sortBy: typeof sortBy === "string" && sortBy.trim() !== "" ? sortBy.trim() : undefined,
+    sortOrder,
+    attributes: listParam(get("attributes")),
+    excludedAttributes: listParam(get("excludedAttributes")),
+  };
+}
+
+export function parseListQueryFromUrl(url: URL): ListQuery {
+  return parseListQuery(Object.fromEntries(url.searchParams.entries()));
+}
+
+const TABLES: Record<ResourceTypeName, string> = { User: '"User"', Group: '"Group"' };
+
+function parseSortPath(s: string) {
+  const path = parseAttrName(s);
+  if (!path) throw invalidValue(`sortBy "${s}" is not an attribute name`);
+  return path;
+}
+
+export interface IdPage {
+  total: number;
+  ids: string[];
+}
+
+/** One page of ids (in order) plus the total matching, for one resource type of a directory. */
+export async function findPage(
+  prisma: PrismaClient,
+  options: { resourceType: ResourceTypeName; directoryId: string; query: ListQuery; offset?: number; limit?: number },
+): Promise<IdPage> {
+  const { resourceType, directoryId, query } = options;
+  const alias = "t";
+  const compiled = query.filter
+    ? compileFilter(query.filter, filterResolver(resourceType, alias), { paramOffset: 1 })
+    : { sql: "TRUE", params: [] };
+  const where = `${alias}."directoryId" = $1 AND (${compiled.sql})`;
+  const params = [directoryId, ...compiled.params];
+  const offset = options.offset ?? query.startIndex - 1;
+  const limit = options.limit ?? query.count;
+  const direction = query.sortOrder === "descending" ? "DESC" : "ASC";
+  const order = query.sortBy
+    ? `${sortColumn(resourceType, alias, query.sortBy, parseSortPath)} ${direction} NULLS LAST, ${alias}."createdAt", ${alias}."id"`
+    : `${alias}."createdAt" ${direction}, ${alias}."id" ${direction}`;
+  const from = `FROM ${TABLES[resourceType]} ${alias} WHERE ${where}`;
+  let ids: string[] = [];
+  if (limit > 0) {
+    const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT ${alias}."id" ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+      ...params,
+    );
+    ids = rows.map((r) => r.id);
+  }
+  // A first page that is not full already tells the total (Entra's and Okta's lookups).
+  if (offset === 0 && limit > 0 && ids.length < limit) return { total: ids.length, ids };
+  const [{ n }] = await prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n ${from}`, ...params);
+  return { total: Number(n), ids };
+}
+
+/** Re-orders loaded rows to the order of `ids`. */
+export function inOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is T => r !== undefined);
+}
+
+/** Whether every attribute a filter names exists for this resource type (root .search). */
+export function filterAppliesTo(resourceType: ResourceTypeName, filter: Filter): boolean {
+  const resolve = filterResolver(resourceType, "t");
+  // Paths inside a value filter are relative to the element; the compiler checks those.
+  const walk = (f: Filter): boolean => {
+    switch (f.kind) {
+      case "and":
+      case "or":
+        return walk(f.left) && walk(f.right);
+      case "not":
+        return walk(f.filter);
+      default:
+        return resolve(f.path) !== undefined;
+    }
+  };
+  return walk(filter);
+}

@@ -1,0 +1,836 @@
+// SCIM PATCH (RFC 7644 §3.5.2) on the internal document (see resource.ts), including the
+// request shapes identity providers really send (/work/shared/scim-compat.md). Pure: the caller
+// loads the document, applies the patch, re-validates with normalizeResource(…, "replace") and
+// persists. Every error names the failing operation (`Operations[2]: …`) and nothing is applied
+// when any operation fails (RFC 7644 §3.5.2: the PATCH is atomic).
+import {
+  ScimError,
+  invalidFilter,
+  invalidPath,
+  invalidSyntax,
+  invalidValue,
+  mutability,
+  noTarget,
+} from "./errors";
+import type { Filter, PatchPath } from "./filter/ast";
+import { matchesFilter } from "./filter/evaluate-filter";
+import { parsePatchPath } from "./filter/parse-filter";
+import {
+  checkMultiValuedLimits,
+  coerceManagerInput,
+  isHollowElement,
+  isManager,
+  isMembers,
+  isPlainObject,
+  normalizeAttributeValue,
+  normalizeScalar,
+  safeKeys,
+  type AttrContext,
+  type ScimDoc,
+} from "./resource";
+import {
+  attrPath,
+  coreSchemaOf,
+  GROUP_SCHEMA,
+  PATCH_OP,
+  findAttribute,
+  findExtensionUrn,
+  getSchema,
+  resolveAttribute,
+  type AttributeDef,
+  type ResourceTypeName,
+} from "./schema";
+
+/** Upper bound on operations per request; Entra batches membership changes but far below this. */
+export const MAX_PATCH_OPERATIONS = 1000;
+
+export type PatchOpName = "add" | "replace" | "remove";
+
+/** One validated operation; `index` is its position in the request's `Operations` array. */
+export interface PatchOperation {
+  index: number;
+  op: PatchOpName;
+  path?: string;
+  value?: unknown;
+}
+
+function getCaseInsensitive(obj: Record<string, unknown>, name: string): unknown {
+  const key = safeKeys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : obj[key];
+}
+
+/**
+ * Validates the PatchOp envelope and normalizes each operation. `op` is case-insensitive
+ * (Entra sends "Replace", OneLogin "add"; RFC 7643 §2.1) and an unknown op is an error —
+ * silently ignoring "Replace" once left users active after offboarding elsewhere.
+ */
+export function parsePatchBody(body: unknown): PatchOperation[] {
+  if (!isPlainObject(body)) throw invalidSyntax("The PATCH body must be a JSON object.");
+  const operations = getCaseInsensitive(body, "Operations");
+  const schemas = getCaseInsensitive(body, "schemas");
+  const declared =
+    Array.isArray(schemas) &&
+    schemas.some((s) => typeof s === "string" && s.toLowerCase() === PATCH_OP.toLowerCase());
+  // Lenient: a body with Operations but a missing or wrong `schemas` is still a PatchOp.
+  if (operations === undefined) {
+    throw invalidSyntax(
+      declared
+        ? "The PATCH body has no Operations."
+        : `The PATCH body must be a ${PATCH_OP} message with Operations.`,
+    );
+  }
+  if (!Array.isArray(operations)) throw invalidSyntax("Operations must be an array.");
+  if (operations.length === 0) throw invalidValue("Operations must not be empty.");
+  if (operations.length > MAX_PATCH_OPERATIONS) {
+    throw invalidValue(
+      `Operations has ${operations.length} entries; the maximum is ${MAX_PATCH_OPERATIONS}.`,
+    );
+  }
+  return operations.map((raw, index): PatchOperation => {
+    const at = `Operations[${index}]`;
+    if (!isPlainObject(raw)) throw invalidSyntax(`${at}: an operation must be an object.`);
+    const opValue = getCaseInsensitive(raw, "op");
+    if (typeof opValue !== "string") throw invalidSyntax(`${at}: "op" must be "add", "replace" or "remove".`);
+    const op = opValue.trim().toLowerCase();
+    if (op !== "add" && op !== "replace" && op !== "remove") {
+      throw invalidSyntax(`${at}: unknown op "${opValue}"; expected "add", "replace" or "remove".`);
+    }
+    const rawPath = getCaseInsensitive(raw, "path");
+    let path: string | undefined;
+    if (typeof rawPath === "string") {
+      path = rawPath.trim() === "" ? undefined : rawPath.trim();
+    } else if (rawPath !== undefined && rawPath !== null) {
+      throw invalidPath(`${at}: "path" must be a string.`);
+    }
+    const operation: PatchOperation = { index, op };
+    if (path !== undefined) operation.path = path;
+    const value = getCaseInsensitive(raw, "value");
+    if (value !== undefined) operation.value = value;
+    return operation;
+  });
+}
+
+/** Applies a PATCH request body to a copy of `doc`; throws (and changes nothing) on any error. */
+export function applyPatch(resourceType: ResourceTypeName, doc: ScimDoc, body: unknown): ScimDoc {
+  return applyPatchOperations(resourceType, doc, parsePatchBody(body));
+}
+
+/**
+ * Applies already-parsed operations (e.g. `otherOps` from partitionGroupMemberOps), reporting
+ * errors with each operation's original index.
+ */
+export function applyPatchOperations(
+  resourceType: ResourceTypeName,
+  doc: ScimDoc,
+  operations: readonly PatchOperation[],
+): ScimDoc {
+  const working = cloneJson(doc) as ScimDoc;
+  for (const operation of operations) {
+    withIndex(operation.index, () => applyOperation(resourceType, working, operation));
+  }
+  return working;
+}
+
+function withIndex<T>(index: number, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof ScimError)
+      throw new ScimError(err.status, err.scimType, `Operations[${index}]: ${err.message}`);
+    throw err;
+  }
+}
+
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of safeKeys(value)) out[key] = cloneJson(value[key]);
+    return out;
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+interface Target {
+  schemaUrn: string;
+  def: AttributeDef;
+  /** `name.givenName`, or the part after a value filter: `emails[type eq "work"].value`. */
+  sub?: AttributeDef;
+  /** Value filter with sub-attribute names in canonical case and boolean literals coerced. */
+  filter?: Filter;
+  label: string;
+}
+
+type ResolvedTarget = { kind: "attribute"; target: Target } | { kind: "extension"; schemaUrn: string };
+
+function resolveTarget(resourceType: ResourceTypeName, pathText: string): ResolvedTarget {
+  // A bare extension URN addresses the whole extension object (some clients add
+  // `{"path": "urn:…:enterprise:2.0:User", "value": {"department": "x"}}`).
+  const extUrn = findExtensionUrn(resourceType, pathText);
+  if (extUrn) return { kind: "extension", schemaUrn: extUrn };
+  const parsed: PatchPath = parsePatchPath(pathText);
+  const resolved = resolveAttribute(resourceType, attrPath(parsed.path.schema, parsed.path.attr));
+  if (!resolved) throw invalidPath(`"${pathText}" is not an attribute of ${resourceType}.`);
+  const { def } = resolved;
+  const subName = parsed.path.subAttr ?? parsed.subAttr;
+  let sub: AttributeDef | undefined;
+  if (subName !== undefined) {
+    sub = findAttribute(def.subAttributes, subName);
+    if (!sub) throw invalidPath(`"${pathText}": ${def.name} has no sub-attribute "${subName}".`);
+  }
+  const target: Target = { schemaUrn: resolved.schemaUrn, def, label: pathText };
+  if (sub) target.sub = sub;
+  if (parsed.valueFilter) {
+    if (!def.multiValued || def.type !== "complex") {
+      throw invalidPath(`"${pathText}": a value filter needs a multi-valued complex attribute.`);
+    }
+    if (parsed.path.subAttr !== undefined) throw invalidPath(`"${pathText}" is not a valid path.`);
+    target.filter = canonicalizeFilter(def, parsed.valueFilter, pathText);
+  }
+  return { kind: "attribute", target };
+}
+
+/**
+ * Rewrites filter paths to the schema's sub-attribute names and turns Entra's "True"/"False"
+ * literals into booleans for boolean sub-attributes (`roles[primary eq "True"]`), so that
+ * matching and element creation see typed values.
+ */
+function canonicalizeFilter(def: AttributeDef, filter: Filter, pathText: string): Filter {
+  const subOf = (path: { schema?: string; attr: string; subAttr?: string }) => {
+    const sub =
+      path.schema === undefined && path.subAttr === undefined
+        ? findAttribute(def.subAttributes, path.attr)
+        : undefined;
+    if (!sub) throw invalidPath(`"${pathText}": ${def.name} has no sub-attribute "${path.attr}".`);
+    return sub;
+  };
+  switch (filter.kind) {
+    case "and":
+    case "or":
+      return {
+        kind: filter.kind,
+        left: canonicalizeFilter(def, filter.left, pathText),
+        right: canonicalizeFilter(def, filter.right, pathText),
+      };
+    case "not":
+      return { kind: "not", filter: canonicalizeFilter(def, filter.filter, pathText) };
+    case "present":
+      return { kind: "present", path: { attr: subOf(filter.path).name } };
+    case "compare": {
+      const sub = subOf(filter.path);
+      let value = filter.value;
+      if (sub.type === "boolean" && typeof value === "string") {
+        const lower = value.trim().toLowerCase();
+        if (lower === "true" || lower === "false") value = lower === "true";
+      }
+      return { kind: "compare", path: { attr: sub.name }, op: filter.op, value };
+    }
+    case "valuePath":
+      throw invalidPath(`"${pathText}": nested value filters are not supported.`);
+  }
+}
+
+function matches(def: AttributeDef, filter: Filter, element: unknown): element is Record<string, unknown> {
+  if (!isPlainObject(element)) return false;
+  return matchesFilter(filter, element, {
+    isCaseExact: (name) => findAttribute(def.subAttributes, name)?.caseExact ?? false,
+  });
+}
+
+/**
+ * For `emails[type eq "work"].value` with no work e-mail, Entra expects the element to be created
+ * from the filter's equality terms. Only `eq` terms joined by `and` describe a new element.
+ */
+function elementFromFilter(
+  def: AttributeDef,
+  filter: Filter,
+  label: string,
+): Record<string, unknown> | undefined {
+  if (filter.kind === "compare" && filter.op === "eq" && filter.value !== null) {
+    const sub = findAttribute(def.subAttributes, filter.path.attr);
+    if (!sub) return undefined;
+    const value = normalizeScalar(sub, filter.value, `${label}: ${sub.name}`);
+    const out: Record<string, unknown> = {};
+    if (value !== undefined) out[sub.name] = value;
+    return out;
+  }
+  if (filter.kind === "and") {
+    const left = elementFromFilter(def, filter.left, label);
+    const right = elementFromFilter(def, filter.right, label);
+    if (!left || !right) return undefined;
+    for (const key of Object.keys(right)) {
+      if (key in left && left[key] !== right[key]) return undefined;
+      left[key] = right[key];
+    }
+    return left;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+function applyOperation(resourceType: ResourceTypeName, doc: ScimDoc, operation: PatchOperation): void {
+  const { op, path, value } = operation;
+  if (op === "remove") {
+    // RFC 7644 §3.5.2.2: remove without a path is 400 noTarget.
+    if (path === undefined) throw noTarget("remove requires a path.");
+    const resolved = resolveTarget(resourceType, path);
+    if (resolved.kind === "extension") {
+      delete doc[resolved.schemaUrn];
+      return;
+    }
+    checkWritable(resolved.target);
+    removeAt(resourceType, doc, resolved.target, value);
+    return;
+  }
+  if (value === undefined) throw invalidValue(`${op} requires a value.`);
+  if (path === undefined) {
+    applyPathless(resourceType, doc, op, value);
+    return;
+  }
+  const resolved = resolveTarget(resourceType, path);
+  if (resolved.kind === "extension") {
+    applyExtensionObject(resourceType, doc, op, resolved.schemaUrn, value);
+    return;
+  }
+  checkWritable(resolved.target);
+  setAt(resourceType, doc, op, resolved.target, value);
+}
+
+/** RFC 7643 §2.2 / RFC 7644 §3.5.2: readOnly attributes cannot be written through a path. */
+function checkWritable(target: Target): void {
+  if (target.def.mutability === "readOnly" || target.sub?.mutability === "readOnly") {
+    throw mutability(`${target.label} is read-only.`);
+  }
+}
+
+/**
+ * Path-less add/replace: the value's keys are attribute names, paths (Entra with
+ * aadOptscim062020 sends `"name.givenName"` and `"urn:…:User:employeeNumber"` keys) or extension
+ * URNs. Unknown and read-only keys are ignored (Okta sends the read-only `id`).
+ */
+function applyPathless(
+  resourceType: ResourceTypeName,
+  doc: ScimDoc,
+  op: "add" | "replace",
+  value: unknown,
+): void {
+  if (!isPlainObject(value)) throw invalidValue(`${op} without a path needs an object value.`);
+  for (const key of safeKeys(value)) {
+    if (key.toLowerCase() === "schemas") continue;
+    const extUrn = findExtensionUrn(resourceType, key);
+    if (extUrn) {
+      applyExtensionObject(resourceType, doc, op, extUrn, value[key]);
+      continue;
+    }
+    let resolved: ResolvedTarget;
+    try {
+      resolved = resolveTarget(resourceType, key);
+    } catch (err) {
+      if (err instanceof ScimError && (err.scimType === "invalidPath" || err.scimType === "invalidFilter"))
+        continue;
+      throw err;
+    }
+    if (resolved.kind === "extension") continue;
+    const { target } = resolved;
+    if (target.def.mutability === "readOnly" || target.sub?.mutability === "readOnly") continue;
+    setAt(resourceType, doc, op, target, value[key]);
+  }
+}
+
+function applyExtensionObject(
+  resourceType: ResourceTypeName,
+  doc: ScimDoc,
+  op: "add" | "replace",
+  schemaUrn: string,
+  value: unknown,
+): void {
+  if (value === null) {
+    // Entra clears with null.
+    delete doc[schemaUrn];
+    return;
+  }
+  if (!isPlainObject(value)) throw invalidValue(`${schemaUrn} must be an object.`);
+  const schema = getSchema(schemaUrn);
+  for (const key of safeKeys(value)) {
+    const def = findAttribute(schema?.attributes, key);
+    if (!def || def.mutability === "readOnly") continue;
+    setAt(resourceType, doc, op, { schemaUrn, def, label: `${schemaUrn}:${def.name}` }, value[key]);
+  }
+}
+
+function containerOf(doc: ScimDoc, resourceType: ResourceTypeName, schemaUrn: string, create: boolean) {
+  if (schemaUrn === coreSchemaOf(resourceType).id) return doc;
+  const existing = doc[schemaUrn];
+  if (isPlainObject(existing)) return existing;
+  if (!create) return undefined;
+  const fresh: Record<string, unknown> = {};
+  doc[schemaUrn] = fresh;
+  return fresh;
+}
+
+function elementsOf(
+  container: Record<string, unknown> | undefined,
+  def: AttributeDef,
+): Record<string, unknown>[] {
+  const v = container?.[def.name];
+  return Array.isArray(v) ? v.filter(isPlainObject) : [];
+}
+
+/** Entra clears a value by sending `""` or `null` (scim-compat.md, "Clearing"). */
+function isClearValue(value: unknown): boolean {
+  return value === null || value === "";
+}
+
+function sameScalar(def: AttributeDef | undefined, a: unknown, b: unknown): boolean {
+  if (typeof a === "string" && typeof b === "string" && !(def?.caseExact ?? false)) {
+    return a.toLowerCase() === b.toLowerCase();
+  }
+  return a === b;
+}
+
+/**
+ * Whether `incoming` denotes an element already present (RFC 7644 §3.5.2.1: adding a value
+ * that is already there changes nothing). Members are identified by id; value-bearing elements
+ * by value and, when given, type; others (addresses) by all their descriptive sub-attributes.
+ */
+function sameElement(
+  ctx: AttrContext,
+  existing: Record<string, unknown>,
+  incoming: Record<string, unknown>,
+): boolean {
+  const { def } = ctx;
+  const valueDef = findAttribute(def.subAttributes, "value");
+  if (isMembers(ctx)) return existing.value === incoming.value;
+  if (valueDef) {
+    if (!sameScalar(valueDef, existing.value, incoming.value)) return false;
+    return (
+      incoming.type === undefined ||
+      sameScalar(findAttribute(def.subAttributes, "type"), existing.type, incoming.type)
+    );
+  }
+  const keys = new Set(
+    [...Object.keys(existing), ...Object.keys(incoming)].filter((k) => k !== "primary" && k !== "display"),
+  );
+  return [...keys].every((k) => sameScalar(findAttribute(def.subAttributes, k), existing[k], incoming[k]));
+}
+
+/** Sets one sub-attribute, refusing to change an immutable one that already has a value. */
+function setSub(target: Target, element: Record<string, unknown>, sub: AttributeDef, value: unknown): void {
+  if (
+    sub.mutability === "immutable" &&
+    element[sub.name] !== undefined &&
+    !sameScalar(sub, element[sub.name], value)
+  ) {
+    throw mutability(`${target.label}: ${target.def.name}.${sub.name} is immutable.`);
+  }
+  if (value === undefined) delete element[sub.name];
+  else element[sub.name] = value;
+}
+
+/**
+ * Merges a complex value into an element: sub-attributes given replace, others stay
+ * (RFC 7644 §3.5.2.3, "complex attribute"). `""`/null clear a sub-attribute.
+ */
+function mergeComplex(target: Target, element: Record<string, unknown>, value: unknown): void {
+  if (!isPlainObject(value)) throw invalidValue(`${target.label} must be an object.`);
+  for (const key of safeKeys(value)) {
+    const sub = findAttribute(target.def.subAttributes, key);
+    if (!sub || sub.mutability === "readOnly") continue;
+    const raw = value[key];
+    const v = isClearValue(raw) ? undefined : normalizeScalar(sub, raw, `${target.label}.${sub.name}`);
+    setSub(target, element, sub, v);
+  }
+}
+
+function setAt(
+  resourceType: ResourceTypeName,
+  doc: ScimDoc,
+  op: "add" | "replace",
+  target: Target,
+  value: unknown,
+): void {
+  const { def, sub, filter } = target;
+  const ctx: AttrContext = { resourceType, schemaUrn: target.schemaUrn, def };
+  if (isClearValue(value)) {
+    // Adding "nothing" to a multi-valued attribute is a no-op; everything else clears.
+    if (op === "add" && def.multiValued && !sub && !filter) return;
+    removeAt(resourceType, doc, target, undefined);
+    return;
+  }
+  const container = containerOf(doc, resourceType, target.schemaUrn, true) ?? doc;
+  const touched = new Set<Record<string, unknown>>();
+
+  if (def.multiValued) {
+    const elements = elementsOf(container, def);
+    if (filter) {
+      const matched = elements.filter((e) => matches(def, filter, e));
+      if (matched.length === 0) {
+        const created = elementFromFilter(def, filter, target.label);
+        // RFC 7644 §3.5.2.3: replace with an unmatched filter is noTarget — except Entra's
+        // `emails[type eq "work"].value` form, which creates the element; add creates too.
+        if (!created || (op === "replace" && !sub)) throw noTarget(`${target.label} matched no value.`);
+        if (sub) setSub(target, created, sub, normalizeScalar(sub, value, target.label));
+        else mergeComplex(target, created, value);
+        elements.push(created);
+        touched.add(created);
+      } else {
+        for (const element of matched) {
+          if (sub) setSub(target, element, sub, normalizeScalar(sub, value, target.label));
+          else mergeComplex(target, element, value);
+          touched.add(element);
+        }
+      }
+      container[def.name] = elements;
+    } else if (sub) {
+      // `emails.value` without a filter addresses every element (creating one if none exist).
+      const v = normalizeScalar(sub, value, target.label);
+      if (elements.length === 0) elements.push({});
+      for (const element of elements) {
+        setSub(target, element, sub, v);
+        touched.add(element);
+      }
+      container[def.name] = elements;
+    } else {
+      const incoming = (normalizeAttributeValue(ctx, value, target.label) ?? []) as Record<string, unknown>[];
+      if (op === "replace") {
+        // RFC 7644 §3.5.2.3: no filter → the attribute and all its values are replaced.
+        container[def.name] = incoming;
+      } else {
+        // RFC 7644 §3.5.2.1: values are added; a value already present is not duplicated.
+        for (const element of incoming) {
+          const existing = elements.find((e) => sameElement(ctx, e, element));
+          if (existing && isMembers(ctx)) continue;
+          if (existing) {
+            Object.assign(existing, element);
+            touched.add(existing);
+          } else {
+            elements.push(element);
+            touched.add(element);
+          }
+        }
+        container[def.name] = elements;
+      }
+    }
+  } else if (def.type === "complex") {
+    const current = container[def.name];
+    const element: Record<string, unknown> = isPlainObject(current) ? current : {};
+    if (sub) {
+      setSub(target, element, sub, normalizeScalar(sub, value, target.label));
+    } else if (isManager(ctx)) {
+      // Entra: bare id string or legacy `[{"$ref": …, "value": …}]`.
+      const coerced = coerceManagerInput(value, target.label);
+      if (coerced === null) delete element.value;
+      else mergeComplex(target, element, coerced);
+    } else {
+      mergeComplex(target, element, value);
+    }
+    container[def.name] = element;
+  } else {
+    const v = normalizeScalar(def, value, target.label);
+    if (
+      def.mutability === "immutable" &&
+      container[def.name] !== undefined &&
+      !sameScalar(def, container[def.name], v)
+    ) {
+      throw mutability(`${target.label} is immutable.`);
+    }
+    container[def.name] = v;
+  }
+  tidy(doc, resourceType, ctx, touched, target.label);
+}
+
+function removeAt(resourceType: ResourceTypeName, doc: ScimDoc, target: Target, value: unknown): void {
+  const { def, sub, filter } = target;
+  const ctx: AttrContext = { resourceType, schemaUrn: target.schemaUrn, def };
+  if (def.required && !sub && !filter) throw mutability(`${target.label} is required and cannot be removed.`);
+  if (def.mutability === "immutable" && !sub) throw mutability(`${target.label} is immutable.`);
+  const container = containerOf(doc, resourceType, target.schemaUrn, false);
+  if (!container || container[def.name] === undefined) return;
+
+  const clearSub = (element: Record<string, unknown>, s: AttributeDef) => {
+    if (element[s.name] === undefined) return;
+    if (s.mutability === "immutable")
+      throw mutability(`${target.label}: ${def.name}.${s.name} is immutable.`);
+    delete element[s.name];
+  };
+
+  if (def.multiValued) {
+    const elements = elementsOf(container, def);
+    if (filter) {
+      const matched = new Set(elements.filter((e) => matches(def, filter, e)));
+      // RFC 7644 §3.5.2.2: with a filter, only matching values are removed; no match, no change.
+      if (sub) matched.forEach((e) => clearSub(e, sub));
+      else container[def.name] = elements.filter((e) => !matched.has(e));
+    } else if (sub) {
+      elements.forEach((e) => clearSub(e, sub));
+    } else if (value !== undefined && value !== null) {
+      // Entra removes members with `{"op":"Remove","path":"members","value":[{"value":"id"}]}`:
+      // only the listed values go — never the whole attribute.
+      const listed = (normalizeAttributeValue(ctx, value, target.label) ?? []) as Record<string, unknown>[];
+      container[def.name] = elements.filter((e) => !listed.some((l) => sameElement(ctx, e, l)));
+    } else {
+      delete container[def.name];
+    }
+  } else if (sub) {
+    const current = container[def.name];
+    if (isPlainObject(current)) clearSub(current, sub);
+  } else {
+    // Includes Entra's remove of the enterprise manager, which may carry the old value.
+    delete container[def.name];
+  }
+  tidy(doc, resourceType, ctx, new Set(), target.label);
+}
+
+/**
+ * Restores the document's invariants after an operation: no hollow elements, empty values
+ * unassigned (RFC 7643 §2.5), manager as `{ value }`, one primary (a value newly marked primary
+ * demotes the others, RFC 7643 §2.4), size limits.
+ */
+function tidy(
+  doc: ScimDoc,
+  resourceType: ResourceTypeName,
+  ctx: AttrContext,
+  touched: Set<Record<string, unknown>>,
+  label: string,
+): void {
+  const { def } = ctx;
+  const container = containerOf(doc, resourceType, ctx.schemaUrn, false);
+  if (!container) return;
+  const value = container[def.name];
+  if (def.multiValued && Array.isArray(value)) {
+    const elements = value.filter((e) => !(isPlainObject(e) && isHollowElement(def, e)));
+    if ([...touched].some((e) => e.primary === true && elements.includes(e))) {
+      for (const e of elements)
+        if (isPlainObject(e) && !touched.has(e) && e.primary === true) e.primary = false;
+    }
+    checkMultiValuedLimits(ctx, elements, label);
+    if (elements.length === 0) delete container[def.name];
+    else container[def.name] = elements;
+  } else if (def.type === "complex" && isPlainObject(value)) {
+    if (isManager(ctx)) {
+      if (value.value === undefined) delete container[def.name];
+      else container[def.name] = { value: value.value };
+    } else if (Object.keys(value).length === 0) {
+      delete container[def.name];
+    }
+  } else if (value === undefined) {
+    delete container[def.name];
+  }
+  if (container !== doc && Object.keys(container).length === 0) delete doc[ctx.schemaUrn];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group membership as set deltas
+
+export type MemberOpKind = "add" | "remove" | "replaceAll" | "removeAll";
+
+/** A membership change; `ids` are member ids (empty for removeAll), `index` the operation's. */
+export interface MemberOp {
+  kind: MemberOpKind;
+  ids: string[];
+  index: number;
+}
+
+export interface GroupPatchPlan {
+  /** Membership changes, in request order. */
+  memberOps: MemberOp[];
+  /** Everything else, in request order, for applyPatchOperations on a document without members. */
+  otherOps: PatchOperation[];
+}
+
+const groupMembersDef = findAttribute(getSchema(GROUP_SCHEMA)?.attributes, "members");
+
+function isMembersPath(pathText: string): { parsed: PatchPath } | undefined {
+  let parsed: PatchPath;
+  try {
+    parsed = parsePatchPath(pathText);
+  } catch {
+    return undefined;
+  }
+  const resolved = resolveAttribute("Group", attrPath(parsed.path.schema, parsed.path.attr));
+  return resolved && resolved.def === groupMembersDef ? { parsed } : undefined;
+}
+
+function memberIds(value: unknown, label: string): string[] {
+  if (!groupMembersDef) return [];
+  const ctx: AttrContext = { resourceType: "Group", schemaUrn: GROUP_SCHEMA, def: groupMembersDef };
+  const elements = (normalizeAttributeValue(ctx, value, label) ?? []) as Record<string, unknown>[];
+  return elements.map((e) => String(e.value));
+}
+
+/** `value eq "a"` or `value eq "a" or value eq "b"` → ids; anything else is unsupported. */
+function idsFromMemberFilter(filter: Filter): string[] | undefined {
+  if (
+    filter.kind === "compare" &&
+    filter.op === "eq" &&
+    filter.path.attr.toLowerCase() === "value" &&
+    filter.path.subAttr === undefined
+  ) {
+    return typeof filter.value === "string" ? [filter.value] : undefined;
+  }
+  if (filter.kind === "or") {
+    const left = idsFromMemberFilter(filter.left);
+    const right = idsFromMemberFilter(filter.right);
+    return left && right ? [...left, ...right] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Splits a Group PATCH into membership changes and the rest, so the group service can apply
+ * membership as set deltas in the database instead of loading a 100,000-member group.
+ *
+ * Two ordered lists are enough — no interleaving is needed — because the two kinds commute:
+ * membership steps touch only the membership set and the other operations never touch it
+ * (every `members` operation is classified as a member step, including the `members` key of a
+ * path-less add/replace, which is split off from the rest of that value). Within each list the
+ * request order is kept, which is what matters for Okta's remove-then-add of the same member;
+ * `netMemberChanges` folds the member list into one delete set and one insert set.
+ *
+ * Validates the envelope and every membership operation (errors carry the operation index);
+ * `otherOps` are validated when applied with applyPatchOperations.
+ */
+export function partitionGroupMemberOps(body: unknown): GroupPatchPlan {
+  const plan: GroupPatchPlan = { memberOps: [], otherOps: [] };
+  for (const operation of parsePatchBody(body)) {
+    withIndex(operation.index, () => classifyGroupOperation(operation, plan));
+  }
+  return plan;
+}
+
+function classifyGroupOperation(operation: PatchOperation, plan: GroupPatchPlan): void {
+  const { op, path, value, index } = operation;
+  const push = (kind: MemberOpKind, ids: string[]) => plan.memberOps.push({ kind, ids, index });
+
+  if (path === undefined) {
+    if (op === "remove" || !isPlainObject(value)) {
+      plan.otherOps.push(operation);
+      return;
+    }
+    const rest: Record<string, unknown> = {};
+    let restKeys = 0;
+    for (const key of safeKeys(value)) {
+      const members = isMembersPath(key);
+      if (!members) {
+        rest[key] = value[key];
+        restKeys++;
+        continue;
+      }
+      checkWholeMembersPath(members.parsed, key);
+      addOrReplaceMembers(op, value[key], key, push);
+    }
+    if (restKeys > 0) plan.otherOps.push({ ...operation, value: rest });
+    return;
+  }
+
+  const members = isMembersPath(path);
+  if (!members) {
+    plan.otherOps.push(operation);
+    return;
+  }
+  const { parsed } = members;
+  if (
+    parsed.valueFilter &&
+    parsed.path.subAttr === undefined &&
+    parsed.subAttr === undefined &&
+    op === "remove"
+  ) {
+    // Okta and Entra: `remove members[value eq "id"]`.
+    const ids = idsFromMemberFilter(parsed.valueFilter);
+    if (!ids) throw invalidFilter(`${path}: only "value eq" filters are supported on members.`);
+    push("remove", [...new Set(ids)]);
+    return;
+  }
+  checkWholeMembersPath(parsed, path);
+  if (op === "remove") {
+    // RFC 7644 §3.5.2.2: no value → all members; with a value list (Entra) → only those.
+    if (value === undefined || value === null) push("removeAll", []);
+    else {
+      const ids = memberIds(value, path);
+      if (ids.length > 0) push("remove", ids);
+    }
+    return;
+  }
+  if (value === undefined) throw invalidValue(`${op} requires a value.`);
+  addOrReplaceMembers(op, value, path, push);
+}
+
+/**
+ * Members are immutable in place (RFC 7643 §4.2: value, $ref and type are immutable; display
+ * is read-only): only whole elements can be added or removed.
+ */
+function checkWholeMembersPath(parsed: PatchPath, label: string): void {
+  const subName = parsed.path.subAttr ?? parsed.subAttr;
+  if (subName !== undefined) {
+    const sub = findAttribute(groupMembersDef?.subAttributes, subName);
+    if (!sub) throw invalidPath(`"${label}": members has no sub-attribute "${subName}".`);
+    throw mutability(`${label}: members.${sub.name} cannot be modified; add or remove the member instead.`);
+  }
+  if (parsed.valueFilter) {
+    throw mutability(`${label}: members cannot be modified in place; add or remove the member instead.`);
+  }
+}
+
+function addOrReplaceMembers(
+  op: "add" | "replace",
+  value: unknown,
+  label: string,
+  push: (kind: MemberOpKind, ids: string[]) => void,
+): void {
+  const ids = isClearValue(value) ? [] : memberIds(value, label);
+  if (op === "add") {
+    if (ids.length > 0) push("add", ids);
+  } else if (ids.length === 0) {
+    push("removeAll", []);
+  } else {
+    push("replaceAll", ids);
+  }
+}
+
+/** Net effect of ordered member steps: final = (reset ? ∅ : current − remove) ∪ add. */
+export interface NetMemberChanges {
+  /** Delete every current membership first (a replace or remove-all happened). */
+  reset: boolean;
+  add: string[];
+  /** Only meaningful when reset is false; disjoint from add. */
+  remove: string[];
+}
+
+export function netMemberChanges(memberOps: readonly MemberOp[]): NetMemberChanges {
+  let reset = false;
+  const add = new Set<string>();
+  const remove = new Set<string>();
+  for (const step of memberOps) {
+    switch (step.kind) {
+      case "replaceAll":
+        reset = true;
+        add.clear();
+        remove.clear();
+        step.ids.forEach((id) => add.add(id));
+        break;
+      case "removeAll":
+        reset = true;
+        add.clear();
+        remove.clear();
+        break;
+      case "add":
+        for (const id of step.ids) {
+          remove.delete(id);
+          add.add(id);
+        }
+        break;
+      case "remove":
+        for (const id of step.ids) {
+          add.delete(id);
+          if (!reset) remove.add(id);
+        }
+        break;
+    }
+  }
+  return { reset, add: [...add], remove: [...remove] };
+}

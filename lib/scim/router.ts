@@ -1,0 +1,173 @@
+// The SCIM endpoint: one entry point for /scim/v2/**, so authentication, rate limiting, error
+// mapping and the request log apply to every route the same way.
+import { getPrisma } from "@/lib/db/client";
+import { getConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { log, requestContext } from "@/lib/log";
+import { requestIdOf } from "@/lib/http/request-context";
+import { PreconditionFailedError } from "@/lib/users/service";
+import { authenticateScim, type ScimPrincipal } from "./auth";
+import { ScimError } from "./errors";
+import { scimErrorResponse } from "./http";
+import { parseListQueryFromUrl } from "./list";
+import { takeRateLimitToken } from "./rate-limit";
+import { logScimRequest } from "./request-log";
+import type { ScimContext } from "./handlers/context";
+import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
+import { getGroup, listGroups, patchGroup, postGroup, putGroup, removeGroup } from "./handlers/groups";
+import { issueAccessToken } from "./handlers/oauth";
+import { searchResource, searchRoot } from "./handlers/search";
+import { getUser, listUsers, patchUser, postUser, putUser, removeUser } from "./handlers/users";
+
+export const SCIM_PREFIX = "/scim/v2";
+
+type Handler = (ctx: ScimContext, id: string | undefined) => Promise<Response> | Response;
+type Routes = Partial<Record<string, Handler>>;
+
+const collection = (list: Handler, create: Handler, search: Handler, item: Routes) => ({ list, create, search, item });
+
+const resources: Record<string, ReturnType<typeof collection>> = {
+  Users: collection(
+    (ctx) => listUsers(ctx, parseListQueryFromUrl(ctx.url)),
+    (ctx) => postUser(ctx),
+    (ctx) => searchResource(ctx, "User"),
+    { GET: (ctx, id) => getUser(ctx, id!), PUT: (ctx, id) => putUser(ctx, id!), PATCH: (ctx, id) => patchUser(ctx, id!), DELETE: (ctx, id) => removeUser(ctx, id!) },
+  ),
+  Groups: collection(
+    (ctx) => listGroups(ctx, parseListQueryFromUrl(ctx.url)),
+    (ctx) => postGroup(ctx),
+    (ctx) => searchResource(ctx, "Group"),
+    { GET: (ctx, id) => getGroup(ctx, id!), PUT: (ctx, id) => putGroup(ctx, id!), PATCH: (ctx, id) => patchGroup(ctx, id!), DELETE: (ctx, id) => removeGroup(ctx, id!) },
+  ),
+};
+
+const methodNotAllowed = (method: string, path: string) => new ScimError(405, undefined, `${method} is not supported on ${path}`);
+
+function route(method: string, segments: string[]): { handler: Handler; id?: string } {
+  const path = `/${segments.join("/")}`;
+  const [first, second, ...rest] = segments;
+  if (rest.length > 0 || first === undefined) throw new ScimError(404, undefined, `No SCIM endpoint at ${path}`);
+  const only = (allowed: string, handler: Handler, id?: string) => {
+    if (method !== allowed) throw methodNotAllowed(method, path);
+    return { handler, id };
+  };
+  if (first === ".search" && second === undefined) return only("POST", searchRoot);
+  if (first === "ServiceProviderConfig" && second === undefined) return only("GET", getServiceProviderConfig);
+  if (first === "ResourceTypes") return only("GET", getResourceTypes, second);
+  if (first === "Schemas") return only("GET", getSchemas, second);
+  if (first === "Bulk") throw new ScimError(501, undefined, "Bulk operations are not supported (see /ServiceProviderConfig)");
+  const resource = resources[first];
+  if (!resource) throw new ScimError(404, undefined, `No SCIM endpoint at ${path}`);
+  if (second === undefined) {
+    if (method === "GET") return { handler: resource.list };
+    if (method === "POST") return { handler: resource.create };
+    throw methodNotAllowed(method, path);
+  }
+  if (second === ".search") return only("POST", resource.search);
+  const handler = resource.item[method];
+  if (!handler) throw methodNotAllowed(method, path);
+  return { handler, id: second };
+}
+
+function toScimError(err: unknown): ScimError | undefined {
+  if (err instanceof ScimError) return err;
+  if (err instanceof PreconditionFailedError) return new ScimError(412, undefined, err.message);
+  if (err instanceof AppError) {
+    switch (err.code) {
+      case "conflict":
+        return new ScimError(409, "uniqueness", err.message);
+      case "not_found":
+        return new ScimError(404, undefined, err.message);
+      case "invalid_input":
+        return new ScimError(400, "invalidValue", err.message);
+      case "unauthorized":
+        return new ScimError(401, undefined, err.message);
+      case "forbidden":
+        return new ScimError(403, undefined, err.message);
+      case "rate_limited":
+        return new ScimError(429, undefined, err.message);
+    }
+  }
+  return undefined;
+}
+
+function clientIp(request: Request): string | undefined {
+  const forwarded = request.headers.get("x-forwarded-for");
+  return (forwarded?.split(",")[0] ?? request.headers.get("x-real-ip") ?? undefined)?.trim().slice(0, 64);
+}
+
+export async function handleScimRequest(request: Request): Promise<Response> {
+  const requestId = requestIdOf(request);
+  return requestContext.run({ requestId }, async () => {
+    const started = performance.now();
+    const url = new URL(request.url);
+    const subPath = url.pathname.slice(url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length);
+    const segments = subPath.split("/").filter(Boolean).map(decodeURIComponent);
+    const method = request.method.toUpperCase();
+    let principal: ScimPrincipal | undefined;
+    let response: Response;
+    let scimType: string | null = null;
+    const prisma = await getPrisma();
+    try {
+      if (segments[0] === "oauth" && segments[1] === "token" && segments.length === 2) {
+        if (method !== "POST") throw methodNotAllowed(method, subPath);
+        response = await issueAccessToken(prisma, request);
+      } else {
+        principal = await authenticateScim(prisma, request.headers.get("authorization"));
+        const wait = takeRateLimitToken(principal.directoryId, getConfig().SCIM_RATE_LIMIT_PER_MINUTE);
+        if (wait > 0) {
+          response = scimErrorResponse(new ScimError(429, undefined, `Too many requests for this directory; retry in ${wait}s`), {
+            "retry-after": String(wait),
+          });
+        } else {
+          const { handler, id } = route(method, segments);
+          const baseUrl = `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length)}`;
+          response = await handler(
+            {
+              request,
+              url,
+              prisma,
+              principal,
+              baseUrl,
+              actor: {
+                type: "directory",
+                id: principal.credentialId,
+                label: principal.label,
+                directoryId: principal.directoryId,
+                requestId,
+                ip: clientIp(request),
+              },
+            },
+            id,
+          );
+        }
+      }
+    } catch (err) {
+      const scimError = toScimError(err);
+      if (scimError) {
+        scimType = scimError.scimType ?? null;
+        response = scimErrorResponse(scimError, scimError.status === 401 ? { "www-authenticate": 'Bearer realm="scim"' } : {});
+      } else {
+        log.error("SCIM request failed", { error: err instanceof Error ? err.stack : String(err), method, path: subPath });
+        response = scimErrorResponse(new ScimError(500, undefined, `Internal error (request id ${requestId})`));
+      }
+    }
+    response.headers.set("x-request-id", requestId);
+    const latencyMs = Math.round(performance.now() - started);
+    logScimRequest(prisma, {
+      createdAt: new Date(),
+      directoryId: principal?.directoryId ?? null,
+      credentialId: principal?.credentialId ?? null,
+      method,
+      path: `${subPath}${url.search}`,
+      status: response.status,
+      scimType,
+      latencyMs,
+      userAgent: request.headers.get("user-agent"),
+      requestId,
+    });
+    log.debug("scim request", { method, path: subPath, status: response.status, ms: latencyMs });
+    return response;
+  });
+}
+

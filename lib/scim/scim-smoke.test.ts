@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/lib/testing/database";
+import { newDirectory } from "@/lib/testing/scim";
+
+useTestDatabase();
+
+describe("SCIM smoke", () => {
+  it("creates, reads, filters, patches and deletes a user", async () => {
+    const { scim } = await newDirectory("entra");
+    const created = await scim.post("/Users", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "Alice@Example.com",
+      name: { givenName: "Alice", familyName: "Smith" },
+      emails: [{ type: "work", value: "alice@example.com", primary: true }],
+      active: true,
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("content-type")).toMatch(/application\/scim\+json/);
+    const id = created.body.id as string;
+    const found = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "alice@example.com"')}`);
+    expect(found.status).toBe(200);
+    expect(found.body.totalResults).toBe(1);
+    const patched = await scim.patch(`/Users/${id}`, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "Replace", path: "active", value: "False" }],
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.active).toBe(false);
+    expect((await scim.delete(`/Users/${id}`)).status).toBe(204);
+    expect((await scim.get(`/Users/${id}`)).status).toBe(404);
+  });
+});
