@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/lib/testing/database";
+import { setupTestDatabase } from "@/lib/testing/database";
 import { newDirectory } from "@/lib/testing/scim";
 
-useTestDatabase();
+setupTestDatabase();
 
 describe("SCIM smoke", () => {
   it("creates, reads, filters, patches and deletes a user", async () => {

@@ -9,7 +9,7 @@ import { resetConfigForTests } from "../config";
 import { closeDatabase, getDatabase, type Database } from "../db/client";
 import { migrate } from "../db/migrate";
 
-export function useTestDatabase(): { db: () => Database } {
+export function setupTestDatabase(): { db: () => Database } {
   let db: Database | undefined;
   let dir: string | undefined;
   beforeAll(async () => {

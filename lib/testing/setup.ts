@@ -1,4 +1,4 @@
-// Runs before each test file. Database tests opt in with useTestDatabase(); the environment is
+// Runs before each test file. Database tests opt in with setupTestDatabase(); the environment is
 // reset here so a developer's own DATABASE_URL never leaks into the suite.
 import { inject } from "vitest";
 
