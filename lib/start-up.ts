@@ -13,6 +13,8 @@ export async function startUp(): Promise<void> {
     log.info("database ready", { database: db.kind, target: db.target, migrationsApplied: applied });
     const { runBootstrap } = await import("@/lib/bootstrap");
     await runBootstrap(config);
+    const { startMaintenance } = await import("@/lib/jobs/maintenance");
+    startMaintenance();
   } catch (err) {
     log.error("start-up failed", { error: err instanceof Error ? err.message : String(err) });
     // Also as plain text: this is the line an operator reads in a terminal.

@@ -51,7 +51,11 @@ export function flushRequestLog(): Promise<void> {
 }
 
 /** Deletes entries older than the retention period; returns how many. */
-export async function pruneRequestLog(prisma: PrismaClient, retentionDays: number, now = new Date()): Promise<number> {
+export async function pruneRequestLog(
+  prisma: Pick<PrismaClient, "requestLog">,
+  retentionDays: number,
+  now = new Date(),
+): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const result = await prisma.requestLog.deleteMany({ where: { createdAt: { lt: cutoff } } });
   return result.count;
