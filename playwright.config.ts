@@ -12,6 +12,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 // A fresh embedded database for every run.
 const dataDir = process.env.E2E_PGLITE_DATA_DIR ?? path.join(mkdtempSync(path.join(os.tmpdir(), "custodian-e2e-")), "pglite");
 export const E2E_SCIM_TOKEN = "e2e-bootstrap-token-0123456789abcdef0123456789";
+export const E2E_ADMIN = { email: "admin@e2e.example", password: "e2e-admin-password-1234" };
 
 export default defineConfig({
   testDir: "e2e",
@@ -44,6 +45,8 @@ export default defineConfig({
       PGLITE_DATA_DIR: dataDir,
       DATABASE_URL: "",
       SCIM_BOOTSTRAP_TOKEN: E2E_SCIM_TOKEN,
+      ADMIN_EMAIL: E2E_ADMIN.email,
+      ADMIN_PASSWORD: E2E_ADMIN.password,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -36,6 +36,9 @@ if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
 
 // Telemetry would try to reach the internet on every build and start; opt in explicitly if wanted.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+// Without NEXTAUTH_URL, next-auth takes the origin from the Host header (set NEXTAUTH_URL in
+// production behind a proxy so sign-in callbacks use the public URL).
+if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 const current = hashInputs();
 const built = existsSync(path.join(buildDir, "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === current;

@@ -1,32 +1,48 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { Logo } from "@/components/ui/logo";
+import { SignOutButton } from "@/components/ui/sign-out-button";
+import { currentPrincipal } from "@/lib/auth/principal";
+import { can, type Action } from "@/lib/auth/permissions";
 
-const nav = [
-  { href: "/dashboard", label: "Overview" },
-  { href: "/dashboard/users", label: "Users" },
-  { href: "/dashboard/groups", label: "Groups" },
-  { href: "/dashboard/directories", label: "Directories" },
-  { href: "/dashboard/audit", label: "Audit trail" },
+export const dynamic = "force-dynamic";
+
+const nav: { href: string; label: string; action: Action }[] = [
+  { href: "/dashboard", label: "Overview", action: "overview:read" },
+  { href: "/dashboard/users", label: "Users", action: "users:read" },
+  { href: "/dashboard/groups", label: "Groups", action: "groups:read" },
+  { href: "/dashboard/directories", label: "Directories", action: "directories:read" },
+  { href: "/dashboard/audit", label: "Audit trail", action: "audit:read" },
 ];
 
-export default function DashboardLayout({ children }: { children: React.ReactNode }) {
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  // UX only: every page and action checks its own permission on the server.
+  const principal = await currentPrincipal();
+  if (!principal) redirect("/login");
   return (
     <div className="flex min-h-screen">
-      <aside className="w-56 shrink-0 border-r border-slate-200 bg-white px-4 py-5">
+      <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white px-4 py-5">
         <Link href="/" aria-label="Custodian home">
           <Logo className="text-brand-900" />
         </Link>
-        <nav aria-label="Main" className="mt-8">
+        <nav aria-label="Main" className="mt-8 flex-1">
           <ul className="space-y-1 text-sm">
-            {nav.map((item) => (
-              <li key={item.href}>
-                <Link href={item.href} className="block rounded px-2 py-1.5 text-slate-700 hover:bg-brand-50 hover:text-brand-900">
-                  {item.label}
-                </Link>
-              </li>
-            ))}
+            {nav
+              .filter((item) => can(principal.roles, item.action))
+              .map((item) => (
+                <li key={item.href}>
+                  <Link href={item.href} className="block rounded px-2 py-1.5 text-slate-700 hover:bg-brand-50 hover:text-brand-900">
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
           </ul>
         </nav>
+        <div className="border-t border-slate-200 pt-4 text-sm">
+          <p className="truncate font-medium text-slate-900" title={principal.email}>{principal.name}</p>
+          <p className="text-slate-500">{principal.role}</p>
+          <div className="mt-2"><SignOutButton /></div>
+        </div>
       </aside>
       <main className="flex-1 px-8 py-6">{children}</main>
     </div>

@@ -1,6 +1,9 @@
+import { requirePagePermission } from "@/lib/auth/principal";
+
 export const metadata = { title: "Overview" };
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  await requirePagePermission("overview:read");
   return (
     <div>
       <h1 className="text-2xl font-semibold text-brand-900">Overview</h1>

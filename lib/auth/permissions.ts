@@ -1,0 +1,46 @@
+// The one permission table of the dashboard and admin APIs. Every page, server action and route
+// checks an action here through requirePermission(); menus only mirror it.
+export const ROLES = ["admin", "compliance", "auditor"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ACTIONS = [
+  "overview:read",
+  "users:read",
+  "groups:read",
+  "contracts:read",
+  "contracts:write",
+  "rules:read",
+  "rules:write",
+  "access:review",
+  "access:export",
+  "audit:read",
+  "audit:export",
+  "directories:read",
+  "directories:write",
+  "accounts:manage",
+  "api-keys:manage",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const READ_EVERYTHING: Action[] = ["overview:read", "users:read", "groups:read", "contracts:read", "rules:read", "directories:read"];
+
+export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
+  admin: new Set(ACTIONS),
+  // Reads everything, reviews and exports access; changes no configuration.
+  compliance: new Set<Action>([...READ_EVERYTHING, "access:review", "access:export", "audit:read", "audit:export"]),
+  // The audit trail and reports, read-only.
+  auditor: new Set<Action>(["overview:read", "audit:read", "audit:export", "access:review", "access:export"]),
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(roles: readonly Role[], action: Action): boolean {
+  return roles.some((r) => PERMISSIONS[r].has(action));
+}
+
+/** The most powerful of several roles (an SSO user may hold several through groups). */
+export function highestRole(roles: readonly Role[]): Role | undefined {
+  return ROLES.find((r) => roles.includes(r));
+}

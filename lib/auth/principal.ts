@@ -1,0 +1,62 @@
+// Who is signed in, re-validated on every request: a local account must still exist and be
+// enabled; an SSO person must still be an active SCIM user whose groups grant a dashboard role —
+// so when the identity provider deactivates someone, their next request is signed out.
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { getPrisma } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { rolesOfSsoUser } from "./sso-roles";
+import { buildAuthOptions } from "./options";
+import { can, highestRole, isRole, type Action, type Role } from "./permissions";
+
+export interface Principal {
+  kind: "local" | "sso";
+  /** AdminAccount id (local) or SCIM user id (sso). */
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  role: Role;
+}
+
+export async function resolvePrincipal(
+  prisma: PrismaClient,
+  session: { kind?: unknown; accountId?: unknown; user?: { email?: string | null; name?: string | null } | null } | null,
+): Promise<Principal | null> {
+  if (!session) return null;
+  if (session.kind === "local" && typeof session.accountId === "string") {
+    const account = await prisma.adminAccount.findUnique({ where: { id: session.accountId } });
+    if (!account || account.disabledAt || !isRole(account.role)) return null;
+    return { kind: "local", id: account.id, email: account.email, name: account.name ?? account.email, roles: [account.role], role: account.role };
+  }
+  const email = session.user?.email?.toLowerCase();
+  if (session.kind === "sso" && email) {
+    const found = await rolesOfSsoUser(prisma, email);
+    const role = found && highestRole(found.roles);
+    if (!found || !role) return null;
+    return { kind: "sso", id: found.userId, email, name: session.user?.name ?? email, roles: found.roles, role };
+  }
+  return null;
+}
+
+export async function currentPrincipal(): Promise<Principal | null> {
+  const session = await getServerSession(await buildAuthOptions());
+  return resolvePrincipal(await getPrisma(), session as Parameters<typeof resolvePrincipal>[1]);
+}
+
+/** For pages: the principal allowed to do `action`, else a redirect (sign-in) or a 403 page. */
+export async function requirePagePermission(action: Action): Promise<Principal> {
+  const principal = await currentPrincipal();
+  if (!principal) redirect("/login");
+  if (!can(principal.roles, action)) redirect("/dashboard/forbidden");
+  return principal;
+}
+
+/** For route handlers and server actions: throws AppError unauthorized/forbidden. */
+export async function requirePermission(action: Action): Promise<Principal> {
+  const principal = await currentPrincipal();
+  if (!principal) throw new AppError("unauthorized", "Sign in first");
+  if (!can(principal.roles, action)) throw new AppError("forbidden", `Your role may not ${action}`);
+  return principal;
+}
