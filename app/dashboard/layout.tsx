@@ -4,6 +4,7 @@ import { Logo } from "@/components/ui/logo";
 import { SignOutButton } from "@/components/ui/sign-out-button";
 import { currentPrincipal } from "@/lib/auth/principal";
 import { can, type Action } from "@/lib/auth/permissions";
+import { Providers } from "./providers";
 
 export const dynamic = "force-dynamic";
 
@@ -44,7 +45,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <div className="mt-2"><SignOutButton /></div>
         </div>
       </aside>
-      <main className="flex-1 px-8 py-6">{children}</main>
+      <main className="min-w-0 flex-1 px-8 py-6">
+        <Providers>{children}</Providers>
+      </main>
     </div>
   );
 }

@@ -1,0 +1,75 @@
+// Read models of users for the dashboard: filtered, sorted and paginated in the database.
+import { z } from "zod";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { pageWindow, type Page } from "@/lib/pagination";
+
+export const userListQuery = z.object({
+  directoryId: z.string().max(64).optional(),
+  status: z.enum(["active", "inactive"]).optional(),
+  groupId: z.string().max(64).optional(),
+  department: z.string().max(200).optional(),
+  search: z.string().trim().max(200).optional(),
+  sort: z.enum(["userName", "displayName", "department", "createdAt", "updatedAt"]).default("userName"),
+  order: z.enum(["asc", "desc"]).default("asc"),
+  page: z.coerce.number().optional(),
+  pageSize: z.coerce.number().optional(),
+});
+
+export interface UserListItem {
+  id: string;
+  userName: string;
+  displayName: string | null;
+  email: string | null;
+  department: string | null;
+  title: string | null;
+  active: boolean;
+  directory: { id: string; name: string };
+  updatedAt: string;
+}
+
+export async function listUsersForAdmin(prisma: PrismaClient, input: z.input<typeof userListQuery>): Promise<Page<UserListItem>> {
+  const q = userListQuery.parse(input);
+  const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
+  const where: Prisma.UserWhereInput = {
+    ...(q.directoryId ? { directoryId: q.directoryId } : {}),
+    ...(q.status ? { active: q.status === "active" } : {}),
+    ...(q.department ? { department: { equals: q.department, mode: "insensitive" } } : {}),
+    ...(q.groupId ? { memberships: { some: { groupId: q.groupId } } } : {}),
+    ...(q.search
+      ? {
+          OR: [
+            { userNameKey: { contains: q.search.toLowerCase() } },
+            { displayName: { contains: q.search, mode: "insensitive" } },
+            { primaryEmail: { contains: q.search.toLowerCase() } },
+            { externalId: q.search },
+          ],
+        }
+      : {}),
+  };
+  const [total, rows] = await Promise.all([
+    prisma.user.count({ where }),
+    prisma.user.findMany({
+      where,
+      orderBy: [{ [q.sort === "userName" ? "userNameKey" : q.sort]: { sort: q.order, nulls: "last" } }, { id: "asc" }],
+      skip,
+      take,
+      include: { directory: { select: { id: true, name: true } } },
+    }),
+  ]);
+  return {
+    total,
+    page,
+    pageSize,
+    items: rows.map((u) => ({
+      id: u.id,
+      userName: u.userName,
+      displayName: u.displayName,
+      email: u.primaryEmail,
+      department: u.department,
+      title: u.title,
+      active: u.active,
+      directory: u.directory,
+      updatedAt: u.updatedAt.toISOString(),
+    })),
+  };
+}
