@@ -100,7 +100,7 @@ export async function verifyCredentials(
 
 /**
  * The first administrator: from ADMIN_EMAIL/ADMIN_PASSWORD, or — when no account exists and those
- * are unset — admin@localhost with a generated password printed once to the log.
+ * are unset — admin@custodian.local with a generated password printed once to the log.
  */
 export async function ensureFirstAdmin(
   prisma: PrismaClient,
@@ -117,7 +117,7 @@ export async function ensureFirstAdmin(
     return;
   }
   if ((await prisma.adminAccount.count()) > 0) return;
-  const email = options.email ?? "admin@localhost";
+  const email = options.email ?? "admin@custodian.local";
   const password = generatePassword();
   try {
     await createAccount(prisma, { input: { email, password, role: "admin" }, actor });
@@ -129,4 +129,44 @@ export async function ensureFirstAdmin(
   process.stdout.write(
     `\n  First administrator created — sign in at /login with\n    e-mail:   ${email}\n    password: ${password}\n  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose your own)\n\n`,
   );
+}
+
+/**
+ * Disables or re-enables a local account. A disabled account's session ends at its next request
+ * (lib/auth/principal.ts re-reads the account). Nobody disables themself, and the last enabled
+ * administrator stays, so Custodian always keeps a way in.
+ */
+export async function setAccountDisabled(
+  prisma: PrismaClient,
+  options: { accountId: string; disabled: boolean; actor: Actor },
+) {
+  if (options.disabled && options.actor.type === "admin" && options.actor.id === options.accountId) {
+    throw new AppError("forbidden", "You cannot disable your own account");
+  }
+  return prisma.$transaction(async (tx) => {
+    // Serializes concurrent disables, so two admins cannot disable each other as the last two.
+    const [existing] = await tx.$queryRaw<{ id: string; email: string; role: string; disabledAt: Date | null }[]>`
+      SELECT "id", "email", "role", "disabledAt" FROM "AdminAccount" WHERE "id" = ${options.accountId} FOR UPDATE`;
+    if (!existing) throw new AppError("not_found", "Account not found");
+    if (Boolean(existing.disabledAt) === options.disabled) return tx.adminAccount.findUniqueOrThrow({ where: { id: existing.id } });
+    if (options.disabled && existing.role === "admin") {
+      await tx.$queryRaw`SELECT "id" FROM "AdminAccount" WHERE "role" = 'admin' AND "disabledAt" IS NULL FOR UPDATE`;
+      const otherAdmins = await tx.adminAccount.count({ where: { role: "admin", disabledAt: null, id: { not: existing.id } } });
+      if (otherAdmins === 0) throw new AppError("conflict", "This is the last enabled administrator account");
+    }
+    const now = new Date();
+    const updated = await tx.adminAccount.update({
+      where: { id: existing.id },
+      // Re-enabling also lifts a lockout: the administrator vouches for the person.
+      data: options.disabled ? { disabledAt: now, updatedAt: now } : { disabledAt: null, failedLogins: 0, lockedUntil: null, updatedAt: now },
+    });
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: options.disabled ? "account.disabled" : "account.enabled",
+      target: { type: "AdminAccount", id: existing.id, label: existing.email },
+      before: { disabledAt: existing.disabledAt },
+      after: { disabledAt: updated.disabledAt },
+    });
+    return updated;
+  });
 }

@@ -81,3 +81,36 @@ describe("SSO principals", () => {
     expect(await resolvePrincipal(prisma, session)).toBeNull();
   });
 });
+
+describe("first administrator", () => {
+  it("is generated with a printed password when ADMIN_EMAIL/ADMIN_PASSWORD are unset and no account exists", async () => {
+    // Its own empty embedded database: the precondition "no account exists" must really hold.
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { openDatabase } = await import("@/lib/db/client");
+    const { migrate } = await import("@/lib/db/migrate");
+    const { ensureFirstAdmin } = await import("./accounts");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "custodian-first-admin-"));
+    const fresh = await openDatabase({ pgliteDataDir: path.join(dir, "db") });
+    const writes: string[] = [];
+    const original = process.stdout.write.bind(process.stdout);
+    try {
+      await fresh.withSession((s) => migrate(s));
+      process.stdout.write = ((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stdout.write;
+      await ensureFirstAdmin(fresh.prisma, {});
+      await ensureFirstAdmin(fresh.prisma, {}); // idempotent: nothing new, nothing printed
+      process.stdout.write = original;
+      const printed = writes.join("");
+      expect(printed.match(/First administrator created/g)).toHaveLength(1);
+      const password = /password: (\S+)/.exec(printed)?.[1];
+      expect(printed).toContain("admin@custodian.local");
+      expect(await verifyCredentials(fresh.prisma, { email: "admin@custodian.local", password: password! })).toMatchObject({ ok: true, account: { role: "admin" } });
+      expect(await fresh.prisma.adminAccount.count()).toBe(1);
+    } finally {
+      process.stdout.write = original;
+      await fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
