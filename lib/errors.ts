@@ -14,6 +14,8 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** Machine-readable specifics for the caller (e.g. per-item validation problems). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = "AppError";

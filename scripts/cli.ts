@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import { getConfig } from "@/lib/config";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
-import { createDirectory, createOAuthClient, createScimToken, revokeScimToken, DIRECTORY_KINDS } from "@/lib/directories/service";
+import { createDirectory, createOAuthClient, createScimToken, revokeOAuthClient, revokeScimToken, DIRECTORY_KINDS } from "@/lib/directories/service";
+import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
 import type { Actor } from "@/lib/audit/record";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
@@ -23,6 +24,11 @@ Commands:
   token revoke --id <token id>
   oauth-client create --directory <name|id> --name <name>
       Prints an OAuth 2.0 client id and secret (shown once) for POST /scim/v2/oauth/token.
+  oauth-client revoke --id <client record id>
+  api-key create --name <name> --scope <scope> [--scope <scope> …] [--expires-in-days <n>]
+      Prints a new key for /api/v1 (shown once). Scopes: ${API_SCOPES.join(", ")} (admin = all).
+  api-key list
+  api-key revoke --id <key id>
 
 Options:
   --base-url <url>   Public URL of Custodian, to print the SCIM endpoint (default http://localhost:$PORT)
@@ -56,6 +62,7 @@ async function main(argv: string[]) {
       "token-name": { type: "string" },
       "expires-in-days": { type: "string" },
       "base-url": { type: "string" },
+      scope: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -118,6 +125,41 @@ async function main(argv: string[]) {
       const { clientId, clientSecret } = await createOAuthClient(prisma, { directoryId: directory.id, name: values.name, actor });
       print({ directory: directory.name, tokenEndpoint: `${scimUrl}/oauth/token`, clientId, clientSecret });
       process.stderr.write("The client secret is shown once.\n");
+      return;
+    }
+    case "api-key create": {
+      if (!values.name) throw new Error("--name is required");
+      if (!values.scope?.length) throw new Error(`--scope is required (one or more of: ${API_SCOPES.join(", ")})`);
+      const unknown = values.scope.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
+      if (unknown.length) throw new Error(`Unknown scope ${unknown.join(", ")}; use ${API_SCOPES.join(", ")}`);
+      const { key, record } = await createApiKey(prisma, {
+        input: { name: values.name, scopes: values.scope as never, expiresAt: expiry(values["expires-in-days"]) },
+        actor,
+      });
+      print({ key, id: record.id, name: record.name, scopes: record.scopes, expiresAt: record.expiresAt });
+      process.stderr.write("The key is shown once: store it in the contract system now (Authorization: Bearer <key>).\n");
+      return;
+    }
+    case "api-key list": {
+      const rows = [];
+      for (let page = 1; ; page++) {
+        const result = await listApiKeys(prisma, { page: { page, pageSize: 200 } });
+        rows.push(...result.items);
+        if (rows.length >= result.total || result.items.length === 0) break;
+      }
+      print(rows);
+      return;
+    }
+    case "api-key revoke": {
+      if (!values.id) throw new Error("--id is required");
+      const revoked = await revokeApiKey(prisma, { id: values.id, actor });
+      print({ id: revoked.id, revokedAt: revoked.revokedAt });
+      return;
+    }
+    case "oauth-client revoke": {
+      if (!values.id) throw new Error("--id is required");
+      const revoked = await revokeOAuthClient(prisma, { clientRecordId: values.id, actor });
+      print({ id: revoked.id, clientId: revoked.clientId, revokedAt: revoked.revokedAt });
       return;
     }
     default:

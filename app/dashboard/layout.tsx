@@ -12,8 +12,13 @@ const nav: { href: string; label: string; action: Action }[] = [
   { href: "/dashboard", label: "Overview", action: "overview:read" },
   { href: "/dashboard/users", label: "Users", action: "users:read" },
   { href: "/dashboard/groups", label: "Groups", action: "groups:read" },
+  { href: "/dashboard/repositories", label: "Repositories", action: "contracts:read" },
+  { href: "/dashboard/contracts", label: "Contracts", action: "contracts:read" },
+  { href: "/dashboard/rules", label: "Access rules", action: "rules:read" },
+  { href: "/dashboard/access-review", label: "Access review", action: "access:review" },
   { href: "/dashboard/directories", label: "Directories", action: "directories:read" },
   { href: "/dashboard/audit", label: "Audit trail", action: "audit:read" },
+  { href: "/dashboard/settings", label: "Settings", action: "accounts:manage" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

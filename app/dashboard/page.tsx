@@ -1,13 +1,15 @@
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
+import { OverviewDashboard } from "./overview-dashboard";
 
 export const metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   await requirePagePermission("overview:read");
   return (
-    <div>
-      <h1 className="text-2xl font-semibold text-brand-900">Overview</h1>
-      <p className="mt-2 text-slate-600">Provisioning activity, access by repository and recent revocations appear here.</p>
-    </div>
+    <>
+      <PageHeader title="Overview" description="Provisioning activity, users, access by repository, recent revocations and the health of each directory." />
+      <OverviewDashboard />
+    </>
   );
 }

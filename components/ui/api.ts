@@ -39,9 +39,9 @@ export async function sendJson<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", u
 
 /**
  * Field errors from a server validation error: zod issues (`[{ path, message }]`) or item problems
- * (`{ items: [{ path, message }] }`). Keys are the first path segment ("" = the whole form).
+ * (`{ items: [{ path, message }] }`). Keys are the first path segment after `prefix` ("" = the whole form).
  */
-export function fieldErrors(error: unknown): Record<string, string> {
+export function fieldErrors(error: unknown, options: { prefix?: string } = {}): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   const details = error.details as unknown;
   const list: unknown = Array.isArray(details) ? details : (details as { items?: unknown } | undefined)?.items;
@@ -51,7 +51,9 @@ export function fieldErrors(error: unknown): Record<string, string> {
     if (!entry || typeof entry !== "object") continue;
     const { path, message } = entry as { path?: unknown; message?: unknown };
     if (typeof message !== "string") continue;
-    const key = (Array.isArray(path) ? path.map(String).join(".") : typeof path === "string" ? path : "").split(".")[0] ?? "";
+    let full = Array.isArray(path) ? path.map(String).join(".") : typeof path === "string" ? path : "";
+    if (options.prefix && full.startsWith(`${options.prefix}.`)) full = full.slice(options.prefix.length + 1);
+    const key = full.split(".")[0] ?? "";
     out[key] = out[key] ? `${out[key]}; ${message}` : message;
   }
   return out;

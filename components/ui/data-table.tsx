@@ -19,6 +19,8 @@ interface PageResponse<T> {
   total: number;
   page: number;
   pageSize: number;
+  /** The server stopped counting at `total`: there are more matches than that. */
+  totalCapped?: boolean;
 }
 
 async function fetchJson<T>(url: string): Promise<T> {
@@ -122,7 +124,13 @@ export function DataTable<T>({
         </table>
       </div>
       <div className="flex items-center justify-between border-t border-slate-200 px-4 py-2 text-sm text-slate-600">
-        <span>{data ? `${data.total.toLocaleString("en")} result${data.total === 1 ? "" : "s"}` : " "}</span>
+        <span>
+          {data
+            ? data.totalCapped
+              ? `More than ${data.total.toLocaleString("en")} results`
+              : `${data.total.toLocaleString("en")} result${data.total === 1 ? "" : "s"}`
+            : " "}
+        </span>
         <div className="flex items-center gap-2">
           <button type="button" className="rounded border border-slate-300 px-2 py-1 disabled:opacity-40" disabled={page <= 1} onClick={() => setPage(page - 1)}>
             Previous

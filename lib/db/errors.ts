@@ -1,5 +1,6 @@
 // Prisma errors mapped in one place (DESIGN.md §4). Callers branch on these codes, never on text.
 import { Prisma } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -7,6 +8,12 @@ export function isUniqueViolation(err: unknown): boolean {
   if (err instanceof Prisma.PrismaClientKnownRequestError) return err.code === "P2002";
   // Raw queries surface the PostgreSQL code through the driver adapter.
   return pgCode(err) === "23505";
+}
+
+/** A referenced row is gone, e.g. a member deleted by a concurrent request. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2003") return true;
+  return pgCode(err) === "23503";
 }
 
 export function isNotFound(err: unknown): boolean {
@@ -18,6 +25,34 @@ export function isRetryableConflict(err: unknown): boolean {
   const code = pgCode(err);
   if (code === "40001" || code === "40P01") return true;
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2034";
+}
+
+/**
+ * Thrown inside a transaction that found the data it locked changed under it in a way that needs
+ * a fresh start (e.g. rows to lock appeared after the locks were taken); retryOnConflict retries.
+ */
+export class TransactionRaceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TransactionRaceError";
+  }
+}
+
+/**
+ * Runs a whole transaction again when PostgreSQL aborted it as a deadlock victim or for a
+ * serialization failure: the work is all inside the transaction, so a retry is safe, and the
+ * client gets an answer instead of a 500 (Entra quarantines a connection that fails often).
+ */
+export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const race = err instanceof TransactionRaceError;
+      if (attempt >= attempts || !(race || isRetryableConflict(err))) throw err;
+      log.warn("transaction retried", { attempt, reason: race ? err.message : pgCode(err) });
+    }
+  }
 }
 
 function pgCode(err: unknown): string | undefined {

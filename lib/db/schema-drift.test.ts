@@ -114,9 +114,9 @@ describe("schema drift: migrations versus prisma/schema.prisma", () => {
     },
     {
       what: "a changed default",
-      from: "@default(6000)",
-      to: "@default(600)",
-      line: `"Directory"."rateLimitPerMinute": default is 6000, expected 600`,
+      from: '@default("generic")',
+      to: '@default("okta")',
+      line: `"Directory"."kind": default is 'generic', expected 'okta'`,
     },
     {
       what: "a changed type",

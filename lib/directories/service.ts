@@ -113,6 +113,22 @@ export async function createOAuthClient(
   return { clientId, clientSecret, record };
 }
 
+export async function revokeOAuthClient(prisma: PrismaClient, options: { clientRecordId: string; actor: Actor }) {
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.oAuthClient.findUnique({ where: { id: options.clientRecordId } });
+    if (!existing) throw new AppError("not_found", "OAuth client not found");
+    if (existing.revokedAt) return existing;
+    const revoked = await tx.oAuthClient.update({ where: { id: existing.id }, data: { revokedAt: new Date() } });
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "oauth_client.revoked",
+      directoryId: existing.directoryId,
+      target: { type: "OAuthClient", id: existing.id, label: `${existing.name} (${existing.clientId})` },
+    });
+    return revoked;
+  });
+}
+
 export const DEFAULT_DIRECTORY_NAME = "Default";
 
 /**

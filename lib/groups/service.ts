@@ -4,9 +4,10 @@
 // add different members both land. Each function is one transaction including its audit event.
 import type { Group, PrismaClient } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { isUniqueViolation, type Tx } from "@/lib/db/errors";
+import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { PreconditionFailedError } from "@/lib/users/service";
+import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange, usersInGroup } from "@/lib/access/change-events";
 
 export interface GroupData {
   displayName: string;
@@ -31,9 +32,16 @@ const AUDIT_ID_LIST_LIMIT = 100;
 const conflictOnName = (name: string) =>
   new AppError("conflict", `A group with displayName "${name}" already exists in this directory`);
 
-async function lockGroup(tx: Tx, directoryId: string, id: string): Promise<Group> {
+// Two-key advisory locks live in their own space; this class keeps nesting locks apart from any
+// other use of advisory locks.
+const NESTING_LOCK_CLASS = 7_301;
+
+async function lockGroup(tx: Tx, directoryId: string, id: string, mode: "update" | "delete" = "update"): Promise<Group> {
+  // An update takes FOR NO KEY UPDATE, not FOR UPDATE: it serialises writers of this group but not
+  // the KEY SHARE lock a foreign-key check takes when this group is added as a member elsewhere.
+  // With FOR UPDATE, two requests nesting two groups in each other deadlocked on PostgreSQL.
   const locked = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM "Group" WHERE id = $1 AND "directoryId" = $2 FOR UPDATE`,
+    `SELECT id FROM "Group" WHERE id = $1 AND "directoryId" = $2 ${mode === "delete" ? "FOR UPDATE" : "FOR NO KEY UPDATE"}`,
     id,
     directoryId,
   );
@@ -57,6 +65,10 @@ async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids
   }
   if (groupIds.includes(groupId)) throw new AppError("invalid_input", "A group cannot be a member of itself");
   if (groupIds.length > 0) {
+    // Nesting changes of a directory take turns, so that the cycle check below (a new statement,
+    // hence a new snapshot under READ COMMITTED) sees the edges another request just committed:
+    // otherwise G1 ∋ G2 and G2 ∋ G1 added concurrently would both pass it.
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, NESTING_LOCK_CLASS, directoryId);
     // Adding group C to G makes a cycle when G is already (transitively) inside C.
     const cycle = await tx.$queryRawUnsafe<{ id: string }[]>(
       `WITH RECURSIVE inside(id) AS (
@@ -81,15 +93,22 @@ async function addMembers(tx: Tx, directoryId: string, groupId: string, ids: str
     ["memberGroupId", groupIds, changes.addedGroups],
   ] as const) {
     if (list.length === 0) continue;
-    const inserted = await tx.$queryRawUnsafe<{ m: string }[]>(
-      `INSERT INTO "GroupMember" (id, "groupId", "${column}", "createdAt")
-       SELECT gen_random_uuid()::text, $1, m, $3 FROM unnest($2::text[]) AS m
-       ON CONFLICT ("groupId", "${column}") DO NOTHING
-       RETURNING "${column}" AS m`,
-      groupId,
-      list,
-      now,
-    );
+    let inserted: { m: string }[];
+    try {
+      inserted = await tx.$queryRawUnsafe<{ m: string }[]>(
+        `INSERT INTO "GroupMember" (id, "groupId", "${column}", "createdAt")
+         SELECT gen_random_uuid()::text, $1, m, $3 FROM unnest($2::text[]) AS m
+         ON CONFLICT ("groupId", "${column}") DO NOTHING
+         RETURNING "${column}" AS m`,
+        groupId,
+        list,
+        now,
+      );
+    } catch (err) {
+      // The member was deleted by a concurrent request after classifyMembers saw it.
+      if (isForeignKeyViolation(err)) throw new AppError("invalid_input", "A member was deleted while being added; retry the request");
+      throw err;
+    }
     target.push(...inserted.map((r) => r.m));
   }
 }
@@ -188,7 +207,7 @@ export async function createGroup(
 ): Promise<Group> {
   const { directoryId, data, actor } = options;
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const now = new Date();
       const group = await tx.group.create({
         data: { directoryId, ...data, displayNameKey: data.displayName.toLowerCase(), createdAt: now, updatedAt: now },
@@ -203,7 +222,7 @@ export async function createGroup(
       });
       await recordMembershipHistory(tx, directoryId, group.id, changes, eventId, now);
       return group;
-    });
+    }));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnName(data.displayName);
     throw err;
@@ -228,7 +247,7 @@ export async function updateGroup(
   const { directoryId, id, actor } = options;
   let attemptedName = "";
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const current = await lockGroup(tx, directoryId, id);
       if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
         throw new PreconditionFailedError(current.version);
@@ -255,9 +274,12 @@ export async function updateGroup(
         before: attrsChanged ? attrs.before : undefined,
         after: { ...attrs.after, ...membershipAudit(changes) },
       });
-      await recordMembershipHistory(tx, directoryId, id, changes, eventId, now);
+      // Access follows membership history: record the access it grants or revokes (same transaction).
+      await trackMembershipChange(tx, { groupId: id, changes, actor, eventId }, () =>
+        recordMembershipHistory(tx, directoryId, id, changes, eventId, now),
+      );
       return updated;
-    });
+    }));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnName(attemptedName);
     throw err;
@@ -269,13 +291,30 @@ export async function deleteGroup(
   options: { directoryId: string; id: string; actor: Actor; expectedVersion?: number },
 ): Promise<void> {
   const { directoryId, id, actor } = options;
-  await prisma.$transaction(async (tx) => {
-    const current = await lockGroup(tx, directoryId, id);
+  await retryOnConflict(() => prisma.$transaction(async (tx) => {
+    // Lock order (see lib/users/service.ts lockUser): the parent groups by id, then this group.
+    // FOR UPDATE on this group blocks new memberships in it elsewhere until the deletion is done,
+    // so the parents and open intervals read below are exact.
+    const parentsOf = async () =>
+      (await tx.groupMember.findMany({ where: { memberGroupId: id, group: { directoryId } }, select: { groupId: true } })).map((p) => p.groupId);
+    const locked = await parentsOf();
+    if (locked.length > 0) {
+      await tx.$queryRawUnsafe(
+        `SELECT id FROM "Group" WHERE id = ANY($1::text[]) AND "directoryId" = $2 ORDER BY id FOR NO KEY UPDATE`,
+        [...new Set(locked)],
+        directoryId,
+      );
+    }
+    const current = await lockGroup(tx, directoryId, id, "delete");
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw new PreconditionFailedError(current.version);
     }
     const now = new Date();
     const memberCount = await tx.groupMember.count({ where: { groupId: id } });
+    // A parent that appeared between the read above and this group's lock is not locked: start again.
+    const parentIds = await parentsOf();
+    if (parentIds.some((p) => !locked.includes(p))) throw new TransactionRaceError("group was nested while being deleted");
+    const parents = parentIds.map((groupId) => ({ groupId }));
     const eventId = await recordAuditEvent(tx, {
       actor,
       action: "group.deleted",
@@ -283,12 +322,23 @@ export async function deleteGroup(
       target: { type: "Group", id, label: current.displayName },
       before: { displayName: current.displayName, externalId: current.externalId, members: memberCount },
     });
-    await tx.membershipInterval.updateMany({
-      where: { validTo: null, OR: [{ groupId: id }, { memberGroupId: id }] },
-      data: { validTo: now, removedEventId: eventId },
-    });
+    // Its members lose what rules grant through it (none → nothing computed).
+    const scope = { repositoryIds: () => repositoriesGrantedThroughGroup(tx, id), userIds: () => usersInGroup(tx, id) };
+    await trackAccessChanges(tx, { ...scope, actor, cause: { kind: "group.deleted", eventId } }, () =>
+      tx.membershipInterval.updateMany({
+        where: { validTo: null, OR: [{ groupId: id }, { memberGroupId: id }] },
+        data: { validTo: now, removedEventId: eventId },
+      }),
+    );
+    // The groups this one was nested in lost a member: their ETags change.
+    if (parents.length > 0) {
+      await tx.group.updateMany({
+        where: { id: { in: parents.map((p) => p.groupId) } },
+        data: { version: { increment: 1 }, updatedAt: now },
+      });
+    }
     await tx.group.delete({ where: { id } });
-  });
+  }));
 }
 
 export async function findGroup(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<Group | null> {
@@ -315,10 +365,13 @@ export async function membersOfGroups(prisma: PrismaClient, groupIds: string[]):
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   for (const r of rows) {
-    const ref: GroupMemberRef = r.memberUser
+    // Prisma loads relations in a second query: a member deleted in between comes back null.
+    const ref: GroupMemberRef | undefined = r.memberUser
       ? { id: r.memberUser.id, type: "User", display: r.memberUser.displayName ?? r.memberUser.userName }
-      : { id: r.memberGroup!.id, type: "Group", display: r.memberGroup!.displayName };
-    result.get(r.groupId)!.push(ref);
+      : r.memberGroup
+        ? { id: r.memberGroup.id, type: "Group", display: r.memberGroup.displayName }
+        : undefined;
+    if (ref) result.get(r.groupId)!.push(ref);
   }
   return result;
 }

@@ -12,7 +12,11 @@ export interface ScimPrincipal {
   credentialId: string;
   credentialType: "token" | "oauth";
   label: string;
+  /** The directory's own request budget (Directory.rateLimitPerMinute; null = the configured default). */
+  rateLimitPerMinute: number | null;
 }
+
+const withDirectoryLimit = { directory: { select: { rateLimitPerMinute: true } } } as const;
 
 const unauthorized = (detail: string) => new ScimError(401, undefined, detail);
 // lastUsedAt is for humans ("is this token still in use?"): a minute's precision spares a write
@@ -46,13 +50,19 @@ export async function authenticateScim(prisma: PrismaClient, authorization: stri
   if (looksLikeAccessToken(secret)) {
     const claims = verifyAccessToken(secret, await accessTokenSigningKey(prisma));
     if (!claims) throw unauthorized("Invalid or expired access token");
-    const client = await prisma.oAuthClient.findUnique({ where: { clientId: claims.cid } });
+    const client = await prisma.oAuthClient.findUnique({ where: { clientId: claims.cid }, include: withDirectoryLimit });
     if (!client || client.revokedAt || client.directoryId !== claims.dir) throw unauthorized("Invalid or expired access token");
-    return { directoryId: client.directoryId, credentialId: client.id, credentialType: "oauth", label: client.clientId };
+    return {
+      directoryId: client.directoryId,
+      credentialId: client.id,
+      credentialType: "oauth",
+      label: client.clientId,
+      rateLimitPerMinute: client.directory.rateLimitPerMinute,
+    };
   }
 
   const hash = hashSecret(secret);
-  const token = await prisma.scimToken.findUnique({ where: { hash } });
+  const token = await prisma.scimToken.findUnique({ where: { hash }, include: withDirectoryLimit });
   // The index lookup finds the row; the constant-time comparison is the actual check.
   if (!token || !constantTimeEqual(token.hash, hash)) throw unauthorized("Invalid bearer token");
   if (token.revokedAt) throw unauthorized("This token was revoked");
@@ -61,7 +71,13 @@ export async function authenticateScim(prisma: PrismaClient, authorization: stri
   if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await prisma.scimToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return { directoryId: token.directoryId, credentialId: token.id, credentialType: "token", label: `${token.name} (${token.prefix}…)` };
+  return {
+    directoryId: token.directoryId,
+    credentialId: token.id,
+    credentialType: "token",
+    label: `${token.name} (${token.prefix}…)`,
+    rateLimitPerMinute: token.directory.rateLimitPerMinute,
+  };
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;

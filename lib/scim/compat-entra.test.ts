@@ -341,6 +341,41 @@ describe("Entra ID: PATCH without aadOptscim062020", () => {
     expect(replaced.body.roles).toEqual([{ primary: true, type: "WindowsAzureActiveDirectoryRole", value: "Reviewer" }]);
   });
 
+  it("creates addresses and phone numbers through value-filter paths and renames userName", async () => {
+    const { scim } = await newDirectory("entra");
+    const user = await createUser(scim);
+    const other = await createUser(scim);
+    const res = await scim.patch<Doc>(
+      `/Users/${user.id}`,
+      patchBody(
+        { op: "Add", path: 'addresses[type eq "work"].streetAddress', value: "1 Main St" },
+        { op: "Add", path: 'addresses[type eq "work"].locality', value: "Springfield" },
+        { op: "Add", path: 'addresses[type eq "work"].country', value: "US" },
+        { op: "Add", path: 'phoneNumbers[type eq "work"].value', value: "+1 555 0100" },
+        { op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 555 0199" },
+      ),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.addresses).toEqual([{ type: "work", streetAddress: "1 Main St", locality: "Springfield", country: "US" }]);
+    expect(res.body.phoneNumbers).toEqual([
+      { type: "work", value: "+1 555 0100" },
+      { type: "mobile", value: "+1 555 0199" },
+    ]);
+    const row = await (await getPrisma()).user.findUniqueOrThrow({ where: { id: user.id as string } });
+    expect(row.country).toBe("US");
+    const removed = await scim.patch<Doc>(`/Users/${user.id}`, patchBody({ op: "Remove", path: 'phoneNumbers[type eq "mobile"]' }));
+    expect(removed.body.phoneNumbers).toEqual([{ type: "work", value: "+1 555 0100" }]);
+
+    // A userName change to another user's (in any case) is a conflict; a case-only change is not.
+    const clash = await scim.patch<Doc>(`/Users/${user.id}`, patchBody({ op: "Replace", path: "userName", value: (other.userName as string).toUpperCase() }));
+    expect(clash.status).toBe(409);
+    expect(clash.body.scimType).toBe("uniqueness");
+    const recased = await scim.patch<Doc>(`/Users/${user.id}`, patchBody({ op: "Replace", path: "userName", value: (user.userName as string).toUpperCase() }));
+    expect(recased.status).toBe(200);
+    expect(recased.body.userName).toBe((user.userName as string).toUpperCase());
+    expect((await scim.get<Doc>(`/Users${q(`userName eq "${user.userName}"`)}`)).body.totalResults).toBe(1);
+  });
+
   it("rejects an unknown op rather than ignoring it, and changes nothing", async () => {
     const { scim } = await newDirectory("entra");
     const user = await createUser(scim);

@@ -23,6 +23,11 @@ export function takeRateLimitToken(key: string, perMinute: number, now = Date.no
   return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
 }
 
+/** Requests per minute allowed for a directory: its own limit when set, else the configured default. */
+export function effectiveRateLimit(directoryLimit: number | null, configuredDefault: number): number {
+  return directoryLimit !== null && directoryLimit > 0 ? directoryLimit : configuredDefault;
+}
+
 export function resetRateLimits(): void {
   buckets.clear();
 }

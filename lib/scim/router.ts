@@ -1,6 +1,7 @@
 // The SCIM endpoint: one entry point for /scim/v2/**, so authentication, rate limiting, error
 // mapping and the request log apply to every route the same way.
 import { getPrisma } from "@/lib/db/client";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { log, requestContext } from "@/lib/log";
@@ -10,7 +11,7 @@ import { authenticateScim, type ScimPrincipal } from "./auth";
 import { ScimError } from "./errors";
 import { scimErrorResponse } from "./http";
 import { parseListQueryFromUrl } from "./list";
-import { takeRateLimitToken } from "./rate-limit";
+import { effectiveRateLimit, takeRateLimitToken } from "./rate-limit";
 import { logScimRequest } from "./request-log";
 import type { ScimContext } from "./handlers/context";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
@@ -91,6 +92,20 @@ function toScimError(err: unknown): ScimError | undefined {
   return undefined;
 }
 
+/** Decoded path segments; a malformed percent-encoding names no endpoint and no resource. */
+function pathSegments(subPath: string): string[] {
+  return subPath
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        throw new ScimError(404, undefined, `No SCIM endpoint or resource at ${subPath}`);
+      }
+    });
+}
+
 function clientIp(request: Request): string | undefined {
   const forwarded = request.headers.get("x-forwarded-for");
   return (forwarded?.split(",")[0] ?? request.headers.get("x-real-ip") ?? undefined)?.trim().slice(0, 64);
@@ -102,19 +117,23 @@ export async function handleScimRequest(request: Request): Promise<Response> {
     const started = performance.now();
     const url = new URL(request.url);
     const subPath = url.pathname.slice(url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length);
-    const segments = subPath.split("/").filter(Boolean).map(decodeURIComponent);
     const method = request.method.toUpperCase();
     let principal: ScimPrincipal | undefined;
     let response: Response;
     let scimType: string | null = null;
-    const prisma = await getPrisma();
+    let prisma: PrismaClient | undefined;
+    // Everything that can throw stays inside the try: a client must always get SCIM error JSON,
+    // never the framework's HTML 500 (Okta cannot parse it).
     try {
+      const segments = pathSegments(subPath);
+      prisma = await getPrisma();
       if (segments[0] === "oauth" && segments[1] === "token" && segments.length === 2) {
         if (method !== "POST") throw methodNotAllowed(method, subPath);
         response = await issueAccessToken(prisma, request);
       } else {
         principal = await authenticateScim(prisma, request.headers.get("authorization"));
-        const wait = takeRateLimitToken(principal.directoryId, getConfig().SCIM_RATE_LIMIT_PER_MINUTE);
+        const limit = effectiveRateLimit(principal.rateLimitPerMinute, getConfig().SCIM_RATE_LIMIT_PER_MINUTE);
+        const wait = takeRateLimitToken(principal.directoryId, limit);
         if (wait > 0) {
           response = scimErrorResponse(new ScimError(429, undefined, `Too many requests for this directory; retry in ${wait}s`), {
             "retry-after": String(wait),
@@ -154,7 +173,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
     }
     response.headers.set("x-request-id", requestId);
     const latencyMs = Math.round(performance.now() - started);
-    logScimRequest(prisma, {
+    if (prisma) logScimRequest(prisma, {
       createdAt: new Date(),
       directoryId: principal?.directoryId ?? null,
       credentialId: principal?.credentialId ?? null,

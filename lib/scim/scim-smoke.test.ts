@@ -29,4 +29,15 @@ describe("SCIM smoke", () => {
     expect((await scim.delete(`/Users/${id}`)).status).toBe(204);
     expect((await scim.get(`/Users/${id}`)).status).toBe(404);
   });
+
+  it("a PUT that omits active keeps a deactivated user deactivated", async () => {
+    const { scim } = await newDirectory("okta");
+    const user = (await scim.post("/Users", { userName: "keep.off@example.com", active: false })).body;
+    expect(user.active).toBe(false);
+    const put = await scim.put(`/Users/${user.id}`, { userName: "keep.off@example.com", displayName: "Keep Off" });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ active: false, displayName: "Keep Off" });
+    const reactivated = await scim.put(`/Users/${user.id}`, { userName: "keep.off@example.com", active: true });
+    expect(reactivated.body.active).toBe(true);
+  });
 });

@@ -3,9 +3,10 @@
 // Each function is one transaction that includes its audit event.
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { isUniqueViolation, type Tx } from "@/lib/db/errors";
+import { TransactionRaceError, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
+import { trackAccessChanges } from "@/lib/access/change-events";
 
 export class PreconditionFailedError extends AppError {
   constructor(readonly currentVersion: number) {
@@ -14,27 +15,52 @@ export class PreconditionFailedError extends AppError {
   }
 }
 
-/** What the audit trail shows of a user (no derived columns, nothing secret). */
+// Every SCIM-derived column: the audit diff must show whatever a write changed (a PATCH of
+// phoneNumbers or costCenter alone is still a change someone may have to explain).
+const USER_DATA_KEYS = [
+  "userName", "externalId", "active", "displayName", "nickName", "profileUrl", "title", "userType",
+  "preferredLanguage", "locale", "timezone", "formattedName", "familyName", "givenName", "middleName",
+  "honorificPrefix", "honorificSuffix", "emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements",
+  "roles", "x509Certificates", "employeeNumber", "costCenter", "organization", "division", "department",
+  "managerId",
+] as const satisfies readonly (keyof UserData)[];
+
+/** What the audit trail shows of a user: its SCIM data, unassigned values omitted (no derived columns, nothing secret). */
 export function userSnapshot(u: Pick<User, keyof UserData>): Record<string, unknown> {
-  const { userName, externalId, active, displayName, givenName, familyName, title, department, emails, employeeNumber, managerId } = u;
   return Object.fromEntries(
-    Object.entries({ userName, externalId, active, displayName, givenName, familyName, title, department, emails, employeeNumber, managerId })
-      .filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)),
+    USER_DATA_KEYS.map((k) => [k, u[k]] as const).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
   );
 }
 
 const conflictOnUserName = (userName: string) =>
   new AppError("conflict", `A user with userName "${userName}" already exists in this directory`);
 
-async function lockUser(tx: Tx, directoryId: string, id: string): Promise<User> {
-  // Row lock first, so concurrent writers of one user serialise instead of losing updates.
+/**
+ * Row lock first, so concurrent writers of one user serialise instead of losing updates. An update
+ * takes FOR NO KEY UPDATE, which does not block the KEY SHARE lock of a concurrent group write
+ * adding this user (foreign-key check); a deletion takes FOR UPDATE, which does, so that the set
+ * of the user's memberships cannot grow while it is deleted.
+ *
+ * Lock order for every write: the groups involved (by id), then the user or group being deleted.
+ */
+async function lockUser(tx: Tx, directoryId: string, id: string, mode: "update" | "delete" = "update"): Promise<User> {
   const locked = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM "User" WHERE id = $1 AND "directoryId" = $2 FOR UPDATE`,
+    `SELECT id FROM "User" WHERE id = $1 AND "directoryId" = $2 ${mode === "delete" ? "FOR UPDATE" : "FOR NO KEY UPDATE"}`,
     id,
     directoryId,
   );
   if (locked.length === 0) throw new AppError("not_found", `User ${id} not found`);
   return tx.user.findUniqueOrThrow({ where: { id } });
+}
+
+/** Locks groups in id order (the one order every writer uses). */
+async function lockGroupRows(tx: Tx, directoryId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$queryRawUnsafe(
+    `SELECT id FROM "Group" WHERE id = ANY($1::text[]) AND "directoryId" = $2 ORDER BY id FOR NO KEY UPDATE`,
+    [...new Set(ids)],
+    directoryId,
+  );
 }
 
 function checkVersion(current: User, expectedVersion: number | undefined) {
@@ -57,7 +83,7 @@ export async function createUser(
 ): Promise<User> {
   const { directoryId, data, actor } = options;
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const now = new Date();
       const user = await tx.user.create({
         data: { ...data, ...derivedUserColumns(data), directoryId, createdAt: now, updatedAt: now } as never,
@@ -71,7 +97,7 @@ export async function createUser(
       });
       await openStatusInterval(tx, user, user.active, eventId, now);
       return user;
-    });
+    }));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(data.userName);
     throw err;
@@ -95,7 +121,7 @@ export async function updateUser(
   const { directoryId, id, actor } = options;
   let attemptedUserName = "";
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const current = await lockUser(tx, directoryId, id);
       checkVersion(current, options.expectedVersion);
       const data = options.change(current);
@@ -121,24 +147,22 @@ export async function updateUser(
         ...diffObjects(before, after),
       });
       if (statusChanged) {
-        await closeStatusInterval(tx, id, now);
-        await openStatusInterval(tx, updated, updated.active, eventId, now);
+        // Only active users have access: record what the status change grants or revokes.
+        const cause = { kind: updated.active ? "user.activated" : "user.deactivated", eventId };
+        await trackAccessChanges(tx, { userIds: [id], actor, cause }, async () => {
+          await closeStatusInterval(tx, id, now);
+          await openStatusInterval(tx, updated, updated.active, eventId, now);
+        });
       }
       return updated;
-    });
+    }));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(attemptedUserName);
     throw err;
   }
 }
 
-const DATA_KEYS: (keyof User)[] = [
-  "userName", "externalId", "active", "displayName", "nickName", "profileUrl", "title", "userType",
-  "preferredLanguage", "locale", "timezone", "formattedName", "familyName", "givenName", "middleName",
-  "honorificPrefix", "honorificSuffix", "emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements",
-  "roles", "x509Certificates", "employeeNumber", "costCenter", "organization", "division", "department",
-  "managerId", "userNameKey", "primaryEmail", "country",
-];
+const DATA_KEYS: (keyof User)[] = [...USER_DATA_KEYS, "userNameKey", "primaryEmail", "country"];
 
 function pickData(u: User): Record<string, unknown> {
   return Object.fromEntries(DATA_KEYS.map((k) => [k, u[k] ?? null]));
@@ -153,11 +177,20 @@ export async function deleteUser(
   options: { directoryId: string; id: string; actor: Actor; expectedVersion?: number },
 ): Promise<void> {
   const { directoryId, id, actor } = options;
-  await prisma.$transaction(async (tx) => {
-    const current = await lockUser(tx, directoryId, id);
+  await retryOnConflict(() => prisma.$transaction(async (tx) => {
+    // The groups this user leaves are locked before the user (see lockUser): a group write holds
+    // its group, then needs the user's KEY SHARE lock to add it.
+    const groupsOf = async () => (await tx.groupMember.findMany({ where: { memberUserId: id }, select: { groupId: true } })).map((m) => m.groupId);
+    const locked = (await tx.user.count({ where: { id, directoryId } })) > 0 ? await groupsOf() : [];
+    await lockGroupRows(tx, directoryId, locked);
+    const current = await lockUser(tx, directoryId, id, "delete");
     checkVersion(current, options.expectedVersion);
     const now = new Date();
-    const groups = await tx.groupMember.findMany({ where: { memberUserId: id }, select: { groupId: true } });
+    // Read again under the user's lock (now nobody can add the user anywhere). A membership that
+    // appeared in between is in a group not locked yet: start again rather than lock out of order.
+    const groupIds = await groupsOf();
+    if (groupIds.some((g) => !locked.includes(g))) throw new TransactionRaceError("user joined a group while being deleted");
+    const groups = groupIds.map((groupId) => ({ groupId }));
     const eventId = await recordAuditEvent(tx, {
       actor,
       action: "user.deleted",
@@ -165,11 +198,13 @@ export async function deleteUser(
       target: { type: "User", id },
       after: { groupsLeft: groups.length },
     });
-    await tx.membershipInterval.updateMany({
-      where: { memberUserId: id, validTo: null },
-      data: { validTo: now, removedEventId: eventId },
+    await trackAccessChanges(tx, { userIds: [id], actor, cause: { kind: "user.deleted", eventId } }, async () => {
+      await tx.membershipInterval.updateMany({
+        where: { memberUserId: id, validTo: null },
+        data: { validTo: now, removedEventId: eventId },
+      });
+      await closeStatusInterval(tx, id, now);
     });
-    await closeStatusInterval(tx, id, now);
     // Touch the groups that lost a member so their ETags change.
     if (groups.length > 0) {
       await tx.group.updateMany({
@@ -178,7 +213,7 @@ export async function deleteUser(
       });
     }
     await tx.user.delete({ where: { id } });
-  });
+  }));
 }
 
 export async function findUser(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<User | null> {
@@ -195,9 +230,11 @@ export async function groupsOfUsers(prisma: PrismaClient, userIds: string[]) {
   });
   const byUser = new Map<string, { id: string; displayName: string }[]>();
   for (const r of rows) {
-    const list = byUser.get(r.memberUserId!) ?? [];
+    // Prisma loads the relation in a second query: a group deleted in between comes back null.
+    if (!r.group || !r.memberUserId) continue;
+    const list = byUser.get(r.memberUserId) ?? [];
     list.push(r.group);
-    byUser.set(r.memberUserId!, list);
+    byUser.set(r.memberUserId, list);
   }
   return byUser;
 }

@@ -120,18 +120,19 @@ const elements = (col: string) =>
 
 describe("compileFilter: SQL text", () => {
   const cases: Array<[string, string, unknown[]]> = [
-    // strings: caseExact false compares lower() on both sides; a lowercased column keeps its index
+    // strings: caseExact false compares lower() on both sides; a lowercased column keeps its
+    // index and gets the literal lowered by JavaScript, like the stored key
     [
       'userName eq "Bjensen"',
-      '(u."userNameLower" IS NOT NULL AND u."userNameLower" = lower($1))',
-      ["Bjensen"],
+      '(u."userNameLower" IS NOT NULL AND u."userNameLower" = $1)',
+      ["bjensen"],
     ],
     ['externalId eq "abc"', '(u."externalId" IS NOT NULL AND u."externalId" = $1)', ["abc"]],
     ['title eq "Boss"', '(u."title" IS NOT NULL AND lower(u."title") = lower($1))', ["Boss"]],
     ['title ne "Boss"', '(u."title" IS NULL OR lower(u."title") <> lower($1))', ["Boss"]],
     ['externalId ne "abc"', '(u."externalId" IS NULL OR u."externalId" <> $1)', ["abc"]],
     ['title gt "m"', '(u."title" IS NOT NULL AND lower(u."title") > lower($1))', ["m"]],
-    ['userName le "m"', '(u."userNameLower" IS NOT NULL AND u."userNameLower" <= lower($1))', ["m"]],
+    ['userName le "M"', '(u."userNameLower" IS NOT NULL AND u."userNameLower" <= $1)', ["m"]],
     ['externalId lt "m"', '(u."externalId" IS NOT NULL AND u."externalId" < $1)', ["m"]],
     ['externalId ge "m"', '(u."externalId" IS NOT NULL AND u."externalId" >= $1)', ["m"]],
     // co / sw / ew: LIKE with %, _ and \ escaped in the parameter
@@ -143,8 +144,8 @@ describe("compileFilter: SQL text", () => {
     ],
     [
       'userName sw "J"',
-      `(u."userNameLower" IS NOT NULL AND u."userNameLower" LIKE lower($1) ESCAPE '\\')`,
-      ["J%"],
+      `(u."userNameLower" IS NOT NULL AND u."userNameLower" LIKE $1 ESCAPE '\\')`,
+      ["j%"],
     ],
     ['externalId ew "x"', `(u."externalId" IS NOT NULL AND u."externalId" LIKE $1 ESCAPE '\\')`, ["%x"]],
     ['externalId sw ""', `(u."externalId" IS NOT NULL AND u."externalId" LIKE $1 ESCAPE '\\')`, ["%"]],
@@ -201,7 +202,7 @@ describe("compileFilter: SQL text", () => {
     ['not (title eq "x")', '(NOT (u."title" IS NOT NULL AND lower(u."title") = lower($1)))', ["x"]],
     [
       'userName eq "a" and (title co "b" or active eq true)',
-      `((u."userNameLower" IS NOT NULL AND u."userNameLower" = lower($1)) AND ((u."title" IS NOT NULL AND u."title" ILIKE $2 ESCAPE '\\') OR (u."active" IS NOT NULL AND u."active" = $3::boolean)))`,
+      `((u."userNameLower" IS NOT NULL AND u."userNameLower" = $1) AND ((u."title" IS NOT NULL AND u."title" ILIKE $2 ESCAPE '\\') OR (u."active" IS NOT NULL AND u."active" = $3::boolean)))`,
       ["a", "%b%", true],
     ],
     [
@@ -320,7 +321,7 @@ describe("compileFilter: SQL text", () => {
 
   it("numbers placeholders after paramOffset", () => {
     expect(compile('userName eq "a" or title co "b"', 3)).toEqual({
-      sql: `((u."userNameLower" IS NOT NULL AND u."userNameLower" = lower($4)) OR (u."title" IS NOT NULL AND u."title" ILIKE $5 ESCAPE '\\'))`,
+      sql: `((u."userNameLower" IS NOT NULL AND u."userNameLower" = $4) OR (u."title" IS NOT NULL AND u."title" ILIKE $5 ESCAPE '\\'))`,
       params: ["a", "%b%"],
     });
   });

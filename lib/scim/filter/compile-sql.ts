@@ -367,18 +367,22 @@ function compareString(
   if (op === "co" || op === "sw" || op === "ew") {
     const escaped = text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
     const pattern = op === "co" ? `%${escaped}%` : op === "sw" ? `${escaped}%` : `%${escaped}`;
-    const p = param(pattern);
+    const p = param(operand.lowercased ? pattern.toLowerCase() : pattern);
     const match = operand.caseExact
       ? `${col} LIKE ${p}`
       : operand.lowercased
-        ? `${col} LIKE lower(${p})`
+        ? `${col} LIKE ${p}`
         : `${col} ILIKE ${p}`;
     return `(${col} IS NOT NULL AND ${match} ESCAPE '\\')`;
   }
   // caseExact false (the RFC 7643 §2.2 default): compare case-insensitively (also gt/lt).
+  // A lowercased column holds JavaScript's toLowerCase() of the value (userNameKey,
+  // displayNameKey), so the literal is lowered the same way: PostgreSQL's lower() depends on the
+  // database's ctype and differs for e.g. the Greek final sigma, and a lookup that misses makes
+  // Entra create a duplicate (then loop on 409).
+  if (operand.lowercased) return relation(col, col, op, param(text.toLowerCase()));
   const p = param(text);
   if (operand.caseExact) return relation(col, col, op, p);
-  if (operand.lowercased) return relation(col, col, op, `lower(${p})`);
   return relation(col, `lower(${col})`, op, `lower(${p})`);
 }
 

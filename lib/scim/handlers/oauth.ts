@@ -31,7 +31,14 @@ function basicCredentials(header: string | null): [string, string] | undefined {
   const decoded = Buffer.from(match[1], "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
-  return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+  // RFC 6749 §2.3.1: both parts are form-urlencoded; a malformed encoding is a failed
+  // authentication (401 invalid_client), not a server error.
+  try {
+    const formDecode = (part: string) => decodeURIComponent(part.replace(/\+/g, " "));
+    return [formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1))];
+  } catch {
+    return ["", ""];
+  }
 }
 
 export async function issueAccessToken(prisma: PrismaClient, request: Request): Promise<Response> {

@@ -67,7 +67,9 @@ export async function putUser(ctx: ScimContext, id: string) {
     id,
     actor: ctx.actor,
     expectedVersion: expectedVersionOf(ctx.request),
-    change: () => userDataFromDoc(doc),
+    // A PUT that omits `active` keeps the current status: a governance system must never
+    // silently re-enable a deactivated person (RFC 7643 defines no default for `active`).
+    change: (current) => ({ ...userDataFromDoc(doc), active: doc.active === undefined ? current.active : doc.active === true }),
   });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
   return resourceResponse(resource, user);

@@ -1,0 +1,7 @@
+import { getPrisma } from "@/lib/db/client";
+import { adminRoute } from "@/lib/http/admin-route";
+import { auditFilterOptions } from "@/lib/admin/audit";
+
+export const dynamic = "force-dynamic";
+
+export const GET = adminRoute("audit:read", async () => Response.json(await auditFilterOptions(await getPrisma())));

@@ -1,0 +1,317 @@
+// /api/v1 end to end: the real route handlers called with real Request objects against a real
+// database; people and groups provisioned over the real SCIM endpoint.
+import { describe, expect, it } from "vitest";
+import { setupTestDatabase, unique } from "@/lib/testing/database";
+import { callRoute, newApiKey, newOrg, newRepository, testActor } from "@/lib/api-v1/testing";
+import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
+import { hashSecret } from "@/lib/directories/credentials";
+import * as checkRoute from "./access/check/route";
+import * as contractRoute from "./contracts/[ref]/route";
+import * as contractAccessRoute from "./contracts/[ref]/access/route";
+import * as bulkRoute from "./contracts/bulk/route";
+import * as openapiRoute from "./openapi.json/route";
+import * as repositoriesRoute from "./repositories/route";
+import * as ruleRoute from "./rules/[id]/route";
+import * as ruleVersionsRoute from "./rules/[id]/versions/route";
+import * as previewRoute from "./rules/preview/route";
+import * as rulesRoute from "./rules/route";
+import * as userContractsRoute from "./users/[ref]/contracts/route";
+
+const { db } = setupTestDatabase();
+const prisma = () => db().prisma;
+
+/** A contract in a fresh repository, a user in a group, and a rule granting the group "edit". */
+async function world(writer: string) {
+  const org = await newOrg();
+  const user = await org.user(`${unique("Ann")}@Example.com`, { externalId: unique("ext") });
+  const other = await org.user();
+  const group = await org.group([user.id, other.id]);
+  const repo = await newRepository();
+  const externalRef = unique("W");
+  const put = await callRoute(contractRoute.PUT, {
+    method: "PUT",
+    path: `/api/v1/contracts/${externalRef}`,
+    params: { ref: externalRef },
+    key: writer,
+    body: { title: "Master agreement", contractType: "MSA", repository: repo.name, confidentiality: "internal" },
+  });
+  expect(put.status).toBe(201);
+  const rule = await callRoute(rulesRoute.POST, {
+    method: "POST",
+    path: "/api/v1/rules",
+    key: writer,
+    body: { groupId: group.id, level: "edit", repositoryId: repo.id, justification: "Procurement edits MSAs" },
+  });
+  expect(rule.status).toBe(201);
+  return { org, user, other, group, repo, externalRef, contract: put.body, rule: rule.body };
+}
+
+describe("authentication and scopes", () => {
+  it("answers 401 without a valid live key, 403 without the scope, 200 with it", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef } = await world(admin.key);
+    const path = `/api/v1/access/check?user=${user.id}&contract=${externalRef}`;
+    const get = (key?: string) => callRoute(checkRoute.GET, { path, key });
+
+    const none = await get();
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+    expect(none.headers.get("x-request-id")).toBeTruthy();
+    expect((await get("cak_not-a-real-key")).status).toBe(401);
+    expect((await callRoute(checkRoute.GET, { path, headers: { authorization: "Basic abc" } })).status).toBe(401);
+
+    const revoked = await newApiKey(["access:read"]);
+    await revokeApiKey(prisma(), { id: revoked.id, actor: testActor });
+    expect((await get(revoked.key)).body.error.message).toMatch(/revoked/);
+
+    const expired = await newApiKey(["access:read"], { expiresAt: new Date(Date.now() + 60_000) });
+    await prisma().apiKey.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expiredRes = await get(expired.key);
+    expect(expiredRes.status).toBe(401);
+    expect(expiredRes.body.error.message).toMatch(/expired/);
+
+    const wrongScope = await newApiKey(["contracts:read", "rules:write"]);
+    const forbidden = await get(wrongScope.key);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.code).toBe("forbidden");
+
+    const reader = await newApiKey(["access:read"]);
+    const ok = await get(reader.key);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("cache-control")).toBe("no-store");
+    expect((await get(admin.key)).status).toBe(200);
+    const stored = await prisma().apiKey.findUniqueOrThrow({ where: { id: reader.id } });
+    expect(stored.lastUsedAt).not.toBeNull();
+    expect(stored.hash).toBe(hashSecret(reader.key));
+    expect(reader.key).toMatch(/^cak_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("lists keys without their secrets", async () => {
+    const k = await newApiKey(["contracts:read"]);
+    const listed = (await listApiKeys(prisma(), { page: { pageSize: 200 } })).items.find((i) => i.id === k.id)!;
+    expect(listed).toMatchObject({ scopes: ["contracts:read"], prefix: `${k.key.slice(0, 10)}…`, revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(k.key.slice(10));
+  });
+});
+
+describe("contracts", () => {
+  it("upserts by external reference, reads by id or reference, and maps errors", async () => {
+    const writer = await newApiKey(["contracts:write", "contracts:read"]);
+    const repo = await newRepository();
+    const ref = `${unique("EXT")}/2026 #1`;
+    const put = (body: unknown) =>
+      callRoute(contractRoute.PUT, { method: "PUT", path: `/api/v1/contracts/${encodeURIComponent(ref)}`, params: { ref }, key: writer.key, body });
+    const body = { title: "Lease", contractType: "Lease", repository: repo.name, endDate: "2030-06-30" };
+
+    const created = await put(body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ externalRef: ref, outcome: "created", version: 1, confidentiality: "internal" });
+    const updated = await put({ ...body, status: "terminated" });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ outcome: "updated", version: 2, status: "terminated" });
+
+    for (const key of [created.body.id, ref]) {
+      const got = await callRoute(contractRoute.GET, { path: "/api/v1/contracts/x", params: { ref: key }, key: writer.key });
+      expect(got.status).toBe(200);
+      expect(got.body.id).toBe(created.body.id);
+    }
+    expect((await callRoute(contractRoute.GET, { path: "/api/v1/contracts/x", params: { ref: "missing" }, key: writer.key })).status).toBe(404);
+
+    const invalid = await put({ ...body, confidentiality: "top secret", extra: 1 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe("invalid_input");
+    expect(invalid.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(["confidentiality", ""]));
+    const noRepo = await put({ ...body, repository: unique("none") });
+    expect(noRepo.status).toBe(400);
+    expect(noRepo.body.error.details.items[0].path).toBe("repository");
+    expect((await put("{not json")).status).toBe(400);
+    const huge = await put({ ...body, title: "x".repeat(1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe("too_large");
+  });
+
+  it("bulk upserts all or nothing, reporting problems by item index", async () => {
+    const writer = await newApiKey(["contracts:write"]);
+    const repo = await newRepository();
+    const items = [unique("K1"), unique("K2")].map((externalRef) => ({ externalRef, title: externalRef, contractType: "NDA", repositoryId: repo.id }));
+    const post = (body: unknown) => callRoute(bulkRoute.POST, { method: "POST", path: "/api/v1/contracts/bulk", key: writer.key, body });
+
+    const bad = await post({ items: [...items, { externalRef: unique("K3"), title: "t", contractType: "NDA" }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual({ items: [{ index: 2, path: "repository", message: expect.any(String) }] });
+    expect(await prisma().contract.count({ where: { externalRef: { in: items.map((i) => i.externalRef) } } })).toBe(0);
+
+    const ok = await post({ items });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    expect(ok.body.results.map((r: { index: number }) => r.index)).toEqual([0, 1]);
+    expect((await post({ items: [] })).status).toBe(400);
+  });
+});
+
+describe("access", () => {
+  it("checks access by id, userName (any case) or externalId, with reasons and point in time", async () => {
+    const admin = await newApiKey(["admin"]);
+    const beforeRule = new Date(Date.now() - 60_000).toISOString();
+    const { user, group, externalRef, contract, rule } = await world(admin.key);
+    const check = (query: string) => callRoute(checkRoute.GET, { path: `/api/v1/access/check?${query}`, key: admin.key });
+
+    for (const u of [user.id, user.userName.toUpperCase(), (await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).externalId!]) {
+      const res = await check(`user=${encodeURIComponent(u)}&contract=${externalRef}&level=edit`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ allowed: true, level: "edit", requiredLevel: "edit", user: { id: user.id, userName: user.userName }, contract: { id: contract.id } });
+    }
+    const res = await check(`user=${user.id}&contract=${contract.id}&level=manage`);
+    expect(res.body).toMatchObject({ allowed: false, level: "edit" });
+    expect(res.body.reasons).toHaveLength(1);
+    expect(res.body.reasons[0]).toMatchObject({
+      level: "edit",
+      winning: true,
+      via: { kind: "group", path: [{ groupId: group.id }] },
+      rule: { ruleId: rule.id, version: 1, justification: "Procurement edits MSAs" },
+      contract: { id: contract.id },
+    });
+
+    const past = await check(`user=${user.id}&contract=${externalRef}&at=${encodeURIComponent(beforeRule)}`);
+    expect(past.body).toMatchObject({ allowed: false, level: null, reasons: [] });
+
+    expect((await check(`user=nobody-${unique()}&contract=${externalRef}`)).status).toBe(404);
+    expect((await check(`user=${user.id}&contract=missing-${unique()}`)).status).toBe(404);
+    expect((await check(`user=${user.id}&contract=${externalRef}&level=own`)).status).toBe(400);
+    expect((await check(`user=${user.id}&contract=${externalRef}&at=yesterday`)).status).toBe(400);
+    expect((await check(`contract=${externalRef}`)).status).toBe(400);
+  });
+
+  it("answers 409 with candidates when a userName exists in several directories, unless directory= picks one", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef, org } = await world(admin.key);
+    const second = await newOrg();
+    const twin = await second.user(user.userName.toLowerCase());
+    const ambiguous = await callRoute(checkRoute.GET, { path: `/api/v1/access/check?user=${user.userName}&contract=${externalRef}`, key: admin.key });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.error.details.candidates.map((c: { id: string }) => c.id).sort()).toEqual([user.id, twin.id].sort());
+    const picked = await callRoute(checkRoute.GET, {
+      path: `/api/v1/access/check?user=${user.userName}&contract=${externalRef}&directory=${encodeURIComponent(org.directory.name)}`,
+      key: admin.key,
+    });
+    expect(picked.status).toBe(200);
+    expect(picked.body.user.id).toBe(user.id);
+  });
+
+  it("lists who can open a contract and what a user can open, paginated and at a past instant", async () => {
+    const admin = await newApiKey(["admin"]);
+    const reader = await newApiKey(["access:read"]);
+    const beforeRule = new Date(Date.now() - 60_000).toISOString();
+    const { user, other, externalRef, contract } = await world(admin.key);
+
+    const page1 = await callRoute(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1`, params: { ref: externalRef }, key: reader.key });
+    expect(page1.status).toBe(200);
+    expect(page1.body).toMatchObject({ total: 2, page: 1, pageSize: 1, contract: { id: contract.id } });
+    const page2 = await callRoute(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1&page=2`, params: { ref: contract.id }, key: reader.key });
+    expect([page1.body.items[0].user.id, page2.body.items[0].user.id].sort()).toEqual([user.id, other.id].sort());
+    expect(page2.body.items[0]).toMatchObject({ level: "edit", reasons: [expect.objectContaining({ winning: true })] });
+    const past = await callRoute(contractAccessRoute.GET, {
+      path: `/api/v1/contracts/x/access?at=${encodeURIComponent(beforeRule)}`,
+      params: { ref: externalRef },
+      key: reader.key,
+    });
+    expect(past.body).toMatchObject({ total: 0, items: [] });
+    expect((await callRoute(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1000`, params: { ref: externalRef }, key: reader.key })).status).toBe(400);
+
+    const mine = await callRoute(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: user.id }, key: reader.key });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ total: 1, items: [{ contract: { id: contract.id, confidentiality: "internal" }, level: "edit" }] });
+    const mineThen = await callRoute(userContractsRoute.GET, {
+      path: `/api/v1/users/x/contracts?at=${encodeURIComponent(beforeRule)}`,
+      params: { ref: user.userName },
+      key: reader.key,
+    });
+    expect(mineThen.body.total).toBe(0);
+    expect((await callRoute(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: "nobody" }, key: reader.key })).status).toBe(404);
+  });
+});
+
+describe("rules and repositories", () => {
+  it("creates, lists, changes, previews and deletes rules, keeping every version", async () => {
+    const writer = await newApiKey(["rules:write", "rules:read", "contracts:write"]);
+    const readOnly = await newApiKey(["rules:read"]);
+    const { group, rule, other } = await world(writer.key);
+    const at = (id: string) => ({ path: `/api/v1/rules/${id}`, params: { id }, key: writer.key });
+
+    const listed = await callRoute(rulesRoute.GET, { path: `/api/v1/rules?groupId=${group.id}&pageSize=10`, key: readOnly.key });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ total: 1, items: [{ id: rule.id, level: "edit", principalName: expect.any(String) }] });
+    expect((await callRoute(rulesRoute.POST, { method: "POST", path: "/api/v1/rules", key: readOnly.key, body: {} })).status).toBe(403);
+    const invalid = await callRoute(rulesRoute.POST, {
+      method: "POST",
+      path: "/api/v1/rules",
+      key: writer.key,
+      body: { userId: other.id, level: "view", repositoryId: rule.repositoryId, justification: "temporary" },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details).toEqual([{ path: "validUntil", message: "a direct user grant needs an expiry (validUntil)" }]);
+
+    const preview = await callRoute(previewRoute.POST, {
+      method: "POST",
+      path: "/api/v1/rules/preview",
+      key: writer.key,
+      body: { action: "update", ruleId: rule.id, rule: { level: "view" } },
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.totals).toMatchObject({ usersGaining: 0, usersLosing: 2 });
+    expect(preview.body.lost[0].changes).toEqual([{ from: "edit", to: "view", contracts: 1 }]);
+
+    const stale = await callRoute(ruleRoute.PATCH, { ...at(rule.id), method: "PATCH", headers: { "if-match": '"7"' }, body: { level: "view" } });
+    expect(stale.status).toBe(409);
+    const patched = await callRoute(ruleRoute.PATCH, { ...at(rule.id), method: "PATCH", headers: { "if-match": '"1"' }, body: { level: "view" } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ version: 2, level: "view" });
+
+    const removed = await callRoute(ruleRoute.DELETE, { ...at(rule.id), method: "DELETE", body: { justification: "No longer needed" } });
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ version: 3, deleted: true });
+    expect((await callRoute(ruleRoute.GET, at(rule.id))).body.deleted).toBe(true);
+    const versions = await callRoute(ruleVersionsRoute.GET, { ...at(rule.id), key: readOnly.key });
+    expect(versions.body.items.map((v: { change: string }) => v.change)).toEqual(["created", "updated", "deleted"]);
+    expect((await callRoute(ruleRoute.GET, at("missing"))).status).toBe(404);
+    expect((await callRoute(ruleRoute.DELETE, { ...at(rule.id), method: "DELETE" })).status).toBe(404);
+  });
+
+  it("creates repositories with an admin key and lists them with a reading key", async () => {
+    const admin = await newApiKey(["admin"]);
+    const writer = await newApiKey(["rules:write", "contracts:write"]);
+    const reader = await newApiKey(["contracts:read"]);
+    const name = unique("Procurement");
+    const post = (key: string) => callRoute(repositoriesRoute.POST, { method: "POST", path: "/api/v1/repositories", key, body: { name, owner: "Legal" } });
+    expect((await post(writer.key)).status).toBe(403);
+    const created = await post(admin.key);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name, owner: "Legal", description: null });
+    expect((await post(admin.key)).status).toBe(409);
+    const list = await callRoute(repositoriesRoute.GET, { path: `/api/v1/repositories?q=${name}`, key: reader.key });
+    expect(list.body).toMatchObject({ total: 1, items: [{ id: created.body.id, contracts: 0 }] });
+  });
+
+  it("serves an OpenAPI 3.1 document without a key", async () => {
+    const res = await callRoute(openapiRoute.GET, { path: "/api/v1/openapi.json" });
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    expect(Object.keys(res.body.paths).sort()).toEqual(
+      [
+        "/api/v1/access/check",
+        "/api/v1/contracts/bulk",
+        "/api/v1/contracts/{ref}",
+        "/api/v1/contracts/{ref}/access",
+        "/api/v1/openapi.json",
+        "/api/v1/repositories",
+        "/api/v1/rules",
+        "/api/v1/rules/preview",
+        "/api/v1/rules/{id}",
+        "/api/v1/rules/{id}/versions",
+        "/api/v1/users/{ref}/contracts",
+      ].sort(),
+    );
+    expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["level", "justification"]));
+    expect(res.body.paths["/api/v1/access/check"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["user", "contract", "level", "at", "directory"]);
+  });
+});

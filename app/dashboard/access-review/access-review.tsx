@@ -1,0 +1,150 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useState } from "react";
+import { AtSelector } from "@/components/access/at-selector";
+import { ConfidentialityBadge, LevelBadge } from "@/components/access/badges";
+import { ReasonsDisclosure, type ReasonJson } from "@/components/access/reasons";
+import { ExportLinks, personColumns, type PersonRow } from "@/components/access/who-can-access";
+import { Card } from "@/components/ui/card";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
+import { formatDate, formatNumber } from "@/components/ui/format";
+import type { SubjectKind, SubjectSummary } from "@/lib/admin/access-review";
+
+interface UserContractRow {
+  contract: { id: string; title: string | null; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: string; contractType: string };
+  level: string;
+  reasons: ReasonJson[];
+}
+
+interface RepositoryRow {
+  contract: { id: string; title: string | null; externalRef: string | null; confidentiality: string; contractType: string; endDate: string | null };
+  people: number;
+}
+
+const KINDS: [SubjectKind, string][] = [
+  ["contract", "A contract"],
+  ["repository", "A repository"],
+  ["user", "A person"],
+];
+
+const userColumns: Column<UserContractRow>[] = [
+  {
+    key: "contract",
+    header: "Contract",
+    render: (r) => (
+      <span className="font-medium">
+        {r.contract.title}
+        {r.contract.externalRef && <span className="block text-xs font-normal text-slate-500">{r.contract.externalRef}</span>}
+      </span>
+    ),
+  },
+  { key: "repository", header: "Repository", render: (r) => r.contract.repositoryName ?? "—" },
+  { key: "confidentiality", header: "Confidentiality", render: (r) => <ConfidentialityBadge value={r.contract.confidentiality} /> },
+  { key: "level", header: "Level", render: (r) => <LevelBadge level={r.level} /> },
+  { key: "why", header: "Why", className: "min-w-80", render: (r) => <ReasonsDisclosure reasons={r.reasons} /> },
+];
+
+export function AccessReview({
+  initialKind,
+  initialSubject,
+  initialAt,
+  canExport,
+}: {
+  initialKind: SubjectKind;
+  initialSubject: SubjectSummary | null;
+  initialAt: string | undefined;
+  canExport: boolean;
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [kind, setKind] = useState<SubjectKind>(initialKind);
+  const [subject, setSubject] = useState<PickerOption | null>(initialSubject ? { id: initialSubject.id, label: initialSubject.label, secondary: initialSubject.secondary } : null);
+  const [at, setAt] = useState<string | undefined>(initialAt);
+
+  // The URL carries the review, so it can be bookmarked and shared.
+  const sync = (next: { kind: SubjectKind; subject: PickerOption | null; at: string | undefined }) => {
+    const q = new URLSearchParams({ subject: next.kind });
+    if (next.subject) q.set("id", next.subject.id);
+    if (next.at) q.set("at", next.at);
+    router.replace(`${pathname}?${q}`, { scroll: false });
+  };
+  const choose = (s: PickerOption | null) => { setSubject(s); sync({ kind, subject: s, at }); };
+  const changeAt = (v: string | undefined) => { setAt(v); sync({ kind, subject, at: v }); };
+  const switchTo = (k: SubjectKind, s: PickerOption | null = null) => { setKind(k); setSubject(s); sync({ kind: k, subject: s, at }); };
+
+  const repositoryColumns: Column<RepositoryRow>[] = [
+    {
+      key: "contract",
+      header: "Contract",
+      render: (r) => (
+        <button type="button" className="text-left font-medium text-brand-700 hover:underline"
+          onClick={() => switchTo("contract", { id: r.contract.id, label: r.contract.title ?? r.contract.id, secondary: r.contract.externalRef })}>
+          {r.contract.title}
+          {r.contract.externalRef && <span className="block text-xs font-normal text-slate-500">{r.contract.externalRef}</span>}
+        </button>
+      ),
+    },
+    { key: "type", header: "Type", render: (r) => r.contract.contractType },
+    { key: "confidentiality", header: "Confidentiality", render: (r) => <ConfidentialityBadge value={r.contract.confidentiality} /> },
+    { key: "endDate", header: "End date", render: (r) => formatDate(r.contract.endDate) },
+    { key: "people", header: "People who could open it", className: "text-right", render: (r) => formatNumber(r.people) },
+  ];
+
+  const params = subject ? { subject: kind, id: subject.id, at } : {};
+  return (
+    <div className="space-y-6">
+      <Card title="What to review">
+        <div className="grid gap-4 lg:grid-cols-[auto_minmax(0,1fr)]">
+          <fieldset>
+            <legend className="text-sm font-medium text-slate-700">Review</legend>
+            <div role="radiogroup" className="mt-1 inline-flex overflow-hidden rounded-md border border-slate-300">
+              {KINDS.map(([k, label]) => (
+                <label key={k} className={`cursor-pointer px-3 py-1.5 text-sm focus-within:ring-2 focus-within:ring-brand-600 ${kind === k ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50"}`}>
+                  <input type="radio" name="subject-kind" value={k} checked={kind === k} onChange={() => switchTo(k)} className="sr-only" />
+                  {label}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <EntityPicker<SubjectSummary>
+            key={kind}
+            label={kind === "contract" ? "Contract" : kind === "repository" ? "Repository" : "Person"}
+            value={subject}
+            onChange={choose}
+            searchUrl={(q) => `/api/admin/access/subjects?kind=${kind}&q=${encodeURIComponent(q)}`}
+            toOption={(s) => ({ id: s.id, label: s.label, secondary: s.secondary })}
+            placeholder={kind === "contract" ? "Title, counterparty or external ref" : kind === "repository" ? "Repository name" : "Name, userName or e-mail"}
+          />
+          <div className="lg:col-span-2"><AtSelector value={at} onChange={changeAt} /></div>
+        </div>
+      </Card>
+
+      {subject && (
+        <Card
+          title={kind === "contract" ? `Who could open “${subject.label}”` : kind === "repository" ? `Contracts in ${subject.label}` : `What ${subject.label} could open`}
+          description={kind === "repository" ? "Each contract as it was then, and how many people could open it. Pick a contract for the reasons." : undefined}
+          actions={canExport ? <ExportLinks subject={kind} id={subject.id} at={at} /> : undefined}
+        >
+          {kind === "contract" && (
+            <>
+              <p className="mb-3 text-sm"><Link className="text-brand-700 hover:underline" href={`/dashboard/contracts/${subject.id}`}>Open the contract</Link></p>
+              <DataTable<PersonRow> endpoint="/api/admin/access" label="People" params={params} columns={personColumns} rowKey={(r) => r.user.id}
+                emptyMessage={at ? "Nobody could open this contract at that time." : "Nobody can open this contract now."} pageSize={25} />
+            </>
+          )}
+          {kind === "user" && (
+            <DataTable<UserContractRow> endpoint="/api/admin/access" label="Contracts" params={params} columns={userColumns} rowKey={(r) => r.contract.id}
+              emptyMessage={at ? "This person could open no contract at that time." : "This person can open no contract now."} pageSize={25} />
+          )}
+          {kind === "repository" && (
+            <DataTable<RepositoryRow> endpoint="/api/admin/access" label="Contracts of the repository" params={params} columns={repositoryColumns} rowKey={(r) => r.contract.id}
+              emptyMessage="The repository held no contracts at that time." pageSize={25} />
+          )}
+        </Card>
+      )}
+    </div>
+  );
+}

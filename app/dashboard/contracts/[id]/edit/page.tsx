@@ -1,0 +1,27 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission } from "@/lib/auth/principal";
+import { getPrisma } from "@/lib/db/client";
+import { findContract, contractView } from "@/lib/contracts/service";
+import { ContractForm } from "../../contract-form";
+
+export const metadata = { title: "Edit contract" };
+
+export default async function EditContractPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePagePermission("contracts:write");
+  const { id } = await params;
+  const prisma = await getPrisma();
+  const contract = await findContract(prisma, id);
+  if (!contract) notFound();
+  const repositories = await prisma.repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link className="text-brand-700 hover:underline" href={`/dashboard/contracts/${contract.id}`}>{contract.title}</Link>
+      </nav>
+      <PageHeader title="Edit contract" description="Changes to repository, type, confidentiality or end date change who can open it; the history keeps the previous values." />
+      <ContractForm initial={contractView(contract)} repositories={repositories} />
+    </>
+  );
+}

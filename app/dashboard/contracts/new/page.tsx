@@ -1,0 +1,24 @@
+import Link from "next/link";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission } from "@/lib/auth/principal";
+import { getPrisma } from "@/lib/db/client";
+import { ContractForm } from "../contract-form";
+
+export const metadata = { title: "New contract" };
+
+export default async function NewContractPage({ searchParams }: { searchParams: Promise<{ repositoryId?: string }> }) {
+  await requirePagePermission("contracts:write");
+  const { repositoryId } = await searchParams;
+  const repositories = await (await getPrisma()).repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 hover:underline" href="/dashboard/contracts">Contracts</Link></nav>
+      <PageHeader title="New contract" />
+      {repositories.length === 0 ? (
+        <p className="text-sm text-slate-600">Create a <Link className="text-brand-700 underline" href="/dashboard/repositories">repository</Link> first: every contract belongs to one.</p>
+      ) : (
+        <ContractForm repositories={repositories} defaultRepositoryId={typeof repositoryId === "string" ? repositoryId : undefined} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage, fieldErrors, getJson, sendJson } from "@/components/ui/api";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import type { Column } from "@/components/ui/data-table";
+import { Dialog } from "@/components/ui/dialog";
+import { FormError, TextField } from "@/components/ui/field";
+import { formatDateTime } from "@/components/ui/format";
+import { ListTable } from "@/components/ui/list-table";
+import { formatRelative } from "@/components/ui/relative-time";
+import { SecretDialog } from "@/components/ui/secret-dialog";
+import type { OAuthClientItem } from "@/lib/admin/directories";
+
+const columns: Column<OAuthClientItem>[] = [
+  { key: "name", header: "Name", render: (c) => <span className="font-medium">{c.name}</span> },
+  { key: "clientId", header: "Client ID", render: (c) => <code className="font-mono text-xs">{c.clientId}</code> },
+  { key: "status", header: "Status", render: (c) => (c.status === "active" ? <Badge tone="green">active</Badge> : <Badge tone="red">revoked</Badge>) },
+  { key: "createdAt", header: "Created", render: (c) => formatDateTime(c.createdAt) },
+  {
+    key: "lastUsedAt",
+    header: "Last token issued",
+    render: (c) => <span title={c.lastUsedAt ? formatDateTime(c.lastUsedAt) : undefined}>{formatRelative(c.lastUsedAt)}</span>,
+  },
+];
+
+export function OAuthClientsPanel({ directoryId, canWrite, tokenEndpoint }: { directoryId: string; canWrite: boolean; tokenEndpoint: string }) {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: ["/api/admin/directories", directoryId, "oauth-clients"],
+    queryFn: () => getJson<{ items: OAuthClientItem[] }>(`/api/admin/directories/${directoryId}/oauth-clients`),
+  });
+  const [creating, setCreating] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+  const [created, setCreated] = useState<{ clientId: string; clientSecret: string } | null>(null);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setErrors({});
+    setFormError(undefined);
+    try {
+      const result = await sendJson<{ clientId: string; clientSecret: string }>("POST", `/api/admin/directories/${directoryId}/oauth-clients`, {
+        name: String(form.get("name") ?? ""),
+      });
+      setCreating(false);
+      setCreated(result);
+      await queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directoryId] });
+    } catch (err) {
+      const fields = fieldErrors(err);
+      setErrors(fields);
+      if (!fields.name) setFormError(errorMessage(err));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <Card
+      title="OAuth 2.0 clients"
+      description="For identity providers that fetch short-lived access tokens with client credentials instead of keeping a bearer token. The client secret is shown once."
+      actions={canWrite ? <Button variant="secondary" onClick={() => { setErrors({}); setFormError(undefined); setCreating(true); }}>New OAuth client</Button> : undefined}
+    >
+      <ListTable<OAuthClientItem>
+        label="OAuth clients"
+        columns={columns}
+        rows={query.data?.items}
+        rowKey={(c) => c.id}
+        isPending={query.isPending}
+        error={query.error}
+        emptyMessage="No OAuth clients. Most identity providers use a bearer token instead."
+      />
+      <Dialog open={creating} onClose={() => !pending && setCreating(false)} title="New OAuth client"
+        description="Creates a client ID and secret for the client-credentials grant at this directory's token endpoint.">
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
+          <TextField label="Name" name="name" required maxLength={100} autoComplete="off" error={errors.name} hint="e.g. “Okta OAuth”." />
+          <FormError message={formError} />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setCreating(false)} disabled={pending}>Cancel</Button>
+            <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create client"}</Button>
+          </div>
+        </form>
+      </Dialog>
+      <SecretDialog
+        open={created !== null}
+        title="OAuth client created"
+        values={
+          created
+            ? [
+                { label: "Client ID", value: created.clientId, secret: false },
+                { label: "Client secret", value: created.clientSecret },
+                { label: "Token endpoint", value: tokenEndpoint, secret: false },
+              ]
+            : []
+        }
+        onClose={() => setCreated(null)}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { fieldErrors, sendJson } from "@/components/ui/api";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { FormError, SelectField, TextField } from "@/components/ui/field";
+import { kindLabel } from "./kinds";
+
+export function CreateDirectoryButton({ kinds }: { kinds: string[] }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setErrors({});
+    setFormError(undefined);
+    try {
+      const created = await sendJson<{ id: string }>("POST", "/api/admin/directories", {
+        name: String(form.get("name") ?? ""),
+        kind: String(form.get("kind") ?? "generic"),
+      });
+      router.push(`/dashboard/directories/${created.id}?created=1`);
+    } catch (err) {
+      const fields = fieldErrors(err);
+      const code = (err as { code?: string }).code;
+      if (code === "conflict") fields.name = (err as Error).message;
+      setErrors(fields);
+      if (!fields.name && !fields.kind) setFormError(fields[""] ?? (err as Error).message);
+      setPending(false);
+    }
+  }
+
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>New directory</Button>
+      <Dialog
+        open={open}
+        onClose={() => !pending && setOpen(false)}
+        title="New directory"
+        description="One directory per identity source. Its users and groups stay separate from every other directory's."
+      >
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
+          <TextField label="Name" name="name" required maxLength={100} autoComplete="off" error={errors.name}
+            hint="Shown in the dashboard and the audit trail, e.g. “Entra ID (contoso.com)”." />
+          <SelectField label="Identity provider" name="kind" defaultValue="entra" error={errors.kind}
+            hint="Chooses the setup instructions shown; every kind speaks the same SCIM 2.0.">
+            {kinds.map((k) => (
+              <option key={k} value={k}>{kindLabel(k)}</option>
+            ))}
+          </SelectField>
+          <FormError message={formError} />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>Cancel</Button>
+            <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create directory"}</Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}

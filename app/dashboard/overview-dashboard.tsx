@@ -1,0 +1,271 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
+import { CONFIDENTIALITY_COLORS, colorAt } from "@/components/charts/palette";
+import { getJson } from "@/components/ui/api";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
+import type { Overview } from "@/lib/admin/overview";
+
+const RANGES = [7, 30, 90] as const;
+const OPERATION_LABELS: Record<string, string> = {
+  "user.created": "User created",
+  "user.updated": "User updated",
+  "user.activated": "User activated",
+  "user.deactivated": "User deactivated",
+  "user.deleted": "User deleted",
+  "group.created": "Group created",
+  "group.updated": "Group updated",
+  "group.members_changed": "Members changed",
+  "group.deleted": "Group deleted",
+};
+
+function ActivityChart({ data, by }: { data: Overview; by: "directory" | "operation" }) {
+  const names = new Map(data.directories.map((d) => [d.id, d.name]));
+  const keyOf = (row: Overview["activity"]["rows"][number]) =>
+    by === "directory" ? (row.directoryId ? (names.get(row.directoryId) ?? "Deleted directory") : "No directory") : (OPERATION_LABELS[row.action] ?? row.action);
+  const series = [...new Set(data.activity.rows.map(keyOf))].sort();
+  const byDay = new Map(data.activity.days.map((d) => [d, Object.fromEntries(series.map((s) => [s, 0])) as Record<string, number>]));
+  for (const row of data.activity.rows) {
+    const bucket = byDay.get(row.day);
+    if (bucket) bucket[keyOf(row)] += row.count;
+  }
+  const points = data.activity.days.map((day) => ({ day: day.slice(5), ...byDay.get(day) }));
+  const total = data.activity.rows.reduce((a, r) => a + r.count, 0);
+  if (total === 0) return <Empty>No provisioning activity in this period.</Empty>;
+  return (
+    <figure>
+      <figcaption className="sr-only">
+        {formatNumber(total)} provisioning events over {data.days} days, stacked by {by}.
+      </figcaption>
+      <div className="h-72">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={points} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
+            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
+            <Tooltip />
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+            {series.map((s, i) => (
+              <Bar key={s} dataKey={s} stackId="a" fill={colorAt(i)} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
+
+function UsersChart({ data }: { data: Overview }) {
+  const points = data.users.map((u) => ({ directory: u.directory, Active: u.active, Deactivated: u.deactivated }));
+  const active = data.users.reduce((a, u) => a + u.active, 0);
+  const deactivated = data.users.reduce((a, u) => a + u.deactivated, 0);
+  if (active + deactivated === 0) return <Empty>No users provisioned yet.</Empty>;
+  return (
+    <figure>
+      <p className="mb-2 text-sm text-slate-600">
+        <strong className="text-2xl font-semibold text-slate-900">{formatNumber(active)}</strong> active ·{" "}
+        <strong className="text-slate-900">{formatNumber(deactivated)}</strong> deactivated
+      </p>
+      <figcaption className="sr-only">Active and deactivated users per directory.</figcaption>
+      <div style={{ height: Math.max(120, points.length * 44 + 50) }}>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={points} layout="vertical" margin={{ top: 0, right: 8, left: 8, bottom: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
+            <YAxis type="category" dataKey="directory" width={110} tick={{ fontSize: 11 }} />
+            <Tooltip />
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+            <Bar dataKey="Active" stackId="u" fill="#047857" isAnimationActive={false} />
+            <Bar dataKey="Deactivated" stackId="u" fill="#94a3b8" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
+
+function AccessChart({ data }: { data: Overview }) {
+  if (data.access.length === 0) return <Empty>No contracts yet.</Empty>;
+  const levels = Object.keys(CONFIDENTIALITY_COLORS);
+  const points = data.access.map((r) => ({ repository: r.repository, rules: r.rules, ...Object.fromEntries(levels.map((l) => [CONFIDENTIALITY_LABELS[l], r.granted[l as keyof typeof r.granted]])) }));
+  return (
+    <figure>
+      <figcaption className="mb-2 text-sm text-slate-600">Contracts that at least one rule in force grants on, by repository and confidentiality.</figcaption>
+      <div style={{ height: Math.max(160, points.length * 36 + 60) }}>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={points} layout="vertical" margin={{ top: 0, right: 8, left: 8, bottom: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
+            <YAxis type="category" dataKey="repository" width={140} tick={{ fontSize: 11 }} />
+            <Tooltip />
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+            {levels.map((l) => (
+              <Bar key={l} dataKey={CONFIDENTIALITY_LABELS[l]} stackId="c" fill={CONFIDENTIALITY_COLORS[l]} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <table className="mt-3 w-full text-xs text-slate-600">
+        <caption className="sr-only">Coverage per repository</caption>
+        <thead>
+          <tr className="text-left">
+            <th scope="col" className="py-1 font-medium">Repository</th>
+            <th scope="col" className="py-1 text-right font-medium">Granted / open contracts</th>
+            <th scope="col" className="py-1 text-right font-medium">Rules in force</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.access.map((r) => {
+            const sum = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+            return (
+              <tr key={r.repositoryId} className="border-t border-slate-100">
+                <td className="py-1">
+                  <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${r.repositoryId}`}>{r.repository}</Link>
+                </td>
+                <td className="py-1 text-right">{formatNumber(sum(r.granted))} / {formatNumber(sum(r.contracts))}</td>
+                <td className="py-1 text-right">{formatNumber(r.rules)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+type Revocation = Overview["revocations"][number];
+
+function RevocationItem({ item }: { item: Revocation }) {
+  const after = (item.after ?? {}) as { repositoryId?: string; repositoryName?: string | null; contracts?: number; level?: string | null; cause?: { kind?: string; action?: string; type?: string } };
+  const cause = after.cause?.kind ?? after.cause?.action ?? after.cause?.type;
+  return (
+    <li className="py-2 text-sm">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <span>
+          {item.targetId ? (
+            <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/users/${item.targetId}`}>{item.targetLabel ?? "deleted user"}</Link>
+          ) : (
+            item.targetLabel
+          )}{" "}
+          lost access in{" "}
+          {after.repositoryId ? (
+            <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link>
+          ) : (
+            "a repository"
+          )}
+        </span>
+        <time className="text-xs text-slate-500" dateTime={item.at}>{formatDateTime(item.at)}</time>
+      </div>
+      <div className="text-xs text-slate-600">
+        {after.contracts !== undefined && <>now {formatNumber(after.contracts)} contract{after.contracts === 1 ? "" : "s"}{after.level ? ` at ${after.level}` : ""}</>}
+        {cause && <> · cause: {cause}</>}
+        {item.actorLabel && <> · by {item.actorLabel}</>}
+      </div>
+    </li>
+  );
+}
+
+function HealthCard({ h }: { h: Overview["health"][number] }) {
+  const rate = h.errorRate24h;
+  const tone = h.tokensExpired > 0 || (rate !== null && rate > 0.2) ? "red" : h.tokensExpiringSoon > 0 || (rate !== null && rate > 0.05) ? "amber" : "green";
+  const label = tone === "red" ? "attention" : tone === "amber" ? "warning" : "healthy";
+  const idle = h.lastRequestAt === null;
+  return (
+    <Card
+      title={<Link className="hover:underline" href={`/dashboard/directories/${h.id}`}>{h.name}</Link>}
+      description={h.kind}
+      actions={<Badge tone={idle ? "gray" : tone}>{idle ? "no requests yet" : label}</Badge>}
+    >
+      <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-slate-600">Last successful request</dt>
+        <dd className="text-right">{formatDateTime(h.lastSuccessAt)}</dd>
+        <dt className="text-slate-600">Requests (24 h)</dt>
+        <dd className="text-right">{formatNumber(h.requests24h)}</dd>
+        <dt className="text-slate-600">Error rate (24 h)</dt>
+        <dd className="text-right">
+          {rate === null ? "—" : `${(rate * 100).toFixed(1)} %`}
+          {h.serverErrors24h > 0 && <span className="text-red-700"> ({h.serverErrors24h} server errors)</span>}
+        </dd>
+        <dt className="text-slate-600">Live tokens</dt>
+        <dd className="text-right">{formatNumber(h.liveTokens)}</dd>
+        <dt className="text-slate-600">Expiring within 14 days</dt>
+        <dd className={`text-right ${h.tokensExpiringSoon ? "font-medium text-amber-800" : ""}`}>{formatNumber(h.tokensExpiringSoon)}</dd>
+        <dt className="text-slate-600">Expired, not revoked</dt>
+        <dd className={`text-right ${h.tokensExpired ? "font-medium text-red-700" : ""}`}>{formatNumber(h.tokensExpired)}</dd>
+      </dl>
+    </Card>
+  );
+}
+
+export function OverviewDashboard() {
+  const [days, setDays] = useState<number>(30);
+  const [by, setBy] = useState<"directory" | "operation">("directory");
+  const query = useQuery({ queryKey: ["overview", days], queryFn: () => getJson<Overview>(`/api/admin/overview?days=${days}`) });
+  const data = query.data;
+  return (
+    <div className="space-y-6">
+      <Card
+        title="Provisioning activity"
+        description="What your identity providers changed, per day (UTC)."
+        actions={
+          <div className="flex flex-wrap gap-3">
+            <div role="group" aria-label="Period" className="inline-flex overflow-hidden rounded-md border border-slate-300">
+              {RANGES.map((r) => (
+                <button key={r} type="button" aria-pressed={days === r} onClick={() => setDays(r)}
+                  className={`px-3 py-1 text-sm ${days === r ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50"}`}>
+                  {r} days
+                </button>
+              ))}
+            </div>
+            <div role="group" aria-label="Group by" className="inline-flex overflow-hidden rounded-md border border-slate-300">
+              {(["directory", "operation"] as const).map((b) => (
+                <button key={b} type="button" aria-pressed={by === b} onClick={() => setBy(b)}
+                  className={`px-3 py-1 text-sm ${by === b ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50"}`}>
+                  by {b}
+                </button>
+              ))}
+            </div>
+          </div>
+        }
+      >
+        {query.isPending ? <Loading /> : query.error ? <ErrorMessage error={query.error} retry={() => void query.refetch()} /> : data && <ActivityChart data={data} by={by} />}
+      </Card>
+
+      {query.isPending ? null : query.error ? null : data && (
+        <>
+          <div className="grid gap-6 xl:grid-cols-2">
+            <Card title="Users" description="Active and deactivated, per directory.">
+              <UsersChart data={data} />
+            </Card>
+            <Card title="Access by repository and confidentiality">
+              <AccessChart data={data} />
+            </Card>
+          </div>
+          <section aria-labelledby="health-heading">
+            <h2 id="health-heading" className="mb-3 text-base font-semibold text-slate-900">Directory health</h2>
+            {data.health.length === 0 ? (
+              <Empty>No directories yet. <Link className="text-brand-700 underline" href="/dashboard/directories">Create one</Link>.</Empty>
+            ) : (
+              <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">{data.health.map((h) => <HealthCard key={h.id} h={h} />)}</div>
+            )}
+          </section>
+          <Card title="Recent revocations" description="access.revoked events: who lost access, where, and why."
+            actions={<Link className="text-sm text-brand-700 hover:underline" href="/dashboard/audit?action=access.revoked">All in the audit trail</Link>}>
+            {data.revocations.length === 0 ? (
+              <Empty>No access has been revoked yet.</Empty>
+            ) : (
+              <ul className="divide-y divide-slate-100">{data.revocations.map((r) => <RevocationItem key={r.id} item={r} />)}</ul>
+            )}
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { ButtonLink } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission } from "@/lib/auth/principal";
+import { can } from "@/lib/auth/permissions";
+import { getPrisma } from "@/lib/db/client";
+import { RulesList } from "./rules-list";
+
+export const metadata = { title: "Access rules" };
+
+export default async function RulesPage() {
+  const principal = await requirePagePermission("rules:read");
+  const repositories = await (await getPrisma()).repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
+  return (
+    <>
+      <PageHeader
+        title="Access rules"
+        description="Which groups (or, as time-boxed exceptions, which people) get which level on which repositories and contracts. Every change is a new version; history is never rewritten."
+        actions={can(principal.roles, "rules:write") ? <ButtonLink variant="primary" href="/dashboard/rules/new">New rule</ButtonLink> : undefined}
+      />
+      <RulesList repositories={repositories} />
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+import Link from "next/link";
+import { requirePagePermission } from "@/lib/auth/principal";
+import { UserDetailView } from "./user-detail-view";
+
+export const metadata = { title: "User" };
+
+export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePagePermission("users:read");
+  const { id } = await params;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link className="text-brand-700 hover:underline" href="/dashboard/users">Users</Link>
+      </nav>
+      <UserDetailView id={id} />
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+// How a rule reads in lists: principal, scope and validity in words.
+import Link from "next/link";
+import type { RuleView } from "@/lib/rules/service";
+import { formatDateTime } from "@/components/ui/format";
+import { CONFIDENTIALITY_LABELS } from "./badges";
+
+type RuleLike = Pick<
+  RuleView,
+  "principalType" | "groupId" | "userId" | "principalName" | "repositoryId" | "contractId" | "scopeName" | "contractTypes" | "confidentialityCeiling" | "validFrom" | "validUntil" | "graceDaysAfterEnd"
+>;
+
+export function RulePrincipal({ rule }: { rule: RuleLike }) {
+  if (rule.principalType === "user") {
+    return (
+      <span>
+        <span className="text-slate-500">user </span>
+        <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/users/${rule.userId}`}>{rule.principalName ?? rule.userId}</Link>
+      </span>
+    );
+  }
+  return (
+    <span>
+      <span className="text-slate-500">group </span>
+      {rule.principalName ? (
+        <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/groups/${rule.groupId}`}>{rule.principalName}</Link>
+      ) : (
+        <span className="italic">deleted group</span>
+      )}
+    </span>
+  );
+}
+
+export function RuleScope({ rule }: { rule: RuleLike }) {
+  if (rule.contractId) {
+    return (
+      <span>
+        <span className="text-slate-500">contract </span>
+        <Link className="text-brand-700 hover:underline" href={`/dashboard/contracts/${rule.contractId}`}>{rule.scopeName ?? rule.contractId}</Link>
+      </span>
+    );
+  }
+  const narrowing = [
+    rule.contractTypes.length ? `types: ${rule.contractTypes.join(", ")}` : null,
+    rule.confidentialityCeiling ? `up to ${CONFIDENTIALITY_LABELS[rule.confidentialityCeiling] ?? rule.confidentialityCeiling}` : null,
+  ].filter(Boolean);
+  return (
+    <span>
+      <span className="text-slate-500">repository </span>
+      <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${rule.repositoryId}`}>{rule.scopeName ?? rule.repositoryId}</Link>
+      {narrowing.length > 0 && <span className="block text-xs text-slate-500">{narrowing.join(" · ")}</span>}
+    </span>
+  );
+}
+
+export function RuleValidity({ rule }: { rule: RuleLike }) {
+  const parts = [
+    rule.validFrom ? `from ${formatDateTime(rule.validFrom)}` : null,
+    rule.validUntil ? `until ${formatDateTime(rule.validUntil)}` : null,
+    rule.graceDaysAfterEnd !== null && rule.graceDaysAfterEnd !== undefined ? `contract end + ${rule.graceDaysAfterEnd} days` : null,
+  ].filter(Boolean);
+  return <span className="text-sm">{parts.length ? parts.join(" · ") : "open-ended"}</span>;
+}
+

@@ -1,0 +1,90 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { E2E_ADMIN, E2E_SCIM_TOKEN } from "../playwright.config";
+
+// A compliance officer asks "who could open this contract at that moment?" after someone left the
+// group that granted it, and exports the answer. History is made over real SCIM and the dashboard
+// API, seconds apart; the point-in-time selector goes to the second.
+
+const scim = { authorization: `Bearer ${E2E_SCIM_TOKEN}`, "content-type": "application/scim+json" };
+const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+async function signIn(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password").fill(E2E_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+async function post(request: APIRequestContext, url: string, data: unknown, headers?: Record<string, string>) {
+  const res = await request.post(url, { data, headers });
+  expect(res.status(), `${url}: ${await res.text()}`).toBeLessThan(300);
+  return res.json();
+}
+
+test("review access to a contract at a past date and export it", async ({ page, request }) => {
+  const suffix = Date.now().toString(36);
+  const stay = await post(request, "/scim/v2/Users", { schemas: [USER], userName: `stella.${suffix}@contoso.example`, displayName: `Stella Stays ${suffix}` }, scim);
+  const leave = await post(request, "/scim/v2/Users", { schemas: [USER], userName: `leo.${suffix}@contoso.example`, displayName: `Leo Leaves ${suffix}` }, scim);
+  const group = await post(request, "/scim/v2/Groups", { schemas: [GROUP], displayName: `Legal ${suffix}`, members: [{ value: stay.id }, { value: leave.id }] }, scim);
+
+  await signIn(page);
+  const repo = await post(page.request, "/api/admin/repositories", { name: `Litigation ${suffix}` });
+  const contract = await post(page.request, "/api/admin/contracts", { title: `Settlement agreement ${suffix}`, contractType: "Settlement", confidentiality: "confidential", repositoryId: repo.id, externalRef: `SETTLE-${suffix}` });
+  await post(page.request, "/api/admin/rules", { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal reads litigation files" });
+
+  await page.waitForTimeout(1_200);
+  const before = new Date();
+  await page.waitForTimeout(1_200);
+  const removed = await request.patch(`/scim/v2/Groups/${group.id}`, { headers: scim, data: { schemas: [PATCH], Operations: [{ op: "remove", path: `members[value eq "${leave.id}"]` }] } });
+  expect(removed.status()).toBeLessThan(300);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Access review" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Access review" })).toBeVisible();
+  await page.getByText("A contract", { exact: true }).click();
+  const picker = page.getByRole("combobox", { name: "Contract" });
+  await picker.fill(`Settlement agreement ${suffix}`);
+  await page.getByRole("option", { name: new RegExp(`Settlement agreement ${suffix}`) }).click();
+
+  // Now: only Stella.
+  const people = page.getByRole("table", { name: "People" });
+  await expect(people.getByText(`Stella Stays ${suffix}`)).toBeVisible();
+  await expect(people.getByText(`Leo Leaves ${suffix}`)).toHaveCount(0);
+
+  // Then: both, with the chain of facts.
+  const local = await page.evaluate((iso) => {
+    const d = new Date(iso);
+    const p = (n: number) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  }, before.toISOString());
+  await page.getByLabel("As of").fill(local);
+  await expect(people.getByText(`Leo Leaves ${suffix}`)).toBeVisible();
+  await expect(people.getByText(`Stella Stays ${suffix}`)).toBeVisible();
+  await expect(people.getByText("“Legal reads litigation files”").first()).toBeVisible();
+  await expect(page).toHaveURL(/subject=contract&id=.*&at=/);
+  await page.screenshot({ path: "test-results/screenshots/access-review-past.png", fullPage: true });
+
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  expect(csvDownload.suggestedFilename()).toMatch(/^access-contract-.*\.csv$/);
+  const csv = readFileSync(await csvDownload.path(), "utf8");
+  const lines = csv.trim().split(/\r\n/);
+  expect(lines[0]).toMatch(/^at,userId,userName,displayName,contractId,contractTitle/);
+  expect(lines).toHaveLength(3);
+  expect(csv).toContain(`leo.${suffix}@contoso.example`);
+  expect(csv).toContain(`stella.${suffix}@contoso.example`);
+  expect(csv).toContain(`Legal ${suffix}`);
+
+  const [jsonDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
+  const json = JSON.parse(readFileSync(await jsonDownload.path(), "utf8"));
+  expect(json.subject).toMatchObject({ kind: "contract", id: contract.id });
+  expect(json.rows.map((r: { userName: string }) => r.userName).sort()).toEqual([`leo.${suffix}@contoso.example`, `stella.${suffix}@contoso.example`]);
+
+  // The same answer on the contract's own page.
+  await page.goto(`/dashboard/contracts/${contract.id}`);
+  await expect(page.getByRole("heading", { level: 2, name: "Who can open this and why" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "People who can open this contract" }).getByText(`Stella Stays ${suffix}`)).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/contract-detail.png", fullPage: true });
+});

@@ -1,0 +1,92 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { E2E_ADMIN, E2E_SCIM_TOKEN } from "../playwright.config";
+
+// An IT admin maps a group to a repository: they see who would gain access before saving, save,
+// and find the new access (with its reasons) on the person's page. People and groups arrive over
+// real SCIM; the repository and contract through the dashboard's own JSON API.
+
+const scim = { authorization: `Bearer ${E2E_SCIM_TOKEN}`, "content-type": "application/scim+json" };
+const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
+
+async function signIn(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password").fill(E2E_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+async function post(request: APIRequestContext, url: string, data: unknown, headers?: Record<string, string>) {
+  const res = await request.post(url, { data, headers });
+  expect(res.status(), `${url}: ${await res.text()}`).toBeLessThan(300);
+  return res.json();
+}
+
+test("create a rule, see the impact preview, save it, see the user's access change", async ({ page, request }) => {
+  const suffix = Date.now().toString(36);
+  const user = await post(request, "/scim/v2/Users", {
+    schemas: [USER],
+    userName: `rita.${suffix}@contoso.example`,
+    displayName: `Rita Ruleson ${suffix}`,
+    emails: [{ value: `rita.${suffix}@contoso.example`, primary: true }],
+  }, scim);
+  const group = await post(request, "/scim/v2/Groups", { schemas: [GROUP], displayName: `Procurement ${suffix}`, members: [{ value: user.id }] }, scim);
+
+  await signIn(page);
+  const repo = await post(page.request, "/api/admin/repositories", { name: `Procurement contracts ${suffix}`, owner: "procurement@contoso.example" });
+  for (const [title, confidentiality] of [["Supply agreement Acme", "internal"], ["Pricing annex Acme", "strictly_confidential"]]) {
+    await post(page.request, "/api/admin/contracts", { title: `${title} ${suffix}`, contractType: "Supply", confidentiality, repositoryId: repo.id, externalRef: `${title}-${suffix}`.replace(/\s+/g, "-") });
+  }
+
+  // Before: no access.
+  await page.goto(`/dashboard/users/${user.id}`);
+  await expect(page.getByRole("heading", { level: 1, name: `Rita Ruleson ${suffix}` })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Contract access" }).getByText("No contract access.")).toBeVisible();
+
+  // The group page offers a rule for the group.
+  await page.goto(`/dashboard/groups/${group.id}`);
+  await expect(page.getByText("No access rule uses this group or its parent groups.")).toBeVisible();
+  await page.getByRole("link", { name: "New rule for this group" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "New access rule" })).toBeVisible();
+  await expect(page.getByText(`Procurement ${suffix}`)).toBeVisible();
+
+  // A server-side validation error shows next to its field.
+  await page.getByRole("button", { name: "Preview impact" }).click();
+  await expect(page.getByRole("combobox", { name: "Repository" })).toHaveAttribute("aria-invalid", "true");
+
+  await page.getByRole("combobox", { name: "Level" }).selectOption("edit");
+  await page.getByRole("combobox", { name: "Repository" }).selectOption(repo.id);
+  await page.getByRole("combobox", { name: "Confidentiality ceiling" }).selectOption("confidential");
+  await page.getByRole("textbox", { name: "Justification" }).fill("Procurement negotiates and edits supply agreements");
+  await page.getByRole("button", { name: "Preview impact" }).click();
+
+  const impact = page.getByRole("region", { name: "Impact of this change" });
+  await expect(impact).toBeVisible();
+  await expect(impact.getByText(/1\s+person gains access to\s+1\s+contract/)).toBeVisible();
+  await expect(impact.getByRole("table", { name: "Gaining access" }).getByText(`Rita Ruleson ${suffix}`)).toBeVisible();
+  await expect(impact.getByRole("table", { name: "Gaining access" }).getByText("1 internal")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/rule-impact-preview.png", fullPage: true });
+
+  // Changing the form invalidates the preview: saving needs a fresh one.
+  await page.getByRole("combobox", { name: "Level" }).selectOption("comment");
+  await expect(page.getByRole("button", { name: "Confirm and create rule" })).toHaveCount(0);
+  await page.getByRole("combobox", { name: "Level" }).selectOption("edit");
+  await page.getByRole("button", { name: "Confirm and create rule" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Access rule · version 1" })).toBeVisible();
+  await expect(page.getByText("Saved as version 1.")).toBeVisible();
+  await expect(page.getByText("Procurement negotiates and edits supply agreements").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/rule-detail.png", fullPage: true });
+
+  // After: the person can edit the internal contract (not the strictly confidential one), and why.
+  await page.goto(`/dashboard/users/${user.id}`);
+  const access = page.getByRole("table", { name: "Contract access" });
+  await expect(access.getByRole("link", { name: new RegExp(`Supply agreement Acme ${suffix}`) })).toBeVisible();
+  await expect(access.getByText(`Pricing annex Acme ${suffix}`)).toHaveCount(0);
+  await expect(access.getByText("edit", { exact: true }).first()).toBeVisible();
+  await access.getByText(`Procurement ${suffix}`).first().click();
+  await expect(access.getByText("“Procurement negotiates and edits supply agreements”")).toBeVisible();
+  await expect(page.getByText("Access granted")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/user-access-after-rule.png", fullPage: true });
+});

@@ -1,0 +1,470 @@
+// Effective access: who can open which contract, at which level, and why — at any instant T.
+// Nothing is stored: every answer is derived from the kept history (status intervals, membership
+// intervals, rule versions, contract revisions) by the predicates in ./sql.ts. "Now" is simply
+// T = the current time, so live and point-in-time answers cannot drift apart, and an expired rule
+// or ended contract stops granting the moment it expires, whether or not a job has run.
+//
+// Lists are computed and paginated in the database; reasons (the chain of facts) are computed
+// only for the rows of the requested page.
+import { AppError } from "@/lib/errors";
+import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
+import { activeAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, withoutJit, type Db } from "./sql";
+
+export type { Db } from "./sql";
+
+/** One hop of a membership path: the user (or the previous group) is a member of this group. */
+export interface GroupHop {
+  groupId: string;
+  /** The group's current name (null when the group has since been deleted). */
+  displayName: string | null;
+  /** Start of the membership interval valid at T. */
+  memberSince: Date;
+  /** The audit event that added this membership. */
+  addedEventId: string | null;
+}
+
+export type RuleScope =
+  | {
+      kind: "repository";
+      repositoryId: string;
+      repositoryName: string | null;
+      contractTypes: string[];
+      confidentialityCeiling: Confidentiality | null;
+    }
+  | { kind: "contract"; contractId: string };
+
+export interface RuleRef {
+  ruleId: string;
+  versionId: string;
+  version: number;
+  level: Level;
+  author: { type: string; id: string | null; label: string | null };
+  justification: string;
+  scope: RuleScope;
+  validFrom: Date | null;
+  validUntil: Date | null;
+  graceDaysAfterEnd: number | null;
+  /** When this version came into force, and the audit event that recorded it. */
+  recordedFrom: Date;
+  eventId: string | null;
+}
+
+export interface Reason {
+  /** The level this reason grants (the rule's level). */
+  level: Level;
+  /** True when this reason grants the effective (highest) level. */
+  winning: boolean;
+  /**
+   * How the rule reaches the user: through groups (path[0] is the group the user is a direct member
+   * of, the last hop is the group the rule names), or as a direct, time-boxed user grant.
+   */
+  via: { kind: "group"; path: GroupHop[] } | { kind: "direct" };
+  rule: RuleRef;
+  contract: {
+    id: string;
+    repositoryId: string;
+    repositoryName: string | null;
+    endDate: Date | null;
+    /** When this reason stops granting: the earlier of the rule's validUntil and end date + grace. */
+    grantsUntil: Date | null;
+  };
+}
+
+export interface AccessCheck {
+  allowed: boolean;
+  level: Level | null;
+  at: Date;
+  reasons: Reason[];
+}
+
+export interface UserRef {
+  id: string;
+  /** Null when the user has since been deleted (their personal data went with the row). */
+  userName: string | null;
+  displayName: string | null;
+  directoryId: string | null;
+}
+
+export interface ContractRef {
+  id: string;
+  title: string | null;
+  externalRef: string | null;
+  /** Repository, confidentiality and type as they were at T. */
+  repositoryId: string;
+  confidentiality: Confidentiality;
+  contractType: string;
+}
+
+export interface PageOf<T> {
+  total: number;
+  items: T[];
+}
+
+const MAX_LIMIT = 1000;
+
+function checkWindow(offset: number, limit: number) {
+  if (!Number.isInteger(offset) || offset < 0) throw new AppError("invalid_input", "offset must be a non-negative integer");
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new AppError("invalid_input", `limit must be an integer between 1 and ${MAX_LIMIT}`);
+  }
+}
+
+interface ReasonRow {
+  uid: string;
+  cid: string;
+  gids: string[] | null;
+  sinces: Date[] | null;
+  events: (string | null)[] | null;
+  vid: string;
+  ruleId: string;
+  version: number;
+  level: number;
+  authorType: string;
+  authorId: string | null;
+  authorLabel: string | null;
+  justification: string;
+  ruleRepositoryId: string | null;
+  ruleContractId: string | null;
+  contractTypes: string[];
+  confidentialityCeiling: number | null;
+  validFrom: Date | null;
+  validUntil: Date | null;
+  graceDaysAfterEnd: number | null;
+  recordedFrom: Date;
+  eventId: string | null;
+  repositoryId: string;
+  endDate: Date | null;
+}
+
+/**
+ * Every (user, contract, rule, membership path) that grants at T, for small sets of users and
+ * contracts (one check, or one page of a list). Membership paths climb from the user through
+ * nested groups, each hop valid at T; a visited list stops cycles in history.
+ */
+async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
+  if (options.userIds.length === 0 || options.contractIds.length === 0) return [];
+  const T = ts(3);
+  return db.$queryRawUnsafe<ReasonRow[]>(
+    `WITH RECURSIVE
+     act AS (SELECT u.id AS uid FROM unnest($1::text[]) AS u(id) WHERE ${activeAt("u.id", T)}),
+     up(uid, gid, gids, sinces, events) AS (
+       SELECT mi."memberUserId", mi."groupId", ARRAY[mi."groupId"]::text[], ARRAY[mi."validFrom"]::timestamp(3)[],
+              ARRAY[mi."addedEventId"]::text[]
+       FROM "MembershipInterval" mi JOIN act ON mi."memberUserId" = act.uid
+       WHERE ${validAt("mi", T)}
+       UNION ALL
+       SELECT up.uid, p."groupId", (up.gids || p."groupId")::text[], (up.sinces || p."validFrom")::timestamp(3)[],
+              (up.events || p."addedEventId")::text[]
+       FROM up JOIN "MembershipInterval" p ON p."memberGroupId" = up.gid
+       WHERE ${validAt("p", T)} AND NOT (p."groupId" = ANY(up.gids))
+     ),
+     cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = ANY($2::text[]) AND ${validAt("c", T)}),
+     rv AS (
+       SELECT v.* FROM (SELECT DISTINCT gid FROM up) g JOIN "AccessRuleVersion" v ON v."groupId" = g.gid
+       WHERE v."principalType" = 'group' AND ${grantsAt("v", T)}
+       UNION ALL
+       SELECT v.* FROM act JOIN "AccessRuleVersion" v ON v."userId" = act.uid
+       WHERE v."principalType" = 'user' AND ${grantsAt("v", T)}
+     ),
+     hits AS (
+       SELECT up.uid, up.gids, up.sinces, up.events, rv.id AS vid, cr."contractId" AS cid
+       FROM up JOIN rv ON rv."principalType" = 'group' AND rv."groupId" = up.gid
+       JOIN cr ON ${scopeCovers("rv", "cr")} AND ${notEndedAt("rv", "cr", T)}
+       UNION ALL
+       SELECT act.uid, NULL, NULL, NULL, rv.id, cr."contractId"
+       FROM act JOIN rv ON rv."principalType" = 'user' AND rv."userId" = act.uid
+       JOIN cr ON ${scopeCovers("rv", "cr")} AND ${notEndedAt("rv", "cr", T)}
+     )
+     SELECT h.uid, h.cid, h.gids, h.sinces, h.events, h.vid,
+            rv."ruleId", rv.version, rv.level, rv."authorType", rv."authorId", rv."authorLabel", rv.justification,
+            rv."repositoryId" AS "ruleRepositoryId", rv."contractId" AS "ruleContractId", rv."contractTypes",
+            rv."confidentialityCeiling", rv."validFrom", rv."validUntil", rv."graceDaysAfterEnd", rv."recordedFrom", rv."eventId",
+            cr."repositoryId", cr."endDate"
+     FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid`,
+    options.userIds,
+    options.contractIds,
+    options.at,
+  );
+}
+
+async function namesOf(db: Db, groupIds: string[], repositoryIds: string[]) {
+  const rows =
+    groupIds.length + repositoryIds.length === 0
+      ? []
+      : await db.$queryRawUnsafe<{ k: string; id: string; name: string }[]>(
+          `SELECT 'g' AS k, id, "displayName" AS name FROM "Group" WHERE id = ANY($1::text[])
+           UNION ALL SELECT 'r', id, name FROM "Repository" WHERE id = ANY($2::text[])`,
+          groupIds,
+          repositoryIds,
+        );
+  const groups = new Map(rows.filter((r) => r.k === "g").map((r) => [r.id, r.name]));
+  const repositories = new Map(rows.filter((r) => r.k === "r").map((r) => [r.id, r.name]));
+  return { groups, repositories };
+}
+
+const addDays = (d: Date, days: number) => new Date(d.getTime() + days * 86_400_000);
+
+function earliest(...dates: (Date | null)[]): Date | null {
+  const present = dates.filter((d): d is Date => d !== null);
+  return present.length === 0 ? null : new Date(Math.min(...present.map((d) => d.getTime())));
+}
+
+/** Reasons grouped by `${userId}|${contractId}`, winning ones first. */
+async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reason[]>> {
+  const groupIds = new Set<string>();
+  const repositoryIds = new Set<string>();
+  for (const r of rows) {
+    for (const g of r.gids ?? []) groupIds.add(g);
+    repositoryIds.add(r.repositoryId);
+    if (r.ruleRepositoryId) repositoryIds.add(r.ruleRepositoryId);
+  }
+  const names = await namesOf(db, [...groupIds], [...repositoryIds]);
+  const byPair = new Map<string, Reason[]>();
+  const best = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.uid}|${r.cid}`;
+    best.set(key, Math.max(best.get(key) ?? 0, r.level));
+  }
+  for (const r of rows) {
+    const key = `${r.uid}|${r.cid}`;
+    const level = levelFromRank(r.level)!;
+    const scope: RuleScope = r.ruleContractId
+      ? { kind: "contract", contractId: r.ruleContractId }
+      : {
+          kind: "repository",
+          repositoryId: r.ruleRepositoryId!,
+          repositoryName: names.repositories.get(r.ruleRepositoryId!) ?? null,
+          contractTypes: r.contractTypes,
+          confidentialityCeiling: r.confidentialityCeiling === null ? null : confidentialityFromRank(r.confidentialityCeiling),
+        };
+    const reason: Reason = {
+      level,
+      winning: r.level === best.get(key),
+      via: r.gids
+        ? {
+            kind: "group",
+            path: r.gids.map((groupId, i) => ({
+              groupId,
+              displayName: names.groups.get(groupId) ?? null,
+              memberSince: r.sinces![i],
+              addedEventId: r.events![i] ?? null,
+            })),
+          }
+        : { kind: "direct" },
+      rule: {
+        ruleId: r.ruleId,
+        versionId: r.vid,
+        version: r.version,
+        level,
+        author: { type: r.authorType, id: r.authorId, label: r.authorLabel },
+        justification: r.justification,
+        scope,
+        validFrom: r.validFrom,
+        validUntil: r.validUntil,
+        graceDaysAfterEnd: r.graceDaysAfterEnd,
+        recordedFrom: r.recordedFrom,
+        eventId: r.eventId,
+      },
+      contract: {
+        id: r.cid,
+        repositoryId: r.repositoryId,
+        repositoryName: names.repositories.get(r.repositoryId) ?? null,
+        endDate: r.endDate,
+        grantsUntil: earliest(r.validUntil, r.endDate ? addDays(r.endDate, r.graceDaysAfterEnd ?? 0) : null),
+      },
+    };
+    const list = byPair.get(key) ?? [];
+    list.push(reason);
+    byPair.set(key, list);
+  }
+  for (const list of byPair.values()) {
+    list.sort(
+      (a, b) =>
+        Number(b.winning) - Number(a.winning) ||
+        levelRank(b.level) - levelRank(a.level) ||
+        pathLength(a) - pathLength(b) ||
+        a.rule.ruleId.localeCompare(b.rule.ruleId),
+    );
+  }
+  return byPair;
+}
+
+const pathLength = (r: Reason) => (r.via.kind === "group" ? r.via.path.length : 0);
+
+function maxLevel(reasons: Reason[] | undefined): Level | null {
+  if (!reasons || reasons.length === 0) return null;
+  return reasons.reduce((m, r) => (levelRank(r.level) > levelRank(m) ? r.level : m), reasons[0].level);
+}
+
+/**
+ * Can this user open this contract at T (default now), at the requested level (default view)?
+ * The answer carries every rule that grants, through every membership path, winning ones marked.
+ */
+export async function checkAccess(
+  db: Db,
+  options: { userId: string; contractId: string; at?: Date; level?: Level },
+): Promise<AccessCheck> {
+  const at = options.at ?? new Date();
+  const rows = await reasonRows(db, { userIds: [options.userId], contractIds: [options.contractId], at });
+  const reasons = (await buildReasons(db, rows)).get(`${options.userId}|${options.contractId}`) ?? [];
+  const level = maxLevel(reasons);
+  const required = levelRank(options.level ?? "view");
+  return { allowed: level !== null && levelRank(level) >= required, level, at, reasons };
+}
+
+/**
+ * Everyone who can open the contract at T, with their level and reasons; ordered by userName.
+ * Set-based: the rules covering the contract → their groups → nested groups downwards (each edge
+ * valid at T) → member users active at T → max level per user, counted and paginated in SQL.
+ */
+export async function whoCanAccessContract(
+  db: Db,
+  options: { contractId: string; at?: Date; offset: number; limit: number },
+): Promise<PageOf<{ user: UserRef; level: Level; reasons: Reason[] }>> {
+  checkWindow(options.offset, options.limit);
+  // A short read transaction without JIT (see withoutJit).
+  return withoutJit(db, async (q) => {
+    const at = options.at ?? new Date();
+    const T = ts(2);
+    const rows = await q.$queryRawUnsafe<
+      { total: number; uid: string | null; lvl: number | null; userName: string | null; displayName: string | null; directoryId: string | null }[]
+    >(
+      `WITH RECURSIVE
+       target AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = $1 AND ${validAt("c", T)}),
+       rv AS (
+         SELECT v.* FROM "AccessRuleVersion" v, target cr
+         WHERE v."contractId" = cr."contractId" AND ${grantsAt("v", T)} AND ${notEndedAt("v", "cr", T)}
+         UNION ALL
+         SELECT v.* FROM "AccessRuleVersion" v, target cr
+         WHERE v."repositoryId" = cr."repositoryId" AND v."contractId" IS NULL AND ${grantsAt("v", T)}
+           AND ${scopeCovers("v", "cr")} AND ${notEndedAt("v", "cr", T)}
+       ),
+       down(gid, lvl) AS (
+         SELECT "groupId", max(level) FROM rv WHERE "principalType" = 'group' GROUP BY "groupId"
+         UNION
+         SELECT mi."memberGroupId", down.lvl FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
+         WHERE mi."memberGroupId" IS NOT NULL AND ${validAt("mi", T)}
+       ),
+       cand AS (
+         SELECT mi."memberUserId" AS uid, d.lvl
+         FROM (SELECT gid, max(lvl) AS lvl FROM down GROUP BY gid) d
+         JOIN "MembershipInterval" mi ON mi."groupId" = d.gid
+         WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", T)}
+         UNION ALL
+         SELECT "userId", level FROM rv WHERE "principalType" = 'user'
+       ),
+       eff AS (
+         SELECT b.uid, b.lvl FROM (SELECT uid, max(lvl) AS lvl FROM cand GROUP BY uid) b
+         WHERE ${activeAt("b.uid", T)}
+       )
+       SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM eff) t
+       LEFT JOIN LATERAL (
+         SELECT e.uid, e.lvl, u."userName", u."displayName", u."directoryId"
+         FROM eff e LEFT JOIN "User" u ON u.id = e.uid
+         ORDER BY u."userName" NULLS LAST, e.uid
+         OFFSET $3 LIMIT $4
+       ) p ON TRUE`,
+      options.contractId,
+      at,
+      options.offset,
+      options.limit,
+    );
+    const total = toInt(rows[0]?.total);
+    const page = rows.filter((r) => r.uid !== null);
+    const reasons = await buildReasons(
+      q,
+      await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }),
+    );
+    return {
+      total,
+      items: page.map((r) => ({
+        user: { id: r.uid!, userName: r.userName, displayName: r.displayName, directoryId: r.directoryId },
+        level: levelFromRank(r.lvl)!,
+        reasons: reasons.get(`${r.uid}|${options.contractId}`) ?? [],
+      })),
+    };
+  });
+}
+
+/**
+ * Every contract the user can open at T, with level and reasons; ordered by title. Set-based: the
+ * user's groups upwards (each edge valid at T) → rules granting at T → contracts in scope at T.
+ */
+export async function contractsOfUser(
+  db: Db,
+  options: { userId: string; at?: Date; offset: number; limit: number },
+): Promise<PageOf<{ contract: ContractRef; level: Level; reasons: Reason[] }>> {
+  checkWindow(options.offset, options.limit);
+  // A short read transaction without JIT (see withoutJit).
+  return withoutJit(db, async (q) => {
+    const at = options.at ?? new Date();
+    const T = ts(2);
+    const rows = await q.$queryRawUnsafe<
+      {
+        total: number;
+        cid: string | null;
+        lvl: number | null;
+        title: string | null;
+        externalRef: string | null;
+        repositoryId: string | null;
+        confidentiality: number | null;
+        contractType: string | null;
+      }[]
+    >(
+      `WITH RECURSIVE
+       act AS (SELECT 1 AS ok WHERE ${activeAt("$1", T)}),
+       anc(gid) AS (
+         SELECT mi."groupId" FROM "MembershipInterval" mi
+         WHERE mi."memberUserId" = $1 AND ${validAt("mi", T)} AND EXISTS (SELECT 1 FROM act)
+         UNION
+         SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}
+       ),
+       rules AS (
+         SELECT v.id AS key, v.* FROM anc JOIN "AccessRuleVersion" v ON v."groupId" = anc.gid
+         WHERE v."principalType" = 'group' AND ${grantsAt("v", T)}
+         UNION ALL
+         SELECT v.id AS key, v.* FROM "AccessRuleVersion" v
+         WHERE v."principalType" = 'user' AND v."userId" = $1 AND ${grantsAt("v", T)} AND EXISTS (SELECT 1 FROM act)
+       ),
+       cov AS (${coveragePerRuleSql("rules", T)}),
+       -- one revision per contract is valid at T: min() just picks its attributes
+       best AS (
+         SELECT cov."contractId" AS cid, max(r.level) AS lvl, min(cov."repositoryId") AS "repositoryId",
+                min(cov.confidentiality) AS confidentiality, min(cov."contractType") AS "contractType"
+         FROM cov JOIN rules r ON r.key = cov.key GROUP BY cov."contractId"
+       )
+       SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM best) t
+       LEFT JOIN LATERAL (
+         SELECT b.cid, b.lvl, c.title, c."externalRef", b."repositoryId", b.confidentiality, b."contractType"
+         FROM best b JOIN "Contract" c ON c.id = b.cid
+         ORDER BY c.title, c.id
+         OFFSET $3 LIMIT $4
+       ) p ON TRUE`,
+      options.userId,
+      at,
+      options.offset,
+      options.limit,
+    );
+    const total = toInt(rows[0]?.total);
+    const page = rows.filter((r) => r.cid !== null);
+    const reasons = await buildReasons(
+      q,
+      await reasonRows(q, { userIds: [options.userId], contractIds: page.map((r) => r.cid!), at }),
+    );
+    return {
+      total,
+      items: page.map((r) => ({
+        contract: {
+          id: r.cid!,
+          title: r.title,
+          externalRef: r.externalRef,
+          repositoryId: r.repositoryId!,
+          confidentiality: confidentialityFromRank(r.confidentiality!),
+          contractType: r.contractType!,
+        },
+        level: levelFromRank(r.lvl)!,
+        reasons: reasons.get(`${options.userId}|${r.cid}`) ?? [],
+      })),
+    };
+  });
+}

@@ -1,0 +1,111 @@
+// SQL fragments shared by every access query, so "valid at T", "active at T", "grants at T" and
+// "in scope" are written once: the live answer, the point-in-time answer, the impact preview, the
+// change events and the timed job all use these exact predicates (now is just T = current time).
+import type { Tx } from "@/lib/db/errors";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+/** What the access queries need from a database handle: a PrismaClient or a transaction client. */
+export type Db = Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">;
+
+/**
+ * Runs `fn` with PostgreSQL's JIT compiler off. The planner cannot estimate recursive CTEs and
+ * per-rule lateral scans well, lands above jit_above_cost, and then spends 1–2 s compiling a query
+ * that runs in 50 ms (measured at 200,000 contracts). Inside a transaction this is SET LOCAL (it
+ * lasts until the caller's commit, which only spares the rest of that transaction the same
+ * cost); given a PrismaClient, `fn` runs in a short read transaction of its own.
+ */
+export async function withoutJit<T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> {
+  // A PrismaClient has $connect; a transaction client does not (Prisma denies it there).
+  if ("$connect" in db && "$transaction" in db) {
+    return (db as unknown as PrismaClient).$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe("SET LOCAL jit = off");
+        return fn(tx);
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+  }
+  await db.$executeRawUnsafe("SET LOCAL jit = off");
+  return fn(db);
+}
+
+/**
+ * A timestamp parameter. Cast at every use so PostgreSQL deduces one type for it; columns are
+ * TIMESTAMP(3) holding UTC, and Prisma sends Dates as UTC wall-clock text.
+ */
+export const ts = (n: number) => `$${n}::timestamp(3)`;
+
+/** A history row (membership, status, contract revision) valid at t: [validFrom, validTo). */
+export const validAt = (alias: string, t: string) =>
+  `${alias}."validFrom" <= ${t} AND (${alias}."validTo" IS NULL OR ${alias}."validTo" > ${t})`;
+
+/** The user had an active status interval at t (a deleted user's intervals are all closed). */
+export const activeAt = (userIdSql: string, t: string) =>
+  `EXISTS (SELECT 1 FROM "UserStatusInterval" us WHERE us."userId" = ${userIdSql} AND us.active AND ${validAt("us", t)})`;
+
+/** The version was in force at t (recorded, not superseded, not a deletion). */
+export const inForceAt = (v: string, t: string) =>
+  `${v}."recordedFrom" <= ${t} AND (${v}."recordedTo" IS NULL OR ${v}."recordedTo" > ${t}) AND ${v}.change <> 'deleted'`;
+
+/** The rule's own window covers t: [validFrom, validUntil). */
+export const windowCovers = (v: string, t: string) =>
+  `(${v}."validFrom" IS NULL OR ${v}."validFrom" <= ${t}) AND (${v}."validUntil" IS NULL OR ${t} < ${v}."validUntil")`;
+
+export const grantsAt = (v: string, t: string) => `${inForceAt(v, t)} AND ${windowCovers(v, t)}`;
+
+/**
+ * A repository-scoped rule covers the contract revision: same repository, contract type among the
+ * listed ones (empty list = all types), confidentiality at or below the ceiling (null = none).
+ */
+export const repositoryScopeCovers = (v: string, cr: string) =>
+  `${v}."contractId" IS NULL AND ${v}."repositoryId" = ${cr}."repositoryId"
+   AND (jsonb_array_length(${v}."contractTypes") = 0 OR ${v}."contractTypes" @> jsonb_build_array(${cr}."contractType"))
+   AND (${v}."confidentialityCeiling" IS NULL OR ${cr}.confidentiality <= ${v}."confidentialityCeiling")`;
+
+export const scopeCovers = (v: string, cr: string) => `(${v}."contractId" = ${cr}."contractId" OR (${repositoryScopeCovers(v, cr)}))`;
+
+/** The instant a contract stops granting through a rule: its end date plus the rule's grace days. */
+export const cutoff = (v: string, cr: string) =>
+  `(${cr}."endDate" + make_interval(days => COALESCE(${v}."graceDaysAfterEnd", 0)))`;
+
+export const notEndedAt = (v: string, cr: string, t: string) => `(${cr}."endDate" IS NULL OR ${t} < ${cutoff(v, cr)})`;
+
+/**
+ * (rule, contract) pairs for the rules in CTE `rules` at t, with the contract's attributes at t.
+ * `rules` must expose the AccessRuleVersion scope columns and `key` (any identifier of the rule).
+ * Two branches (by contract id, by repository) instead of one OR join, which no index can drive.
+ * Suits many rules (the planner may hash the revisions); for a handful, see coveragePerRuleSql.
+ */
+export const coverageSql = (rules: string, t: string, extraContractFilter = "TRUE") => `
+  SELECT r.key, cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType"
+  FROM ${rules} r JOIN "ContractRevision" cr ON cr."contractId" = r."contractId"
+  WHERE ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
+  UNION ALL
+  SELECT r.key, cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType"
+  FROM ${rules} r JOIN "ContractRevision" cr ON cr."repositoryId" = r."repositoryId"
+  WHERE ${repositoryScopeCovers("r", "cr")} AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}`;
+
+/**
+ * coverageSql for a handful of rules (one user's, one rule change's): each branch is a LATERAL
+ * subquery fenced with OFFSET 0, so it runs one index range scan per rule. The planner cannot
+ * tell how few rows a CTE yields and otherwise hashes the whole ContractRevision table (200,000
+ * rows at scale) to serve 40 rules.
+ */
+export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter = "TRUE") => `
+  SELECT r.key, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
+  FROM ${rules} r CROSS JOIN LATERAL (
+    SELECT cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType" FROM "ContractRevision" cr
+    WHERE cr."contractId" = r."contractId" AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
+    OFFSET 0
+  ) c
+  UNION ALL
+  SELECT r.key, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
+  FROM ${rules} r CROSS JOIN LATERAL (
+    SELECT cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType" FROM "ContractRevision" cr
+    WHERE ${repositoryScopeCovers("r", "cr")} AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
+    OFFSET 0
+  ) c`;
+
+export function toInt(value: unknown): number {
+  return typeof value === "bigint" ? Number(value) : Number(value ?? 0);
+}

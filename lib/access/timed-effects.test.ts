@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client";
+import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
+import { setupTestDatabase } from "@/lib/testing/database";
+import { checkAccess } from "./effective-access";
+import { processTimedEffects, processTimedEffectsInTx } from "./timed-effects";
+import { newWorld, sleep } from "./test-world";
+
+const { db } = setupTestDatabase();
+
+async function timedEvents(userId: string) {
+  const prisma = await getPrisma();
+  const rows = await prisma.auditEvent.findMany({
+    where: { action: { in: ["access.granted", "access.revoked"] }, targetId: userId },
+    orderBy: { seq: "asc" },
+  });
+  return rows
+    .map((r) => ({ action: r.action, before: r.before, after: r.after as Record<string, unknown> & { cause: { kind: string; eventId?: string } } }))
+    .filter((e) => ["rule.expiry", "contract.end", "rule.start", "timed"].includes(e.after.cause.kind));
+}
+
+const waitUntil = async (t: Date) => sleep(Math.max(0, t.getTime() - Date.now() + 30));
+
+describe("timed effects", () => {
+  it("records rule expiry, contract end and rule start exactly once, even when two runs race", async () => {
+    const w = await newWorld();
+    const zoe = await w.user("zoe");
+    const g = await w.group("g", [zoe]);
+    const base = Date.now();
+    const until = new Date(base + 2000);
+    const startAt = new Date(base + 2100);
+    const endAt = new Date(base + 2200);
+
+    const expiring = await w.repository("expiring");
+    await w.contract(expiring);
+    await w.contract(expiring);
+    const expiringRule = await w.rule({ groupId: g, level: "view", repositoryId: expiring, validUntil: until });
+
+    const ending = await w.repository("ending");
+    const endingContract = await w.contract(ending, { endDate: endAt });
+    await w.contract(ending);
+    await w.rule({ groupId: g, level: "edit", repositoryId: ending });
+
+    const starting = await w.repository("starting");
+    await w.contract(starting);
+    await w.rule({ groupId: g, level: "comment", repositoryId: starting, validFrom: startAt });
+
+    expect(await timedEvents(zoe)).toEqual([]);
+    await waitUntil(endAt);
+    // Access already follows the clock, before any job ran.
+    expect((await checkAccess(w.prisma, { userId: zoe, contractId: endingContract })).allowed).toBe(false);
+
+    const now = new Date();
+    // Two instances at once, each in its own transaction (on PGlite they take turns).
+    await Promise.all([processTimedEffects(w.prisma, { now }), processTimedEffects(w.prisma, { now })]);
+    await processTimedEffects(w.prisma, { now: new Date() });
+
+    const events = await timedEvents(zoe);
+    const ruleEvent = await w.prisma.auditEvent.findFirstOrThrow({ where: { action: "rule.created", targetId: expiringRule } });
+    const contractEvent = await w.prisma.auditEvent.findFirstOrThrow({ where: { action: "contract.created", targetId: endingContract } });
+    expect(events).toEqual([
+      {
+        action: "access.revoked",
+        before: { contracts: 2, level: "view" },
+        after: expect.objectContaining({
+          repositoryId: expiring,
+          contracts: 0,
+          level: null,
+          effectiveAt: until.toISOString(),
+          cause: expect.objectContaining({ kind: "rule.expiry", eventId: ruleEvent.id }),
+        }),
+      },
+      {
+        action: "access.granted",
+        before: { contracts: 0, level: null },
+        after: expect.objectContaining({ repositoryId: starting, contracts: 1, level: "comment", effectiveAt: startAt.toISOString() }),
+      },
+      {
+        action: "access.revoked",
+        before: { contracts: 2, level: "edit" },
+        after: expect.objectContaining({
+          repositoryId: ending,
+          contracts: 1,
+          level: "edit",
+          effectiveAt: endAt.toISOString(),
+          cause: expect.objectContaining({ kind: "contract.end", eventId: contractEvent.id }),
+        }),
+      },
+    ]);
+    const claims = await w.prisma.timedEffect.findMany({ where: { subjectId: { in: [expiringRule, endingContract] } } });
+    expect(claims.map((c) => [c.kind, c.dueAt.toISOString(), c.eventCount]).sort()).toEqual([
+      ["contract.end", endAt.toISOString(), 1],
+      ["rule.expiry", until.toISOString(), 1],
+    ]);
+  });
+
+  it("runs from the maintenance job, once across concurrent instances", async () => {
+    const w = await newWorld();
+    const amy = await w.user("amy");
+    const g = await w.group("g", [amy]);
+    const repo = await w.repository("maintained");
+    await w.contract(repo);
+    const until = new Date(Date.now() + 1000);
+    const ruleId = await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until });
+    await waitUntil(until);
+    const prisma = db().prisma;
+    await Promise.all([runMaintenanceOnce(prisma), runMaintenanceOnce(prisma)]);
+    await runMaintenanceOnce(prisma);
+    const events = await timedEvents(amy);
+    expect(events.map((e) => [e.action, e.after.cause.kind])).toEqual([["access.revoked", "rule.expiry"]]);
+    expect(await w.prisma.timedEffect.count({ where: { subjectId: ruleId } })).toBe(1);
+  });
+
+  it("does not record a change that was already recorded synchronously", async () => {
+    const w = await newWorld();
+    const bea = await w.user("bea");
+    const g = await w.group("g", [bea]);
+    const repo = await w.repository("retro");
+    const contract = await w.contract(repo);
+    await w.rule({ groupId: g, level: "view", repositoryId: repo });
+    // The contract system reports an end date in the past: the change itself is the cause.
+    await w.changeContract(contract, { endDate: new Date(Date.now() - 60_000).toISOString() });
+    await processTimedEffects(w.prisma, { now: new Date() });
+    expect(await timedEvents(bea)).toEqual([]);
+    expect(await w.prisma.timedEffect.count({ where: { subjectId: contract } })).toBe(0);
+  });
+
+  it("a run racing another waits for its claim and then records nothing (PostgreSQL)", async () => {
+    if (db().kind !== "postgres") return; // PGlite is one connection: transactions cannot overlap
+    const w = await newWorld();
+    const cy = await w.user("cy");
+    const g = await w.group("g", [cy]);
+    const repo = await w.repository("race");
+    await w.contract(repo);
+    const until = new Date(Date.now() + 800);
+    const ruleId = await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until });
+    await waitUntil(until);
+    const now = new Date();
+    const prisma = db().prisma;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstClaimed = false;
+    const first = prisma.$transaction(
+      async (tx) => {
+        const result = await processTimedEffectsInTx(tx, { now });
+        firstClaimed = true;
+        await held; // keep the claims uncommitted while the second run starts
+        return result;
+      },
+      { timeout: 60_000 },
+    );
+    while (!firstClaimed) await sleep(10);
+    let secondDone = false;
+    const second = processTimedEffects(prisma, { now }).then((r) => {
+      secondDone = true;
+      return r;
+    });
+    await sleep(300);
+    expect(secondDone).toBe(false); // blocked on the first run's uncommitted claim
+    release();
+    await first;
+    await second;
+    expect((await timedEvents(cy)).map((e) => e.action)).toEqual(["access.revoked"]);
+    expect(await prisma.timedEffect.count({ where: { subjectId: ruleId } })).toBe(1);
+  });
+});
+

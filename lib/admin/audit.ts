@@ -1,0 +1,384 @@
+// The audit trail for the dashboard: filtered lists with keyset pagination on `seq` (newest first)
+// so page 10,000 costs what page 1 costs, the event detail, the values the filters offer, and
+// the export of a filtered set in batches.
+//
+// Filters on indexed columns (time, action, target, directory) are plain predicates. Filters that
+// can only be answered by reading rows — free text (labels, action and the before/after JSON as
+// text), partial actor and target labels, request id — are bounded: one request examines at most
+// a window of `seq` values and, when it found fewer matches than asked for, hands back a cursor to
+// continue below that window. The work per request stays constant on millions of events.
+import { z } from "zod";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+export const ACTOR_TYPES = ["directory", "admin", "system", "api"] as const;
+export const DEFAULT_AUDIT_PAGE_SIZE = 50;
+export const MAX_AUDIT_PAGE_SIZE = 500;
+/** Events one request examines for row-reading filters. */
+export const AUDIT_SCAN_WINDOW = 20_000;
+/** Characters of each before/after document the free-text search looks at. */
+export const AUDIT_JSON_SEARCH_CHARS = 20_000;
+export const AUDIT_EXPORT_CAP = 100_000;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+const optionalDate = z
+  .union([z.iso.datetime({ offset: true }), z.iso.datetime({ local: true }), z.iso.date()], { error: "must be an ISO 8601 date or date-time" })
+  .optional()
+  .transform((v) => (v ? new Date(v) : undefined));
+
+export const auditQuery = z
+  .object({
+    from: optionalDate,
+    to: optionalDate,
+    actorType: z.enum(ACTOR_TYPES).optional(),
+    /** Part of the actor's label (e-mail, token name) or the actor's exact id. */
+    actor: optionalText(200),
+    /** An exact action (user.created) or a prefix ending in * (user.*). */
+    action: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[A-Za-z0-9_.:-]*\*?$/, "letters, digits, . _ : - and an optional trailing *")
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+    targetType: optionalText(100),
+    targetId: optionalText(200),
+    /** Part of the target's label. */
+    target: optionalText(200),
+    directoryId: optionalText(64),
+    requestId: optionalText(128),
+    /** Free text over actor label, target label, action and the before/after JSON. */
+    q: optionalText(200),
+    /** Exclusive upper bound of `seq` (from the previous page's nextCursor). */
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/, "must be a cursor from a previous page")
+      .optional()
+      .transform((v) => (v ? BigInt(v) : undefined)),
+    limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE_SIZE).default(DEFAULT_AUDIT_PAGE_SIZE),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: "must be after the start", path: ["to"] });
+
+export type AuditQueryInput = z.input<typeof auditQuery>;
+type AuditQuery = z.output<typeof auditQuery>;
+
+export interface AuditListItem {
+  id: string;
+  seq: string;
+  createdAt: string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  directoryId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetLabel: string | null;
+  requestId: string | null;
+  ip: string | null;
+  hasChanges: boolean;
+}
+
+export interface AuditPage {
+  items: AuditListItem[];
+  /** Pass as `cursor` for the next (older) page; null when nothing older can match. */
+  nextCursor: string | null;
+  /**
+   * Set when a row-reading filter was bounded: the oldest `seq` examined. With fewer items than
+   * the limit and a nextCursor, "load more" continues the search below it.
+   */
+  scannedDownTo: string | null;
+}
+
+/** Escapes LIKE wildcards so user text matches literally. */
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function usesRowReadingFilter(q: AuditQuery): boolean {
+  return Boolean(q.q || q.actor || q.target || q.requestId);
+}
+
+function conditionsOf(q: AuditQuery): Prisma.Sql[] {
+  const c: Prisma.Sql[] = [];
+  if (q.from) c.push(Prisma.sql`"createdAt" >= ${q.from}`);
+  if (q.to) c.push(Prisma.sql`"createdAt" < ${q.to}`);
+  if (q.actorType) c.push(Prisma.sql`"actorType" = ${q.actorType}`);
+  if (q.actor) c.push(Prisma.sql`("actorLabel" ILIKE ${likeContains(q.actor)} OR "actorId" = ${q.actor})`);
+  if (q.action) {
+    if (q.action.endsWith("*")) c.push(Prisma.sql`"action" LIKE ${`${q.action.slice(0, -1).replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`);
+    else c.push(Prisma.sql`"action" = ${q.action}`);
+  }
+  if (q.targetType) c.push(Prisma.sql`"targetType" = ${q.targetType}`);
+  if (q.targetId) c.push(Prisma.sql`"targetId" = ${q.targetId}`);
+  if (q.target) c.push(Prisma.sql`"targetLabel" ILIKE ${likeContains(q.target)}`);
+  if (q.directoryId) c.push(Prisma.sql`"directoryId" = ${q.directoryId}`);
+  if (q.requestId) c.push(Prisma.sql`"requestId" = ${q.requestId}`);
+  if (q.q) {
+    const p = likeContains(q.q);
+    c.push(Prisma.sql`(
+      "actorLabel" ILIKE ${p} OR "targetLabel" ILIKE ${p} OR "action" ILIKE ${p}
+      OR left("before"::text, ${AUDIT_JSON_SEARCH_CHARS}) ILIKE ${p}
+      OR left("after"::text, ${AUDIT_JSON_SEARCH_CHARS}) ILIKE ${p}
+    )`);
+  }
+  return c;
+}
+
+interface AuditRow {
+  id: string;
+  seq: bigint | number | string;
+  createdAt: Date | string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  directoryId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetLabel: string | null;
+  requestId: string | null;
+  ip: string | null;
+  hasChanges: boolean;
+}
+
+function itemOf(r: AuditRow): AuditListItem {
+  return {
+    id: r.id,
+    seq: String(r.seq),
+    createdAt: new Date(r.createdAt).toISOString(),
+    actorType: r.actorType,
+    actorId: r.actorId,
+    actorLabel: r.actorLabel,
+    directoryId: r.directoryId,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    targetLabel: r.targetLabel,
+    requestId: r.requestId,
+    ip: r.ip,
+    hasChanges: Boolean(r.hasChanges),
+  };
+}
+
+async function seqBounds(prisma: PrismaClient): Promise<{ min: bigint; max: bigint } | undefined> {
+  const agg = await prisma.auditEvent.aggregate({ _min: { seq: true }, _max: { seq: true } });
+  if (agg._min.seq === null || agg._max.seq === null) return undefined;
+  return { min: BigInt(agg._min.seq), max: BigInt(agg._max.seq) };
+}
+
+/** One page of the trail, newest first. */
+export async function listAuditEvents(
+  prisma: PrismaClient,
+  input: AuditQueryInput,
+  options: { scanWindow?: number } = {},
+): Promise<AuditPage> {
+  const q = auditQuery.parse(dropEmpty(input));
+  return listParsed(prisma, q, options.scanWindow ?? AUDIT_SCAN_WINDOW);
+}
+
+async function listParsed(prisma: PrismaClient, q: AuditQuery, scanWindow: number): Promise<AuditPage> {
+  const conditions = conditionsOf(q);
+  let scannedDownTo: bigint | undefined;
+  let lowestSeq: bigint | undefined;
+  if (q.cursor !== undefined) conditions.push(Prisma.sql`"seq" < ${q.cursor}`);
+  if (usesRowReadingFilter(q)) {
+    const bounds = await seqBounds(prisma);
+    if (!bounds) return { items: [], nextCursor: null, scannedDownTo: null };
+    const upper = q.cursor ?? bounds.max + BigInt(1);
+    scannedDownTo = upper - BigInt(scanWindow);
+    if (scannedDownTo < bounds.min) scannedDownTo = bounds.min;
+    lowestSeq = bounds.min;
+    conditions.push(Prisma.sql`"seq" >= ${scannedDownTo}`);
+  }
+  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const rows = await prisma.$queryRaw<AuditRow[]>`
+    SELECT "id", "seq", "createdAt", "actorType", "actorId", "actorLabel", "directoryId", "action",
+           "targetType", "targetId", "targetLabel", "requestId", "ip",
+           ("before" IS NOT NULL OR "after" IS NOT NULL) AS "hasChanges"
+    FROM "AuditEvent" ${where}
+    ORDER BY "seq" DESC
+    LIMIT ${q.limit + 1}`;
+  const items = rows.slice(0, q.limit).map(itemOf);
+  let nextCursor: string | null = null;
+  if (rows.length > q.limit) nextCursor = items[items.length - 1].seq;
+  else if (scannedDownTo !== undefined && lowestSeq !== undefined && scannedDownTo > lowestSeq) nextCursor = String(scannedDownTo);
+  return { items, nextCursor, scannedDownTo: scannedDownTo === undefined ? null : String(scannedDownTo) };
+}
+
+function dropEmpty(input: AuditQueryInput): AuditQueryInput {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== "" && v !== undefined && v !== null)) as AuditQueryInput;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detail
+
+export interface AuditEventDetail extends AuditListItem {
+  before: unknown;
+  after: unknown;
+  directoryName: string | null;
+}
+
+export async function getAuditEvent(prisma: PrismaClient, id: string): Promise<AuditEventDetail> {
+  const e = await prisma.auditEvent.findUnique({ where: { id } });
+  if (!e) throw new AppError("not_found", "Audit event not found");
+  const directory = e.directoryId ? await prisma.directory.findUnique({ where: { id: e.directoryId }, select: { name: true } }) : null;
+  return {
+    ...itemOf({ ...e, hasChanges: e.before !== null || e.after !== null }),
+    before: e.before,
+    after: e.after,
+    directoryName: directory?.name ?? null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter suggestions
+
+/**
+ * Distinct actions and target types, read with a loose index scan (one index probe per distinct
+ * value) instead of a scan of the trail.
+ */
+export async function auditFilterOptions(prisma: PrismaClient): Promise<{ actions: string[]; targetTypes: string[] }> {
+  const [actions, targetTypes] = await Promise.all([
+    prisma.$queryRaw<{ v: string }[]>`
+      WITH RECURSIVE d(v) AS (
+        (SELECT "action" FROM "AuditEvent" ORDER BY "action" LIMIT 1)
+        UNION ALL
+        SELECT (SELECT "action" FROM "AuditEvent" WHERE "action" > d.v ORDER BY "action" LIMIT 1) FROM d WHERE d.v IS NOT NULL
+      )
+      SELECT v FROM d WHERE v IS NOT NULL LIMIT 500`,
+    prisma.$queryRaw<{ v: string }[]>`
+      WITH RECURSIVE d(v) AS (
+        (SELECT "targetType" FROM "AuditEvent" WHERE "targetType" IS NOT NULL ORDER BY "targetType" LIMIT 1)
+        UNION ALL
+        SELECT (SELECT "targetType" FROM "AuditEvent" WHERE "targetType" > d.v ORDER BY "targetType" LIMIT 1) FROM d WHERE d.v IS NOT NULL
+      )
+      SELECT v FROM d WHERE v IS NOT NULL LIMIT 200`,
+  ]);
+  return { actions: actions.map((r) => r.v), targetTypes: targetTypes.map((r) => r.v) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+export const AUDIT_EXPORT_FORMATS = ["csv", "json"] as const;
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
+
+const EXPORT_BATCH = 1000;
+/** Exports read every event once anyway; a larger window means fewer round trips. */
+const EXPORT_SCAN_WINDOW = 200_000;
+
+export interface ExportedAuditEvent extends AuditListItem {
+  before: unknown;
+  after: unknown;
+}
+
+/** Yields the filtered set newest first, in batches, up to `cap` events. */
+export async function* exportAuditEvents(
+  prisma: PrismaClient,
+  input: AuditQueryInput,
+  cap = AUDIT_EXPORT_CAP,
+): AsyncGenerator<ExportedAuditEvent[], { truncated: boolean; count: number }> {
+  const base = auditQuery.parse({ ...dropEmpty(input), cursor: undefined, limit: 1 });
+  let cursor: bigint | undefined;
+  let count = 0;
+  for (;;) {
+    const limit = Math.min(EXPORT_BATCH, cap - count);
+    // At the cap, one more probe tells "exactly cap events" from "cut off at cap".
+    const page = await listParsed(prisma, { ...base, cursor, limit: Math.max(limit, 1) }, EXPORT_SCAN_WINDOW);
+    if (limit <= 0) {
+      if (page.items.length) return { truncated: true, count };
+    } else if (page.items.length) {
+      const full = await prisma.auditEvent.findMany({ where: { id: { in: page.items.map((i) => i.id) } }, select: { id: true, before: true, after: true } });
+      const byId = new Map(full.map((f) => [f.id, f]));
+      count += page.items.length;
+      yield page.items.map((i) => ({ ...i, before: byId.get(i.id)?.before ?? null, after: byId.get(i.id)?.after ?? null }));
+    }
+    if (!page.nextCursor) return { truncated: false, count };
+    cursor = BigInt(page.nextCursor);
+  }
+}
+
+export const AUDIT_CSV_COLUMNS = [
+  "seq", "createdAt", "actorType", "actorId", "actorLabel", "directoryId", "action",
+  "targetType", "targetId", "targetLabel", "requestId", "ip", "before", "after",
+] as const;
+
+/**
+ * One CSV field (RFC 4180). Values a spreadsheet would run as a formula (labels come from identity
+ * providers and are not trusted) get a leading apostrophe.
+ */
+export function csvField(value: unknown): string {
+  let s = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvRow(event: ExportedAuditEvent): string {
+  return AUDIT_CSV_COLUMNS.map((c) => csvField(event[c])).join(",") + "\r\n";
+}
+
+/**
+ * The export as a byte stream: CSV (header row; a final `# …` line says when the cap cut it off) or
+ * JSON ({ exportedAt, filters, events: [...], count, truncated }). Read lazily, batch by batch, as
+ * the client consumes it.
+ */
+export function auditExportStream(
+  prisma: PrismaClient,
+  options: { input: AuditQueryInput; format: AuditExportFormat; cap?: number; now?: Date },
+): ReadableStream<Uint8Array> {
+  // Validate before the first byte: a bad filter must be a 400, not a broken download.
+  const filters = auditQuery.parse(dropEmpty({ ...options.input, cursor: undefined, limit: undefined }));
+  const cap = options.cap ?? AUDIT_EXPORT_CAP;
+  const encoder = new TextEncoder();
+  const batches = exportAuditEvents(prisma, options.input, cap);
+  let started = false;
+  let wroteEvent = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (!started) {
+          started = true;
+          if (options.format === "csv") controller.enqueue(encoder.encode(AUDIT_CSV_COLUMNS.join(",") + "\r\n"));
+          else {
+            const shown = Object.fromEntries(Object.entries(filters).filter(([k, v]) => v !== undefined && k !== "limit" && k !== "cursor"));
+            const head = { exportedAt: (options.now ?? new Date()).toISOString(), filters: shown, cap };
+            controller.enqueue(encoder.encode(`${JSON.stringify(head).slice(0, -1)},"events":[\n`));
+          }
+          return;
+        }
+        const next = await batches.next();
+        if (!next.done) {
+          if (options.format === "csv") controller.enqueue(encoder.encode(next.value.map(csvRow).join("")));
+          else if (next.value.length) {
+            controller.enqueue(encoder.encode((wroteEvent ? ",\n" : "") + next.value.map((e) => JSON.stringify(e)).join(",\n")));
+            wroteEvent = true;
+          }
+          return;
+        }
+        const { truncated, count } = next.value;
+        if (options.format === "csv") {
+          if (truncated) controller.enqueue(encoder.encode(`# truncated: the export stops at ${cap} events (newest first); narrow the filters to export the rest\r\n`));
+        } else {
+          controller.enqueue(encoder.encode(`\n],"count":${count},"truncated":${truncated}}\n`));
+        }
+        controller.close();
+      } catch (err) {
+        // Headers are long sent: the client sees a broken download, the log says why.
+        log.error("audit export failed", { error: err instanceof Error ? err.stack : String(err) });
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await batches.return({ truncated: false, count: 0 });
+    },
+  });
+}

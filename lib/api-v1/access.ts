@@ -1,0 +1,134 @@
+// The access questions of /api/v1: resolve the user and contract the caller named (by id, userName
+// or externalId; by id or external reference), then ask the engine (lib/access) — which alone
+// knows how effective access is derived.
+import { z } from "zod";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { checkAccess, contractsOfUser, whoCanAccessContract } from "@/lib/access/effective-access";
+import { LEVELS } from "@/lib/access/levels";
+import { findContract, isUuid } from "@/lib/contracts/service";
+import { AppError } from "@/lib/errors";
+import { pageInput, pageWindow } from "@/lib/pagination";
+
+/** A point in time: an RFC 3339 date-time, or a date (00:00 UTC). */
+export const atParam = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date-time or date" })
+  .transform((v) => new Date(v))
+  .describe("Answer for this instant instead of now (point in time)");
+
+const userRef = z.string().trim().min(1).max(300).describe("User id, userName (case-insensitive) or externalId");
+const directoryRef = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe("Directory name or id, when a userName or externalId exists in several directories");
+
+export const accessCheckQuery = z.object({
+  user: userRef,
+  contract: z.string().trim().min(1).max(300).describe("Contract id or external reference"),
+  level: z.enum(LEVELS).default("view").describe("The level the caller needs"),
+  at: atParam.optional(),
+  directory: directoryRef,
+});
+
+export const contractAccessQuery = pageInput.extend({ at: atParam.optional() });
+export const userContractsQuery = pageInput.extend({ at: atParam.optional(), directory: directoryRef });
+
+export interface UserCandidate {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  directory: { id: string; name: string };
+}
+
+/**
+ * The user a caller means: an id wins; else userName (case-insensitive, unique per directory) or
+ * externalId, optionally within one directory. Several matches across directories → conflict with
+ * the candidates, so the caller can retry with `directory=` or the id. A deleted user can still be
+ * named by id for point-in-time questions (their status history keeps the id).
+ */
+export async function resolveUser(
+  prisma: PrismaClient,
+  options: { ref: string; directory?: string },
+): Promise<{ id: string; userName: string | null; directoryId: string | null }> {
+  const { ref } = options;
+  let directoryId: string | undefined;
+  if (options.directory) {
+    const directory =
+      (await prisma.directory.findUnique({ where: { name: options.directory }, select: { id: true } })) ??
+      (isUuid(options.directory) ? await prisma.directory.findUnique({ where: { id: options.directory }, select: { id: true } }) : null);
+    if (!directory) throw new AppError("not_found", `No directory named or with id "${options.directory}"`);
+    directoryId = directory.id;
+  }
+  const scope = directoryId ? { directoryId } : {};
+  if (isUuid(ref)) {
+    const byId = await prisma.user.findFirst({ where: { id: ref, ...scope }, select: { id: true, userName: true, directoryId: true } });
+    if (byId) return byId;
+  }
+  const matches = await prisma.user.findMany({
+    where: { ...scope, OR: [{ userNameKey: ref.toLowerCase() }, { externalId: ref }] },
+    select: { id: true, userName: true, externalId: true, directory: { select: { id: true, name: true } } },
+    orderBy: { id: "asc" },
+    take: 20,
+  });
+  if (matches.length === 1) return { id: matches[0].id, userName: matches[0].userName, directoryId: matches[0].directory.id };
+  if (matches.length > 1) {
+    const candidates: UserCandidate[] = matches.map((m) => ({ id: m.id, userName: m.userName, externalId: m.externalId, directory: m.directory }));
+    throw new AppError("conflict", `"${ref}" names ${matches.length} users; pass directory= or a user id`, { candidates });
+  }
+  if (isUuid(ref) && !directoryId) {
+    const history = await prisma.userStatusInterval.findFirst({ where: { userId: ref }, select: { userId: true, directoryId: true } });
+    if (history) return { id: history.userId, userName: null, directoryId: history.directoryId };
+  }
+  throw new AppError("not_found", `No user with id, userName or externalId "${ref}"`);
+}
+
+async function resolveContract(prisma: PrismaClient, ref: string) {
+  const contract = await findContract(prisma, ref);
+  if (!contract) throw new AppError("not_found", `No contract with id or externalRef "${ref}"`);
+  return contract;
+}
+
+/** GET /api/v1/access/check */
+export async function accessCheck(prisma: PrismaClient, query: Record<string, string>) {
+  const q = accessCheckQuery.parse(query);
+  const [user, contract] = await Promise.all([resolveUser(prisma, { ref: q.user, directory: q.directory }), resolveContract(prisma, q.contract)]);
+  const result = await checkAccess(prisma, { userId: user.id, contractId: contract.id, level: q.level, at: q.at });
+  return {
+    allowed: result.allowed,
+    level: result.level,
+    requiredLevel: q.level,
+    at: result.at,
+    user,
+    contract: { id: contract.id, externalRef: contract.externalRef, title: contract.title },
+    reasons: result.reasons,
+  };
+}
+
+/** GET /api/v1/contracts/{ref}/access */
+export async function contractAccess(prisma: PrismaClient, options: { ref: string; query: Record<string, string> }) {
+  const { at, ...page } = contractAccessQuery.parse(options.query);
+  const contract = await resolveContract(prisma, options.ref);
+  const w = pageWindow(page);
+  const instant = at ?? new Date();
+  const result = await whoCanAccessContract(prisma, { contractId: contract.id, at: instant, offset: w.skip, limit: w.take });
+  return {
+    contract: { id: contract.id, externalRef: contract.externalRef, title: contract.title },
+    at: instant,
+    page: w.page,
+    pageSize: w.pageSize,
+    total: result.total,
+    items: result.items,
+  };
+}
+
+/** GET /api/v1/users/{ref}/contracts */
+export async function userContracts(prisma: PrismaClient, options: { ref: string; query: Record<string, string> }) {
+  const { at, directory, ...page } = userContractsQuery.parse(options.query);
+  const user = await resolveUser(prisma, { ref: options.ref, directory });
+  const w = pageWindow(page);
+  const instant = at ?? new Date();
+  const result = await contractsOfUser(prisma, { userId: user.id, at: instant, offset: w.skip, limit: w.take });
+  return { user, at: instant, page: w.page, pageSize: w.pageSize, total: result.total, items: result.items };
+}

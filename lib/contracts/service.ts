@@ -1,0 +1,749 @@
+// The only writer of repositories and contracts. Contract metadata arrives from the contract system
+// (upsert by external reference, one or in bulk), from CSV imports and from the admin UI; all of
+// them end in upsertContractsInTx, so validation, version bumps, audit events and contract
+// revisions exist once. Each call is one transaction including its audit events.
+//
+// A ContractRevision keeps the access-relevant attributes (repository, type, confidentiality, end
+// date) over time: every change to one of them closes the current revision and opens the next at
+// the same instant, so point-in-time access reads the contract as it was.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Contract, Prisma, PrismaClient, Repository } from "@/lib/generated/prisma/client";
+import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { isRetryableConflict, isUniqueViolation, type Tx } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+import { CONFIDENTIALITIES, confidentialityFromRank, confidentialityRank } from "@/lib/access/levels";
+import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+
+export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+/** Bulk upserts per call: large enough for a nightly sync page, small enough for one transaction. */
+export const MAX_BULK_ITEMS = 1000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
+
+// Control characters would make references unprintable in lists and CSV exports.
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+
+export const externalRefSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200)
+  .regex(NO_CONTROL, "must not contain control characters")
+  .describe("The contract system's own identifier of the contract (unique)");
+
+/** A calendar date (YYYY-MM-DD, taken as 00:00 UTC) or an RFC 3339 date-time with offset. */
+export const dateInput = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "must be a date (YYYY-MM-DD) or an ISO 8601 date-time" })
+  .transform((v) => new Date(v));
+
+const text = (max: number) => z.string().trim().max(max).regex(NO_CONTROL, "must not contain control characters");
+const optionalText = (max: number) =>
+  text(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const confidentialitySchema = z.enum(CONFIDENTIALITIES);
+
+const contractFields = {
+  title: text(500).min(1, "is required"),
+  counterparty: optionalText(500),
+  contractType: text(100).min(1, "is required").describe("Free-form type, e.g. NDA, MSA, DPA; rules match it exactly"),
+  confidentiality: confidentialitySchema.default("internal"),
+  status: z.enum(CONTRACT_STATUSES).default("active"),
+  effectiveDate: dateInput.nullish(),
+  endDate: dateInput.nullish().describe("When the contract ends; access through rules ends then (plus a rule's grace days)"),
+  owner: optionalText(200),
+  tags: z.array(text(100).min(1)).max(50).default([]),
+  repositoryId: z.string().regex(UUID, "must be a repository id").optional().describe("The repository, by id …"),
+  repository: text(200).min(1).optional().describe("… or by its unique name"),
+};
+
+type RefinableContract = {
+  repositoryId?: string;
+  repository?: string;
+  effectiveDate?: Date | null;
+  endDate?: Date | null;
+};
+
+function refineContract(value: RefinableContract, ctx: z.RefinementCtx) {
+  if (value.repositoryId === undefined && value.repository === undefined) {
+    ctx.addIssue({ code: "custom", path: ["repository"], message: "is required (a repository name, or repositoryId)" });
+  }
+  if (value.repositoryId !== undefined && value.repository !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["repository"], message: "give repository (name) or repositoryId, not both" });
+  }
+  if (value.effectiveDate && value.endDate && value.endDate < value.effectiveDate) {
+    ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before effectiveDate" });
+  }
+}
+
+/** Body of PUT /api/v1/contracts/{externalRef}: the whole contract (omitted optional fields are cleared). */
+export const contractBody = z.object(contractFields).strict().superRefine(refineContract);
+
+/** One item of a bulk upsert (and one CSV row): the body plus its external reference. */
+export const contractItem = z
+  .object({ externalRef: externalRefSchema, ...contractFields })
+  .strict()
+  .superRefine(refineContract);
+
+export const bulkContractsBody = z.object({
+  items: z.array(z.unknown()).min(1, "at least one item").max(MAX_BULK_ITEMS, `at most ${MAX_BULK_ITEMS} items per call`),
+});
+
+/** UI create: external reference optional (contracts created by hand may have none). */
+export const createContractInput = z
+  .object({ externalRef: externalRefSchema.nullish(), ...contractFields })
+  .strict()
+  .superRefine(refineContract);
+
+/** UI edit: only the fields given change; null clears an optional field. */
+export const updateContractInput = z
+  .object({
+    externalRef: externalRefSchema.nullable().optional(),
+    title: contractFields.title.optional(),
+    counterparty: optionalText(500).optional(),
+    contractType: contractFields.contractType.optional(),
+    confidentiality: confidentialitySchema.optional(),
+    status: z.enum(CONTRACT_STATUSES).optional(),
+    effectiveDate: dateInput.nullable().optional(),
+    endDate: dateInput.nullable().optional(),
+    owner: optionalText(200).optional(),
+    tags: contractFields.tags.optional(),
+    repositoryId: contractFields.repositoryId,
+    repository: contractFields.repository,
+  })
+  .strict();
+
+export const repositoryInput = z
+  .object({
+    name: text(200).min(1, "is required"),
+    description: optionalText(2000),
+    owner: optionalText(200),
+  })
+  .strict();
+
+export const updateRepositoryInput = repositoryInput.partial().strict();
+
+export const listContractsInput = z.object({
+  repositoryId: z.string().regex(UUID).optional(),
+  contractType: z.string().trim().min(1).max(100).optional(),
+  confidentiality: confidentialitySchema.optional(),
+  status: z.enum(CONTRACT_STATUSES).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+type ContractWithRepository = Contract & { repository: Pick<Repository, "id" | "name"> };
+
+export interface ContractView {
+  id: string;
+  externalRef: string | null;
+  title: string;
+  counterparty: string | null;
+  contractType: string;
+  confidentiality: string;
+  status: string;
+  effectiveDate: string | null;
+  endDate: string | null;
+  owner: string | null;
+  tags: string[];
+  repository: { id: string; name: string };
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function contractView(c: ContractWithRepository): ContractView {
+  return {
+    id: c.id,
+    externalRef: c.externalRef,
+    title: c.title,
+    counterparty: c.counterparty,
+    contractType: c.contractType,
+    confidentiality: confidentialityFromRank(c.confidentiality),
+    status: c.status,
+    effectiveDate: c.effectiveDate?.toISOString() ?? null,
+    endDate: c.endDate?.toISOString() ?? null,
+    owner: c.owner,
+    tags: Array.isArray(c.tags) ? (c.tags as string[]) : [],
+    repository: { id: c.repository.id, name: c.repository.name },
+    version: c.version,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function repositoryView(r: Repository & { _count?: { contracts: number } }) {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    owner: r.owner,
+    ...(r._count ? { contracts: r._count.contracts } : {}),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+const withRepository = { repository: { select: { id: true, name: true } } } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Repositories
+
+const repositoryConflict = (name: string) => new AppError("conflict", `A repository named "${name}" already exists`);
+
+export async function createRepository(prisma: PrismaClient, options: { input: unknown; actor: Actor }) {
+  const input = repositoryInput.parse(options.input);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const now = new Date();
+      const repository = await tx.repository.create({ data: { ...input, createdAt: now, updatedAt: now } });
+      await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: "repository.created",
+        target: { type: "Repository", id: repository.id, label: repository.name },
+        after: input,
+      });
+      return repository;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw repositoryConflict(input.name);
+    throw err;
+  }
+}
+
+export async function updateRepository(
+  prisma: PrismaClient,
+  options: { id: string; input: unknown; actor: Actor },
+) {
+  const input = updateRepositoryInput.parse(options.input);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const current = await lockRow(tx, "Repository", options.id);
+      const repository = current as Repository;
+      const before = { name: repository.name, description: repository.description, owner: repository.owner };
+      const after = { ...before, ...input };
+      const diff = diffObjects(before, after);
+      if (Object.keys(diff.after).length === 0 && Object.keys(diff.before).length === 0) return repository;
+      const updated = await tx.repository.update({ where: { id: repository.id }, data: { ...input, updatedAt: new Date() } });
+      await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: "repository.updated",
+        target: { type: "Repository", id: updated.id, label: updated.name },
+        before: diff.before,
+        after: diff.after,
+      });
+      return updated;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err) && input.name) throw repositoryConflict(input.name);
+    throw err;
+  }
+}
+
+export async function listRepositories(
+  prisma: PrismaClient,
+  options: { page?: PageInput; q?: string } = {},
+): Promise<Page<ReturnType<typeof repositoryView>>> {
+  const { page, pageSize, skip, take } = pageWindow(options.page);
+  const q = options.q?.trim();
+  const where: Prisma.RepositoryWhereInput = q ? { name: { contains: q, mode: "insensitive" } } : {};
+  const [rows, total] = await Promise.all([
+    prisma.repository.findMany({
+      where,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      skip,
+      take,
+      include: { _count: { select: { contracts: true } } },
+    }),
+    prisma.repository.count({ where }),
+  ]);
+  return { items: rows.map(repositoryView), page, pageSize, total };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contracts: the shared write path
+
+/** A validated contract with its repository resolved to an id: what is stored. */
+export interface ContractData {
+  externalRef: string | null;
+  repositoryId: string;
+  title: string;
+  counterparty: string | null;
+  contractType: string;
+  confidentiality: number;
+  status: string;
+  effectiveDate: Date | null;
+  endDate: Date | null;
+  owner: string | null;
+  tags: string[];
+}
+
+export type UpsertOutcome = "created" | "updated" | "unchanged";
+
+export interface UpsertResult {
+  id: string;
+  externalRef: string | null;
+  outcome: UpsertOutcome;
+  version: number;
+}
+
+/** A problem with one item of a batch: item index (0-based), field path and message. */
+export interface ItemProblem {
+  index: number;
+  path: string;
+  message: string;
+}
+
+type ParsedContract = z.output<typeof contractItem> | z.output<typeof contractBody> | z.output<typeof createContractInput>;
+
+/** What the audit trail shows of a contract. */
+function snapshot(d: ContractData): Record<string, unknown> {
+  return {
+    externalRef: d.externalRef,
+    repositoryId: d.repositoryId,
+    title: d.title,
+    counterparty: d.counterparty,
+    contractType: d.contractType,
+    confidentiality: confidentialityFromRank(d.confidentiality),
+    status: d.status,
+    effectiveDate: d.effectiveDate?.toISOString() ?? null,
+    endDate: d.endDate?.toISOString() ?? null,
+    owner: d.owner,
+    tags: d.tags,
+  };
+}
+
+function dataOf(c: Contract): ContractData {
+  return {
+    externalRef: c.externalRef,
+    repositoryId: c.repositoryId,
+    title: c.title,
+    counterparty: c.counterparty,
+    contractType: c.contractType,
+    confidentiality: c.confidentiality,
+    status: c.status,
+    effectiveDate: c.effectiveDate,
+    endDate: c.endDate,
+    owner: c.owner,
+    tags: Array.isArray(c.tags) ? (c.tags as string[]) : [],
+  };
+}
+
+const ACCESS_RELEVANT = ["repositoryId", "contractType", "confidentiality", "endDate"] as const;
+
+function accessRelevantChanged(a: ContractData, b: ContractData): boolean {
+  return ACCESS_RELEVANT.some((k) => {
+    const x = a[k];
+    const y = b[k];
+    return x instanceof Date || y instanceof Date ? (x as Date | null)?.getTime() !== (y as Date | null)?.getTime() : x !== y;
+  });
+}
+
+/**
+ * Resolves the repository references of parsed items (by id or unique name) with two queries.
+ * Unknown repositories become problems of their items.
+ */
+export async function resolveRepositories(
+  tx: PrismaClient | Tx,
+  items: { index: number; value: { repositoryId?: string; repository?: string } }[],
+): Promise<{ ids: Map<number, string>; problems: ItemProblem[] }> {
+  const names = [...new Set(items.map((i) => i.value.repository).filter((v): v is string => v !== undefined))];
+  const ids = [...new Set(items.map((i) => i.value.repositoryId).filter((v): v is string => v !== undefined))];
+  // A "name" that is a uuid may be an id (CSV files carry one column for both).
+  const nameLikeIds = names.filter(isUuid);
+  const [byName, byId] = await Promise.all([
+    names.length ? tx.repository.findMany({ where: { name: { in: names } }, select: { id: true, name: true } }) : [],
+    ids.length + nameLikeIds.length
+      ? tx.repository.findMany({ where: { id: { in: [...ids, ...nameLikeIds] } }, select: { id: true } })
+      : [],
+  ]);
+  const nameToId = new Map(byName.map((r) => [r.name, r.id]));
+  const knownIds = new Set(byId.map((r) => r.id));
+  const resolved = new Map<number, string>();
+  const problems: ItemProblem[] = [];
+  for (const { index, value } of items) {
+    if (value.repositoryId !== undefined) {
+      if (knownIds.has(value.repositoryId)) resolved.set(index, value.repositoryId);
+      else problems.push({ index, path: "repositoryId", message: `no repository with id "${value.repositoryId}"` });
+    } else if (value.repository !== undefined) {
+      const id = nameToId.get(value.repository) ?? (knownIds.has(value.repository) ? value.repository : undefined);
+      if (id) resolved.set(index, id);
+      else problems.push({ index, path: "repository", message: `no repository named "${value.repository}"` });
+    }
+  }
+  return { ids: resolved, problems };
+}
+
+export function toContractData(value: ParsedContract, repositoryId: string, externalRef: string | null): ContractData {
+  return {
+    externalRef,
+    repositoryId,
+    title: value.title,
+    counterparty: value.counterparty ?? null,
+    contractType: value.contractType,
+    confidentiality: confidentialityRank(value.confidentiality),
+    status: value.status,
+    effectiveDate: value.effectiveDate ?? null,
+    endDate: value.endDate ?? null,
+    owner: value.owner ?? null,
+    tags: [...new Set(value.tags)],
+  };
+}
+
+/** zod issues of one item as problems ("path" is the dotted field path, "" for the item itself). */
+export function itemProblems(index: number, error: z.ZodError): ItemProblem[] {
+  return error.issues.map((issue) => ({
+    index,
+    path: issue.path.map(String).join("."),
+    message: issue.code === "unrecognized_keys" ? `unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}` : issue.message,
+  }));
+}
+
+async function lockRow(tx: Tx, table: "Contract" | "Repository", id: string): Promise<Contract | Repository> {
+  // Row lock first, so concurrent writers of one row serialise instead of losing updates.
+  const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "${table}" WHERE id = $1 FOR UPDATE`, id);
+  if (locked.length === 0) throw new AppError("not_found", `${table} ${id} not found`);
+  return table === "Contract"
+    ? tx.contract.findUniqueOrThrow({ where: { id } })
+    : tx.repository.findUniqueOrThrow({ where: { id } });
+}
+
+async function openRevision(tx: Tx, contractId: string, d: ContractData, eventId: string, at: Date) {
+  await tx.contractRevision.create({
+    data: {
+      contractId,
+      repositoryId: d.repositoryId,
+      contractType: d.contractType,
+      confidentiality: d.confidentiality,
+      endDate: d.endDate,
+      validFrom: at,
+      eventId,
+    },
+  });
+}
+
+async function closeRevision(tx: Tx, contractId: string, at: Date) {
+  await tx.contractRevision.updateMany({ where: { contractId, validTo: null }, data: { validTo: at } });
+}
+
+/** Applies a change to one existing (locked) contract; no-op when nothing differs. */
+async function applyUpdate(tx: Tx, current: Contract, next: ContractData, actor: Actor, now: Date): Promise<UpsertResult> {
+  const before = snapshot(dataOf(current));
+  const after = snapshot(next);
+  const diff = diffObjects(before, after);
+  if (Object.keys(diff.before).length === 0 && Object.keys(diff.after).length === 0) {
+    return { id: current.id, externalRef: current.externalRef, outcome: "unchanged", version: current.version };
+  }
+  const updated = await tx.contract.update({
+    where: { id: current.id },
+    data: { ...next, tags: next.tags, version: { increment: 1 }, updatedAt: now },
+  });
+  const eventId = await recordAuditEvent(tx, {
+    actor,
+    action: "contract.updated",
+    target: { type: "Contract", id: current.id, label: updated.title },
+    before: diff.before,
+    after: diff.after,
+  });
+  if (accessRelevantChanged(dataOf(current), next)) {
+    await closeRevision(tx, current.id, now);
+    await openRevision(tx, current.id, next, eventId, now);
+  }
+  return { id: updated.id, externalRef: updated.externalRef, outcome: "updated", version: updated.version };
+}
+
+/**
+ * Creates or updates contracts keyed by external reference inside the caller's transaction.
+ * Existing rows are locked first (in a stable order, so concurrent batches cannot deadlock);
+ * new contracts are inserted with createMany. Items must have distinct external references.
+ */
+export async function upsertContractsInTx(tx: Tx, items: ContractData[], actor: Actor, now: Date): Promise<UpsertResult[]> {
+  const refs = [...new Set(items.map((i) => i.externalRef).filter((r): r is string => r !== null))].sort();
+  if (refs.length > 0) {
+    await tx.$queryRawUnsafe(`SELECT id FROM "Contract" WHERE "externalRef" = ANY($1::text[]) ORDER BY "externalRef" FOR UPDATE`, refs);
+  }
+  const existing = refs.length ? await tx.contract.findMany({ where: { externalRef: { in: refs } } }) : [];
+  const byRef = new Map(existing.map((c) => [c.externalRef!, c]));
+  const results: UpsertResult[] = [];
+  const creates: Prisma.ContractCreateManyInput[] = [];
+  const revisions: Prisma.ContractRevisionCreateManyInput[] = [];
+  for (const item of items) {
+    const current = item.externalRef !== null ? byRef.get(item.externalRef) : undefined;
+    if (current) {
+      results.push(await applyUpdate(tx, current, item, actor, now));
+      continue;
+    }
+    const id = randomUUID();
+    const eventId = await recordAuditEvent(tx, {
+      actor,
+      action: "contract.created",
+      target: { type: "Contract", id, label: item.title },
+      after: snapshot(item),
+    });
+    creates.push({ id, ...item, tags: item.tags, version: 1, createdAt: now, updatedAt: now });
+    revisions.push({
+      contractId: id,
+      repositoryId: item.repositoryId,
+      contractType: item.contractType,
+      confidentiality: item.confidentiality,
+      endDate: item.endDate,
+      validFrom: now,
+      eventId,
+    });
+    results.push({ id, externalRef: item.externalRef, outcome: "created", version: 1 });
+  }
+  if (creates.length) {
+    await tx.contract.createMany({ data: creates });
+    await tx.contractRevision.createMany({ data: revisions });
+  }
+  return results;
+}
+
+/**
+ * Runs a contract write; a unique violation on externalRef (two callers creating the same new
+ * reference at once) or a serialization failure is retried once — the retry sees the winner's row
+ * and becomes an update.
+ */
+async function withRetry<T>(fn: () => Promise<T>, conflictMessage: string): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt === 0 && (isUniqueViolation(err) || isRetryableConflict(err))) continue;
+      if (isUniqueViolation(err)) throw new AppError("conflict", conflictMessage);
+      throw err;
+    }
+  }
+}
+
+/** Parses items and resolves repositories; throws one invalid_input listing every problem. */
+async function prepareItems(db: PrismaClient | Tx, raw: unknown[]): Promise<ContractData[]> {
+  const problems: ItemProblem[] = [];
+  const parsed: { index: number; value: z.output<typeof contractItem> }[] = [];
+  const seen = new Map<string, number>();
+  raw.forEach((item, index) => {
+    const result = contractItem.safeParse(item);
+    if (!result.success) {
+      problems.push(...itemProblems(index, result.error));
+      return;
+    }
+    const first = seen.get(result.data.externalRef);
+    if (first !== undefined) {
+      problems.push({ index, path: "externalRef", message: `duplicate of item ${first} in this request` });
+      return;
+    }
+    seen.set(result.data.externalRef, index);
+    parsed.push({ index, value: result.data });
+  });
+  const repos = await resolveRepositories(db, parsed);
+  problems.push(...repos.problems);
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.index - b.index);
+    const message =
+      raw.length === 1
+        ? problems.map((p) => `${p.path || "body"}: ${p.message}`).join("; ")
+        : `${new Set(problems.map((p) => p.index)).size} of ${raw.length} items are invalid; nothing was written`;
+    throw new AppError("invalid_input", message, { items: problems });
+  }
+  return parsed.map(({ index, value }) => toContractData(value, repos.ids.get(index)!, value.externalRef));
+}
+
+/** Transactions of many writes get more time than Prisma's 5 s default. */
+export const bulkTransactionOptions = (count: number) => ({ maxWait: 10_000, timeout: Math.max(15_000, count * 50) });
+
+// ---------------------------------------------------------------------------------------------
+// Contracts: public operations
+
+export interface SaveSummary {
+  results: UpsertResult[];
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Writes validated contracts (distinct external references, repositories resolved) in one
+ * transaction: all or none. Shared by the API (one or bulk) and the CSV import.
+ */
+export async function saveContracts(prisma: PrismaClient, options: { items: ContractData[]; actor: Actor }): Promise<SaveSummary> {
+  const results = await withRetry(
+    () =>
+      prisma.$transaction(
+        (tx) => upsertContractsInTx(tx, options.items, options.actor, new Date()),
+        bulkTransactionOptions(options.items.length),
+      ),
+    "A contract of this request was created concurrently; retry the request",
+  );
+  const count = (o: UpsertOutcome) => results.filter((r) => r.outcome === o).length;
+  return { results, created: count("created"), updated: count("updated"), unchanged: count("unchanged") };
+}
+
+/** PUT /api/v1/contracts/{externalRef}: creates or replaces the contract with this reference. */
+export async function upsertContractByExternalRef(
+  prisma: PrismaClient,
+  options: { externalRef: string; input: unknown; actor: Actor },
+): Promise<{ contract: ContractView; outcome: UpsertOutcome }> {
+  const ref = externalRefSchema.safeParse(options.externalRef);
+  if (!ref.success) throw new AppError("invalid_input", `externalRef ${ref.error.issues[0].message}`);
+  // Validated here first so a malformed body answers with its field errors; prepareItems then
+  // resolves the repository and applies the same rules as a bulk item.
+  contractBody.parse(options.input);
+  const items = await prepareItems(prisma, [{ ...(options.input as Record<string, unknown>), externalRef: ref.data }]);
+  const { results } = await saveContracts(prisma, { items, actor: options.actor });
+  const contract = await prisma.contract.findUniqueOrThrow({ where: { id: results[0].id }, include: withRepository });
+  return { contract: contractView(contract), outcome: results[0].outcome };
+}
+
+/**
+ * POST /api/v1/contracts/bulk: all items or none. Invalid items are reported together (index,
+ * field, problem) and nothing is written.
+ */
+export async function bulkUpsertContracts(
+  prisma: PrismaClient,
+  options: { input: unknown; actor: Actor },
+): Promise<Omit<SaveSummary, "results"> & { results: (UpsertResult & { index: number })[] }> {
+  const { items } = bulkContractsBody.parse(options.input);
+  const summary = await saveContracts(prisma, { items: await prepareItems(prisma, items), actor: options.actor });
+  return { ...summary, results: summary.results.map((r, index) => ({ index, ...r })) };
+}
+
+/** Admin UI: a new contract (external reference optional). */
+export async function createContract(
+  prisma: PrismaClient,
+  options: { input: z.input<typeof createContractInput>; actor: Actor },
+): Promise<ContractView> {
+  const input = createContractInput.parse(options.input);
+  const externalRef = input.externalRef ?? null;
+  const id = await withRetry(
+    () =>
+      prisma.$transaction(async (tx) => {
+        if (externalRef && (await tx.contract.findUnique({ where: { externalRef }, select: { id: true } }))) {
+          throw new AppError("conflict", `A contract with externalRef "${externalRef}" already exists`);
+        }
+        const repos = await resolveRepositories(tx, [{ index: 0, value: input }]);
+        if (repos.problems.length) throw new AppError("invalid_input", repos.problems[0].message, { items: repos.problems });
+        const [r] = await upsertContractsInTx(tx, [toContractData(input, repos.ids.get(0)!, externalRef)], options.actor, new Date());
+        return r.id;
+      }),
+    `A contract with externalRef "${externalRef}" already exists`,
+  );
+  return contractView(await prisma.contract.findUniqueOrThrow({ where: { id }, include: withRepository }));
+}
+
+/** Admin UI: changes the given fields; `expectedVersion` guards against overwriting someone's edit. */
+export async function updateContract(
+  prisma: PrismaClient,
+  options: { id: string; input: z.input<typeof updateContractInput>; actor: Actor; expectedVersion?: number },
+): Promise<ContractView> {
+  const input = updateContractInput.parse(options.input);
+  if (input.repositoryId !== undefined && input.repository !== undefined) {
+    throw new AppError("invalid_input", "give repository (name) or repositoryId, not both");
+  }
+  try {
+    await prisma.$transaction(async (tx) => {
+      const current = (await lockRow(tx, "Contract", options.id)) as Contract;
+      if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+        throw new AppError("conflict", `The contract was changed since version ${options.expectedVersion} (now ${current.version})`);
+      }
+      const base = dataOf(current);
+      let repositoryId = base.repositoryId;
+      if (input.repositoryId !== undefined || input.repository !== undefined) {
+        const repos = await resolveRepositories(tx, [{ index: 0, value: input }]);
+        if (repos.problems.length) throw new AppError("invalid_input", repos.problems[0].message, { items: repos.problems });
+        repositoryId = repos.ids.get(0)!;
+      }
+      const next: ContractData = {
+        externalRef: input.externalRef === undefined ? base.externalRef : input.externalRef,
+        repositoryId,
+        title: input.title ?? base.title,
+        counterparty: input.counterparty === undefined ? base.counterparty : input.counterparty,
+        contractType: input.contractType ?? base.contractType,
+        confidentiality: input.confidentiality === undefined ? base.confidentiality : confidentialityRank(input.confidentiality),
+        status: input.status ?? base.status,
+        effectiveDate: input.effectiveDate === undefined ? base.effectiveDate : input.effectiveDate,
+        endDate: input.endDate === undefined ? base.endDate : input.endDate,
+        owner: input.owner === undefined ? base.owner : input.owner,
+        tags: input.tags ? [...new Set(input.tags)] : base.tags,
+      };
+      if (next.effectiveDate && next.endDate && next.endDate < next.effectiveDate) {
+        throw new AppError("invalid_input", "endDate must not be before effectiveDate", { items: [{ index: 0, path: "endDate", message: "must not be before effectiveDate" }] });
+      }
+      await applyUpdate(tx, current, next, options.actor, new Date());
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("conflict", `A contract with externalRef "${input.externalRef}" already exists`);
+    throw err;
+  }
+  return contractView(await prisma.contract.findUniqueOrThrow({ where: { id: options.id }, include: withRepository }));
+}
+
+/** A contract by id or by external reference. */
+export async function findContract(prisma: PrismaClient | Tx, ref: string): Promise<ContractWithRepository | null> {
+  if (isUuid(ref)) {
+    const byId = await prisma.contract.findUnique({ where: { id: ref }, include: withRepository });
+    if (byId) return byId;
+  }
+  return prisma.contract.findUnique({ where: { externalRef: ref }, include: withRepository });
+}
+
+export async function getContract(prisma: PrismaClient, options: { ref: string }): Promise<ContractView> {
+  const contract = await findContract(prisma, options.ref);
+  if (!contract) throw new AppError("not_found", `No contract with id or externalRef "${options.ref}"`);
+  return contractView(contract);
+}
+
+export async function listContracts(
+  prisma: PrismaClient,
+  options: { page?: PageInput; filter?: z.input<typeof listContractsInput> } = {},
+): Promise<Page<ContractView>> {
+  const { page, pageSize, skip, take } = pageWindow(options.page);
+  const f = listContractsInput.parse(options.filter ?? {});
+  const where: Prisma.ContractWhereInput = {
+    ...(f.repositoryId ? { repositoryId: f.repositoryId } : {}),
+    ...(f.contractType ? { contractType: f.contractType } : {}),
+    ...(f.confidentiality ? { confidentiality: confidentialityRank(f.confidentiality) } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.q
+      ? {
+          OR: [
+            { title: { contains: f.q, mode: "insensitive" } },
+            { counterparty: { contains: f.q, mode: "insensitive" } },
+            { externalRef: { equals: f.q } },
+          ],
+        }
+      : {}),
+  };
+  const [rows, total] = await Promise.all([
+    prisma.contract.findMany({ where, orderBy: [{ title: "asc" }, { id: "asc" }], skip, take, include: withRepository }),
+    prisma.contract.count({ where }),
+  ]);
+  return { items: rows.map(contractView), page, pageSize, total };
+}
+
+/** The access-relevant history of a contract, oldest first. */
+export async function listContractRevisions(prisma: PrismaClient, options: { contractId: string }) {
+  const rows = await prisma.contractRevision.findMany({
+    where: { contractId: options.contractId },
+    orderBy: [{ validFrom: "asc" }, { id: "asc" }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    repositoryId: r.repositoryId,
+    contractType: r.contractType,
+    confidentiality: confidentialityFromRank(r.confidentiality),
+    endDate: r.endDate?.toISOString() ?? null,
+    validFrom: r.validFrom.toISOString(),
+    validTo: r.validTo?.toISOString() ?? null,
+    eventId: r.eventId,
+  }));
+}

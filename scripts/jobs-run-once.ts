@@ -1,0 +1,24 @@
+// `npm run jobs:run-once`: runs the periodic maintenance (request-log retention, timed access
+// effects) once against the configured database and exits — for cron-style deployments and for
+// checking the jobs by hand. Safe next to running servers on PostgreSQL: every job takes its own
+// advisory lock and timed effects are claimed exactly once.
+import { ConfigError, getConfig } from "@/lib/config";
+import { closeDatabase, getDatabase } from "@/lib/db/client";
+import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
+import { log } from "@/lib/log";
+
+async function main() {
+  getConfig();
+  const db = await getDatabase();
+  const result = await runMaintenanceOnce(db.prisma);
+  log.info("maintenance ran once", { database: db.kind, ...result });
+  await closeDatabase();
+}
+
+main().catch(async (err: unknown) => {
+  log.error(err instanceof ConfigError ? err.message : "maintenance failed", {
+    error: err instanceof Error ? err.message : String(err),
+  });
+  await closeDatabase().catch(() => undefined);
+  process.exit(1);
+});
