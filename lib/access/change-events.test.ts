@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { setupTestDatabase } from "@/lib/testing/database";
-import { groupGrantsAccess, repositoriesGrantedThroughGroup, ruleScopeRepositories, usersInGroup } from "./change-events";
-import { newWorld } from "./test-world";
+import { bulkUpsertContracts } from "@/lib/contracts/service";
+import { setupTestDatabase, unique } from "@/lib/testing/database";
+import {
+  groupGrantsAccess,
+  repositoriesGrantedThroughGroup,
+  ruleScopeRepositories,
+  usersInGroup,
+  usersReachedInRepositories,
+} from "./change-events";
+import { admin, newWorld } from "./test-world";
 
 setupTestDatabase();
 
@@ -227,6 +234,74 @@ describe("access change events", () => {
     expect((await ruleScopeRepositories(w.prisma, [{ repositoryId: theirs }, { contractId: contract }, null])).sort()).toEqual([mine, theirs].sort());
     const events = await eventsOf(w.prisma, [sam], () => w.addMembers(g, [sam]));
     expect(events.map((e) => e.repositoryId)).toEqual([mine]);
+    const tom = await w.user("tom");
+    await w.rule({ userId: tom, level: "view", contractId: contract, validUntil: new Date(Date.now() + 86_400_000) });
+    expect((await usersReachedInRepositories(w.prisma, { repositoryIds: [mine] })).sort()).toEqual([sam, tom].sort());
+    expect(await usersReachedInRepositories(w.prisma, { repositoryIds: [theirs] })).toEqual([sam]);
+  });
+  it("records contract moves and end dates, from the admin edit and from bulk upserts", async () => {
+    const w = await newWorld();
+    const [ann, ben, cal] = [await w.user("ann"), await w.user("ben"), await w.user("cal")];
+    const staff = await w.group("staff", [ann, ben]);
+    const board = await w.group("board", [cal]);
+    const [open, closed] = [await w.repository("open"), await w.repository("closed")];
+    const moved = await w.contract(open);
+    const ending = await w.contract(open);
+    await w.rule({ groupId: staff, level: "edit", repositoryId: open });
+    await w.rule({ groupId: board, level: "view", repositoryId: closed });
+
+    // Moved to a repository staff cannot see: staff lose it there, the board gains it.
+    const move = await eventsOf(w.prisma, [ann, ben, cal], () => w.changeContract(moved, { repositoryId: closed }));
+    const moveEvent = await lastEventId(w.prisma, "contract.updated", moved);
+    const cause = expect.objectContaining({ kind: "contract.updated", eventId: moveEvent });
+    expect(move).toHaveLength(3);
+    expect(move).toEqual(
+      expect.arrayContaining([
+        { action: "access.revoked", user: ann, repositoryId: open, contracts: 1, level: "edit", before: { contracts: 2, level: "edit" }, cause },
+        { action: "access.revoked", user: ben, repositoryId: open, contracts: 1, level: "edit", before: { contracts: 2, level: "edit" }, cause },
+        { action: "access.granted", user: cal, repositoryId: closed, contracts: 1, level: "view", before: { contracts: 0, level: null }, cause },
+      ]),
+    );
+
+    // An end date in the past ends access now (the rule has no grace days).
+    const ended = await eventsOf(w.prisma, [ann, ben, cal], () =>
+      w.changeContract(ending, { endDate: new Date(Date.now() - 86_400_000).toISOString() }),
+    );
+    expect(ended.map((e) => [e.action, e.user, e.repositoryId, e.contracts, e.level, e.before.contracts]).sort()).toEqual(
+      [
+        ["access.revoked", ann, open, 0, null, 1],
+        ["access.revoked", ben, open, 0, null, 1],
+      ].sort(),
+    );
+    expect(ended[0].cause).toMatchObject({ kind: "contract.updated", eventId: await lastEventId(w.prisma, "contract.updated", ending) });
+
+    // A title change is not access-relevant: nothing recorded.
+    expect(await eventsOf(w.prisma, [ann, ben, cal], () => w.changeContract(ending, { title: unique("renamed") }))).toEqual([]);
+
+    // Bulk upsert (also what CSV imports and PUT use): one comparison for the batch.
+    const [r1, r2] = [unique("EXT"), unique("EXT")];
+    const item = (externalRef: string, repositoryId: string, confidentiality = "internal") => ({
+      externalRef,
+      title: externalRef,
+      contractType: "NDA",
+      confidentiality,
+      repositoryId,
+    });
+    const created = await eventsOf(w.prisma, [ann, ben, cal], () =>
+      bulkUpsertContracts(w.prisma, { input: { items: [item(r1, closed), item(r2, closed)] }, actor: admin }),
+    );
+    expect(created).toEqual([]); // new contracts are not tracked here: only changes of existing ones
+    const batch = await eventsOf(w.prisma, [ann, ben, cal], () =>
+      bulkUpsertContracts(w.prisma, { input: { items: [item(r1, open), item(r2, open, "confidential")] }, actor: admin }),
+    );
+    expect(batch.map((e) => [e.action, e.user, e.repositoryId, e.contracts, e.before.contracts]).sort()).toEqual(
+      [
+        ["access.granted", ann, open, 2, 0],
+        ["access.granted", ben, open, 2, 0],
+        ["access.revoked", cal, closed, 1, 3],
+      ].sort(),
+    );
+    expect(batch[0].cause).toMatchObject({ kind: "contract.updated", description: "2 contracts" });
+    expect((batch[0].cause as { subjects?: unknown[] }).subjects).toHaveLength(2);
   });
 });
-

@@ -119,6 +119,48 @@ export async function ruleScopeRepositories(
 }
 
 /**
+ * Active users any rule granting at `at` in these repositories reaches (members of its group,
+ * nested included, or the user of a direct grant): the users a change to contracts of these
+ * repositories can affect — e.g. a contract moved between repositories, or its type,
+ * confidentiality or end date changed, tracked with repositoryIds = [old, new repository].
+ */
+export async function usersReachedInRepositories(
+  db: Db,
+  options: { repositoryIds: string[]; at?: Date },
+): Promise<string[]> {
+  if (options.repositoryIds.length === 0) return [];
+  const T = ts(2);
+  const rows = await db.$queryRawUnsafe<{ uid: string }[]>(
+    `WITH RECURSIVE
+     scope AS (SELECT DISTINCT unnest($1::text[]) AS rid),
+     rules AS (
+       SELECT v."principalType", v."groupId", v."userId" FROM scope JOIN "AccessRuleVersion" v ON v."repositoryId" = scope.rid
+       WHERE v."contractId" IS NULL AND ${grantsAt("v", T)}
+       UNION
+       SELECT v."principalType", v."groupId", v."userId" FROM "AccessRuleVersion" v
+       JOIN "ContractRevision" cr ON cr."contractId" = v."contractId" AND ${validAt("cr", T)}
+       WHERE v."contractId" IS NOT NULL AND ${grantsAt("v", T)} AND cr."repositoryId" IN (SELECT rid FROM scope)
+     ),
+     down(gid) AS (
+       SELECT "groupId" FROM rules WHERE "principalType" = 'group'
+       UNION
+       SELECT mi."memberGroupId" FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
+       WHERE mi."memberGroupId" IS NOT NULL AND ${validAt("mi", T)}
+     ),
+     reached AS (
+       SELECT mi."memberUserId" AS uid FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
+       WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", T)}
+       UNION
+       SELECT "userId" FROM rules WHERE "principalType" = 'user'
+     )
+     SELECT uid FROM reached WHERE ${activeAt("reached.uid", T)}`,
+    options.repositoryIds,
+    options.at ?? new Date(),
+  );
+  return rows.map((r) => r.uid);
+}
+
+/**
  * Runs `change` and records access.granted / access.revoked events for every (user, repository)
  * among `userIds` whose access it altered, in the caller's transaction.
  *

@@ -13,6 +13,7 @@ import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { isRetryableConflict, isUniqueViolation, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { CONFIDENTIALITIES, confidentialityFromRank, confidentialityRank } from "@/lib/access/levels";
+import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 
 // ---------------------------------------------------------------------------------------------
@@ -436,8 +437,58 @@ async function closeRevision(tx: Tx, contractId: string, at: Date) {
   await tx.contractRevision.updateMany({ where: { contractId, validTo: null }, data: { validTo: at } });
 }
 
-/** Applies a change to one existing (locked) contract; no-op when nothing differs. */
-async function applyUpdate(tx: Tx, current: Contract, next: ContractData, actor: Actor, now: Date): Promise<UpsertResult> {
+/** The audit events of the access-relevant updates of one tracked write (the cause of its access events). */
+type AccessEvents = { id: string; eventId: string }[];
+
+/** At most this many contracts are named in the cause of one batch's access events. */
+const CAUSE_SUBJECTS_LIMIT = 20;
+
+/**
+ * Runs `change` (which applies these updates through applyUpdate) and records the access.granted /
+ * access.revoked events they cause (DESIGN.md §1). A contract moved between repositories, or whose
+ * type, confidentiality or end date changed, can only alter access in its old and new
+ * repositories, for the users the rules there reach: those are compared, once for a whole batch
+ * (bulk, CSV, PUT), and nothing is computed when no update is access-relevant.
+ */
+async function trackContractUpdates<T>(
+  tx: Tx,
+  updates: { current: Contract; next: ContractData }[],
+  actor: Actor,
+  change: (accessEvents: AccessEvents) => Promise<T>,
+): Promise<T> {
+  const accessEvents: AccessEvents = [];
+  const relevant = updates.filter((u) => accessRelevantChanged(dataOf(u.current), u.next));
+  if (relevant.length === 0) return change(accessEvents);
+  const repositoryIds = [...new Set(relevant.flatMap((u) => [u.current.repositoryId, u.next.repositoryId]))];
+  return trackAccessChanges(
+    tx,
+    {
+      repositoryIds,
+      userIds: () => usersReachedInRepositories(tx, { repositoryIds }),
+      actor,
+      cause: () => ({
+        kind: "contract.updated",
+        eventId: accessEvents.length === 1 ? accessEvents[0].eventId : undefined,
+        description: accessEvents.length === 1 ? `contract ${accessEvents[0].id}` : `${accessEvents.length} contracts`,
+        subjects: accessEvents.slice(0, CAUSE_SUBJECTS_LIMIT).map((e) => ({ kind: "Contract", id: e.id, eventId: e.eventId })),
+      }),
+    },
+    () => change(accessEvents),
+  );
+}
+
+/**
+ * Applies a change to one existing (locked) contract; no-op when nothing differs. Runs inside
+ * trackContractUpdates, whose list gets the audit event of an access-relevant change.
+ */
+async function applyUpdate(
+  tx: Tx,
+  current: Contract,
+  next: ContractData,
+  actor: Actor,
+  now: Date,
+  accessEvents: AccessEvents,
+): Promise<UpsertResult> {
   const before = snapshot(dataOf(current));
   const after = snapshot(next);
   const diff = diffObjects(before, after);
@@ -458,6 +509,7 @@ async function applyUpdate(tx: Tx, current: Contract, next: ContractData, actor:
   if (accessRelevantChanged(dataOf(current), next)) {
     await closeRevision(tx, current.id, now);
     await openRevision(tx, current.id, next, eventId, now);
+    accessEvents.push({ id: current.id, eventId });
   }
   return { id: updated.id, externalRef: updated.externalRef, outcome: "updated", version: updated.version };
 }
@@ -477,31 +529,40 @@ export async function upsertContractsInTx(tx: Tx, items: ContractData[], actor: 
   const results: UpsertResult[] = [];
   const creates: Prisma.ContractCreateManyInput[] = [];
   const revisions: Prisma.ContractRevisionCreateManyInput[] = [];
-  for (const item of items) {
-    const current = item.externalRef !== null ? byRef.get(item.externalRef) : undefined;
-    if (current) {
-      results.push(await applyUpdate(tx, current, item, actor, now));
-      continue;
+  const currentOf = (item: ContractData) => (item.externalRef !== null ? byRef.get(item.externalRef) : undefined);
+  const updates = items.flatMap((next) => {
+    const current = currentOf(next);
+    return current ? [{ current, next }] : [];
+  });
+  // The updates are access-tracked; new contracts are inserted after the tracked part.
+  const apply = async (accessEvents: AccessEvents) => {
+    for (const item of items) {
+      const current = currentOf(item);
+      if (current) {
+        results.push(await applyUpdate(tx, current, item, actor, now, accessEvents));
+        continue;
+      }
+      const id = randomUUID();
+      const eventId = await recordAuditEvent(tx, {
+        actor,
+        action: "contract.created",
+        target: { type: "Contract", id, label: item.title },
+        after: snapshot(item),
+      });
+      creates.push({ id, ...item, tags: item.tags, version: 1, createdAt: now, updatedAt: now });
+      revisions.push({
+        contractId: id,
+        repositoryId: item.repositoryId,
+        contractType: item.contractType,
+        confidentiality: item.confidentiality,
+        endDate: item.endDate,
+        validFrom: now,
+        eventId,
+      });
+      results.push({ id, externalRef: item.externalRef, outcome: "created", version: 1 });
     }
-    const id = randomUUID();
-    const eventId = await recordAuditEvent(tx, {
-      actor,
-      action: "contract.created",
-      target: { type: "Contract", id, label: item.title },
-      after: snapshot(item),
-    });
-    creates.push({ id, ...item, tags: item.tags, version: 1, createdAt: now, updatedAt: now });
-    revisions.push({
-      contractId: id,
-      repositoryId: item.repositoryId,
-      contractType: item.contractType,
-      confidentiality: item.confidentiality,
-      endDate: item.endDate,
-      validFrom: now,
-      eventId,
-    });
-    results.push({ id, externalRef: item.externalRef, outcome: "created", version: 1 });
-  }
+  };
+  await trackContractUpdates(tx, updates, actor, apply);
   if (creates.length) {
     await tx.contract.createMany({ data: creates });
     await tx.contractRevision.createMany({ data: revisions });
@@ -678,7 +739,9 @@ export async function updateContract(
       if (next.effectiveDate && next.endDate && next.endDate < next.effectiveDate) {
         throw new AppError("invalid_input", "endDate must not be before effectiveDate", { items: [{ index: 0, path: "endDate", message: "must not be before effectiveDate" }] });
       }
-      await applyUpdate(tx, current, next, options.actor, new Date());
+      await trackContractUpdates(tx, [{ current, next }], options.actor, (accessEvents) =>
+        applyUpdate(tx, current, next, options.actor, new Date(), accessEvents),
+      );
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError("conflict", `A contract with externalRef "${input.externalRef}" already exists`);
