@@ -8,14 +8,10 @@ import { findPage, inOrder, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
 import { notFound } from "../errors";
 import { LIST_RESPONSE } from "../schema";
-import type { ScimContext } from "./context";
+import { projectionOf, resourceResponse, type ScimContext } from "./context";
 
 type Projection = Pick<ListQuery, "attributes" | "excludedAttributes">;
 
-function projectionOf(ctx: ScimContext): Projection {
-  const p = (name: string) => ctx.url.searchParams.get(name)?.split(",").map((s) => s.trim()).filter(Boolean);
-  return { attributes: p("attributes"), excludedAttributes: p("excludedAttributes") };
-}
 
 export async function renderGroups(ctx: ScimContext, groups: Group[], projection: Projection) {
   // Entra reads groups with excludedAttributes=members: then the members are not even loaded.
@@ -35,11 +31,6 @@ const groupDataOf = (doc: ScimDoc): GroupData => ({
   externalId: typeof doc.externalId === "string" && doc.externalId !== "" ? doc.externalId : null,
 });
 
-function resourceResponse(resource: unknown, row: Group, status = 200, ctx?: ScimContext) {
-  const headers: Record<string, string> = { etag: etagOf(row) };
-  if (status === 201 && ctx) headers.location = `${ctx.baseUrl}/Groups/${row.id}`;
-  return scimJson(resource, { status, headers });
-}
 
 export async function listGroups(ctx: ScimContext, query: ListQuery) {
   const page = await findPage(ctx.prisma, { resourceType: "Group", directoryId: ctx.principal.directoryId, query });
@@ -63,7 +54,7 @@ export async function getGroup(ctx: ScimContext, id: string) {
   const group = await loadGroup(ctx, id);
   if (notModified(ctx.request, etagOf(group))) return new Response(null, { status: 304, headers: { etag: etagOf(group) } });
   const [resource] = await renderGroups(ctx, [group], projectionOf(ctx));
-  return resourceResponse(resource, group);
+  return resourceResponse(ctx, "Groups", resource, group);
 }
 
 export async function postGroup(ctx: ScimContext) {
@@ -75,7 +66,7 @@ export async function postGroup(ctx: ScimContext) {
     actor: ctx.actor,
   });
   const [resource] = await renderGroups(ctx, [group], projectionOf(ctx));
-  return resourceResponse(resource, group, 201, ctx);
+  return resourceResponse(ctx, "Groups", resource, group, 201);
 }
 
 export async function putGroup(ctx: ScimContext, id: string) {
@@ -90,7 +81,7 @@ export async function putGroup(ctx: ScimContext, id: string) {
     memberSteps: [{ kind: "replaceAll", ids: memberIdsOf(doc) }],
   });
   const [resource] = await renderGroups(ctx, [group], projectionOf(ctx));
-  return resourceResponse(resource, group);
+  return resourceResponse(ctx, "Groups", resource, group);
 }
 
 export async function patchGroup(ctx: ScimContext, id: string) {
@@ -111,7 +102,7 @@ export async function patchGroup(ctx: ScimContext, id: string) {
   const projection = projectionOf(ctx);
   if (!projection.attributes) return scimNoContent({ etag: etagOf(group) });
   const [resource] = await renderGroups(ctx, [group], projection);
-  return resourceResponse(resource, group);
+  return resourceResponse(ctx, "Groups", resource, group);
 }
 
 export async function removeGroup(ctx: ScimContext, id: string) {

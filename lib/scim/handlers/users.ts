@@ -8,7 +8,7 @@ import { findPage, inOrder, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
 import { notFound } from "../errors";
 import { LIST_RESPONSE } from "../schema";
-import type { ScimContext } from "./context";
+import { projectionOf, resourceResponse, type ScimContext } from "./context";
 
 export async function renderUsers(ctx: ScimContext, users: User[], projection: Pick<ListQuery, "attributes" | "excludedAttributes">) {
   const groups = isAttributeReturned("User", "groups", projection)
@@ -17,16 +17,7 @@ export async function renderUsers(ctx: ScimContext, users: User[], projection: P
   return users.map((u) => projectResource("User", userToScim(u, { baseUrl: ctx.baseUrl, groups: groups?.get(u.id) ?? [] }), projection));
 }
 
-function projectionOf(ctx: ScimContext) {
-  const p = (name: string) => ctx.url.searchParams.get(name)?.split(",").map((s) => s.trim()).filter(Boolean);
-  return { attributes: p("attributes"), excludedAttributes: p("excludedAttributes") };
-}
 
-function resourceResponse(resource: unknown, row: User, status = 200, ctx?: ScimContext) {
-  const headers: Record<string, string> = { etag: etagOf(row) };
-  if (status === 201 && ctx) headers.location = `${ctx.baseUrl}/Users/${row.id}`;
-  return scimJson(resource, { status, headers });
-}
 
 export async function listUsers(ctx: ScimContext, query: ListQuery) {
   const page = await findPage(ctx.prisma, { resourceType: "User", directoryId: ctx.principal.directoryId, query });
@@ -50,14 +41,14 @@ export async function getUser(ctx: ScimContext, id: string) {
   const user = await loadUser(ctx, id);
   if (notModified(ctx.request, etagOf(user))) return new Response(null, { status: 304, headers: { etag: etagOf(user) } });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
-  return resourceResponse(resource, user);
+  return resourceResponse(ctx, "Users", resource, user);
 }
 
 export async function postUser(ctx: ScimContext) {
   const doc = normalizeResource("User", await readScimBody(ctx.request), { mode: "create" });
   const user = await createUser(ctx.prisma, { directoryId: ctx.principal.directoryId, data: userDataFromDoc(doc), actor: ctx.actor });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
-  return resourceResponse(resource, user, 201, ctx);
+  return resourceResponse(ctx, "Users", resource, user, 201);
 }
 
 export async function putUser(ctx: ScimContext, id: string) {
@@ -72,7 +63,7 @@ export async function putUser(ctx: ScimContext, id: string) {
     change: (current) => ({ ...userDataFromDoc(doc), active: doc.active === undefined ? current.active : doc.active === true }),
   });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
-  return resourceResponse(resource, user);
+  return resourceResponse(ctx, "Users", resource, user);
 }
 
 export async function patchUser(ctx: ScimContext, id: string) {
@@ -88,7 +79,7 @@ export async function patchUser(ctx: ScimContext, id: string) {
     },
   });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
-  return resourceResponse(resource, user);
+  return resourceResponse(ctx, "Users", resource, user);
 }
 
 export async function removeUser(ctx: ScimContext, id: string) {
