@@ -53,12 +53,14 @@ test("create a rule, see the impact preview, save it, see the user's access chan
 
   // A server-side validation error shows next to its field.
   await page.getByRole("button", { name: "Preview impact" }).click();
+  await expect(page.getByRole("textbox", { name: "Justification" })).toHaveAttribute("aria-invalid", "true");
+  await page.getByRole("textbox", { name: "Justification" }).fill("Procurement negotiates and edits supply agreements");
+  await page.getByRole("button", { name: "Preview impact" }).click();
   await expect(page.getByRole("combobox", { name: "Repository" })).toHaveAttribute("aria-invalid", "true");
 
   await page.getByRole("combobox", { name: "Level" }).selectOption("edit");
   await page.getByRole("combobox", { name: "Repository" }).selectOption(repo.id);
   await page.getByRole("combobox", { name: "Confidentiality ceiling" }).selectOption("confidential");
-  await page.getByRole("textbox", { name: "Justification" }).fill("Procurement negotiates and edits supply agreements");
   await page.getByRole("button", { name: "Preview impact" }).click();
 
   const impact = page.getByRole("region", { name: "Impact of this change" });
@@ -77,7 +79,8 @@ test("create a rule, see the impact preview, save it, see the user's access chan
   await expect(page.getByRole("heading", { level: 1, name: "Access rule · version 1" })).toBeVisible();
   await expect(page.getByText("Saved as version 1.")).toBeVisible();
   await expect(page.getByText("Procurement negotiates and edits supply agreements").first()).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/rule-detail.png", fullPage: true });
+  await expect(page.getByText("Version 1", { exact: true })).toBeVisible();
+  const ruleUrl = page.url().replace(/\?.*$/, "");
 
   // After: the person can edit the internal contract (not the strictly confidential one), and why.
   await page.goto(`/dashboard/users/${user.id}`);
@@ -89,4 +92,34 @@ test("create a rule, see the impact preview, save it, see the user's access chan
   await expect(access.getByText("“Procurement negotiates and edits supply agreements”")).toBeVisible();
   await expect(page.getByText("Access granted")).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/user-access-after-rule.png", fullPage: true });
+
+  // Edit: lowering the level shows who loses what, then a second version appears in the history.
+  await page.goto(ruleUrl);
+  await page.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Edit access rule" })).toBeVisible();
+  await page.getByRole("combobox", { name: "Level" }).selectOption("comment");
+  await page.getByRole("textbox", { name: "Justification" }).fill("Procurement only comments; legal edits");
+  await page.getByRole("button", { name: "Preview impact" }).click();
+  await expect(page.getByRole("region", { name: "Impact of this change" }).getByText(/1\s+person loses access to\s+1\s+contract/)).toBeVisible();
+  await expect(page.getByRole("table", { name: "Losing access" }).getByText("edit → comment (1)")).toBeVisible();
+  await page.getByRole("button", { name: "Confirm and save changes" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Access rule · version 2" })).toBeVisible();
+  await expect(page.getByText("Version 1", { exact: true })).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: "Version 2" }).getByText("edit", { exact: true })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/rule-detail.png", fullPage: true });
+
+  // Delete: the confirmation shows who loses access; cancelling keeps the rule.
+  await page.getByRole("button", { name: "Delete rule" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this access rule?" });
+  await expect(dialog.getByText(/1\s+person loses access to\s+1\s+contract/)).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/rule-delete-confirm.png", fullPage: true });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole("button", { name: "Delete rule" }).click();
+  await dialog.getByRole("textbox", { name: /Why is it removed/ }).fill("Supplier consolidation finished");
+  await dialog.getByRole("button", { name: "Delete rule" }).click();
+  await expect(page.getByText(/This rule was deleted on/)).toBeVisible();
+  await page.goto(`/dashboard/users/${user.id}`);
+  await expect(page.getByRole("table", { name: "Contract access" }).getByText("No contract access.")).toBeVisible();
+  await expect(page.getByText(/Access revoked/).first()).toBeVisible();
 });

@@ -6,7 +6,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { getJson } from "@/components/ui/api";
-import { formatDateTime } from "@/components/ui/format";
+import { formatDateTime, plural } from "@/components/ui/format";
 import { Pager } from "@/components/ui/pager";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { TimelineItem } from "@/lib/admin/user-detail";
@@ -56,7 +56,7 @@ function Detail({ item }: { item: TimelineItem }) {
       <>
         <span className="font-medium">{TITLES[item.action]}</span> in{" "}
         {after.repositoryId ? <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link> : "a repository"}:{" "}
-        {before.contracts ?? 0} → {after.contracts ?? 0} contracts{after.level ? ` (up to ${after.level})` : ""}
+        {before.contracts ?? 0} → {plural(after.contracts ?? 0, "contract")}{after.level ? ` (up to ${after.level})` : ""}
         {cause && <span className="text-slate-500"> · cause: {cause}</span>}
       </>
     );

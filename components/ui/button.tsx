@@ -12,7 +12,7 @@ export type ButtonVariant = keyof typeof variants;
 const base =
   "inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2";
 
-export function Button({ variant = "primary", className = "", ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant }) {
+export function Button({ variant = "primary", className = "", ...props }: React.ComponentProps<"button"> & { variant?: ButtonVariant }) {
   return <button type="button" {...props} className={`${base} ${variants[variant]} ${className}`} />;
 }
 

@@ -61,7 +61,7 @@ export function EntityPicker<T>({
     return (
       <div>
         <span className="block text-sm font-medium text-slate-700" id={`${id}-label`}>{label}{required && <span className="text-red-700" aria-hidden="true"> *</span>}</span>
-        <div className={`mt-1 flex items-center justify-between gap-2 rounded-md border px-3 py-1.5 text-sm ${error ? "border-red-600" : "border-slate-300"} bg-slate-50`} aria-labelledby={`${id}-label`}>
+        <div className={`mt-1 flex items-center justify-between gap-2 rounded-md border px-3 py-1.5 text-sm ${error ? "border-red-600" : "border-slate-300"} bg-slate-50`}>
           <span>
             <span className="font-medium text-slate-900">{value.label}</span>
             {value.secondary && <span className="ml-2 text-xs text-slate-500">{value.secondary}</span>}

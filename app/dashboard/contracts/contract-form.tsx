@@ -2,7 +2,7 @@
 
 // Create or edit a contract. Every field error comes from the server's validation
 // (lib/contracts/service.ts), shown next to its field.
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
@@ -16,6 +16,7 @@ const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : "");
 
 export function ContractForm({ initial, repositories, defaultRepositoryId }: { initial?: ContractView; repositories: { id: string; name: string }[]; defaultRepositoryId?: string }) {
   const router = useRouter();
+  const client = useQueryClient();
   const [v, setV] = useState({
     title: initial?.title ?? "",
     externalRef: initial?.externalRef ?? "",
@@ -50,7 +51,8 @@ export function ContractForm({ initial, repositories, defaultRepositoryId }: { i
         ? sendJson<ContractView>("PATCH", `/api/admin/contracts/${initial.id}`, { ...body, expectedVersion: initial.version })
         : sendJson<ContractView>("POST", "/api/admin/contracts", body);
     },
-    onSuccess: (saved) => {
+    onSuccess: async (saved) => {
+      await client.invalidateQueries();
       router.push(`/dashboard/contracts/${saved.id}`);
       router.refresh();
     },

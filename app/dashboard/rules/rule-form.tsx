@@ -3,7 +3,7 @@
 // Create or edit an access rule. Saving is two steps: "Preview impact" asks the server who would
 // gain or lose access (validating exactly as the write would), then "Confirm and save" writes the
 // very change that was previewed. Editing any field after a preview requires a new preview.
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
@@ -53,6 +53,7 @@ function RadioGroup<T extends string>({ legend, value, options, onChange }: { le
 
 export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; repositories: { id: string; name: string }[] }) {
   const router = useRouter();
+  const client = useQueryClient();
   const rule = initial.rule;
   const [principalType, setPrincipalType] = useState<"group" | "user">(rule?.principalType === "user" ? "user" : initial.user && !initial.group ? "user" : "group");
   const [group, setGroup] = useState<PickerOption | null>(initial.group ?? null);
@@ -98,7 +99,10 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
       rule
         ? sendJson<RuleView>("PATCH", `/api/admin/rules/${rule.id}`, { ...JSON.parse(key), expectedVersion: rule.version })
         : sendJson<RuleView>("POST", "/api/admin/rules", JSON.parse(key)),
-    onSuccess: (saved) => {
+    onSuccess: async (saved) => {
+      // Whatever was cached about this rule, its group or the people it reaches is out of date.
+      client.setQueryData(["rule", saved.id], saved);
+      await client.invalidateQueries();
       router.push(`/dashboard/rules/${saved.id}?saved=1`);
       router.refresh();
     },

@@ -39,7 +39,7 @@ export function RepositoryDetailView({ id, canWrite, canReadRules, canWriteRules
       />
       {editing && (
         <Card title="Edit repository">
-          <RepositoryForm initial={r} onCancel={() => setEditing(false)} onSaved={async () => { setEditing(false); await client.invalidateQueries({ queryKey: ["repository", id] }); }} />
+          <RepositoryForm initial={r} onCancel={() => setEditing(false)} onSaved={async () => { setEditing(false); await client.invalidateQueries(); }} />
         </Card>
       )}
       <div className="grid gap-6 lg:grid-cols-2">

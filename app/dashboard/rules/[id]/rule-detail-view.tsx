@@ -122,7 +122,9 @@ function DeleteRule({ rule, onDeleted }: { rule: RuleView; onDeleted: () => void
         open={open}
         title="Delete this access rule?"
         confirmLabel="Delete rule"
-        pending={remove.isPending || preview.isPending}
+        size="lg"
+        pending={remove.isPending}
+        confirmDisabled={preview.isPending}
         error={remove.error ? errorMessage(remove.error) : undefined}
         onCancel={() => { setOpen(false); remove.reset(); }}
         onConfirm={() => remove.mutate()}
@@ -155,7 +157,7 @@ export function RuleDetailView({ id, canWrite, justSaved }: { id: string; canWri
         actions={canWrite && !r.deleted ? (
           <div className="flex gap-2">
             <ButtonLink variant="primary" href={`/dashboard/rules/${r.id}/edit`}>Edit</ButtonLink>
-            <DeleteRule rule={r} onDeleted={async () => { await client.invalidateQueries({ queryKey: ["rule", id] }); router.refresh(); }} />
+            <DeleteRule rule={r} onDeleted={async () => { await client.invalidateQueries(); router.refresh(); }} />
           </div>
         ) : undefined}
       />
