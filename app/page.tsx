@@ -47,7 +47,7 @@ export default function LandingPage() {
           ))}
         </ul>
       </main>
-      <footer className="border-t border-slate-200 bg-white py-4 text-center text-xs text-slate-500">
+      <footer className="border-t border-slate-200 bg-white py-4 text-center text-xs text-slate-600">
         SCIM base URL: <code className="rounded bg-slate-100 px-1">/scim/v2</code> · Health:{" "}
         <code className="rounded bg-slate-100 px-1">/api/health</code>
       </footer>

@@ -127,7 +127,7 @@ function AccessChart({ data }: { data: Overview }) {
             return (
               <tr key={r.repositoryId} className="border-t border-slate-100">
                 <td className="py-1">
-                  <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${r.repositoryId}`}>{r.repository}</Link>
+                  <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${r.repositoryId}`}>{r.repository}</Link>
                 </td>
                 <td className="py-1 text-right">{formatNumber(sum(r.granted))} / {formatNumber(sum(r.contracts))}</td>
                 <td className="py-1 text-right">{formatNumber(r.rules)}</td>
@@ -156,7 +156,7 @@ function RevocationItem({ item }: { item: Revocation }) {
           )}{" "}
           lost access in{" "}
           {after.repositoryId ? (
-            <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link>
+            <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link>
           ) : (
             "a repository"
           )}

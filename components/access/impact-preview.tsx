@@ -45,7 +45,7 @@ function ImpactTable({ title, rows, tone }: { title: string; rows: ImpactUser[];
             {rows.map((r) => (
               <tr key={r.user.id}>
                 <td className="px-3 py-1.5">
-                  {r.user.userName ? <Link className="text-brand-700 hover:underline" href={`/dashboard/users/${r.user.id}`}>{r.user.displayName ?? r.user.userName}</Link> : <span className="italic text-slate-500">deleted user</span>}
+                  {r.user.userName ? <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/users/${r.user.id}`}>{r.user.displayName ?? r.user.userName}</Link> : <span className="italic text-slate-500">deleted user</span>}
                 </td>
                 <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(r.contracts)}</td>
                 <td className="px-3 py-1.5 text-xs">{breakdown(r.byConfidentiality)}</td>

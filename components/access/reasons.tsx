@@ -21,7 +21,7 @@ function Scope({ reason }: { reason: ReasonJson }) {
   return (
     <span>
       repository{" "}
-      <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${scope.repositoryId}`}>
+      <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${scope.repositoryId}`}>
         {scope.repositoryName ?? scope.repositoryId}
       </Link>
       {narrowing.length > 0 && <span className="text-slate-500"> ({narrowing.join("; ")})</span>}
@@ -55,7 +55,7 @@ export function ReasonChain({ reason }: { reason: ReasonJson }) {
         )}
       </div>
       <div className="mt-1 text-slate-700">
-        <Link className="text-brand-700 hover:underline" href={`/dashboard/rules/${reason.rule.ruleId}`}>
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${reason.rule.ruleId}`}>
           Rule v{reason.rule.version}
         </Link>{" "}
         grants <strong>{reason.rule.level}</strong> on <Scope reason={reason} /> — by {reason.rule.author.label ?? reason.rule.author.type}

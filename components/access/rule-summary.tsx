@@ -35,7 +35,7 @@ export function RuleScope({ rule }: { rule: RuleLike }) {
     return (
       <span>
         <span className="text-slate-500">contract </span>
-        <Link className="text-brand-700 hover:underline" href={`/dashboard/contracts/${rule.contractId}`}>{rule.scopeName ?? rule.contractId}</Link>
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/contracts/${rule.contractId}`}>{rule.scopeName ?? rule.contractId}</Link>
       </span>
     );
   }
@@ -46,7 +46,7 @@ export function RuleScope({ rule }: { rule: RuleLike }) {
   return (
     <span>
       <span className="text-slate-500">repository </span>
-      <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${rule.repositoryId}`}>{rule.scopeName ?? rule.repositoryId}</Link>
+      <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${rule.repositoryId}`}>{rule.scopeName ?? rule.repositoryId}</Link>
       {narrowing.length > 0 && <span className="block text-xs text-slate-500">{narrowing.join(" · ")}</span>}
     </span>
   );

@@ -55,7 +55,7 @@ function Detail({ item }: { item: TimelineItem }) {
     return (
       <>
         <span className="font-medium">{TITLES[item.action]}</span> in{" "}
-        {after.repositoryId ? <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link> : "a repository"}:{" "}
+        {after.repositoryId ? <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link> : "a repository"}:{" "}
         {before.contracts ?? 0} → {plural(after.contracts ?? 0, "contract")}{after.level ? ` (up to ${after.level})` : ""}
         {cause && <span className="text-slate-500"> · cause: {cause}</span>}
       </>

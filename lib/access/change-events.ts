@@ -8,6 +8,7 @@ import type { Tx } from "@/lib/db/errors";
 import { levelFromRank } from "./levels";
 import { diffSnapshots, snapshotAccess, type RepositoryAccessChange } from "./snapshot";
 import { activeAt, grantsAt, ts, validAt, type Db } from "./sql";
+import { now as clockNow } from "@/lib/clock";
 
 export interface AccessChangeCause {
   /**
@@ -24,7 +25,7 @@ export interface AccessChangeCause {
 }
 
 /** Active users in the group at `at` (default now), through nested groups (each edge valid at `at`). */
-export async function usersInGroup(db: Db, groupId: string, at: Date = new Date()): Promise<string[]> {
+export async function usersInGroup(db: Db, groupId: string, at: Date = clockNow()): Promise<string[]> {
   return usersInGroups(db, [groupId], at);
 }
 
@@ -51,7 +52,7 @@ async function usersInGroups(db: Db, groupIds: string[], at: Date): Promise<stri
  * (transitively) a member of. When none does, no membership change of this group can change
  * anyone's access — the cheap test that keeps SCIM membership PATCHes fast.
  */
-export async function groupGrantsAccess(db: Db, groupId: string, at: Date = new Date()): Promise<boolean> {
+export async function groupGrantsAccess(db: Db, groupId: string, at: Date = clockNow()): Promise<boolean> {
   const T = ts(2);
   const [row] = await db.$queryRawUnsafe<{ found: boolean }[]>(
     `WITH RECURSIVE anc(gid) AS (
@@ -72,7 +73,7 @@ export async function groupGrantsAccess(db: Db, groupId: string, at: Date = new 
  * The repositories in which rules reaching members of this group grant at `at`: rules on the group
  * itself or on a group it is (transitively) a member of. Empty when no rule grants through it.
  */
-export async function repositoriesGrantedThroughGroup(db: Db, groupId: string, at: Date = new Date()): Promise<string[]> {
+export async function repositoriesGrantedThroughGroup(db: Db, groupId: string, at: Date = clockNow()): Promise<string[]> {
   const T = ts(2);
   const rows = await db.$queryRawUnsafe<{ rid: string }[]>(
     `WITH RECURSIVE anc(gid) AS (
@@ -98,7 +99,7 @@ export async function repositoriesGrantedThroughGroup(db: Db, groupId: string, a
 export async function ruleScopeRepositories(
   db: Db,
   scopes: ({ repositoryId?: string | null; contractId?: string | null } | null | undefined)[],
-  at: Date = new Date(),
+  at: Date = clockNow(),
 ): Promise<string[]> {
   const repositories = new Set<string>();
   const contracts: string[] = [];
@@ -155,7 +156,7 @@ export async function usersReachedInRepositories(
      )
      SELECT uid FROM reached WHERE ${activeAt("reached.uid", T)}`,
     options.repositoryIds,
-    options.at ?? new Date(),
+    options.at ?? clockNow(),
   );
   return rows.map((r) => r.uid);
 }
@@ -175,7 +176,7 @@ export async function usersReachedInRepositories(
  * The "before" summary is taken before `change` runs and the "after" summary once it has run,
  * each at the current time. The change must therefore write its history rows (membership
  * intervals, status intervals, rule versions) with a timestamp taken from the application clock
- * no later than its own return — which every service does (`now = new Date()`).
+ * no later than its own return — which every service does (`now = clockNow()`, lib/clock.ts).
  */
 export async function trackAccessChanges<T>(
   tx: Tx,
@@ -191,9 +192,9 @@ export async function trackAccessChanges<T>(
   if (repositoryIds?.length === 0) return change();
   const userIds = typeof options.userIds === "function" ? await options.userIds() : options.userIds;
   if (userIds.length === 0) return change();
-  const before = await snapshotAccess(tx, { userIds, repositoryIds, at: new Date() });
+  const before = await snapshotAccess(tx, { userIds, repositoryIds, at: clockNow() });
   const result = await change();
-  const at = new Date();
+  const at = clockNow();
   const after = await snapshotAccess(tx, { userIds, repositoryIds, at });
   const cause = typeof options.cause === "function" ? options.cause(result) : options.cause;
   await recordAccessChanges(tx, { changes: diffSnapshots(before, after), actor: options.actor, cause, at });
@@ -231,7 +232,7 @@ export async function trackMembershipChange<T>(
       // Only the rules reaching the group can grant or revoke anything here: first their
       // repositories (none → nothing to do, nothing expanded), then the users.
       repositoryIds: () => repositoriesGrantedThroughGroup(tx, options.groupId),
-      userIds: async () => [...new Set([...c.addedUsers, ...c.removedUsers, ...(await usersInGroups(tx, [...c.addedGroups, ...c.removedGroups], new Date()))])],
+      userIds: async () => [...new Set([...c.addedUsers, ...c.removedUsers, ...(await usersInGroups(tx, [...c.addedGroups, ...c.removedGroups], clockNow()))])],
       actor: options.actor,
       cause: { kind, eventId: options.eventId, description: `membership of group ${options.groupId}` },
     },
@@ -307,7 +308,7 @@ export async function recordAccessChanges(
           WITH ORDINALITY AS e(action, "directoryId", "targetId", "targetLabel", before, after, n)
      ORDER BY e.n`,
     JSON.stringify(events),
-    new Date(),
+    clockNow(),
     actor.type,
     actor.id ?? null,
     actor.label ?? null,

@@ -15,6 +15,7 @@ import type { Tx } from "@/lib/db/errors";
 import { recordAccessChanges, usersInGroup, type AccessChangeCause } from "./change-events";
 import { diffSnapshots, snapshotAccess } from "./snapshot";
 import { cutoff, repositoryScopeCovers, ts, withoutJit, type Db } from "./sql";
+import { now as clockNow } from "@/lib/clock";
 
 export interface TimedEffectsResult {
   /** Due items this run claimed (items claimed earlier, by any instance, are skipped). */
@@ -148,12 +149,13 @@ async function processInstant(tx: Tx, dueAt: Date, rows: DueRow[], actor: Actor)
   const list = [...items.values()];
   const claims = await tx.$queryRawUnsafe<{ id: string; kind: string; subjectId: string }[]>(
     `INSERT INTO "TimedEffect" (id, kind, "subjectId", "dueAt", "processedAt")
-     SELECT gen_random_uuid()::text, k, s, $3::timestamp(3), now() FROM unnest($1::text[], $2::text[]) AS x(k, s)
+     SELECT gen_random_uuid()::text, k, s, $3::timestamp(3), $4::timestamp(3) FROM unnest($1::text[], $2::text[]) AS x(k, s)
      ON CONFLICT (kind, "subjectId", "dueAt") DO NOTHING
      RETURNING id, kind, "subjectId"`,
     list.map((i) => i.kind),
     list.map((i) => i.subjectId),
     dueAt,
+    clockNow(),
   );
   if (claims.length === 0) return { claimed: 0, events: 0 };
   const claimedKeys = new Set(claims.map((c) => `${c.kind}|${c.subjectId}`));

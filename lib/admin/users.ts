@@ -50,7 +50,13 @@ export async function listUsersForAdmin(prisma: PrismaClient, input: z.input<typ
     prisma.user.count({ where }),
     prisma.user.findMany({
       where,
-      orderBy: [{ [q.sort === "userName" ? "userNameKey" : q.sort]: { sort: q.order, nulls: "last" } }, { id: "asc" }],
+      // `nulls` is only valid on optional columns (displayName, department); Prisma refuses it elsewhere.
+      orderBy: [
+        q.sort === "displayName" || q.sort === "department"
+          ? { [q.sort]: { sort: q.order, nulls: "last" } }
+          : { [q.sort === "userName" ? "userNameKey" : q.sort]: q.order },
+        { id: "asc" },
+      ],
       skip,
       take,
       include: { directory: { select: { id: true, name: true } } },

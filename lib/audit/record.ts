@@ -2,6 +2,7 @@
 // describe, so a change and its record commit or roll back together.
 import type { Tx } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { now as clockNow } from "@/lib/clock";
 
 export type ActorType = "directory" | "admin" | "system" | "api";
 
@@ -29,6 +30,7 @@ const json = (v: unknown) => (v === undefined ? undefined : (v as Prisma.InputJs
 export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<string> {
   const event = await tx.auditEvent.create({
     data: {
+      createdAt: clockNow(),
       actorType: input.actor.type,
       actorId: input.actor.id,
       actorLabel: input.actor.label,

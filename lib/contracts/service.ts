@@ -15,6 +15,7 @@ import { AppError } from "@/lib/errors";
 import { CONFIDENTIALITIES, confidentialityFromRank, confidentialityRank } from "@/lib/access/levels";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
+import { now as clockNow } from "@/lib/clock";
 
 // ---------------------------------------------------------------------------------------------
 // Schemas
@@ -206,7 +207,7 @@ export async function createRepository(prisma: PrismaClient, options: { input: u
   const input = repositoryInput.parse(options.input);
   try {
     return await prisma.$transaction(async (tx) => {
-      const now = new Date();
+      const now = clockNow();
       const repository = await tx.repository.create({ data: { ...input, createdAt: now, updatedAt: now } });
       await recordAuditEvent(tx, {
         actor: options.actor,
@@ -235,7 +236,7 @@ export async function updateRepository(
       const after = { ...before, ...input };
       const diff = diffObjects(before, after);
       if (Object.keys(diff.after).length === 0 && Object.keys(diff.before).length === 0) return repository;
-      const updated = await tx.repository.update({ where: { id: repository.id }, data: { ...input, updatedAt: new Date() } });
+      const updated = await tx.repository.update({ where: { id: repository.id }, data: { ...input, updatedAt: clockNow() } });
       await recordAuditEvent(tx, {
         actor: options.actor,
         action: "repository.updated",
@@ -640,7 +641,7 @@ export async function saveContracts(prisma: PrismaClient, options: { items: Cont
   const results = await withRetry(
     () =>
       prisma.$transaction(
-        (tx) => upsertContractsInTx(tx, options.items, options.actor, new Date()),
+        (tx) => upsertContractsInTx(tx, options.items, options.actor, clockNow()),
         bulkTransactionOptions(options.items.length),
       ),
     "A contract of this request was created concurrently; retry the request",
@@ -693,7 +694,7 @@ export async function createContract(
         }
         const repos = await resolveRepositories(tx, [{ index: 0, value: input }]);
         if (repos.problems.length) throw new AppError("invalid_input", repos.problems[0].message, { items: repos.problems });
-        const [r] = await upsertContractsInTx(tx, [toContractData(input, repos.ids.get(0)!, externalRef)], options.actor, new Date());
+        const [r] = await upsertContractsInTx(tx, [toContractData(input, repos.ids.get(0)!, externalRef)], options.actor, clockNow());
         return r.id;
       }),
     `A contract with externalRef "${externalRef}" already exists`,
@@ -740,7 +741,7 @@ export async function updateContract(
         throw new AppError("invalid_input", "endDate must not be before effectiveDate", { items: [{ index: 0, path: "endDate", message: "must not be before effectiveDate" }] });
       }
       await trackContractUpdates(tx, [{ current, next }], options.actor, (accessEvents) =>
-        applyUpdate(tx, current, next, options.actor, new Date(), accessEvents),
+        applyUpdate(tx, current, next, options.actor, clockNow(), accessEvents),
       );
     });
   } catch (err) {

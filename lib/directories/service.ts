@@ -7,6 +7,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { generateSecret, hashSecret, visiblePrefix } from "./credentials";
+import { now as clockNow } from "@/lib/clock";
 
 export const DIRECTORY_KINDS = ["entra", "okta", "google", "onelogin", "jumpcloud", "generic"] as const;
 export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
@@ -23,7 +24,7 @@ export async function createDirectory(
   const input = createDirectoryInput.parse(options.input);
   try {
     return await prisma.$transaction(async (tx) => {
-      const directory = await tx.directory.create({ data: { name: input.name, kind: input.kind } });
+      const directory = await tx.directory.create({ data: { name: input.name, kind: input.kind, createdAt: clockNow() } });
       await recordAuditEvent(tx, {
         actor: options.actor,
         action: "directory.created",
@@ -62,6 +63,7 @@ export async function createScimToken(
         prefix: visiblePrefix(token),
         hash: hashSecret(token),
         expiresAt: input.expiresAt,
+        createdAt: clockNow(),
       },
     });
     await recordAuditEvent(tx, {
@@ -81,7 +83,7 @@ export async function revokeScimToken(prisma: PrismaClient, options: { tokenId: 
     const existing = await tx.scimToken.findUnique({ where: { id: options.tokenId } });
     if (!existing) throw new AppError("not_found", "Token not found");
     if (existing.revokedAt) return existing;
-    const revoked = await tx.scimToken.update({ where: { id: existing.id }, data: { revokedAt: new Date() } });
+    const revoked = await tx.scimToken.update({ where: { id: existing.id }, data: { revokedAt: clockNow() } });
     await recordAuditEvent(tx, {
       actor: options.actor,
       action: "scim_token.revoked",
@@ -118,7 +120,7 @@ export async function revokeOAuthClient(prisma: PrismaClient, options: { clientR
     const existing = await tx.oAuthClient.findUnique({ where: { id: options.clientRecordId } });
     if (!existing) throw new AppError("not_found", "OAuth client not found");
     if (existing.revokedAt) return existing;
-    const revoked = await tx.oAuthClient.update({ where: { id: existing.id }, data: { revokedAt: new Date() } });
+    const revoked = await tx.oAuthClient.update({ where: { id: existing.id }, data: { revokedAt: clockNow() } });
     await recordAuditEvent(tx, {
       actor: options.actor,
       action: "oauth_client.revoked",

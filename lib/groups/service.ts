@@ -8,6 +8,7 @@ import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOn
 import { AppError } from "@/lib/errors";
 import { PreconditionFailedError } from "@/lib/users/service";
 import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange, usersInGroup } from "@/lib/access/change-events";
+import { now as clockNow } from "@/lib/clock";
 
 export interface GroupData {
   displayName: string;
@@ -208,7 +209,7 @@ export async function createGroup(
   const { directoryId, data, actor } = options;
   try {
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
-      const now = new Date();
+      const now = clockNow();
       const group = await tx.group.create({
         data: { directoryId, ...data, displayNameKey: data.displayName.toLowerCase(), createdAt: now, updatedAt: now },
       });
@@ -252,7 +253,7 @@ export async function updateGroup(
       if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
         throw new PreconditionFailedError(current.version);
       }
-      const now = new Date();
+      const now = clockNow();
       const data = options.change ? options.change(current) : { displayName: current.displayName, externalId: current.externalId };
       attemptedName = data.displayName;
       const attrs = diffObjects(
@@ -309,7 +310,7 @@ export async function deleteGroup(
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw new PreconditionFailedError(current.version);
     }
-    const now = new Date();
+    const now = clockNow();
     const memberCount = await tx.groupMember.count({ where: { groupId: id } });
     // A parent that appeared between the read above and this group's lock is not locked: start again.
     const parentIds = await parentsOf();

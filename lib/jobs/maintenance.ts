@@ -7,6 +7,7 @@ import { getPrisma } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { pruneRequestLog } from "@/lib/scim/request-log";
+import { now as clockNow } from "@/lib/clock";
 
 const JOB_LOCK_KEYS = { requestLogRetention: 72_707_372_401, timedEffects: 72_707_372_402 } as const;
 // Often enough that access.revoked events for ended contracts and expired rules follow within
@@ -35,7 +36,7 @@ export async function runMaintenanceOnce(
   // The advisory lock keeps instances from doing the work twice at once; the TimedEffect claims
   // keep a later run from recording an item again.
   const timedEffects = await runExclusively(prisma, JOB_LOCK_KEYS.timedEffects, (tx) =>
-    processTimedEffectsInTx(tx, { now: options.now ?? new Date() }),
+    processTimedEffectsInTx(tx, { now: options.now ?? clockNow() }),
   );
   return { requestLogPruned, timedEffects };
 }

@@ -7,6 +7,7 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { ROLES, isRole, type Role } from "@/lib/auth/permissions";
+import { now as clockNow } from "@/lib/clock";
 
 export const roleAssignmentInput = z.object({
   groupId: z.string().trim().min(1).max(100),
@@ -26,7 +27,7 @@ export async function assignRole(
       const existing = await tx.groupRoleAssignment.findUnique({ where: { groupId_role: { groupId, role } } });
       if (existing) return { id: existing.id, groupId, role, created: false };
       const created = await tx.groupRoleAssignment.create({
-        data: { groupId, role, createdBy: options.actor.label ?? options.actor.id ?? null },
+        data: { groupId, role, createdBy: options.actor.label ?? options.actor.id ?? null, createdAt: clockNow() },
       });
       await recordAuditEvent(tx, {
         actor: options.actor,

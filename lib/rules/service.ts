@@ -13,6 +13,7 @@ import { CONFIDENTIALITIES, LEVELS, confidentialityFromRank, confidentialityRank
 import { ruleScopeRepositories, trackAccessChanges, usersInGroup } from "@/lib/access/change-events";
 import { previewRuleChange, type ByConfidentiality, type UserImpact } from "@/lib/access/impact";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
+import { now as clockNow } from "@/lib/clock";
 
 /** Direct user grants are exceptions: they must end, at most this long after they are written. */
 export const MAX_DIRECT_GRANT_DAYS = 365;
@@ -305,7 +306,7 @@ const causeOf = (kind: "rule.created" | "rule.updated" | "rule.deleted", ruleId:
 export async function createRule(prisma: PrismaClient, options: { input: unknown; actor: Actor }): Promise<RuleView> {
   const input = createRuleInput.parse(options.input);
   const content = contentFromCreate(input);
-  const now = new Date();
+  const now = clockNow();
   const problems = ruleProblems(content, now);
   if (problems.length) fail(problems);
   const ruleId = randomUUID();
@@ -319,7 +320,7 @@ export async function createRule(prisma: PrismaClient, options: { input: unknown
       const repositoryIds = () => ruleScopeRepositories(tx, [content]);
       await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.created", ruleId) }, async () => {
         // Taken inside the change: the engine compares access just before and just after it.
-        const at = new Date();
+        const at = clockNow();
         await tx.accessRule.create({ data: { id: ruleId, currentVersion: 1, createdAt: at } });
         const eventId = await recordAuditEvent(tx, {
           actor: options.actor,
@@ -350,7 +351,7 @@ export async function updateRule(
       const before = contentOf(current);
       const { problems: patchProblems, ...next } = applyPatch(before, patch);
       if (patchProblems.length) fail(patchProblems);
-      const problems = ruleProblems(next, new Date(), before);
+      const problems = ruleProblems(next, clockNow(), before);
       if (problems.length) fail(problems);
       const refs = await referenceProblems(tx, next, before);
       if (refs.length) fail(refs);
@@ -360,7 +361,7 @@ export async function updateRule(
       const userIds = [...new Set([...(await usersOf(tx, before)), ...(await usersOf(tx, next))])];
       const repositoryIds = () => ruleScopeRepositories(tx, [before, next]);
       await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.updated", rule.id) }, async () => {
-        const at = new Date();
+        const at = clockNow();
         const eventId = await recordAuditEvent(tx, {
           actor: options.actor,
           action: "rule.updated",
@@ -396,7 +397,7 @@ export async function deleteRule(
       const userIds = await usersOf(tx, before);
       const repositoryIds = () => ruleScopeRepositories(tx, [before]);
       await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.deleted", rule.id) }, async () => {
-        const at = new Date();
+        const at = clockNow();
         const eventId = await recordAuditEvent(tx, {
           actor: options.actor,
           action: "rule.deleted",
@@ -531,7 +532,7 @@ export async function proposedRuleContent(
   prisma: PrismaClient,
   input: z.output<typeof previewRuleInput>,
 ): Promise<{ before: RuleContent | null; after: RuleContent | null; ruleId: string | null }> {
-  const now = new Date();
+  const now = clockNow();
   if (input.action === "create") {
     const after = contentFromCreate(input.rule);
     const problems = [...ruleProblems(after, now), ...(await referenceProblems(prisma, after))];

@@ -3,6 +3,7 @@
 // the durable record of changes is the audit trail, written in each change's own transaction.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { now as clockNow } from "@/lib/clock";
 
 export interface RequestLogEntry {
   createdAt: Date;
@@ -54,7 +55,7 @@ export function flushRequestLog(): Promise<void> {
 export async function pruneRequestLog(
   prisma: Pick<PrismaClient, "requestLog">,
   retentionDays: number,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const result = await prisma.requestLog.deleteMany({ where: { createdAt: { lt: cutoff } } });

@@ -19,6 +19,7 @@ import { getGroup, listGroups, patchGroup, postGroup, putGroup, removeGroup } fr
 import { issueAccessToken } from "./handlers/oauth";
 import { searchResource, searchRoot } from "./handlers/search";
 import { getUser, listUsers, patchUser, postUser, putUser, removeUser } from "./handlers/users";
+import { now as clockNow } from "@/lib/clock";
 
 export const SCIM_PREFIX = "/scim/v2";
 
@@ -174,7 +175,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
     response.headers.set("x-request-id", requestId);
     const latencyMs = Math.round(performance.now() - started);
     if (prisma) logScimRequest(prisma, {
-      createdAt: new Date(),
+      createdAt: clockNow(),
       directoryId: principal?.directoryId ?? null,
       credentialId: principal?.credentialId ?? null,
       method,

@@ -7,6 +7,7 @@ import { TransactionRaceError, isUniqueViolation, retryOnConflict, type Tx } fro
 import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
+import { now as clockNow } from "@/lib/clock";
 
 export class PreconditionFailedError extends AppError {
   constructor(readonly currentVersion: number) {
@@ -84,7 +85,7 @@ export async function createUser(
   const { directoryId, data, actor } = options;
   try {
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
-      const now = new Date();
+      const now = clockNow();
       const user = await tx.user.create({
         data: { ...data, ...derivedUserColumns(data), directoryId, createdAt: now, updatedAt: now } as never,
       });
@@ -133,7 +134,7 @@ export async function updateUser(
         JSON.stringify(before) === JSON.stringify(after) &&
         JSON.stringify(pickData(current)) === JSON.stringify(pickData({ ...data, ...derived } as unknown as User));
       if (unchanged) return current; // an idempotent PUT/PATCH changes nothing and records nothing
-      const now = new Date();
+      const now = clockNow();
       const updated = await tx.user.update({
         where: { id },
         data: { ...data, ...derived, version: { increment: 1 }, updatedAt: now } as never,
@@ -185,7 +186,7 @@ export async function deleteUser(
     await lockGroupRows(tx, directoryId, locked);
     const current = await lockUser(tx, directoryId, id, "delete");
     checkVersion(current, options.expectedVersion);
-    const now = new Date();
+    const now = clockNow();
     // Read again under the user's lock (now nobody can add the user anywhere). A membership that
     // appeared in between is in a group not locked yet: start again rather than lock out of order.
     const groupIds = await groupsOf();

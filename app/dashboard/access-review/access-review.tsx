@@ -130,7 +130,7 @@ export function AccessReview({
         >
           {kind === "contract" && (
             <>
-              <p className="mb-3 text-sm"><Link className="text-brand-700 hover:underline" href={`/dashboard/contracts/${subject.id}`}>Open the contract</Link></p>
+              <p className="mb-3 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/contracts/${subject.id}`}>Open the contract</Link></p>
               <DataTable<PersonRow> endpoint="/api/admin/access" label="People" params={params} columns={personColumns} rowKey={(r) => r.user.id}
                 emptyMessage={at ? "Nobody could open this contract at that time." : "Nobody can open this contract now."} pageSize={25} />
             </>

@@ -72,7 +72,7 @@ export function RequestLogPanel({ directoryId, directories }: { directoryId?: st
             header: "Directory",
             render: (r: RequestLogItem) =>
               r.directoryId ? (
-                <Link className="text-brand-700 hover:underline" href={`/dashboard/directories/${r.directoryId}`}>
+                <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/directories/${r.directoryId}`}>
                   {directoryName.get(r.directoryId) ?? r.directoryId}
                 </Link>
               ) : (

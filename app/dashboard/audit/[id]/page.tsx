@@ -29,7 +29,7 @@ export default async function AuditEventPage({ params }: Props) {
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/dashboard/audit" className="text-brand-700 hover:underline">Audit trail</Link>
+        <Link href="/dashboard/audit" className="text-brand-700 underline underline-offset-2 hover:text-brand-900">Audit trail</Link>
         <span aria-hidden="true" className="text-slate-400"> / </span>
         <span className="text-slate-600">Event #{event.seq}</span>
       </nav>

@@ -38,7 +38,7 @@ export function ContractDetailView(props: { id: string; canWrite: boolean; canRe
         <Card title="Contract">
           <DescriptionList
             items={[
-              { term: "Repository", value: <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${c.repository.id}`}>{c.repository.name}</Link> },
+              { term: "Repository", value: <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${c.repository.id}`}>{c.repository.name}</Link> },
               { term: "Type", value: c.contractType },
               { term: "Confidentiality", value: <ConfidentialityBadge value={c.confidentiality} /> },
               { term: "Status", value: <Badge tone={c.status === "active" ? "green" : "gray"}>{c.status}</Badge> },

@@ -11,7 +11,7 @@ export default async function ContractPage({ params }: { params: Promise<{ id: s
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link className="text-brand-700 hover:underline" href="/dashboard/contracts">Contracts</Link>
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/contracts">Contracts</Link>
       </nav>
       <ContractDetailView
         id={id}

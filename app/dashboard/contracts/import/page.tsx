@@ -10,7 +10,7 @@ export default async function ImportContractsPage() {
   await requirePagePermission("contracts:write");
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 hover:underline" href="/dashboard/contracts">Contracts</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/contracts">Contracts</Link></nav>
       <PageHeader
         title="Import contracts from CSV"
         description="Every row is checked first. If any row has a problem, nothing is imported and you get the list of problems (row, column, problem). Rows whose externalRef exists update that contract."

@@ -12,7 +12,7 @@ export default async function NewContractPage({ searchParams }: { searchParams: 
   const repositories = await (await getPrisma()).repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 hover:underline" href="/dashboard/contracts">Contracts</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/contracts">Contracts</Link></nav>
       <PageHeader title="New contract" />
       {repositories.length === 0 ? (
         <p className="text-sm text-slate-600">Create a <Link className="text-brand-700 underline" href="/dashboard/repositories">repository</Link> first: every contract belongs to one.</p>

@@ -12,7 +12,7 @@ export default async function AllRequestsPage() {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/dashboard/directories" className="text-brand-700 hover:underline">Directories</Link>
+        <Link href="/dashboard/directories" className="text-brand-700 underline underline-offset-2 hover:text-brand-900">Directories</Link>
         <span aria-hidden="true" className="text-slate-400"> / </span>
         <span className="text-slate-600">SCIM requests</span>
       </nav>

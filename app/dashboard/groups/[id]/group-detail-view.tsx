@@ -125,13 +125,13 @@ function Access({ groupId, canWriteRules }: { groupId: string; canWriteRules: bo
                   {data.rules.map((r) => (
                     <tr key={r.id}>
                       <td className="px-3 py-2 align-top">
-                        <Link className="text-brand-700 hover:underline" href={`/dashboard/rules/${r.id}`}>v{r.version}</Link>
+                        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${r.id}`}>v{r.version}</Link>
                         <span className="block max-w-64 truncate text-xs text-slate-500" title={r.justification}>{r.justification}</span>
                       </td>
                       <td className="px-3 py-2 align-top"><LevelBadge level={r.level} /></td>
                       <td className="px-3 py-2 align-top"><RuleScope rule={r} /></td>
                       <td className="px-3 py-2 align-top">
-                        {r.viaGroup.depth === 0 ? "this group" : <Link className="text-brand-700 hover:underline" href={`/dashboard/groups/${r.viaGroup.id}`}>{r.viaGroup.displayName}</Link>}
+                        {r.viaGroup.depth === 0 ? "this group" : <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/groups/${r.viaGroup.id}`}>{r.viaGroup.displayName}</Link>}
                       </td>
                       <td className="px-3 py-2 align-top">
                         <RuleValidity rule={r} />
@@ -216,7 +216,7 @@ export function GroupDetailView({ id, canManageRoles, canWriteRules }: { id: str
             <ul className="space-y-1 text-sm">
               {g.parents.map((p) => (
                 <li key={p.id}>
-                  <Link className="text-brand-700 hover:underline" href={`/dashboard/groups/${p.id}`}>{p.displayName}</Link>
+                  <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/groups/${p.id}`}>{p.displayName}</Link>
                   {p.depth > 1 && <span className="text-xs text-slate-500"> · via {p.via.map((v) => v.displayName).join(" → ")}</span>}
                 </li>
               ))}

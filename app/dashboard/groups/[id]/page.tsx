@@ -11,7 +11,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link className="text-brand-700 hover:underline" href="/dashboard/groups">Groups</Link>
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/groups">Groups</Link>
       </nav>
       <GroupDetailView id={id} canManageRoles={can(principal.roles, "accounts:manage")} canWriteRules={can(principal.roles, "rules:write")} />
     </>

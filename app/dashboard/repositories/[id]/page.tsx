@@ -11,7 +11,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link className="text-brand-700 hover:underline" href="/dashboard/repositories">Repositories</Link>
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/repositories">Repositories</Link>
       </nav>
       <RepositoryDetailView
         id={id}

@@ -11,7 +11,7 @@ export default async function RulePage({ params, searchParams }: { params: Promi
   const { saved } = await searchParams;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 hover:underline" href="/dashboard/rules">Access rules</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/rules">Access rules</Link></nav>
       <RuleDetailView id={id} canWrite={can(principal.roles, "rules:write")} justSaved={saved === "1"} />
     </>
   );

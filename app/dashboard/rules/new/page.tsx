@@ -19,7 +19,7 @@ export default async function NewRulePage({ searchParams }: { searchParams: Prom
   ]);
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 hover:underline" href="/dashboard/rules">Access rules</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/rules">Access rules</Link></nav>
       <PageHeader title="New access rule" description="You will see who gains access, to how many contracts, before the rule is saved." />
       <RuleForm
         repositories={repositories}

@@ -10,7 +10,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link className="text-brand-700 hover:underline" href="/dashboard/users">Users</Link>
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/users">Users</Link>
       </nav>
       <UserDetailView id={id} />
     </>

@@ -36,7 +36,7 @@ const accessColumns: Column<AccessRow>[] = [
   {
     key: "repository",
     header: "Repository",
-    render: (r) => <Link className="text-brand-700 hover:underline" href={`/dashboard/repositories/${r.contract.repositoryId}`}>{r.contract.repositoryName ?? "—"}</Link>,
+    render: (r) => <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${r.contract.repositoryId}`}>{r.contract.repositoryName ?? "—"}</Link>,
   },
   { key: "type", header: "Type", render: (r) => r.contract.contractType },
   { key: "confidentiality", header: "Confidentiality", render: (r) => <ConfidentialityBadge value={r.contract.confidentiality} /> },
@@ -81,7 +81,7 @@ function Attributes({ user }: { user: UserDetail }) {
               term: "Manager",
               value: e.manager ? (
                 e.manager.user ? (
-                  <Link className="text-brand-700 hover:underline" href={`/dashboard/users/${e.manager.user.id}`}>{e.manager.user.displayName ?? e.manager.user.userName}</Link>
+                  <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/users/${e.manager.user.id}`}>{e.manager.user.displayName ?? e.manager.user.userName}</Link>
                 ) : (
                   <span>{e.manager.id} <span className="text-slate-500">(not provisioned here)</span></span>
                 )
@@ -109,7 +109,7 @@ function Groups({ groups }: { groups: UserGroups }) {
             <ul className="space-y-1 text-sm">
               {groups.direct.map((g) => (
                 <li key={g.id}>
-                  <Link className="text-brand-700 hover:underline" href={`/dashboard/groups/${g.id}`}>{g.displayName}</Link>
+                  <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/groups/${g.id}`}>{g.displayName}</Link>
                   {g.since && <span className="text-xs text-slate-500"> · since {formatDateTime(g.since)}</span>}
                 </li>
               ))}
@@ -123,7 +123,7 @@ function Groups({ groups }: { groups: UserGroups }) {
               <ul className="space-y-1 text-sm">
                 {groups.inherited.map((g) => (
                   <li key={g.id}>
-                    <Link className="text-brand-700 hover:underline" href={`/dashboard/groups/${g.id}`}>{g.displayName}</Link>
+                    <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/groups/${g.id}`}>{g.displayName}</Link>
                     <span className="text-xs text-slate-500"> · via {g.via.map((v) => v.displayName).join(" → ")}</span>
                   </li>
                 ))}

@@ -18,7 +18,7 @@ export default async function EditContractPage({ params }: { params: Promise<{ i
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link className="text-brand-700 hover:underline" href={`/dashboard/contracts/${contract.id}`}>{contract.title}</Link>
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/contracts/${contract.id}`}>{contract.title}</Link>
       </nav>
       <PageHeader title="Edit contract" description="Changes to repository, type, confidentiality or end date change who can open it; the history keeps the previous values." />
       <ContractForm initial={contractView(contract)} repositories={repositories} />

@@ -1,0 +1,285 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { can, type Action, type Role } from "../lib/auth/permissions";
+import { createAccountInSettings, createApiKeyInSettings, E2E_ADMIN, postOk, scimUserAndGroup, signIn, uniqueSuffix } from "./fixtures";
+
+// Per role: the menu shows only what the role may use, forbidden pages answer "Not allowed" from
+// the server, and forbidden requests fail ON THE SERVER (403 with the role's own session; 401
+// without one). Expectations come from the one permission table (lib/auth/permissions.ts); the
+// tables below are checked against app/, so a new route or page without a row fails here.
+
+/** Real objects the requests aim at (so a refusal is a 403, not a 404). */
+interface Seed {
+  suffix: string;
+  directoryId: string;
+  tokenId: string;
+  repositoryId: string;
+  contractId: string;
+  ruleId: string;
+  groupId: string;
+  userId: string;
+  accountId: string;
+  apiKeyId: string;
+  eventId: string;
+}
+
+type Method = "POST" | "PATCH" | "PUT" | "DELETE";
+
+// Every state-changing handler under app/api/admin/** (route file, method, the permission its
+// adminRoute checks), with a request an admin may legitimately make. Executed top to bottom by the
+// admin, so later rows may depend on earlier ones (the seeded token is revoked, the seeded rule
+// changed then deleted, …).
+const WRITES: { what: string; file: string; method: Method; action: Action; url: (s: Seed) => string; body?: (s: Seed) => unknown; csv?: (s: Seed) => string }[] = [
+  { what: "create a directory", file: "directories/route.ts", method: "POST", action: "directories:write",
+    url: () => "/api/admin/directories", body: (s) => ({ name: `Okta ${s.suffix}`, kind: "okta" }) },
+  { what: "create a SCIM token", file: "directories/[id]/tokens/route.ts", method: "POST", action: "directories:write",
+    url: (s) => `/api/admin/directories/${s.directoryId}/tokens`, body: () => ({ name: "Roles e2e", expiresInDays: 30 }) },
+  { what: "revoke a SCIM token", file: "directories/[id]/tokens/[tokenId]/route.ts", method: "DELETE", action: "directories:write",
+    url: (s) => `/api/admin/directories/${s.directoryId}/tokens/${s.tokenId}` },
+  { what: "create an OAuth client", file: "directories/[id]/oauth-clients/route.ts", method: "POST", action: "directories:write",
+    url: (s) => `/api/admin/directories/${s.directoryId}/oauth-clients`, body: () => ({ name: "okta-e2e" }) },
+  { what: "create a repository", file: "repositories/route.ts", method: "POST", action: "contracts:write",
+    url: () => "/api/admin/repositories", body: (s) => ({ name: `Vendors ${s.suffix}` }) },
+  { what: "update a repository", file: "repositories/[id]/route.ts", method: "PATCH", action: "contracts:write",
+    url: (s) => `/api/admin/repositories/${s.repositoryId}`, body: () => ({ owner: "legal-ops@contoso.example" }) },
+  { what: "create a contract", file: "contracts/route.ts", method: "POST", action: "contracts:write",
+    url: () => "/api/admin/contracts", body: (s) => ({ title: `Reseller agreement ${s.suffix}`, contractType: "Reseller", repositoryId: s.repositoryId }) },
+  { what: "update a contract", file: "contracts/[id]/route.ts", method: "PATCH", action: "contracts:write",
+    url: (s) => `/api/admin/contracts/${s.contractId}`, body: (s) => ({ title: `Settlement agreement (amended) ${s.suffix}` }) },
+  { what: "import contracts from CSV", file: "contracts/import/route.ts", method: "POST", action: "contracts:write",
+    url: () => "/api/admin/contracts/import",
+    csv: (s) => `externalRef,title,contractType,confidentiality,repository\nROLES-${s.suffix},Mutual NDA ${s.suffix},NDA,internal,Litigation ${s.suffix}\n` },
+  { what: "create a rule", file: "rules/route.ts", method: "POST", action: "rules:write",
+    url: () => "/api/admin/rules", body: (s) => ({ groupId: s.groupId, level: "comment", contractId: s.contractId, justification: "Legal comments on settlements" }) },
+  { what: "preview a rule's impact", file: "rules/preview/route.ts", method: "POST", action: "rules:write",
+    url: () => "/api/admin/rules/preview", body: (s) => ({ action: "delete", ruleId: s.ruleId }) },
+  { what: "update a rule", file: "rules/[id]/route.ts", method: "PATCH", action: "rules:write",
+    url: (s) => `/api/admin/rules/${s.ruleId}`, body: () => ({ level: "edit", justification: "Legal edits litigation files" }) },
+  { what: "delete a rule", file: "rules/[id]/route.ts", method: "DELETE", action: "rules:write",
+    url: (s) => `/api/admin/rules/${s.ruleId}`, body: () => ({ justification: "Matter closed" }) },
+  { what: "create an account", file: "accounts/route.ts", method: "POST", action: "accounts:manage",
+    url: () => "/api/admin/accounts", body: (s) => ({ email: `new.admin.${s.suffix}@example.com`, role: "admin", password: "another-admin-password-1" }) },
+  { what: "disable an account", file: "accounts/[id]/route.ts", method: "PATCH", action: "accounts:manage",
+    url: (s) => `/api/admin/accounts/${s.accountId}`, body: () => ({ disabled: true }) },
+  { what: "create an API key", file: "api-keys/route.ts", method: "POST", action: "api-keys:manage",
+    url: () => "/api/admin/api-keys", body: (s) => ({ name: `Sneaky ${s.suffix}`, scopes: ["admin"] }) },
+  { what: "revoke an API key", file: "api-keys/[id]/route.ts", method: "DELETE", action: "api-keys:manage",
+    url: (s) => `/api/admin/api-keys/${s.apiKeyId}` },
+  { what: "assign a dashboard role to a group", file: "groups/[id]/roles/route.ts", method: "POST", action: "accounts:manage",
+    url: (s) => `/api/admin/groups/${s.groupId}/roles`, body: () => ({ role: "admin" }) },
+  { what: "remove a group's dashboard role", file: "groups/[id]/roles/route.ts", method: "DELETE", action: "accounts:manage",
+    url: (s) => `/api/admin/groups/${s.groupId}/roles?role=admin` },
+];
+
+// Reads (GET) with the permission each checks: allowed → 200, otherwise 403.
+const READS: { what: string; action: Action; url: (s: Seed) => string }[] = [
+  { what: "overview", action: "overview:read", url: () => "/api/admin/overview" },
+  { what: "users", action: "users:read", url: () => "/api/admin/users" },
+  { what: "a user's access", action: "users:read", url: (s) => `/api/admin/users/${s.userId}/access` },
+  { what: "groups", action: "groups:read", url: () => "/api/admin/groups" },
+  { what: "contracts", action: "contracts:read", url: () => "/api/admin/contracts" },
+  { what: "repositories", action: "contracts:read", url: () => "/api/admin/repositories" },
+  { what: "rules", action: "rules:read", url: () => "/api/admin/rules" },
+  { what: "directories", action: "directories:read", url: () => "/api/admin/directories" },
+  { what: "SCIM tokens", action: "directories:read", url: (s) => `/api/admin/directories/${s.directoryId}/tokens` },
+  { what: "request log", action: "directories:read", url: () => "/api/admin/request-log" },
+  { what: "access review", action: "access:review", url: (s) => `/api/admin/access?subject=contract&id=${s.contractId}` },
+  { what: "access review export", action: "access:export", url: (s) => `/api/admin/access/export?subject=contract&id=${s.contractId}&format=csv` },
+  { what: "audit trail", action: "audit:read", url: () => "/api/admin/audit" },
+  { what: "an audit event", action: "audit:read", url: (s) => `/api/admin/audit/${s.eventId}` },
+  { what: "audit trail export", action: "audit:export", url: () => "/api/admin/audit/export?format=csv&action=account.created" },
+  { what: "accounts", action: "accounts:manage", url: () => "/api/admin/accounts" },
+  { what: "API keys", action: "api-keys:manage", url: () => "/api/admin/api-keys" },
+];
+
+// Dashboard pages and the permission their server component requires.
+const PAGES: { route: string; action: Action; url: (s: Seed) => string }[] = [
+  { route: "/dashboard", action: "overview:read", url: () => "/dashboard" },
+  { route: "/dashboard/users", action: "users:read", url: () => "/dashboard/users" },
+  { route: "/dashboard/users/[id]", action: "users:read", url: (s) => `/dashboard/users/${s.userId}` },
+  { route: "/dashboard/groups", action: "groups:read", url: () => "/dashboard/groups" },
+  { route: "/dashboard/groups/[id]", action: "groups:read", url: (s) => `/dashboard/groups/${s.groupId}` },
+  { route: "/dashboard/repositories", action: "contracts:read", url: () => "/dashboard/repositories" },
+  { route: "/dashboard/repositories/[id]", action: "contracts:read", url: (s) => `/dashboard/repositories/${s.repositoryId}` },
+  { route: "/dashboard/contracts", action: "contracts:read", url: () => "/dashboard/contracts" },
+  { route: "/dashboard/contracts/[id]", action: "contracts:read", url: (s) => `/dashboard/contracts/${s.contractId}` },
+  { route: "/dashboard/contracts/[id]/edit", action: "contracts:write", url: (s) => `/dashboard/contracts/${s.contractId}/edit` },
+  { route: "/dashboard/contracts/new", action: "contracts:write", url: () => "/dashboard/contracts/new" },
+  { route: "/dashboard/contracts/import", action: "contracts:write", url: () => "/dashboard/contracts/import" },
+  { route: "/dashboard/rules", action: "rules:read", url: () => "/dashboard/rules" },
+  { route: "/dashboard/rules/new", action: "rules:write", url: () => "/dashboard/rules/new" },
+  { route: "/dashboard/rules/[id]", action: "rules:read", url: (s) => `/dashboard/rules/${s.ruleId}` },
+  { route: "/dashboard/rules/[id]/edit", action: "rules:write", url: (s) => `/dashboard/rules/${s.ruleId}/edit` },
+  { route: "/dashboard/access-review", action: "access:review", url: () => "/dashboard/access-review" },
+  { route: "/dashboard/audit", action: "audit:read", url: () => "/dashboard/audit" },
+  { route: "/dashboard/audit/[id]", action: "audit:read", url: (s) => `/dashboard/audit/${s.eventId}` },
+  { route: "/dashboard/directories", action: "directories:read", url: () => "/dashboard/directories" },
+  { route: "/dashboard/directories/[id]", action: "directories:read", url: (s) => `/dashboard/directories/${s.directoryId}` },
+  { route: "/dashboard/directories/requests", action: "directories:read", url: () => "/dashboard/directories/requests" },
+  { route: "/dashboard/settings/accounts", action: "accounts:manage", url: () => "/dashboard/settings/accounts" },
+  { route: "/dashboard/settings/api-keys", action: "api-keys:manage", url: () => "/dashboard/settings/api-keys" },
+];
+
+// The main menu (app/dashboard/layout.tsx): label → the permission that shows it.
+const MENU: { label: string; action: Action }[] = [
+  { label: "Overview", action: "overview:read" },
+  { label: "Users", action: "users:read" },
+  { label: "Groups", action: "groups:read" },
+  { label: "Repositories", action: "contracts:read" },
+  { label: "Contracts", action: "contracts:read" },
+  { label: "Access rules", action: "rules:read" },
+  { label: "Access review", action: "access:review" },
+  { label: "Directories", action: "directories:read" },
+  { label: "Audit trail", action: "audit:read" },
+  { label: "Settings", action: "accounts:manage" },
+];
+
+const PASSWORD = "role-e2e-password-123";
+const accounts: Record<Exclude<Role, "admin">, string> = { compliance: "", auditor: "" };
+let seed: Seed;
+
+function filesUnder(dir: string, name: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) return filesUnder(full, name);
+    return entry === name ? [full] : [];
+  });
+}
+
+function send(request: APIRequestContext, w: (typeof WRITES)[number], s: Seed) {
+  const url = w.url(s);
+  if (w.csv) return request.fetch(url, { method: w.method, data: w.csv(s), headers: { "content-type": "text/csv" } });
+  return request.fetch(url, { method: w.method, ...(w.body ? { data: w.body(s) } : {}) });
+}
+
+async function signedIn(browser: Browser, role: Exclude<Role, "admin">): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, accounts[role], PASSWORD);
+  return page;
+}
+
+test("the tables cover every write route and every guarded page in app/", () => {
+  const apiRoot = path.join(process.cwd(), "app/api/admin");
+  const found = filesUnder(apiRoot, "route.ts").flatMap((file) =>
+    [...readFileSync(file, "utf8").matchAll(/export const (POST|PATCH|PUT|DELETE) = adminRoute(?:<\w+>)?\("([\w:-]+)"/g)].map(
+      (m) => `${m[1]} ${path.relative(apiRoot, file)} ${m[2]}`,
+    ),
+  );
+  expect(found.length).toBeGreaterThan(0);
+  expect(WRITES.map((w) => `${w.method} ${w.file} ${w.action}`).sort()).toEqual(found.sort());
+
+  const pageRoot = path.join(process.cwd(), "app");
+  const guarded = filesUnder(path.join(pageRoot, "dashboard"), "page.tsx").flatMap((file) => {
+    const m = readFileSync(file, "utf8").match(/requirePagePermission\("([\w:-]+)"\)/);
+    return m ? [`/${path.relative(pageRoot, path.dirname(file))} ${m[1]}`] : [];
+  });
+  expect(PAGES.map((p) => `${p.route} ${p.action}`).sort()).toEqual(guarded.sort());
+});
+
+// Stateful: seeded once, then each role in turn, the admin last (its writes consume the seed).
+test.describe.serial("per role", () => {
+  test("as admin: seed the targets and create a compliance and an auditor account in Settings", async ({ page, request }) => {
+    const suffix = uniqueSuffix();
+    const { user, group } = await scimUserAndGroup(request, suffix);
+    await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+    for (const role of ["compliance", "auditor"] as const) {
+      accounts[role] = `${role}.${suffix}@example.com`;
+      await createAccountInSettings(page, { email: accounts[role], name: `${role} ${suffix}`, role, password: PASSWORD });
+    }
+    const api = page.request;
+    const directory = await postOk<{ id: string }>(api, "/api/admin/directories", { name: `Entra ${suffix}`, kind: "entra" });
+    const token = await postOk<{ record: { id: string } }>(api, `/api/admin/directories/${directory.id}/tokens`, { name: "to revoke" });
+    const repository = await postOk<{ id: string }>(api, "/api/admin/repositories", { name: `Litigation ${suffix}` });
+    const contract = await postOk<{ id: string }>(api, "/api/admin/contracts", { title: `Settlement agreement ${suffix}`, contractType: "Settlement", repositoryId: repository.id });
+    const rule = await postOk<{ id: string }>(api, "/api/admin/rules", { groupId: group.id, level: "view", repositoryId: repository.id, justification: "Legal reads litigation files" });
+    const victim = await postOk<{ id: string }>(api, "/api/admin/accounts", { email: `leaver.${suffix}@example.com`, role: "auditor", password: PASSWORD });
+    await createApiKeyInSettings(page, `Contract system ${suffix}`, ["access:read"]);
+    const keys = (await (await api.get("/api/admin/api-keys?status=active")).json()) as { items: { id: string; name: string }[] };
+    const apiKeyId = keys.items.find((k) => k.name === `Contract system ${suffix}`)!.id;
+    const events = (await (await api.get("/api/admin/audit?action=account.created")).json()) as { items: { id: string }[] };
+    seed = { eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
+  });
+
+  for (const role of ["compliance", "auditor"] as const) {
+    test.describe(`as ${role}`, () => {
+      test("the menu shows only the permitted areas", async ({ browser }) => {
+        const page = await signedIn(browser, role);
+        const expected = MENU.filter((m) => can([role], m.action)).map((m) => m.label);
+        await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(expected);
+        await expect(page.getByText(role, { exact: true })).toBeVisible();
+        await page.screenshot({ path: `test-results/screenshots/roles-${role}-overview.png`, fullPage: true });
+        await page.context().close();
+      });
+
+      test("forbidden pages answer “Not allowed” from the server; permitted ones render", async ({ browser }) => {
+        const page = await signedIn(browser, role);
+        for (const p of [...PAGES, { route: "/dashboard/settings", action: "accounts:manage" as Action, url: () => "/dashboard/settings" }]) {
+          const response = await page.goto(p.url(seed));
+          expect(response?.ok(), p.route).toBe(true);
+          if (can([role], p.action)) {
+            await expect(page, p.route).not.toHaveURL(/\/dashboard\/forbidden$/);
+            await expect(page.getByRole("heading", { level: 1 }).first(), p.route).not.toHaveText("Not allowed");
+          } else {
+            // The redirect happens in the server component: the forbidden page is what the server sent.
+            await expect(page, p.route).toHaveURL(/\/dashboard\/forbidden$/);
+            await expect(page.getByRole("heading", { level: 1, name: "Not allowed" }), p.route).toBeVisible();
+          }
+        }
+        await page.goto("/dashboard/settings/accounts");
+        await page.screenshot({ path: `test-results/screenshots/roles-${role}-not-allowed.png`, fullPage: true });
+        await page.context().close();
+      });
+
+      test("forbidden writes fail on the server with 403; reads follow the permission table", async ({ browser }) => {
+        const page = await signedIn(browser, role);
+        const outcomes: string[] = [];
+        const expected: string[] = [];
+        for (const w of WRITES) {
+          expect(can([role], w.action), `${role} is expected to lack ${w.action}`).toBe(false);
+          const res = await send(page.request, w, seed);
+          outcomes.push(`${w.what}: ${res.status()} ${res.status() === 403 ? (await res.json()).error.code : await res.text()}`);
+          expected.push(`${w.what}: 403 forbidden`);
+        }
+        expect(outcomes).toEqual(expected);
+
+        const reads = await Promise.all(READS.map(async (r) => `${r.what}: ${(await page.request.get(r.url(seed))).status()}`));
+        expect(reads).toEqual(READS.map((r) => `${r.what}: ${can([role], r.action) ? 200 : 403}`));
+        await page.context().close();
+      });
+    });
+  }
+
+  test("nothing was changed by the refused requests", async ({ page }) => {
+    await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+    const rule = (await (await page.request.get(`/api/admin/rules/${seed.ruleId}`)).json()) as { version: number; level: string; deletedAt: string | null };
+    expect(rule).toMatchObject({ version: 1, level: "view", deletedAt: null });
+    const tokens = (await (await page.request.get(`/api/admin/directories/${seed.directoryId}/tokens`)).json()) as { items: { id: string; status: string }[] };
+    expect(tokens.items.find((t) => t.id === seed.tokenId)?.status).toBe("active");
+    const directories = (await (await page.request.get(`/api/admin/directories?search=${encodeURIComponent(`Okta ${seed.suffix}`)}`)).json()) as { total: number };
+    expect(directories.total).toBe(0);
+    const keys = (await (await page.request.get("/api/admin/api-keys")).json()) as { items: { name: string }[] };
+    expect(keys.items.filter((k) => k.name === `Sneaky ${seed.suffix}`)).toEqual([]);
+  });
+
+  test("anonymous: every admin route answers 401", async ({ request }) => {
+    const writes = await Promise.all(WRITES.map(async (w) => `${w.what}: ${(await send(request, w, seed)).status()}`));
+    expect(writes).toEqual(WRITES.map((w) => `${w.what}: 401`));
+    const reads = await Promise.all(READS.map(async (r) => `${r.what}: ${(await request.get(r.url(seed))).status()}`));
+    expect(reads).toEqual(READS.map((r) => `${r.what}: 401`));
+  });
+
+  test("as admin: the same writes succeed, and every read answers 200", async ({ page }) => {
+    await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+    const reads = await Promise.all(READS.map(async (r) => `${r.what}: ${(await page.request.get(r.url(seed))).status()}`));
+    expect(reads).toEqual(READS.map((r) => `${r.what}: 200`));
+    for (const w of WRITES) {
+      const res = await send(page.request, w, seed);
+      expect(res.status(), `${w.what}: ${await res.text()}`).toBeLessThan(300);
+    }
+    // The refused account-disabling succeeded only now.
+    const list = (await (await page.request.get("/api/admin/accounts")).json()) as { items: { id: string; disabled?: boolean; disabledAt?: string | null }[] };
+    const victim = list.items.find((a) => a.id === seed.accountId);
+    expect(victim?.disabled ?? Boolean(victim?.disabledAt)).toBe(true);
+  });
+});

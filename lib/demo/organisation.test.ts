@@ -1,0 +1,81 @@
+// The demo loader at a small scale: real code paths, back-dated history, idempotent.
+import { describe, expect, it } from "vitest";
+import { contractsOfUser } from "../access/effective-access";
+import { setupTestDatabase } from "../testing/database";
+import { DEMO_ENTRA_DIRECTORY, DEMO_MARKER_ACTION, DEMO_OKTA_DIRECTORY, loadDemo } from "./organisation";
+
+const { db } = setupTestDatabase();
+const DAY_MS = 86_400_000;
+const SMALL = { employees: 40, partners: 8, repositories: 6, contracts: 150, days: 90, seed: 7 };
+
+describe("demo organisation", () => {
+  it("loads through SCIM and the services with 90 days of history, once", async () => {
+    const prisma = db().prisma;
+    const summary = await loadDemo(prisma, { scale: SMALL });
+    expect(summary.loaded).toBe(true);
+    expect(summary.admin.email).toBe("admin@demo.custodian.example");
+
+    // Counts: two directories; people through SCIM (minus the few deleted); 41 groups; contracts, repositories, rules.
+    const directories = await prisma.directory.findMany({ orderBy: { name: "asc" } });
+    expect(directories.map((d) => [d.name, d.kind])).toEqual([[DEMO_ENTRA_DIRECTORY, "entra"], [DEMO_OKTA_DIRECTORY, "okta"]]);
+    const deleted = await prisma.auditEvent.count({ where: { action: "user.deleted" } });
+    expect(await prisma.user.count()).toBe(SMALL.employees + SMALL.partners - deleted);
+    expect(await prisma.auditEvent.count({ where: { action: "user.created", actorType: "directory" } })).toBe(SMALL.employees + SMALL.partners);
+    expect(await prisma.user.count({ where: { active: false } })).toBeGreaterThan(0);
+    expect(await prisma.group.count()).toBe(41);
+    expect(await prisma.groupMember.count({ where: { memberGroupId: { not: null } } })).toBeGreaterThan(10); // nesting
+    expect(await prisma.repository.count()).toBe(SMALL.repositories);
+    expect(await prisma.contract.count()).toBe(SMALL.contracts);
+    expect(await prisma.accessRule.count()).toBeGreaterThan(20);
+    expect(await prisma.accessRule.count({ where: { deletedAt: { not: null } } })).toBe(1);
+    expect(await prisma.accessRuleVersion.count({ where: { principalType: "user" } })).toBeGreaterThan(0);
+    expect(await prisma.groupRoleAssignment.count()).toBe(3);
+    expect(await prisma.contractRevision.count()).toBeGreaterThan(SMALL.contracts); // renewals, reclassifications
+
+    // Back-dated history: the first events 90 days ago, changes spread over the period.
+    const now = Date.now();
+    const first = await prisma.auditEvent.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+    expect(now - first.createdAt.getTime()).toBeGreaterThan(89 * DAY_MS);
+    expect(now - first.createdAt.getTime()).toBeLessThan(92 * DAY_MS);
+    const [spread] = await prisma.$queryRawUnsafe<{ days: number; span: number }[]>(
+      `SELECT count(DISTINCT date_trunc('day', "createdAt"))::int AS days,
+              extract(day FROM max("createdAt") - min("createdAt"))::int AS span
+         FROM "AuditEvent" WHERE "actorType" = 'directory'`,
+    );
+    expect(spread.days).toBeGreaterThan(10);
+    expect(spread.span).toBeGreaterThan(60);
+    const firstUser = await prisma.user.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+    expect(now - firstUser.createdAt.getTime()).toBeGreaterThan(89 * DAY_MS);
+    // Contract ends during the period were recorded by the timed-effects job at their own instants.
+    expect(await prisma.timedEffect.count()).toBeGreaterThan(0);
+    expect(await prisma.auditEvent.count({ where: { action: "access.revoked", actorLabel: "timed-effects", createdAt: { lt: new Date(now - 5 * DAY_MS) } } })).toBeGreaterThan(0);
+
+    // Point in time: a leaver (deactivated less than 60 days ago) had access 60 days ago, none now.
+    const sixtyDaysAgo = new Date(now - 60 * DAY_MS);
+    const leaverIntervals = await prisma.userStatusInterval.findMany({
+      where: { active: false, validFrom: { gt: sixtyDaysAgo } },
+      orderBy: { validFrom: "asc" },
+    });
+    const existing = new Set((await prisma.user.findMany({ where: { id: { in: leaverIntervals.map((l) => l.userId) } }, select: { id: true } })).map((u) => u.id));
+    const leaver = leaverIntervals.find((l) => existing.has(l.userId));
+    expect(leaver).toBeDefined();
+    const then = await contractsOfUser(prisma, { userId: leaver!.userId, at: sixtyDaysAgo, offset: 0, limit: 1 });
+    const today = await contractsOfUser(prisma, { userId: leaver!.userId, offset: 0, limit: 1 });
+    expect(then.total).toBeGreaterThan(0);
+    expect(today.total).toBe(0);
+
+    // A second run finds the marker and changes nothing.
+    const events = await prisma.auditEvent.count();
+    const again = await loadDemo(prisma, { scale: SMALL });
+    expect(again).toMatchObject({ loaded: false, reason: "already loaded" });
+    expect(await prisma.auditEvent.count()).toBe(events);
+    expect(await prisma.auditEvent.count({ where: { action: DEMO_MARKER_ACTION } })).toBe(1);
+  }, 300_000);
+
+  it("refuses a database that holds other data", async () => {
+    // (runs after the load above: same database) — a fresh non-demo database is checked by name.
+    const prisma = db().prisma;
+    await prisma.auditEvent.deleteMany({ where: { action: DEMO_MARKER_ACTION } });
+    await expect(loadDemo(prisma, { scale: SMALL })).rejects.toThrow(/did not finish/);
+  });
+});
