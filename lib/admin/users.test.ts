@@ -32,7 +32,7 @@ describe("listUsersForAdmin", () => {
     const byName = await listUsersForAdmin(prisma, { directoryId: directory.id, sort: "userName", order: "desc" });
     expect(byName.items.map((u) => u.userName)).toEqual([2, 1, 0].map((i) => `${tag}-${i}@example.com`));
     expect((await listUsersForAdmin(prisma, { directoryId: directory.id, status: "inactive" })).items.map((u) => u.id)).toEqual([made[2].id]);
-    expect((await listUsersForAdmin(prisma, { directoryId: directory.id, groupId: group.id })).items.map((u) => u.id)).toEqual([made[0].id]);
+    expect((await listUsersForAdmin(prisma, { directoryId: directory.id, groupId: group.id as string })).items.map((u) => u.id)).toEqual([made[0].id]);
     expect((await listUsersForAdmin(prisma, { directoryId: directory.id, department: "legal" })).total).toBe(2);
     expect((await listUsersForAdmin(prisma, { search: `${tag}-1` })).items.map((u) => u.id)).toEqual([made[1].id]);
   });
