@@ -4,6 +4,8 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
+import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
+import type { GroupListItem } from "@/lib/admin/groups";
 import type { UserListItem } from "@/lib/admin/users";
 
 const columns: Column<UserListItem>[] = [
@@ -30,6 +32,7 @@ export function UsersTable({ directories }: { directories: { id: string; name: s
   const [directoryId, setDirectoryId] = useState("");
   const [status, setStatus] = useState("");
   const [department, setDepartment] = useState("");
+  const [group, setGroup] = useState<PickerOption | null>(null);
   return (
     <div className="space-y-4">
       <form className="flex flex-wrap items-end gap-3" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -59,11 +62,21 @@ export function UsersTable({ directories }: { directories: { id: string; name: s
           Department
           <input value={department} onChange={(e) => setDepartment(e.target.value)} className="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
         </label>
+        <div className="w-72">
+          <EntityPicker<GroupListItem>
+            label="Group"
+            value={group}
+            onChange={setGroup}
+            placeholder="Any group"
+            searchUrl={(q) => `/api/admin/groups?pageSize=20&search=${encodeURIComponent(q)}`}
+            toOption={(g) => ({ id: g.id, label: g.displayName, secondary: g.directory.name })}
+          />
+        </div>
       </form>
       <DataTable<UserListItem>
         endpoint="/api/admin/users"
         label="Users"
-        params={{ search, directoryId, status, department }}
+        params={{ search, directoryId, status, department, groupId: group?.id }}
         columns={columns}
         rowKey={(u) => u.id}
         emptyMessage="No users match these filters."
