@@ -4,7 +4,7 @@ import { contractsOfUser } from "../access/effective-access";
 import { setupTestDatabase } from "../testing/database";
 import { DEMO_ENTRA_DIRECTORY, DEMO_MARKER_ACTION, DEMO_OKTA_DIRECTORY, loadDemo } from "./organisation";
 
-const { db } = setupTestDatabase();
+const { db } = setupTestDatabase({ empty: true });
 const DAY_MS = 86_400_000;
 const SMALL = { employees: 40, partners: 8, repositories: 6, contracts: 150, days: 90, seed: 7 };
 

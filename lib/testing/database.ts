@@ -1,19 +1,41 @@
 // Gives a test file the process database: PostgreSQL when the suite runs with TEST_DATABASE_URL
 // (one database for the run, tests seed uniquely named data), else a fresh PGlite data folder of
-// its own. Migrated with the real migrator.
+// its own. Migrated with the real migrator. `{ empty: true }` is for the few tests whose subject
+// needs an empty database (the demo loader): on PostgreSQL they get a database of their own on
+// the same server, created and dropped around the file.
 import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { resetConfigForTests } from "../config";
 import { closeDatabase, getDatabase, type Database } from "../db/client";
 import { migrate } from "../db/migrate";
 
-export function setupTestDatabase(): { db: () => Database } {
+async function adminQuery(serverUrl: string, sql: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export function setupTestDatabase(options: { empty?: boolean } = {}): { db: () => Database } {
   let db: Database | undefined;
   let dir: string | undefined;
+  let ownDatabase: { serverUrl: string; name: string } | undefined;
+  const sharedUrl = process.env.DATABASE_URL;
   beforeAll(async () => {
-    if (!process.env.DATABASE_URL) {
+    if (sharedUrl && options.empty) {
+      const name = `custodian_test_own_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+      ownDatabase = { serverUrl: sharedUrl, name };
+      await adminQuery(sharedUrl, `CREATE DATABASE "${name}"`);
+      const url = new URL(sharedUrl);
+      url.pathname = `/${name}`;
+      process.env.DATABASE_URL = url.toString();
+    } else if (!sharedUrl) {
       dir = mkdtempSync(path.join(os.tmpdir(), "custodian-test-"));
       process.env.PGLITE_DATA_DIR = path.join(dir, "pglite");
     }
@@ -24,6 +46,11 @@ export function setupTestDatabase(): { db: () => Database } {
   afterAll(async () => {
     await closeDatabase();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (ownDatabase) {
+      process.env.DATABASE_URL = sharedUrl;
+      resetConfigForTests();
+      await adminQuery(ownDatabase.serverUrl, `DROP DATABASE IF EXISTS "${ownDatabase.name}" WITH (FORCE)`);
+    }
   });
   return {
     db: () => {
