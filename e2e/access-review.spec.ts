@@ -1,45 +1,28 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { E2E_ADMIN, E2E_SCIM_TOKEN } from "../playwright.config";
+import { postOk, SCIM_GROUP, SCIM_HEADERS, SCIM_USER, signIn } from "./fixtures";
 
 // A compliance officer asks "who could open this contract at that moment?" after someone left the
 // group that granted it, and exports the answer. History is made over real SCIM and the dashboard
 // API, seconds apart; the point-in-time selector goes to the second.
 
-const scim = { authorization: `Bearer ${E2E_SCIM_TOKEN}`, "content-type": "application/scim+json" };
-const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
-async function signIn(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
-  await page.getByLabel("Password").fill(E2E_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
-async function post(request: APIRequestContext, url: string, data: unknown, headers?: Record<string, string>) {
-  const res = await request.post(url, { data, headers });
-  expect(res.status(), `${url}: ${await res.text()}`).toBeLessThan(300);
-  return res.json();
-}
 
 test("review access to a contract at a past date and export it", async ({ page, request }) => {
   const suffix = Date.now().toString(36);
-  const stay = await post(request, "/scim/v2/Users", { schemas: [USER], userName: `stella.${suffix}@contoso.example`, displayName: `Stella Stays ${suffix}` }, scim);
-  const leave = await post(request, "/scim/v2/Users", { schemas: [USER], userName: `leo.${suffix}@contoso.example`, displayName: `Leo Leaves ${suffix}` }, scim);
-  const group = await post(request, "/scim/v2/Groups", { schemas: [GROUP], displayName: `Legal ${suffix}`, members: [{ value: stay.id }, { value: leave.id }] }, scim);
+  const stay = await postOk<{ id: string }>(request, "/scim/v2/Users", { schemas: [SCIM_USER], userName: `stella.${suffix}@contoso.example`, displayName: `Stella Stays ${suffix}` }, SCIM_HEADERS);
+  const leave = await postOk<{ id: string }>(request, "/scim/v2/Users", { schemas: [SCIM_USER], userName: `leo.${suffix}@contoso.example`, displayName: `Leo Leaves ${suffix}` }, SCIM_HEADERS);
+  const group = await postOk<{ id: string }>(request, "/scim/v2/Groups", { schemas: [SCIM_GROUP], displayName: `Legal ${suffix}`, members: [{ value: stay.id }, { value: leave.id }] }, SCIM_HEADERS);
 
   await signIn(page);
-  const repo = await post(page.request, "/api/admin/repositories", { name: `Litigation ${suffix}` });
-  const contract = await post(page.request, "/api/admin/contracts", { title: `Settlement agreement ${suffix}`, contractType: "Settlement", confidentiality: "confidential", repositoryId: repo.id, externalRef: `SETTLE-${suffix}` });
-  await post(page.request, "/api/admin/rules", { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal reads litigation files" });
+  const repo = await postOk<{ id: string }>(page.request, "/api/admin/repositories", { name: `Litigation ${suffix}` });
+  const contract = await postOk<{ id: string }>(page.request, "/api/admin/contracts", { title: `Settlement agreement ${suffix}`, contractType: "Settlement", confidentiality: "confidential", repositoryId: repo.id, externalRef: `SETTLE-${suffix}` });
+  await postOk(page.request, "/api/admin/rules", { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal reads litigation files" });
 
   await page.waitForTimeout(1_200);
   const before = new Date();
   await page.waitForTimeout(1_200);
-  const removed = await request.patch(`/scim/v2/Groups/${group.id}`, { headers: scim, data: { schemas: [PATCH], Operations: [{ op: "remove", path: `members[value eq "${leave.id}"]` }] } });
+  const removed = await request.patch(`/scim/v2/Groups/${group.id}`, { headers: SCIM_HEADERS, data: { schemas: [PATCH], Operations: [{ op: "remove", path: `members[value eq "${leave.id}"]` }] } });
   expect(removed.status()).toBeLessThan(300);
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Access review" }).click();

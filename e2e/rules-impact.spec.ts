@@ -1,42 +1,24 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { E2E_ADMIN, E2E_SCIM_TOKEN } from "../playwright.config";
+import { expect, test } from "@playwright/test";
+import { postOk, SCIM_GROUP, SCIM_HEADERS, SCIM_USER, signIn } from "./fixtures";
 
 // An IT admin maps a group to a repository: they see who would gain access before saving, save,
 // and find the new access (with its reasons) on the person's page. People and groups arrive over
 // real SCIM; the repository and contract through the dashboard's own JSON API.
 
-const scim = { authorization: `Bearer ${E2E_SCIM_TOKEN}`, "content-type": "application/scim+json" };
-const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
-
-async function signIn(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
-  await page.getByLabel("Password").fill(E2E_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
-async function post(request: APIRequestContext, url: string, data: unknown, headers?: Record<string, string>) {
-  const res = await request.post(url, { data, headers });
-  expect(res.status(), `${url}: ${await res.text()}`).toBeLessThan(300);
-  return res.json();
-}
-
 test("create a rule, see the impact preview, save it, see the user's access change", async ({ page, request }) => {
   const suffix = Date.now().toString(36);
-  const user = await post(request, "/scim/v2/Users", {
-    schemas: [USER],
+  const user = await postOk<{ id: string }>(request, "/scim/v2/Users", {
+    schemas: [SCIM_USER],
     userName: `rita.${suffix}@contoso.example`,
     displayName: `Rita Ruleson ${suffix}`,
     emails: [{ value: `rita.${suffix}@contoso.example`, primary: true }],
-  }, scim);
-  const group = await post(request, "/scim/v2/Groups", { schemas: [GROUP], displayName: `Procurement ${suffix}`, members: [{ value: user.id }] }, scim);
+  }, SCIM_HEADERS);
+  const group = await postOk<{ id: string }>(request, "/scim/v2/Groups", { schemas: [SCIM_GROUP], displayName: `Procurement ${suffix}`, members: [{ value: user.id }] }, SCIM_HEADERS);
 
   await signIn(page);
-  const repo = await post(page.request, "/api/admin/repositories", { name: `Procurement contracts ${suffix}`, owner: "procurement@contoso.example" });
+  const repo = await postOk<{ id: string }>(page.request, "/api/admin/repositories", { name: `Procurement contracts ${suffix}`, owner: "procurement@contoso.example" });
   for (const [title, confidentiality] of [["Supply agreement Acme", "internal"], ["Pricing annex Acme", "strictly_confidential"]]) {
-    await post(page.request, "/api/admin/contracts", { title: `${title} ${suffix}`, contractType: "Supply", confidentiality, repositoryId: repo.id, externalRef: `${title}-${suffix}`.replace(/\s+/g, "-") });
+    await postOk(page.request, "/api/admin/contracts", { title: `${title} ${suffix}`, contractType: "Supply", confidentiality, repositoryId: repo.id, externalRef: `${title}-${suffix}`.replace(/\s+/g, "-") });
   }
 
   // Before: no access.

@@ -3,6 +3,7 @@
 // A modal dialog on the native <dialog> element: the browser makes the rest of the page inert,
 // moves focus into the dialog, closes it on Escape and returns focus to the opener afterwards.
 import { useEffect, useId, useRef } from "react";
+import { Button } from "./button";
 
 export function Dialog({
   open,
@@ -61,5 +62,15 @@ export function Dialog({
         </div>
       )}
     </dialog>
+  );
+}
+
+/** The Cancel / submit row at the foot of a create form in a dialog; both wait while it submits. */
+export function FormActions({ pending, onCancel, submitLabel }: { pending: boolean; onCancel: () => void; submitLabel: string }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel} disabled={pending}>Cancel</Button>
+      <Button type="submit" disabled={pending}>{pending ? "Creating…" : submitLabel}</Button>
+    </div>
   );
 }

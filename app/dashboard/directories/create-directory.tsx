@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fieldErrors, sendJson } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { kindLabel } from "./kinds";
 
@@ -56,10 +56,7 @@ export function CreateDirectoryButton({ kinds }: { kinds: string[] }) {
             ))}
           </SelectField>
           <FormError message={formError} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>Cancel</Button>
-            <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create directory"}</Button>
-          </div>
+          <FormActions pending={pending} onCancel={() => setOpen(false)} submitLabel="Create directory" />
         </form>
       </Dialog>
     </>

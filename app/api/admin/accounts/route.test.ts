@@ -1,35 +1,19 @@
 // Account and API-key admin routes through their real handlers and permission checks (only
 // next-auth's session lookup, which needs a Next.js request scope, is replaced).
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createAccount, verifyCredentials } from "@/lib/auth/accounts";
-import type { Role } from "@/lib/auth/permissions";
 import { resolvePrincipal } from "@/lib/auth/principal";
+import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { DELETE as revokeKey } from "../api-keys/[id]/route";
 import { GET as listKeys, POST as createKey } from "../api-keys/route";
 import { PATCH as patchAccount } from "./[id]/route";
 import { GET as listAccounts, POST as createAccountRoute } from "./route";
 
-const session = vi.hoisted(() => ({ current: null as null | { kind: string; accountId: string; user: { email: string } } }));
-vi.mock("next-auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => session.current,
-}));
+vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 
 const { db } = setupTestDatabase();
-const accounts = {} as Record<Role, { id: string; email: string }>;
-
-beforeAll(async () => {
-  for (const role of ["admin", "compliance", "auditor"] as const) {
-    const email = `${unique(role)}@example.com`;
-    const account = await createAccount(db().prisma, { input: { email, role, password: "a-long-password-1" }, actor: { type: "system", label: "test" } });
-    accounts[role] = { id: account.id, email };
-  }
-});
-
-function signInAs(role: Role | null) {
-  session.current = role ? { kind: "local", accountId: accounts[role].id, user: { email: accounts[role].email } } : null;
-}
+const { accounts, signInAs } = setupRoleAccounts(db);
 
 const req = (path: string, method = "GET", body?: unknown) =>
   new Request(`http://localhost${path}`, { method, headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });

@@ -1,8 +1,7 @@
 // The audit routes through their real handlers and permission checks (only next-auth's session
 // lookup, which needs a Next.js request scope, is replaced by the test's choice of account).
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createAccount } from "@/lib/auth/accounts";
-import type { Role } from "@/lib/auth/permissions";
+import { describe, expect, it, vi } from "vitest";
+import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory } from "@/lib/testing/scim";
 import { GET as getEvent } from "./[id]/route";
@@ -10,26 +9,10 @@ import { GET as exportEvents } from "./export/route";
 import { GET as filterOptions } from "./options/route";
 import { GET as listEvents } from "./route";
 
-const session = vi.hoisted(() => ({ current: null as null | { kind: string; accountId: string; user: { email: string } } }));
-vi.mock("next-auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => session.current,
-}));
+vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 
 const { db } = setupTestDatabase();
-const accounts = {} as Record<Role, { id: string; email: string }>;
-
-beforeAll(async () => {
-  for (const role of ["admin", "compliance", "auditor"] as const) {
-    const email = `${unique(role)}@example.com`;
-    const account = await createAccount(db().prisma, { input: { email, role, password: "a-long-password-1" }, actor: { type: "system", label: "test" } });
-    accounts[role] = { id: account.id, email };
-  }
-});
-
-function signInAs(role: Role | null) {
-  session.current = role ? { kind: "local", accountId: accounts[role].id, user: { email: accounts[role].email } } : null;
-}
+const { signInAs } = setupRoleAccounts(db);
 
 const get = (path: string) => new Request(`http://localhost${path}`);
 

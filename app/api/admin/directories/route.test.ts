@@ -1,10 +1,9 @@
 // The directory admin routes through their real handlers and permission checks. next-auth's
 // session lookup needs a Next.js request scope, so only it is replaced: the test chooses whose
 // session the request carries; account, role and permission resolution are the real ones.
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createAccount } from "@/lib/auth/accounts";
-import type { Role } from "@/lib/auth/permissions";
+import { describe, expect, it, vi } from "vitest";
 import { flushRequestLog } from "@/lib/scim/request-log";
+import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { scimClient } from "@/lib/testing/scim";
 import { GET as getDirectory } from "./[id]/route";
@@ -14,26 +13,10 @@ import { GET as listTokens, POST as createToken } from "./[id]/tokens/route";
 import { GET as listDirectories, POST as createDirectoryRoute } from "./route";
 import { GET as listRequests } from "../request-log/route";
 
-const session = vi.hoisted(() => ({ current: null as null | { kind: string; accountId: string; user: { email: string } } }));
-vi.mock("next-auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => session.current,
-}));
+vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 
 const { db } = setupTestDatabase();
-const accounts = {} as Record<Role, { id: string; email: string }>;
-
-beforeAll(async () => {
-  for (const role of ["admin", "compliance", "auditor"] as const) {
-    const email = `${unique(role)}@example.com`;
-    const account = await createAccount(db().prisma, { input: { email, role, password: "a-long-password-1" }, actor: { type: "system", label: "test" } });
-    accounts[role] = { id: account.id, email };
-  }
-});
-
-function signInAs(role: Role | null) {
-  session.current = role ? { kind: "local", accountId: accounts[role].id, user: { email: accounts[role].email } } : null;
-}
+const { accounts, signInAs } = setupRoleAccounts(db);
 
 const url = (path: string) => `http://localhost${path}`;
 const json = (method: string, body: unknown) => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import type { Column } from "@/components/ui/data-table";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { ListTable } from "@/components/ui/list-table";
@@ -81,10 +81,7 @@ export function OAuthClientsPanel({ directoryId, canWrite, tokenEndpoint }: { di
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
           <TextField label="Name" name="name" required maxLength={100} autoComplete="off" error={errors.name} hint="e.g. “Okta OAuth”." />
           <FormError message={formError} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setCreating(false)} disabled={pending}>Cancel</Button>
-            <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create client"}</Button>
-          </div>
+          <FormActions pending={pending} onCancel={() => setCreating(false)} submitLabel="Create client" />
         </form>
       </Dialog>
       <SecretDialog

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, fieldErrors, getJson, sendJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
@@ -8,12 +8,13 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { Column } from "@/components/ui/data-table";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatDate, formatDateTime } from "@/components/ui/format";
 import { ListTable } from "@/components/ui/list-table";
 import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
+import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
 import type { ScimTokenItem } from "@/lib/admin/directories";
 
 const EXPIRY_CHOICES = [
@@ -40,17 +41,10 @@ export function TokensPanel({ directoryId, canWrite, scimBaseUrl }: { directoryI
   });
   const [createFor, setCreateFor] = useState<{ rotating?: ScimTokenItem } | null>(null);
   const [created, setCreated] = useState<{ token: string; record: ScimTokenItem; rotated?: ScimTokenItem } | null>(null);
-  const [revoking, setRevoking] = useState<ScimTokenItem | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directoryId] });
 
-  const revoke = useMutation({
-    mutationFn: (token: ScimTokenItem) => sendJson("DELETE", `/api/admin/directories/${directoryId}/tokens/${token.id}`),
-    onSuccess: async () => {
-      setRevoking(null);
-      await refresh();
-    },
-  });
+  const revoke = useConfirmedMutation((token: ScimTokenItem) => sendJson("DELETE", `/api/admin/directories/${directoryId}/tokens/${token.id}`), refresh);
 
   const columns: Column<ScimTokenItem>[] = [
     { key: "name", header: "Name", render: (t) => <span className="font-medium">{t.name}</span> },
@@ -75,7 +69,7 @@ export function TokensPanel({ directoryId, canWrite, scimBaseUrl }: { directoryI
                   <Button variant="secondary" className="px-2 py-1 text-xs" onClick={() => setCreateFor({ rotating: t })} aria-label={`Rotate ${t.name} (${t.prefix}…)`}>
                     Rotate
                   </Button>
-                  <Button variant="secondary" className="px-2 py-1 text-xs text-red-800" onClick={() => { revoke.reset(); setRevoking(t); }} aria-label={`Revoke ${t.name} (${t.prefix}…)`}>
+                  <Button variant="secondary" className="px-2 py-1 text-xs text-red-800" onClick={() => revoke.ask(t)} aria-label={`Revoke ${t.name} (${t.prefix}…)`}>
                     Revoke
                   </Button>
                 </div>
@@ -140,17 +134,9 @@ export function TokensPanel({ directoryId, canWrite, scimBaseUrl }: { directoryI
         )}
       </SecretDialog>
 
-      <ConfirmDialog
-        open={revoking !== null}
-        title="Revoke this token?"
-        confirmLabel="Revoke token"
-        pending={revoke.isPending}
-        error={revoke.error ? errorMessage(revoke.error) : undefined}
-        onConfirm={() => revoking && revoke.mutate(revoking)}
-        onCancel={() => setRevoking(null)}
-      >
+      <ConfirmDialog {...revoke.dialog} title="Revoke this token?" confirmLabel="Revoke token">
         <p>
-          <strong>{revoking?.name}</strong> (<code className="font-mono">{revoking?.prefix}…</code>) stops working immediately: the
+          <strong>{revoke.target?.name}</strong> (<code className="font-mono">{revoke.target?.prefix}…</code>) stops working immediately: the
           identity provider’s next request with it is refused and provisioning through it stops until it has a live token.
           This cannot be undone.
         </p>
@@ -217,10 +203,7 @@ function CreateTokenDialog({
           ))}
         </SelectField>
         <FormError message={formError} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose} disabled={pending}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create token"}</Button>
-        </div>
+        <FormActions pending={pending} onCancel={onClose} submitLabel="Create token" />
       </form>
     </Dialog>
   );

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { formatRelative } from "@/components/ui/relative-time";
@@ -238,10 +238,7 @@ function CreateAccountDialog({ roles, onClose, onCreated }: { roles: string[]; o
           </div>
         </div>
         <FormError message={formError} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose} disabled={pending}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create account"}</Button>
-        </div>
+        <FormActions pending={pending} onCancel={onClose} submitLabel="Create account" />
       </form>
     </Dialog>
   );

@@ -1,17 +1,18 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, fieldErrors, sendJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatDate, formatDateTime } from "@/components/ui/format";
 import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
+import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
 
 interface ApiKeyItem {
   id: string;
@@ -53,18 +54,11 @@ export function ApiKeysPanel({ scopes }: { scopes: string[] }) {
   const [statusFilter, setStatusFilter] = useState("");
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ key: string; record: ApiKeyItem } | null>(null);
-  const [revoking, setRevoking] = useState<ApiKeyItem | null>(null);
 
   const refresh = () =>
     queryClient.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === "string" && q.queryKey[0].startsWith("/api/admin/api-keys") });
 
-  const revoke = useMutation({
-    mutationFn: (k: ApiKeyItem) => sendJson("DELETE", `/api/admin/api-keys/${k.id}`),
-    onSuccess: async () => {
-      setRevoking(null);
-      await refresh();
-    },
-  });
+  const revoke = useConfirmedMutation((k: ApiKeyItem) => sendJson("DELETE", `/api/admin/api-keys/${k.id}`), refresh);
 
   const columns: Column<ApiKeyItem>[] = [
     { key: "name", header: "Name", render: (k) => <span className="font-medium">{k.name}</span> },
@@ -96,7 +90,7 @@ export function ApiKeysPanel({ scopes }: { scopes: string[] }) {
       header: "Actions",
       render: (k) =>
         k.revokedAt ? null : (
-          <Button variant="secondary" className="px-2 py-1 text-xs text-red-800" onClick={() => { revoke.reset(); setRevoking(k); }}
+          <Button variant="secondary" className="px-2 py-1 text-xs text-red-800" onClick={() => revoke.ask(k)}
             aria-label={`Revoke ${k.name} (${k.prefix})`}>
             Revoke
           </Button>
@@ -150,17 +144,9 @@ export function ApiKeysPanel({ scopes }: { scopes: string[] }) {
         </p>
       </SecretDialog>
 
-      <ConfirmDialog
-        open={revoking !== null}
-        title="Revoke this API key?"
-        confirmLabel="Revoke key"
-        pending={revoke.isPending}
-        error={revoke.error ? errorMessage(revoke.error) : undefined}
-        onConfirm={() => revoking && revoke.mutate(revoking)}
-        onCancel={() => setRevoking(null)}
-      >
+      <ConfirmDialog {...revoke.dialog} title="Revoke this API key?" confirmLabel="Revoke key">
         <p>
-          <strong>{revoking?.name}</strong> (<code className="font-mono">{revoking?.prefix}</code>) stops working immediately: every
+          <strong>{revoke.target?.name}</strong> (<code className="font-mono">{revoke.target?.prefix}</code>) stops working immediately: every
           request with it is refused. This cannot be undone.
         </p>
       </ConfirmDialog>
@@ -226,10 +212,7 @@ function CreateApiKeyDialog({
           {EXPIRY_CHOICES.map((c) => <option key={c.days} value={c.days}>{c.label}</option>)}
         </SelectField>
         <FormError message={formError} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose} disabled={pending}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create key"}</Button>
-        </div>
+        <FormActions pending={pending} onCancel={onClose} submitLabel="Create key" />
       </form>
     </Dialog>
   );
