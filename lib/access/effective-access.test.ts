@@ -234,6 +234,45 @@ describe("effective access", () => {
     expect(kimThen.reasons).toHaveLength(1);
   });
 
+  it("pages many readers by userName, deleted ones last by id, the same whether it walks users or sorts readers", async () => {
+    const w = await newWorld();
+    const names = Array.from({ length: 14 }, (_, i) => `reader${String(i).padStart(2, "0")}`);
+    const ids: string[] = [];
+    for (const name of names) ids.push(await w.user(name));
+    const idle = await w.user("reader-idle", { active: false });
+    const inner = await w.group("readers-inner", ids.slice(10));
+    const outer = await w.group("readers-outer", [...ids.slice(0, 10), inner, idle]);
+    const repo = await w.repository("many-readers");
+    const contract = await w.contract(repo);
+    await w.rule({ groupId: outer, level: "view", repositoryId: repo });
+    await w.rule({ groupId: inner, level: "edit", repositoryId: repo });
+    const then = await instant();
+    const gone = [ids[3], ids[12]];
+    for (const id of gone) await w.removeUser(id);
+
+    const named = ids.filter((id) => !gone.includes(id)); // already in userName order
+    const expected = [...named, ...[...gone].sort()];
+    for (const keysetFrom of [1, 1_000_000]) {
+      const all = await whoCanAccessContract(w.prisma, { contractId: contract, at: then, offset: 0, limit: 100, keysetFrom });
+      expect(all.total).toBe(14);
+      expect(all.items.map((i) => i.user.id)).toEqual(expected);
+      expect(all.items.filter((i) => i.user.userName === null).map((i) => i.user.id)).toEqual([...gone].sort());
+      expect(all.items.map((i) => i.level)).toEqual(expected.map((id) => (ids.indexOf(id) >= 10 ? "edit" : "view")));
+      expect(all.items.every((i) => i.reasons.length > 0)).toBe(true);
+      for (const limit of [1, 3, 5]) {
+        for (let offset = 0; offset <= 15; offset += limit) {
+          const page = await whoCanAccessContract(w.prisma, { contractId: contract, at: then, offset, limit, keysetFrom });
+          expect(page.total).toBe(14);
+          expect(page.items.map((i) => i.user.id)).toEqual(expected.slice(offset, offset + limit));
+        }
+      }
+      // Now: the deleted readers are gone, the rest still read.
+      const now = await whoCanAccessContract(w.prisma, { contractId: contract, offset: 10, limit: 5, keysetFrom });
+      expect(now.total).toBe(12);
+      expect(now.items.map((i) => i.user.id)).toEqual(named.slice(10));
+    }
+  });
+
   it("rejects invalid pagination", async () => {
     const w = await newWorld();
     await expect(whoCanAccessContract(w.prisma, { contractId: "x", offset: -1, limit: 10 })).rejects.toThrow(/offset/);

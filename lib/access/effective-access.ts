@@ -8,7 +8,7 @@
 // only for the rows of the requested page.
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
-import { activeAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, withoutJit, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, withoutJit, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -101,6 +101,9 @@ export interface PageOf<T> {
 }
 
 const MAX_LIMIT = 1000;
+
+/** whoCanAccessContract pages by walking "User" in name order only from this many readers on. */
+const KEYSET_FROM = 500;
 
 function checkWindow(offset: number, limit: number) {
   if (!Number.isInteger(offset) || offset < 0) throw new AppError("invalid_input", "offset must be a non-negative integer");
@@ -319,7 +322,14 @@ export async function checkAccess(
  */
 export async function whoCanAccessContract(
   db: Db,
-  options: { contractId: string; at?: Date; offset: number; limit: number },
+  options: {
+    contractId: string;
+    at?: Date;
+    offset: number;
+    limit: number;
+    /** Internal (tests): the reader count from which pages walk "User" in name order. */
+    keysetFrom?: number;
+  },
 ): Promise<PageOf<{ user: UserRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
   // A short read transaction without JIT (see withoutJit).
@@ -353,21 +363,52 @@ export async function whoCanAccessContract(
          UNION ALL
          SELECT "userId", level FROM rv WHERE "principalType" = 'user'
        ),
+       best AS MATERIALIZED (SELECT uid, max(lvl) AS lvl FROM cand GROUP BY uid),
+       -- many candidates: hash the users active at T once; few: probe each
        eff AS (
-         SELECT b.uid, b.lvl FROM (SELECT uid, max(lvl) AS lvl FROM cand GROUP BY uid) b
-         WHERE ${activeAt("b.uid", T)}
+         SELECT b.uid, b.lvl FROM best b
+         WHERE CASE WHEN (SELECT count(*) FROM best) > $5::int THEN ${activeSetAt("b.uid", T)} ELSE ${activeAt("b.uid", T)} END
+       ),
+       tot AS (SELECT count(*)::int AS total FROM eff),
+       -- Many readers: walk "User" in page order and stop after offset + limit rows, testing each
+       -- against the hashed set of readers ("IS TRUE" keeps it a hashed subplan, not a join that
+       -- would visit every reader). Chosen when that walk is shorter than joining and sorting
+       -- every reader: (offset + limit) × users ÷ total rows visited, against total.
+       keyset AS (
+         SELECT t.total >= $5::int AND ($3::bigint + $4::bigint)::float8 * (SELECT greatest(c.reltuples, 0) FROM pg_class c WHERE c.oid = '"User"'::regclass)
+                <= t.total::float8 * t.total AS walk
+         FROM tot t
+       ),
+       named AS (
+         SELECT u.id AS uid, u."userName", u."displayName", u."directoryId" FROM "User" u
+         WHERE (SELECT walk FROM keyset) AND (u.id IN (SELECT uid FROM eff)) IS TRUE
+         ORDER BY u."userName", u.id
+         LIMIT $3::bigint + $4::bigint
+       ),
+       page AS (
+         SELECT * FROM named
+         UNION ALL
+         -- readers without a "User" row (deleted since T) sort after everyone named; only looked
+         -- for when the page reaches past the named readers
+         SELECT e.uid, NULL, NULL, NULL FROM eff e
+         WHERE (SELECT walk FROM keyset) AND (SELECT count(*) FROM named) < $3::bigint + $4::bigint
+           AND NOT EXISTS (SELECT 1 FROM "User" u WHERE u.id = e.uid)
+         UNION ALL
+         -- few readers: join and sort them all
+         SELECT e.uid, u."userName", u."displayName", u."directoryId" FROM eff e LEFT JOIN "User" u ON u.id = e.uid
+         WHERE NOT (SELECT walk FROM keyset)
        )
-       SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM eff) t
+       SELECT t.total, p.*, e.lvl FROM tot t
        LEFT JOIN LATERAL (
-         SELECT e.uid, e.lvl, u."userName", u."displayName", u."directoryId"
-         FROM eff e LEFT JOIN "User" u ON u.id = e.uid
-         ORDER BY u."userName" NULLS LAST, e.uid
-         OFFSET $3 LIMIT $4
-       ) p ON TRUE`,
+         SELECT * FROM page ORDER BY "userName" NULLS LAST, uid OFFSET $3::bigint LIMIT $4::bigint
+       ) p ON TRUE
+       LEFT JOIN eff e ON e.uid = p.uid
+       ORDER BY p."userName" NULLS LAST, p.uid`,
       options.contractId,
       at,
       options.offset,
       options.limit,
+      options.keysetFrom ?? KEYSET_FROM,
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.uid !== null);

@@ -43,6 +43,14 @@ export const validAt = (alias: string, t: string) =>
 export const activeAt = (userIdSql: string, t: string) =>
   `EXISTS (SELECT 1 FROM "UserStatusInterval" us WHERE us."userId" = ${userIdSql} AND us.active AND ${validAt("us", t)})`;
 
+/**
+ * activeAt for many users at once: membership in the set of users active at t, hashed once
+ * ("IS TRUE" keeps it a hashed subplan; as a plain IN the planner, which cannot estimate CTEs,
+ * turns it into one index probe per user).
+ */
+export const activeSetAt = (userIdSql: string, t: string) =>
+  `(${userIdSql} IN (SELECT us."userId" FROM "UserStatusInterval" us WHERE us.active AND ${validAt("us", t)})) IS TRUE`;
+
 /** The version was in force at t (recorded, not superseded, not a deletion). */
 export const inForceAt = (v: string, t: string) =>
   `${v}."recordedFrom" <= ${t} AND (${v}."recordedTo" IS NULL OR ${v}."recordedTo" > ${t}) AND ${v}.change <> 'deleted'`;
