@@ -15,7 +15,7 @@ test("an admin invites a compliance officer, whose writes fail on the server; di
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await expect(page).toHaveURL(/\/dashboard\/settings\/accounts$/);
-  await expect(page.getByRole("table", { name: "Local accounts" }).getByText(E2E_ADMIN.email)).toBeVisible();
+  await expect(page.getByRole("table", { name: "Local accounts" }).getByText(E2E_ADMIN.email, { exact: true })).toBeVisible();
 
   // Field-level errors from the server's validation.
   await page.getByRole("button", { name: "New account" }).click();
