@@ -4,12 +4,15 @@
 // advisory lock and timed effects are claimed exactly once.
 import { ConfigError, getConfig } from "@/lib/config";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
 import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { log } from "@/lib/log";
 
 async function main() {
   getConfig();
   const db = await getDatabase();
+  // Like the server and the CLI: never run against a schema that is behind the code.
+  await db.withSession((s) => migrate(s));
   const result = await runMaintenanceOnce(db.prisma);
   log.info("maintenance ran once", { database: db.kind, ...result });
   await closeDatabase();
