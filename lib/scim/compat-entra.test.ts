@@ -5,23 +5,16 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { newDirectory, type ScimClient } from "@/lib/testing/scim";
+import { newDirectory, patchBody, q, type ScimClient } from "@/lib/testing/scim";
+import { ENTERPRISE_USER_SCHEMA as ENT, ERROR, GROUP_SCHEMA as GROUP, LIST_RESPONSE as LIST, USER_SCHEMA as CORE } from "@/lib/scim/schema";
 
 setupTestDatabase();
 
-const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
-const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const ADSCIM_GROUP = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-const ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
 const ENTRA_UA = { "user-agent": "Microsoft.Identity.Provisioning/1.0" };
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const q = (filter: string, extra = "") => `?filter=${encodeURIComponent(filter)}${extra}`;
-const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 /** The body Entra sends to create a user (the documented example, with unique values). */
 function entraUser(overrides: Doc = {}): Doc {

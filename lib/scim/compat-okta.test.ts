@@ -8,21 +8,15 @@ import { flushRequestLog } from "@/lib/scim/request-log";
 import { derivedUserColumns, userDataFromDoc } from "@/lib/scim/mapping";
 import { normalizeResource } from "@/lib/scim/resource";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { newDirectory, type ScimClient } from "@/lib/testing/scim";
+import { newDirectory, patchBody, q, type ScimClient } from "@/lib/testing/scim";
+import { ERROR, GROUP_SCHEMA as GROUP, LIST_RESPONSE as LIST, PATCH_OP, USER_SCHEMA as CORE } from "@/lib/scim/schema";
 
 setupTestDatabase();
 
-const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
-const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-const ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
 const OKTA_UA = { "user-agent": "Okta SCIM Client 1.0.0" };
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const q = (filter: string, extra = "") => `?filter=${encodeURIComponent(filter)}${extra}`;
-const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 /** Okta's create body (documented example), with a placeholder password and unique values. */
 function oktaUser(overrides: Doc = {}): Doc {

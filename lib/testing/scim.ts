@@ -3,9 +3,15 @@
 import { getPrisma } from "../db/client";
 import { createDirectory, createScimToken } from "../directories/service";
 import { handleScimRequest } from "../scim/router";
+import { PATCH_OP } from "../scim/schema";
 import { unique } from "./database";
 
 export const SCIM_BASE = "http://localhost/scim/v2";
+
+/** `?filter=…` with the filter URL-encoded, plus any further query string. */
+export const q = (filter: string, extra = "") => `?filter=${encodeURIComponent(filter)}${extra}`;
+/** A PatchOp message (RFC 7644 §3.5.2) with these operations. */
+export const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 export interface ScimResult<T = Record<string, unknown>> {
   status: number;
