@@ -1,0 +1,115 @@
+// The window intervals must agree with the point-in-time engine at every instant: a history with
+// nested groups, joins and leaves, a deactivation and reactivation, a rule edit, an expiring direct
+// grant, a contract reaching its end date and a contract moved between repositories is sampled
+// at every boundary (and just before it, and between boundaries) and compared with
+// whoCanAccessContract (people, levels and reason chains) and snapshotAccess (per repository).
+import { describe, expect, it } from "vitest";
+import { whoCanAccessContract } from "@/lib/access/effective-access";
+import { levelRank } from "@/lib/access/levels";
+import { snapshotAccess } from "@/lib/access/snapshot";
+import { instant, newWorld, sleep } from "@/lib/access/test-world";
+import { setupTestDatabase } from "@/lib/testing/database";
+import { accessIntervals, mergeSegments, type AccessInterval, type AccessSegment } from "./intervals";
+
+setupTestDatabase();
+
+const at = (intervals: AccessInterval[], t: Date) => intervals.filter((i) => i.from <= t && t < i.to);
+
+describe("access intervals over a window", () => {
+  it("agree with the point-in-time answers at every sampled instant", async () => {
+    const w = await newWorld();
+    const from = await instant();
+    const alice = await w.user("alice");
+    const bob = await w.user("bob");
+    const carol = await w.user("carol");
+    const team = await w.group("team", [alice]);
+    const dept = await w.group("dept", [team, bob]);
+    const repo = await w.repository("deals");
+    const other = await w.repository("other");
+    const c1 = await w.contract(repo, { type: "NDA" });
+    const c2 = await w.contract(repo, { type: "MSA", endDate: new Date(Date.now() + 1500) });
+    const c3 = await w.contract(other, { type: "NDA" });
+    const rule = await w.rule({ groupId: dept, level: "view", repositoryId: repo });
+    await w.rule({ groupId: team, level: "comment", repositoryId: repo, contractTypes: ["NDA"] });
+    await w.rule({ userId: carol, level: "edit", contractId: c1, validUntil: new Date(Date.now() + 1200) });
+    await sleep(20);
+    await w.setActive(bob, false);
+    await sleep(20);
+    await w.editRule(rule, { level: "sign" });
+    await w.removeMember(team, alice);
+    await sleep(20);
+    await w.setActive(bob, true);
+    await w.addMembers(team, [alice]);
+    await w.changeContract(c3, { repositoryId: repo });
+    await sleep(1600); // the direct grant expires, c2 ends
+    await w.removeUser(bob);
+    const to = await instant();
+
+    const contracts = [c1, c2, c3];
+    const intervals = await accessIntervals(w.prisma, { scope: { contractIds: contracts }, from, to });
+    expect(intervals.length).toBeGreaterThan(6);
+
+    // Every boundary, 1 ms before it, and a midpoint between consecutive boundaries.
+    const bounds = [...new Set(intervals.flatMap((i) => [i.from.getTime(), i.to.getTime()]))].sort((a, b) => a - b);
+    const samples = new Set<number>();
+    for (let i = 0; i < bounds.length; i++) {
+      samples.add(bounds[i]);
+      samples.add(bounds[i] - 1);
+      if (i + 1 < bounds.length) samples.add(Math.floor((bounds[i] + bounds[i + 1]) / 2));
+    }
+    const moments = [...samples].filter((t) => t >= from.getTime() && t < to.getTime()).map((t) => new Date(t));
+    expect(moments.length).toBeGreaterThan(15);
+
+    for (const t of moments) {
+      for (const cid of contracts) {
+        const page = await whoCanAccessContract(w.prisma, { contractId: cid, at: t, offset: 0, limit: 100 });
+        const expected = Object.fromEntries(page.items.map((i) => [i.user.id, i.level]));
+        const live = at(intervals, t).filter((i) => i.contractId === cid);
+        expect(Object.fromEntries(live.map((i) => [i.userId, i.level])), `${cid} at ${t.toISOString()}`).toEqual(expected);
+        // The same reason chains: rule version + group path.
+        for (const item of page.items) {
+          const chains = item.reasons.map((r) => `${r.rule.versionId}|${r.via.kind === "group" ? r.via.path.map((h) => h.groupId).join(">") : "direct"}`).sort();
+          const mine = live.find((i) => i.userId === item.user.id)!;
+          expect(mine.reasons.map((r) => `${r.ruleVersionId}|${r.groupIds?.join(">") ?? "direct"}`).sort()).toEqual(chains);
+        }
+      }
+      // Per repository (contract counts and levels), against the summaries behind the change events.
+      const snapshot = await snapshotAccess(w.prisma, { userIds: [alice, bob, carol], at: t, repositoryIds: [repo] });
+      for (const uid of [alice, bob, carol]) {
+        const mine = at(intervals, t).filter((i) => i.userId === uid);
+        const expected = snapshot.get(uid)?.get(repo);
+        expect(mine.length, `${uid} at ${t.toISOString()}`).toBe(expected?.contracts ?? 0);
+        if (expected) expect(Math.max(...mine.map((i) => levelRank(i.level)))).toBe(expected.level);
+      }
+    }
+
+    // The story is there: bob's view access paused while deactivated, carol's grant ended, c2 ended.
+    const bobOnC1 = intervals.filter((i) => i.userId === bob && i.contractId === c1);
+    expect(bobOnC1.length).toBeGreaterThanOrEqual(2);
+    expect(intervals.some((i) => i.userId === carol && i.level === "edit" && !i.openAtEnd)).toBe(true);
+    expect(intervals.filter((i) => i.contractId === c2).every((i) => !i.openAtEnd)).toBe(true);
+    const aliceNow = intervals.filter((i) => i.userId === alice && i.contractId === c1 && i.openAtEnd);
+    expect(aliceNow).toHaveLength(1);
+    expect(aliceNow[0].reasons.map((r) => r.groupIds)).toEqual(expect.arrayContaining([[team, dept], [team]]));
+
+    // One person's history (all contracts) is the same as the contracts' view of that person.
+    const aliceHistory = await accessIntervals(w.prisma, { scope: { userId: alice }, from, to });
+    const strip = (list: AccessInterval[]) => list.map((i) => `${i.contractId}|${i.from.toISOString()}|${i.to.toISOString()}|${i.level}`).sort();
+    expect(strip(aliceHistory)).toEqual(strip(intervals.filter((i) => i.userId === alice)));
+  });
+
+  it("merges segments into maximal intervals of constant level and reasons", () => {
+    const seg = (from: number, to: number, level: number, vid: string, groupIds: string[] | null = ["g"]): AccessSegment => ({
+      userId: "u", contractId: "c", from: new Date(from), to: new Date(to), level, ruleId: vid, ruleVersion: 1, ruleVersionId: vid,
+      groupIds, ruleRepositoryId: "r", ruleContractId: null,
+    });
+    const window = { from: new Date(0), to: new Date(100) };
+    const merged = mergeSegments([seg(0, 50, 1, "a"), seg(50, 80, 1, "a"), seg(20, 30, 3, "b", null), seg(90, 100, 1, "a")], window);
+    expect(merged.map((i) => [i.from.getTime(), i.to.getTime(), i.level, i.reasons.length, i.openAtStart, i.openAtEnd])).toEqual([
+      [0, 20, "view", 1, true, false],
+      [20, 30, "edit", 2, false, false],
+      [30, 80, "view", 1, false, false],
+      [90, 100, "view", 1, false, true],
+    ]);
+  });
+});

@@ -1,0 +1,213 @@
+// Access over a time window, as intervals: who could open which contract from when to when, at
+// which level, and through which chain of facts. The point-in-time engine
+// (lib/access/effective-access.ts) answers "at T" by testing that every fact of a chain — the
+// user's active status, each membership hop, the rule version in force and its own window, the
+// contract revision in scope and not ended (+ grace) — is valid at T, each as a half-open interval
+// [start, end). The set of instants at which one chain grants is therefore the intersection of
+// those intervals, and access over a window is the union over chains. This module computes exactly
+// that in SQL (one row per chain segment), then sweeps the segments per (person, contract) into
+// maximal intervals of constant level and constant reasons. Same predicates, so the answers agree
+// with the point-in-time ones at every instant (lib/evidence/intervals.test.ts samples them).
+import { levelFromRank, type Level } from "@/lib/access/levels";
+import { cutoff, scopeCovers, ts, withoutJit, type Db } from "@/lib/access/sql";
+
+/** One chain that grants over [from, to) (already clipped to the window). */
+export interface AccessSegment {
+  userId: string;
+  contractId: string;
+  from: Date;
+  to: Date;
+  level: number;
+  ruleId: string;
+  ruleVersion: number;
+  ruleVersionId: string;
+  /** Group path: [0] the group the user is a direct member of … last the group the rule names. Null: a direct user grant. */
+  groupIds: string[] | null;
+  /** The rule's scope: a repository (ruleRepositoryId) or one contract (ruleContractId). */
+  ruleRepositoryId: string | null;
+  ruleContractId: string | null;
+}
+
+/** A reason as the packs report it: the rule version and how it reaches the person. */
+export interface IntervalReason {
+  level: Level;
+  ruleId: string;
+  ruleVersion: number;
+  ruleVersionId: string;
+  groupIds: string[] | null;
+  ruleRepositoryId: string | null;
+  ruleContractId: string | null;
+}
+
+/** A maximal interval in which the person's level on the contract and its reasons did not change. */
+export interface AccessInterval {
+  userId: string;
+  contractId: string;
+  from: Date;
+  to: Date;
+  /** True when `to` is the end of the window (access continued past it). */
+  openAtEnd: boolean;
+  /** True when `from` is the start of the window (access began before it). */
+  openAtStart: boolean;
+  level: Level;
+  reasons: IntervalReason[];
+}
+
+export type SegmentScope = { contractIds: string[] } | { userId: string };
+
+/**
+ * Every chain segment granting inside [from, to), for a set of contracts or for one person (all
+ * contracts). Ordered by user, contract, start.
+ */
+export async function accessSegments(db: Db, options: { scope: SegmentScope; from: Date; to: Date }): Promise<AccessSegment[]> {
+  const F = ts(2);
+  const T = ts(3);
+  const byUser = "userId" in options.scope;
+  if (!byUser && (options.scope as { contractIds: string[] }).contractIds.length === 0) return [];
+  const overlaps = (a: string) => `${a}."validFrom" < ${T} AND (${a}."validTo" IS NULL OR ${a}."validTo" > ${F})`;
+  // For one person, only rules on groups they were (transitively) in at some time of the window,
+  // or granted to them directly, can matter.
+  const ruleFilter = byUser
+    ? `(v."principalType" = 'user' AND v."userId" = $1) OR (v."principalType" = 'group' AND v."groupId" IN (SELECT gid FROM anc))`
+    : `v."contractId" = ANY($1::text[]) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM cr)`;
+  const contractFilter = byUser ? "TRUE" : `c."contractId" = ANY($1::text[])`;
+  const sql = `WITH RECURSIVE
+    anc(gid) AS (
+      ${byUser
+        ? `SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = $1 AND ${overlaps("mi")}
+           UNION
+           SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${overlaps("p")}`
+        : `SELECT NULL::text WHERE FALSE`}
+    ),
+    cr AS (
+      SELECT c."contractId", c."repositoryId", c."contractType", c.confidentiality, c."endDate",
+             greatest(c."validFrom", ${F}) AS lo, least(c."validTo", ${T}) AS hi
+      FROM "ContractRevision" c WHERE ${contractFilter} AND ${overlaps("c")}
+    ),
+    rv AS (
+      SELECT * FROM (
+        SELECT v.id AS vid, v."ruleId", v.version, v.level, v."principalType", v."groupId", v."userId", v."repositoryId",
+               v."contractId", v."contractTypes", v."confidentialityCeiling", v."graceDaysAfterEnd",
+               greatest(v."recordedFrom", v."validFrom", ${F}) AS lo, least(v."recordedTo", v."validUntil", ${T}) AS hi
+        FROM "AccessRuleVersion" v WHERE v.change <> 'deleted' AND (${ruleFilter})
+      ) x WHERE lo < hi
+    ),
+    cov AS (
+      SELECT * FROM (
+        SELECT rv.vid, cr."contractId", greatest(rv.lo, cr.lo) AS lo, least(rv.hi, cr.hi, ${cutoff("rv", "cr")}) AS hi
+        FROM rv JOIN cr ON ${scopeCovers("rv", "cr")}
+      ) x WHERE lo < hi
+    ),
+    -- from each rule's group down through nested groups; the path is built member-first
+    down(gid, lo, hi, gids) AS (
+      SELECT g.gid, ${F}, ${T}, ARRAY[g.gid]::text[]
+      FROM (SELECT DISTINCT "groupId" AS gid FROM rv WHERE "principalType" = 'group') g
+      UNION ALL
+      SELECT mi."memberGroupId", greatest(d.lo, mi."validFrom"), least(d.hi, mi."validTo"), (mi."memberGroupId" || d.gids)::text[]
+      FROM down d JOIN "MembershipInterval" mi ON mi."groupId" = d.gid
+      WHERE mi."memberGroupId" IS NOT NULL AND NOT (mi."memberGroupId" = ANY(d.gids))
+        AND greatest(d.lo, mi."validFrom") < least(d.hi, mi."validTo")
+    ),
+    um AS (
+      SELECT mi."memberUserId" AS uid, greatest(d.lo, mi."validFrom") AS lo, least(d.hi, mi."validTo") AS hi, d.gids,
+             d.gids[array_length(d.gids, 1)] AS rgid
+      FROM down d JOIN "MembershipInterval" mi ON mi."groupId" = d.gid
+      WHERE mi."memberUserId" IS NOT NULL AND greatest(d.lo, mi."validFrom") < least(d.hi, mi."validTo")
+        ${byUser ? `AND mi."memberUserId" = $1` : ""}
+    ),
+    paths AS (
+      SELECT um.uid, um.gids, rv.vid, cov."contractId", greatest(um.lo, cov.lo) AS lo, least(um.hi, cov.hi) AS hi
+      FROM um JOIN rv ON rv."principalType" = 'group' AND rv."groupId" = um.rgid JOIN cov ON cov.vid = rv.vid
+      WHERE greatest(um.lo, cov.lo) < least(um.hi, cov.hi)
+      UNION ALL
+      SELECT rv."userId", NULL, rv.vid, cov."contractId", cov.lo, cov.hi
+      FROM rv JOIN cov ON cov.vid = rv.vid WHERE rv."principalType" = 'user' ${byUser ? `AND rv."userId" = $1` : ""}
+    )
+    SELECT p.uid AS "userId", p."contractId", greatest(p.lo, us."validFrom") AS "from", least(p.hi, us."validTo") AS "to",
+           rv.level, rv."ruleId", rv.version AS "ruleVersion", rv.vid AS "ruleVersionId", p.gids AS "groupIds",
+           CASE WHEN rv."contractId" IS NULL THEN rv."repositoryId" END AS "ruleRepositoryId", rv."contractId" AS "ruleContractId"
+    FROM paths p JOIN rv ON rv.vid = p.vid
+    JOIN "UserStatusInterval" us ON us."userId" = p.uid AND us.active
+    WHERE greatest(p.lo, us."validFrom") < least(p.hi, us."validTo")
+    ORDER BY 1, 2, 3`;
+  const param = byUser ? (options.scope as { userId: string }).userId : (options.scope as { contractIds: string[] }).contractIds;
+  return withoutJit(db, (q) => q.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to));
+}
+
+const reasonKey = (s: AccessSegment) => `${s.ruleVersionId}|${s.groupIds?.join(">") ?? "direct"}`;
+
+/**
+ * Sweeps segments (any order) into maximal intervals per (person, contract): the level at an
+ * instant is the highest level of the segments covering it; an interval ends where the level or
+ * the set of reasons changes. Reasons are listed highest level first.
+ */
+export function mergeSegments(segments: AccessSegment[], window: { from: Date; to: Date }): AccessInterval[] {
+  const byPair = new Map<string, AccessSegment[]>();
+  for (const s of segments) {
+    const key = `${s.userId}|${s.contractId}`;
+    const list = byPair.get(key) ?? [];
+    list.push(s);
+    byPair.set(key, list);
+  }
+  const out: AccessInterval[] = [];
+  for (const list of byPair.values()) {
+    const points = [...new Set(list.flatMap((s) => [s.from.getTime(), s.to.getTime()]))].sort((a, b) => a - b);
+    let current: (AccessInterval & { key: string }) | null = null;
+    const flush = () => {
+      if (!current) return;
+      const { key: _key, ...interval } = current;
+      void _key;
+      out.push(interval);
+      current = null;
+    };
+    for (let i = 0; i < points.length - 1; i++) {
+      const start = points[i];
+      const end = points[i + 1];
+      const live = list.filter((s) => s.from.getTime() <= start && start < s.to.getTime());
+      if (live.length === 0) {
+        flush();
+        continue;
+      }
+      const unique = new Map(live.map((s) => [reasonKey(s), s]));
+      const key = [...unique.keys()].sort().join(",");
+      const rank = Math.max(...live.map((s) => s.level));
+      if (current && current.key === key && current.to.getTime() === start) {
+        current.to = new Date(end);
+        continue;
+      }
+      flush();
+      current = {
+        key,
+        userId: list[0].userId,
+        contractId: list[0].contractId,
+        from: new Date(start),
+        to: new Date(end),
+        openAtStart: false,
+        openAtEnd: false,
+        level: levelFromRank(rank)!,
+        reasons: [...unique.values()]
+          .sort((a, b) => b.level - a.level || a.ruleId.localeCompare(b.ruleId) || reasonKey(a).localeCompare(reasonKey(b)))
+          .map((s) => ({
+            level: levelFromRank(s.level)!,
+            ruleId: s.ruleId,
+            ruleVersion: s.ruleVersion,
+            ruleVersionId: s.ruleVersionId,
+            groupIds: s.groupIds,
+            ruleRepositoryId: s.ruleRepositoryId,
+            ruleContractId: s.ruleContractId,
+          })),
+      };
+    }
+    flush();
+  }
+  for (const interval of out) {
+    interval.openAtStart = interval.from.getTime() <= window.from.getTime();
+    interval.openAtEnd = interval.to.getTime() >= window.to.getTime();
+  }
+  return out;
+}
+
+/** Intervals of access in [from, to) for these contracts, or for one person. */
+export async function accessIntervals(db: Db, options: { scope: SegmentScope; from: Date; to: Date }): Promise<AccessInterval[]> {
+  return mergeSegments(await accessSegments(db, options), options);
+}
