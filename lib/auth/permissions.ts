@@ -15,6 +15,7 @@ export const ACTIONS = [
   "access:export",
   "audit:read",
   "audit:export",
+  "evidence:export",
   "directories:read",
   "directories:write",
   "accounts:manage",
@@ -27,9 +28,9 @@ const READ_EVERYTHING: Action[] = ["overview:read", "users:read", "groups:read",
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set(ACTIONS),
   // Reads everything, reviews and exports access; changes no configuration.
-  compliance: new Set<Action>([...READ_EVERYTHING, "access:review", "access:export", "audit:read", "audit:export"]),
+  compliance: new Set<Action>([...READ_EVERYTHING, "access:review", "access:export", "audit:read", "audit:export", "evidence:export"]),
   // The audit trail and reports, read-only.
-  auditor: new Set<Action>(["overview:read", "audit:read", "audit:export", "access:review", "access:export"]),
+  auditor: new Set<Action>(["overview:read", "audit:read", "audit:export", "access:review", "access:export", "evidence:export"]),
 };
 
 export function isRole(value: unknown): value is Role {

@@ -53,7 +53,8 @@ export interface AccessInterval {
   reasons: IntervalReason[];
 }
 
-export type SegmentScope = { contractIds: string[] } | { userId: string };
+/** A set of contracts (optionally only while they were in one repository), or one person. */
+export type SegmentScope = { contractIds: string[]; repositoryId?: string } | { userId: string };
 
 /**
  * Every chain segment granting inside [from, to), for a set of contracts or for one person (all
@@ -70,7 +71,7 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
   const ruleFilter = byUser
     ? `(v."principalType" = 'user' AND v."userId" = $1) OR (v."principalType" = 'group' AND v."groupId" IN (SELECT gid FROM anc))`
     : `v."contractId" = ANY($1::text[]) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM cr)`;
-  const contractFilter = byUser ? "TRUE" : `c."contractId" = ANY($1::text[])`;
+  const contractFilter = byUser ? "TRUE" : `c."contractId" = ANY($1::text[]) AND ($4::text IS NULL OR c."repositoryId" = $4::text)`;
   const sql = `WITH RECURSIVE
     anc(gid) AS (
       ${byUser
@@ -131,7 +132,8 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
     WHERE greatest(p.lo, us."validFrom") < least(p.hi, us."validTo")
     ORDER BY 1, 2, 3`;
   const param = byUser ? (options.scope as { userId: string }).userId : (options.scope as { contractIds: string[] }).contractIds;
-  return withoutJit(db, (q) => q.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to));
+  const repositoryId = byUser ? [] : [(options.scope as { repositoryId?: string }).repositoryId ?? null];
+  return withoutJit(db, (q) => q.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId));
 }
 
 const reasonKey = (s: AccessSegment) => `${s.ruleVersionId}|${s.groupIds?.join(">") ?? "direct"}`;
