@@ -104,8 +104,13 @@ export async function personPack(prisma: PrismaClient, options: { id: string; wi
     orderBy: { seq: "asc" },
     take: MAX_PERSON_ROWS + 1,
   });
-  // SCIM requests addressed to the person's resource, or that carried a change about them.
-  const requestIds = [...new Set(audit.map((e) => e.requestId).filter((r): r is string => !!r))];
+  // SCIM requests addressed to the person's resource, or that carried a change about them: their
+  // own events, and the group changes that added or removed them (membership history).
+  const membershipEventIds = [...new Set(memberships.flatMap((m) => [m.addedEventId, m.removedEventId]).filter((e): e is string => !!e))];
+  const membershipEvents = membershipEventIds.length
+    ? await prisma.auditEvent.findMany({ where: { id: { in: membershipEventIds } }, select: { requestId: true } })
+    : [];
+  const requestIds = [...new Set([...audit, ...membershipEvents].map((e) => e.requestId).filter((r): r is string => !!r))];
   const requests = await prisma.$queryRawUnsafe<PersonRequest[]>(
     `SELECT r."createdAt" AS at, r."requestId", r.method, r.path, r.status, r."userAgent", r."directoryId"
      FROM "RequestLog" r
