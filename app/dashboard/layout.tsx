@@ -16,6 +16,7 @@ const nav: { href: string; label: string; action: Action }[] = [
   { href: "/dashboard/contracts", label: "Contracts", action: "contracts:read" },
   { href: "/dashboard/rules", label: "Access rules", action: "rules:read" },
   { href: "/dashboard/access-review", label: "Access review", action: "access:review" },
+  { href: "/dashboard/evidence", label: "Evidence", action: "evidence:export" },
   { href: "/dashboard/directories", label: "Directories", action: "directories:read" },
   { href: "/dashboard/audit", label: "Audit trail", action: "audit:read" },
   { href: "/dashboard/settings", label: "Settings", action: "accounts:manage" },
