@@ -32,6 +32,7 @@ describe("permission table", () => {
     }
     expect(can(["auditor"], "audit:read")).toBe(true);
     expect(can(["auditor"], "users:read")).toBe(false);
+    for (const role of ROLES) expect(can([role], "evidence:export")).toBe(true);
   });
 });
 
