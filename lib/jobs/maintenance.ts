@@ -63,6 +63,11 @@ export async function runMaintenanceOnce(
   return { requestLogPruned, timedEffects, auditRetention, auditVerification };
 }
 
+/** A full verification now (dashboard button); undefined when one is already running. */
+export async function verifyAuditChainNow(prisma: PrismaClient, now: Date = clockNow()) {
+  return runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => runChainVerification(tx, { now, forceFull: true }));
+}
+
 let started = false;
 
 export function startMaintenance(): void {
