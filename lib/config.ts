@@ -37,6 +37,11 @@ const envSchema = z.object({
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).optional()).transform((v) => v ?? "info"),
   REQUEST_LOG_RETENTION_DAYS: intWithDefault(30, 1, 3650),
   SCIM_RATE_LIMIT_PER_MINUTE: intWithDefault(6000, 1, 1_000_000),
+  // Unset = keep the audit trail forever.
+  AUDIT_RETENTION_DAYS: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? undefined : Number(v)),
+    z.number().int().min(1).max(36_500).optional(),
+  ),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {

@@ -20,6 +20,8 @@ export const ACTIONS = [
   "directories:write",
   "accounts:manage",
   "api-keys:manage",
+  // GDPR erasure of a user's personal data (deletes a user still provisioned): admins only.
+  "users:erase",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -8,8 +8,16 @@ import type { Tx } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { pruneRequestLog } from "@/lib/scim/request-log";
 import { now as clockNow } from "@/lib/clock";
+import { applyAuditRetention } from "@/lib/audit/retention";
+import { runChainVerification } from "@/lib/audit/verification-job";
+import { describeVerification } from "@/lib/audit/verify";
 
-const JOB_LOCK_KEYS = { requestLogRetention: 72_707_372_401, timedEffects: 72_707_372_402 } as const;
+const JOB_LOCK_KEYS = {
+  requestLogRetention: 72_707_372_401,
+  timedEffects: 72_707_372_402,
+  auditRetention: 72_707_372_403,
+  auditVerification: 72_707_372_404,
+} as const;
 // Often enough that access.revoked events for ended contracts and expired rules follow within
 // minutes (access itself ends at the exact instant regardless: the queries filter by time).
 const INTERVAL_MS = 5 * 60 * 1000;
@@ -28,8 +36,14 @@ export async function runExclusively<T>(prisma: PrismaClient, key: number, job: 
 export async function runMaintenanceOnce(
   prisma: PrismaClient,
   options: { now?: Date } = {},
-): Promise<{ requestLogPruned?: number; timedEffects?: TimedEffectsResult }> {
-  const retentionDays = getConfig().REQUEST_LOG_RETENTION_DAYS;
+): Promise<{
+  requestLogPruned?: number;
+  timedEffects?: TimedEffectsResult;
+  auditRetention?: { deleted: number; throughPosition?: string };
+  auditVerification?: { ok: boolean; kind: string; summary: string };
+}> {
+  const config = getConfig();
+  const retentionDays = config.REQUEST_LOG_RETENTION_DAYS;
   const requestLogPruned = await runExclusively(prisma, JOB_LOCK_KEYS.requestLogRetention, (tx) =>
     pruneRequestLog(tx, retentionDays),
   );
@@ -38,7 +52,20 @@ export async function runMaintenanceOnce(
   const timedEffects = await runExclusively(prisma, JOB_LOCK_KEYS.timedEffects, (tx) =>
     processTimedEffectsInTx(tx, { now: options.now ?? clockNow() }),
   );
-  return { requestLogPruned, timedEffects };
+  const now = options.now ?? clockNow();
+  const auditRetentionDays = config.AUDIT_RETENTION_DAYS;
+  const auditRetention =
+    auditRetentionDays === undefined
+      ? undefined
+      : await runExclusively(prisma, JOB_LOCK_KEYS.auditRetention, (tx) => applyAuditRetention(tx, { retentionDays: auditRetentionDays, now }));
+  const verified = await runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => runChainVerification(tx, { now }));
+  const auditVerification = verified && { ok: verified.ok, kind: verified.kind, summary: describeVerification(verified) };
+  return { requestLogPruned, timedEffects, auditRetention, auditVerification };
+}
+
+/** A full verification now (dashboard button); undefined when one is already running. */
+export async function verifyAuditChainNow(prisma: PrismaClient, now: Date = clockNow()) {
+  return runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => runChainVerification(tx, { now, forceFull: true }));
 }
 
 let started = false;
@@ -51,6 +78,8 @@ export function startMaintenance(): void {
       const result = await runMaintenanceOnce(await getPrisma());
       if (result.requestLogPruned) log.info("request log pruned", { entries: result.requestLogPruned });
       if (result.timedEffects?.claimed) log.info("timed access effects recorded", { ...result.timedEffects });
+      if (result.auditRetention?.deleted) log.info("audit retention applied", { ...result.auditRetention });
+      if (result.auditVerification && !result.auditVerification.ok) log.error("audit chain broken", { ...result.auditVerification });
     } catch (err) {
       log.warn("maintenance failed", { error: err instanceof Error ? err.message : String(err) });
     }

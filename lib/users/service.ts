@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
+import { eraseSubjectInTx } from "@/lib/audit/erasure";
 
 export class PreconditionFailedError extends AppError {
   constructor(readonly currentVersion: number) {
@@ -170,15 +171,17 @@ function pickData(u: User): Record<string, unknown> {
 }
 
 /**
- * Deletes a user: their personal data goes with the row; memberships end (history keeps the
- * intervals, keyed by the opaque user id); the audit event refers to the user by id only.
+ * Deletes a user and erases their personal data (GDPR Art. 17, lib/audit/erasure.ts) in the same
+ * transaction: the row goes, the trail's labels and SCIM documents about them are cleared, request-log
+ * entries naming them are deleted; memberships end (history keeps the intervals, keyed by the opaque
+ * user id); the audit events refer to the user by id only. Returns the erasure record's id.
  */
 export async function deleteUser(
   prisma: PrismaClient,
   options: { directoryId: string; id: string; actor: Actor; expectedVersion?: number },
-): Promise<void> {
+): Promise<{ erasureId: string }> {
   const { directoryId, id, actor } = options;
-  await retryOnConflict(() => prisma.$transaction(async (tx) => {
+  return retryOnConflict(() => prisma.$transaction(async (tx) => {
     // The groups this user leaves are locked before the user (see lockUser): a group write holds
     // its group, then needs the user's KEY SHARE lock to add it.
     const groupsOf = async () => (await tx.groupMember.findMany({ where: { memberUserId: id }, select: { groupId: true } })).map((m) => m.groupId);
@@ -214,7 +217,49 @@ export async function deleteUser(
       });
     }
     await tx.user.delete({ where: { id } });
+    const { erasureId } = await eraseSubjectInTx(tx, {
+      subjectId: id,
+      directoryId,
+      actor,
+      now: clockNow(),
+      identifiers: { userName: current.userName, emails: emailValues(current) },
+      userRecordDeleted: true,
+    });
+    return { erasureId };
   }));
+}
+
+function emailValues(user: User): string[] {
+  const list = Array.isArray(user.emails) ? (user.emails as { value?: unknown }[]) : [];
+  const values = list.map((e) => e?.value).filter((v): v is string => typeof v === "string");
+  return user.primaryEmail ? [...new Set([...values, user.primaryEmail])] : values;
+}
+
+/**
+ * The admin "Erase personal data" action: a user still provisioned is deleted (and so erased) like a
+ * SCIM DELETE — erasing while the identity provider still provisions them would leave an account
+ * with no data, and their next sync would recreate it anyway; a user already deleted (before
+ * erasure existed, or whose erasure is wanted again after a restore) is erased from what remains.
+ */
+export async function eraseUser(prisma: PrismaClient, options: { id: string; actor: Actor }): Promise<{ erasureId: string; userDeleted: boolean }> {
+  const user = await prisma.user.findUnique({ where: { id: options.id }, select: { directoryId: true } });
+  if (user) return { ...(await deleteUser(prisma, { directoryId: user.directoryId, id: options.id, actor: options.actor })), userDeleted: true };
+  return prisma.$transaction(async (tx) => {
+    const trace = await tx.userStatusInterval.findFirst({ where: { userId: options.id }, select: { directoryId: true } });
+    const traceEvent = trace ? null : await tx.auditEvent.findFirst({ where: { targetType: "User", targetId: options.id }, select: { directoryId: true } });
+    if (!trace && !traceEvent) throw new AppError("not_found", `User ${options.id} not found`);
+    const pending = await tx.auditEvent.count({ where: { targetType: "User", targetId: options.id, erasedAt: null, personalFields: { not: null } } });
+    if (pending === 0 && (await tx.erasureRecord.count({ where: { subjectId: options.id } })) > 0)
+      throw new AppError("conflict", `User ${options.id} is already erased`);
+    const { erasureId } = await eraseSubjectInTx(tx, {
+      subjectId: options.id,
+      directoryId: trace?.directoryId ?? traceEvent?.directoryId ?? null,
+      actor: options.actor,
+      now: clockNow(),
+      userRecordDeleted: false,
+    });
+    return { erasureId, userDeleted: false };
+  });
 }
 
 export async function findUser(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<User | null> {

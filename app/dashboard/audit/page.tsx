@@ -4,6 +4,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { getPrisma } from "@/lib/db/client";
 import { AuditTrail } from "./audit-trail";
+import { ChainStatusCard } from "./chain-status";
 import { AUDIT_FILTER_KEYS, type AuditFilters } from "./filters";
 
 export const metadata = { title: "Audit trail" };
@@ -26,6 +27,7 @@ export default async function AuditPage({ searchParams }: Props) {
         title="Audit trail"
         description="Every change in Custodian, recorded in the same transaction as the change: who did what to which record, with the values before and after."
       />
+      <ChainStatusCard canExport={can(principal.roles, "audit:export")} />
       <AuditTrail
         initial={initial}
         actorTypes={[...ACTOR_TYPES]}

@@ -1,18 +1,19 @@
 import Link from "next/link";
+import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { UserDetailView } from "./user-detail-view";
 
 export const metadata = { title: "User" };
 
 export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePagePermission("users:read");
+  const principal = await requirePagePermission("users:read");
   const { id } = await params;
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
         <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/users">Users</Link>
       </nav>
-      <UserDetailView id={id} />
+      <UserDetailView id={id} canErase={can(principal.roles, "users:erase")} />
     </>
   );
 }

@@ -13,6 +13,7 @@ import { Card, DescriptionList } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
+import { EraseUser } from "./erase-user";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { UserDetail, UserGroups } from "@/lib/admin/user-detail";
 
@@ -136,7 +137,7 @@ function Groups({ groups }: { groups: UserGroups }) {
   );
 }
 
-export function UserDetailView({ id }: { id: string }) {
+export function UserDetailView({ id, canErase = false }: { id: string; canErase?: boolean }) {
   const [at, setAt] = useState<string | undefined>(undefined);
   const query = useQuery({ queryKey: ["user", id], queryFn: () => getJson<{ user: UserDetail; groups: UserGroups }>(`/api/admin/users/${id}`) });
   if (query.isPending) return <Loading />;
@@ -170,6 +171,7 @@ export function UserDetailView({ id }: { id: string }) {
         actions={<Link className="text-sm text-brand-700 hover:underline" href={`/dashboard/audit?targetType=User&targetId=${id}`}>Events in the audit trail</Link>}>
         <Timeline userId={id} />
       </Card>
+      {canErase && <EraseUser id={id} userName={user.core.userName} />}
     </div>
   );
 }

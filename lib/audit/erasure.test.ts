@@ -1,0 +1,129 @@
+// GDPR erasure through the real SCIM handlers and admin routes (only next-auth's session lookup is
+// replaced by the test's choice of account).
+import { describe, expect, it, vi } from "vitest";
+import { setupRoleAccounts } from "@/lib/testing/admin-session";
+import { setupTestDatabase, unique } from "@/lib/testing/database";
+import { newDirectory, patchBody, q } from "@/lib/testing/scim";
+import { flushRequestLog } from "@/lib/scim/request-log";
+import { POST as eraseRoute } from "@/app/api/admin/users/[id]/erase/route";
+import { GET as certificateRoute } from "@/app/api/admin/erasures/[id]/certificate/route";
+import { GET as erasuresRoute } from "@/app/api/admin/erasures/route";
+import { getSigningKey } from "./signing";
+import { verifyErasureCertificate, type ErasureCertificate } from "./certificate";
+import { verifyAuditChain } from "./verify";
+import { ERASURE_ACTION } from "./erasure";
+
+vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
+
+const { db } = setupTestDatabase();
+const { signInAs } = setupRoleAccounts(db);
+const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
+
+async function provisionedUser() {
+  const { directory, scim } = await newDirectory("entra");
+  const userName = `${unique("erin")}@contoso.example`;
+  const email = `${unique("erin.private")}@mail.example`;
+  const created = await scim.post<{ id: string }>("/Users", {
+    schemas: [USER_SCHEMA],
+    userName,
+    name: { givenName: "Erin", familyName: "Example" },
+    emails: [{ value: email, type: "home", primary: true }],
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  expect((await scim.patch(`/Users/${id}`, patchBody({ op: "replace", path: "title", value: "Counsel" }))).status).toBe(200);
+  const group = await scim.post<{ id: string }>("/Groups", { schemas: [GROUP_SCHEMA], displayName: unique("Legal"), members: [{ value: id }] });
+  expect(group.status).toBe(201);
+  // The identity provider's lookups put the user's name into the request log.
+  expect((await scim.get(`/Users${q(`userName eq "${userName}"`)}`)).status).toBe(200);
+  expect((await scim.get(`/Users?filter=emails.value+eq+%22${encodeURIComponent(email)}%22`)).status).toBe(200);
+  await flushRequestLog();
+  return { directory, scim, id, userName, email, groupId: group.body.id };
+}
+
+async function personalDataLeft(userName: string, email: string) {
+  const prisma = db().prisma;
+  const [row] = await prisma.$queryRawUnsafe<{ events: bigint; logs: bigint; users: bigint }[]>(
+    `SELECT (SELECT count(*) FROM "AuditEvent" WHERE concat("targetLabel", "before"::text, "after"::text) ILIKE ANY($1)) AS events,
+            (SELECT count(*) FROM "RequestLog" WHERE path ILIKE ANY($1)) AS logs,
+            (SELECT count(*) FROM "User" WHERE "userName" = $2) AS users`,
+    [`%${userName}%`, `%${email}%`, `%${encodeURIComponent(userName)}%`, `%${encodeURIComponent(email)}%`],
+    userName,
+  );
+  return { events: Number(row.events), logs: Number(row.logs), users: Number(row.users) };
+}
+
+describe("GDPR erasure", () => {
+  it("SCIM DELETE erases the person's data in the same transaction; the chain still verifies; the certificate is signed", async () => {
+    const prisma = db().prisma;
+    const { scim, id, userName, email, groupId, directory } = await provisionedUser();
+    expect(await personalDataLeft(userName, email)).toMatchObject({ events: expect.any(Number), users: 1 });
+    expect((await personalDataLeft(userName, email)).events).toBeGreaterThan(0);
+    expect((await personalDataLeft(userName, email)).logs).toBeGreaterThanOrEqual(2);
+
+    expect((await scim.delete(`/Users/${id}`)).status).toBe(204);
+    expect(await personalDataLeft(userName, email)).toEqual({ events: 0, logs: 0, users: 0 });
+
+    const events = await prisma.auditEvent.findMany({ where: { targetType: "User", targetId: id }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["user.created", "user.updated", "user.deleted"]));
+    for (const e of events) expect(e).toMatchObject({ targetLabel: null, before: null, after: null, personalSalt: null, erasedAt: expect.any(Date) });
+    // The group's event keeps the member list of pseudonymous ids.
+    const groupEvent = await prisma.auditEvent.findFirstOrThrow({ where: { targetId: groupId, action: "group.created" } });
+    expect(JSON.stringify(groupEvent.after)).toContain(id);
+
+    const record = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: id } });
+    expect(record).toMatchObject({ directoryId: directory.id, effectiveAccessCount: 0, actorType: "directory" });
+    expect(record.erased).toMatchObject({ userRecord: 1, auditEventsCleared: events.length, requestLogEntries: 2 });
+    expect(events.every((e) => e.erasureId === record.id)).toBe(true);
+    expect(await prisma.auditEvent.count({ where: { action: ERASURE_ACTION, targetId: record.id } })).toBe(1);
+
+    const verified = await verifyAuditChain(prisma);
+    expect(verified.break).toBeUndefined();
+    expect(verified.ok).toBe(true);
+
+    signInAs("auditor");
+    const res = await certificateRoute(new Request(`http://localhost/api/admin/erasures/${record.id}/certificate`), { params: Promise.resolve({ id: record.id }) });
+    expect(res.status).toBe(200);
+    const certificate = (await res.json()) as ErasureCertificate;
+    expect(certificate).toMatchObject({
+      erasureId: record.id,
+      subject: { pseudonymousId: id, directoryName: directory.name },
+      effectiveAccessAtErasure: { contracts: 0 },
+      erased: { userRecord: 1, requestLogEntries: 2 },
+      retained: expect.arrayContaining([expect.objectContaining({ legalBasis: expect.stringMatching(/17\(3\)\(b\)/) })]),
+    });
+    expect(JSON.stringify(certificate)).not.toContain(userName);
+    expect(verifyErasureCertificate(certificate, (await getSigningKey(prisma)).publicKeyPem)).toBe(true);
+    expect(verifyErasureCertificate({ ...certificate, effectiveAccessAtErasure: { ...certificate.effectiveAccessAtErasure, contracts: 3 } })).toBe(false);
+    const html = await certificateRoute(new Request(`http://localhost/x?format=html`), { params: Promise.resolve({ id: record.id }) });
+    expect(html.headers.get("content-type")).toContain("text/html");
+    expect(await html.text()).toContain(record.id);
+    const list = await (await erasuresRoute(new Request("http://localhost/api/admin/erasures"), undefined)).json();
+    expect(list.items.map((i: { id: string }) => i.id)).toContain(record.id);
+  });
+
+  it("the admin erase action is admin-only, deletes a provisioned user, and erases a user deleted earlier", async () => {
+    const prisma = db().prisma;
+    const { id, userName, email } = await provisionedUser();
+    const erase = (userId: string) => eraseRoute(new Request(`http://localhost/api/admin/users/${userId}/erase`, { method: "POST" }), { params: Promise.resolve({ id: userId }) });
+    signInAs("compliance");
+    expect((await erase(id)).status).toBe(403);
+    expect(await prisma.user.count({ where: { id } })).toBe(1);
+    signInAs("admin");
+    const res = await erase(id);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ userDeleted: true, erasureId: expect.any(String) });
+    expect(await personalDataLeft(userName, email)).toEqual({ events: 0, logs: 0, users: 0 });
+    expect((await erase(id)).status).toBe(409);
+    expect((await erase("no-such-user")).status).toBe(404);
+
+    // A user whose row went without an erasure (e.g. deleted before erasure existed).
+    const other = await provisionedUser();
+    await prisma.user.delete({ where: { id: other.id } });
+    const later = await erase(other.id);
+    expect(await later.json()).toMatchObject({ userDeleted: false });
+    expect(await personalDataLeft(other.userName, other.email)).toEqual({ events: 0, logs: 0, users: 0 });
+    expect((await verifyAuditChain(prisma)).ok).toBe(true);
+  });
+});

@@ -1,0 +1,158 @@
+// GDPR erasure of a data subject (a SCIM user), in the transaction of its deletion (SCIM DELETE or
+// the admin "Erase personal data" action). Where a user's personal data lives, and what happens:
+//   - the User row (SCIM attributes, e-mails, names, …): deleted by deleteUser (with its
+//     GroupMember rows, cascaded);
+//   - audit events about the user: label (userName) and, on user.* events, the before/after SCIM
+//     documents are cleared (the trigger lets only this through); the events keep the pseudonymous
+//     user id, action, time, actor and their hashes, so the chain stays verifiable;
+//   - the SCIM request log: entries whose path (query string: filters) names the userName or an
+//     e-mail address are deleted;
+//   - kept under the pseudonymous id (listed in the certificate with their legal basis):
+//     membership and status history, access rules naming the user, access-change events.
+// Every erasure is an ErasureRecord (append-only) and a "privacy.erased" audit event; its
+// certificate (certificate.ts) is signed with the audit signing key.
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Actor } from "@/lib/audit/record";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { contractsOfUser } from "@/lib/access/effective-access";
+import type { Tx } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+
+export const ERASURE_ACTION = "privacy.erased";
+
+export const LEGAL_BASIS = {
+  accountability:
+    "GDPR Art. 17(3)(b) (compliance with a legal obligation to keep records of access to contracts) and Art. 17(3)(e) (establishment, exercise or defence of legal claims)",
+} as const;
+
+export interface ErasedCounts {
+  userRecord: number;
+  auditEventsCleared: number;
+  requestLogEntries: number;
+}
+
+export interface RetainedItem {
+  what: string;
+  count: number;
+  legalBasis: string;
+}
+
+/** Names a user is known by, for finding them in free text (request-log paths). */
+export interface SubjectIdentifiers {
+  userName?: string | null;
+  emails?: string[];
+}
+
+const MIN_IDENTIFIER_LENGTH = 3;
+
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The identifiers still on record in the trail (for a user whose row is already gone). */
+async function identifiersFromTrail(tx: Tx, subjectId: string): Promise<SubjectIdentifiers> {
+  const rows = await tx.$queryRawUnsafe<{ label: string | null; emails: unknown }[]>(
+    `SELECT "targetLabel" AS label, COALESCE("after"->'emails', "before"->'emails') AS emails
+     FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1 AND "erasedAt" IS NULL AND "personalFields" IS NOT NULL`,
+    subjectId,
+  );
+  const emails = new Set<string>();
+  for (const r of rows)
+    if (Array.isArray(r.emails)) for (const e of r.emails) if (e && typeof e === "object" && typeof (e as { value?: unknown }).value === "string") emails.add((e as { value: string }).value);
+  return { userName: rows.find((r) => r.label)?.label ?? null, emails: [...emails] };
+}
+
+function searchPatterns(ids: SubjectIdentifiers): string[] {
+  const values = new Set<string>();
+  for (const v of [ids.userName, ...(ids.emails ?? [])]) {
+    if (!v || v.length < MIN_IDENTIFIER_LENGTH) continue;
+    values.add(v.toLowerCase());
+    values.add(encodeURIComponent(v).toLowerCase());
+  }
+  return [...values].map(likeContains);
+}
+
+/**
+ * Erases the subject's personal data outside the User row (which the caller deletes first) and
+ * records the erasure. Refuses when the subject still has effective access (checked with the access
+ * engine after the deletion: a deleted user has none).
+ */
+export async function eraseSubjectInTx(
+  tx: Tx,
+  options: { subjectId: string; directoryId: string | null; actor: Actor; now: Date; identifiers?: SubjectIdentifiers; userRecordDeleted: boolean },
+): Promise<{ erasureId: string; erased: ErasedCounts; retained: RetainedItem[] }> {
+  const { subjectId, now } = options;
+  const access = await contractsOfUser(tx, { userId: subjectId, at: now, offset: 0, limit: 1 });
+  if (access.total > 0) throw new AppError("conflict", `User ${subjectId} still has access to ${access.total} contracts; deprovision before erasing`);
+  const fromTrail = await identifiersFromTrail(tx, subjectId);
+  const identifiers: SubjectIdentifiers = {
+    userName: options.identifiers?.userName ?? fromTrail.userName,
+    emails: [...new Set([...(options.identifiers?.emails ?? []), ...(fromTrail.emails ?? [])])],
+  };
+
+  const patterns = searchPatterns(identifiers);
+  // Only entries with a query string can name a user (paths carry ids only).
+  const requestLogEntries =
+    patterns.length === 0
+      ? 0
+      : await tx.$executeRawUnsafe(
+          `DELETE FROM "RequestLog" WHERE ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0 AND lower("path") LIKE ANY($2::text[])`,
+          options.directoryId,
+          patterns,
+        );
+
+  const erasureId = randomUUID();
+  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
+  const auditEventsCleared = await tx.$executeRawUnsafe(
+    `UPDATE "AuditEvent" SET "targetLabel" = NULL,
+            "before" = CASE WHEN "personalFields" = 'targetLabel' THEN "before" END,
+            "after" = CASE WHEN "personalFields" = 'targetLabel' THEN "after" END,
+            "personalSalt" = NULL, "erasedAt" = $2, "erasureId" = $3
+     WHERE "targetType" = 'User' AND "targetId" = $1 AND "personalFields" IS NOT NULL AND "erasedAt" IS NULL`,
+    subjectId,
+    now,
+    erasureId,
+  );
+  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', '', true)`);
+
+  // Indexed counts only: this runs inside every SCIM DELETE.
+  const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint }[]>(
+    `SELECT (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1) AS events,
+            (SELECT count(*) FROM "MembershipInterval" WHERE "memberUserId" = $1) AS memberships,
+            (SELECT count(*) FROM "UserStatusInterval" WHERE "userId" = $1) AS statuses,
+            (SELECT count(*) FROM "AccessRuleVersion" WHERE "userId" = $1) AS rules`,
+    subjectId,
+  );
+  const retained: RetainedItem[] = [
+    { what: "Audit events about the user under the pseudonymous user id (action, time, actor, access changes), with their hashes and the salted digest of the erased fields", count: Number(kept.events), legalBasis: LEGAL_BASIS.accountability },
+    { what: "Group membership history (validity intervals) under the pseudonymous user id", count: Number(kept.memberships), legalBasis: LEGAL_BASIS.accountability },
+    { what: "Account status history (active/inactive/deleted intervals) under the pseudonymous user id", count: Number(kept.statuses), legalBasis: LEGAL_BASIS.accountability },
+    { what: "Access rule versions naming the user as a direct-grant principal (by id)", count: Number(kept.rules), legalBasis: LEGAL_BASIS.accountability },
+  ];
+
+  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, requestLogEntries };
+  const eventId = await recordAuditEvent(tx, {
+    actor: options.actor,
+    action: ERASURE_ACTION,
+    directoryId: options.directoryId ?? undefined,
+    target: { type: "ErasureRecord", id: erasureId },
+    after: { subjectId, erased, effectiveAccessCount: access.total },
+  });
+  await tx.erasureRecord.create({
+    data: {
+      id: erasureId,
+      subjectId,
+      directoryId: options.directoryId,
+      erasedAt: now,
+      actorType: options.actor.type,
+      actorId: options.actor.id,
+      actorLabel: options.actor.label,
+      erased: erased as unknown as Prisma.InputJsonValue,
+      retained: retained as unknown as Prisma.InputJsonValue,
+      effectiveAccessCount: access.total,
+      eventId,
+    },
+  });
+  return { erasureId, erased, retained };
+}
