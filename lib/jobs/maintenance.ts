@@ -7,9 +7,15 @@ import { getPrisma } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { pruneRequestLog } from "@/lib/scim/request-log";
+import { applyInactivityPolicies, type InactivityResult } from "@/lib/users/inactivity";
 import { now as clockNow } from "@/lib/clock";
 
-const JOB_LOCK_KEYS = { requestLogRetention: 72_707_372_401, timedEffects: 72_707_372_402 } as const;
+const JOB_LOCK_KEYS = {
+  requestLogRetention: 72_707_372_401,
+  timedEffects: 72_707_372_402,
+  inactivity: 72_707_372_403,
+  expiryWarnings: 72_707_372_404,
+} as const;
 // Often enough that access.revoked events for ended contracts and expired rules follow within
 // minutes (access itself ends at the exact instant regardless: the queries filter by time).
 const INTERVAL_MS = 5 * 60 * 1000;
@@ -28,7 +34,8 @@ export async function runExclusively<T>(prisma: PrismaClient, key: number, job: 
 export async function runMaintenanceOnce(
   prisma: PrismaClient,
   options: { now?: Date } = {},
-): Promise<{ requestLogPruned?: number; timedEffects?: TimedEffectsResult }> {
+): Promise<{ requestLogPruned?: number; timedEffects?: TimedEffectsResult; inactivity?: InactivityResult }> {
+  const now = options.now ?? clockNow();
   const retentionDays = getConfig().REQUEST_LOG_RETENTION_DAYS;
   const requestLogPruned = await runExclusively(prisma, JOB_LOCK_KEYS.requestLogRetention, (tx) =>
     pruneRequestLog(tx, retentionDays),
@@ -36,9 +43,12 @@ export async function runMaintenanceOnce(
   // The advisory lock keeps instances from doing the work twice at once; the TimedEffect claims
   // keep a later run from recording an item again.
   const timedEffects = await runExclusively(prisma, JOB_LOCK_KEYS.timedEffects, (tx) =>
-    processTimedEffectsInTx(tx, { now: options.now ?? clockNow() }),
+    processTimedEffectsInTx(tx, { now }),
   );
-  return { requestLogPruned, timedEffects };
+  // Flags and suspensions are claimed by conditional UPDATEs, so a run racing another (or a SCIM
+  // touch) never handles a user twice even without the lock.
+  const inactivity = await runExclusively(prisma, JOB_LOCK_KEYS.inactivity, (tx) => applyInactivityPolicies(tx, { now }));
+  return { requestLogPruned, timedEffects, inactivity };
 }
 
 let started = false;
@@ -51,6 +61,7 @@ export function startMaintenance(): void {
       const result = await runMaintenanceOnce(await getPrisma());
       if (result.requestLogPruned) log.info("request log pruned", { entries: result.requestLogPruned });
       if (result.timedEffects?.claimed) log.info("timed access effects recorded", { ...result.timedEffects });
+      if (result.inactivity?.flagged || result.inactivity?.suspended) log.info("inactivity policy applied", { ...result.inactivity });
     } catch (err) {
       log.warn("maintenance failed", { error: err instanceof Error ? err.message : String(err) });
     }
