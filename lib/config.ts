@@ -37,6 +37,8 @@ const envSchema = z.object({
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).optional()).transform((v) => v ?? "info"),
   REQUEST_LOG_RETENTION_DAYS: intWithDefault(30, 1, 3650),
   SCIM_RATE_LIMIT_PER_MINUTE: intWithDefault(6000, 1, 1_000_000),
+  ACCESS_EXPIRY_WARNING_DAYS: intWithDefault(30, 1, 365),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {

@@ -3,6 +3,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { processTimedEffectsInTx, type TimedEffectsResult } from "@/lib/access/timed-effects";
 import { getConfig } from "@/lib/config";
+import { recordExpiryWarnings, type ExpiryWarningsResult } from "@/lib/access/expiring";
 import { getPrisma } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/errors";
 import { log } from "@/lib/log";
@@ -34,7 +35,7 @@ export async function runExclusively<T>(prisma: PrismaClient, key: number, job: 
 export async function runMaintenanceOnce(
   prisma: PrismaClient,
   options: { now?: Date } = {},
-): Promise<{ requestLogPruned?: number; timedEffects?: TimedEffectsResult; inactivity?: InactivityResult }> {
+): Promise<{ requestLogPruned?: number; timedEffects?: TimedEffectsResult; inactivity?: InactivityResult; expiryWarnings?: ExpiryWarningsResult }> {
   const now = options.now ?? clockNow();
   const retentionDays = getConfig().REQUEST_LOG_RETENTION_DAYS;
   const requestLogPruned = await runExclusively(prisma, JOB_LOCK_KEYS.requestLogRetention, (tx) =>
@@ -48,7 +49,10 @@ export async function runMaintenanceOnce(
   // Flags and suspensions are claimed by conditional UPDATEs, so a run racing another (or a SCIM
   // touch) never handles a user twice even without the lock.
   const inactivity = await runExclusively(prisma, JOB_LOCK_KEYS.inactivity, (tx) => applyInactivityPolicies(tx, { now }));
-  return { requestLogPruned, timedEffects, inactivity };
+  const expiryWarnings = await runExclusively(prisma, JOB_LOCK_KEYS.expiryWarnings, (tx) =>
+    recordExpiryWarnings(tx, { now, leadDays: getConfig().ACCESS_EXPIRY_WARNING_DAYS }),
+  );
+  return { requestLogPruned, timedEffects, inactivity, expiryWarnings };
 }
 
 let started = false;
@@ -61,6 +65,7 @@ export function startMaintenance(): void {
       const result = await runMaintenanceOnce(await getPrisma());
       if (result.requestLogPruned) log.info("request log pruned", { entries: result.requestLogPruned });
       if (result.timedEffects?.claimed) log.info("timed access effects recorded", { ...result.timedEffects });
+      if (result.expiryWarnings?.events) log.info("access expiry warnings recorded", { ...result.expiryWarnings });
       if (result.inactivity?.flagged || result.inactivity?.suspended) log.info("inactivity policy applied", { ...result.inactivity });
     } catch (err) {
       log.warn("maintenance failed", { error: err instanceof Error ? err.message : String(err) });
