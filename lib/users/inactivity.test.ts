@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkAccess, whoCanAccessContract } from "@/lib/access/effective-access";
 import { instant, newWorld, type World } from "@/lib/access/test-world";
 import { openDatabase } from "@/lib/db/client";
+import { listUsersForAdmin } from "@/lib/admin/users";
 import { updateDirectorySettings } from "@/lib/directories/service";
 import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { setupTestDatabase } from "@/lib/testing/database";
@@ -104,9 +105,13 @@ describe("inactivity policy", () => {
     expect((await userRow(w, deactivated)).inactiveFlaggedAt).toBeNull(); // no access to lose anyway
     expect(await actionsOf(w, stale.userId, ["user.inactive_flagged", "user.suspended", "access.revoked"])).toEqual(["user.inactive_flagged"]);
     expect((await checkAccess(w.prisma, { userId: stale.userId, contractId: stale.contractId })).allowed).toBe(true);
+    // The users table filters and badges them.
+    const flagged = await listUsersForAdmin(w.prisma, { directoryId: w.directory.id, inactivity: "flagged" });
+    expect(flagged.items.map((u) => [u.id, u.inactiveFlaggedAt !== null, u.suspendedAt])).toEqual([[stale.userId, true, null]]);
 
     expect((await w.scim.get(`/Users/${stale.userId}`)).status).toBe(200);
     expect((await userRow(w, stale.userId)).inactiveFlaggedAt).toBeNull();
+    expect((await listUsersForAdmin(w.prisma, { directoryId: w.directory.id, inactivity: "flagged" })).total).toBe(0);
   });
 
   it("suspends access everywhere, at the right moments, and a SCIM read reinstates it in that request", async () => {
