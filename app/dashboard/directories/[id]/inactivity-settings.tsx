@@ -59,7 +59,7 @@ export function InactivitySettings({ directory, canWrite }: { directory: Directo
         )}
       </p>
       {canWrite && (
-        <form onSubmit={onSubmit} className="mt-4 grid max-w-2xl gap-4 sm:grid-cols-3 sm:items-start" noValidate aria-label="Inactivity policy">
+        <form onSubmit={onSubmit} className="mt-4 grid max-w-3xl gap-4 sm:grid-cols-3 sm:items-start" noValidate aria-label="Inactivity policy">
           <label className="flex items-center gap-2 pt-6 text-sm text-slate-700">
             <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
             Flag inactive users
