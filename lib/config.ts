@@ -42,6 +42,8 @@ const envSchema = z.object({
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? undefined : Number(v)),
     z.number().int().min(1).max(36_500).optional(),
   ),
+  ACCESS_EXPIRY_WARNING_DAYS: intWithDefault(30, 1, 365),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {

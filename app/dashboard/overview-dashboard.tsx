@@ -12,6 +12,7 @@ import { Card } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { Overview } from "@/lib/admin/overview";
+import { ExpiringAccess } from "@/components/access/expiring-access";
 
 const RANGES = [7, 30, 90] as const;
 const OPERATION_LABELS: Record<string, string> = {
@@ -174,7 +175,12 @@ function RevocationItem({ item }: { item: Revocation }) {
 
 function HealthCard({ h }: { h: Overview["health"][number] }) {
   const rate = h.errorRate24h;
-  const tone = h.tokensExpired > 0 || (rate !== null && rate > 0.2) ? "red" : h.tokensExpiringSoon > 0 || (rate !== null && rate > 0.05) ? "amber" : "green";
+  const tone =
+    h.tokensExpiredRecentlyUsed > 0 || h.suspendedUsers > 0 || (rate !== null && rate > 0.2)
+      ? "red"
+      : h.tokensExpired > 0 || h.tokensExpiringSoon > 0 || h.flaggedUsers > 0 || (rate !== null && rate > 0.05)
+        ? "amber"
+        : "green";
   const label = tone === "red" ? "attention" : tone === "amber" ? "warning" : "healthy";
   const idle = h.lastRequestAt === null;
   return (
@@ -192,19 +198,29 @@ function HealthCard({ h }: { h: Overview["health"][number] }) {
         <dd className="text-right">
           {rate === null ? "—" : `${(rate * 100).toFixed(1)} %`}
           {h.serverErrors24h > 0 && <span className="text-red-700"> ({h.serverErrors24h} server errors)</span>}
+          {h.throttled24h > 0 && <span className="text-amber-800"> ({h.throttled24h} rate-limited)</span>}
         </dd>
+        <dt className="text-slate-600">Requests with ignored attributes (24 h)</dt>
+        <dd className={`text-right ${h.ignored24h ? "font-medium text-amber-800" : ""}`}>{formatNumber(h.ignored24h)}</dd>
         <dt className="text-slate-600">Live tokens</dt>
         <dd className="text-right">{formatNumber(h.liveTokens)}</dd>
         <dt className="text-slate-600">Expiring within 14 days</dt>
         <dd className={`text-right ${h.tokensExpiringSoon ? "font-medium text-amber-800" : ""}`}>{formatNumber(h.tokensExpiringSoon)}</dd>
         <dt className="text-slate-600">Expired, not revoked</dt>
-        <dd className={`text-right ${h.tokensExpired ? "font-medium text-red-700" : ""}`}>{formatNumber(h.tokensExpired)}</dd>
+        <dd className={`text-right ${h.tokensExpired ? "font-medium text-red-700" : ""}`}>
+          {formatNumber(h.tokensExpired)}
+          {h.tokensExpiredRecentlyUsed > 0 && <span> ({h.tokensExpiredRecentlyUsed} used in the last 14 days)</span>}
+        </dd>
+        <dt className="text-slate-600">Inactive users flagged / suspended</dt>
+        <dd className={`text-right ${h.suspendedUsers ? "font-medium text-red-700" : h.flaggedUsers ? "font-medium text-amber-800" : ""}`}>
+          {formatNumber(h.flaggedUsers)} / {formatNumber(h.suspendedUsers)}
+        </dd>
       </dl>
     </Card>
   );
 }
 
-export function OverviewDashboard() {
+export function OverviewDashboard({ canReviewAccess = false, canReadRules = false }: { canReviewAccess?: boolean; canReadRules?: boolean }) {
   const [days, setDays] = useState<number>(30);
   const [by, setBy] = useState<"directory" | "operation">("directory");
   const query = useQuery({ queryKey: ["overview", days], queryFn: () => getJson<Overview>(`/api/admin/overview?days=${days}`) });
@@ -256,6 +272,7 @@ export function OverviewDashboard() {
               <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">{data.health.map((h) => <HealthCard key={h.id} h={h} />)}</div>
             )}
           </section>
+          {canReviewAccess && <ExpiringAccess canReadRules={canReadRules} />}
           <Card title="Recent revocations" description="access.revoked events: who lost access, where, and why."
             actions={<Link className="text-sm text-brand-700 hover:underline" href="/dashboard/audit?action=access.revoked">All in the audit trail</Link>}>
             {data.revocations.length === 0 ? (

@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/audit/record";
 import { createOAuthClient, createScimToken, revokeScimToken } from "@/lib/directories/service";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
+import { directoryMonitoring, type DirectoryMonitoring } from "@/lib/monitoring/directory-health";
 
 /** Requests answered with a status of 400 or more count as errors. */
 export const ERROR_STATUS_FROM = 400;
@@ -126,6 +127,10 @@ export interface DirectoryDetail extends DirectoryListItem {
   /** The directory's own SCIM request budget per minute; null = the instance default. */
   rateLimitPerMinute: number | null;
   activeUsers: number;
+  /** Inactivity policy (lib/users/inactivity.ts); null days = off. */
+  inactivityDays: number | null;
+  inactivityAction: string;
+  monitoring: DirectoryMonitoring;
 }
 
 export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now = new Date()): Promise<DirectoryDetail> {
@@ -136,9 +141,10 @@ export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now
     },
   });
   if (!d) throw new AppError("not_found", "Directory not found");
-  const [activeUsers, stats] = await Promise.all([
+  const [activeUsers, stats, monitoring] = await Promise.all([
     prisma.user.count({ where: { directoryId: id, active: true } }),
     requestStatsOf(prisma, [id], now),
+    directoryMonitoring(prisma, { directoryId: id, now }),
   ]);
   return {
     id: d.id,
@@ -146,6 +152,9 @@ export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now
     kind: d.kind,
     createdAt: d.createdAt.toISOString(),
     rateLimitPerMinute: d.rateLimitPerMinute,
+    inactivityDays: d.inactivityDays,
+    inactivityAction: d.inactivityAction,
+    monitoring,
     users: d._count.users,
     activeUsers,
     groups: d._count.groups,

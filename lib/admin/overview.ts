@@ -46,13 +46,22 @@ export interface DirectoryHealth {
   requests24h: number;
   failed24h: number;
   serverErrors24h: number;
+  /** 429 answers (the directory exceeded its rate limit), part of failed24h. */
+  throttled24h: number;
+  /** Requests that carried attributes Custodian does not know (dropped). */
+  ignored24h: number;
   errorRate24h: number | null;
   liveTokens: number;
   /** Live tokens (not revoked) that expire within TOKEN_EXPIRY_WARNING_DAYS. */
   tokensExpiringSoon: number;
   /** Tokens past their expiry that nobody revoked: an identity provider still using one fails. */
   tokensExpired: number;
+  /** Of those, the ones used within the last TOKEN_EXPIRY_WARNING_DAYS: the IdP probably still relies on them. */
+  tokensExpiredRecentlyUsed: number;
   nextTokenExpiry: string | null;
+  /** Inactivity policy: users flagged / suspended. */
+  flaggedUsers: number;
+  suspendedUsers: number;
 }
 
 export interface UserStatusCount {
@@ -124,6 +133,11 @@ export async function directoryHealth(prisma: PrismaClient, options: { now?: Dat
       requests: number | bigint;
       failed: number | bigint;
       serverErrors: number | bigint;
+      throttled: number | bigint;
+      ignored: number | bigint;
+      expiredRecentlyUsed: number | bigint;
+      flagged: number | bigint;
+      suspended: number | bigint;
       liveTokens: number | bigint;
       expiringSoon: number | bigint;
       expired: number | bigint;
@@ -133,19 +147,24 @@ export async function directoryHealth(prisma: PrismaClient, options: { now?: Dat
     `SELECT d.id, d.name, d.kind,
             (SELECT max(r."createdAt") FROM "RequestLog" r WHERE r."directoryId" = d.id AND r.status < 400) AS "lastSuccessAt",
             (SELECT max(r."createdAt") FROM "RequestLog" r WHERE r."directoryId" = d.id) AS "lastRequestAt",
-            recent.requests, recent.failed, recent."serverErrors",
-            tokens.live AS "liveTokens", tokens."expiringSoon", tokens.expired, tokens."nextExpiry"
+            recent.requests, recent.failed, recent."serverErrors", recent.throttled, recent.ignored,
+            tokens.live AS "liveTokens", tokens."expiringSoon", tokens.expired, tokens."expiredRecentlyUsed", tokens."nextExpiry",
+            (SELECT count(*) FROM "User" u WHERE u."directoryId" = d.id AND u."inactiveFlaggedAt" IS NOT NULL) AS flagged,
+            (SELECT count(*) FROM "User" u WHERE u."directoryId" = d.id AND u."suspendedAt" IS NOT NULL) AS suspended
        FROM "Directory" d
        CROSS JOIN LATERAL (
          SELECT count(*) AS requests,
                 count(*) FILTER (WHERE r.status >= 400) AS failed,
-                count(*) FILTER (WHERE r.status >= 500) AS "serverErrors"
+                count(*) FILTER (WHERE r.status >= 500) AS "serverErrors",
+                count(*) FILTER (WHERE r.status = 429) AS throttled,
+                count(*) FILTER (WHERE r."ignoredCount" > 0) AS ignored
            FROM "RequestLog" r WHERE r."directoryId" = d.id AND r."createdAt" >= ${ts(1)}
        ) recent
        CROSS JOIN LATERAL (
          SELECT count(*) FILTER (WHERE t."expiresAt" IS NULL OR t."expiresAt" > ${ts(2)}) AS live,
                 count(*) FILTER (WHERE t."expiresAt" > ${ts(2)} AND t."expiresAt" <= ${ts(3)}) AS "expiringSoon",
                 count(*) FILTER (WHERE t."expiresAt" <= ${ts(2)}) AS expired,
+                count(*) FILTER (WHERE t."expiresAt" <= ${ts(2)} AND t."lastUsedAt" >= ${ts(4)}) AS "expiredRecentlyUsed",
                 min(t."expiresAt") FILTER (WHERE t."expiresAt" > ${ts(2)}) AS "nextExpiry"
            FROM "ScimToken" t WHERE t."directoryId" = d.id AND t."revokedAt" IS NULL
        ) tokens
@@ -153,6 +172,7 @@ export async function directoryHealth(prisma: PrismaClient, options: { now?: Dat
     since,
     now,
     soon,
+    new Date(now.getTime() - TOKEN_EXPIRY_WARNING_DAYS * DAY_MS),
   );
   // timestamp columns come back as Dates read in UTC.
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -168,10 +188,15 @@ export async function directoryHealth(prisma: PrismaClient, options: { now?: Dat
       requests24h: requests,
       failed24h: failed,
       serverErrors24h: Number(r.serverErrors),
+      throttled24h: Number(r.throttled),
+      ignored24h: Number(r.ignored),
       errorRate24h: requests > 0 ? failed / requests : null,
       liveTokens: Number(r.liveTokens),
       tokensExpiringSoon: Number(r.expiringSoon),
       tokensExpired: Number(r.expired),
+      tokensExpiredRecentlyUsed: Number(r.expiredRecentlyUsed),
+      flaggedUsers: Number(r.flagged),
+      suspendedUsers: Number(r.suspended),
       nextTokenExpiry: iso(r.nextExpiry),
     };
   });

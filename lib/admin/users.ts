@@ -6,6 +6,8 @@ import { pageWindow, type Page } from "@/lib/pagination";
 export const userListQuery = z.object({
   directoryId: z.string().max(64).optional(),
   status: z.enum(["active", "inactive"]).optional(),
+  /** Inactivity policy: flagged (not seen by the directory for its period) or suspended. */
+  inactivity: z.enum(["flagged", "suspended"]).optional(),
   groupId: z.string().max(64).optional(),
   department: z.string().max(200).optional(),
   search: z.string().trim().max(200).optional(),
@@ -23,6 +25,9 @@ export interface UserListItem {
   department: string | null;
   title: string | null;
   active: boolean;
+  inactiveFlaggedAt: string | null;
+  suspendedAt: string | null;
+  lastSeenAt: string;
   directory: { id: string; name: string };
   updatedAt: string;
 }
@@ -33,6 +38,7 @@ export async function listUsersForAdmin(prisma: PrismaClient, input: z.input<typ
   const where: Prisma.UserWhereInput = {
     ...(q.directoryId ? { directoryId: q.directoryId } : {}),
     ...(q.status ? { active: q.status === "active" } : {}),
+    ...(q.inactivity === "flagged" ? { inactiveFlaggedAt: { not: null } } : q.inactivity === "suspended" ? { suspendedAt: { not: null } } : {}),
     ...(q.department ? { department: { equals: q.department, mode: "insensitive" } } : {}),
     ...(q.groupId ? { memberships: { some: { groupId: q.groupId } } } : {}),
     ...(q.search
@@ -74,6 +80,9 @@ export async function listUsersForAdmin(prisma: PrismaClient, input: z.input<typ
       department: u.department,
       title: u.title,
       active: u.active,
+      inactiveFlaggedAt: u.inactiveFlaggedAt?.toISOString() ?? null,
+      suspendedAt: u.suspendedAt?.toISOString() ?? null,
+      lastSeenAt: u.lastSeenAt.toISOString(),
       directory: u.directory,
       updatedAt: u.updatedAt.toISOString(),
     })),

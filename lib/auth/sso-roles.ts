@@ -7,7 +7,8 @@ import type { Role } from "./permissions";
 export async function rolesOfSsoUser(prisma: PrismaClient, email: string): Promise<{ userId: string; roles: Role[] } | null> {
   const key = email.toLowerCase();
   const user = await prisma.user.findFirst({
-    where: { active: true, OR: [{ primaryEmail: key }, { userNameKey: key }] },
+    // A user suspended by the inactivity policy has no access, the dashboard included.
+    where: { active: true, suspendedAt: null, OR: [{ primaryEmail: key }, { userNameKey: key }] },
     select: { id: true },
     orderBy: { createdAt: "asc" },
   });

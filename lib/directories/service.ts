@@ -131,6 +131,47 @@ export async function revokeOAuthClient(prisma: PrismaClient, options: { clientR
   });
 }
 
+export const MAX_INACTIVITY_DAYS = 3650;
+
+/** The directory's inactivity policy (lib/users/inactivity.ts). inactivityDays null = off. */
+export const directorySettingsInput = z.object({
+  inactivityDays: z
+    .number({ error: "must be a whole number of days" })
+    .int("must be a whole number of days")
+    .min(1, "at least 1 day")
+    .max(MAX_INACTIVITY_DAYS, `at most ${MAX_INACTIVITY_DAYS} days`)
+    .nullable(),
+  inactivityAction: z.enum(["flag", "suspend"], { error: "must be flag or suspend" }),
+});
+
+export async function updateDirectorySettings(
+  prisma: PrismaClient,
+  options: { directoryId: string; input: unknown; actor: Actor },
+) {
+  const input = directorySettingsInput.parse(options.input);
+  return prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "Directory" WHERE id = $1 FOR UPDATE`, options.directoryId);
+    if (locked.length === 0) throw new AppError("not_found", "Directory not found");
+    const before = await tx.directory.findUniqueOrThrow({ where: { id: options.directoryId } });
+    const updated = await tx.directory.update({
+      where: { id: options.directoryId },
+      data: { inactivityDays: input.inactivityDays, inactivityAction: input.inactivityAction, updatedAt: clockNow() },
+    });
+    const pick = (d: typeof before) => ({ inactivityDays: d.inactivityDays, inactivityAction: d.inactivityAction });
+    if (JSON.stringify(pick(before)) !== JSON.stringify(pick(updated))) {
+      await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: "directory.updated",
+        directoryId: updated.id,
+        target: { type: "Directory", id: updated.id, label: updated.name },
+        before: pick(before),
+        after: pick(updated),
+      });
+    }
+    return updated;
+  });
+}
+
 export const DEFAULT_DIRECTORY_NAME = "Default";
 
 /**

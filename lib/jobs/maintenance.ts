@@ -3,10 +3,12 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { processTimedEffectsInTx, type TimedEffectsResult } from "@/lib/access/timed-effects";
 import { getConfig } from "@/lib/config";
+import { recordExpiryWarnings, type ExpiryWarningsResult } from "@/lib/access/expiring";
 import { getPrisma } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { pruneRequestLog } from "@/lib/scim/request-log";
+import { applyInactivityPolicies, type InactivityResult } from "@/lib/users/inactivity";
 import { now as clockNow } from "@/lib/clock";
 import { applyAuditRetention } from "@/lib/audit/retention";
 import { runChainVerification } from "@/lib/audit/verification-job";
@@ -17,6 +19,8 @@ const JOB_LOCK_KEYS = {
   timedEffects: 72_707_372_402,
   auditRetention: 72_707_372_403,
   auditVerification: 72_707_372_404,
+  inactivity: 72_707_372_405,
+  expiryWarnings: 72_707_372_406,
 } as const;
 // Often enough that access.revoked events for ended contracts and expired rules follow within
 // minutes (access itself ends at the exact instant regardless: the queries filter by time).
@@ -39,10 +43,13 @@ export async function runMaintenanceOnce(
 ): Promise<{
   requestLogPruned?: number;
   timedEffects?: TimedEffectsResult;
+  inactivity?: InactivityResult;
+  expiryWarnings?: ExpiryWarningsResult;
   auditRetention?: { deleted: number; throughPosition?: string };
   auditVerification?: { ok: boolean; kind: string; summary: string };
 }> {
   const config = getConfig();
+  const now = options.now ?? clockNow();
   const retentionDays = config.REQUEST_LOG_RETENTION_DAYS;
   const requestLogPruned = await runExclusively(prisma, JOB_LOCK_KEYS.requestLogRetention, (tx) =>
     pruneRequestLog(tx, retentionDays),
@@ -50,9 +57,14 @@ export async function runMaintenanceOnce(
   // The advisory lock keeps instances from doing the work twice at once; the TimedEffect claims
   // keep a later run from recording an item again.
   const timedEffects = await runExclusively(prisma, JOB_LOCK_KEYS.timedEffects, (tx) =>
-    processTimedEffectsInTx(tx, { now: options.now ?? clockNow() }),
+    processTimedEffectsInTx(tx, { now }),
   );
-  const now = options.now ?? clockNow();
+  // Flags and suspensions are claimed by conditional UPDATEs, so a run racing another (or a SCIM
+  // touch) never handles a user twice even without the lock.
+  const inactivity = await runExclusively(prisma, JOB_LOCK_KEYS.inactivity, (tx) => applyInactivityPolicies(tx, { now }));
+  const expiryWarnings = await runExclusively(prisma, JOB_LOCK_KEYS.expiryWarnings, (tx) =>
+    recordExpiryWarnings(tx, { now, leadDays: config.ACCESS_EXPIRY_WARNING_DAYS }),
+  );
   const auditRetentionDays = config.AUDIT_RETENTION_DAYS;
   const auditRetention =
     auditRetentionDays === undefined
@@ -60,7 +72,7 @@ export async function runMaintenanceOnce(
       : await runExclusively(prisma, JOB_LOCK_KEYS.auditRetention, (tx) => applyAuditRetention(tx, { retentionDays: auditRetentionDays, now }));
   const verified = await runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => runChainVerification(tx, { now }));
   const auditVerification = verified && { ok: verified.ok, kind: verified.kind, summary: describeVerification(verified) };
-  return { requestLogPruned, timedEffects, auditRetention, auditVerification };
+  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification };
 }
 
 /** A full verification now (dashboard button); undefined when one is already running. */
@@ -80,6 +92,8 @@ export function startMaintenance(): void {
       if (result.timedEffects?.claimed) log.info("timed access effects recorded", { ...result.timedEffects });
       if (result.auditRetention?.deleted) log.info("audit retention applied", { ...result.auditRetention });
       if (result.auditVerification && !result.auditVerification.ok) log.error("audit chain broken", { ...result.auditVerification });
+      if (result.expiryWarnings?.events) log.info("access expiry warnings recorded", { ...result.expiryWarnings });
+      if (result.inactivity?.flagged || result.inactivity?.suspended) log.info("inactivity policy applied", { ...result.inactivity });
     } catch (err) {
       log.warn("maintenance failed", { error: err instanceof Error ? err.message : String(err) });
     }

@@ -40,6 +40,7 @@ import {
   type AttributeDef,
   type ResourceTypeName,
 } from "./schema";
+import { noteIgnoredAttribute } from "./ignored";
 
 /** Upper bound on operations per request; Entra batches membership changes but far below this. */
 export const MAX_PATCH_OPERATIONS = 1000;
@@ -331,8 +332,10 @@ function applyPathless(
     try {
       resolved = resolveTarget(resourceType, key);
     } catch (err) {
-      if (err instanceof ScimError && (err.scimType === "invalidPath" || err.scimType === "invalidFilter"))
+      if (err instanceof ScimError && (err.scimType === "invalidPath" || err.scimType === "invalidFilter")) {
+        noteIgnoredAttribute(key);
         continue;
+      }
       throw err;
     }
     if (resolved.kind === "extension") continue;
@@ -358,6 +361,7 @@ function applyExtensionObject(
   const schema = getSchema(schemaUrn);
   for (const key of safeKeys(value)) {
     const def = findAttribute(schema?.attributes, key);
+    if (!def) noteIgnoredAttribute(`${schemaUrn}:${key}`);
     if (!def || def.mutability === "readOnly") continue;
     setAt(resourceType, doc, op, { schemaUrn, def, label: `${schemaUrn}:${def.name}` }, value[key]);
   }

@@ -14,6 +14,9 @@ export interface RequestLogEntry {
   status: number;
   scimType: string | null;
   latencyMs: number;
+  /** Unknown attributes the request carried and Custodian dropped (lib/scim/ignored.ts). */
+  ignoredCount: number;
+  ignoredAttributes: string | null;
   userAgent: string | null;
   requestId: string | null;
 }

@@ -20,6 +20,7 @@ import {
   type AttributeDef,
   type ResourceTypeName,
 } from "./schema";
+import { noteIgnoredAttribute } from "./ignored";
 
 export type ScimDoc = Record<string, unknown>;
 
@@ -290,9 +291,11 @@ export function normalizeResource(
     // Unknown schema URNs (Entra once sent a malformed enterprise URN) and unknown attributes
     // are ignored (RFC 7644 §3.3 lets the service provider drop what it does not support).
     const path = parseAttrName(key);
-    if (!path || path.subAttr !== undefined) continue;
-    const resolved = resolveAttribute(resourceType, path);
-    if (!resolved) continue;
+    const resolved = path && path.subAttr === undefined ? resolveAttribute(resourceType, path) : undefined;
+    if (!resolved) {
+      noteIgnoredAttribute(key);
+      continue;
+    }
     assign(resolved.schemaUrn, resolved.def, raw, resolved.def.name);
   }
   // The extension object is the standard place for extension attributes (RFC 7643 §3.3), so it
@@ -303,6 +306,7 @@ export function normalizeResource(
     for (const key of safeKeys(extBody)) {
       const def = findAttribute(schema.attributes, key);
       if (def) assign(urn, def, extBody[key], `${urn}:${def.name}`);
+      else noteIgnoredAttribute(`${urn}:${key}`);
     }
   }
 

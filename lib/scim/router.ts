@@ -13,6 +13,8 @@ import { scimErrorResponse } from "./http";
 import { parseListQueryFromUrl } from "./list";
 import { effectiveRateLimit, takeRateLimitToken } from "./rate-limit";
 import { logScimRequest } from "./request-log";
+import { collectIgnored, ignoredColumns } from "./ignored";
+import { observeScimRequest } from "@/lib/monitoring/metrics";
 import type { ScimContext } from "./handlers/context";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
 import { getGroup, listGroups, patchGroup, postGroup, putGroup, removeGroup } from "./handlers/groups";
@@ -123,6 +125,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
     let response: Response;
     let scimType: string | null = null;
     let prisma: PrismaClient | undefined;
+    const ignored = new Set<string>();
     // Everything that can throw stays inside the try: a client must always get SCIM error JSON,
     // never the framework's HTML 500 (Okta cannot parse it).
     try {
@@ -142,24 +145,23 @@ export async function handleScimRequest(request: Request): Promise<Response> {
         } else {
           const { handler, id } = route(method, segments);
           const baseUrl = `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length)}`;
-          response = await handler(
-            {
-              request,
-              url,
-              prisma,
-              principal,
-              baseUrl,
-              actor: {
-                type: "directory",
-                id: principal.credentialId,
-                label: principal.label,
-                directoryId: principal.directoryId,
-                requestId,
-                ip: clientIp(request),
-              },
+          const ctx: ScimContext = {
+            request,
+            url,
+            prisma,
+            principal,
+            baseUrl,
+            actor: {
+              type: "directory",
+              id: principal.credentialId,
+              label: principal.label,
+              directoryId: principal.directoryId,
+              requestId,
+              ip: clientIp(request),
             },
-            id,
-          );
+          };
+          // Unknown attributes the handler drops are noted for the request log.
+          response = await collectIgnored(ignored, () => handler(ctx, id));
         }
       }
     } catch (err) {
@@ -183,9 +185,11 @@ export async function handleScimRequest(request: Request): Promise<Response> {
       status: response.status,
       scimType,
       latencyMs,
+      ...ignoredColumns(ignored),
       userAgent: request.headers.get("user-agent"),
       requestId,
     });
+    observeScimRequest({ directoryId: principal?.directoryId ?? null, method, subPath, status: response.status, seconds: latencyMs / 1000 });
     log.debug("scim request", { method, path: subPath, status: response.status, ms: latencyMs });
     return response;
   });

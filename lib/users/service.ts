@@ -9,6 +9,7 @@ import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
 import { eraseSubjectInTx } from "@/lib/audit/erasure";
+import { liftSuspensionInTx, needsTouch, seenNow } from "./inactivity";
 
 export class PreconditionFailedError extends AppError {
   constructor(readonly currentVersion: number) {
@@ -88,7 +89,7 @@ export async function createUser(
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const now = clockNow();
       const user = await tx.user.create({
-        data: { ...data, ...derivedUserColumns(data), directoryId, createdAt: now, updatedAt: now } as never,
+        data: { ...data, ...derivedUserColumns(data), directoryId, createdAt: now, updatedAt: now, lastSeenAt: now } as never,
       });
       const eventId = await recordAuditEvent(tx, {
         actor,
@@ -134,11 +135,19 @@ export async function updateUser(
       const unchanged =
         JSON.stringify(before) === JSON.stringify(after) &&
         JSON.stringify(pickData(current)) === JSON.stringify(pickData({ ...data, ...derived } as unknown as User));
-      if (unchanged) return current; // an idempotent PUT/PATCH changes nothing and records nothing
       const now = clockNow();
+      // Any write by the directory confirms the user (inactivity policy, ./inactivity.ts).
+      const suspended = current.suspendedAt !== null;
+      if (unchanged) {
+        // An idempotent PUT/PATCH changes nothing and records nothing — except that the
+        // directory has now seen the user (at most one small UPDATE per user per day).
+        if (!needsTouch(current, now)) return current;
+        if (suspended) await liftSuspensionInTx(tx, { user: current, actor, now, active: current.active });
+        return tx.user.update({ where: { id }, data: seenNow(now) });
+      }
       const updated = await tx.user.update({
         where: { id },
-        data: { ...data, ...derived, version: { increment: 1 }, updatedAt: now } as never,
+        data: { ...data, ...derived, ...seenNow(now), version: { increment: 1 }, updatedAt: now } as never,
       });
       const statusChanged = current.active !== updated.active;
       const eventId = await recordAuditEvent(tx, {
@@ -148,7 +157,10 @@ export async function updateUser(
         target: { type: "User", id, label: updated.userName },
         ...diffObjects(before, after),
       });
-      if (statusChanged) {
+      if (suspended) {
+        // The status interval opened now follows the directory's (possibly new) `active`.
+        await liftSuspensionInTx(tx, { user: current, actor, now, active: updated.active, eventId: statusChanged ? eventId : undefined });
+      } else if (statusChanged) {
         // Only active users have access: record what the status change grants or revokes.
         const cause = { kind: updated.active ? "user.activated" : "user.deactivated", eventId };
         await trackAccessChanges(tx, { userIds: [id], actor, cause }, async () => {

@@ -5,13 +5,18 @@ import { UsersTable } from "./users-table";
 
 export const metadata = { title: "Users" };
 
-export default async function UsersPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function UsersPage({ searchParams }: Props) {
+  const params = await searchParams;
+  const text = (v: unknown) => (typeof v === "string" && v.length <= 64 ? v : undefined);
+  const inactivity = params.inactivity === "flagged" || params.inactivity === "suspended" ? params.inactivity : undefined;
   await requirePagePermission("users:read");
   const directories = await (await getPrisma()).directory.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
   return (
     <>
       <PageHeader title="Users" description="Everyone your identity providers provisioned, active or deactivated." />
-      <UsersTable directories={directories} />
+      <UsersTable directories={directories} initial={{ directoryId: text(params.directoryId), inactivity }} />
     </>
   );
 }

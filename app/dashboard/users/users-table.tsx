@@ -23,13 +23,27 @@ const columns: Column<UserListItem>[] = [
   { key: "department", header: "Department", sortable: true, render: (u) => u.department ?? "—" },
   { key: "title", header: "Title", render: (u) => u.title ?? "—" },
   { key: "directory", header: "Directory", render: (u) => u.directory.name },
-  { key: "status", header: "Status", render: (u) => (u.active ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>) },
+  {
+    key: "status",
+    header: "Status",
+    render: (u) => (
+      <span className="inline-flex flex-wrap gap-1">
+        {u.active ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>}
+        {u.suspendedAt ? (
+          <Badge tone="red">suspended</Badge>
+        ) : (
+          u.inactiveFlaggedAt && <Badge tone="amber">inactive</Badge>
+        )}
+      </span>
+    ),
+  },
   { key: "updatedAt", header: "Last change", sortable: true, render: (u) => new Date(u.updatedAt).toLocaleString("en-GB") },
 ];
 
-export function UsersTable({ directories }: { directories: { id: string; name: string }[] }) {
+export function UsersTable({ directories, initial = {} }: { directories: { id: string; name: string }[]; initial?: { directoryId?: string; inactivity?: string } }) {
   const [search, setSearch] = useState("");
-  const [directoryId, setDirectoryId] = useState("");
+  const [directoryId, setDirectoryId] = useState(initial.directoryId ?? "");
+  const [inactivity, setInactivity] = useState(initial.inactivity ?? "");
   const [status, setStatus] = useState("");
   const [department, setDepartment] = useState("");
   const [group, setGroup] = useState<PickerOption | null>(null);
@@ -59,6 +73,14 @@ export function UsersTable({ directories }: { directories: { id: string; name: s
           </select>
         </label>
         <label className="text-sm text-slate-700">
+          Inactivity
+          <select value={inactivity} onChange={(e) => setInactivity(e.target.value)} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+            <option value="">Any</option>
+            <option value="flagged">Flagged inactive</option>
+            <option value="suspended">Suspended</option>
+          </select>
+        </label>
+        <label className="text-sm text-slate-700">
           Department
           <input value={department} onChange={(e) => setDepartment(e.target.value)} className="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
         </label>
@@ -76,7 +98,7 @@ export function UsersTable({ directories }: { directories: { id: string; name: s
       <DataTable<UserListItem>
         endpoint="/api/admin/users"
         label="Users"
-        params={{ search, directoryId, status, department, groupId: group?.id }}
+        params={{ search, directoryId, status, inactivity, department, groupId: group?.id }}
         columns={columns}
         rowKey={(u) => u.id}
         emptyMessage="No users match these filters."

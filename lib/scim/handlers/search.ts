@@ -7,6 +7,7 @@ import { LIST_RESPONSE, SEARCH_REQUEST, type ResourceTypeName } from "../schema"
 import { listGroups, renderGroups } from "./groups";
 import { listUsers, renderUsers } from "./users";
 import type { ScimContext } from "./context";
+import { markUsersSeen } from "@/lib/users/inactivity";
 
 async function searchQuery(ctx: ScimContext): Promise<ListQuery> {
   const body = await readScimBody(ctx.request);
@@ -47,7 +48,10 @@ export async function searchRoot(ctx: ScimContext) {
 
 async function renderIds(ctx: ScimContext, resourceType: ResourceTypeName, ids: string[], query: ListQuery) {
   if (ids.length === 0) return [];
-  return resourceType === "User"
-    ? renderUsers(ctx, inOrder(ids, await ctx.prisma.user.findMany({ where: { id: { in: ids } } })), query)
-    : renderGroups(ctx, inOrder(ids, await ctx.prisma.group.findMany({ where: { id: { in: ids } } })), query);
+  if (resourceType === "User") {
+    const users = inOrder(ids, await ctx.prisma.user.findMany({ where: { id: { in: ids } } }));
+    if (query.filter) await markUsersSeen(ctx.prisma, { users, actor: ctx.actor });
+    return renderUsers(ctx, users, query);
+  }
+  return renderGroups(ctx, inOrder(ids, await ctx.prisma.group.findMany({ where: { id: { in: ids } } })), query);
 }

@@ -1,6 +1,7 @@
 // /Users (RFC 7644 §3.3–3.6). Parse, call the user service, serialise from stored state.
 import type { User } from "@/lib/generated/prisma/client";
 import { createUser, deleteUser, findUser, groupsOfUsers, updateUser } from "@/lib/users/service";
+import { markUsersSeen } from "@/lib/users/inactivity";
 import { applyPatchOperations, parsePatchBody } from "../patch";
 import { isAttributeReturned, normalizeResource, projectResource } from "../resource";
 import { userDataFromDoc, userDocFromRow, userToScim, etagOf } from "../mapping";
@@ -17,11 +18,18 @@ export async function renderUsers(ctx: ScimContext, users: User[], projection: P
   return users.map((u) => projectResource("User", userToScim(u, { baseUrl: ctx.baseUrl, groups: groups?.get(u.id) ?? [] }), projection));
 }
 
-
+/**
+ * A read that names specific users (GET by id, a filter that matched them) tells us the directory
+ * still has them (inactivity policy). Decided from the rows already loaded: no statement unless a
+ * user was last seen more than a day ago or is flagged or suspended.
+ */
+const markSeen = (ctx: ScimContext, users: User[]) => markUsersSeen(ctx.prisma, { users, actor: ctx.actor });
 
 export async function listUsers(ctx: ScimContext, query: ListQuery) {
   const page = await findPage(ctx.prisma, { resourceType: "User", directoryId: ctx.principal.directoryId, query });
   const rows = page.ids.length ? inOrder(page.ids, await ctx.prisma.user.findMany({ where: { id: { in: page.ids } } })) : [];
+  // An unfiltered listing (an import page) is not a statement about any one user.
+  if (query.filter) await markSeen(ctx, rows);
   return scimJson({
     schemas: [LIST_RESPONSE],
     totalResults: page.total,
@@ -39,6 +47,7 @@ async function loadUser(ctx: ScimContext, id: string): Promise<User> {
 
 export async function getUser(ctx: ScimContext, id: string) {
   const user = await loadUser(ctx, id);
+  await markSeen(ctx, [user]);
   if (notModified(ctx.request, etagOf(user))) return new Response(null, { status: 304, headers: { etag: etagOf(user) } });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
   return resourceResponse(ctx, "Users", resource, user);

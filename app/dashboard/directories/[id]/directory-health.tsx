@@ -7,9 +7,14 @@ import { ErrorMessage, Loading } from "@/components/ui/query-state";
 import { formatRelative } from "@/components/ui/relative-time";
 import { Stat } from "@/components/ui/stat";
 import type { DirectoryDetail } from "@/lib/admin/directories";
+import type { DirectoryMonitoring } from "@/lib/monitoring/directory-health";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { formatNumber } from "@/components/ui/format";
+import { InactivitySettings } from "./inactivity-settings";
 import { ERROR_RATE_WARNING, formatPercent } from "../kinds";
 
-export function DirectoryHealth({ directoryId }: { directoryId: string }) {
+export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string; canWrite: boolean }) {
   const query = useQuery({
     queryKey: ["/api/admin/directories", directoryId],
     queryFn: () => getJson<DirectoryDetail>(`/api/admin/directories/${directoryId}`),
@@ -32,6 +37,85 @@ export function DirectoryHealth({ directoryId }: { directoryId: string }) {
           tone={d.errorRate24h !== null && d.errorRate24h > ERROR_RATE_WARNING ? "bad" : d.errorRate24h === null ? "default" : "good"}
           hint="status 400 and above" />
       </dl>
+      <Monitoring m={d.monitoring} />
+      <div className="mt-4">
+        <InactivitySettings key={`${d.inactivityDays}-${d.inactivityAction}`} directory={d} canWrite={canWrite} />
+      </div>
     </section>
+  );
+}
+
+const percent = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)} %`);
+
+function Monitoring({ m }: { m: DirectoryMonitoring }) {
+  return (
+    <div className="mt-4 grid gap-4 lg:grid-cols-3">
+      <Card title="Errors by class" description="Client errors by SCIM error type, rate limiting and server errors.">
+        <table className="w-full text-sm" data-testid="error-classes">
+          <caption className="sr-only">Errors by class over the last hour and day</caption>
+          <thead>
+            <tr className="text-left text-xs text-slate-600">
+              <th scope="col" className="py-1 font-medium">Window</th>
+              <th scope="col" className="py-1 text-right font-medium">Requests</th>
+              <th scope="col" className="py-1 text-right font-medium">4xx</th>
+              <th scope="col" className="py-1 text-right font-medium">429</th>
+              <th scope="col" className="py-1 text-right font-medium">5xx</th>
+              <th scope="col" className="py-1 text-right font-medium">Rate</th>
+            </tr>
+          </thead>
+          <tbody>
+            {m.windows.map((w) => (
+              <tr key={w.window} className="border-t border-slate-100">
+                <th scope="row" className="py-1 text-left font-medium">{w.window === "1h" ? "1 hour" : "24 hours"}</th>
+                <td className="py-1 text-right">{formatNumber(w.requests)}</td>
+                <td className="py-1 text-right">{formatNumber(w.clientErrors)}</td>
+                <td className={`py-1 text-right ${w.throttled ? "text-amber-800" : ""}`}>{formatNumber(w.throttled)}</td>
+                <td className={`py-1 text-right ${w.serverErrors ? "font-medium text-red-700" : ""}`}>{formatNumber(w.serverErrors)}</td>
+                <td className="py-1 text-right">{percent(w.errorRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {m.windows[1].byScimType.length > 0 && (
+          <ul className="mt-3 space-y-0.5 text-xs text-slate-700">
+            {m.windows[1].byScimType.slice(0, 8).map((e) => (
+              <li key={`${e.status}-${e.scimType}`}>
+                <span className="font-mono">{e.status}</span> {e.scimType ?? "(no scimType)"} — {formatNumber(e.count)} in 24 h
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card title="Rejected and ignored" description="Writes refused with a client error, and attributes sent that Custodian does not know (dropped), last 24 hours.">
+        {m.rejectedWrites24h.length === 0 ? (
+          <p className="text-sm text-slate-600">No rejected writes.</p>
+        ) : (
+          <ul className="space-y-0.5 text-sm" data-testid="rejected-writes">
+            {m.rejectedWrites24h.map((r) => (
+              <li key={`${r.method}-${r.scimType}`}><span className="font-mono text-xs">{r.method}</span> {r.scimType ?? "(no scimType)"} — {formatNumber(r.count)}</li>
+            ))}
+          </ul>
+        )}
+        <p className="mt-3 text-sm text-slate-700">
+          {formatNumber(m.ignored24h.requests)} request{m.ignored24h.requests === 1 ? "" : "s"} carried {formatNumber(m.ignored24h.attributes)} ignored attribute{m.ignored24h.attributes === 1 ? "" : "s"}
+          {m.ignored24h.top.length > 0 && <>: {m.ignored24h.top.map((t) => <code key={t.name} className="mx-0.5 rounded bg-slate-100 px-1 text-xs">{t.name}</code>)}</>}
+        </p>
+      </Card>
+      <Card title="Credential warnings" description="Tokens expiring within 14 days, and expired tokens used in the last 14 days.">
+        {m.tokenWarnings.length === 0 ? (
+          <p className="text-sm text-slate-600">None.</p>
+        ) : (
+          <ul className="space-y-1 text-sm" data-testid="token-warnings">
+            {m.tokenWarnings.map((t) => (
+              <li key={t.id}>
+                <Badge tone={t.state === "expired" ? "red" : "amber"}>{t.state === "expired" ? "expired" : "expiring"}</Badge>{" "}
+                {t.name} <span className="font-mono text-xs">{t.prefix}…</span> — {formatDateTime(t.expiresAt)}
+                {t.lastUsedAt && <span className="block text-xs text-slate-600">last used {formatDateTime(t.lastUsedAt)}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
   );
 }

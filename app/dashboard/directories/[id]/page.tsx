@@ -49,7 +49,7 @@ export default async function DirectoryPage({ params, searchParams }: Props) {
         )}
       </div>
 
-      <DirectoryHealth directoryId={directory.id} />
+      <DirectoryHealth directoryId={directory.id} canWrite={canWrite} />
 
       <Card title="Connection" description="What the identity provider needs to reach Custodian.">
         <dl className="space-y-3 text-sm">
