@@ -3,7 +3,7 @@
 // Each function is one transaction that includes its audit event.
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { TransactionRaceError, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
+import { TransactionRaceError, isUniqueViolation, retryOnConflict, WRITE_TRANSACTION_OPTIONS, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
@@ -98,7 +98,7 @@ export async function createUser(
       });
       await openStatusInterval(tx, user, user.active, eventId, now);
       return user;
-    }));
+    }, WRITE_TRANSACTION_OPTIONS));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(data.userName);
     throw err;
@@ -156,7 +156,7 @@ export async function updateUser(
         });
       }
       return updated;
-    }));
+    }, WRITE_TRANSACTION_OPTIONS));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(attemptedUserName);
     throw err;
@@ -214,7 +214,7 @@ export async function deleteUser(
       });
     }
     await tx.user.delete({ where: { id } });
-  }));
+  }, WRITE_TRANSACTION_OPTIONS));
 }
 
 export async function findUser(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<User | null> {
