@@ -14,7 +14,7 @@
 //   6. the audit chain verifies (`npm run audit:verify`, when the project has it).
 // The database is dropped at the end. Options (env): TEST_DATABASE_URL (the PostgreSQL server),
 // CLUSTER_USERS (default 200), SEED, TEST_SERVER_PORT_BASE (default: free ports), KEEP_DATABASE=1.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -79,6 +79,8 @@ async function main() {
     await sql.end().catch(() => undefined);
     if (process.env.KEEP_DATABASE === "1") report.info(`kept database ${database.url}`);
     else await database.drop();
+    // The servers' logs stay for a failed run.
+    if (!error && report.failed === 0) rmSync(logDir, { recursive: true, force: true });
   }
   process.exit(report.finish(error));
 }

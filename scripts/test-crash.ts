@@ -134,6 +134,8 @@ async function crashTest(kind: "postgres" | "pglite") {
     return { server, ms: Date.now() - t0 };
   };
   let server: BenchServer | undefined;
+  const failedBefore = report.failed;
+  let finished = false;
   try {
     report.begin(`${kind}: start and seed (logs: ${logFile})`);
     ({ server } = await start());
@@ -175,11 +177,14 @@ async function crashTest(kind: "postgres" | "pglite") {
     server = undefined;
     await verifyLedger(target, ledger);
     await verifyAuditChain(report, target);
+    finished = true;
   } finally {
     await server?.stop();
     receiver.close();
     await database?.drop();
-    rmSync(work, { recursive: true, force: true });
+    // The server log (and the PGlite folder) stay for a failed run.
+    if (finished && report.failed === failedBefore) rmSync(work, { recursive: true, force: true });
+    else report.info(`kept ${work} for inspection`);
   }
 }
 
