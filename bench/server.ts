@@ -1,6 +1,7 @@
-// Starts the built app (`next start`) on a free port against a fresh database, for benchmarks.
+// Starts the built app (`next start`) on a free port against a fresh database, for benchmarks and
+// the system tests (scripts/test-cluster.ts, scripts/test-crash.ts).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, existsSync } from "node:fs";
+import { mkdtempSync, existsSync, openSync, closeSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,11 @@ import pg from "pg";
 export interface BenchServer {
   baseUrl: string;
   databaseUrl?: string;
+  /** The pid of the spawned `next start` process (see processTree for what it spawned). */
+  pid: number;
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,8 +30,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** A fresh, uniquely named database on a PostgreSQL server; dropped by the returned function. */
-export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `custodian_bench_${Date.now()}_${Math.random().toString(36).slice(2, 6)}`;
+export async function freshPostgresDatabase(serverUrl: string, prefix = "custodian_bench"): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${Date.now()}_${Math.random().toString(36).slice(2, 6)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
@@ -34,6 +40,7 @@ export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: s
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    name,
     async drop() {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
@@ -43,10 +50,18 @@ export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: s
   };
 }
 
-export async function startBuiltServer(options: { env: Record<string, string>; readyPath?: string }): Promise<BenchServer> {
+export async function startBuiltServer(options: {
+  env: Record<string, string>;
+  readyPath?: string;
+  /** Default: a free port. */
+  port?: number;
+  /** Append the server's stdout and stderr to this file (default: stdout ignored, stderr inherited). */
+  logFile?: string;
+  readyTimeoutMs?: number;
+}): Promise<BenchServer> {
   const root = path.resolve(import.meta.dirname, "..");
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No build found: run `npm run build` first");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: "production",
@@ -56,15 +71,22 @@ export async function startBuiltServer(options: { env: Record<string, string>; r
     DATABASE_URL: "",
     ...options.env,
   };
+  const logFd = options.logFile ? openSync(options.logFile, "a") : undefined;
   const child: ChildProcess = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", logFd ?? "ignore", logFd ?? "inherit"],
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}${options.logFile ? ` (log: ${options.logFile})` : ""}`);
     try {
       const res = await fetch(`${baseUrl}${options.readyPath ?? "/api/health"}`);
       if (res.ok) break;
@@ -73,25 +95,22 @@ export async function startBuiltServer(options: { env: Record<string, string>; r
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error("server did not become ready in 120 s");
+      throw new Error(`server did not become ready in ${readyTimeoutMs / 1000} s`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
     baseUrl,
     databaseUrl: env.DATABASE_URL || undefined,
+    pid: child.pid!,
+    child,
+    exited,
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      await new Promise((r) => {
-        const timer = setTimeout(() => {
-          child.kill("SIGKILL");
-          r(undefined);
-        }, 5000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          r(undefined);
-        });
-      });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -1,6 +1,7 @@
 // `npm start`: builds when the sources changed since the last build (or none exists), then serves
 // with `next start` on PORT (default 3000). `npm run build` (= this script with --build) always
-// builds and records the sources it built, so a following `npm start` does not build again. Migrations and bootstrap run inside the server at
+// builds and records the sources it built, so a following `npm start` does not build again
+// (`--build --if-needed` builds only when needed). Migrations and bootstrap run inside the server at
 // start-up (instrumentation.ts), so one process owns the embedded database.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -42,10 +43,13 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 const buildOnly = process.argv.includes("--build");
+// --if-needed (with --build): build only when the sources changed since the last build, then exit
+// (the system tests use it so that they never test a stale build).
+const ifNeeded = process.argv.includes("--if-needed");
 const current = hashInputs();
 const built = existsSync(path.join(buildDir, "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === current;
-if (!built || buildOnly) {
-  console.log(buildOnly ? "Building Custodian…" : "Building Custodian (sources changed or no build yet)…");
+if (!built || (buildOnly && !ifNeeded)) {
+  console.log(buildOnly && !ifNeeded ? "Building Custodian…" : "Building Custodian (sources changed or no build yet)…");
   const result = spawnSync(nextBin, ["build"], { cwd: root, stdio: "inherit", env: process.env });
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(stampFile, current);

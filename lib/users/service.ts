@@ -3,7 +3,7 @@
 // Each function is one transaction that includes its audit event.
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { TransactionRaceError, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
+import { TransactionRaceError, isUniqueViolation, retryOnConflict, WRITE_TRANSACTION_OPTIONS, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
@@ -100,7 +100,7 @@ export async function createUser(
       });
       await openStatusInterval(tx, user, user.active, eventId, now);
       return user;
-    }));
+    }, WRITE_TRANSACTION_OPTIONS));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(data.userName);
     throw err;
@@ -169,7 +169,7 @@ export async function updateUser(
         });
       }
       return updated;
-    }));
+    }, WRITE_TRANSACTION_OPTIONS));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(attemptedUserName);
     throw err;
@@ -238,7 +238,7 @@ export async function deleteUser(
       userRecordDeleted: true,
     });
     return { erasureId };
-  }));
+  }, WRITE_TRANSACTION_OPTIONS));
 }
 
 function emailValues(user: User): string[] {
