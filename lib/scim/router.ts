@@ -10,6 +10,7 @@ import { PreconditionFailedError } from "@/lib/users/service";
 import { authenticateScim, type ScimPrincipal } from "./auth";
 import { ScimError } from "./errors";
 import { scimErrorResponse } from "./http";
+import { unstorableText } from "./text";
 import { parseListQueryFromUrl } from "./list";
 import { effectiveRateLimit, takeRateLimitToken } from "./rate-limit";
 import { logScimRequest } from "./request-log";
@@ -99,11 +100,15 @@ function pathSegments(subPath: string): string[] {
     .split("/")
     .filter(Boolean)
     .map((segment) => {
+      let decoded: string;
       try {
-        return decodeURIComponent(segment);
+        decoded = decodeURIComponent(segment);
       } catch {
         throw new ScimError(404, undefined, `No SCIM endpoint or resource at ${subPath}`);
       }
+      // An id with NUL or a lone surrogate cannot exist (PostgreSQL refuses to even compare it).
+      if (unstorableText(decoded)) throw new ScimError(404, undefined, `No SCIM endpoint or resource at ${subPath}`);
+      return decoded;
     });
 }
 
