@@ -1,6 +1,6 @@
 // Starts the built app (`next start`) on a free port against a fresh database, for benchmarks.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, existsSync } from "node:fs";
+import { createWriteStream, mkdtempSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +8,8 @@ import pg from "pg";
 
 export interface BenchServer {
   baseUrl: string;
+  /** The `next start` process (its RSS is the server's memory). */
+  pid: number;
   databaseUrl?: string;
   stop(): Promise<void>;
 }
@@ -43,10 +45,17 @@ export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: s
   };
 }
 
-export async function startBuiltServer(options: { env: Record<string, string>; readyPath?: string }): Promise<BenchServer> {
+export async function startBuiltServer(options: {
+  env: Record<string, string>;
+  readyPath?: string;
+  /** A fixed port instead of a free one. */
+  port?: number;
+  /** Write the server's stdout and stderr (its JSON logs) to this file instead of discarding stdout. */
+  logFile?: string;
+}): Promise<BenchServer> {
   const root = path.resolve(import.meta.dirname, "..");
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No build found: run `npm run build` first");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: "production",
@@ -59,8 +68,13 @@ export async function startBuiltServer(options: { env: Record<string, string>; r
   const child: ChildProcess = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: options.logFile ? ["ignore", "pipe", "pipe"] : ["ignore", "ignore", "inherit"],
   });
+  if (options.logFile) {
+    const out = createWriteStream(options.logFile, { flags: "a" });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -79,6 +93,7 @@ export async function startBuiltServer(options: { env: Record<string, string>; r
   }
   return {
     baseUrl,
+    pid: child.pid!,
     databaseUrl: env.DATABASE_URL || undefined,
     async stop() {
       child.kill("SIGTERM");
