@@ -4,7 +4,7 @@ import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { log, requestContext } from "@/lib/log";
+import { log, redactQuery, requestContext } from "@/lib/log";
 import { requestIdOf } from "@/lib/http/request-context";
 import { PreconditionFailedError } from "@/lib/users/service";
 import { authenticateScim, type ScimPrincipal } from "./auth";
@@ -184,7 +184,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
       directoryId: principal?.directoryId ?? null,
       credentialId: principal?.credentialId ?? null,
       method,
-      path: `${subPath}${url.search}`,
+      path: `${subPath}${redactQuery(url.search)}`,
       status: response.status,
       scimType,
       latencyMs,
