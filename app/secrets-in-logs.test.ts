@@ -81,7 +81,7 @@ describe("secrets in logs and error bodies", () => {
     secrets.push(password);
     const email = `${unique("acct")}@example.com`;
     await keep(await createAccountRoute(new Request("http://localhost/x", json("POST", { email, role: "auditor", password })), undefined));
-    await keep(await createAccountRoute(new Request("http://localhost/x", json("POST", { email: `${unique("weak")}@example.com`, role: "auditor", password: "short-pw" }))));
+    await keep(await createAccountRoute(new Request("http://localhost/x", json("POST", { email: `${unique("weak")}@example.com`, role: "auditor", password: "short-pw" })), undefined));
     secrets.push("short-pw");
     await verifyCredentials(db().prisma, { email, password: `${password}-wrong` });
     await verifyCredentials(db().prisma, { email, password });
