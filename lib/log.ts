@@ -4,7 +4,21 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|hash/i;
+export const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|hash/i;
+
+/** A URL query string with the values of credential-like parameters (`access_token=…`) redacted. */
+export function redactQuery(search: string): string {
+  if (!search) return search;
+  const params = new URLSearchParams(search);
+  let changed = false;
+  for (const key of new Set(params.keys())) {
+    if (SECRET_KEY.test(key) || /^(key|code|sig)$/i.test(key)) {
+      params.set(key, "[redacted]");
+      changed = true;
+    }
+  }
+  return changed ? `?${params}` : search;
+}
 
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
@@ -14,7 +28,9 @@ function threshold(): number {
 }
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  // Deeper than any log field we write: cut rather than risk an unredacted credential.
+  if (depth > 6) return "[truncated]";
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

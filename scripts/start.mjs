@@ -40,6 +40,8 @@ if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 // Without NEXTAUTH_URL, next-auth takes the origin from the Host header (set NEXTAUTH_URL in
 // production behind a proxy so sign-in callbacks use the public URL).
+// An empty NEXTAUTH_URL counts as unset (like every variable): next-auth's client would fail on new URL("").
+if (process.env.NEXTAUTH_URL?.trim() === "") delete process.env.NEXTAUTH_URL;
 if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 const buildOnly = process.argv.includes("--build");

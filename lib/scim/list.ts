@@ -9,6 +9,7 @@ import { invalidValue, invalidFilter } from "./errors";
 import { filterResolver, sortColumn } from "./mapping";
 
 export const MAX_RESULTS = 1000;
+export const MAX_START_INDEX = 2_147_483_647;
 export const DEFAULT_COUNT = 100;
 
 export interface ListQuery {
@@ -46,7 +47,8 @@ export function parseListQuery(params: Record<string, unknown>): ListQuery {
   const sortOrder = sortOrderRaw === undefined || sortOrderRaw === "" ? "ascending" : String(sortOrderRaw).toLowerCase();
   if (sortOrder !== "ascending" && sortOrder !== "descending") throw invalidValue('sortOrder must be "ascending" or "descending"');
   // RFC 7644 §3.4.2.4: startIndex < 1 is interpreted as 1; a negative count as 0.
-  const startIndex = Math.max(1, intParam("startIndex", get("startIndex")) ?? 1);
+  // Past the last page is simply empty; the cap keeps the offset within PostgreSQL's bigint.
+  const startIndex = Math.min(MAX_START_INDEX, Math.max(1, intParam("startIndex", get("startIndex")) ?? 1));
   const count = Math.min(MAX_RESULTS, Math.max(0, intParam("count", get("count")) ?? DEFAULT_COUNT));
   const sortBy = get("sortBy");
   return {

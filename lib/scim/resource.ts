@@ -3,6 +3,7 @@
 // attributes under their schema URN, attribute names in the schema's canonical casing.
 // This module turns POST/PUT bodies into that form (RFC 7644 §3.3, §3.5.1) and projects output
 // documents for `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9).
+import { unstorableText } from "./text";
 import { invalidSyntax, invalidValue } from "./errors";
 import { isIsoDateTime } from "./filter/date-time";
 import {
@@ -79,6 +80,8 @@ export function normalizeScalar(def: AttributeDef, value: unknown, label: string
     case "reference":
     case "binary": {
       if (typeof value !== "string") throw invalidValue(`${label} must be a string`);
+      const unstorable = unstorableText(value);
+      if (unstorable) throw invalidValue(`${label} ${unstorable}`);
       const max = def.type === "binary" ? MAX_BINARY_LENGTH : MAX_STRING_LENGTH;
       if (value.length > max) throw invalidValue(`${label} exceeds ${max} characters`);
       if (def.type === "binary" && !BASE64.test(value.replace(/\s+/g, ""))) {

@@ -4,12 +4,13 @@ import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { log, requestContext } from "@/lib/log";
+import { log, redactQuery, requestContext } from "@/lib/log";
 import { requestIdOf } from "@/lib/http/request-context";
 import { PreconditionFailedError } from "@/lib/users/service";
 import { authenticateScim, type ScimPrincipal } from "./auth";
 import { ScimError } from "./errors";
 import { scimErrorResponse } from "./http";
+import { unstorableText } from "./text";
 import { parseListQueryFromUrl } from "./list";
 import { effectiveRateLimit, takeRateLimitToken } from "./rate-limit";
 import { logScimRequest } from "./request-log";
@@ -101,11 +102,15 @@ function pathSegments(subPath: string): string[] {
     .split("/")
     .filter(Boolean)
     .map((segment) => {
+      let decoded: string;
       try {
-        return decodeURIComponent(segment);
+        decoded = decodeURIComponent(segment);
       } catch {
         throw new ScimError(404, undefined, `No SCIM endpoint or resource at ${subPath}`);
       }
+      // An id with NUL or a lone surrogate cannot exist (PostgreSQL refuses to even compare it).
+      if (unstorableText(decoded)) throw new ScimError(404, undefined, `No SCIM endpoint or resource at ${subPath}`);
+      return decoded;
     });
 }
 
@@ -181,7 +186,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
       directoryId: principal?.directoryId ?? null,
       credentialId: principal?.credentialId ?? null,
       method,
-      path: `${subPath}${url.search}`,
+      path: `${subPath}${redactQuery(url.search)}`,
       status: response.status,
       scimType,
       latencyMs,

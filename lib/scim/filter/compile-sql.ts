@@ -11,6 +11,7 @@
 //   (Entra creates duplicate users when a lookup filter "matches everyone").
 
 import { type ScimError, invalidFilter } from "../errors";
+import { unstorableText } from "../text";
 import type { AttrPath, CompareOp, Filter, FilterValue } from "./ast";
 import { isIsoDateTime } from "./date-time";
 import { printAttrPath, printFilterValue } from "./print-filter";
@@ -108,6 +109,8 @@ export function compileFilter(
   const params: unknown[] = [];
   const offset = options.paramOffset ?? 0;
   const param: Param = (value) => {
+    const unstorable = typeof value === "string" ? unstorableText(value) : undefined;
+    if (unstorable) throw invalidFilter(`The value ${JSON.stringify(value)} ${unstorable}.`);
     params.push(value);
     return `$${offset + params.length}`;
   };

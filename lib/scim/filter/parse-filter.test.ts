@@ -330,55 +330,7 @@ describe("parseFilter", () => {
       expect(err.scimType).toBe("invalidFilter");
       expect(err.message).toMatch(/too complex: more than 200/);
     });
-
-    it("rejects random garbage only with invalidFilter", () => {
-      const pieces = [
-        "a",
-        "emails",
-        "[",
-        "]",
-        "(",
-        ")",
-        " ",
-        "eq",
-        "pr",
-        "and",
-        "or",
-        "not",
-        '"x"',
-        '"',
-        "\\",
-        "1",
-        "-",
-        ".",
-        ":",
-        "$ref",
-        "urn:x:y",
-        "true",
-        "null",
-        "'",
-        "=",
-        "\t",
-        "é",
-        "1e5",
-        "\u0000",
-      ];
-      let seed = 42;
-      const random = () => {
-        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-        return seed / 2 ** 31;
-      };
-      for (let i = 0; i < 3_000; i++) {
-        const length = 1 + Math.floor(random() * 12);
-        const input = Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)]).join("");
-        try {
-          parseFilter(input);
-        } catch (err) {
-          expect(err).toBeInstanceOf(ScimError);
-          expect((err as ScimError).scimType).toBe("invalidFilter");
-        }
-      }
-    });
+    // Arbitrary and mutated input: filter.property.test.ts.
   });
 });
 

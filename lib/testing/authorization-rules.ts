@@ -1,0 +1,141 @@
+// The expected authorization of every HTTP route, page and server action, checked by
+// app/authorization-matrix.test.ts against the file system (a route without a rule fails) and
+// against the real handlers for every kind of caller. Add one line per new route method / page.
+import type { Action } from "@/lib/auth/permissions";
+import type { ApiScope } from "@/lib/api-keys/service";
+
+export type RouteRule =
+  /** Dashboard JSON (lib/http/admin-route.ts): a signed-in principal holding `action`. */
+  | { kind: "admin"; action: Action }
+  /** /api/v1 (lib/api-v1/route.ts): an API key holding one of `scopes` (admin holds all). */
+  | { kind: "api-key"; scopes: ApiScope[] }
+  /** /scim/v2: a live bearer token or OAuth access token of the directory that owns the data. */
+  | { kind: "scim" }
+  /** Anyone (health, OpenAPI description). */
+  | { kind: "public" }
+  /** next-auth's own endpoints (sign-in, callbacks, CSRF); they need a Next.js request scope. */
+  | { kind: "next-auth" };
+
+export type PageRule = { kind: "page"; action: Action } | { kind: "public" } | { kind: "signed-in" };
+
+const admin = (action: Action): RouteRule => ({ kind: "admin", action });
+const apiKey = (...scopes: ApiScope[]): RouteRule => ({ kind: "api-key", scopes });
+const SCIM: RouteRule = { kind: "scim" };
+const PUBLIC: RouteRule = { kind: "public" };
+
+/** "METHOD /path" with Next.js's folder names for parameters. */
+export const ROUTE_RULES: Record<string, RouteRule> = {
+  "GET /api/admin/access": admin("access:review"),
+  "GET /api/admin/access/export": admin("access:export"),
+  "GET /api/admin/access/subjects": admin("access:review"),
+  "GET /api/admin/accounts": admin("accounts:manage"),
+  "POST /api/admin/accounts": admin("accounts:manage"),
+  "PATCH /api/admin/accounts/[id]": admin("accounts:manage"),
+  "GET /api/admin/api-keys": admin("api-keys:manage"),
+  "POST /api/admin/api-keys": admin("api-keys:manage"),
+  "DELETE /api/admin/api-keys/[id]": admin("api-keys:manage"),
+  "GET /api/admin/audit": admin("audit:read"),
+  "GET /api/admin/audit/[id]": admin("audit:read"),
+  "GET /api/admin/audit/export": admin("audit:export"),
+  "GET /api/admin/audit/options": admin("audit:read"),
+  "GET /api/admin/contracts": admin("contracts:read"),
+  "POST /api/admin/contracts": admin("contracts:write"),
+  "GET /api/admin/contracts/[id]": admin("contracts:read"),
+  "PATCH /api/admin/contracts/[id]": admin("contracts:write"),
+  "POST /api/admin/contracts/import": admin("contracts:write"),
+  "GET /api/admin/contracts/types": admin("contracts:read"),
+  "GET /api/admin/directories": admin("directories:read"),
+  "POST /api/admin/directories": admin("directories:write"),
+  "GET /api/admin/directories/[id]": admin("directories:read"),
+  "GET /api/admin/directories/[id]/oauth-clients": admin("directories:read"),
+  "POST /api/admin/directories/[id]/oauth-clients": admin("directories:write"),
+  "GET /api/admin/directories/[id]/tokens": admin("directories:read"),
+  "POST /api/admin/directories/[id]/tokens": admin("directories:write"),
+  "DELETE /api/admin/directories/[id]/tokens/[tokenId]": admin("directories:write"),
+  "GET /api/admin/groups": admin("groups:read"),
+  "GET /api/admin/groups/[id]": admin("groups:read"),
+  "GET /api/admin/groups/[id]/access": admin("groups:read"),
+  "GET /api/admin/groups/[id]/members": admin("groups:read"),
+  "POST /api/admin/groups/[id]/roles": admin("accounts:manage"),
+  "DELETE /api/admin/groups/[id]/roles": admin("accounts:manage"),
+  "GET /api/admin/overview": admin("overview:read"),
+  "GET /api/admin/repositories": admin("contracts:read"),
+  "POST /api/admin/repositories": admin("contracts:write"),
+  "GET /api/admin/repositories/[id]": admin("contracts:read"),
+  "PATCH /api/admin/repositories/[id]": admin("contracts:write"),
+  "GET /api/admin/request-log": admin("directories:read"),
+  "GET /api/admin/rules": admin("rules:read"),
+  "POST /api/admin/rules": admin("rules:write"),
+  "GET /api/admin/rules/[id]": admin("rules:read"),
+  "PATCH /api/admin/rules/[id]": admin("rules:write"),
+  "DELETE /api/admin/rules/[id]": admin("rules:write"),
+  "GET /api/admin/rules/[id]/versions": admin("rules:read"),
+  "POST /api/admin/rules/preview": admin("rules:write"),
+  "GET /api/admin/users": admin("users:read"),
+  "GET /api/admin/users/[id]": admin("users:read"),
+  "GET /api/admin/users/[id]/access": admin("users:read"),
+  "GET /api/admin/users/[id]/timeline": admin("users:read"),
+  "GET /api/auth/[...nextauth]": { kind: "next-auth" },
+  "POST /api/auth/[...nextauth]": { kind: "next-auth" },
+  "GET /api/health": PUBLIC,
+  "GET /api/health/live": PUBLIC,
+  "GET /api/v1/access/check": apiKey("access:read"),
+  "GET /api/v1/contracts/[ref]": apiKey("contracts:read"),
+  "PUT /api/v1/contracts/[ref]": apiKey("contracts:write"),
+  "GET /api/v1/contracts/[ref]/access": apiKey("access:read"),
+  "POST /api/v1/contracts/bulk": apiKey("contracts:write"),
+  "GET /api/v1/openapi.json": PUBLIC,
+  "GET /api/v1/repositories": apiKey("contracts:read", "rules:read"),
+  "POST /api/v1/repositories": apiKey("admin"),
+  "GET /api/v1/rules": apiKey("rules:read"),
+  "POST /api/v1/rules": apiKey("rules:write"),
+  "GET /api/v1/rules/[id]": apiKey("rules:read"),
+  "PATCH /api/v1/rules/[id]": apiKey("rules:write"),
+  "DELETE /api/v1/rules/[id]": apiKey("rules:write"),
+  "GET /api/v1/rules/[id]/versions": apiKey("rules:read"),
+  "POST /api/v1/rules/preview": apiKey("rules:write"),
+  "GET /api/v1/users/[ref]/contracts": apiKey("access:read"),
+  "GET /scim/v2/[[...path]]": SCIM,
+  "POST /scim/v2/[[...path]]": SCIM,
+  "PUT /scim/v2/[[...path]]": SCIM,
+  "PATCH /scim/v2/[[...path]]": SCIM,
+  "DELETE /scim/v2/[[...path]]": SCIM,
+};
+
+const page = (action: Action): PageRule => ({ kind: "page", action });
+
+/** Page paths (folders under app/, without route groups). */
+export const PAGE_RULES: Record<string, PageRule> = {
+  "/": { kind: "public" },
+  "/login": { kind: "public" },
+  "/dashboard": page("overview:read"),
+  "/dashboard/forbidden": { kind: "signed-in" },
+  "/dashboard/access-review": page("access:review"),
+  "/dashboard/audit": page("audit:read"),
+  "/dashboard/audit/[id]": page("audit:read"),
+  "/dashboard/contracts": page("contracts:read"),
+  "/dashboard/contracts/[id]": page("contracts:read"),
+  "/dashboard/contracts/[id]/edit": page("contracts:write"),
+  "/dashboard/contracts/import": page("contracts:write"),
+  "/dashboard/contracts/new": page("contracts:write"),
+  "/dashboard/directories": page("directories:read"),
+  "/dashboard/directories/[id]": page("directories:read"),
+  "/dashboard/directories/requests": page("directories:read"),
+  "/dashboard/groups": page("groups:read"),
+  "/dashboard/groups/[id]": page("groups:read"),
+  "/dashboard/repositories": page("contracts:read"),
+  "/dashboard/repositories/[id]": page("contracts:read"),
+  "/dashboard/rules": page("rules:read"),
+  "/dashboard/rules/[id]": page("rules:read"),
+  "/dashboard/rules/[id]/edit": page("rules:write"),
+  "/dashboard/rules/new": page("rules:write"),
+  // Sends each role to the settings tab it may use.
+  "/dashboard/settings": page("accounts:manage"),
+  "/dashboard/settings/accounts": page("accounts:manage"),
+  "/dashboard/settings/api-keys": page("api-keys:manage"),
+  "/dashboard/users": page("users:read"),
+  "/dashboard/users/[id]": page("users:read"),
+};
+
+/** Server actions ("use server" functions) by "file#exportName": the permission they require. */
+export const SERVER_ACTION_RULES: Record<string, Action> = {};
