@@ -1,6 +1,7 @@
 // Configuration is read from the environment once and validated here; every variable the
 // product understands is listed in this schema and in README.md's configuration table.
 import { z } from "zod";
+import { parseTargetPolicy } from "@/lib/webhooks/targets";
 
 const optionalString = z
   .string()
@@ -37,6 +38,13 @@ const envSchema = z.object({
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).optional()).transform((v) => v ?? "info"),
   REQUEST_LOG_RETENTION_DAYS: intWithDefault(30, 1, 3650),
   SCIM_RATE_LIMIT_PER_MINUTE: intWithDefault(6000, 1, 1_000_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.superRefine((v, ctx) => {
+    try {
+      parseTargetPolicy(v);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^WEBHOOK_ALLOW_PRIVATE_TARGETS: /, "") });
+    }
+  }),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {

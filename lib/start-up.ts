@@ -15,6 +15,8 @@ export async function startUp(): Promise<void> {
     await runBootstrap(config);
     const { startMaintenance } = await import("@/lib/jobs/maintenance");
     startMaintenance();
+    const { startWebhookDispatcher } = await import("@/lib/webhooks/dispatcher");
+    startWebhookDispatcher();
   } catch (err) {
     log.error("start-up failed", { error: err instanceof Error ? err.message : String(err) });
     // Also as plain text: this is the line an operator reads in a terminal.
