@@ -19,6 +19,7 @@ export const ACTIONS = [
   "directories:write",
   "accounts:manage",
   "api-keys:manage",
+  "webhooks:manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
