@@ -139,7 +139,7 @@ export function WebhooksPanel({ eventTypes }: { eventTypes: EventTypeOption[] })
                     {e.disabledReason === "auto" && (
                       <p className="mt-1 text-xs text-red-800">
                         Disabled {e.disabledAt ? formatDateTime(e.disabledAt) : ""} after {e.consecutiveFailures} failed attempts in a row. Fix the
-                        receiver, then enable it: deliveries queued before resume (events in between are not sent; replay them from the log if needed).
+                        receiver, then enable it: deliveries queued before resume (events in between are not sent).
                       </p>
                     )}
                   </div>
