@@ -142,7 +142,7 @@ export function checkAddresses(policy: TargetPolicy, host: string, addresses: st
     const reason = forbiddenReason(address);
     if (reason && !addressAllowed(policy, address)) {
       throw new TargetRefusedError(
-        `${host} resolves to ${address}, ${reason}: refused (allow it with WEBHOOK_ALLOW_PRIVATE_TARGETS)`,
+        `${host === address ? address : `${host} resolves to ${address}`}, ${reason}: refused (allow it with WEBHOOK_ALLOW_PRIVATE_TARGETS)`,
       );
     }
   }
