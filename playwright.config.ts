@@ -48,6 +48,8 @@ export default defineConfig({
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       NEXT_TELEMETRY_DISABLED: "1",
+      // e2e/webhooks.spec.ts delivers to a receiver it runs on the loopback interface.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: "127.0.0.1",
     },
   },
 });

@@ -38,6 +38,7 @@ const PAGES: { route: string; url: (ids: Ids) => string; screenshot?: string }[]
   { route: "/dashboard/settings", url: () => "/dashboard/settings" },
   { route: "/dashboard/settings/accounts", url: () => "/dashboard/settings/accounts" },
   { route: "/dashboard/settings/api-keys", url: () => "/dashboard/settings/api-keys" },
+  { route: "/dashboard/webhooks", url: () => "/dashboard/webhooks", screenshot: "a11y-webhooks" },
   { route: "/dashboard/forbidden", url: () => "/dashboard/forbidden" },
 ];
 // Dialogs: the page, the button that opens it, the dialog's name.
@@ -47,6 +48,7 @@ const DIALOGS: { url: (ids: Ids) => string; button: string; dialog: string }[] =
   { url: (i) => `/dashboard/rules/${i.rule}`, button: "Delete rule", dialog: "Delete this access rule?" },
   { url: () => "/dashboard/settings/accounts", button: "New account", dialog: "New account" },
   { url: () => "/dashboard/settings/api-keys", button: "New API key", dialog: "New API key" },
+  { url: () => "/dashboard/webhooks", button: "New endpoint", dialog: "New webhook endpoint" },
 ];
 // Checked signed out, in the first test.
 const PUBLIC_PAGES = ["/", "/login"];

@@ -22,6 +22,8 @@ interface Seed {
   accountId: string;
   apiKeyId: string;
   eventId: string;
+  webhookId: string;
+  deliveryId: string;
 }
 
 type Method = "POST" | "PATCH" | "PUT" | "DELETE";
@@ -66,6 +68,19 @@ const WRITES: { what: string; file: string; method: Method; action: Action; url:
     url: () => "/api/admin/api-keys", body: (s) => ({ name: `Sneaky ${s.suffix}`, scopes: ["admin"] }) },
   { what: "revoke an API key", file: "api-keys/[id]/route.ts", method: "DELETE", action: "api-keys:manage",
     url: (s) => `/api/admin/api-keys/${s.apiKeyId}` },
+  // Port 9 on loopback (allowed by WEBHOOK_ALLOW_PRIVATE_TARGETS in playwright.config.ts): nothing listens.
+  { what: "create a webhook endpoint", file: "webhooks/route.ts", method: "POST", action: "webhooks:manage",
+    url: () => "/api/admin/webhooks", body: (s) => ({ url: "http://127.0.0.1:9/sneaky", events: ["access.granted"], description: `Sneaky ${s.suffix}` }) },
+  { what: "send a webhook test event", file: "webhooks/[id]/test/route.ts", method: "POST", action: "webhooks:manage",
+    url: (s) => `/api/admin/webhooks/${s.webhookId}/test` },
+  { what: "replay a webhook delivery", file: "webhooks/deliveries/[id]/replay/route.ts", method: "POST", action: "webhooks:manage",
+    url: (s) => `/api/admin/webhooks/deliveries/${s.deliveryId}/replay` },
+  { what: "rotate a webhook secret", file: "webhooks/[id]/rotate-secret/route.ts", method: "POST", action: "webhooks:manage",
+    url: (s) => `/api/admin/webhooks/${s.webhookId}/rotate-secret` },
+  { what: "disable a webhook endpoint", file: "webhooks/[id]/route.ts", method: "PATCH", action: "webhooks:manage",
+    url: (s) => `/api/admin/webhooks/${s.webhookId}`, body: () => ({ enabled: false }) },
+  { what: "delete a webhook endpoint", file: "webhooks/[id]/route.ts", method: "DELETE", action: "webhooks:manage",
+    url: (s) => `/api/admin/webhooks/${s.webhookId}` },
   { what: "assign a dashboard role to a group", file: "groups/[id]/roles/route.ts", method: "POST", action: "accounts:manage",
     url: (s) => `/api/admin/groups/${s.groupId}/roles`, body: () => ({ role: "admin" }) },
   { what: "remove a group's dashboard role", file: "groups/[id]/roles/route.ts", method: "DELETE", action: "accounts:manage",
@@ -93,6 +108,8 @@ const READS: { what: string; action: Action; url: (s: Seed) => string }[] = [
   { what: "evidence export", action: "evidence:export", url: () => "/api/admin/evidence/export?kind=leavers&from=2026-01-01&to=2026-02-01&format=csv" },
   { what: "accounts", action: "accounts:manage", url: () => "/api/admin/accounts" },
   { what: "API keys", action: "api-keys:manage", url: () => "/api/admin/api-keys" },
+  { what: "webhook endpoints", action: "webhooks:manage", url: () => "/api/admin/webhooks" },
+  { what: "webhook deliveries", action: "webhooks:manage", url: () => "/api/admin/webhooks/deliveries" },
 ];
 
 // Dashboard pages and the permission their server component requires.
@@ -122,6 +139,7 @@ const PAGES: { route: string; action: Action; url: (s: Seed) => string }[] = [
   { route: "/dashboard/directories/requests", action: "directories:read", url: () => "/dashboard/directories/requests" },
   { route: "/dashboard/settings/accounts", action: "accounts:manage", url: () => "/dashboard/settings/accounts" },
   { route: "/dashboard/settings/api-keys", action: "api-keys:manage", url: () => "/dashboard/settings/api-keys" },
+  { route: "/dashboard/webhooks", action: "webhooks:manage", url: () => "/dashboard/webhooks" },
 ];
 
 // The main menu (app/dashboard/layout.tsx): label → the permission that shows it.
@@ -136,6 +154,7 @@ const MENU: { label: string; action: Action }[] = [
   { label: "Evidence", action: "evidence:export" },
   { label: "Directories", action: "directories:read" },
   { label: "Audit trail", action: "audit:read" },
+  { label: "Webhooks", action: "webhooks:manage" },
   { label: "Settings", action: "accounts:manage" },
 ];
 
@@ -202,7 +221,9 @@ test.describe.serial("per role", () => {
     const keys = (await (await api.get("/api/admin/api-keys?status=active")).json()) as { items: { id: string; name: string }[] };
     const apiKeyId = keys.items.find((k) => k.name === `Contract system ${suffix}`)!.id;
     const events = (await (await api.get("/api/admin/audit?action=account.created")).json()) as { items: { id: string }[] };
-    seed = { eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
+    const webhook = await postOk<{ endpoint: { id: string } }>(api, "/api/admin/webhooks", { url: "http://127.0.0.1:9/roles", events: ["user.updated"] });
+    const delivery = await postOk<{ id: string }>(api, `/api/admin/webhooks/${webhook.endpoint.id}/test`, {});
+    seed = { webhookId: webhook.endpoint.id, deliveryId: delivery.id, eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
   });
 
   for (const role of ["compliance", "auditor"] as const) {
@@ -264,6 +285,9 @@ test.describe.serial("per role", () => {
     expect(directories.total).toBe(0);
     const keys = (await (await page.request.get("/api/admin/api-keys")).json()) as { items: { name: string }[] };
     expect(keys.items.filter((k) => k.name === `Sneaky ${seed.suffix}`)).toEqual([]);
+    const webhooks = (await (await page.request.get("/api/admin/webhooks")).json()) as { items: { id: string; enabled: boolean; description: string | null }[] };
+    expect(webhooks.items.filter((w) => w.description === `Sneaky ${seed.suffix}`)).toEqual([]);
+    expect(webhooks.items.find((w) => w.id === seed.webhookId)?.enabled).toBe(true);
   });
 
   test("anonymous: every admin route answers 401", async ({ request }) => {

@@ -1,6 +1,7 @@
 // Configuration is read from the environment once and validated here; every variable the
 // product understands is listed in this schema and in README.md's configuration table.
 import { z } from "zod";
+import { parseTargetPolicy } from "@/lib/webhooks/targets";
 
 const optionalString = z
   .string()
@@ -44,6 +45,13 @@ const envSchema = z.object({
   ),
   ACCESS_EXPIRY_WARNING_DAYS: intWithDefault(30, 1, 365),
   METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.superRefine((v, ctx) => {
+    try {
+      parseTargetPolicy(v);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^WEBHOOK_ALLOW_PRIVATE_TARGETS: /, "") });
+    }
+  }),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {

@@ -17,6 +17,8 @@ export async function startUp(): Promise<void> {
     startMaintenance();
     // Event-loop delay for /api/metrics, sampled from start rather than from the first scrape.
     if (config.METRICS_TOKEN) (await import("@/lib/monitoring/metrics")).startEventLoopMonitor();
+    const { startWebhookDispatcher } = await import("@/lib/webhooks/dispatcher");
+    startWebhookDispatcher();
   } catch (err) {
     log.error("start-up failed", { error: err instanceof Error ? err.message : String(err) });
     // Also as plain text: this is the line an operator reads in a terminal.

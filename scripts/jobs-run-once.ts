@@ -1,12 +1,14 @@
 // `npm run jobs:run-once`: runs the periodic maintenance (request-log retention, timed access
-// effects) once against the configured database and exits — for cron-style deployments and for
+// effects) and one pass of webhook deliveries once against the configured database and exits — for cron-style deployments and for
 // checking the jobs by hand. Safe next to running servers on PostgreSQL: every job takes its own
-// advisory lock and timed effects are claimed exactly once.
+// advisory lock and timed effects are claimed exactly once; webhook deliveries are claimed with
+// SKIP LOCKED (lib/webhooks/dispatcher.ts).
 import { ConfigError, getConfig } from "@/lib/config";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { log } from "@/lib/log";
+import { runDeliveriesOnce } from "@/lib/webhooks/dispatcher";
 
 async function main() {
   getConfig();
@@ -15,6 +17,9 @@ async function main() {
   await db.withSession((s) => migrate(s));
   const result = await runMaintenanceOnce(db.prisma);
   log.info("maintenance ran once", { database: db.kind, ...result });
+  // After maintenance, so access events it just recorded are delivered in the same run.
+  const webhooks = await runDeliveriesOnce(db.prisma);
+  log.info("webhook deliveries ran once", { ...webhooks });
   await closeDatabase();
 }
 

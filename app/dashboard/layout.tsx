@@ -19,6 +19,7 @@ const nav: { href: string; label: string; action: Action }[] = [
   { href: "/dashboard/evidence", label: "Evidence", action: "evidence:export" },
   { href: "/dashboard/directories", label: "Directories", action: "directories:read" },
   { href: "/dashboard/audit", label: "Audit trail", action: "audit:read" },
+  { href: "/dashboard/webhooks", label: "Webhooks", action: "webhooks:manage" },
   { href: "/dashboard/settings", label: "Settings", action: "accounts:manage" },
 ];
 

@@ -20,12 +20,15 @@ export function SecretDialog({
   values,
   children,
   onClose,
+  storage = "Custodian stores only a hash of it: once you close this dialog it cannot be shown again. If it is lost, create a new one and revoke this one.",
 }: {
   open: boolean;
   title: string;
   values: SecretValue[];
   children?: React.ReactNode;
   onClose: () => void;
+  /** How the secret is kept and what to do if it is lost (after "Copy the secret now."). */
+  storage?: string;
 }) {
   const baseId = useId();
   return (
@@ -37,8 +40,7 @@ export function SecretDialog({
       title={title}
       description={
         <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
-          <strong>Copy the secret now.</strong> Custodian stores only a hash of it: once you close this dialog it cannot be
-          shown again. If it is lost, create a new one and revoke this one.
+          <strong>Copy the secret now.</strong> {storage}
         </p>
       }
       footer={<Button onClick={onClose}>I have copied it — close</Button>}

@@ -22,6 +22,7 @@ export const ACTIONS = [
   "api-keys:manage",
   // GDPR erasure of a user's personal data (deletes a user still provisioned): admins only.
   "users:erase",
+  "webhooks:manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
