@@ -10,6 +10,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import { createApiKey, revokeApiKey, API_SCOPES, type ApiScope } from "@/lib/api-keys/service";
 import { can, ROLES, type Role } from "@/lib/auth/permissions";
+import { resetConfigForTests } from "@/lib/config";
 import { createScimToken, revokeScimToken } from "@/lib/directories/service";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { PAGE_RULES, ROUTE_RULES, SERVER_ACTION_RULES, type PageRule, type RouteRule } from "@/lib/testing/authorization-rules";
@@ -225,6 +226,36 @@ describe("route handlers answer every caller as their rule says", () => {
     const own = await b.scim.get(`/Users/${bUser.id}`);
     expect(own.status).toBe(200);
     expect(own.body.active).not.toBe(false);
+  });
+
+  it("/api/metrics: 404 while METRICS_TOKEN is unset; then 401 for sessions, API keys and SCIM tokens, 200 only with the metrics token", async () => {
+    const metricsToken = "m".repeat(24) + unique("t");
+    const dir = await newDirectory();
+    const apiKey = await apiKeyOf(["admin"]);
+    const problems: string[] = [];
+    try {
+      for (const r of byKind("metrics-token")) {
+        const handler = await handlerOf(r.file, r.method);
+        const send = (headers: Record<string, string>) => handler(new Request(`http://localhost${r.key.split(" ")[1]}`, { headers }), { params: Promise.resolve({}) });
+        delete process.env.METRICS_TOKEN;
+        resetConfigForTests();
+        signInAs("admin");
+        if ((await send({})).status !== 404) problems.push(`${r.key} without METRICS_TOKEN: expected 404`);
+        process.env.METRICS_TOKEN = metricsToken;
+        resetConfigForTests();
+        for (const [who, headers] of [["an admin session", {}], ["a SCIM token", bearer(dir.token)], ["an API key", bearer(apiKey)], ["a wrong token", bearer(metricsToken + "x")]] as const) {
+          const res = await send(headers);
+          if (res.status !== 401) problems.push(`${r.key} with ${who}: ${res.status}, expected 401`);
+        }
+        signInAs(null);
+        const ok = await send(bearer(metricsToken));
+        if (ok.status !== 200) problems.push(`${r.key} with the metrics token: ${ok.status}, expected 200`);
+      }
+    } finally {
+      delete process.env.METRICS_TOKEN;
+      resetConfigForTests();
+    }
+    expect(problems).toEqual([]);
   });
 
   it("public routes answer anonymous callers", async () => {

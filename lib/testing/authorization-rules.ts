@@ -14,7 +14,9 @@ export type RouteRule =
   /** Anyone (health, OpenAPI description). */
   | { kind: "public" }
   /** next-auth's own endpoints (sign-in, callbacks, CSRF); they need a Next.js request scope. */
-  | { kind: "next-auth" };
+  | { kind: "next-auth" }
+  /** Prometheus scrape endpoint: Bearer METRICS_TOKEN only; 404 while METRICS_TOKEN is unset. */
+  | { kind: "metrics-token" };
 
 export type PageRule = { kind: "page"; action: Action } | { kind: "public" } | { kind: "signed-in" };
 
@@ -28,6 +30,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/access": admin("access:review"),
   "GET /api/admin/access/export": admin("access:export"),
   "GET /api/admin/access/subjects": admin("access:review"),
+  "GET /api/admin/access/expiring": admin("access:review"),
   "GET /api/admin/accounts": admin("accounts:manage"),
   "POST /api/admin/accounts": admin("accounts:manage"),
   "PATCH /api/admin/accounts/[id]": admin("accounts:manage"),
@@ -38,6 +41,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/audit/[id]": admin("audit:read"),
   "GET /api/admin/audit/export": admin("audit:export"),
   "GET /api/admin/audit/options": admin("audit:read"),
+  "GET /api/admin/audit/chain": admin("audit:read"),
+  "POST /api/admin/audit/chain": admin("audit:read"),
+  "GET /api/admin/audit/chain-export": admin("audit:export"),
+  "GET /api/admin/audit/public-key": admin("audit:read"),
+  "GET /api/admin/erasures": admin("audit:read"),
+  "GET /api/admin/erasures/[id]/certificate": admin("audit:read"),
+  "GET /api/admin/evidence": admin("evidence:export"),
+  "GET /api/admin/evidence/export": admin("evidence:export"),
   "GET /api/admin/contracts": admin("contracts:read"),
   "POST /api/admin/contracts": admin("contracts:write"),
   "GET /api/admin/contracts/[id]": admin("contracts:read"),
@@ -47,6 +58,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/directories": admin("directories:read"),
   "POST /api/admin/directories": admin("directories:write"),
   "GET /api/admin/directories/[id]": admin("directories:read"),
+  "PATCH /api/admin/directories/[id]": admin("directories:write"),
   "GET /api/admin/directories/[id]/oauth-clients": admin("directories:read"),
   "POST /api/admin/directories/[id]/oauth-clients": admin("directories:write"),
   "GET /api/admin/directories/[id]/tokens": admin("directories:read"),
@@ -75,10 +87,20 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/users/[id]": admin("users:read"),
   "GET /api/admin/users/[id]/access": admin("users:read"),
   "GET /api/admin/users/[id]/timeline": admin("users:read"),
+  "POST /api/admin/users/[id]/erase": admin("users:erase"),
+  "GET /api/admin/webhooks": admin("webhooks:manage"),
+  "POST /api/admin/webhooks": admin("webhooks:manage"),
+  "PATCH /api/admin/webhooks/[id]": admin("webhooks:manage"),
+  "DELETE /api/admin/webhooks/[id]": admin("webhooks:manage"),
+  "POST /api/admin/webhooks/[id]/rotate-secret": admin("webhooks:manage"),
+  "POST /api/admin/webhooks/[id]/test": admin("webhooks:manage"),
+  "GET /api/admin/webhooks/deliveries": admin("webhooks:manage"),
+  "POST /api/admin/webhooks/deliveries/[id]/replay": admin("webhooks:manage"),
   "GET /api/auth/[...nextauth]": { kind: "next-auth" },
   "POST /api/auth/[...nextauth]": { kind: "next-auth" },
   "GET /api/health": PUBLIC,
   "GET /api/health/live": PUBLIC,
+  "GET /api/metrics": { kind: "metrics-token" },
   "GET /api/v1/access/check": apiKey("access:read"),
   "GET /api/v1/contracts/[ref]": apiKey("contracts:read"),
   "PUT /api/v1/contracts/[ref]": apiKey("contracts:write"),
@@ -113,6 +135,9 @@ export const PAGE_RULES: Record<string, PageRule> = {
   "/dashboard/access-review": page("access:review"),
   "/dashboard/audit": page("audit:read"),
   "/dashboard/audit/[id]": page("audit:read"),
+  "/dashboard/audit/erasures": page("audit:read"),
+  "/dashboard/evidence": page("evidence:export"),
+  "/dashboard/webhooks": page("webhooks:manage"),
   "/dashboard/contracts": page("contracts:read"),
   "/dashboard/contracts/[id]": page("contracts:read"),
   "/dashboard/contracts/[id]/edit": page("contracts:write"),
