@@ -43,10 +43,10 @@ export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: s
   };
 }
 
-export async function startBuiltServer(options: { env: Record<string, string>; readyPath?: string }): Promise<BenchServer> {
+export async function startBuiltServer(options: { env: Record<string, string>; readyPath?: string; port?: number }): Promise<BenchServer> {
   const root = path.resolve(import.meta.dirname, "..");
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No build found: run `npm run build` first");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: "production",
