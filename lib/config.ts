@@ -37,6 +37,7 @@ const envSchema = z.object({
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).optional()).transform((v) => v ?? "info"),
   REQUEST_LOG_RETENTION_DAYS: intWithDefault(30, 1, 3650),
   SCIM_RATE_LIMIT_PER_MINUTE: intWithDefault(6000, 1, 1_000_000),
+  SCIM_CREDENTIAL_CACHE_SECONDS: intWithDefault(5, 0, 300),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {
