@@ -1,8 +1,12 @@
 // `npm run bench:scim`: an Entra/Okta-shaped provisioning cycle against the built server (run
-// `npm run build` first), on PGlite and on PostgreSQL, with a baseline of the same number of raw
-// parameterised INSERT/SELECT statements measured in the same run on the same kind of database.
+// `npm run build` first). Each run measures, in the same server and with the same load generator,
+// the ceiling — a trivial route handler of the same build (GET /api/health/live: no database, no
+// logging), taken before and after the SCIM phases — and prints every phase as a ratio to it,
+// with its p99 and the target it has to meet. Raw parameterised INSERT/SELECT statements through
+// `pg` are measured in the same run as the database's own floor. `--runs 3` prints medians.
 //
-//   npm run bench:scim -- [--users 1000] [--groups 20] [--concurrency 8] [--db pglite|postgres|both]
+//   npm run bench:scim -- [--users 2000] [--groups 50] [--concurrency 8] [--runs 1]
+//                         [--db postgres|pglite|both] [--port 0]
 //                         [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 import { parseArgs } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,28 +14,47 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
-import { runPhase, type PhaseResult } from "./load";
+import { median, runPhase, type PhaseResult } from "./load";
 import { freshPostgresDatabase, startBuiltServer } from "./server";
 
 const { values } = parseArgs({
   options: {
-    users: { type: "string", default: "1000" },
-    groups: { type: "string", default: "20" },
+    users: { type: "string", default: "2000" },
+    groups: { type: "string", default: "50" },
     concurrency: { type: "string", default: "8" },
-    db: { type: "string", default: "both" },
+    runs: { type: "string", default: "1" },
+    db: { type: "string", default: "postgres" },
+    port: { type: "string", default: process.env.BENCH_PORT ?? "0" },
     postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
 const N = Number(values.users);
 const G = Number(values.groups);
 const C = Number(values.concurrency);
+const RUNS = Math.max(1, Number(values.runs));
+const PORT = Number(values.port);
 const TOKEN = "bench-token-" + "x".repeat(40);
+const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const CEILING = "ceiling: GET /api/health/live (no DB)";
+const CEILING_REQUESTS = Math.max(2000, N);
 
-function client(baseUrl: string) {
+/** A measured phase with what it must reach: request rate ≥ `ratio` × the ceiling's, p99 ≤ 50 ms. */
+interface Row extends PhaseResult {
+  /** HTTP requests per operation (the existence check + create is two). */
+  perOp: number;
+  target?: number;
+  /** Not a SCIM phase (ceiling, calibration, raw database statements). */
+  reference?: boolean;
+}
+const P99_TARGET_MS = 50;
+
+type Call = (method: string, p: string, body?: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function client(baseUrl: string): Call {
   const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/scim+json" };
-  return async (method: string, p: string, body?: unknown) => {
+  return async (method, p, body) => {
     const res = await fetch(`${baseUrl}/scim/v2${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -39,20 +62,39 @@ function client(baseUrl: string) {
 }
 
 const userName = (i: number) => `bench.user${String(i).padStart(6, "0")}@example.com`;
+const filterPath = (f: string) => `/Users?filter=${encodeURIComponent(f)}`;
 
-async function scimPhases(baseUrl: string): Promise<PhaseResult[]> {
+async function phase(name: string, count: number, request: (i: number) => Promise<boolean>, extra: Partial<Row> = {}): Promise<Row> {
+  return { ...(await runPhase(name, count, C, request)), perOp: 1, ...extra };
+}
+
+async function ceiling(baseUrl: string): Promise<Row> {
+  return phase(CEILING, CEILING_REQUESTS, async () => {
+    const res = await fetch(`${baseUrl}/api/health/live`);
+    await res.text();
+    return res.status === 200;
+  }, { reference: true });
+}
+
+async function scimPhases(baseUrl: string): Promise<Row[]> {
   const scim = client(baseUrl);
   const ids: string[] = new Array(N);
   const groupIds: string[] = new Array(G);
-  const results: PhaseResult[] = [];
+  const rows: Row[] = [];
   const ok = (s: number, ...expected: number[]) => expected.includes(s);
-
-  results.push(
-    await runPhase("existence check + create (2 req/op)", N, C, async (i) => {
-      const found = await scim("GET", `/Users?filter=${encodeURIComponent(`userName eq "${userName(i)}"`)}`);
+  // Warm-up: the first requests of a route compile and load modules.
+  for (let i = 0; i < 50; i++) await scim("GET", "/ServiceProviderConfig");
+  rows.push(
+    await phase("auth only: GET /ServiceProviderConfig", CEILING_REQUESTS, async () => (await scim("GET", "/ServiceProviderConfig")).status === 200, {
+      reference: true,
+    }),
+  );
+  rows.push(
+    await phase("existence check + create (2 req/op)", N, async (i) => {
+      const found = await scim("GET", filterPath(`userName eq "${userName(i)}"`));
       if (found.status !== 200 || found.body.totalResults !== 0) return false;
       const created = await scim("POST", "/Users", {
-        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        schemas: [CORE, ENTERPRISE],
         externalId: `ext-${i}`,
         userName: userName(i),
         active: true,
@@ -65,49 +107,43 @@ async function scimPhases(baseUrl: string): Promise<PhaseResult[]> {
       });
       ids[i] = created.body?.id;
       return created.status === 201;
-    }),
+    }, { perOp: 2, target: 0.7 }),
   );
-  results.push(
-    await runPhase("group create", G, C, async (g) => {
+  rows.push(
+    await phase("group create", G, async (g) => {
       const res = await scim("POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `Bench Group ${g}`, externalId: `g-${g}` });
       groupIds[g] = res.body?.id;
       return res.status === 201;
     }),
   );
-  results.push(
-    await runPhase("member add PATCH", N, C, async (i) =>
+  rows.push(
+    await phase("group member add PATCH", N, async (i) =>
       ok((await scim("PATCH", `/Groups/${groupIds[i % G]}`, { schemas: [PATCH_OP], Operations: [{ op: "Add", path: "members", value: [{ value: ids[i] }] }] })).status, 204),
-    ),
+    { target: 0.6 }),
   );
-  results.push(await runPhase("GET by id", N, C, async (i) => (await scim("GET", `/Users/${ids[i]}`)).status === 200));
-  results.push(
-    await runPhase("filter userName eq", N, C, async (i) => {
-      const r = await scim("GET", `/Users?filter=${encodeURIComponent(`userName eq "${userName(i)}"`)}`);
-      return r.status === 200 && r.body.totalResults === 1;
-    }),
+  rows.push(await phase("GET by id", N, async (i) => (await scim("GET", `/Users/${ids[i]}`)).status === 200, { target: 0.7 }));
+  const one = (r: { status: number; body: { totalResults?: number } }) => r.status === 200 && r.body.totalResults === 1;
+  rows.push(await phase("filter userName eq", N, async (i) => one(await scim("GET", filterPath(`userName eq "${userName(i)}"`))), { target: 0.7 }));
+  rows.push(await phase("filter externalId eq", N, async (i) => one(await scim("GET", filterPath(`externalId eq "ext-${i}"`))), { target: 0.7 }));
+  const pad = (i: number) => String(i).padStart(6, "0");
+  rows.push(await phase("filter userName co", N, async (i) => one(await scim("GET", filterPath(`userName co "user${pad(i)}@"`))), { target: 0.6 }));
+  rows.push(
+    await phase("filter co and eq", N, async (i) => one(await scim("GET", filterPath(`userName co "user${pad(i)}@" and active eq true`))), { target: 0.6 }),
   );
-  results.push(
-    await runPhase("filter externalId eq", N, C, async (i) => {
-      const r = await scim("GET", `/Users?filter=${encodeURIComponent(`externalId eq "ext-${i}"`)}`);
-      return r.status === 200 && r.body.totalResults === 1;
-    }),
-  );
-  results.push(
-    await runPhase("filter co + and", N, C, async (i) => {
-      const f = `userName co "user${String(i).padStart(6, "0")}" and active eq true`;
-      const r = await scim("GET", `/Users?filter=${encodeURIComponent(f)}`);
-      return r.status === 200 && r.body.totalResults === 1;
+  rows.push(
+    await phase("filter eq or eq", N, async (i) => one(await scim("GET", filterPath(`userName eq "${userName(i)}" or externalId eq "none-${i}"`))), {
+      target: 0.6,
     }),
   );
   const pages = Math.ceil(N / 100);
-  results.push(
-    await runPhase("list page of 100", Math.max(50, pages), C, async (i) => {
+  rows.push(
+    await phase("list page of 100", Math.max(50, pages), async (i) => {
       const r = await scim("GET", `/Users?startIndex=${(i % pages) * 100 + 1}&count=100`);
-      return r.status === 200 && r.body.totalResults === N;
-    }),
+      return r.status === 200 && r.body.totalResults === N && r.body.Resources.length === Math.min(100, N - (i % pages) * 100);
+    }, { target: 0.3 }),
   );
-  results.push(
-    await runPhase("PATCH (Entra, path-less multi-key)", N, C, async (i) =>
+  rows.push(
+    await phase("PATCH (Entra, path-less multi-key)", N, async (i) =>
       ok(
         (await scim("PATCH", `/Users/${ids[i]}`, {
           schemas: [PATCH_OP],
@@ -115,13 +151,13 @@ async function scimPhases(baseUrl: string): Promise<PhaseResult[]> {
         })).status,
         200,
       ),
-    ),
+    { target: 0.6 }),
   );
-  results.push(
-    await runPhase("PUT (Okta, full object)", N, C, async (i) =>
+  rows.push(
+    await phase("PUT (Okta, full object)", N, async (i) =>
       ok(
         (await scim("PUT", `/Users/${ids[i]}`, {
-          schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+          schemas: [CORE],
           id: ids[i],
           userName: userName(i),
           name: { givenName: "Okta", familyName: `User ${i}` },
@@ -133,19 +169,24 @@ async function scimPhases(baseUrl: string): Promise<PhaseResult[]> {
         })).status,
         200,
       ),
-    ),
+    { target: 0.6 }),
   );
-  results.push(
-    await runPhase("member remove PATCH", N, C, async (i) =>
+  rows.push(
+    await phase("group member remove PATCH", N, async (i) =>
       ok((await scim("PATCH", `/Groups/${groupIds[i % G]}`, { schemas: [PATCH_OP], Operations: [{ op: "Remove", path: "members", value: [{ value: ids[i] }] }] })).status, 204),
-    ),
+    { target: 0.6 }),
   );
-  results.push(
-    await runPhase("deprovision (active False)", N, C, async (i) =>
-      ok((await scim("PATCH", `/Users/${ids[i]}`, { schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value: "False" }] })).status, 200),
-    ),
+  rows.push(
+    await phase("PATCH (Okta, deactivate: replace value {active:false})", N, async (i) =>
+      ok((await scim("PATCH", `/Users/${ids[i]}`, { schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active: false } }] })).status, 200),
+    { target: 0.6 }),
   );
-  return results;
+  rows.push(
+    await phase("PATCH (Entra, reactivate: Replace path active \"True\")", N, async (i) =>
+      ok((await scim("PATCH", `/Users/${ids[i]}`, { schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value: "True" }] })).status, 200),
+    { target: 0.6 }),
+  );
+  return rows;
 }
 
 const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw (id text PRIMARY KEY, user_name text NOT NULL UNIQUE, external_id text,
@@ -155,71 +196,135 @@ const RAW_INSERT = `INSERT INTO bench_raw (id, user_name, external_id, display_n
 const RAW_SELECT = `SELECT * FROM bench_raw WHERE user_name = $1`;
 const rawParams = (i: number) => [`raw-${i}`, userName(i), `ext-${i}`, `Bench ${i}`, "Bench", `User ${i}`, `Dept ${i % 10}`, JSON.stringify([{ value: userName(i) }])];
 
-async function rawPostgres(url: string): Promise<PhaseResult[]> {
+async function rawPostgres(url: string): Promise<Row[]> {
   const pool = new pg.Pool({ connectionString: url, max: C });
   await pool.query(RAW_TABLE);
   const out = [
-    await runPhase("raw INSERT (pg)", N, C, async (i) => (await pool.query(RAW_INSERT, rawParams(i))).rowCount === 1),
-    await runPhase("raw SELECT (pg)", N, C, async (i) => (await pool.query(RAW_SELECT, [userName(i)])).rowCount === 1),
+    await phase("raw INSERT (pg, bench process)", N, async (i) => (await pool.query(RAW_INSERT, rawParams(i))).rowCount === 1, { reference: true }),
+    await phase("raw SELECT (pg, bench process)", N, async (i) => (await pool.query(RAW_SELECT, [userName(i)])).rowCount === 1, { reference: true }),
   ];
   await pool.query("DROP TABLE bench_raw");
   await pool.end();
   return out;
 }
 
-async function rawPglite(): Promise<PhaseResult[]> {
+async function rawPglite(): Promise<Row[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "custodian-bench-raw-"));
   const db = new PGlite(path.join(dir, "db"));
   await db.exec(RAW_TABLE);
   const out = [
-    await runPhase("raw INSERT (PGlite)", N, C, async (i) => (await db.query(RAW_INSERT, rawParams(i))).affectedRows === 1),
-    await runPhase("raw SELECT (PGlite)", N, C, async (i) => (await db.query(RAW_SELECT, [userName(i)])).rows.length === 1),
+    await phase("raw INSERT (PGlite, bench process)", N, async (i) => (await db.query(RAW_INSERT, rawParams(i))).affectedRows === 1, { reference: true }),
+    await phase("raw SELECT (PGlite, bench process)", N, async (i) => (await db.query(RAW_SELECT, [userName(i)])).rows.length === 1, { reference: true }),
   ];
   await db.close();
   rmSync(dir, { recursive: true, force: true });
   return out;
 }
 
-function printTable(title: string, rows: PhaseResult[], rawInsertRps: number) {
-  console.log(`\n## ${title} — ${N} users, ${G} groups, concurrency ${C}`);
-  console.log("| phase | requests | errors | ops/s | p50 ms | p99 ms | ops/s ÷ raw INSERT/s |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
-  for (const r of rows) {
-    console.log(`| ${r.phase} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rps / rawInsertRps).toFixed(2)} |`);
-  }
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+
+interface RunResult {
+  rows: Row[];
+  ceilingRps: number;
+  load: string;
 }
 
-async function benchPglite() {
-  const raw = await rawPglite();
-  const server = await startBuiltServer({ env: { SCIM_BOOTSTRAP_TOKEN: TOKEN, SCIM_RATE_LIMIT_PER_MINUTE: "1000000" } });
+/** One run: a fresh database and server; the ceiling is the mean of its rate before and after the SCIM phases. */
+async function oneRun(kind: "postgres" | "pglite", run: number): Promise<RunResult> {
+  const loadBefore = loadAverage();
+  process.stderr.write(`run ${run} (${kind}), load average ${loadBefore}\n`);
+  const database = kind === "postgres" ? await freshPostgresDatabase(values.postgres!) : undefined;
   try {
-    const rows = await scimPhases(server.baseUrl);
-    printTable("PGlite (embedded)", [...rows, ...raw], raw[0].rps);
-  } finally {
-    await server.stop();
-  }
-}
-
-async function benchPostgres() {
-  const database = await freshPostgresDatabase(values.postgres!);
-  try {
-    const server = await startBuiltServer({ env: { DATABASE_URL: database.url, SCIM_BOOTSTRAP_TOKEN: TOKEN, SCIM_RATE_LIMIT_PER_MINUTE: "1000000" } });
-    let rows: PhaseResult[];
+    const server = await startBuiltServer({
+      port: PORT || undefined,
+      env: { ...(database ? { DATABASE_URL: database.url } : {}), SCIM_BOOTSTRAP_TOKEN: TOKEN, SCIM_RATE_LIMIT_PER_MINUTE: "1000000" },
+    });
+    let rows: Row[];
     try {
-      rows = await scimPhases(server.baseUrl);
+      for (let i = 0; i < 200; i++) await (await fetch(`${server.baseUrl}/api/health/live`)).text();
+      const before = await ceiling(server.baseUrl);
+      const scim = await scimPhases(server.baseUrl);
+      const after = await ceiling(server.baseUrl);
+      rows = [{ ...before, phase: `${CEILING} — before` }, ...scim, { ...after, phase: `${CEILING} — after` }];
     } finally {
       await server.stop();
     }
-    const raw = await rawPostgres(database.url);
-    printTable("PostgreSQL", [...rows, ...raw], raw[0].rps);
+    rows.push(...(database ? await rawPostgres(database.url) : await rawPglite()));
+    const ceilings = rows.filter((r) => r.phase.startsWith(CEILING));
+    const ceilingRps = ceilings.reduce((s, r) => s + r.rps, 0) / ceilings.length;
+    const load = `${loadBefore} → ${loadAverage()}`;
+    printTable(`${kind === "postgres" ? "PostgreSQL" : "PGlite (embedded)"} — run ${run}`, rows.map((r) => cells(r, ceilingRps)), load);
+    return { rows, ceilingRps, load };
   } finally {
-    await database.drop();
+    await database?.drop();
   }
 }
 
+interface Cells {
+  phase: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  ratio: number;
+  p50: number;
+  p99: number;
+  target?: number;
+  reference?: boolean;
+}
+
+/** Request rate (HTTP requests per second, whatever the requests per operation) and its ratio to the ceiling. */
+function cells(r: Row, ceilingRps: number): Cells {
+  const rps = r.rps * r.perOp;
+  return { phase: r.phase, requests: r.requests * r.perOp, errors: r.errors, rps, ratio: rps / ceilingRps, p50: r.p50, p99: r.p99, target: r.target, reference: r.reference };
+}
+
+function verdict(c: Cells): string {
+  if (c.target === undefined) return "";
+  const rateOk = c.ratio >= c.target;
+  const p99Ok = c.p99 <= P99_TARGET_MS;
+  return `≥ ${c.target} ${rateOk ? "✓" : "✗"}, p99 ${p99Ok ? "✓" : "✗"}`;
+}
+
+function printTable(title: string, rows: Cells[], load: string) {
+  console.log(`\n## ${title} — ${N} users, ${G} groups, concurrency ${C}`);
+  console.log(`load average (1/5/15 min) ${load}; ${os.cpus().length} CPUs`);
+  console.log("| phase | requests | errors | req/s | ÷ ceiling | p50 ms | p99 ms | target (rate ÷ ceiling, p99 ≤ 50 ms) |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
+  for (const c of rows) {
+    console.log(
+      `| ${c.phase} | ${c.requests} | ${c.errors} | ${c.rps.toFixed(0)} | ${c.ratio.toFixed(2)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${verdict(c)} |`,
+    );
+  }
+}
+
+async function bench(kind: "postgres" | "pglite") {
+  const runs: RunResult[] = [];
+  for (let run = 1; run <= RUNS; run++) runs.push(await oneRun(kind, run));
+  if (RUNS === 1) return;
+  const perRun = runs.map((r) => r.rows.map((row) => cells(row, r.ceilingRps)));
+  const merged: Cells[] = perRun[0].map((first, i) => {
+    const col = perRun.map((rows) => rows[i]);
+    return {
+      ...first,
+      requests: col.reduce((s, c) => s + c.requests, 0),
+      errors: col.reduce((s, c) => s + c.errors, 0),
+      rps: median(col.map((c) => c.rps)),
+      ratio: median(col.map((c) => c.ratio)),
+      p50: median(col.map((c) => c.p50)),
+      p99: median(col.map((c) => c.p99)),
+    };
+  });
+  printTable(
+    `${kind === "postgres" ? "PostgreSQL" : "PGlite (embedded)"} — median of ${RUNS} runs (each column's median; ratios are medians of per-run ratios)`,
+    merged,
+    runs.map((r) => r.load).join("; "),
+  );
+}
+
 async function main() {
-  if (values.db === "pglite" || values.db === "both") await benchPglite();
-  if (values.db === "postgres" || values.db === "both") await benchPostgres();
+  if (!["postgres", "pglite", "both"].includes(values.db!)) throw new Error("--db must be postgres, pglite or both");
+  if (values.db === "postgres" || values.db === "both") await bench("postgres");
+  if (values.db === "pglite" || values.db === "both") await bench("pglite");
 }
 
 main().catch((err) => {

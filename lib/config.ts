@@ -52,6 +52,7 @@ const envSchema = z.object({
       ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^WEBHOOK_ALLOW_PRIVATE_TARGETS: /, "") });
     }
   }),
+  SCIM_CREDENTIAL_CACHE_SECONDS: intWithDefault(5, 0, 300),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {

@@ -8,7 +8,7 @@
 // only for the rows of the requested page.
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
-import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, withoutJit, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -332,8 +332,7 @@ export async function whoCanAccessContract(
   },
 ): Promise<PageOf<{ user: UserRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
-  // A short read transaction without JIT (see withoutJit).
-  return withoutJit(db, async (q) => {
+  return (async (q: Db) => {
     const at = options.at ?? new Date();
     const T = ts(2);
     const rows = await q.$queryRawUnsafe<
@@ -424,7 +423,7 @@ export async function whoCanAccessContract(
         reasons: reasons.get(`${r.uid}|${options.contractId}`) ?? [],
       })),
     };
-  });
+  })(db);
 }
 
 /**
@@ -436,8 +435,7 @@ export async function contractsOfUser(
   options: { userId: string; at?: Date; offset: number; limit: number },
 ): Promise<PageOf<{ contract: ContractRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
-  // A short read transaction without JIT (see withoutJit).
-  return withoutJit(db, async (q) => {
+  return (async (q: Db) => {
     const at = options.at ?? new Date();
     const T = ts(2);
     const rows = await q.$queryRawUnsafe<
@@ -507,5 +505,5 @@ export async function contractsOfUser(
         reasons: reasons.get(`${options.userId}|${r.cid}`) ?? [],
       })),
     };
-  });
+  })(db);
 }

@@ -18,7 +18,7 @@ import {
   type Level,
 } from "./levels";
 import type { UserRef } from "./effective-access";
-import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, validAt, windowCovers, withoutJit, type Db } from "./sql";
+import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, validAt, windowCovers, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
 export interface RuleContent {
@@ -126,7 +126,7 @@ export async function previewRuleChange(
   db: Db,
   options: { before?: RuleContent; after?: RuleContent; ruleId?: string; at?: Date; limit?: number },
 ): Promise<RuleChangeImpact> {
-  return withoutJit(db, (q) => preview(q, options));
+  return preview(db, options);
 }
 
 async function preview(

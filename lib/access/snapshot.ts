@@ -11,7 +11,7 @@
 // confidentiality, end date) — or at the contract itself for contract-scoped rules — so contracts
 // are first counted per such bucket, and only buckets meet rules. End dates are folded: after T
 // (running for every rule) → none; ended beyond the longest grace → left out.
-import { activeAt, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, withoutJit, type Db } from "./sql";
+import { activeAt, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, type Db } from "./sql";
 
 export interface RepositoryAccess {
   /** Contracts of the repository the user can open. */
@@ -78,7 +78,7 @@ export async function snapshotAccess(
 ): Promise<AccessSnapshot> {
   const snapshot: AccessSnapshot = new Map();
   if (options.userIds.length === 0) return snapshot;
-  return withoutJit(db, async (q) => {
+  return (async (q: Db) => {
     const repositoryIds = options.repositoryIds ?? (await repositoriesReached(q, options.userIds, options.at));
     if (repositoryIds.length === 0) return snapshot;
     const T = ts(2);
@@ -169,7 +169,7 @@ export async function snapshotAccess(
       for (const uid of userClass.uids) snapshot.set(uid, perRepository);
     }
     return snapshot;
-  });
+  })(db);
 }
 
 export interface RepositoryAccessChange {

@@ -2,32 +2,9 @@
 // "in scope" are written once: the live answer, the point-in-time answer, the impact preview, the
 // change events and the timed job all use these exact predicates (now is just T = current time).
 import type { Tx } from "@/lib/db/errors";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 /** What the access queries need from a database handle: a PrismaClient or a transaction client. */
 export type Db = Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">;
-
-/**
- * Runs `fn` with PostgreSQL's JIT compiler off. The planner cannot estimate recursive CTEs and
- * per-rule lateral scans well, lands above jit_above_cost, and then spends 1–2 s compiling a query
- * that runs in 50 ms (measured at 200,000 contracts). Inside a transaction this is SET LOCAL (it
- * lasts until the caller's commit, which only spares the rest of that transaction the same
- * cost); given a PrismaClient, `fn` runs in a short read transaction of its own.
- */
-export async function withoutJit<T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> {
-  // A PrismaClient has $connect; a transaction client does not (Prisma denies it there).
-  if ("$connect" in db && "$transaction" in db) {
-    return (db as unknown as PrismaClient).$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe("SET LOCAL jit = off");
-        return fn(tx);
-      },
-      { maxWait: 10_000, timeout: 60_000 },
-    );
-  }
-  await db.$executeRawUnsafe("SET LOCAL jit = off");
-  return fn(db);
-}
 
 /**
  * A timestamp parameter. Cast at every use so PostgreSQL deduces one type for it; columns are

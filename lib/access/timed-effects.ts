@@ -14,7 +14,7 @@ import type { Actor } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/errors";
 import { recordAccessChanges, usersInGroup, type AccessChangeCause } from "./change-events";
 import { diffSnapshots, snapshotAccess } from "./snapshot";
-import { cutoff, repositoryScopeCovers, ts, withoutJit, type Db } from "./sql";
+import { cutoff, repositoryScopeCovers, ts, type Db } from "./sql";
 import { now as clockNow } from "@/lib/clock";
 
 export interface TimedEffectsResult {
@@ -59,7 +59,7 @@ export async function processTimedEffectsInTx(
   options: { now: Date; lookbackDays?: number; actor?: Actor },
 ): Promise<TimedEffectsResult> {
   const since = new Date(options.now.getTime() - (options.lookbackDays ?? DEFAULT_LOOKBACK_DAYS) * 86_400_000);
-  const rows = await withoutJit(tx, (q) => dueRows(q, since, options.now));
+  const rows = await dueRows(tx, since, options.now);
   const more = rows.length === MAX_ROWS_PER_RUN;
   const byInstant = new Map<number, DueRow[]>();
   for (const r of rows) {

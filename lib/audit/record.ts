@@ -1,5 +1,6 @@
 // Audit events are written by the domain services inside the transaction of the change they
 // describe, so a change and its record commit or roll back together.
+import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { now as clockNow } from "@/lib/clock";
@@ -28,25 +29,53 @@ export interface AuditInput {
 const json = (v: unknown) => (v === undefined ? undefined : (v as Prisma.InputJsonValue));
 
 export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<string> {
-  const event = await tx.auditEvent.create({
-    data: {
-      createdAt: clockNow(),
-      actorType: input.actor.type,
-      actorId: input.actor.id,
-      actorLabel: input.actor.label,
-      directoryId: input.directoryId ?? input.actor.directoryId,
-      action: input.action,
-      targetType: input.target?.type,
-      targetId: input.target?.id,
-      targetLabel: input.target?.label ?? undefined,
-      before: json(input.before),
-      after: json(input.after),
-      requestId: input.actor.requestId,
-      ip: input.actor.ip,
-    },
-    select: { id: true },
-  });
+  const event = await tx.auditEvent.create({ data: auditColumns(input), select: { id: true } });
   return event.id;
+}
+
+/** The columns of an audit event (everything but its id and sequence number). */
+function auditColumns(input: AuditInput) {
+  return {
+    createdAt: clockNow(),
+    actorType: input.actor.type,
+    actorId: input.actor.id,
+    actorLabel: input.actor.label,
+    directoryId: input.directoryId ?? input.actor.directoryId,
+    action: input.action,
+    targetType: input.target?.type,
+    targetId: input.target?.id,
+    targetLabel: input.target?.label ?? undefined,
+    before: json(input.before),
+    after: json(input.after),
+    requestId: input.actor.requestId,
+    ip: input.actor.ip,
+  };
+}
+
+/**
+ * For a write that is a single statement (one CTE: the change and its audit event commit
+ * together without an interactive transaction): the event's id and its row as a jsonb parameter,
+ * and `insert(param)`, the INSERT of that row reading it from the parameter — the same columns
+ * recordAuditEvent writes, so triggers on AuditEvent fire the same way.
+ */
+export function auditEventStatement(input: AuditInput): {
+  id: string;
+  row: string;
+  insert: (param: string) => string;
+} {
+  const id = randomUUID();
+  // JSON.stringify drops undefined members: those columns get their defaults (NULL).
+  const row = { id, ...auditColumns(input) };
+  const columns = Object.keys(row)
+    .filter((k) => row[k as keyof typeof row] !== undefined)
+    .map((k) => `"${k}"`)
+    .join(", ");
+  return {
+    id,
+    row: JSON.stringify(row),
+    insert: (param) =>
+      `INSERT INTO "AuditEvent" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"AuditEvent", ${param}::jsonb) RETURNING id`,
+  };
 }
 
 /** Only the keys whose values differ, so the trail shows what a change did. */

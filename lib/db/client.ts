@@ -53,7 +53,9 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
     connectionTimeoutMillis: 10_000,
     application_name: "custodian",
     // JIT compilation costs more than it saves on these short OLTP queries (measured: a 65 ms
-    // access query took 1.4 s with JIT on).
+    // access query took 1.4 s with JIT on; the planner cannot estimate the access engine's
+    // recursive CTEs and lands above jit_above_cost). Set per connection, so no query pays a
+    // round trip for `SET LOCAL jit = off` (PGlite has no JIT).
     options: "-c jit=off",
   });
   pool.on("error", (err) => log.error("postgres pool error", { err: err.message }));

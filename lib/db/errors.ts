@@ -5,8 +5,8 @@ import { log } from "@/lib/log";
 export type Tx = Prisma.TransactionClient;
 
 export function isUniqueViolation(err: unknown): boolean {
-  if (err instanceof Prisma.PrismaClientKnownRequestError) return err.code === "P2002";
-  // Raw queries surface the PostgreSQL code through the driver adapter.
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return true;
+  // Raw queries (P2010) surface the PostgreSQL code through the driver adapter.
   return pgCode(err) === "23505";
 }
 

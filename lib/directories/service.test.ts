@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { getConfig } from "@/lib/config";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { newDirectory, SCIM_BASE, scimClient } from "@/lib/testing/scim";
 import { handleScimRequest } from "@/lib/scim/router";
@@ -46,5 +47,38 @@ describe("directory credentials", () => {
     expect((await accessToken(clientId, clientSecret)).status).toBe(401);
     const events = await prisma.auditEvent.findMany({ where: { targetId: record.id }, orderBy: { seq: "asc" } });
     expect(events.map((e) => e.action)).toEqual(["oauth_client.created", "oauth_client.revoked"]);
+  });
+
+  it("a credential revoked by another instance is refused within SCIM_CREDENTIAL_CACHE_SECONDS", async () => {
+    const prisma = db().prisma;
+    const { directory, scim } = await newDirectory();
+    const { clientId, clientSecret, record } = await createOAuthClient(prisma, { directoryId: directory.id, name: "okta", actor });
+    const viaOauth = scimClient((await accessToken(clientId, clientSecret)).body.access_token);
+    expect((await scim.get("/Users")).status).toBe(200);
+    expect((await viaOauth.get("/Users")).status).toBe(200);
+    // Another instance revokes both: plain UPDATEs, this instance's cache is not told.
+    await prisma.scimToken.updateMany({ where: { directoryId: directory.id }, data: { revokedAt: new Date() } });
+    await prisma.oAuthClient.update({ where: { id: record.id }, data: { revokedAt: new Date() } });
+    const bound = getConfig().SCIM_CREDENTIAL_CACHE_SECONDS * 1000;
+    expect(bound).toBeGreaterThan(0);
+    const start = Date.now();
+    try {
+      vi.spyOn(Date, "now").mockReturnValue(start + bound);
+      expect((await scim.get("/Users")).status).toBe(401);
+      expect((await viaOauth.get("/Users")).status).toBe(401);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("a look-up that was in flight when this instance revoked the token does not remember it", async () => {
+    const prisma = db().prisma;
+    const { directory, token } = await newDirectory();
+    const record = await prisma.scimToken.findFirstOrThrow({ where: { directoryId: directory.id } });
+    // Start a request (its database read happens first), revoke while it runs, then ask again.
+    const inFlight = handleScimRequest(new Request(`${SCIM_BASE}/Users`, { headers: { authorization: `Bearer ${token}` } }));
+    await revokeScimToken(prisma, { tokenId: record.id, actor });
+    await inFlight;
+    expect((await scimClient(token).get("/Users")).status).toBe(401);
   });
 });

@@ -7,6 +7,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { generateSecret, hashSecret, visiblePrefix } from "./credentials";
+import { bearerKey, forgetCredential, oauthClientKey } from "./credential-cache";
 import { now as clockNow } from "@/lib/clock";
 
 export const DIRECTORY_KINDS = ["entra", "okta", "google", "onelogin", "jumpcloud", "generic"] as const;
@@ -79,7 +80,7 @@ export async function createScimToken(
 }
 
 export async function revokeScimToken(prisma: PrismaClient, options: { tokenId: string; actor: Actor }) {
-  return prisma.$transaction(async (tx) => {
+  const revoked = await prisma.$transaction(async (tx) => {
     const existing = await tx.scimToken.findUnique({ where: { id: options.tokenId } });
     if (!existing) throw new AppError("not_found", "Token not found");
     if (existing.revokedAt) return existing;
@@ -92,6 +93,9 @@ export async function revokeScimToken(prisma: PrismaClient, options: { tokenId: 
     });
     return revoked;
   });
+  // Committed: this instance refuses the token from now on (others within the cache's bound).
+  forgetCredential(bearerKey(revoked.hash));
+  return revoked;
 }
 
 export async function createOAuthClient(
@@ -116,7 +120,7 @@ export async function createOAuthClient(
 }
 
 export async function revokeOAuthClient(prisma: PrismaClient, options: { clientRecordId: string; actor: Actor }) {
-  return prisma.$transaction(async (tx) => {
+  const revoked = await prisma.$transaction(async (tx) => {
     const existing = await tx.oAuthClient.findUnique({ where: { id: options.clientRecordId } });
     if (!existing) throw new AppError("not_found", "OAuth client not found");
     if (existing.revokedAt) return existing;
@@ -129,6 +133,8 @@ export async function revokeOAuthClient(prisma: PrismaClient, options: { clientR
     });
     return revoked;
   });
+  forgetCredential(oauthClientKey(revoked.clientId));
+  return revoked;
 }
 
 export const MAX_INACTIVITY_DAYS = 3650;

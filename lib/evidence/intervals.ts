@@ -9,7 +9,7 @@
 // maximal intervals of constant level and constant reasons. Same predicates, so the answers agree
 // with the point-in-time ones at every instant (lib/evidence/intervals.test.ts samples them).
 import { levelFromRank, type Level } from "@/lib/access/levels";
-import { cutoff, scopeCovers, ts, withoutJit, type Db } from "@/lib/access/sql";
+import { cutoff, scopeCovers, ts, type Db } from "@/lib/access/sql";
 
 /** One chain that grants over [from, to) (already clipped to the window). */
 export interface AccessSegment {
@@ -133,7 +133,7 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
     ORDER BY 1, 2, 3`;
   const param = byUser ? (options.scope as { userId: string }).userId : (options.scope as { contractIds: string[] }).contractIds;
   const repositoryId = byUser ? [] : [(options.scope as { repositoryId?: string }).repositoryId ?? null];
-  return withoutJit(db, (q) => q.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId));
+  return db.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId);
 }
 
 const reasonKey = (s: AccessSegment) => `${s.ruleVersionId}|${s.groupIds?.join(">") ?? "direct"}`;

@@ -41,24 +41,28 @@ async function lockGroup(tx: Tx, directoryId: string, id: string, mode: "update"
   // An update takes FOR NO KEY UPDATE, not FOR UPDATE: it serialises writers of this group but not
   // the KEY SHARE lock a foreign-key check takes when this group is added as a member elsewhere.
   // With FOR UPDATE, two requests nesting two groups in each other deadlocked on PostgreSQL.
-  const locked = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM "Group" WHERE id = $1 AND "directoryId" = $2 ${mode === "delete" ? "FOR UPDATE" : "FOR NO KEY UPDATE"}`,
+  // The locking read returns the row itself (one round trip, not a lock then a read).
+  const [locked] = await tx.$queryRawUnsafe<Group[]>(
+    `SELECT * FROM "Group" WHERE id = $1 AND "directoryId" = $2 ${mode === "delete" ? "FOR UPDATE" : "FOR NO KEY UPDATE"}`,
     id,
     directoryId,
   );
-  if (locked.length === 0) throw new AppError("not_found", `Group ${id} not found`);
-  return tx.group.findUniqueOrThrow({ where: { id } });
+  if (!locked) throw new AppError("not_found", `Group ${id} not found`);
+  return locked;
 }
 
 /** Splits member ids into users and groups of this directory; anything else is an error. */
 async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids: string[]) {
   const unique = [...new Set(ids)];
-  const [users, groups] = await Promise.all([
-    tx.user.findMany({ where: { directoryId, id: { in: unique } }, select: { id: true } }),
-    tx.group.findMany({ where: { directoryId, id: { in: unique } }, select: { id: true } }),
-  ]);
-  const userIds = users.map((u) => u.id);
-  const groupIds = groups.map((g) => g.id);
+  const found = await tx.$queryRawUnsafe<{ id: string; kind: "u" | "g" }[]>(
+    `SELECT id, 'u' AS kind FROM "User" WHERE "directoryId" = $1 AND id = ANY($2::text[])
+     UNION ALL
+     SELECT id, 'g' FROM "Group" WHERE "directoryId" = $1 AND id = ANY($2::text[])`,
+    directoryId,
+    unique,
+  );
+  const userIds = found.filter((f) => f.kind === "u").map((f) => f.id);
+  const groupIds = found.filter((f) => f.kind === "g").map((f) => f.id);
   const known = new Set([...userIds, ...groupIds]);
   const unknown = unique.filter((id) => !known.has(id));
   if (unknown.length > 0) {

@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import {
   constantTimeEqual, generateSecret, hashSecret, looksLikeAccessToken, verifyAccessToken,
 } from "@/lib/directories/credentials";
+import { bearerKey, cachedCredential, credentialGeneration, oauthClientKey, rememberCredential } from "@/lib/directories/credential-cache";
 import { ScimError } from "./errors";
 
 export interface ScimPrincipal {
@@ -50,34 +51,60 @@ export async function authenticateScim(prisma: PrismaClient, authorization: stri
   if (looksLikeAccessToken(secret)) {
     const claims = verifyAccessToken(secret, await accessTokenSigningKey(prisma));
     if (!claims) throw unauthorized("Invalid or expired access token");
-    const client = await prisma.oAuthClient.findUnique({ where: { clientId: claims.cid }, include: withDirectoryLimit });
-    if (!client || client.revokedAt || client.directoryId !== claims.dir) throw unauthorized("Invalid or expired access token");
-    return {
-      directoryId: client.directoryId,
-      credentialId: client.id,
-      credentialType: "oauth",
-      label: client.clientId,
-      rateLimitPerMinute: client.directory.rateLimitPerMinute,
-    };
+    const principal = await oauthClientPrincipal(prisma, claims.cid);
+    if (!principal || principal.directoryId !== claims.dir) throw unauthorized("Invalid or expired access token");
+    return principal;
   }
 
   const hash = hashSecret(secret);
-  const token = await prisma.scimToken.findUnique({ where: { hash }, include: withDirectoryLimit });
-  // The index lookup finds the row; the constant-time comparison is the actual check.
-  if (!token || !constantTimeEqual(token.hash, hash)) throw unauthorized("Invalid bearer token");
-  if (token.revokedAt) throw unauthorized("This token was revoked");
+  const key = bearerKey(hash);
   const now = Date.now();
-  if (token.expiresAt && token.expiresAt.getTime() <= now) throw unauthorized("This token has expired");
-  if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-    await prisma.scimToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
+  let credential = cachedCredential<ScimPrincipal>(key, now);
+  if (!credential) {
+    const generation = credentialGeneration();
+    const token = await prisma.scimToken.findUnique({ where: { hash }, include: withDirectoryLimit });
+    // The index lookup finds the row; the constant-time comparison is the actual check.
+    if (!token || !constantTimeEqual(token.hash, hash)) throw unauthorized("Invalid bearer token");
+    if (token.revokedAt) throw unauthorized("This token was revoked");
+    credential = {
+      principal: {
+        directoryId: token.directoryId,
+        credentialId: token.id,
+        credentialType: "token",
+        label: `${token.name} (${token.prefix}…)`,
+        rateLimitPerMinute: token.directory.rateLimitPerMinute,
+      },
+      expiresAt: token.expiresAt?.getTime() ?? null,
+      lastUsedAt: token.lastUsedAt?.getTime() ?? null,
+    };
+    rememberCredential(key, credential, generation, now);
   }
-  return {
-    directoryId: token.directoryId,
-    credentialId: token.id,
-    credentialType: "token",
-    label: `${token.name} (${token.prefix}…)`,
-    rateLimitPerMinute: token.directory.rateLimitPerMinute,
+  if (credential.expiresAt !== null && credential.expiresAt <= now) throw unauthorized("This token has expired");
+  if (credential.lastUsedAt === null || now - credential.lastUsedAt > LAST_USED_PRECISION_MS) {
+    credential.lastUsedAt = now;
+    await prisma.scimToken.update({ where: { id: credential.principal.credentialId }, data: { lastUsedAt: new Date(now) } });
+  }
+  return credential.principal;
+}
+
+/** The principal of a live (not revoked) OAuth client, from the credential cache or the database. */
+async function oauthClientPrincipal(prisma: PrismaClient, clientId: string): Promise<ScimPrincipal | undefined> {
+  const key = oauthClientKey(clientId);
+  const cached = cachedCredential<ScimPrincipal>(key);
+  if (cached) return cached.principal;
+  const generation = credentialGeneration();
+  const client = await prisma.oAuthClient.findUnique({ where: { clientId }, include: withDirectoryLimit });
+  if (!client || client.revokedAt) return undefined;
+  const principal: ScimPrincipal = {
+    directoryId: client.directoryId,
+    credentialId: client.id,
+    credentialType: "oauth",
+    label: client.clientId,
+    rateLimitPerMinute: client.directory.rateLimitPerMinute,
   };
+  // lastUsedAt of an OAuth client is stamped when it obtains an access token (authenticateOAuthClient).
+  rememberCredential(key, { principal, expiresAt: null, lastUsedAt: null }, generation);
+  return principal;
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;

@@ -74,16 +74,20 @@ function parseSortPath(s: string) {
   return path;
 }
 
-export interface IdPage {
+export interface Page<Row> {
   total: number;
-  ids: string[];
+  rows: Row[];
 }
 
-/** One page of ids (in order) plus the total matching, for one resource type of a directory. */
-export async function findPage(
+/**
+ * One page of rows (in order) plus the total matching, for one resource type of a directory. The
+ * rows are whole table rows read by the page query itself (the same shape Prisma returns for the
+ * model), not ids loaded again by a second query.
+ */
+export async function findPage<Row extends { id: string }>(
   prisma: PrismaClient,
   options: { resourceType: ResourceTypeName; directoryId: string; query: ListQuery; offset?: number; limit?: number },
-): Promise<IdPage> {
+): Promise<Page<Row>> {
   const { resourceType, directoryId, query } = options;
   const alias = "t";
   const compiled = query.filter
@@ -98,24 +102,11 @@ export async function findPage(
     ? `${sortColumn(resourceType, alias, query.sortBy, parseSortPath)} ${direction} NULLS LAST, ${alias}."createdAt", ${alias}."id"`
     : `${alias}."createdAt" ${direction}, ${alias}."id" ${direction}`;
   const from = `FROM ${TABLES[resourceType]} ${alias} WHERE ${where}`;
-  let ids: string[] = [];
-  if (limit > 0) {
-    const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT ${alias}."id" ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-      ...params,
-    );
-    ids = rows.map((r) => r.id);
-  }
+  const rows = limit > 0 ? await prisma.$queryRawUnsafe<Row[]>(`SELECT ${alias}.* ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, ...params) : [];
   // A first page that is not full already tells the total (Entra's and Okta's lookups).
-  if (offset === 0 && limit > 0 && ids.length < limit) return { total: ids.length, ids };
+  if (offset === 0 && limit > 0 && rows.length < limit) return { total: rows.length, rows };
   const [{ n }] = await prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n ${from}`, ...params);
-  return { total: Number(n), ids };
-}
-
-/** Re-orders loaded rows to the order of `ids`. */
-export function inOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is T => r !== undefined);
+  return { total: Number(n), rows };
 }
 
 /** Whether every attribute a filter names exists for this resource type (root .search). */

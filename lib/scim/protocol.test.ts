@@ -2,10 +2,10 @@
 // schema round-trips, filters, sorting, paging, projection, search, ETags, errors, atomic PATCH,
 // directory isolation, nested groups, concurrency, audit, request log, rate limit and OAuth.
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { resetConfigForTests } from "@/lib/config";
+import { describe, expect, it, vi } from "vitest";
+import { getConfig, resetConfigForTests } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
-import { createOAuthClient, createScimToken, revokeScimToken } from "@/lib/directories/service";
+import { createOAuthClient, createScimToken, revokeOAuthClient, revokeScimToken } from "@/lib/directories/service";
 import { derivedUserColumns, userDataFromDoc } from "@/lib/scim/mapping";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { normalizeResource } from "@/lib/scim/resource";
@@ -729,8 +729,15 @@ describe("errors (RFC 7644 §3.12)", () => {
       actor: SYSTEM,
     });
     expect((await call(`Bearer ${shortLived}`)).status).toBe(200);
+    // Expiry moved earlier in the database (as another instance would): refused once this
+    // instance's remembered copy is older than SCIM_CREDENTIAL_CACHE_SECONDS.
     await prisma.scimToken.update({ where: { id: record.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await check401(await call(`Bearer ${shortLived}`));
+    vi.spyOn(Date, "now").mockReturnValue(Date.now() + getConfig().SCIM_CREDENTIAL_CACHE_SECONDS * 1000);
+    try {
+      await check401(await call(`Bearer ${shortLived}`));
+    } finally {
+      vi.restoreAllMocks();
+    }
 
     // Revoked.
     await revokeScimToken(prisma, { tokenId, actor: SYSTEM });
@@ -1237,7 +1244,7 @@ describe("OAuth 2.0 client credentials", () => {
     const forged = Buffer.from(JSON.stringify({ dir: other.directory.id, cid: clientId, exp: Math.floor(Date.now() / 1000) + 600 })).toString("base64url");
     expectScimError(await scimClient(`${h}.${forged}.${s}`).get("/Users"), 401);
     void p;
-    await prisma.oAuthClient.update({ where: { id: record.id }, data: { revokedAt: new Date() } });
+    await revokeOAuthClient(prisma, { clientRecordId: record.id, actor: SYSTEM });
     expectScimError(await scimClient(issued.access_token).get("/Users"), 401);
     const afterRevoke = await tokenRequest(
       new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret }).toString(),

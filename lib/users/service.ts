@@ -2,7 +2,8 @@
 // lifecycle rules — status history, membership history on deletion, audit events — exist once.
 // Each function is one transaction that includes its audit event.
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
-import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { randomUUID } from "node:crypto";
+import { auditEventStatement, diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { TransactionRaceError, isUniqueViolation, retryOnConflict, WRITE_TRANSACTION_OPTIONS, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
@@ -47,13 +48,14 @@ const conflictOnUserName = (userName: string) =>
  * Lock order for every write: the groups involved (by id), then the user or group being deleted.
  */
 async function lockUser(tx: Tx, directoryId: string, id: string, mode: "update" | "delete" = "update"): Promise<User> {
-  const locked = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM "User" WHERE id = $1 AND "directoryId" = $2 ${mode === "delete" ? "FOR UPDATE" : "FOR NO KEY UPDATE"}`,
+  // The locking read returns the row itself (one round trip, not a lock then a read).
+  const [locked] = await tx.$queryRawUnsafe<User[]>(
+    `SELECT * FROM "User" WHERE id = $1 AND "directoryId" = $2 ${mode === "delete" ? "FOR UPDATE" : "FOR NO KEY UPDATE"}`,
     id,
     directoryId,
   );
-  if (locked.length === 0) throw new AppError("not_found", `User ${id} not found`);
-  return tx.user.findUniqueOrThrow({ where: { id } });
+  if (!locked) throw new AppError("not_found", `User ${id} not found`);
+  return locked;
 }
 
 /** Locks groups in id order (the one order every writer uses). */
@@ -70,37 +72,54 @@ function checkVersion(current: User, expectedVersion: number | undefined) {
   if (expectedVersion !== undefined && current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
 }
 
-async function openStatusInterval(tx: Tx, user: Pick<User, "id" | "directoryId">, active: boolean, eventId: string, at: Date) {
-  await tx.userStatusInterval.create({
-    data: { directoryId: user.directoryId, userId: user.id, active, validFrom: at, eventId },
-  });
-}
-
 async function closeStatusInterval(tx: Tx, userId: string, at: Date) {
   await tx.userStatusInterval.updateMany({ where: { userId, validTo: null }, data: { validTo: at } });
 }
 
+/** Ends the user's open status interval and opens the next one (one statement). */
+async function switchStatusInterval(tx: Tx, user: Pick<User, "id" | "directoryId">, active: boolean, eventId: string, at: Date) {
+  await tx.$executeRawUnsafe(
+    `WITH closed AS (UPDATE "UserStatusInterval" SET "validTo" = $4::timestamp(3) WHERE "userId" = $1 AND "validTo" IS NULL)
+     INSERT INTO "UserStatusInterval" (id, "directoryId", "userId", active, "validFrom", "eventId")
+     VALUES (gen_random_uuid()::text, $2, $1, $3, $4::timestamp(3), $5)`,
+    user.id,
+    user.directoryId,
+    active,
+    at,
+    eventId,
+  );
+}
+
+/**
+ * One statement: the user, its audit event and its first status interval are inserted by one CTE,
+ * so they commit together without an interactive transaction (BEGIN … COMMIT was five round trips).
+ */
 export async function createUser(
   prisma: PrismaClient,
   options: { directoryId: string; data: UserData; actor: Actor },
 ): Promise<User> {
   const { directoryId, data, actor } = options;
+  const now = clockNow();
+  const row = { id: randomUUID(), directoryId, ...data, ...derivedUserColumns(data), version: 1, createdAt: now, updatedAt: now, lastSeenAt: now };
+  const audit = auditEventStatement({
+    actor,
+    action: "user.created",
+    directoryId,
+    target: { type: "User", id: row.id, label: row.userName },
+    after: userSnapshot(row as unknown as User),
+  });
+  const columns = Object.keys(row).map((k) => `"${k}"`).join(", ");
   try {
-    return await retryOnConflict(() => prisma.$transaction(async (tx) => {
-      const now = clockNow();
-      const user = await tx.user.create({
-        data: { ...data, ...derivedUserColumns(data), directoryId, createdAt: now, updatedAt: now, lastSeenAt: now } as never,
-      });
-      const eventId = await recordAuditEvent(tx, {
-        actor,
-        action: "user.created",
-        directoryId,
-        target: { type: "User", id: user.id, label: user.userName },
-        after: userSnapshot(user),
-      });
-      await openStatusInterval(tx, user, user.active, eventId, now);
-      return user;
-    }, WRITE_TRANSACTION_OPTIONS));
+    const [user] = await prisma.$queryRawUnsafe<User[]>(
+      `WITH u AS (INSERT INTO "User" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"User", $1::jsonb) RETURNING *),
+            e AS (${audit.insert("$2")}),
+            s AS (INSERT INTO "UserStatusInterval" (id, "directoryId", "userId", active, "validFrom", "eventId")
+                  SELECT gen_random_uuid()::text, u."directoryId", u.id, u.active, u."createdAt", e.id FROM u, e)
+       SELECT * FROM u`,
+      JSON.stringify(row),
+      audit.row,
+    );
+    return user;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(data.userName);
     throw err;
@@ -145,28 +164,35 @@ export async function updateUser(
         if (suspended) await liftSuspensionInTx(tx, { user: current, actor, now, active: current.active });
         return tx.user.update({ where: { id }, data: seenNow(now) });
       }
-      const updated = await tx.user.update({
-        where: { id },
-        data: { ...data, ...derived, ...seenNow(now), version: { increment: 1 }, updatedAt: now } as never,
-      });
-      const statusChanged = current.active !== updated.active;
-      const eventId = await recordAuditEvent(tx, {
+      const statusChanged = current.active !== data.active;
+      // The update and its audit event in one statement (the audit row last, see record.ts).
+      const audit = auditEventStatement({
         actor,
-        action: statusChanged ? (updated.active ? "user.activated" : "user.deactivated") : "user.updated",
+        action: statusChanged ? (data.active ? "user.activated" : "user.deactivated") : "user.updated",
         directoryId,
-        target: { type: "User", id, label: updated.userName },
+        target: { type: "User", id, label: data.userName },
         ...diffObjects(before, after),
       });
+      const changed = { ...data, ...derived, ...seenNow(now), updatedAt: now };
+      const columns = Object.keys(changed).map((k) => `"${k}"`);
+      const [updated] = await tx.$queryRawUnsafe<User[]>(
+        `WITH u AS (UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
+                      FROM jsonb_populate_record(NULL::"User", $1::jsonb) r)
+                    WHERE t.id = $2 RETURNING t.*),
+              e AS (${audit.insert("$3")})
+         SELECT u.* FROM u, e`,
+        JSON.stringify(changed),
+        id,
+        audit.row,
+      );
+      const eventId = audit.id;
       if (suspended) {
         // The status interval opened now follows the directory's (possibly new) `active`.
         await liftSuspensionInTx(tx, { user: current, actor, now, active: updated.active, eventId: statusChanged ? eventId : undefined });
       } else if (statusChanged) {
         // Only active users have access: record what the status change grants or revokes.
         const cause = { kind: updated.active ? "user.activated" : "user.deactivated", eventId };
-        await trackAccessChanges(tx, { userIds: [id], actor, cause }, async () => {
-          await closeStatusInterval(tx, id, now);
-          await openStatusInterval(tx, updated, updated.active, eventId, now);
-        });
+        await trackAccessChanges(tx, { userIds: [id], actor, cause }, () => switchStatusInterval(tx, updated, updated.active, eventId, now));
       }
       return updated;
     }, WRITE_TRANSACTION_OPTIONS));
@@ -278,21 +304,19 @@ export async function findUser(prisma: PrismaClient, options: { directoryId: str
   return prisma.user.findFirst({ where: { id: options.id, directoryId: options.directoryId } });
 }
 
-/** Direct group memberships of users, for the SCIM `groups` attribute. */
+/** Direct group memberships of users, for the SCIM `groups` attribute (one statement). */
 export async function groupsOfUsers(prisma: PrismaClient, userIds: string[]) {
-  if (userIds.length === 0) return new Map<string, { id: string; displayName: string }[]>();
-  const rows = await prisma.groupMember.findMany({
-    where: { memberUserId: { in: userIds } },
-    select: { memberUserId: true, group: { select: { id: true, displayName: true } } },
-    orderBy: { createdAt: "asc" },
-  });
   const byUser = new Map<string, { id: string; displayName: string }[]>();
+  if (userIds.length === 0) return byUser;
+  const rows = await prisma.$queryRawUnsafe<{ uid: string; id: string; displayName: string }[]>(
+    `SELECT gm."memberUserId" AS uid, g.id, g."displayName" FROM "GroupMember" gm JOIN "Group" g ON g.id = gm."groupId"
+     WHERE gm."memberUserId" = ANY($1::text[]) ORDER BY gm."createdAt", gm.id`,
+    userIds,
+  );
   for (const r of rows) {
-    // Prisma loads the relation in a second query: a group deleted in between comes back null.
-    if (!r.group || !r.memberUserId) continue;
-    const list = byUser.get(r.memberUserId) ?? [];
-    list.push(r.group);
-    byUser.set(r.memberUserId, list);
+    const list = byUser.get(r.uid) ?? [];
+    list.push({ id: r.id, displayName: r.displayName });
+    byUser.set(r.uid, list);
   }
   return byUser;
 }

@@ -4,7 +4,7 @@ import { createGroup, deleteGroup, findGroup, membersOfGroups, updateGroup, type
 import { applyPatchOperations, partitionGroupMemberOps } from "../patch";
 import { isAttributeReturned, normalizeResource, projectResource, type ScimDoc } from "../resource";
 import { etagOf, groupDocFromRow, groupToScim } from "../mapping";
-import { findPage, inOrder, type ListQuery } from "../list";
+import { findPage, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
 import { notFound } from "../errors";
 import { LIST_RESPONSE } from "../schema";
@@ -33,11 +33,10 @@ const groupDataOf = (doc: ScimDoc): GroupData => ({
 
 
 export async function listGroups(ctx: ScimContext, query: ListQuery) {
-  const page = await findPage(ctx.prisma, { resourceType: "Group", directoryId: ctx.principal.directoryId, query });
-  const rows = page.ids.length ? inOrder(page.ids, await ctx.prisma.group.findMany({ where: { id: { in: page.ids } } })) : [];
+  const { total, rows } = await findPage<Group>(ctx.prisma, { resourceType: "Group", directoryId: ctx.principal.directoryId, query });
   return scimJson({
     schemas: [LIST_RESPONSE],
-    totalResults: page.total,
+    totalResults: total,
     startIndex: query.startIndex,
     itemsPerPage: rows.length,
     Resources: await renderGroups(ctx, rows, query),

@@ -1,5 +1,6 @@
 // POST /.search (RFC 7644 §3.4.3) on a resource type or on the server root.
-import { filterAppliesTo, findPage, inOrder, parseListQuery, type ListQuery } from "../list";
+import type { Group, User } from "@/lib/generated/prisma/client";
+import { filterAppliesTo, findPage, parseListQuery, type ListQuery } from "../list";
 import { isPlainObject } from "../resource";
 import { readScimBody, scimJson } from "../http";
 import { invalidFilter, invalidSyntax } from "../errors";
@@ -30,7 +31,7 @@ export async function searchRoot(ctx: ScimContext) {
   let total = 0;
   const resources: unknown[] = [];
   for (const resourceType of types) {
-    const page = await findPage(ctx.prisma, {
+    const page = await findPage<User | Group>(ctx.prisma, {
       resourceType,
       directoryId: ctx.principal.directoryId,
       query,
@@ -40,18 +41,14 @@ export async function searchRoot(ctx: ScimContext) {
     // When this page is empty because the offset lies beyond this type, findPage still counted.
     total += page.total;
     offset = Math.max(0, offset - page.total);
-    remaining -= page.ids.length;
-    resources.push(...(await renderIds(ctx, resourceType, page.ids, query)));
+    remaining -= page.rows.length;
+    // A filtered search names the users it matched: the directory still has them (inactivity policy).
+    if (resourceType === "User" && query.filter && page.rows.length > 0) await markUsersSeen(ctx.prisma, { users: page.rows as User[], actor: ctx.actor });
+    if (page.rows.length > 0) {
+      resources.push(
+        ...(await (resourceType === "User" ? renderUsers(ctx, page.rows as User[], query) : renderGroups(ctx, page.rows as Group[], query))),
+      );
+    }
   }
   return scimJson({ schemas: [LIST_RESPONSE], totalResults: total, startIndex: query.startIndex, itemsPerPage: resources.length, Resources: resources });
-}
-
-async function renderIds(ctx: ScimContext, resourceType: ResourceTypeName, ids: string[], query: ListQuery) {
-  if (ids.length === 0) return [];
-  if (resourceType === "User") {
-    const users = inOrder(ids, await ctx.prisma.user.findMany({ where: { id: { in: ids } } }));
-    if (query.filter) await markUsersSeen(ctx.prisma, { users, actor: ctx.actor });
-    return renderUsers(ctx, users, query);
-  }
-  return renderGroups(ctx, inOrder(ids, await ctx.prisma.group.findMany({ where: { id: { in: ids } } })), query);
 }

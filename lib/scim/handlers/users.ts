@@ -5,15 +5,21 @@ import { markUsersSeen } from "@/lib/users/inactivity";
 import { applyPatchOperations, parsePatchBody } from "../patch";
 import { isAttributeReturned, normalizeResource, projectResource } from "../resource";
 import { userDataFromDoc, userDocFromRow, userToScim, etagOf } from "../mapping";
-import { findPage, inOrder, type ListQuery } from "../list";
+import { findPage, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
 import { notFound } from "../errors";
 import { LIST_RESPONSE } from "../schema";
 import { projectionOf, resourceResponse, type ScimContext } from "./context";
 
-export async function renderUsers(ctx: ScimContext, users: User[], projection: Pick<ListQuery, "attributes" | "excludedAttributes">) {
+/** `knownGroups`: the memberships when the caller already knows them (a user just created has none). */
+export async function renderUsers(
+  ctx: ScimContext,
+  users: User[],
+  projection: Pick<ListQuery, "attributes" | "excludedAttributes">,
+  knownGroups?: Map<string, { id: string; displayName: string }[]>,
+) {
   const groups = isAttributeReturned("User", "groups", projection)
-    ? await groupsOfUsers(ctx.prisma, users.map((u) => u.id))
+    ? (knownGroups ?? (await groupsOfUsers(ctx.prisma, users.map((u) => u.id))))
     : undefined;
   return users.map((u) => projectResource("User", userToScim(u, { baseUrl: ctx.baseUrl, groups: groups?.get(u.id) ?? [] }), projection));
 }
@@ -26,13 +32,12 @@ export async function renderUsers(ctx: ScimContext, users: User[], projection: P
 const markSeen = (ctx: ScimContext, users: User[]) => markUsersSeen(ctx.prisma, { users, actor: ctx.actor });
 
 export async function listUsers(ctx: ScimContext, query: ListQuery) {
-  const page = await findPage(ctx.prisma, { resourceType: "User", directoryId: ctx.principal.directoryId, query });
-  const rows = page.ids.length ? inOrder(page.ids, await ctx.prisma.user.findMany({ where: { id: { in: page.ids } } })) : [];
+  const { total, rows } = await findPage<User>(ctx.prisma, { resourceType: "User", directoryId: ctx.principal.directoryId, query });
   // An unfiltered listing (an import page) is not a statement about any one user.
   if (query.filter) await markSeen(ctx, rows);
   return scimJson({
     schemas: [LIST_RESPONSE],
-    totalResults: page.total,
+    totalResults: total,
     startIndex: query.startIndex,
     itemsPerPage: rows.length,
     Resources: await renderUsers(ctx, rows, query),
@@ -56,7 +61,7 @@ export async function getUser(ctx: ScimContext, id: string) {
 export async function postUser(ctx: ScimContext) {
   const doc = normalizeResource("User", await readScimBody(ctx.request), { mode: "create" });
   const user = await createUser(ctx.prisma, { directoryId: ctx.principal.directoryId, data: userDataFromDoc(doc), actor: ctx.actor });
-  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), new Map());
   return resourceResponse(ctx, "Users", resource, user, 201);
 }
 
