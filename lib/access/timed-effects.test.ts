@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runAt } from "@/lib/clock";
 import { getPrisma } from "@/lib/db/client";
 import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { setupTestDatabase } from "@/lib/testing/database";
@@ -15,38 +16,52 @@ async function timedEvents(userId: string) {
     orderBy: { seq: "asc" },
   });
   return rows
-    .map((r) => ({ action: r.action, before: r.before, after: r.after as Record<string, unknown> & { cause: { kind: string; eventId?: string } } }))
+    .map((r) => ({
+      action: r.action,
+      before: r.before,
+      after: r.after as Record<string, unknown> & { cause: { kind: string; eventId?: string } },
+    }))
     .filter((e) => ["rule.expiry", "contract.end", "rule.start", "timed"].includes(e.after.cause.kind));
 }
 
-const waitUntil = async (t: Date) => sleep(Math.max(0, t.getTime() - Date.now() + 30));
-
 describe("timed effects", () => {
   it("records rule expiry, contract end and rule start exactly once, even when two runs race", async () => {
-    const w = await newWorld();
-    const zoe = await w.user("zoe");
-    const g = await w.group("g", [zoe]);
-    const base = Date.now();
-    const until = new Date(base + 2000);
-    const startAt = new Date(base + 2100);
-    const endAt = new Date(base + 2200);
+    // The world is built on a clock set 5 minutes back, with the due times a minute after that:
+    // they are in the future while it is built (however slow the machine) and past afterwards.
+    const base = Date.now() - 300_000;
+    const until = new Date(base + 60_000);
+    const startAt = new Date(base + 61_000);
+    const endAt = new Date(base + 62_000);
+    const { w, zoe, expiringRule, endingContract, expiring, starting, ending } = await runAt(
+      new Date(base),
+      async () => {
+        const w = await newWorld();
+        const zoe = await w.user("zoe");
+        const g = await w.group("g", [zoe]);
 
-    const expiring = await w.repository("expiring");
-    await w.contract(expiring);
-    await w.contract(expiring);
-    const expiringRule = await w.rule({ groupId: g, level: "view", repositoryId: expiring, validUntil: until });
+        const expiring = await w.repository("expiring");
+        await w.contract(expiring);
+        await w.contract(expiring);
+        const expiringRule = await w.rule({
+          groupId: g,
+          level: "view",
+          repositoryId: expiring,
+          validUntil: until,
+        });
 
-    const ending = await w.repository("ending");
-    const endingContract = await w.contract(ending, { endDate: endAt });
-    await w.contract(ending);
-    await w.rule({ groupId: g, level: "edit", repositoryId: ending });
+        const ending = await w.repository("ending");
+        const endingContract = await w.contract(ending, { endDate: endAt });
+        await w.contract(ending);
+        await w.rule({ groupId: g, level: "edit", repositoryId: ending });
 
-    const starting = await w.repository("starting");
-    await w.contract(starting);
-    await w.rule({ groupId: g, level: "comment", repositoryId: starting, validFrom: startAt });
+        const starting = await w.repository("starting");
+        await w.contract(starting);
+        await w.rule({ groupId: g, level: "comment", repositoryId: starting, validFrom: startAt });
 
-    expect(await timedEvents(zoe)).toEqual([]);
-    await waitUntil(endAt);
+        expect(await timedEvents(zoe)).toEqual([]);
+        return { w, zoe, expiringRule, endingContract, expiring, starting, ending };
+      },
+    );
     // Access already follows the clock, before any job ran.
     expect((await checkAccess(w.prisma, { userId: zoe, contractId: endingContract })).allowed).toBe(false);
 
@@ -56,8 +71,12 @@ describe("timed effects", () => {
     await processTimedEffects(w.prisma, { now: new Date() });
 
     const events = await timedEvents(zoe);
-    const ruleEvent = await w.prisma.auditEvent.findFirstOrThrow({ where: { action: "rule.created", targetId: expiringRule } });
-    const contractEvent = await w.prisma.auditEvent.findFirstOrThrow({ where: { action: "contract.created", targetId: endingContract } });
+    const ruleEvent = await w.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "rule.created", targetId: expiringRule },
+    });
+    const contractEvent = await w.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "contract.created", targetId: endingContract },
+    });
     expect(events).toEqual([
       {
         action: "access.revoked",
@@ -73,7 +92,12 @@ describe("timed effects", () => {
       {
         action: "access.granted",
         before: { contracts: 0, level: null },
-        after: expect.objectContaining({ repositoryId: starting, contracts: 1, level: "comment", effectiveAt: startAt.toISOString() }),
+        after: expect.objectContaining({
+          repositoryId: starting,
+          contracts: 1,
+          level: "comment",
+          effectiveAt: startAt.toISOString(),
+        }),
       },
       {
         action: "access.revoked",
@@ -87,7 +111,9 @@ describe("timed effects", () => {
         }),
       },
     ]);
-    const claims = await w.prisma.timedEffect.findMany({ where: { subjectId: { in: [expiringRule, endingContract] } } });
+    const claims = await w.prisma.timedEffect.findMany({
+      where: { subjectId: { in: [expiringRule, endingContract] } },
+    });
     expect(claims.map((c) => [c.kind, c.dueAt.toISOString(), c.eventCount]).sort()).toEqual([
       ["contract.end", endAt.toISOString(), 1],
       ["rule.expiry", until.toISOString(), 1],
@@ -95,14 +121,18 @@ describe("timed effects", () => {
   });
 
   it("runs from the maintenance job, once across concurrent instances", async () => {
-    const w = await newWorld();
-    const amy = await w.user("amy");
-    const g = await w.group("g", [amy]);
-    const repo = await w.repository("maintained");
-    await w.contract(repo);
-    const until = new Date(Date.now() + 1000);
-    const ruleId = await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until });
-    await waitUntil(until);
+    // Built on a clock 5 minutes back with the rule expiring a minute later: past once built.
+    const base = Date.now() - 300_000;
+    const until = new Date(base + 60_000);
+    const { w, amy, ruleId } = await runAt(new Date(base), async () => {
+      const w = await newWorld();
+      const amy = await w.user("amy");
+      const g = await w.group("g", [amy]);
+      const repo = await w.repository("maintained");
+      await w.contract(repo);
+      const ruleId = await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until });
+      return { w, amy, ruleId };
+    });
     const prisma = db().prisma;
     await Promise.all([runMaintenanceOnce(prisma), runMaintenanceOnce(prisma)]);
     await runMaintenanceOnce(prisma);
@@ -127,14 +157,16 @@ describe("timed effects", () => {
 
   it("a run racing another waits for its claim and then records nothing (PostgreSQL)", async () => {
     if (db().kind !== "postgres") return; // PGlite is one connection: transactions cannot overlap
-    const w = await newWorld();
-    const cy = await w.user("cy");
-    const g = await w.group("g", [cy]);
-    const repo = await w.repository("race");
-    await w.contract(repo);
-    const until = new Date(Date.now() + 800);
-    const ruleId = await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until });
-    await waitUntil(until);
+    const base = Date.now() - 300_000;
+    const until = new Date(base + 60_000);
+    const { cy, ruleId } = await runAt(new Date(base), async () => {
+      const w = await newWorld();
+      const cy = await w.user("cy");
+      const g = await w.group("g", [cy]);
+      const repo = await w.repository("race");
+      await w.contract(repo);
+      return { cy, ruleId: await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until }) };
+    });
     const now = new Date();
     const prisma = db().prisma;
     let release!: () => void;
@@ -164,4 +196,3 @@ describe("timed effects", () => {
     expect(await prisma.timedEffect.count({ where: { subjectId: ruleId } })).toBe(1);
   });
 });
-
