@@ -9,7 +9,10 @@
 //   - a request whose answer was lost in the kill is either wholly there or wholly absent;
 //   - the server restarts cleanly, on PostgreSQL and on PGlite (its data folder and its stale lock
 //     file survive the kill);
-//   - the audit chain verifies; outbox webhooks are delivered after the restart.
+//   - the audit chain verifies; outbox webhooks are delivered after the restart: an endpoint on a
+//     local receiver is registered before seeding, and every event it subscribed to — including
+//     those committed just before a kill — arrives, signed, after the last restart; nothing that
+//     rolled back is ever sent.
 // Options (env): CRASH_DATABASES (default "postgres,pglite"), CRASH_CYCLES (default 3), SEED,
 // TEST_DATABASE_URL (the PostgreSQL server), TEST_SERVER_PORT_BASE (default: a free port).
 import { createServer, type IncomingMessage } from "node:http";
@@ -19,14 +22,18 @@ import path from "node:path";
 import { freePort, freshPostgresDatabase, startBuiltServer, type BenchServer } from "../bench/server";
 import { openDatabase } from "@/lib/db/client";
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from "@/lib/scim/schema";
+import { deliveredTypeFor, eventTypesOf, type WebhookEventType, type WebhookPayload } from "@/lib/webhooks/events";
+import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, verifyWebhookSignature } from "@/lib/webhooks/signature";
 import {
   Report,
+  adminHttp,
   ensureBuild,
   killTree,
   memberIds,
   prng,
   processTree,
   scimHttp,
+  signIn,
   sleep,
   sortedCounts,
   verifyAuditChain,
@@ -40,6 +47,11 @@ const CYCLES = Number(process.env.CRASH_CYCLES ?? 3);
 const WORKERS = 6;
 const SEED = Number(process.env.SEED ?? Date.now() % 100_000);
 const TOKEN = `crash-test-token-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+const ADMIN = { email: "crash-admin@example.com", password: "crash-admin-password-1" };
+/** The event types the workload produces (group PATCHes that rename record group.updated: no webhook). */
+const WEBHOOK_EVENTS: WebhookEventType[] = ["user.provisioned", "user.updated", "group.membership_changed"];
+/** A delivery leased just before a kill is sent again when its lease (60 s) lapses: wait past that. */
+const WEBHOOK_WAIT_MS = 90_000;
 
 const report = new Report("test:crash");
 const random = prng(SEED);
@@ -123,9 +135,11 @@ async function crashTest(kind: "postgres" | "pglite") {
   const env = {
     ...(database ? { DATABASE_URL: database.url } : { DATABASE_URL: "", PGLITE_DATA_DIR: pgliteDataDir }),
     SCIM_BOOTSTRAP_TOKEN: TOKEN,
-    ADMIN_EMAIL: "crash-admin@example.com",
-    ADMIN_PASSWORD: "crash-admin-password-1",
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
     SCIM_RATE_LIMIT_PER_MINUTE: "1000000",
+    // The webhook receiver listens on the loopback interface (refused by default: SSRF guard).
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: "127.0.0.1",
     LOG_LEVEL: "warn",
   };
   const start = async () => {
@@ -140,8 +154,9 @@ async function crashTest(kind: "postgres" | "pglite") {
     report.begin(`${kind}: start and seed (logs: ${logFile})`);
     ({ server } = await start());
     const scim = scimHttp(server.baseUrl, TOKEN);
-    const workers = await seed(scim, kind);
+    const { workers, webhookSecret } = await seed(scim, kind, receiver);
     const ledger: LedgerEntry[] = [];
+    const kills: number[] = [];
 
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
       report.begin(`${kind}: kill cycle ${cycle}/${CYCLES}`);
@@ -153,6 +168,7 @@ async function crashTest(kind: "postgres" | "pglite") {
       const killAfter = 1_500 + random.int(2_500);
       await sleep(killAfter);
       const inFlightBefore = ledger.length;
+      kills.push(Date.now());
       const killed = killTree(server.pid);
       await server.exited;
       stop = true;
@@ -171,7 +187,7 @@ async function crashTest(kind: "postgres" | "pglite") {
     }
 
     report.begin(`${kind}: every answered request against the database`);
-    await verifyOutboxDeliveredAfterRestart({ report, kind, server, receiver, ledger });
+    await verifyOutboxDeliveredAfterRestart({ server, receiver, ledger, secret: webhookSecret, kills });
     // PGlite's folder belongs to one process: stop the server to read it here.
     await server.stop();
     server = undefined;
@@ -188,7 +204,12 @@ async function crashTest(kind: "postgres" | "pglite") {
   }
 }
 
-async function seed(scim: ScimHttp, kind: string): Promise<WorkerState[]> {
+async function seed(scim: ScimHttp, kind: string, receiver: WebhookReceiver): Promise<{ workers: WorkerState[]; webhookSecret: string }> {
+  // First the webhook endpoint (over the admin API, as an admin would), so every event of the
+  // test goes to the outbox — the killed servers leave rows and leased deliveries behind.
+  const admin = adminHttp(scim.baseUrl, await signIn(scim.baseUrl, ADMIN.email, ADMIN.password));
+  const endpoint = await admin.call<{ secret: string }>("POST", "/webhooks", { url: receiver.url, description: "test:crash receiver", events: WEBHOOK_EVENTS });
+  if (endpoint.status !== 201) throw new Error(`registering the webhook endpoint: HTTP ${endpoint.status} ${JSON.stringify(endpoint.body)}`);
   const workers = await Promise.all(
     Array.from({ length: WORKERS }, async (_, w): Promise<WorkerState> => {
       const users = new Map<string, { userName: string; marker: string }>();
@@ -204,8 +225,8 @@ async function seed(scim: ScimHttp, kind: string): Promise<WorkerState[]> {
       return { w, users, group: { id: g.body.id, marker: "seed", members: new Set(members) } };
     }),
   );
-  report.info(`${WORKERS} workers, each with 3 users and a group`);
-  return workers;
+  report.info(`${WORKERS} workers, each with 3 users and a group; a webhook endpoint for ${WEBHOOK_EVENTS.join(", ")}`);
+  return { workers, webhookSecret: endpoint.body.secret };
 }
 
 /**
@@ -383,7 +404,8 @@ async function verifyLedger(target: { databaseUrl?: string; pgliteDataDir?: stri
 
 interface WebhookReceiver {
   url: string;
-  received: { headers: IncomingMessage["headers"]; body: string }[];
+  /** What arrived, with the arrival time (ms). */
+  received: { headers: IncomingMessage["headers"]; body: string; at: number }[];
   close(): void;
 }
 
@@ -394,7 +416,7 @@ async function startWebhookReceiver(): Promise<WebhookReceiver> {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
     req.on("end", () => {
-      received.push({ headers: req.headers, body });
+      received.push({ headers: req.headers, body, at: Date.now() });
       res.writeHead(204).end();
     });
   });
@@ -403,17 +425,91 @@ async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return { url: `http://127.0.0.1:${port}/webhook`, received, close: () => server.close() };
 }
 
+interface ExportedEvent {
+  id: string;
+  createdAt: string;
+  action: string;
+  requestId: string | null;
+  after: unknown;
+}
+
 /**
- * LEAD — TO FILL IN AFTER MERGING THE WEBHOOKS BRANCH (outbox + dispatcher):
- * "outbox webhooks are delivered after restart". Register a webhook subscription pointing at
- * `receiver.url` during seeding (so the killed server had outbox rows pending), then here: wait
- * (bounded) until every applied ledger entry (`ledger.filter(e => e.applied)`, match by the
- * event's request id or audit event id in the payload) has been delivered to `receiver.received`
- * at least once, and no entry with `applied === false` was delivered. `server` is the restarted
- * server, still running.
+ * "Outbox webhooks are delivered after the restart": every audit event of the test that the
+ * endpoint subscribed to (each applied request's, matched by request id, and the seed's) reaches
+ * the receiver at least once within WEBHOOK_WAIT_MS after the last restart — also the events
+ * committed just before a kill, whose outbox rows or leased deliveries the killed server left
+ * behind. Every delivery is signed with the endpoint's secret and names an event that exists
+ * (nothing rolled back is sent). Duplicates are allowed (at least once). The expected events come
+ * from the audit export over the admin API, since the server (and PGlite's folder) is still in use.
  */
-async function verifyOutboxDeliveredAfterRestart(ctx: { report: Report; kind: string; server: BenchServer; receiver: WebhookReceiver; ledger: LedgerEntry[] }) {
-  ctx.report.skip("outbox webhooks delivered after restart", "skipped: not available — webhooks (outbox + dispatcher) are not merged yet");
+async function verifyOutboxDeliveredAfterRestart(ctx: { server: BenchServer; receiver: WebhookReceiver; ledger: LedgerEntry[]; secret: string; kills: number[] }) {
+  const { server, receiver, ledger } = ctx;
+  const stepStarted = Date.now();
+  const admin = adminHttp(server.baseUrl, await signIn(server.baseUrl, ADMIN.email, ADMIN.password));
+  const exported = await admin.call<{ events: ExportedEvent[]; truncated?: boolean }>("GET", "/audit/export?format=json");
+  if (exported.status !== 200 || !Array.isArray(exported.body?.events) || exported.body.truncated) throw new Error(`audit export: HTTP ${exported.status} ${JSON.stringify(exported.body).slice(0, 300)}`);
+  const events = new Map(exported.body.events.map((e) => [e.id, e]));
+  const typeOf = (e: ExportedEvent) => deliveredTypeFor(eventTypesOf(e), WEBHOOK_EVENTS);
+  const expected = exported.body.events.filter((e) => typeOf(e) !== undefined);
+  const byRequest = new Map(exported.body.events.filter((e) => e.requestId).map((e) => [e.requestId!, e]));
+  const appliedWithEvent = ledger.filter((e) => e.applied && byRequest.has(e.requestId) && typeOf(byRequest.get(e.requestId)!) !== undefined);
+
+  // Wait (bounded) for every expected event id to have arrived at least once.
+  const firstArrival = new Map<string, number>();
+  let seen = 0;
+  const absorb = () => {
+    for (; seen < receiver.received.length; seen++) {
+      const r = receiver.received[seen];
+      const id = String(r.headers[EVENT_ID_HEADER.toLowerCase()] ?? "");
+      if (!firstArrival.has(id)) firstArrival.set(id, r.at);
+    }
+  };
+  let missing: ExportedEvent[] = expected;
+  for (;;) {
+    absorb();
+    missing = expected.filter((e) => !firstArrival.has(e.id));
+    if (missing.length === 0 || Date.now() - stepStarted > WEBHOOK_WAIT_MS) break;
+    await sleep(250);
+  }
+  const waited = Date.now() - stepStarted;
+
+  // Each delivery: a valid signature over the raw body, headers that agree with the payload, an
+  // event that exists with the type the subscription implies.
+  const bad: string[] = [];
+  for (const r of receiver.received) {
+    const header = r.headers[SIGNATURE_HEADER.toLowerCase()];
+    const verified = verifyWebhookSignature({ body: r.body, header: typeof header === "string" ? header : undefined, secret: ctx.secret, nowSeconds: Math.floor(r.at / 1000) });
+    let payload: WebhookPayload | undefined;
+    try {
+      payload = JSON.parse(r.body) as WebhookPayload;
+    } catch {
+      // reported below
+    }
+    const event = payload ? events.get(payload.id) : undefined;
+    if (!verified.ok) bad.push(`signature ${verified.reason}: ${r.body.slice(0, 120)}`);
+    else if (!payload) bad.push(`not JSON: ${r.body.slice(0, 120)}`);
+    else if (r.headers[EVENT_ID_HEADER.toLowerCase()] !== payload.id || r.headers[EVENT_TYPE_HEADER.toLowerCase()] !== payload.type) bad.push(`headers disagree with the payload ${payload.id}/${payload.type}`);
+    else if (!event) bad.push(`event ${payload.id} (${payload.type}) is not in the audit trail: a rolled-back change was sent`);
+    else if (typeOf(event) !== payload.type || (payload.data as { action?: string }).action !== event.action) bad.push(`event ${payload.id} (${event.action}) delivered as ${payload.type}`);
+  }
+  const distinct = new Set(receiver.received.map((r) => String(r.headers[EVENT_ID_HEADER.toLowerCase()] ?? ""))).size;
+  // Events committed before a kill whose first delivery came after it: the restart delivered them.
+  const acrossKill = expected.filter((e) => {
+    const first = firstArrival.get(e.id);
+    const at = Date.parse(e.createdAt);
+    return first !== undefined && ctx.kills.some((k) => at < k && first > k);
+  }).length;
+  report.info(
+    `${receiver.received.length} deliveries of ${distinct} events (${receiver.received.length - distinct} duplicates); ` +
+      `${expected.length} events expected, ${appliedWithEvent.length} of them from applied requests of the ledger; ` +
+      `${acrossKill} committed before a kill and first delivered after it; waited ${(waited / 1000).toFixed(1)} s for them`,
+  );
+  report.check(`every delivery is signed with the endpoint's secret and names an existing event of its subscribed type (${receiver.received.length})`, bad.length === 0, bad.slice(0, 8).join("\n"));
+  report.check(
+    `every subscribed event (${expected.length}) delivered at least once within ${WEBHOOK_WAIT_MS / 1000} s after the last restart`,
+    missing.length === 0,
+    `${missing.length} missing: ${missing.slice(0, 20).map((e) => `${e.id} (${e.action}${e.requestId ? ` ${e.requestId}` : ""})`).join(", ")}`,
+  );
 }
 
 main().catch((err: unknown) => {
