@@ -508,7 +508,7 @@ async function verifyOutboxDeliveredAfterRestart(ctx: { server: BenchServer; rec
   report.check(
     `every subscribed event (${expected.length}) delivered at least once within ${WEBHOOK_WAIT_MS / 1000} s after the last restart`,
     missing.length === 0,
-    `${missing.length} missing: ${missing.slice(0, 20).map((e) => `${e.id} (${e.action}${e.requestId ? ` ${e.requestId}` : ""})`).join(", ")}`,
+    missing.length === 0 ? undefined : `${missing.length} missing: ${missing.slice(0, 20).map((e) => `${e.id} (${e.action}${e.requestId ? ` ${e.requestId}` : ""})`).join(", ")}`,
   );
 }
 
