@@ -11,7 +11,9 @@ import { GET as previewEvidence } from "./route";
 
 vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 
-const { db } = setupTestDatabase();
+// A database of its own: the person-pack test clears audit fields the way an erasure does, without an
+// erasure record, which whole-chain verifications elsewhere would rightly report as a break.
+const { db } = setupTestDatabase({ empty: true });
 const { signInAs, accounts } = setupRoleAccounts(db);
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
