@@ -88,6 +88,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}td,th{border:1px
 <tr><td>User record</td><td class="n">${escapeHtml(c.erased.userRecord)}</td></tr>
 <tr><td>Audit events whose personal fields were cleared</td><td class="n">${escapeHtml(c.erased.auditEventsCleared)}</td></tr>
 <tr><td>SCIM request-log entries naming the user</td><td class="n">${escapeHtml(c.erased.requestLogEntries)}</td></tr>
+<tr><td>Webhook delivery bodies carrying those fields</td><td class="n">${escapeHtml(c.erased.webhookPayloadsCleared ?? 0)}</td></tr>
 </table>
 <h2>Retained</h2>
 <table><tr><th>What</th><th>Count</th><th>Legal basis</th></tr>${retained}</table>

@@ -30,6 +30,8 @@ export interface ErasedCounts {
   userRecord: number;
   auditEventsCleared: number;
   requestLogEntries: number;
+  /** Webhook deliveries (sent or pending) whose stored payload carried the erased fields. */
+  webhookPayloadsCleared: number;
 }
 
 export interface RetainedItem {
@@ -102,6 +104,17 @@ export async function eraseSubjectInTx(
           patterns,
         );
 
+  // Webhook deliveries keep the body they send and replay: take the same fields out of it.
+  const webhookPayloadsCleared = await tx.$executeRawUnsafe(
+    `UPDATE "WebhookDelivery" d
+        SET payload = ((CASE WHEN a."personalFields" = 'targetLabel' THEN d.payload::jsonb #- '{data,target,label}'
+                             ELSE d.payload::jsonb #- '{data,target,label}' #- '{data,before}' #- '{data,after}' END)
+                       || '{"personalDataErased": true}'::jsonb)::text
+       FROM "AuditEvent" a
+      WHERE a.id = d."eventId" AND a."targetType" = 'User' AND a."targetId" = $1 AND a."personalFields" IS NOT NULL`,
+    subjectId,
+  );
+
   const erasureId = randomUUID();
   await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
   const auditEventsCleared = await tx.$executeRawUnsafe(
@@ -131,7 +144,7 @@ export async function eraseSubjectInTx(
     { what: "Access rule versions naming the user as a direct-grant principal (by id)", count: Number(kept.rules), legalBasis: LEGAL_BASIS.accountability },
   ];
 
-  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, requestLogEntries };
+  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, requestLogEntries, webhookPayloadsCleared };
   const eventId = await recordAuditEvent(tx, {
     actor: options.actor,
     action: ERASURE_ACTION,

@@ -61,7 +61,10 @@ function auditColumns(input: AuditInput) {
 export function auditEventStatement(input: AuditInput): {
   id: string;
   row: string;
-  insert: (param: string) => string;
+  /** `after`: a CTE that must run first (the audit insert takes the chain head lock, which is held
+   * to commit: taking it before the statement's other row locks could deadlock with a writer that
+   * holds one of those and waits for the head). */
+  insert: (param: string, after?: string) => string;
 } {
   const id = randomUUID();
   // JSON.stringify drops undefined members: those columns get their defaults (NULL).
@@ -73,8 +76,10 @@ export function auditEventStatement(input: AuditInput): {
   return {
     id,
     row: JSON.stringify(row),
-    insert: (param) =>
-      `INSERT INTO "AuditEvent" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"AuditEvent", ${param}::jsonb) RETURNING id`,
+    insert: (param, after) =>
+      `INSERT INTO "AuditEvent" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"AuditEvent", ${param}::jsonb)` +
+      (after ? ` WHERE EXISTS (SELECT 1 FROM ${after})` : "") +
+      " RETURNING id",
   };
 }
 

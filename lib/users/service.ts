@@ -110,15 +110,16 @@ export async function createUser(
   });
   const columns = Object.keys(row).map((k) => `"${k}"`).join(", ");
   try {
-    const [user] = await prisma.$queryRawUnsafe<User[]>(
+    // One statement, atomic on its own; retried like the transactions on a deadlock.
+    const [user] = await retryOnConflict(() => prisma.$queryRawUnsafe<User[]>(
       `WITH u AS (INSERT INTO "User" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"User", $1::jsonb) RETURNING *),
-            e AS (${audit.insert("$2")}),
+            e AS (${audit.insert("$2", "u")}),
             s AS (INSERT INTO "UserStatusInterval" (id, "directoryId", "userId", active, "validFrom", "eventId")
                   SELECT gen_random_uuid()::text, u."directoryId", u.id, u.active, u."createdAt", e.id FROM u, e)
        SELECT * FROM u`,
       JSON.stringify(row),
       audit.row,
-    );
+    ));
     return user;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(data.userName);
@@ -179,7 +180,7 @@ export async function updateUser(
         `WITH u AS (UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
                       FROM jsonb_populate_record(NULL::"User", $1::jsonb) r)
                     WHERE t.id = $2 RETURNING t.*),
-              e AS (${audit.insert("$3")})
+              e AS (${audit.insert("$3", "u")})
          SELECT u.* FROM u, e`,
         JSON.stringify(changed),
         id,

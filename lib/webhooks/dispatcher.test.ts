@@ -7,6 +7,7 @@ import { newWorld, sleep } from "@/lib/access/test-world";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { closeDatabase, getPrisma, openDatabase } from "@/lib/db/client";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
+import { GROUP_SCHEMA, PATCH_OP } from "@/lib/scim/schema";
 import { newDirectory } from "@/lib/testing/scim";
 import { startWebhookReceiver } from "@/lib/testing/webhook-receiver";
 import { runDeliveriesOnce, type DispatchOptions } from "./dispatcher";
@@ -105,6 +106,43 @@ describe("webhooks", () => {
     await scim.patch(`/Users/${userId}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "displayName", value: "X" }] });
     await drain();
     expect(r.received.filter((x) => JSON.parse(x.body).data.target?.id === userId).map((x) => JSON.parse(x.body).type)).toEqual(["user.provisioned"]);
+  });
+
+  it("announce a reactivation as user.updated and members changed with a rename as group.membership_changed (a rename alone: nothing)", async () => {
+    const r = await receiver();
+    await endpoint(r.url, ["user.updated", "group.membership_changed"]);
+    const { userId } = await provision(scim);
+    const patch = (Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
+    expect((await scim.patch(`/Users/${userId}`, patch([{ op: "replace", path: "active", value: false }]))).status).toBeLessThan(300);
+    expect((await scim.patch(`/Users/${userId}`, patch([{ op: "replace", path: "active", value: true }]))).status).toBeLessThan(300);
+    const group = await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: unique("g") });
+    expect(group.status).toBe(201);
+    const groupId = group.body.id as string;
+    expect((await scim.patch(`/Groups/${groupId}`, patch([{ op: "replace", path: "displayName", value: unique("renamed") }]))).status).toBeLessThan(300);
+    const both = await scim.patch(`/Groups/${groupId}`, patch([{ op: "replace", path: "displayName", value: unique("again") }, { op: "add", path: "members", value: [{ value: userId }] }]));
+    expect(both.status).toBeLessThan(300);
+    await drain();
+    const got = r.received.map((x) => JSON.parse(x.body) as { type: string; data: { action: string; target: { id: string } } });
+    expect(got.filter((e) => e.data.target.id === userId).map((e) => [e.type, e.data.action])).toEqual([["user.updated", "user.activated"]]);
+    expect(got.filter((e) => e.data.target.id === groupId).map((e) => [e.type, e.data.action])).toEqual([["group.membership_changed", "group.updated"]]);
+  });
+
+  it("keep no erased personal data in stored delivery bodies (replays carry ids only)", async () => {
+    const r = await receiver();
+    const { endpoint: e } = await endpoint(r.url, ["user.provisioned"]);
+    const name = unique("erase-me");
+    const { userId, eventId } = await provision(scim, name);
+    await drain();
+    expect(r.forEvent(eventId)[0].body).toContain(name);
+    expect((await scim.delete(`/Users/${userId}`)).status).toBe(204);
+    const prisma = await getPrisma();
+    const stored = await prisma.webhookDelivery.findFirstOrThrow({ where: { endpointId: e.id, eventId } });
+    expect(stored.payload).not.toContain(name);
+    expect(JSON.parse(stored.payload)).toMatchObject({ id: eventId, personalDataErased: true, data: { target: { type: "User", id: userId } } });
+    await replayDelivery(prisma, { id: stored.id, actor });
+    await drain();
+    expect(r.forEvent(eventId)).toHaveLength(2);
+    expect(r.forEvent(eventId)[1].body).not.toContain(name);
   });
 
   it("send nothing for a change that rolled back", async () => {

@@ -2,13 +2,15 @@
 // event alone (ids and the non-secret fields the audit trail already shows), so a delivery made
 // an hour after the change says exactly what the change recorded.
 
-/** Audit actions that can become webhook events (the outbox trigger's list, migration 20261128080000). */
+/** Audit actions that can become webhook events (the outbox trigger's list, migration 20261128100000). */
 export const WEBHOOK_SOURCE_ACTIONS = [
   "user.created",
   "user.updated",
+  "user.activated",
   "user.deactivated",
   "user.deleted",
   "group.members_changed",
+  "group.updated",
   "access.granted",
   "access.revoked",
   "audit.chain_broken",
@@ -45,9 +47,13 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType, string> = {
 const BY_ACTION: Record<(typeof WEBHOOK_SOURCE_ACTIONS)[number], WebhookEventType> = {
   "user.created": "user.provisioned",
   "user.updated": "user.updated",
+  // A reactivation is an update of `active` (there is no separate type to subscribe to).
+  "user.activated": "user.updated",
   "user.deactivated": "user.deactivated",
   "user.deleted": "user.deleted",
   "group.members_changed": "group.membership_changed",
+  // group.updated is recorded when attributes changed, possibly with members in the same request.
+  "group.updated": "group.membership_changed",
   "access.granted": "access.granted",
   "access.revoked": "access.revoked",
   "audit.chain_broken": "audit.chain_broken",
@@ -75,8 +81,15 @@ export interface SourceAuditEvent {
 export function eventTypesOf(event: Pick<SourceAuditEvent, "action" | "after">): WebhookEventType[] {
   const type = BY_ACTION[event.action as keyof typeof BY_ACTION];
   if (!type) return [];
+  if (event.action === "group.updated" && !changedMembers(event.after)) return [];
   if (type === "access.revoked" && causeKind(event.after) === "contract.end") return ["contract.access_ended", "access.revoked"];
   return [type];
+}
+
+function changedMembers(after: unknown): boolean {
+  if (!after || typeof after !== "object") return false;
+  const a = after as { membersAdded?: unknown; membersRemoved?: unknown };
+  return Number(a.membersAdded ?? 0) > 0 || Number(a.membersRemoved ?? 0) > 0;
 }
 
 function causeKind(after: unknown): string | undefined {
