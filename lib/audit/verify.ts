@@ -121,24 +121,8 @@ export class ChainChecker {
   }
 }
 
-interface DbRow {
-  position: string;
-  id: string;
-  targetType: string | null;
-  targetId: string | null;
-  action: string;
-  contentHash: string;
-  recomputedContentHash: string;
-  prevHash: string;
-  hash: string;
-  personalFields: string | null;
-  personalDigest: string | null;
-  personalSalt: string | null;
-  recomputedDigest: string | null;
-  personalPresent: boolean;
-  erasedAt: Date | string | null;
-  erasureId: string | null;
-}
+/** A ChainRow as the database returns it (bigint and timestamps as text or Date). */
+type DbRow = Omit<ChainRow, "position" | "erasedAt"> & { position: string; erasedAt: Date | string | null };
 
 const BATCH = 2000;
 
