@@ -31,6 +31,8 @@ const PAGES: { route: string; url: (ids: Ids) => string; screenshot?: string }[]
   { route: "/dashboard/access-review", url: (i) => `/dashboard/access-review?subject=contract&id=${i.contract}`, screenshot: "a11y-access-review" },
   { route: "/dashboard/audit", url: () => "/dashboard/audit", screenshot: "a11y-audit" },
   { route: "/dashboard/audit/[id]", url: (i) => `/dashboard/audit/${i.event}` },
+  { route: "/dashboard/audit/erasures", url: () => "/dashboard/audit/erasures" },
+  { route: "/dashboard/evidence", url: () => "/dashboard/evidence", screenshot: "a11y-evidence" },
   { route: "/dashboard/directories", url: () => "/dashboard/directories" },
   { route: "/dashboard/directories/[id]", url: (i) => `/dashboard/directories/${i.directory}`, screenshot: "a11y-directory" },
   { route: "/dashboard/directories/requests", url: () => "/dashboard/directories/requests" },

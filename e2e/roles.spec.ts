@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { can, type Action, type Role } from "../lib/auth/permissions";
-import { createAccountInSettings, createApiKeyInSettings, E2E_ADMIN, postOk, scimUserAndGroup, signIn, uniqueSuffix } from "./fixtures";
+import { createAccountInSettings, createApiKeyInSettings, E2E_ADMIN, postOk, SCIM_HEADERS, SCIM_USER, scimUserAndGroup, signIn, uniqueSuffix } from "./fixtures";
 
 // Per role: the menu shows only what the role may use, forbidden pages answer "Not allowed" from
 // the server, and forbidden requests fail ON THE SERVER (403 with the role's own session; 401
@@ -24,6 +24,8 @@ interface Seed {
   eventId: string;
   webhookId: string;
   deliveryId: string;
+  /** A user of its own for the erasure row (the others' reads need `userId` to stay). */
+  erasableUserId: string;
 }
 
 type Method = "POST" | "PATCH" | "PUT" | "DELETE";
@@ -81,10 +83,20 @@ const WRITES: { what: string; file: string; method: Method; action: Action; url:
     url: (s) => `/api/admin/webhooks/${s.webhookId}`, body: () => ({ enabled: false }) },
   { what: "delete a webhook endpoint", file: "webhooks/[id]/route.ts", method: "DELETE", action: "webhooks:manage",
     url: (s) => `/api/admin/webhooks/${s.webhookId}` },
+  { what: "set a directory's inactivity policy", file: "directories/[id]/route.ts", method: "PATCH", action: "directories:write",
+    url: (s) => `/api/admin/directories/${s.directoryId}`, body: () => ({ inactivityDays: 90, inactivityAction: "flag" }) },
+  { what: "erase a user's personal data", file: "users/[id]/erase/route.ts", method: "POST", action: "users:erase",
+    url: (s) => `/api/admin/users/${s.erasableUserId}/erase` },
   { what: "assign a dashboard role to a group", file: "groups/[id]/roles/route.ts", method: "POST", action: "accounts:manage",
     url: (s) => `/api/admin/groups/${s.groupId}/roles`, body: () => ({ role: "admin" }) },
   { what: "remove a group's dashboard role", file: "groups/[id]/roles/route.ts", method: "DELETE", action: "accounts:manage",
     url: (s) => `/api/admin/groups/${s.groupId}/roles?role=admin` },
+];
+
+// POSTs that change nothing anyone configured (they run a check and record its result): every role
+// holding the read permission may call them.
+const READ_POSTS: { what: string; file: string; action: Action; url: (s: Seed) => string }[] = [
+  { what: "verify the audit chain now", file: "audit/chain/route.ts", action: "audit:read", url: () => "/api/admin/audit/chain" },
 ];
 
 // Reads (GET) with the permission each checks: allowed → 200, otherwise 403.
@@ -134,6 +146,7 @@ const PAGES: { route: string; action: Action; url: (s: Seed) => string }[] = [
   { route: "/dashboard/evidence", action: "evidence:export", url: () => "/dashboard/evidence" },
   { route: "/dashboard/audit", action: "audit:read", url: () => "/dashboard/audit" },
   { route: "/dashboard/audit/[id]", action: "audit:read", url: (s) => `/dashboard/audit/${s.eventId}` },
+  { route: "/dashboard/audit/erasures", action: "audit:read", url: () => "/dashboard/audit/erasures" },
   { route: "/dashboard/directories", action: "directories:read", url: () => "/dashboard/directories" },
   { route: "/dashboard/directories/[id]", action: "directories:read", url: (s) => `/dashboard/directories/${s.directoryId}` },
   { route: "/dashboard/directories/requests", action: "directories:read", url: () => "/dashboard/directories/requests" },
@@ -190,7 +203,7 @@ test("the tables cover every write route and every guarded page in app/", () => 
     ),
   );
   expect(found.length).toBeGreaterThan(0);
-  expect(WRITES.map((w) => `${w.method} ${w.file} ${w.action}`).sort()).toEqual(found.sort());
+  expect([...WRITES.map((w) => `${w.method} ${w.file} ${w.action}`), ...READ_POSTS.map((p) => `POST ${p.file} ${p.action}`)].sort()).toEqual(found.sort());
 
   const pageRoot = path.join(process.cwd(), "app");
   const guarded = filesUnder(path.join(pageRoot, "dashboard"), "page.tsx").flatMap((file) => {
@@ -223,7 +236,8 @@ test.describe.serial("per role", () => {
     const events = (await (await api.get("/api/admin/audit?action=account.created")).json()) as { items: { id: string }[] };
     const webhook = await postOk<{ endpoint: { id: string } }>(api, "/api/admin/webhooks", { url: "http://127.0.0.1:9/roles", events: ["user.updated"] });
     const delivery = await postOk<{ id: string }>(api, `/api/admin/webhooks/${webhook.endpoint.id}/test`, {});
-    seed = { webhookId: webhook.endpoint.id, deliveryId: delivery.id, eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
+    const erasable = await postOk<{ id: string }>(request, "/scim/v2/Users", { schemas: [SCIM_USER], userName: `erasable.${suffix}@contoso.example` }, SCIM_HEADERS);
+    seed = { erasableUserId: erasable.id, webhookId: webhook.endpoint.id, deliveryId: delivery.id, eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
   });
 
   for (const role of ["compliance", "auditor"] as const) {
@@ -270,6 +284,9 @@ test.describe.serial("per role", () => {
 
         const reads = await Promise.all(READS.map(async (r) => `${r.what}: ${(await page.request.get(r.url(seed))).status()}`));
         expect(reads).toEqual(READS.map((r) => `${r.what}: ${can([role], r.action) ? 200 : 403}`));
+        const posts: string[] = [];
+        for (const p of READ_POSTS) posts.push(`${p.what}: ${(await page.request.post(p.url(seed))).status()}`);
+        expect(posts).toEqual(READ_POSTS.map((p) => `${p.what}: ${can([role], p.action) ? 200 : 403}`));
         await page.context().close();
       });
     });
@@ -288,11 +305,16 @@ test.describe.serial("per role", () => {
     const webhooks = (await (await page.request.get("/api/admin/webhooks")).json()) as { items: { id: string; enabled: boolean; description: string | null }[] };
     expect(webhooks.items.filter((w) => w.description === `Sneaky ${seed.suffix}`)).toEqual([]);
     expect(webhooks.items.find((w) => w.id === seed.webhookId)?.enabled).toBe(true);
+    expect((await page.request.get(`/api/admin/users/${seed.erasableUserId}`)).status()).toBe(200);
+    const directory = (await (await page.request.get(`/api/admin/directories/${seed.directoryId}`)).json()) as { inactivityDays: number | null };
+    expect(directory.inactivityDays).toBeNull();
   });
 
   test("anonymous: every admin route answers 401", async ({ request }) => {
     const writes = await Promise.all(WRITES.map(async (w) => `${w.what}: ${(await send(request, w, seed)).status()}`));
     expect(writes).toEqual(WRITES.map((w) => `${w.what}: 401`));
+    const posts = await Promise.all(READ_POSTS.map(async (p) => `${p.what}: ${(await request.post(p.url(seed))).status()}`));
+    expect(posts).toEqual(READ_POSTS.map((p) => `${p.what}: 401`));
     const reads = await Promise.all(READS.map(async (r) => `${r.what}: ${(await request.get(r.url(seed))).status()}`));
     expect(reads).toEqual(READS.map((r) => `${r.what}: 401`));
   });

@@ -160,12 +160,12 @@ function PackPreview({ pack, kind }: { pack: PackJson; kind: Kind }) {
   const eventTotal = kind === "person" ? pack.totals.accessEvents : pack.totals.events;
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-3">
+      <dl className="grid gap-3 sm:grid-cols-3">
         {kind !== "person" && <Stat label="People with access" value={formatNumber(pack.people ?? 0)} />}
         {kind === "person" && <Stat label="Directory" value={pack.attributes?.directory.name ?? "deleted"} />}
         <Stat label="Access intervals" value={formatNumber(intervalTotal ?? 0)} />
         <Stat label="Grants & revocations" value={formatNumber(eventTotal ?? 0)} />
-      </div>
+      </dl>
       <h3 className="text-sm font-semibold text-slate-900">Who had access, when and why{shown(intervals.length, intervalTotal)}</h3>
       <Table
         header={[...(kind === "person" ? [] : ["Person"]), "Contract", "From", "To", "Level", "Why"]}
@@ -298,12 +298,12 @@ function LeaversSection({ defaultFrom, defaultUntil }: Defaults) {
       {query.isError && <ErrorMessage error={query.error} retry={() => query.refetch()} />}
       {query.data && d && (
         <div className="space-y-4">
-          <div className="grid gap-3 sm:grid-cols-4">
+          <dl className="grid gap-3 sm:grid-cols-4">
             <Stat label="Leavers" value={formatNumber(query.data.totals.leavers)} />
             <Stat label="Median time to revoke" value={duration(d.medianMs)} />
             <Stat label="95th percentile" value={duration(d.p95Ms)} />
             <Stat label="Slowest" value={duration(d.maxMs)} />
-          </div>
+          </dl>
           {d.unrevoked > 0 && <p className="text-sm font-medium text-red-700">{d.unrevoked} leaver(s) kept a grant with no recorded end.</p>}
           <div className="h-56" role="img" aria-label={`Time to revoke: ${d.buckets.map((b) => `${b.label}: ${b.people}`).join(", ")}`}>
             <ResponsiveContainer width="100%" height="100%">
