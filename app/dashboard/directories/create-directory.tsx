@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { fieldErrors, sendJson } from "@/components/ui/api";
+import { errorMessage, sendJson } from "@/components/ui/api";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Button } from "@/components/ui/button";
 import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
@@ -11,31 +12,17 @@ import { kindLabel } from "./kinds";
 export function CreateDirectoryButton({ kinds }: { kinds: string[] }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
+  const { onSubmit, pending, errors, formError } = useFormSubmit({
+    fields: ["name", "kind"],
+    submit: async (form) => {
       const created = await sendJson<{ id: string }>("POST", "/api/admin/directories", {
         name: String(form.get("name") ?? ""),
         kind: String(form.get("kind") ?? "generic"),
       });
       router.push(`/dashboard/directories/${created.id}?created=1`);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      const code = (err as { code?: string }).code;
-      if (code === "conflict") fields.name = (err as Error).message;
-      setErrors(fields);
-      if (!fields.name && !fields.kind) setFormError(fields[""] ?? (err as Error).message);
-      setPending(false);
-    }
-  }
+    },
+    adjustErrors: (fields, err) => ((err as { code?: string }).code === "conflict" ? { ...fields, name: errorMessage(err) } : fields),
+  });
 
   return (
     <>

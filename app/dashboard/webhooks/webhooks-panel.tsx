@@ -2,7 +2,8 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage, fieldErrors, getJson, sendJson } from "@/components/ui/api";
+import { errorMessage, getJson, sendJson } from "@/components/ui/api";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -271,32 +272,18 @@ function CreateEndpointDialog({
   onClose: () => void;
   onCreated: (result: { secret: string; endpoint: EndpointView }) => void;
 }) {
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
+  const { onSubmit, pending, errors, formError } = useFormSubmit({
+    fields: ["url", "events", "description"],
+    submit: async (form) =>
       onCreated(
         await sendJson<{ secret: string; endpoint: EndpointView }>("POST", "/api/admin/webhooks", {
           url: String(form.get("url") ?? ""),
           description: String(form.get("description") ?? ""),
           events: form.getAll("events").map(String),
         }),
-      );
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).some((k) => k.startsWith("events"))) fields.events = "Choose at least one event.";
-      setErrors(fields);
-      if (!fields.url && !fields.events && !fields.description) setFormError(errorMessage(err));
-      setPending(false);
-    }
-  }
+      ),
+    adjustErrors: (fields) => (Object.keys(fields).some((k) => k.startsWith("events")) ? { ...fields, events: "Choose at least one event." } : fields),
+  });
 
   return (
     <Dialog open onClose={() => !pending && onClose()} title="New webhook endpoint" size="lg">

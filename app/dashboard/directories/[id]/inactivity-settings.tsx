@@ -4,7 +4,8 @@
 // directories, editable by admins (the server checks directories:write either way).
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage, fieldErrors, sendJson } from "@/components/ui/api";
+import { sendJson } from "@/components/ui/api";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
@@ -14,20 +15,12 @@ import type { DirectoryDetail } from "@/lib/admin/directories";
 export function InactivitySettings({ directory, canWrite }: { directory: DirectoryDetail; canWrite: boolean }) {
   const queryClient = useQueryClient();
   const [enabled, setEnabled] = useState(directory.inactivityDays !== null);
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
   const [saved, setSaved] = useState(false);
   const { flagged, suspended } = directory.monitoring.users;
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    setSaved(false);
-    try {
+  const { onSubmit, pending, errors, formError } = useFormSubmit({
+    fields: ["inactivityDays", "inactivityAction"],
+    submit: async (form) => {
+      setSaved(false);
       const days = String(form.get("inactivityDays") ?? "").trim();
       await sendJson("PATCH", `/api/admin/directories/${directory.id}`, {
         inactivityDays: enabled ? (days === "" || Number.isNaN(Number(days)) ? days : Number(days)) : null,
@@ -35,14 +28,8 @@ export function InactivitySettings({ directory, canWrite }: { directory: Directo
       });
       setSaved(true);
       await queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directory.id] });
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      if (!fields.inactivityDays && !fields.inactivityAction) setFormError(errorMessage(err));
-    } finally {
-      setPending(false);
-    }
-  }
+    },
+  });
 
   const summary =
     directory.inactivityDays === null

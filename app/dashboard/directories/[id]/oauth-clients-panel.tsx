@@ -2,7 +2,8 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage, fieldErrors, getJson, sendJson } from "@/components/ui/api";
+import { getJson, sendJson } from "@/components/ui/api";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -34,38 +35,24 @@ export function OAuthClientsPanel({ directoryId, canWrite, tokenEndpoint }: { di
     queryFn: () => getJson<{ items: OAuthClientItem[] }>(`/api/admin/directories/${directoryId}/oauth-clients`),
   });
   const [creating, setCreating] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
   const [created, setCreated] = useState<{ clientId: string; clientSecret: string } | null>(null);
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
+  const { onSubmit, pending, errors, formError, reset } = useFormSubmit({
+    fields: ["name"],
+    submit: async (form) => {
       const result = await sendJson<{ clientId: string; clientSecret: string }>("POST", `/api/admin/directories/${directoryId}/oauth-clients`, {
         name: String(form.get("name") ?? ""),
       });
       setCreating(false);
       setCreated(result);
       await queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directoryId] });
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      if (!fields.name) setFormError(errorMessage(err));
-    } finally {
-      setPending(false);
-    }
-  }
+    },
+  });
 
   return (
     <Card
       title="OAuth 2.0 clients"
       description="For identity providers that fetch short-lived access tokens with client credentials instead of keeping a bearer token. The client secret is shown once."
-      actions={canWrite ? <Button variant="secondary" onClick={() => { setErrors({}); setFormError(undefined); setCreating(true); }}>New OAuth client</Button> : undefined}
+      actions={canWrite ? <Button variant="secondary" onClick={() => { reset(); setCreating(true); }}>New OAuth client</Button> : undefined}
     >
       <ListTable<OAuthClientItem>
         label="OAuth clients"

@@ -2,7 +2,8 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage, fieldErrors, getJson, sendJson } from "@/components/ui/api";
+import { getJson, sendJson } from "@/components/ui/api";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -156,30 +157,18 @@ function CreateTokenDialog({
   onClose: () => void;
   onCreated: (result: { token: string; record: ScimTokenItem }) => void;
 }) {
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
+  const { onSubmit, pending, errors, formError } = useFormSubmit({
+    fields: ["name", "expiresInDays"],
+    submit: async (form) => {
       const days = String(form.get("expiresInDays") ?? "");
-      const result = await sendJson<{ token: string; record: ScimTokenItem }>("POST", `/api/admin/directories/${directoryId}/tokens`, {
-        name: String(form.get("name") ?? ""),
-        expiresInDays: days ? Number(days) : null,
-      });
-      onCreated(result);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      if (!fields.name && !fields.expiresInDays) setFormError(errorMessage(err));
-      setPending(false);
-    }
-  }
+      onCreated(
+        await sendJson<{ token: string; record: ScimTokenItem }>("POST", `/api/admin/directories/${directoryId}/tokens`, {
+          name: String(form.get("name") ?? ""),
+          expiresInDays: days ? Number(days) : null,
+        }),
+      );
+    },
+  });
 
   return (
     <Dialog

@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
-import { errorMessage, fieldErrors, sendJson } from "@/components/ui/api";
+import { errorMessage, sendJson } from "@/components/ui/api";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -185,20 +186,12 @@ export function AccountsPanel({ roles, selfId }: { roles: string[]; selfId?: str
 const FIELDS = ["email", "name", "role", "password"];
 
 function CreateAccountDialog({ roles, onClose, onCreated }: { roles: string[]; onClose: () => void; onCreated: (email: string) => void }) {
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
   const [password, setPassword] = useState("");
   const [showPassword, setShowPassword] = useState(false);
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    const name = String(form.get("name") ?? "").trim();
-    try {
+  const { onSubmit, pending, errors, formError } = useFormSubmit({
+    fields: FIELDS,
+    submit: async (form) => {
+      const name = String(form.get("name") ?? "").trim();
       const created = await sendJson<{ email: string }>("POST", "/api/admin/accounts", {
         email: String(form.get("email") ?? "").trim(),
         name: name || undefined,
@@ -206,14 +199,9 @@ function CreateAccountDialog({ roles, onClose, onCreated }: { roles: string[]; o
         password,
       });
       onCreated(created.email);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if ((err as { code?: string }).code === "conflict") fields.email = errorMessage(err);
-      setErrors(fields);
-      if (!FIELDS.some((f) => fields[f])) setFormError(errorMessage(err));
-      setPending(false);
-    }
-  }
+    },
+    adjustErrors: (fields, err) => ((err as { code?: string }).code === "conflict" ? { ...fields, email: errorMessage(err) } : fields),
+  });
 
   return (
     <Dialog open onClose={() => !pending && onClose()} title="New account"

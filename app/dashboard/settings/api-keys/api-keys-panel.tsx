@@ -2,7 +2,8 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage, fieldErrors, sendJson } from "@/components/ui/api";
+import { sendJson } from "@/components/ui/api";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -163,31 +164,19 @@ function CreateApiKeyDialog({
   onClose: () => void;
   onCreated: (result: { key: string; record: ApiKeyItem }) => void;
 }) {
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    const days = String(form.get("expiresIn") ?? "");
-    try {
-      const result = await sendJson<{ key: string; record: ApiKeyItem }>("POST", "/api/admin/api-keys", {
-        name: String(form.get("name") ?? ""),
-        scopes: form.getAll("scopes").map(String),
-        expiresAt: days ? new Date(Date.now() + Number(days) * 86_400_000).toISOString() : null,
-      });
-      onCreated(result);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      if (!fields.name && !fields.scopes && !fields.expiresAt) setFormError(errorMessage(err));
-      setPending(false);
-    }
-  }
+  const { onSubmit, pending, errors, formError } = useFormSubmit({
+    fields: ["name", "scopes", "expiresAt"],
+    submit: async (form) => {
+      const days = String(form.get("expiresIn") ?? "");
+      onCreated(
+        await sendJson<{ key: string; record: ApiKeyItem }>("POST", "/api/admin/api-keys", {
+          name: String(form.get("name") ?? ""),
+          scopes: form.getAll("scopes").map(String),
+          expiresAt: days ? new Date(Date.now() + Number(days) * 86_400_000).toISOString() : null,
+        }),
+      );
+    },
+  });
 
   return (
     <Dialog open onClose={() => !pending && onClose()} title="New API key" size="lg">
