@@ -23,6 +23,7 @@ import { openDatabase, type Database } from "@/lib/db/client";
 import { DEFAULT_SCALE, generateScale, groupLayout, scaleId, type ScaleOptions } from "../scripts/generate-scale";
 import { percentile } from "./load";
 import { freshPostgresDatabase } from "./server";
+import { mulberry32 } from "@/lib/random";
 
 const { values } = parseArgs({
   options: {
@@ -58,14 +59,8 @@ function scaled(o: ScaleOptions, f: number): ScaleOptions {
 
 /** mulberry32: a small seeded generator, so every run asks the same questions. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return 1 + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const next = mulberry32(seed);
+  return (n: number) => 1 + Math.floor(next() * n);
 }
 
 interface Measure {

@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { freshPostgresDatabase, startBuiltServer, type BenchServer } from "../bench/server";
+import { mulberry32 } from "../lib/random";
 
 const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -53,16 +54,6 @@ const SECRETS = {
 // --- seeded randomness -------------------------------------------------------------------------
 
 type Rng = () => number;
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** Percent-encoding that keeps what encodeURIComponent refuses: a lone surrogate becomes the
  * (invalid UTF-8) bytes of its code unit. */
 function enc(text: string): string {

@@ -22,6 +22,7 @@ import { createRule, deleteRule, updateRule } from "@/lib/rules/service";
 import { handleScimRequest } from "@/lib/scim/router";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import type { Role } from "@/lib/auth/permissions";
+import { mulberry32 } from "@/lib/random";
 
 export const DEMO_MARKER_ACTION = "demo.loaded";
 export const DEMO_ENTRA_DIRECTORY = "Contoso (Entra ID)";
@@ -63,18 +64,7 @@ const ENTRA_UA = "Microsoft.Identity.Provisioning/1.0 (Custodian demo)";
 const OKTA_UA = "Okta SCIM Client 1.0.0 (Custodian demo)";
 
 // ---------------------------------------------------------------------------------------------
-// Deterministic randomness
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// Deterministic randomness (mulberry32, lib/random.ts)
 
 class Random {
   private readonly next: () => number;

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { PATCH_OP } from "@/lib/scim/schema";
+import { mulberry32 } from "@/lib/random";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -284,14 +285,7 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
 
 /** A small seeded PRNG (mulberry32): the traffic is random but repeatable with SEED. */
 export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
