@@ -8,6 +8,17 @@ import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { acquireDataDirLock, releaseDataDirLock } from "./data-dir-lock";
 
+/**
+ * Defaults of every interactive transaction. Prisma's own — 2 s to get a connection, 5 s for the
+ * whole transaction — turned contention into 500s: twenty membership PATCHes queueing on one
+ * group's row lock (identity providers send them in bursts) take longer than 5 s together, and the
+ * last in the queue were aborted (found by `npm run test:cluster`); at start-up, with migrations and
+ * bootstrap running, 2 s to get a connection was too little for the first maintenance run. Waiting
+ * is right — the locks are what keep memberships exact — so wait longer, and fail only when
+ * something is really stuck. Long jobs pass their own timeout.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
 export interface SqlTx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a script of several statements (no parameters). */
@@ -59,7 +70,7 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
     options: "-c jit=off",
   });
   pool.on("error", (err) => log.error("postgres pool error", { err: err.message }));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   return {
     kind: "postgres",
     target: redactUrl(url),
@@ -107,7 +118,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   ]);
   const client = new PGlite(dir);
   await client.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions: TRANSACTION_OPTIONS });
   const asTx = (q: Pick<typeof client, "query" | "exec">): SqlTx => ({
     query: async <T>(sql: string, params?: unknown[]) => (await q.query<T>(sql, params)).rows,
     exec: async (sql: string) => void (await q.exec(sql)),

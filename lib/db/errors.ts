@@ -28,16 +28,6 @@ export function isRetryableConflict(err: unknown): boolean {
 }
 
 /**
- * Options of the services' interactive write transactions (users, groups). Prisma's defaults — 2 s
- * to get a connection, 5 s for the whole transaction — turned contention into 500s: twenty
- * membership PATCHes queueing on one group's row lock (identity providers send them in bursts)
- * take longer than 5 s together, and the last in the queue were aborted (found by
- * `npm run test:cluster`). Waiting is right here — the lock is what keeps memberships exact — so
- * wait longer, and fail only when something is really stuck.
- */
-export const WRITE_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
-
-/**
  * Thrown inside a transaction that found the data it locked changed under it in a way that needs
  * a fresh start (e.g. rows to lock appeared after the locks were taken); retryOnConflict retries.
  */

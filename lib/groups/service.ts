@@ -4,7 +4,7 @@
 // add different members both land. Each function is one transaction including its audit event.
 import type { Group, PrismaClient } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOnConflict, WRITE_TRANSACTION_OPTIONS, type Tx } from "@/lib/db/errors";
+import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { PreconditionFailedError } from "@/lib/users/service";
 import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange, usersInGroup } from "@/lib/access/change-events";
@@ -227,7 +227,7 @@ export async function createGroup(
       });
       await recordMembershipHistory(tx, directoryId, group.id, changes, eventId, now);
       return group;
-    }, WRITE_TRANSACTION_OPTIONS));
+    }));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnName(data.displayName);
     throw err;
@@ -284,7 +284,7 @@ export async function updateGroup(
         recordMembershipHistory(tx, directoryId, id, changes, eventId, now),
       );
       return updated;
-    }, WRITE_TRANSACTION_OPTIONS));
+    }));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnName(attemptedName);
     throw err;
@@ -343,7 +343,7 @@ export async function deleteGroup(
       });
     }
     await tx.group.delete({ where: { id } });
-  }, WRITE_TRANSACTION_OPTIONS));
+  }));
 }
 
 export async function findGroup(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<Group | null> {

@@ -33,8 +33,7 @@ export async function runExclusively<T>(prisma: PrismaClient, key: number, job: 
       const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>("SELECT pg_try_advisory_xact_lock($1) AS locked", key);
       return locked ? job(tx) : undefined;
     },
-    // maxWait: at start-up, with migrations and bootstrap running, 2 s to get a connection was too little.
-    { maxWait: 10_000, timeout: 10 * 60 * 1000 },
+    { timeout: 10 * 60 * 1000 },
   );
 }
 

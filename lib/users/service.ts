@@ -4,7 +4,7 @@
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
 import { randomUUID } from "node:crypto";
 import { auditEventStatement, diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { TransactionRaceError, isUniqueViolation, retryOnConflict, WRITE_TRANSACTION_OPTIONS, type Tx } from "@/lib/db/errors";
+import { TransactionRaceError, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
@@ -196,7 +196,7 @@ export async function updateUser(
         await trackAccessChanges(tx, { userIds: [id], actor, cause }, () => switchStatusInterval(tx, updated, updated.active, eventId, now));
       }
       return updated;
-    }, WRITE_TRANSACTION_OPTIONS));
+    }));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictOnUserName(attemptedUserName);
     throw err;
@@ -265,7 +265,7 @@ export async function deleteUser(
       userRecordDeleted: true,
     });
     return { erasureId };
-  }, WRITE_TRANSACTION_OPTIONS));
+  }));
 }
 
 function emailValues(user: User): string[] {
