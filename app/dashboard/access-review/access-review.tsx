@@ -4,12 +4,13 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { AtSelector } from "@/components/access/at-selector";
+import { SubjectKindToggle, SubjectPicker } from "@/components/access/subject-picker";
 import { ConfidentialityBadge, LevelBadge } from "@/components/access/badges";
 import { ReasonsDisclosure, type ReasonJson } from "@/components/access/reasons";
 import { ExportLinks, personColumns, type PersonRow } from "@/components/access/who-can-access";
 import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
+import type { PickerOption } from "@/components/ui/entity-picker";
 import { formatDate, formatNumber } from "@/components/ui/format";
 import type { SubjectKind, SubjectSummary } from "@/lib/admin/access-review";
 
@@ -98,26 +99,8 @@ export function AccessReview({
     <div className="space-y-6">
       <Card title="What to review">
         <div className="grid gap-4 lg:grid-cols-[auto_minmax(0,1fr)]">
-          <fieldset>
-            <legend className="text-sm font-medium text-slate-700">Review</legend>
-            <div role="radiogroup" className="mt-1 inline-flex overflow-hidden rounded-md border border-slate-300">
-              {KINDS.map(([k, label]) => (
-                <label key={k} className={`cursor-pointer px-3 py-1.5 text-sm focus-within:ring-2 focus-within:ring-brand-600 ${kind === k ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50"}`}>
-                  <input type="radio" name="subject-kind" value={k} checked={kind === k} onChange={() => switchTo(k)} className="sr-only" />
-                  {label}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <EntityPicker<SubjectSummary>
-            key={kind}
-            label={kind === "contract" ? "Contract" : kind === "repository" ? "Repository" : "Person"}
-            value={subject}
-            onChange={choose}
-            searchUrl={(q) => `/api/admin/access/subjects?kind=${kind}&q=${encodeURIComponent(q)}`}
-            toOption={(s) => ({ id: s.id, label: s.label, secondary: s.secondary })}
-            placeholder={kind === "contract" ? "Title, counterparty or external ref" : kind === "repository" ? "Repository name" : "Name, userName or e-mail"}
-          />
+          <SubjectKindToggle legend="Review" name="subject-kind" kinds={KINDS} value={kind} onChange={switchTo} />
+          <SubjectPicker kind={kind} value={subject} onChange={choose} />
           <div className="lg:col-span-2"><AtSelector value={at} onChange={changeAt} /></div>
         </div>
       </Card>

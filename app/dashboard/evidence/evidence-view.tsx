@@ -5,13 +5,13 @@ import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { colorAt } from "@/components/charts/palette";
 import { LevelBadge } from "@/components/access/badges";
+import { SubjectKindToggle, SubjectPicker } from "@/components/access/subject-picker";
 import { getJson } from "@/components/ui/api";
 import { Card } from "@/components/ui/card";
-import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
+import type { PickerOption } from "@/components/ui/entity-picker";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import { Stat } from "@/components/ui/stat";
-import type { SubjectSummary } from "@/lib/admin/access-review";
 
 type Kind = "contract" | "repository" | "person";
 
@@ -224,26 +224,8 @@ function PackSection({ defaultFrom, defaultUntil }: Defaults) {
           if (subject) setSubmitted({ kind, id: subject.id, ...windowOf(from, until) });
         }}
       >
-        <fieldset>
-          <legend className="text-sm font-medium text-slate-700">Evidence for</legend>
-          <div role="radiogroup" className="mt-1 inline-flex overflow-hidden rounded-md border border-slate-300">
-            {KINDS.map(([k, label]) => (
-              <label key={k} className={`cursor-pointer px-3 py-1.5 text-sm focus-within:ring-2 focus-within:ring-brand-600 ${kind === k ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50"}`}>
-                <input type="radio" name="evidence-kind" value={k} checked={kind === k} onChange={() => { setKind(k); setSubject(null); setSubmitted(null); }} className="sr-only" />
-                {label}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <EntityPicker<SubjectSummary>
-          key={kind}
-          label={kind === "contract" ? "Contract" : kind === "repository" ? "Repository" : "Person"}
-          value={subject}
-          onChange={setSubject}
-          searchUrl={(q) => `/api/admin/access/subjects?kind=${pickerKind}&q=${encodeURIComponent(q)}`}
-          toOption={(s) => ({ id: s.id, label: s.label, secondary: s.secondary })}
-          placeholder={kind === "contract" ? "Title, counterparty or external ref" : kind === "repository" ? "Repository name" : "Name, userName or e-mail"}
-        />
+        <SubjectKindToggle legend="Evidence for" name="evidence-kind" kinds={KINDS} value={kind} onChange={(k) => { setKind(k); setSubject(null); setSubmitted(null); }} />
+        <SubjectPicker kind={pickerKind} value={subject} onChange={setSubject} />
         <div className="flex flex-wrap items-end gap-3">
           <DateField label="From" value={from} onChange={setFrom} />
           <DateField label="Until" value={until} onChange={setUntil} />
