@@ -29,15 +29,7 @@ export interface AccessSegment {
 }
 
 /** A reason as the packs report it: the rule version and how it reaches the person. */
-export interface IntervalReason {
-  level: Level;
-  ruleId: string;
-  ruleVersion: number;
-  ruleVersionId: string;
-  groupIds: string[] | null;
-  ruleRepositoryId: string | null;
-  ruleContractId: string | null;
-}
+export type IntervalReason = Omit<AccessSegment, "userId" | "contractId" | "from" | "to" | "level"> & { level: Level };
 
 /** A maximal interval in which the person's level on the contract and its reasons did not change. */
 export interface AccessInterval {
