@@ -64,7 +64,7 @@ export function auditEventStatement(input: AuditInput): {
   /** `after`: a CTE that must run first (the audit insert takes the chain head lock, which is held
    * to commit: taking it before the statement's other row locks could deadlock with a writer that
    * holds one of those and waits for the head). */
-  insert: (param: string, after?: string) => string;
+  insert: (param: string, after?: string, overrides?: string) => string;
 } {
   const id = randomUUID();
   // JSON.stringify drops undefined members: those columns get their defaults (NULL).
@@ -76,8 +76,10 @@ export function auditEventStatement(input: AuditInput): {
   return {
     id,
     row: JSON.stringify(row),
-    insert: (param, after) =>
-      `INSERT INTO "AuditEvent" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"AuditEvent", ${param}::jsonb)` +
+    // `overrides`: a jsonb expression whose members replace the row's (values computed by the
+    // statement itself, e.g. which members it added); those members must be present in `input`.
+    insert: (param, after, overrides) =>
+      `INSERT INTO "AuditEvent" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"AuditEvent", ${param}::jsonb${overrides ? ` || ${overrides}` : ""})` +
       (after ? ` WHERE EXISTS (SELECT 1 FROM ${after})` : "") +
       " RETURNING id",
   };

@@ -3,7 +3,8 @@
 // 100,000-member group costs the same as adding it to an empty one, and concurrent PATCHes that
 // add different members both land. Each function is one transaction including its audit event.
 import type { Group, PrismaClient } from "@/lib/generated/prisma/client";
-import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { auditEventStatement, diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { grantsAt, ts, validAt } from "@/lib/access/sql";
 import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { PreconditionFailedError } from "@/lib/users/service";
@@ -238,6 +239,81 @@ export async function createGroup(
  * Changes a group's attributes (computed from the locked current row) and applies membership
  * steps in order. Records one audit event when anything changed.
  */
+const AUDIT_LIST_SQL = (cte: string, column: string) =>
+  `(SELECT CASE WHEN count(*) > ${AUDIT_ID_LIST_LIMIT} THEN jsonb_agg(x.m) FILTER (WHERE x.n <= ${AUDIT_ID_LIST_LIMIT}) || '["…"]'::jsonb ELSE jsonb_agg(x.m) END
+    FROM (SELECT ${column} AS m, row_number() OVER () AS n FROM ${cte} WHERE ${column} IS NOT NULL) x)`;
+
+/**
+ * The common membership PATCH — only adds of users, or only removals — as one statement with no
+ * interactive transaction: the group row lock, the member rows, the version bump, the audit event
+ * (its member lists computed by the statement) and the membership history. It writes only when no
+ * rule in force reaches the group (so no one's access changes), every id to add is a user of the
+ * directory and the If-Match version (if any) holds; otherwise it writes nothing and returns
+ * undefined, and updateGroup's transaction does the work (and reports the error, if any).
+ */
+async function updateMembersInOneStatement(
+  prisma: PrismaClient,
+  options: { directoryId: string; id: string; actor: Actor; expectedVersion?: number; step: { kind: "add" | "remove"; ids: string[] } },
+): Promise<Group | undefined> {
+  const { directoryId, id, actor, step } = options;
+  const ids = [...new Set(step.ids)];
+  const now = clockNow();
+  const audit = auditEventStatement({
+    actor,
+    action: "group.members_changed",
+    directoryId,
+    target: { type: "Group", id, label: "" },
+    after: {},
+  });
+  const T = ts(4);
+  const add = step.kind === "add";
+  const change = add
+    ? `known AS (SELECT u.id FROM "User" u WHERE u."directoryId" = $2 AND u.id = ANY($3::text[])),
+       ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach) AND (SELECT count(*) FROM known) = cardinality($3::text[])),
+       changed AS (INSERT INTO "GroupMember" (id, "groupId", "memberUserId", "createdAt")
+                   SELECT gen_random_uuid()::text, $1, k.id, ${T} FROM known k, ok
+                   ON CONFLICT ("groupId", "memberUserId") DO NOTHING
+                   RETURNING "memberUserId" AS u, NULL::text AS g),`
+    : `ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach)),
+       changed AS (DELETE FROM "GroupMember" WHERE "groupId" = $1 AND ("memberUserId" = ANY($3::text[]) OR "memberGroupId" = ANY($3::text[]))
+                   AND EXISTS (SELECT 1 FROM ok)
+                   RETURNING "memberUserId" AS u, "memberGroupId" AS g),`;
+  const history = add
+    ? `INSERT INTO "MembershipInterval" (id, "directoryId", "groupId", "memberUserId", "validFrom", "addedEventId")
+       SELECT gen_random_uuid()::text, $2, $1, c.u, ${T}, e.id FROM changed c, e`
+    : `UPDATE "MembershipInterval" mi SET "validTo" = ${T}, "removedEventId" = e.id FROM e
+       WHERE mi."groupId" = $1 AND mi."validTo" IS NULL
+         AND (mi."memberUserId" IN (SELECT u FROM changed) OR mi."memberGroupId" IN (SELECT g FROM changed))`;
+  const n = (column: string) => `(SELECT count(*) FROM changed WHERE ${column} IS NOT NULL)`;
+  const after = add
+    ? `jsonb_build_object('membersAdded', ${n("u")}, 'membersRemoved', 0, 'addedUsers', ${AUDIT_LIST_SQL("changed", "u")})`
+    : `jsonb_build_object('membersAdded', 0, 'membersRemoved', (SELECT count(*) FROM changed))
+       || CASE WHEN ${n("u")} > 0 THEN jsonb_build_object('removedUsers', ${AUDIT_LIST_SQL("changed", "u")}) ELSE '{}'::jsonb END
+       || CASE WHEN ${n("g")} > 0 THEN jsonb_build_object('removedGroups', ${AUDIT_LIST_SQL("changed", "g")}) ELSE '{}'::jsonb END`;
+  const [row] = await prisma.$queryRawUnsafe<(Group & { ok: boolean; newVersion: number | null; newUpdatedAt: Date | null })[]>(
+    `WITH RECURSIVE
+       grp AS (SELECT * FROM "Group" WHERE id = $1 AND "directoryId" = $2 ${options.expectedVersion !== undefined ? "AND version = $6" : ""} FOR NO KEY UPDATE),
+       anc(gid) AS (SELECT id FROM grp
+                    UNION
+                    SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}),
+       reach AS (SELECT 1 FROM "AccessRuleVersion" v WHERE v."groupId" IN (SELECT gid FROM anc) AND ${grantsAt("v", T)} LIMIT 1),
+       ${change}
+       g AS (UPDATE "Group" t SET version = t.version + 1, "updatedAt" = ${T} WHERE t.id = $1 AND EXISTS (SELECT 1 FROM changed) RETURNING t.version, t."updatedAt"),
+       e AS (${audit.insert("$5", "g", `jsonb_build_object('targetLabel', (SELECT "displayName" FROM grp), 'after', ${after})`)}),
+       h AS (${history})
+     SELECT grp.*, EXISTS (SELECT 1 FROM ok) AS ok, (SELECT version FROM g) AS "newVersion", (SELECT "updatedAt" FROM g) AS "newUpdatedAt" FROM grp`,
+    id,
+    directoryId,
+    ids,
+    now,
+    audit.row,
+    ...(options.expectedVersion !== undefined ? [options.expectedVersion] : []),
+  );
+  if (!row?.ok) return undefined;
+  const { ok: _ok, newVersion, newUpdatedAt, ...group } = row;
+  return newVersion === null ? group : { ...group, version: newVersion, updatedAt: newUpdatedAt! };
+}
+
 export async function updateGroup(
   prisma: PrismaClient,
   options: {
@@ -251,6 +327,14 @@ export async function updateGroup(
 ): Promise<Group> {
   const { directoryId, id, actor } = options;
   let attemptedName = "";
+  const steps = options.memberSteps ?? [];
+  const kinds = new Set(steps.map((s) => s.kind));
+  if (!options.change && steps.length > 0 && kinds.size === 1 && (kinds.has("add") || kinds.has("remove"))) {
+    const ids = steps.flatMap((s) => ("ids" in s ? s.ids : []));
+    const kind = steps[0].kind as "add" | "remove";
+    const done = await retryOnConflict(() => updateMembersInOneStatement(prisma, { directoryId, id, actor, expectedVersion: options.expectedVersion, step: { kind, ids } }));
+    if (done) return done;
+  }
   try {
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const current = await lockGroup(tx, directoryId, id);

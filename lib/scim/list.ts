@@ -82,11 +82,13 @@ export interface Page<Row> {
 /**
  * One page of rows (in order) plus the total matching, for one resource type of a directory. The
  * rows are whole table rows read by the page query itself (the same shape Prisma returns for the
- * model), not ids loaded again by a second query.
+ * model), not ids loaded again by a second query. `columns` adds computed columns (SQL over the
+ * row alias `t`), e.g. a user's groups, so a page is one statement; the total comes from a window
+ * count in the same statement, and from a separate count only for a page past the end.
  */
 export async function findPage<Row extends { id: string }>(
   prisma: PrismaClient,
-  options: { resourceType: ResourceTypeName; directoryId: string; query: ListQuery; offset?: number; limit?: number },
+  options: { resourceType: ResourceTypeName; directoryId: string; query: ListQuery; offset?: number; limit?: number; columns?: (alias: string) => string },
 ): Promise<Page<Row>> {
   const { resourceType, directoryId, query } = options;
   const alias = "t";
@@ -102,8 +104,24 @@ export async function findPage<Row extends { id: string }>(
     ? `${sortColumn(resourceType, alias, query.sortBy, parseSortPath)} ${direction} NULLS LAST, ${alias}."createdAt", ${alias}."id"`
     : `${alias}."createdAt" ${direction}, ${alias}."id" ${direction}`;
   const from = `FROM ${TABLES[resourceType]} ${alias} WHERE ${where}`;
-  const rows = limit > 0 ? await prisma.$queryRawUnsafe<Row[]>(`SELECT ${alias}.* ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, ...params) : [];
-  // A first page that is not full already tells the total (Entra's and Okta's lookups).
+  // A filter selects few rows (Entra's and Okta's lookups): its total comes from a window count in
+  // the page query itself. An unfiltered page would read every row for that window; it stops at
+  // the page and counts separately instead, only when the page does not tell the total.
+  const windowCount = query.filter !== undefined;
+  const page = `SELECT ${alias}.*${windowCount ? `, count(*) OVER () AS "__total"` : ""} ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+  // Computed columns are evaluated for the page's rows only, outside its LIMIT.
+  const rows =
+    limit > 0
+      ? await prisma.$queryRawUnsafe<(Row & { __total?: number | bigint })[]>(
+          options.columns ? `SELECT ${alias}.*, ${options.columns(alias)} FROM (${page}) ${alias} ORDER BY ${order}` : page,
+          ...params,
+        )
+      : [];
+  if (windowCount && rows.length > 0) {
+    const total = Number(rows[0].__total);
+    for (const row of rows) delete row.__total;
+    return { total, rows };
+  }
   if (offset === 0 && limit > 0 && rows.length < limit) return { total: rows.length, rows };
   const [{ n }] = await prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n ${from}`, ...params);
   return { total: Number(n), rows };

@@ -21,6 +21,13 @@ export interface RequestLogEntry {
   requestId: string | null;
 }
 
+const ENTRY_COLUMNS = [
+  "createdAt", "directoryId", "credentialId", "method", "path", "status", "scimType", "latencyMs",
+  "ignoredCount", "ignoredAttributes", "userAgent", "requestId",
+] as const satisfies readonly (keyof RequestLogEntry)[];
+const COLUMNS = ["id", ...ENTRY_COLUMNS].map((c) => `"${c}"`).join(", ");
+const COLUMNS_FROM_JSON = ENTRY_COLUMNS.map((c) => `"${c}"`).join(", ");
+
 const FLUSH_INTERVAL_MS = 500;
 const MAX_BUFFER = 500;
 let buffer: RequestLogEntry[] = [];
@@ -46,7 +53,13 @@ export function flushRequestLog(): Promise<void> {
   const prisma = prismaRef;
   if (batch.length === 0 || !prisma) return flushing;
   flushing = flushing.then(() =>
-    prisma.requestLog.createMany({ data: batch }).then(
+    // One parameter for the whole batch: Prisma's createMany serialised and bound every field of
+    // up to 500 rows, which showed in every SCIM request's CPU profile.
+    prisma.$executeRawUnsafe(
+      `INSERT INTO "RequestLog" (${COLUMNS}) SELECT gen_random_uuid()::text, ${COLUMNS_FROM_JSON}
+       FROM jsonb_populate_recordset(NULL::"RequestLog", $1::jsonb)`,
+      JSON.stringify(batch),
+    ).then(
       () => undefined,
       (err: unknown) => log.warn("request log write failed", { entries: batch.length, error: String(err) }),
     ),

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
+import { grantsAt, ts, validAt } from "@/lib/access/sql";
 import { eraseSubjectInTx } from "@/lib/audit/erasure";
 import { liftSuspensionInTx, needsTouch, seenNow } from "./inactivity";
 
@@ -128,8 +129,16 @@ export async function createUser(
 }
 
 /**
- * Replaces a user's SCIM data with what `change` computes from the locked current row (PUT
- * passes the new document; PATCH applies its operations to the current one).
+ * Replaces a user's SCIM data with what `change` computes from the current row (PUT passes the
+ * new document; PATCH applies its operations to the current one).
+ *
+ * The common case is one statement and no interactive transaction: the current row is read (with
+ * its groups, for the response), the change computed, and the UPDATE, its audit event and — for an
+ * activation or deactivation — the status history switch are one CTE, conditional on the row still
+ * being the version read. A status switch changes nobody's access when no rule in force reaches
+ * the user (directly or through any group they are in), so that is a condition too. Whenever a
+ * condition fails — a concurrent write, a suspended user, a rule reaching the user — nothing was
+ * written, and the locking transaction below does the work instead.
  */
 export async function updateUser(
   prisma: PrismaClient,
@@ -140,56 +149,49 @@ export async function updateUser(
     expectedVersion?: number;
     change: (current: User) => UserData;
   },
-): Promise<User> {
+): Promise<User | UserWithGroups> {
   const { directoryId, id, actor } = options;
   let attemptedUserName = "";
   try {
+    const current = await findUser(prisma, { directoryId, id });
+    if (!current) throw new AppError("not_found", `User ${id} not found`);
+    checkVersion(current, options.expectedVersion);
+    const plan = planUserUpdate(current, options.change(current), actor, clockNow());
+    attemptedUserName = plan.data.userName;
+    if (plan.unchanged && !needsTouch(current, plan.now)) return current;
+    if (!plan.unchanged && current.suspendedAt === null) {
+      const [updated] = await prisma.$queryRawUnsafe<UserWithGroups[]>(...singleStatementUpdate(current, plan));
+      if (updated) return updated;
+    }
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
-      const current = await lockUser(tx, directoryId, id);
-      checkVersion(current, options.expectedVersion);
-      const data = options.change(current);
+      const locked = await lockUser(tx, directoryId, id);
+      checkVersion(locked, options.expectedVersion);
+      const { data, unchanged, now, statusChanged, audit, changed } = planUserUpdate(locked, options.change(locked), actor, clockNow());
       attemptedUserName = data.userName;
-      const before = userSnapshot(current);
-      const after = userSnapshot(data as unknown as User);
-      const derived = derivedUserColumns(data);
-      const unchanged =
-        JSON.stringify(before) === JSON.stringify(after) &&
-        JSON.stringify(pickData(current)) === JSON.stringify(pickData({ ...data, ...derived } as unknown as User));
-      const now = clockNow();
       // Any write by the directory confirms the user (inactivity policy, ./inactivity.ts).
-      const suspended = current.suspendedAt !== null;
+      const suspended = locked.suspendedAt !== null;
       if (unchanged) {
         // An idempotent PUT/PATCH changes nothing and records nothing — except that the
         // directory has now seen the user (at most one small UPDATE per user per day).
-        if (!needsTouch(current, now)) return current;
-        if (suspended) await liftSuspensionInTx(tx, { user: current, actor, now, active: current.active });
+        if (!needsTouch(locked, now)) return locked;
+        if (suspended) await liftSuspensionInTx(tx, { user: locked, actor, now, active: locked.active });
         return tx.user.update({ where: { id }, data: seenNow(now) });
       }
-      const statusChanged = current.active !== data.active;
-      // The update and its audit event in one statement (the audit row last, see record.ts).
-      const audit = auditEventStatement({
-        actor,
-        action: statusChanged ? (data.active ? "user.activated" : "user.deactivated") : "user.updated",
-        directoryId,
-        target: { type: "User", id, label: data.userName },
-        ...diffObjects(before, after),
-      });
-      const changed = { ...data, ...derived, ...seenNow(now), updatedAt: now };
       const columns = Object.keys(changed).map((k) => `"${k}"`);
       const [updated] = await tx.$queryRawUnsafe<User[]>(
         `WITH u AS (UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
                       FROM jsonb_populate_record(NULL::"User", $1::jsonb) r)
                     WHERE t.id = $2 RETURNING t.*),
-              e AS (${audit.insert("$3", "u")})
+              e AS (${audit!.insert("$3", "u")})
          SELECT u.* FROM u, e`,
         JSON.stringify(changed),
         id,
-        audit.row,
+        audit!.row,
       );
-      const eventId = audit.id;
+      const eventId = audit!.id;
       if (suspended) {
         // The status interval opened now follows the directory's (possibly new) `active`.
-        await liftSuspensionInTx(tx, { user: current, actor, now, active: updated.active, eventId: statusChanged ? eventId : undefined });
+        await liftSuspensionInTx(tx, { user: locked, actor, now, active: updated.active, eventId: statusChanged ? eventId : undefined });
       } else if (statusChanged) {
         // Only active users have access: record what the status change grants or revokes.
         const cause = { kind: updated.active ? "user.activated" : "user.deactivated", eventId };
@@ -201,6 +203,67 @@ export async function updateUser(
     if (isUniqueViolation(err)) throw conflictOnUserName(attemptedUserName);
     throw err;
   }
+}
+
+interface UserUpdatePlan {
+  data: UserData;
+  now: Date;
+  unchanged: boolean;
+  statusChanged: boolean;
+  /** The columns written (SCIM data, derived columns, seen now); with the audit event, when changed. */
+  changed: Record<string, unknown>;
+  audit?: ReturnType<typeof auditEventStatement>;
+}
+
+function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date): UserUpdatePlan {
+  const before = userSnapshot(current);
+  const after = userSnapshot(data as unknown as User);
+  const derived = derivedUserColumns(data);
+  const unchanged =
+    JSON.stringify(before) === JSON.stringify(after) &&
+    JSON.stringify(pickData(current)) === JSON.stringify(pickData({ ...data, ...derived } as unknown as User));
+  const statusChanged = current.active !== data.active;
+  const changed = { ...data, ...derived, ...seenNow(now), updatedAt: now };
+  if (unchanged) return { data, now, unchanged, statusChanged, changed };
+  // The update and its audit event in one statement (the audit row last, see record.ts).
+  const audit = auditEventStatement({
+    actor,
+    action: statusChanged ? (data.active ? "user.activated" : "user.deactivated") : "user.updated",
+    directoryId: current.directoryId,
+    target: { type: "User", id: current.id, label: data.userName },
+    ...diffObjects(before, after),
+  });
+  return { data, now, unchanged, statusChanged, changed, audit };
+}
+
+/**
+ * The fast path's statement (see updateUser): returns the updated row with its groups, or no row
+ * when the row is no longer the version read, is suspended, or — for a status switch — is reached
+ * by a rule in force (then the transaction path computes the access events).
+ */
+function singleStatementUpdate(current: User, plan: UserUpdatePlan): [string, ...unknown[]] {
+  const columns = Object.keys(plan.changed).map((k) => `"${k}"`);
+  const T = ts(6);
+  const reachGuard = plan.statusChanged
+    ? `AND NOT EXISTS (SELECT 1 FROM "AccessRuleVersion" v WHERE ${grantsAt("v", T)} AND (v."userId" = t.id OR v."groupId" IN (SELECT gid FROM anc)))`
+    : "";
+  const ancestors = `anc(gid) AS (
+        SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = $2 AND ${validAt("mi", T)}
+        UNION
+        SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}),`;
+  const statusSwitch = `,
+      closed AS (UPDATE "UserStatusInterval" SET "validTo" = ${T} WHERE "userId" = $2 AND "validTo" IS NULL AND EXISTS (SELECT 1 FROM e)),
+      opened AS (INSERT INTO "UserStatusInterval" (id, "directoryId", "userId", active, "validFrom", "eventId")
+                 SELECT gen_random_uuid()::text, u."directoryId", u.id, u.active, ${T}, e.id FROM u, e)`;
+  const sql = `WITH RECURSIVE ${plan.statusChanged ? ancestors : ""}
+      u AS (UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
+              FROM jsonb_populate_record(NULL::"User", $1::jsonb) r)
+            WHERE t.id = $2 AND t."directoryId" = $3 AND t.version = $4 AND t."suspendedAt" IS NULL ${reachGuard}
+            RETURNING t.*),
+      e AS (${plan.audit!.insert("$5", "u")})${plan.statusChanged ? statusSwitch : ""}
+    SELECT u.*, ${userGroupsColumn("u")} FROM u, e`;
+  const params = [JSON.stringify(plan.changed), current.id, current.directoryId, current.version, plan.audit!.row];
+  return [sql, ...params, ...(plan.statusChanged ? [plan.now] : [])];
 }
 
 const DATA_KEYS: (keyof User)[] = [...USER_DATA_KEYS, "userNameKey", "primaryEmail", "country"];
@@ -301,13 +364,34 @@ export async function eraseUser(prisma: PrismaClient, options: { id: string; act
   });
 }
 
-export async function findUser(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<User | null> {
-  return prisma.user.findFirst({ where: { id: options.id, directoryId: options.directoryId } });
+export interface ScimGroupRef {
+  id: string;
+  displayName: string;
+}
+
+/** A user row with its direct groups (the SCIM `groups` attribute) read by the same statement. */
+export type UserWithGroups = User & { scimGroups: ScimGroupRef[] };
+
+/**
+ * SQL for a computed column holding the direct groups of the user row `alias`, in the order they
+ * were joined, as a JSON array: reads return a user and its groups in one statement.
+ */
+export const userGroupsColumn = (alias: string) =>
+  `COALESCE((SELECT json_agg(json_build_object('id', g.id, 'displayName', g."displayName") ORDER BY gm."createdAt", gm.id)
+     FROM "GroupMember" gm JOIN "Group" g ON g.id = gm."groupId" WHERE gm."memberUserId" = ${alias}.id), '[]'::json) AS "scimGroups"`;
+
+export async function findUser(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<UserWithGroups | null> {
+  const [user] = await prisma.$queryRawUnsafe<UserWithGroups[]>(
+    `SELECT u.*, ${userGroupsColumn("u")} FROM "User" u WHERE u.id = $1 AND u."directoryId" = $2`,
+    options.id,
+    options.directoryId,
+  );
+  return user ?? null;
 }
 
 /** Direct group memberships of users, for the SCIM `groups` attribute (one statement). */
 export async function groupsOfUsers(prisma: PrismaClient, userIds: string[]) {
-  const byUser = new Map<string, { id: string; displayName: string }[]>();
+  const byUser = new Map<string, ScimGroupRef[]>();
   if (userIds.length === 0) return byUser;
   const rows = await prisma.$queryRawUnsafe<{ uid: string; id: string; displayName: string }[]>(
     `SELECT gm."memberUserId" AS uid, g.id, g."displayName" FROM "GroupMember" gm JOIN "Group" g ON g.id = gm."groupId"
@@ -321,3 +405,6 @@ export async function groupsOfUsers(prisma: PrismaClient, userIds: string[]) {
   }
   return byUser;
 }
+
+/** The groups read with the users (userGroupsColumn), keyed by user id. */
+export const groupsReadWith = (users: UserWithGroups[]) => new Map(users.map((u) => [u.id, u.scimGroups]));

@@ -6,9 +6,10 @@ import { readScimBody, scimJson } from "../http";
 import { invalidFilter, invalidSyntax } from "../errors";
 import { LIST_RESPONSE, SEARCH_REQUEST, type ResourceTypeName } from "../schema";
 import { listGroups, renderGroups } from "./groups";
-import { listUsers, renderUsers } from "./users";
+import { listUsers, renderUsers, userPageColumns } from "./users";
 import type { ScimContext } from "./context";
 import { markUsersSeen } from "@/lib/users/inactivity";
+import { groupsReadWith, type UserWithGroups } from "@/lib/users/service";
 
 async function searchQuery(ctx: ScimContext): Promise<ListQuery> {
   const body = await readScimBody(ctx.request);
@@ -31,12 +32,13 @@ export async function searchRoot(ctx: ScimContext) {
   let total = 0;
   const resources: unknown[] = [];
   for (const resourceType of types) {
-    const page = await findPage<User | Group>(ctx.prisma, {
+    const page = await findPage<UserWithGroups | Group>(ctx.prisma, {
       resourceType,
       directoryId: ctx.principal.directoryId,
       query,
       offset,
       limit: remaining,
+      columns: resourceType === "User" ? userPageColumns(query) : undefined,
     });
     // When this page is empty because the offset lies beyond this type, findPage still counted.
     total += page.total;
@@ -46,7 +48,9 @@ export async function searchRoot(ctx: ScimContext) {
     if (resourceType === "User" && query.filter && page.rows.length > 0) await markUsersSeen(ctx.prisma, { users: page.rows as User[], actor: ctx.actor });
     if (page.rows.length > 0) {
       resources.push(
-        ...(await (resourceType === "User" ? renderUsers(ctx, page.rows as User[], query) : renderGroups(ctx, page.rows as Group[], query))),
+        ...(await (resourceType === "User"
+          ? renderUsers(ctx, page.rows as UserWithGroups[], query, groupsReadWith(page.rows as UserWithGroups[]))
+          : renderGroups(ctx, page.rows as Group[], query))),
       );
     }
   }

@@ -1,6 +1,6 @@
 // /Users (RFC 7644 §3.3–3.6). Parse, call the user service, serialise from stored state.
 import type { User } from "@/lib/generated/prisma/client";
-import { createUser, deleteUser, findUser, groupsOfUsers, updateUser } from "@/lib/users/service";
+import { createUser, deleteUser, findUser, groupsOfUsers, groupsReadWith, updateUser, userGroupsColumn, type UserWithGroups } from "@/lib/users/service";
 import { markUsersSeen } from "@/lib/users/inactivity";
 import { applyPatchOperations, parsePatchBody } from "../patch";
 import { isAttributeReturned, normalizeResource, projectResource } from "../resource";
@@ -31,8 +31,17 @@ export async function renderUsers(
  */
 const markSeen = (ctx: ScimContext, users: User[]) => markUsersSeen(ctx.prisma, { users, actor: ctx.actor });
 
+/** The page query reads each user's groups too, when the response includes them. */
+export const userPageColumns = (projection: Pick<ListQuery, "attributes" | "excludedAttributes">) =>
+  isAttributeReturned("User", "groups", projection) ? userGroupsColumn : undefined;
+
 export async function listUsers(ctx: ScimContext, query: ListQuery) {
-  const { total, rows } = await findPage<User>(ctx.prisma, { resourceType: "User", directoryId: ctx.principal.directoryId, query });
+  const { total, rows } = await findPage<UserWithGroups>(ctx.prisma, {
+    resourceType: "User",
+    directoryId: ctx.principal.directoryId,
+    query,
+    columns: userPageColumns(query),
+  });
   // An unfiltered listing (an import page) is not a statement about any one user.
   if (query.filter) await markSeen(ctx, rows);
   return scimJson({
@@ -40,11 +49,11 @@ export async function listUsers(ctx: ScimContext, query: ListQuery) {
     totalResults: total,
     startIndex: query.startIndex,
     itemsPerPage: rows.length,
-    Resources: await renderUsers(ctx, rows, query),
+    Resources: await renderUsers(ctx, rows, query, groupsReadWith(rows)),
   });
 }
 
-async function loadUser(ctx: ScimContext, id: string): Promise<User> {
+async function loadUser(ctx: ScimContext, id: string): Promise<UserWithGroups> {
   const user = await findUser(ctx.prisma, { directoryId: ctx.principal.directoryId, id });
   if (!user) throw notFound(`User ${id} not found`);
   return user;
@@ -54,7 +63,7 @@ export async function getUser(ctx: ScimContext, id: string) {
   const user = await loadUser(ctx, id);
   await markSeen(ctx, [user]);
   if (notModified(ctx.request, etagOf(user))) return new Response(null, { status: 304, headers: { etag: etagOf(user) } });
-  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), groupsReadWith([user]));
   return resourceResponse(ctx, "Users", resource, user);
 }
 
@@ -64,6 +73,9 @@ export async function postUser(ctx: ScimContext) {
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), new Map());
   return resourceResponse(ctx, "Users", resource, user, 201);
 }
+
+/** The groups, when the write's statement read them with the row (its common, one-statement path). */
+const groupsIfRead = (user: User | UserWithGroups) => ("scimGroups" in user ? groupsReadWith([user]) : undefined);
 
 export async function putUser(ctx: ScimContext, id: string) {
   const doc = normalizeResource("User", await readScimBody(ctx.request), { mode: "replace" });
@@ -76,7 +88,7 @@ export async function putUser(ctx: ScimContext, id: string) {
     // silently re-enable a deactivated person (RFC 7643 defines no default for `active`).
     change: (current) => ({ ...userDataFromDoc(doc), active: doc.active === undefined ? current.active : doc.active === true }),
   });
-  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), groupsIfRead(user));
   return resourceResponse(ctx, "Users", resource, user);
 }
 
@@ -92,7 +104,7 @@ export async function patchUser(ctx: ScimContext, id: string) {
       return userDataFromDoc(normalizeResource("User", patched, { mode: "replace" }));
     },
   });
-  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx));
+  const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), groupsIfRead(user));
   return resourceResponse(ctx, "Users", resource, user);
 }
 
