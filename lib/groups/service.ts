@@ -310,7 +310,8 @@ async function updateMembersInOneStatement(
     ...(options.expectedVersion !== undefined ? [options.expectedVersion] : []),
   );
   if (!row?.ok) return undefined;
-  const { ok: _ok, newVersion, newUpdatedAt, ...group } = row;
+  const { newVersion, newUpdatedAt, ...group } = row;
+  delete (group as Partial<typeof row>).ok;
   return newVersion === null ? group : { ...group, version: newVersion, updatedAt: newUpdatedAt! };
 }
 
