@@ -701,6 +701,24 @@ describe("projectResource (RFC 7644 §3.4.2.5, §3.9)", () => {
   it.each(groupCases)("Group: %s", (_name, options, expected) => {
     expect(projectResource("Group", group, options)).toEqual(expected);
   });
+
+  it("without attributes parameters, answers exactly as the full projection (its shortcut skips the walk)", () => {
+    const group = { schemas: [GROUP_SCHEMA], id: "g1", displayName: "Team", meta: { resourceType: "Group" } };
+    const docs: [ResourceTypeName, Record<string, unknown>][] = [
+      ["User", full],
+      ["User", { ...full, password: undefined }],
+      ["User", Object.fromEntries(Object.entries(full).filter(([k]) => k !== "password"))],
+      ["User", { ...Object.fromEntries(Object.entries(full).filter(([k]) => k !== "password")), PassWord: "x" }],
+      ["User", { ...Object.fromEntries(Object.entries(full).filter(([k]) => k !== "password")), groups: [] }],
+      ["User", { schemas: [USER_SCHEMA], id: "u2", userName: "u", unknownThing: { a: 1 } }],
+      ["Group", { ...group, members: [] }],
+      ["Group", { ...group, members: [{ value: "u1", display: "U", type: "User" }] }],
+    ];
+    for (const [type, doc] of docs) {
+      // An empty excludedAttributes list selects nothing: the full projection with default semantics.
+      expect(projectResource(type, doc, {}), JSON.stringify(doc)).toEqual(projectResource(type, doc, { excludedAttributes: [] }));
+    }
+  });
 });
 
 describe("isAttributeReturned", () => {

@@ -470,6 +470,24 @@ function projectOne(
 }
 
 /**
+ * Per resource type, the top-level core attributes the default projection drops (`returned:
+ * never`) — or undefined when the schema has any other attribute whose default projection is not
+ * "keep as is" (a `never` or `request` sub-attribute or extension attribute), which takes the
+ * full projection.
+ */
+const DEFAULT_PROJECTION_DROPS: Record<ResourceTypeName, string[] | undefined> = (() => {
+  const notDefault = (a: AttributeDef) => a.returned === "never" || a.returned === "request";
+  const nested = (defs: readonly AttributeDef[]): boolean => defs.some((a) => (a.subAttributes ?? []).some((s) => notDefault(s) || nested([s])));
+  const of = (t: ResourceTypeName) => {
+    const core = [...commonAttributes, ...coreSchemaOf(t).attributes];
+    const extensions = extensionSchemasOf(t).flatMap((e) => e.attributes);
+    if (nested(core) || extensions.some((a) => notDefault(a) || nested([a])) || core.some((a) => a.returned === "request")) return undefined;
+    return core.filter((a) => a.returned === "never").map((a) => a.name.toLowerCase());
+  };
+  return { User: of("User"), Group: of("Group") };
+})();
+
+/**
  * Applies `attributes` / `excludedAttributes` to a full output document (with `schemas`, `id`,
  * `meta`). `returned: "never"` attributes (password) are always dropped, `always` ones (id,
  * userName) always kept, `request` ones only when named. Both lists may be given: `attributes`
@@ -480,6 +498,14 @@ export function projectResource(
   doc: Record<string, unknown>,
   options: ProjectionOptions,
 ): Record<string, unknown> {
+  // No attributes asked for (nearly every identity-provider request): the default projection only
+  // drops the never-returned top-level attributes, when those are the only non-default ones, and
+  // empty multi-valued attributes.
+  if (!options.attributes && !options.excludedAttributes && DEFAULT_PROJECTION_DROPS[resourceType]) {
+    const drops = DEFAULT_PROJECTION_DROPS[resourceType];
+    const unchanged = Object.entries(doc).every(([key, value]) => !drops.includes(key.toLowerCase()) && !(Array.isArray(value) && value.length === 0));
+    if (unchanged) return doc;
+  }
   const inc = parseSelection(resourceType, options.attributes);
   const exc = parseSelection(resourceType, options.excludedAttributes);
   const core = coreSchemaOf(resourceType);
