@@ -223,7 +223,9 @@ function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date):
     JSON.stringify(before) === JSON.stringify(after) &&
     JSON.stringify(pickData(current)) === JSON.stringify(pickData({ ...data, ...derived } as unknown as User));
   const statusChanged = current.active !== data.active;
-  const changed = { ...data, ...derived, ...seenNow(now), updatedAt: now };
+  // lastSeenAt has a day's precision: a write within the day leaves it (and its index) alone, so
+  // the UPDATE can stay a heap-only tuple update (see migration 20261129010000_user_fillfactor).
+  const changed = { ...data, ...derived, ...(needsTouch(current, now) ? seenNow(now) : {}), updatedAt: now };
   if (unchanged) return { data, now, unchanged, statusChanged, changed };
   // The update and its audit event in one statement (the audit row last, see record.ts).
   const audit = auditEventStatement({
