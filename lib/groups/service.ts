@@ -235,10 +235,6 @@ export async function createGroup(
   }
 }
 
-/**
- * Changes a group's attributes (computed from the locked current row) and applies membership
- * steps in order. Records one audit event when anything changed.
- */
 const AUDIT_LIST_SQL = (cte: string, column: string) =>
   `(SELECT CASE WHEN count(*) > ${AUDIT_ID_LIST_LIMIT} THEN jsonb_agg(x.m) FILTER (WHERE x.n <= ${AUDIT_ID_LIST_LIMIT}) || '["…"]'::jsonb ELSE jsonb_agg(x.m) END
     FROM (SELECT ${column} AS m, row_number() OVER () AS n FROM ${cte} WHERE ${column} IS NOT NULL) x)`;
@@ -268,13 +264,17 @@ async function updateMembersInOneStatement(
   const T = ts(4);
   const add = step.kind === "add";
   const change = add
-    ? `known AS (SELECT u.id FROM "User" u WHERE u."directoryId" = $2 AND u.id = ANY($3::text[])),
-       ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach) AND (SELECT count(*) FROM known) = cardinality($3::text[])),
+    ? // KEY SHARE now, after the group's lock and before the audit event takes the chain head: the
+      // foreign-key check would take it only at the end of the statement, out of the transaction
+      // path's lock order. A user deleted meanwhile drops out, and the transaction reports it.
+      `known AS (SELECT u.id FROM "User" u, grp WHERE u."directoryId" = $2 AND u.id = ANY($3::text[]) FOR KEY SHARE OF u),
+       ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach) AND grp.version = (SELECT version FROM seen)
+              AND (SELECT count(*) FROM known) = cardinality($3::text[])),
        changed AS (INSERT INTO "GroupMember" (id, "groupId", "memberUserId", "createdAt")
                    SELECT gen_random_uuid()::text, $1, k.id, ${T} FROM known k, ok
                    ON CONFLICT ("groupId", "memberUserId") DO NOTHING
                    RETURNING "memberUserId" AS u, NULL::text AS g),`
-    : `ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach)),
+    : `ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach) AND grp.version = (SELECT version FROM seen)),
        changed AS (DELETE FROM "GroupMember" WHERE "groupId" = $1 AND ("memberUserId" = ANY($3::text[]) OR "memberGroupId" = ANY($3::text[]))
                    AND EXISTS (SELECT 1 FROM ok)
                    RETURNING "memberUserId" AS u, "memberGroupId" AS g),`;
@@ -293,6 +293,10 @@ async function updateMembersInOneStatement(
   const [row] = await prisma.$queryRawUnsafe<(Group & { ok: boolean; newVersion: number | null; newUpdatedAt: Date | null })[]>(
     `WITH RECURSIVE
        grp AS (SELECT * FROM "Group" WHERE id = $1 AND "directoryId" = $2 ${options.expectedVersion !== undefined ? "AND version = $6" : ""} FOR NO KEY UPDATE),
+       -- The statement's snapshot predates any wait for that lock: a member change committed while it
+       -- waited (every one bumps the version) is invisible to the DELETE/INSERT below, so then the
+       -- transaction path, which reads after locking, does the work.
+       seen AS (SELECT version FROM "Group" WHERE id = $1),
        anc(gid) AS (SELECT id FROM grp
                     UNION
                     SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}),
@@ -315,6 +319,11 @@ async function updateMembersInOneStatement(
   return newVersion === null ? group : { ...group, version: newVersion, updatedAt: newUpdatedAt! };
 }
 
+/**
+ * Changes a group's attributes (computed from the locked current row) and applies membership
+ * steps in order. Records one audit event when anything changed.
+ * A PATCH of only member adds or only removes is tried in one statement first.
+ */
 export async function updateGroup(
   prisma: PrismaClient,
   options: {

@@ -5,10 +5,11 @@
 // group (transaction), and compares.
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/lib/testing/database";
-import { newWorld, type World } from "@/lib/access/test-world";
+import { newWorld, sleep, type World } from "@/lib/access/test-world";
 import { patchBody } from "@/lib/testing/scim";
 
-setupTestDatabase();
+const database = setupTestDatabase();
+const onPostgres = () => database.db().kind === "postgres";
 
 async function lastEvent(w: World, targetId: string, action: string) {
   return w.prisma.auditEvent.findFirst({ where: { targetId, action }, orderBy: { seq: "desc" } });
@@ -141,5 +142,56 @@ describe("one-statement user PATCH", () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ displayName: "Grouped", groups: [expect.objectContaining({ value: g, display: `a-${w.tag}` })] });
     expect(res.headers.get("etag")).toBe(`W/"2"`);
+  });
+});
+
+describe("one-statement writes under concurrency", () => {
+  it("a membership removal that waited on the group's lock sees the member committed meanwhile", async ({ skip }) => {
+    // PGlite is one connection: there is no second writer to wait for.
+    if (!onPostgres()) skip();
+    const w = await newWorld();
+    const u = await w.user("late");
+    const g = await w.group("locked");
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let signalLocked!: () => void;
+    const locked = new Promise<void>((resolve) => (signalLocked = resolve));
+    // Another writer holds the group, adds the member and bumps the version, as the transaction path does.
+    const holder = database.db().withSession((session) =>
+      session.transaction(async (tx) => {
+        await tx.query(`SELECT id FROM "Group" WHERE id = $1 FOR NO KEY UPDATE`, [g]);
+        await tx.query(`INSERT INTO "GroupMember" (id, "groupId", "memberUserId", "createdAt") VALUES (gen_random_uuid()::text, $1, $2, now())`, [g, u]);
+        await tx.query(`UPDATE "Group" SET version = version + 1 WHERE id = $1`, [g]);
+        signalLocked();
+        await held;
+      }),
+    );
+    await locked;
+    const removal = w.scim.patch(`/Groups/${g}`, patchBody({ op: "remove", path: `members[value eq "${u}"]` }));
+    await sleep(300);
+    release();
+    await holder;
+    expect((await removal).status).toBe(204);
+    expect(await w.prisma.groupMember.count({ where: { groupId: g } })).toBe(0);
+    expect((await lastEvent(w, g, "group.members_changed"))!.after).toEqual({ membersAdded: 0, membersRemoved: 1, removedUsers: [u] });
+  });
+
+  it("concurrent activations and deactivations of one user leave one contiguous status history", async () => {
+    const w = await newWorld();
+    const u = await w.user("toggle");
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => w.scim.patch(`/Users/${u}`, patchBody({ op: "replace", path: "active", value: i % 2 === 0 ? false : true }))),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    const history = await w.prisma.userStatusInterval.findMany({ where: { userId: u }, orderBy: { validFrom: "asc" } });
+    expect(history.filter((h) => h.validTo === null)).toHaveLength(1);
+    for (let i = 1; i < history.length; i++) {
+      expect(history[i - 1].validTo).toEqual(history[i].validFrom);
+      expect(history[i - 1].active).not.toBe(history[i].active);
+    }
+    const switches = await w.prisma.auditEvent.count({ where: { targetId: u, action: { in: ["user.activated", "user.deactivated"] } } });
+    expect(switches).toBe(history.length - 1);
+    const user = await w.prisma.user.findUniqueOrThrow({ where: { id: u } });
+    expect(history.at(-1)!.active).toBe(user.active);
   });
 });

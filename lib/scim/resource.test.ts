@@ -711,6 +711,8 @@ describe("projectResource (RFC 7644 §3.4.2.5, §3.9)", () => {
       ["User", { ...Object.fromEntries(Object.entries(full).filter(([k]) => k !== "password")), PassWord: "x" }],
       ["User", { ...Object.fromEntries(Object.entries(full).filter(([k]) => k !== "password")), groups: [] }],
       ["User", { schemas: [USER_SCHEMA], id: "u2", userName: "u", unknownThing: { a: 1 } }],
+      ["User", { schemas: [USER_SCHEMA, E], id: "u3", userName: "u", name: {}, emails: [{}], [E]: {} }],
+      ["User", { schemas: [USER_SCHEMA, E], id: "u4", userName: "u", [E]: { manager: {} } }],
       ["Group", { ...group, members: [] }],
       ["Group", { ...group, members: [{ value: "u1", display: "U", type: "User" }] }],
     ];

@@ -503,7 +503,8 @@ export function projectResource(
   // empty multi-valued attributes.
   if (!options.attributes && !options.excludedAttributes && DEFAULT_PROJECTION_DROPS[resourceType]) {
     const drops = DEFAULT_PROJECTION_DROPS[resourceType];
-    const unchanged = Object.entries(doc).every(([key, value]) => !drops.includes(key.toLowerCase()) && !(Array.isArray(value) && value.length === 0));
+    const empty = (value: unknown) => (Array.isArray(value) ? value.length === 0 || value.some(empty) : isPlainObject(value) && Object.keys(value).length === 0);
+    const unchanged = Object.entries(doc).every(([key, value]) => !drops.includes(key.toLowerCase()) && !empty(value) && !(isPlainObject(value) && Object.values(value).some(empty)));
     if (unchanged) return doc;
   }
   const inc = parseSelection(resourceType, options.attributes);

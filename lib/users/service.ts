@@ -160,7 +160,7 @@ export async function updateUser(
     attemptedUserName = plan.data.userName;
     if (plan.unchanged && !needsTouch(current, plan.now)) return current;
     if (!plan.unchanged && current.suspendedAt === null) {
-      const [updated] = await prisma.$queryRawUnsafe<UserWithGroups[]>(...singleStatementUpdate(current, plan));
+      const [updated] = await retryOnConflict(() => prisma.$queryRawUnsafe<UserWithGroups[]>(...singleStatementUpdate(current, plan)));
       if (updated) return updated;
     }
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
@@ -205,6 +205,8 @@ export async function updateUser(
   }
 }
 
+const WRITE_SEEN_PRECISION_MS = 3_600_000;
+
 interface UserUpdatePlan {
   data: UserData;
   now: Date;
@@ -223,9 +225,11 @@ function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date):
     JSON.stringify(before) === JSON.stringify(after) &&
     JSON.stringify(pickData(current)) === JSON.stringify(pickData({ ...data, ...derived } as unknown as User));
   const statusChanged = current.active !== data.active;
-  // lastSeenAt has a day's precision: a write within the day leaves it (and its index) alone, so
-  // the UPDATE can stay a heap-only tuple update (see migration 20261129010000_user_fillfactor).
-  const changed = { ...data, ...derived, ...(needsTouch(current, now) ? seenNow(now) : {}), updatedAt: now };
+  // A write within the hour of the last one leaves lastSeenAt (and its index) alone, so the UPDATE
+  // can stay a heap-only tuple update (migration 20261129010000_user_fillfactor). Reads refresh it
+  // daily; the inactivity policy counts in days.
+  const touch = needsTouch(current, now) || now.getTime() - current.lastSeenAt.getTime() > WRITE_SEEN_PRECISION_MS;
+  const changed = { ...data, ...derived, ...(touch ? seenNow(now) : {}), updatedAt: now };
   if (unchanged) return { data, now, unchanged, statusChanged, changed };
   // The update and its audit event in one statement (the audit row last, see record.ts).
   const audit = auditEventStatement({
@@ -245,7 +249,7 @@ function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date):
  */
 function singleStatementUpdate(current: User, plan: UserUpdatePlan): [string, ...unknown[]] {
   const columns = Object.keys(plan.changed).map((k) => `"${k}"`);
-  const T = ts(6);
+  const T = ts(8);
   const reachGuard = plan.statusChanged
     ? `AND NOT EXISTS (SELECT 1 FROM "AccessRuleVersion" v WHERE ${grantsAt("v", T)} AND (v."userId" = t.id OR v."groupId" IN (SELECT gid FROM anc)))`
     : "";
@@ -260,11 +264,15 @@ function singleStatementUpdate(current: User, plan: UserUpdatePlan): [string, ..
   const sql = `WITH RECURSIVE ${plan.statusChanged ? ancestors : ""}
       u AS (UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
               FROM jsonb_populate_record(NULL::"User", $1::jsonb) r)
-            WHERE t.id = $2 AND t."directoryId" = $3 AND t.version = $4 AND t."suspendedAt" IS NULL ${reachGuard}
+            WHERE t.id = $2 AND t."directoryId" = $3 AND t.version = $4 AND t."suspendedAt" IS NULL
+              AND t."lastSeenAt" = $6::timestamp(3) AND t."inactiveFlaggedAt" IS NOT DISTINCT FROM $7::timestamp(3) ${reachGuard}
             RETURNING t.*),
       e AS (${plan.audit!.insert("$5", "u")})${plan.statusChanged ? statusSwitch : ""}
     SELECT u.*, ${userGroupsColumn("u")} FROM u, e`;
-  const params = [JSON.stringify(plan.changed), current.id, current.directoryId, current.version, plan.audit!.row];
+  // The inactivity job and reinstatements change these (and the status history) without a new
+  // version: the row must still be as read, or the status switch below would miss their intervals.
+  const seen = [current.lastSeenAt.toISOString(), current.inactiveFlaggedAt?.toISOString() ?? null];
+  const params = [JSON.stringify(plan.changed), current.id, current.directoryId, current.version, plan.audit!.row, ...seen];
   return [sql, ...params, ...(plan.statusChanged ? [plan.now] : [])];
 }
 
