@@ -3,13 +3,16 @@
 // the ceiling — a trivial route handler of the same build (GET /api/health/live: no database, no
 // logging), taken before and after the SCIM phases — and prints every phase as a ratio to it,
 // with its p99 and the target it has to meet. Raw parameterised INSERT/SELECT statements through
-// `pg` are measured in the same run as the database's own floor. `--runs 3` prints medians.
+// `pg` are measured in the same run as the database's own floor. `--runs 3` prints medians. Each
+// phase also gets its CPU time per request — the server's process tree, all postgres processes
+// and this load generator, read from /proc — which says where a phase's time goes on a machine
+// whose cores the three share.
 //
 //   npm run bench:scim -- [--users 2000] [--groups 50] [--concurrency 8] [--runs 1]
 //                         [--db postgres|pglite|both] [--port 0]
 //                         [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 import { parseArgs } from "node:util";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -48,6 +51,8 @@ interface Row extends PhaseResult {
   target?: number;
   /** Not a SCIM phase (ceiling, calibration, raw database statements). */
   reference?: boolean;
+  /** CPU milliseconds per HTTP request: the server process tree, all postgres processes, this process. */
+  cpu?: { server: number; postgres: number; bench: number };
 }
 const P99_TARGET_MS = 50;
 
@@ -83,8 +88,46 @@ function client(baseUrl: string): Call {
 const userName = (i: number) => `bench.user${String(i).padStart(6, "0")}@example.com`;
 const filterPath = (f: string) => `/Users?filter=${encodeURIComponent(f)}`;
 
+/** The server under test, whose CPU time each phase reads from /proc. */
+let serverPid: number | undefined;
+
+/** CPU clock ticks (utime + stime) of the server's process tree and of every postgres process (Linux /proc). */
+function cpuTicks(): { server: number; postgres: number } | undefined {
+  if (serverPid === undefined || !existsSync("/proc/self/stat")) return undefined;
+  let server = 0;
+  let postgres = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (command.startsWith("postgres")) postgres += ticks;
+    else if (Number(entry) === serverPid || Number(fields[1]) === serverPid) server += ticks;
+  }
+  return { server, postgres };
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
 async function phase(name: string, count: number, request: (i: number) => Promise<boolean>, extra: Partial<Row> = {}): Promise<Row> {
-  return { ...(await runPhase(name, count, C, request)), perOp: 1, ...extra };
+  const before = cpuTicks();
+  const own = process.cpuUsage();
+  const result = await runPhase(name, count, C, request);
+  const after = cpuTicks();
+  const ownMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(own));
+  const perOp = extra.perOp ?? 1;
+  const perRequest = (ms: number) => ms / (result.requests * perOp);
+  const cpu =
+    before && after
+      ? { server: perRequest((after.server - before.server) * TICK_MS), postgres: perRequest((after.postgres - before.postgres) * TICK_MS), bench: perRequest(ownMs) }
+      : undefined;
+  return { ...result, perOp: 1, cpu, ...extra };
 }
 
 async function ceiling(baseUrl: string): Promise<Row> {
@@ -254,6 +297,7 @@ async function oneRun(kind: "postgres" | "pglite", run: number): Promise<RunResu
       port: PORT || undefined,
       env: { ...(database ? { DATABASE_URL: database.url } : {}), SCIM_BOOTSTRAP_TOKEN: TOKEN, SCIM_RATE_LIMIT_PER_MINUTE: "1000000" },
     });
+    serverPid = server.pid;
     let rows: Row[];
     try {
       // Warm-up under the same load, so the first ceiling is not measured on a cold JIT (it came out
@@ -287,12 +331,13 @@ interface Cells {
   p99: number;
   target?: number;
   reference?: boolean;
+  cpu?: Row["cpu"];
 }
 
 /** Request rate (HTTP requests per second, whatever the requests per operation) and its ratio to the ceiling. */
 function cells(r: Row, ceilingRps: number): Cells {
   const rps = r.rps * r.perOp;
-  return { phase: r.phase, requests: r.requests * r.perOp, errors: r.errors, rps, ratio: rps / ceilingRps, p50: r.p50, p99: r.p99, target: r.target, reference: r.reference };
+  return { phase: r.phase, requests: r.requests * r.perOp, errors: r.errors, rps, ratio: rps / ceilingRps, p50: r.p50, p99: r.p99, target: r.target, reference: r.reference, cpu: r.cpu };
 }
 
 function verdict(c: Cells): string {
@@ -302,14 +347,16 @@ function verdict(c: Cells): string {
   return `≥ ${c.target} ${rateOk ? "✓" : "✗"}, p99 ${p99Ok ? "✓" : "✗"}`;
 }
 
+const cpuCell = (cpu: Row["cpu"]) => (cpu ? `${cpu.server.toFixed(2)} · ${cpu.postgres.toFixed(2)} · ${cpu.bench.toFixed(2)}` : "");
+
 function printTable(title: string, rows: Cells[], load: string) {
   console.log(`\n## ${title} — ${N} users, ${G} groups, concurrency ${C}`);
   console.log(`load average (1/5/15 min) ${load}; ${os.cpus().length} CPUs`);
-  console.log("| phase | requests | errors | req/s | ÷ ceiling | p50 ms | p99 ms | target (rate ÷ ceiling, p99 ≤ 50 ms) |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
+  console.log("| phase | requests | errors | req/s | ÷ ceiling | p50 ms | p99 ms | target (rate ÷ ceiling, p99 ≤ 50 ms) | CPU ms/request: server · postgres · bench |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|---|");
   for (const c of rows) {
     console.log(
-      `| ${c.phase} | ${c.requests} | ${c.errors} | ${c.rps.toFixed(0)} | ${c.ratio.toFixed(2)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${verdict(c)} |`,
+      `| ${c.phase} | ${c.requests} | ${c.errors} | ${c.rps.toFixed(0)} | ${c.ratio.toFixed(2)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${verdict(c)} | ${cpuCell(c.cpu)} |`,
     );
   }
 }
@@ -329,6 +376,13 @@ async function bench(kind: "postgres" | "pglite") {
       ratio: median(col.map((c) => c.ratio)),
       p50: median(col.map((c) => c.p50)),
       p99: median(col.map((c) => c.p99)),
+      cpu: col.every((c) => c.cpu)
+        ? {
+            server: median(col.map((c) => c.cpu!.server)),
+            postgres: median(col.map((c) => c.cpu!.postgres)),
+            bench: median(col.map((c) => c.cpu!.bench)),
+          }
+        : undefined,
     };
   });
   printTable(
