@@ -45,6 +45,9 @@ test("directory health, inactivity policy and access ending soon", async ({ page
   await form.getByLabel("Days without contact").fill("45");
   await form.getByLabel("Then").selectOption("suspend");
   await form.getByRole("button", { name: "Save policy" }).click();
+  // The refreshed directory has landed (the summary shows the new policy), and the confirmation
+  // is still there: it used to vanish with the refetch (the settings remount with the new values).
+  await expect(page.getByTestId("inactivity-summary")).toContainText("45 days");
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("inactivity-summary")).toContainText("45 days");

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { getJson } from "@/components/ui/api";
 import { formatDateTime } from "@/components/ui/format";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
@@ -20,6 +21,9 @@ export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string
     queryFn: () => getJson<DirectoryDetail>(`/api/admin/directories/${directoryId}`),
     refetchInterval: 30_000,
   });
+  // Kept here: a saved policy changes the settings' key (their fields start from the new values),
+  // which would take a "Saved." held inside them away as soon as the refetch lands.
+  const [policySaved, setPolicySaved] = useState(false);
   if (query.isPending) return <Loading label="Loading directory health…" />;
   if (query.error) return <ErrorMessage error={query.error} retry={() => void query.refetch()} />;
   const d = query.data;
@@ -39,7 +43,7 @@ export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string
       </dl>
       <Monitoring m={d.monitoring} />
       <div className="mt-4">
-        <InactivitySettings key={`${d.inactivityDays}-${d.inactivityAction}`} directory={d} canWrite={canWrite} />
+        <InactivitySettings key={`${d.inactivityDays}-${d.inactivityAction}`} directory={d} canWrite={canWrite} saved={policySaved} onSaved={setPolicySaved} />
       </div>
     </section>
   );

@@ -12,21 +12,26 @@ import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatNumber } from "@/components/ui/format";
 import type { DirectoryDetail } from "@/lib/admin/directories";
 
-export function InactivitySettings({ directory, canWrite }: { directory: DirectoryDetail; canWrite: boolean }) {
+export function InactivitySettings({ directory, canWrite, saved, onSaved }: {
+  directory: DirectoryDetail;
+  canWrite: boolean;
+  /** Whether the last submit saved (held by the parent: this component is remounted with new values). */
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+}) {
   const queryClient = useQueryClient();
   const [enabled, setEnabled] = useState(directory.inactivityDays !== null);
-  const [saved, setSaved] = useState(false);
   const { flagged, suspended } = directory.monitoring.users;
   const { onSubmit, pending, errors, formError } = useFormSubmit({
     fields: ["inactivityDays", "inactivityAction"],
     submit: async (form) => {
-      setSaved(false);
+      onSaved(false);
       const days = String(form.get("inactivityDays") ?? "").trim();
       await sendJson("PATCH", `/api/admin/directories/${directory.id}`, {
         inactivityDays: enabled ? (days === "" || Number.isNaN(Number(days)) ? days : Number(days)) : null,
         inactivityAction: String(form.get("inactivityAction") ?? directory.inactivityAction),
       });
-      setSaved(true);
+      onSaved(true);
       await queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directory.id] });
     },
   });
