@@ -59,8 +59,9 @@ const P99_TARGET_MS = 50;
 type Call = (method: string, p: string, body?: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // The load generator shares the machine's cores with the server and the database, so it should
-// cost as little as it can: node:http on keep-alive connections takes about half the CPU per
-// request that fetch did (measured: ~1.0 → ~0.5 ms), CPU that fetch took from the server under test.
+// cost as little as it can: node:http on keep-alive connections takes a quarter to a half of the CPU
+// per request that fetch did (measured: ~1.0–2.2 → 0.24–0.47 ms), CPU fetch took from the server
+// under test. It sends no Accept-Encoding, so responses are not compressed (fetch asked for gzip).
 // The ceiling and every phase use this same client.
 const agent = new http.Agent({ keepAlive: true, maxSockets: C });
 
