@@ -7,7 +7,7 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/errors";
 import { levelFromRank } from "./levels";
 import { diffSnapshots, snapshotAccess, type RepositoryAccessChange } from "./snapshot";
-import { activeAt, grantsAt, ts, validAt, type Db } from "./sql";
+import { activeAt, ancestorGroupsCte, grantsAt, ruleReachesAnc, ts, validAt, type Db } from "./sql";
 import { now as clockNow } from "@/lib/clock";
 
 export interface AccessChangeCause {
@@ -55,14 +55,7 @@ async function usersInGroups(db: Db, groupIds: string[], at: Date): Promise<stri
 export async function groupGrantsAccess(db: Db, groupId: string, at: Date = clockNow()): Promise<boolean> {
   const T = ts(2);
   const [row] = await db.$queryRawUnsafe<{ found: boolean }[]>(
-    `WITH RECURSIVE anc(gid) AS (
-       SELECT $1::text
-       UNION
-       SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}
-     )
-     SELECT EXISTS (
-       SELECT 1 FROM "AccessRuleVersion" v WHERE v."groupId" IN (SELECT gid FROM anc) AND ${grantsAt("v", T)}
-     ) AS found`,
+    `WITH RECURSIVE ${ancestorGroupsCte("SELECT $1::text", T)} SELECT ${ruleReachesAnc(T)} AS found`,
     groupId,
     at,
   );
@@ -76,11 +69,7 @@ export async function groupGrantsAccess(db: Db, groupId: string, at: Date = cloc
 export async function repositoriesGrantedThroughGroup(db: Db, groupId: string, at: Date = clockNow()): Promise<string[]> {
   const T = ts(2);
   const rows = await db.$queryRawUnsafe<{ rid: string }[]>(
-    `WITH RECURSIVE anc(gid) AS (
-       SELECT $1::text
-       UNION
-       SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}
-     )
+    `WITH RECURSIVE ${ancestorGroupsCte("SELECT $1::text", T)}
      SELECT DISTINCT COALESCE(v."repositoryId", cr."repositoryId") AS rid
      FROM anc JOIN "AccessRuleVersion" v ON v."groupId" = anc.gid
      LEFT JOIN "ContractRevision" cr ON cr."contractId" = v."contractId" AND ${validAt("cr", T)}

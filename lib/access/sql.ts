@@ -39,6 +39,20 @@ export const windowCovers = (v: string, t: string) =>
 export const grantsAt = (v: string, t: string) => `${inForceAt(v, t)} AND ${windowCovers(v, t)}`;
 
 /**
+ * A recursive CTE `anc(gid)`: the groups `seed` selects and every group they are (transitively)
+ * members of at t. Needs WITH RECURSIVE.
+ */
+export const ancestorGroupsCte = (seed: string, t: string) =>
+  `anc(gid) AS (${seed}
+     UNION
+     SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", t)})`;
+
+/** A rule granting at t names a group of CTE `anc` (or, given, the user `userSql` directly). */
+export const ruleReachesAnc = (t: string, userSql?: string) =>
+  `EXISTS (SELECT 1 FROM "AccessRuleVersion" v WHERE ${grantsAt("v", t)}
+     AND (v."groupId" IN (SELECT gid FROM anc)${userSql ? ` OR v."userId" = ${userSql}` : ""}))`;
+
+/**
  * A repository-scoped rule covers the contract revision: same repository, contract type among the
  * listed ones (empty list = all types), confidentiality at or below the ceiling (null = none).
  */

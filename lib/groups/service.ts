@@ -4,7 +4,7 @@
 // add different members both land. Each function is one transaction including its audit event.
 import type { Group, PrismaClient } from "@/lib/generated/prisma/client";
 import { auditEventStatement, diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { grantsAt, ts, validAt } from "@/lib/access/sql";
+import { ancestorGroupsCte, ruleReachesAnc, ts } from "@/lib/access/sql";
 import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { PreconditionFailedError } from "@/lib/users/service";
@@ -268,13 +268,13 @@ async function updateMembersInOneStatement(
       // foreign-key check would take it only at the end of the statement, out of the transaction
       // path's lock order. A user deleted meanwhile drops out, and the transaction reports it.
       `known AS (SELECT u.id FROM "User" u, grp WHERE u."directoryId" = $2 AND u.id = ANY($3::text[]) FOR KEY SHARE OF u),
-       ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach) AND grp.version = (SELECT version FROM seen)
+       ok AS (SELECT 1 FROM grp WHERE NOT ${ruleReachesAnc(T)} AND grp.version = (SELECT version FROM seen)
               AND (SELECT count(*) FROM known) = cardinality($3::text[])),
        changed AS (INSERT INTO "GroupMember" (id, "groupId", "memberUserId", "createdAt")
                    SELECT gen_random_uuid()::text, $1, k.id, ${T} FROM known k, ok
                    ON CONFLICT ("groupId", "memberUserId") DO NOTHING
                    RETURNING "memberUserId" AS u, NULL::text AS g),`
-    : `ok AS (SELECT 1 FROM grp WHERE NOT EXISTS (SELECT 1 FROM reach) AND grp.version = (SELECT version FROM seen)),
+    : `ok AS (SELECT 1 FROM grp WHERE NOT ${ruleReachesAnc(T)} AND grp.version = (SELECT version FROM seen)),
        changed AS (DELETE FROM "GroupMember" WHERE "groupId" = $1 AND ("memberUserId" = ANY($3::text[]) OR "memberGroupId" = ANY($3::text[]))
                    AND EXISTS (SELECT 1 FROM ok)
                    RETURNING "memberUserId" AS u, "memberGroupId" AS g),`;
@@ -297,10 +297,7 @@ async function updateMembersInOneStatement(
        -- waited (every one bumps the version) is invisible to the DELETE/INSERT below, so then the
        -- transaction path, which reads after locking, does the work.
        seen AS (SELECT version FROM "Group" WHERE id = $1),
-       anc(gid) AS (SELECT id FROM grp
-                    UNION
-                    SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}),
-       reach AS (SELECT 1 FROM "AccessRuleVersion" v WHERE v."groupId" IN (SELECT gid FROM anc) AND ${grantsAt("v", T)} LIMIT 1),
+       ${ancestorGroupsCte("SELECT id FROM grp", T)},
        ${change}
        g AS (UPDATE "Group" t SET version = t.version + 1, "updatedAt" = ${T} WHERE t.id = $1 AND EXISTS (SELECT 1 FROM changed) RETURNING t.version, t."updatedAt"),
        e AS (${audit.insert("$5", "g", `jsonb_build_object('targetLabel', (SELECT "displayName" FROM grp), 'after', ${after})`)}),

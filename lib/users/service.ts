@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
 import { trackAccessChanges } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
-import { grantsAt, ts, validAt } from "@/lib/access/sql";
+import { ancestorGroupsCte, ruleReachesAnc, ts, validAt } from "@/lib/access/sql";
 import { eraseSubjectInTx } from "@/lib/audit/erasure";
 import { liftSuspensionInTx, needsTouch, seenNow } from "./inactivity";
 
@@ -77,12 +77,31 @@ async function closeStatusInterval(tx: Tx, userId: string, at: Date) {
   await tx.userStatusInterval.updateMany({ where: { userId, validTo: null }, data: { validTo: at } });
 }
 
+/**
+ * `UPDATE "User" t SET <columns>, version + 1` from the jsonb parameter `param` (a row's columns);
+ * the caller adds the WHERE clause.
+ */
+const userUpdateSql = (keys: string[], param: string) => {
+  const columns = keys.map((k) => `"${k}"`);
+  return `UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
+            FROM jsonb_populate_record(NULL::"User", ${param}::jsonb) r)`;
+};
+
+/**
+ * Two CTEs (`closed`, `opened`) that end the user's open status interval at `at` and open the next
+ * one from the row `row` (its directoryId, id, active) with `eventId` — once the CTE `after` has a row.
+ */
+const statusSwitchCtes = (o: { userId: string; at: string; after: string; row: string; eventId: string }) =>
+  `closed AS (UPDATE "UserStatusInterval" SET "validTo" = ${o.at} WHERE "userId" = ${o.userId} AND "validTo" IS NULL AND EXISTS (SELECT 1 FROM ${o.after})),
+      opened AS (INSERT INTO "UserStatusInterval" (id, "directoryId", "userId", active, "validFrom", "eventId")
+                 SELECT gen_random_uuid()::text, ${o.row}."directoryId", ${o.row}.id, ${o.row}.active, ${o.at}, ${o.eventId} FROM ${[...new Set([o.row, o.after])].join(", ")})`;
+
 /** Ends the user's open status interval and opens the next one (one statement). */
 async function switchStatusInterval(tx: Tx, user: Pick<User, "id" | "directoryId">, active: boolean, eventId: string, at: Date) {
   await tx.$executeRawUnsafe(
-    `WITH closed AS (UPDATE "UserStatusInterval" SET "validTo" = $4::timestamp(3) WHERE "userId" = $1 AND "validTo" IS NULL)
-     INSERT INTO "UserStatusInterval" (id, "directoryId", "userId", active, "validFrom", "eventId")
-     VALUES (gen_random_uuid()::text, $2, $1, $3, $4::timestamp(3), $5)`,
+    `WITH s AS (SELECT $1::text AS id, $2::text AS "directoryId", $3::boolean AS active),
+          ${statusSwitchCtes({ userId: "$1", at: "$4::timestamp(3)", after: "s", row: "s", eventId: "$5::text" })}
+     SELECT 1`,
     user.id,
     user.directoryId,
     active,
@@ -177,11 +196,8 @@ export async function updateUser(
         if (suspended) await liftSuspensionInTx(tx, { user: locked, actor, now, active: locked.active });
         return tx.user.update({ where: { id }, data: seenNow(now) });
       }
-      const columns = Object.keys(changed).map((k) => `"${k}"`);
       const [updated] = await tx.$queryRawUnsafe<User[]>(
-        `WITH u AS (UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
-                      FROM jsonb_populate_record(NULL::"User", $1::jsonb) r)
-                    WHERE t.id = $2 RETURNING t.*),
+        `WITH u AS (${userUpdateSql(Object.keys(changed), "$1")} WHERE t.id = $2 RETURNING t.*),
               e AS (${audit!.insert("$3", "u")})
          SELECT u.* FROM u, e`,
         JSON.stringify(changed),
@@ -248,22 +264,13 @@ function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date):
  * by a rule in force (then the transaction path computes the access events).
  */
 function singleStatementUpdate(current: User, plan: UserUpdatePlan): [string, ...unknown[]] {
-  const columns = Object.keys(plan.changed).map((k) => `"${k}"`);
   const T = ts(8);
-  const reachGuard = plan.statusChanged
-    ? `AND NOT EXISTS (SELECT 1 FROM "AccessRuleVersion" v WHERE ${grantsAt("v", T)} AND (v."userId" = t.id OR v."groupId" IN (SELECT gid FROM anc)))`
-    : "";
-  const ancestors = `anc(gid) AS (
-        SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = $2 AND ${validAt("mi", T)}
-        UNION
-        SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}),`;
+  const reachGuard = plan.statusChanged ? `AND NOT ${ruleReachesAnc(T, "t.id")}` : "";
+  const ancestors = `${ancestorGroupsCte(`SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = $2 AND ${validAt("mi", T)}`, T)},`;
   const statusSwitch = `,
-      closed AS (UPDATE "UserStatusInterval" SET "validTo" = ${T} WHERE "userId" = $2 AND "validTo" IS NULL AND EXISTS (SELECT 1 FROM e)),
-      opened AS (INSERT INTO "UserStatusInterval" (id, "directoryId", "userId", active, "validFrom", "eventId")
-                 SELECT gen_random_uuid()::text, u."directoryId", u.id, u.active, ${T}, e.id FROM u, e)`;
+      ${statusSwitchCtes({ userId: "$2", at: T, after: "e", row: "u", eventId: "e.id" })}`;
   const sql = `WITH RECURSIVE ${plan.statusChanged ? ancestors : ""}
-      u AS (UPDATE "User" t SET (${columns.join(", ")}, version) = (SELECT ${columns.map((c) => `r.${c}`).join(", ")}, t.version + 1
-              FROM jsonb_populate_record(NULL::"User", $1::jsonb) r)
+      u AS (${userUpdateSql(Object.keys(plan.changed), "$1")}
             WHERE t.id = $2 AND t."directoryId" = $3 AND t.version = $4 AND t."suspendedAt" IS NULL
               AND t."lastSeenAt" = $6::timestamp(3) AND t."inactiveFlaggedAt" IS NOT DISTINCT FROM $7::timestamp(3) ${reachGuard}
             RETURNING t.*),
