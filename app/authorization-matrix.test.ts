@@ -258,6 +258,37 @@ describe("route handlers answer every caller as their rule says", () => {
     expect(problems).toEqual([]);
   });
 
+  it("/api/bench/floor: 404 for every caller unless BENCH_FLOOR_ROUTE=1, then the row to anyone", async () => {
+    const dir = await newDirectory();
+    const created = await dir.scim.post("/Users", { schemas: [USER_SCHEMA], userName: `${unique("floor")}@example.com` });
+    const row = { id: created.body.id as string };
+    const problems: string[] = [];
+    try {
+      for (const r of byKind("bench-floor")) {
+        const handler = await handlerOf(r.file, r.method);
+        const send = (headers: Record<string, string>) =>
+          handler(new Request(`http://localhost${r.key.split(" ")[1]}?id=${row.id}`, { headers }), { params: Promise.resolve({}) });
+        delete process.env.BENCH_FLOOR_ROUTE;
+        resetConfigForTests();
+        for (const [who, headers, session] of [["anonymous", {}, null], ["an admin session", {}, "admin"], ["a SCIM token", bearer(dir.token), null]] as const) {
+          signInAs(session);
+          const res = await send(headers);
+          if (res.status !== 404) problems.push(`${r.key} off, ${who}: ${res.status}, expected 404`);
+        }
+        process.env.BENCH_FLOOR_ROUTE = "1";
+        resetConfigForTests();
+        signInAs(null);
+        const on = await send({});
+        const body = (await on.json()) as { user: { id: string } | null };
+        if (on.status !== 200 || body.user?.id !== row.id) problems.push(`${r.key} on, anonymous: ${on.status} ${JSON.stringify(body).slice(0, 80)}`);
+      }
+    } finally {
+      delete process.env.BENCH_FLOOR_ROUTE;
+      resetConfigForTests();
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("public routes answer anonymous callers", async () => {
     signInAs(null);
     for (const r of byKind("public")) {

@@ -2,8 +2,12 @@
 // `npm run build` first). Each run measures, in the same server and with the same load generator,
 // the ceiling — a trivial route handler of the same build (GET /api/health/live: no database, no
 // logging), taken before and after the SCIM phases — and prints every phase as a ratio to it,
-// with its p99 and the target it has to meet. Raw parameterised INSERT/SELECT statements through
-// `pg` are measured in the same run as the database's own floor. `--runs 3` prints medians. Each
+// with its p99 and the target it has to meet. It also measures the app's floor — the cheapest
+// route that touches the database (GET /api/bench/floor: one primary-key SELECT through the app's
+// connection pool, no authentication, no logging; BENCH_FLOOR_ROUTE=1 turns it on), after the users
+// exist and again at the end — and prints every phase's ratio to it too: what a SCIM phase could
+// reach if everything but its database round trip cost nothing. Raw parameterised INSERT/SELECT
+// statements through `pg` are measured in the same run as the database's own floor. `--runs 3` prints medians. Each
 // phase also gets its CPU time per request — the server's process tree, all postgres processes
 // and this load generator, read from /proc — which says where a phase's time goes on a machine
 // whose cores the three share.
@@ -43,6 +47,7 @@ const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const CEILING = "ceiling: GET /api/health/live (no DB)";
 const CEILING_REQUESTS = Math.max(2000, N);
+const FLOOR = "floor: GET /api/bench/floor (one SELECT by id, no auth)";
 
 /** A measured phase with what it must reach: request rate ≥ `ratio` × the ceiling's, p99 ≤ 50 ms. */
 interface Row extends PhaseResult {
@@ -168,6 +173,12 @@ async function scimPhases(baseUrl: string): Promise<Row[]> {
       return created.status === 201;
     }, { perOp: 2, target: 0.7 }),
   );
+  const floor = () =>
+    phase(FLOOR, CEILING_REQUESTS, async (i) => {
+      const res = await send(baseUrl, "GET", `/api/bench/floor?id=${ids[i % N]}`, {});
+      return res.status === 200 && JSON.parse(res.text).user?.id === ids[i % N];
+    }, { reference: true });
+  rows.push({ ...(await floor()), phase: `${FLOOR} — before` });
   rows.push(
     await phase("group create", G, async (g) => {
       const res = await scim("POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `Bench Group ${g}`, externalId: `g-${g}` });
@@ -245,6 +256,7 @@ async function scimPhases(baseUrl: string): Promise<Row[]> {
       ok((await scim("PATCH", `/Users/${ids[i]}`, { schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value: "True" }] })).status, 200),
     { target: 0.6 }),
   );
+  rows.push({ ...(await floor()), phase: `${FLOOR} — after` });
   return rows;
 }
 
@@ -285,6 +297,7 @@ const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 interface RunResult {
   rows: Row[];
   ceilingRps: number;
+  floorRps: number;
   load: string;
 }
 
@@ -296,7 +309,7 @@ async function oneRun(kind: "postgres" | "pglite", run: number): Promise<RunResu
   try {
     const server = await startBuiltServer({
       port: PORT || undefined,
-      env: { ...(database ? { DATABASE_URL: database.url } : {}), SCIM_BOOTSTRAP_TOKEN: TOKEN, SCIM_RATE_LIMIT_PER_MINUTE: "1000000" },
+      env: { ...(database ? { DATABASE_URL: database.url } : {}), SCIM_BOOTSTRAP_TOKEN: TOKEN, SCIM_RATE_LIMIT_PER_MINUTE: "1000000", BENCH_FLOOR_ROUTE: "1" },
     });
     serverPid = server.pid;
     let rows: Row[];
@@ -314,9 +327,11 @@ async function oneRun(kind: "postgres" | "pglite", run: number): Promise<RunResu
     rows.push(...(database ? await rawPostgres(database.url) : await rawPglite()));
     const ceilings = rows.filter((r) => r.phase.startsWith(CEILING));
     const ceilingRps = ceilings.reduce((s, r) => s + r.rps, 0) / ceilings.length;
+    const floors = rows.filter((r) => r.phase.startsWith(FLOOR));
+    const floorRps = floors.reduce((s, r) => s + r.rps, 0) / floors.length;
     const load = `${loadBefore} → ${loadAverage()}`;
-    printTable(`${kind === "postgres" ? "PostgreSQL" : "PGlite (embedded)"} — run ${run}`, rows.map((r) => cells(r, ceilingRps)), load);
-    return { rows, ceilingRps, load };
+    printTable(`${kind === "postgres" ? "PostgreSQL" : "PGlite (embedded)"} — run ${run}`, rows.map((r) => cells(r, ceilingRps, floorRps)), load);
+    return { rows, ceilingRps, floorRps, load };
   } finally {
     await database?.drop();
   }
@@ -328,6 +343,8 @@ interface Cells {
   errors: number;
   rps: number;
   ratio: number;
+  /** Rate ÷ the floor route's rate. */
+  floorRatio: number;
   p50: number;
   p99: number;
   target?: number;
@@ -335,10 +352,10 @@ interface Cells {
   cpu?: Row["cpu"];
 }
 
-/** Request rate (HTTP requests per second, whatever the requests per operation) and its ratio to the ceiling. */
-function cells(r: Row, ceilingRps: number): Cells {
+/** Request rate (HTTP requests per second, whatever the requests per operation) and its ratios to the ceiling and the floor. */
+function cells(r: Row, ceilingRps: number, floorRps: number): Cells {
   const rps = r.rps * r.perOp;
-  return { phase: r.phase, requests: r.requests * r.perOp, errors: r.errors, rps, ratio: rps / ceilingRps, p50: r.p50, p99: r.p99, target: r.target, reference: r.reference, cpu: r.cpu };
+  return { phase: r.phase, requests: r.requests * r.perOp, errors: r.errors, rps, ratio: rps / ceilingRps, floorRatio: rps / floorRps, p50: r.p50, p99: r.p99, target: r.target, reference: r.reference, cpu: r.cpu };
 }
 
 function verdict(c: Cells): string {
@@ -353,11 +370,11 @@ const cpuCell = (cpu: Row["cpu"]) => (cpu ? `${cpu.server.toFixed(2)} · ${cpu.p
 function printTable(title: string, rows: Cells[], load: string) {
   console.log(`\n## ${title} — ${N} users, ${G} groups, concurrency ${C}`);
   console.log(`load average (1/5/15 min) ${load}; ${os.cpus().length} CPUs`);
-  console.log("| phase | requests | errors | req/s | ÷ ceiling | p50 ms | p99 ms | target (rate ÷ ceiling, p99 ≤ 50 ms) | CPU ms/request: server · postgres · bench |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---|---|");
+  console.log("| phase | requests | errors | req/s | ÷ ceiling | ÷ floor | p50 ms | p99 ms | target (rate ÷ ceiling, p99 ≤ 50 ms) | CPU ms/request: server · postgres · bench |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
   for (const c of rows) {
     console.log(
-      `| ${c.phase} | ${c.requests} | ${c.errors} | ${c.rps.toFixed(0)} | ${c.ratio.toFixed(2)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${verdict(c)} | ${cpuCell(c.cpu)} |`,
+      `| ${c.phase} | ${c.requests} | ${c.errors} | ${c.rps.toFixed(0)} | ${c.ratio.toFixed(2)} | ${c.floorRatio.toFixed(2)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${verdict(c)} | ${cpuCell(c.cpu)} |`,
     );
   }
 }
@@ -366,7 +383,7 @@ async function bench(kind: "postgres" | "pglite") {
   const runs: RunResult[] = [];
   for (let run = 1; run <= RUNS; run++) runs.push(await oneRun(kind, run));
   if (RUNS === 1) return;
-  const perRun = runs.map((r) => r.rows.map((row) => cells(row, r.ceilingRps)));
+  const perRun = runs.map((r) => r.rows.map((row) => cells(row, r.ceilingRps, r.floorRps)));
   const merged: Cells[] = perRun[0].map((first, i) => {
     const col = perRun.map((rows) => rows[i]);
     return {
@@ -375,6 +392,7 @@ async function bench(kind: "postgres" | "pglite") {
       errors: col.reduce((s, c) => s + c.errors, 0),
       rps: median(col.map((c) => c.rps)),
       ratio: median(col.map((c) => c.ratio)),
+      floorRatio: median(col.map((c) => c.floorRatio)),
       p50: median(col.map((c) => c.p50)),
       p99: median(col.map((c) => c.p99)),
       cpu: col.every((c) => c.cpu)

@@ -44,6 +44,8 @@ const envSchema = z.object({
     z.number().int().min(1).max(36_500).optional(),
   ),
   ACCESS_EXPIRY_WARNING_DAYS: intWithDefault(30, 1, 365),
+  // The benchmark's floor route (bench/scim.ts); off unless set to 1.
+  BENCH_FLOOR_ROUTE: optionalString.pipe(z.enum(["0", "1"]).optional()).transform((v) => v === "1"),
   METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.superRefine((v, ctx) => {
     try {

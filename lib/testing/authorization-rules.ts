@@ -16,7 +16,9 @@ export type RouteRule =
   /** next-auth's own endpoints (sign-in, callbacks, CSRF); they need a Next.js request scope. */
   | { kind: "next-auth" }
   /** Prometheus scrape endpoint: Bearer METRICS_TOKEN only; 404 while METRICS_TOKEN is unset. */
-  | { kind: "metrics-token" };
+  | { kind: "metrics-token" }
+  /** The benchmark's floor: 404 for everyone unless BENCH_FLOOR_ROUTE=1, then anyone. */
+  | { kind: "bench-floor" };
 
 export type PageRule = { kind: "page"; action: Action } | { kind: "public" } | { kind: "signed-in" };
 
@@ -98,6 +100,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "POST /api/admin/webhooks/deliveries/[id]/replay": admin("webhooks:manage"),
   "GET /api/auth/[...nextauth]": { kind: "next-auth" },
   "POST /api/auth/[...nextauth]": { kind: "next-auth" },
+  "GET /api/bench/floor": { kind: "bench-floor" },
   "GET /api/health": PUBLIC,
   "GET /api/health/live": PUBLIC,
   "GET /api/metrics": { kind: "metrics-token" },

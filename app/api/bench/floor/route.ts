@@ -1,0 +1,15 @@
+// The benchmark's floor (bench/scim.ts): the cheapest database-backed route this app can have —
+// one primary-key SELECT on "User" through the app's database connection, the row as JSON, no
+// authentication, no logging. `npm run bench:scim` measures it beside the no-database ceiling, so
+// each SCIM phase can be read against what any route that touches the database reaches on the same
+// machine. Off (404) unless BENCH_FLOOR_ROUTE=1, which only the benchmark's server sets.
+import { getConfig } from "@/lib/config";
+import { readUserRowForFloor } from "@/lib/db/floor";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request) {
+  if (!getConfig().BENCH_FLOOR_ROUTE) return Response.json({ error: { code: "not_found", message: "Not found" } }, { status: 404 });
+  const id = (new URL(request.url).searchParams.get("id") ?? "").slice(0, 64);
+  return Response.json({ user: await readUserRowForFloor(id) }, { headers: { "cache-control": "no-store" } });
+}
