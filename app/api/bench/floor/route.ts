@@ -1,8 +1,9 @@
 // The benchmark's floor (bench/scim.ts): the cheapest database-backed route this app can have —
-// one primary-key SELECT on "User" through the app's database connection, the row as JSON, no
-// authentication, no logging. `npm run bench:scim` measures it beside the no-database ceiling, so
-// each SCIM phase can be read against what any route that touches the database reaches on the same
-// machine. Off (404) unless BENCH_FLOOR_ROUTE=1, which only the benchmark's server sets.
+// one primary-key SELECT on "User" through the app's database connection, no authentication, no
+// logging. It answers the row's id and version only: no one is authenticated, so no personal data.
+// `npm run bench:scim` measures it beside the no-database ceiling, so each SCIM phase can be read
+// against what any route that touches the database reaches on the same machine. Off (404) unless
+// BENCH_FLOOR_ROUTE=1, which only the benchmark's server sets.
 import { getConfig } from "@/lib/config";
 import { readUserRowForFloor } from "@/lib/db/floor";
 
