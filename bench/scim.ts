@@ -7,10 +7,10 @@
 // connection pool, no authentication, no logging; BENCH_FLOOR_ROUTE=1 turns it on), after the users
 // exist and again at the end — and prints every phase's ratio to it too: what a SCIM phase could
 // reach if everything but its database round trip cost nothing. Raw parameterised INSERT/SELECT
-// statements through `pg` are measured in the same run as the database's own floor. `--runs 3` prints medians. Each
-// phase also gets its CPU time per request — the server's process tree, all postgres processes
-// and this load generator, read from /proc — which says where a phase's time goes on a machine
-// whose cores the three share.
+// statements through `pg`, from this process, are measured in the same run as the database's own
+// speed. `--runs 3` prints medians. Each phase also gets its CPU time per request — the server's
+// process tree, all postgres processes and this load generator, read from /proc — which says where
+// a phase's time goes on a machine whose cores the three share.
 //
 //   npm run bench:scim -- [--users 2000] [--groups 50] [--concurrency 8] [--runs 1]
 //                         [--db postgres|pglite|both] [--port 0]
