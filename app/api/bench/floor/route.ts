@@ -6,11 +6,12 @@
 // BENCH_FLOOR_ROUTE=1, which only the benchmark's server sets.
 import { getConfig } from "@/lib/config";
 import { readUserRowForFloor } from "@/lib/db/floor";
+import { jsonError } from "@/lib/http/json-route";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  if (!getConfig().BENCH_FLOOR_ROUTE) return Response.json({ error: { code: "not_found", message: "Not found" } }, { status: 404 });
+  if (!getConfig().BENCH_FLOOR_ROUTE) return jsonError(404, "not_found", "Not found");
   const id = (new URL(request.url).searchParams.get("id") ?? "").slice(0, 64);
   return Response.json({ user: await readUserRowForFloor(id) }, { headers: { "cache-control": "no-store" } });
 }
