@@ -1,17 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
-import { E2E_ADMIN } from "../playwright.config";
+import { expect, test } from "@playwright/test";
+import { signIn, waitForRequestLog } from "./fixtures";
 
 // The journey of an IT admin connecting an identity provider: create a directory and a token in
 // the UI, copy the token from the shown-once dialog, make a real SCIM call with it, then find the
 // request in the directory's request log and the user's creation in the audit trail.
-
-async function signIn(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
-  await page.getByLabel("Password").fill(E2E_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 test("create a directory and a token, call SCIM with it, find the request and the audit event", async ({ page, context, request }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -80,14 +72,12 @@ test("create a directory and a token, call SCIM with it, find the request and th
   expect(created.status()).toBe(201);
   const user = await created.json();
 
-  // The request in this directory's request log (written in batches: poll).
-  const log = page.getByRole("table", { name: "SCIM request log" });
-  await expect(async () => {
-    await page.reload();
-    await expect(log.getByRole("row").filter({ hasText: "/Users" }).filter({ hasText: "201" })).toBeVisible({ timeout: 2000 });
-  }).toPass({ timeout: 20_000 });
-  // The health tiles count it too (after a reload: they load with the page).
+  // The request in this directory's request log and its health tiles (they load with the page).
+  const directoryId = new URL(directoryUrl).pathname.split("/").pop()!;
+  await waitForRequestLog(page.request, { directoryId, status: "201", path: "/Users" });
   await page.reload();
+  const log = page.getByRole("table", { name: "SCIM request log" });
+  await expect(log.getByRole("row").filter({ hasText: "/Users" }).filter({ hasText: "201" })).toBeVisible();
   const health = page.getByRole("region", { name: "Directory health" });
   await expect(health.getByText("Requests (24 h)").locator("..")).toContainText("1");
   await expect(health.getByText("Last successful request").locator("..")).toContainText(/just now|min ago/);
@@ -132,8 +122,10 @@ test("create a directory and a token, call SCIM with it, find the request and th
   await confirm.getByRole("button", { name: "Revoke token" }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByRole("table", { name: "Bearer tokens" }).getByText("revoked", { exact: true })).toBeVisible();
+  const refusedAt = new Date().toISOString();
   const refused = await request.get("/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } });
   expect(refused.status()).toBe(401);
+  await waitForRequestLog(page.request, { directoryId: "none", status: "401", from: refusedAt });
 
   // The list: counts and 24-hour health (the refused request has no directory, so it is not counted here).
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Directories" }).click();

@@ -31,6 +31,20 @@ export async function postOk<T = Record<string, unknown>>(request: APIRequestCon
   return (await res.json()) as T;
 }
 
+/**
+ * Waits until the SCIM request log holds a request matching `filter` (the query of
+ * GET /api/admin/request-log). The log is written in batches after the response, so a page that
+ * shows it must not be opened before the batch has landed. `request` must be signed in as an admin.
+ */
+export async function waitForRequestLog(request: APIRequestContext, filter: Record<string, string>) {
+  const url = `/api/admin/request-log?${new URLSearchParams(filter)}`;
+  await expect.poll(async () => {
+    const res = await request.get(url);
+    expect(res.status(), `GET ${url}`).toBe(200);
+    return ((await res.json()) as { total: number }).total;
+  }, { message: `a logged request matching ${url}`, timeout: 10_000 }).toBeGreaterThan(0);
+}
+
 /** A SCIM user and a group holding them, provisioned as an identity provider would. */
 export async function scimUserAndGroup(request: APIRequestContext, suffix: string) {
   const user = await postOk<{ id: string; userName: string }>(request, "/scim/v2/Users", {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { SCIM_HEADERS, SCIM_USER, postOk, scimUserAndGroup, signIn, uniqueSuffix } from "./fixtures";
+import { SCIM_HEADERS, SCIM_USER, postOk, scimUserAndGroup, signIn, uniqueSuffix, waitForRequestLog } from "./fixtures";
 
 // Monitoring and policies as an admin sees them: the directory page shows the health of the
 // identity provider's traffic (errors by class, rejected writes, ignored attributes) and saves
@@ -11,6 +11,7 @@ test("directory health, inactivity policy and access ending soon", async ({ page
 
   // Traffic from the identity provider (the bootstrap "Default" directory): an unknown
   // attribute, a refused PATCH, a lookup of a user that does not exist.
+  const since = new Date().toISOString();
   const { user, group } = await scimUserAndGroup(request, suffix);
   await postOk(request, "/scim/v2/Users", { schemas: [SCIM_USER], userName: `bo.${suffix}@contoso.example`, shoeSize: 44 }, SCIM_HEADERS);
   const refused = await request.patch(`/scim/v2/Users/${user.id}`, {
@@ -19,6 +20,9 @@ test("directory health, inactivity policy and access ending soon", async ({ page
   });
   expect(refused.status()).toBe(400);
   expect((await request.get("/scim/v2/Users/does-not-exist", { headers: SCIM_HEADERS })).status()).toBe(404);
+  // The health panels read the request log, written in batches: the last request must have landed
+  // (and with it every earlier one) before the page is opened.
+  await waitForRequestLog(page.request, { path: "/Users/does-not-exist", status: "404", from: since });
 
   // A contract ending in ten days that the group can open.
   const repo = await postOk<{ id: string }>(page.request, "/api/admin/repositories", { name: `Suppliers ${suffix}` });
