@@ -39,6 +39,7 @@ export function DataTable<T>({
   label,
   defaultSort,
   pageSize = 50,
+  liveRefreshMs,
 }: {
   endpoint: string;
   params: Record<string, string | undefined>;
@@ -48,6 +49,11 @@ export function DataTable<T>({
   label: string;
   defaultSort?: { key: string; order: "asc" | "desc" };
   pageSize?: number;
+  /**
+   * Refetch the first page this often (newest-first logs: new rows appear on top). Later pages stay
+   * still, so rows do not shift under someone reading them.
+   */
+  liveRefreshMs?: number;
 }) {
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState(defaultSort);
@@ -64,6 +70,7 @@ export function DataTable<T>({
     queryKey: [url],
     queryFn: () => fetchJson<PageResponse<T>>(url),
     placeholderData: keepPreviousData,
+    refetchInterval: liveRefreshMs && page === 1 ? liveRefreshMs : false,
   });
   const paramsKey = JSON.stringify(params);
   const [lastParams, setLastParams] = useState(paramsKey);

@@ -20,6 +20,8 @@ const STATUS_CLASSES = [
   { value: "errors", label: "All errors (≥ 400)" },
 ];
 const METHODS = ["", "GET", "POST", "PUT", "PATCH", "DELETE"];
+/** The first page follows new requests (the log is written within a second of each request). */
+const LIVE_REFRESH_MS = 5_000;
 
 function statusBadge(r: RequestLogItem) {
   const tone = r.status >= 500 ? "red" : r.status >= 400 ? "amber" : r.status >= 300 ? "gray" : "green";
@@ -127,7 +129,7 @@ export function RequestLogPanel({ directoryId, directories }: { directoryId?: st
   return (
     <Card
       title="Request log"
-      description="Every SCIM request, successful or not, newest first (kept for the configured retention). Use it to see what the identity provider sent and what Custodian answered."
+      description="Every SCIM request, successful or not, newest first (kept for the configured retention). Use it to see what the identity provider sent and what Custodian answered. The first page updates itself every few seconds."
     >
       <form role="search" aria-label="Filter the request log" className="mb-4 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
         {directories && (
@@ -185,7 +187,8 @@ export function RequestLogPanel({ directoryId, directories }: { directoryId?: st
         columns={columns}
         rowKey={(r) => r.id}
         pageSize={25}
-        emptyMessage="No requests match these filters. Requests appear here within a second of arriving."
+        liveRefreshMs={LIVE_REFRESH_MS}
+        emptyMessage="No requests match these filters. New requests appear here within a few seconds of arriving."
       />
     </Card>
   );
