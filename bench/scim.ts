@@ -297,6 +297,12 @@ async function rawPglite(): Promise<Row[]> {
 
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 
+/** The mean rate of the phases measuring one reference route (taken before and after the SCIM phases). */
+function meanRps(rows: Row[], reference: string): number {
+  const measured = rows.filter((r) => r.phase.startsWith(reference));
+  return measured.reduce((s, r) => s + r.rps, 0) / measured.length;
+}
+
 interface RunResult {
   rows: Row[];
   ceilingRps: number;
@@ -328,10 +334,8 @@ async function oneRun(kind: "postgres" | "pglite", run: number): Promise<RunResu
       await server.stop();
     }
     rows.push(...(database ? await rawPostgres(database.url) : await rawPglite()));
-    const ceilings = rows.filter((r) => r.phase.startsWith(CEILING));
-    const ceilingRps = ceilings.reduce((s, r) => s + r.rps, 0) / ceilings.length;
-    const floors = rows.filter((r) => r.phase.startsWith(FLOOR));
-    const floorRps = floors.reduce((s, r) => s + r.rps, 0) / floors.length;
+    const ceilingRps = meanRps(rows, CEILING);
+    const floorRps = meanRps(rows, FLOOR);
     const load = `${loadBefore} → ${loadAverage()}`;
     printTable(`${kind === "postgres" ? "PostgreSQL" : "PGlite (embedded)"} — run ${run}`, rows.map((r) => cells(r, ceilingRps, floorRps)), load);
     return { rows, ceilingRps, floorRps, load };
