@@ -2,7 +2,7 @@
 // database; people and groups provisioned over the real SCIM endpoint.
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { callRoute, newApiKey, newOrg, newRepository, testActor } from "@/lib/api-v1/testing";
+import { callRoute, newApiKey, newOrg, newRepository, testActor } from "@/lib/testing/api-v1";
 import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
 import { hashSecret } from "@/lib/directories/credentials";
 import * as checkRoute from "./access/check/route";
