@@ -8,6 +8,7 @@ import { callRoute, newApiKey, newOrg, newRepository, testActor, type ApiResult 
 import { API_V1_OPERATIONS, findOperation } from "@/lib/api-v1/operations";
 import { buildOpenApiDocument } from "@/lib/api-v1/openapi";
 import { errorResponse } from "@/lib/api-v1/response-schemas";
+import { ROUTE_RULES } from "@/lib/testing/authorization-rules";
 import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
 import { hashSecret } from "@/lib/directories/credentials";
 import * as checkRoute from "./access/check/route";
@@ -361,6 +362,13 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(ROUTES).sort()).toEqual(templates.sort());
     const exported = [...operationOf.values()].map((o) => `${o.method} ${o.path}`);
     expect(API_V1_OPERATIONS.map((o) => `${o.method} ${o.path}`).sort()).toEqual(exported.sort());
+  });
+
+  it("documents the scope each route enforces (app/authorization-matrix.test.ts holds the routes to ROUTE_RULES)", () => {
+    for (const operation of API_V1_OPERATIONS) {
+      const rule = ROUTE_RULES[`${operation.method.toUpperCase()} ${operation.path.replace(/\{(\w+)\}/g, "[$1]")}`];
+      expect(rule, `${operation.method} ${operation.path}`).toEqual(operation.scopes ? { kind: "api-key", scopes: operation.scopes } : { kind: "public" });
+    }
   });
 
   it("describes every response the tests above received: a status listed for the operation, a body of its schema", () => {
