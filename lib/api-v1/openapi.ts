@@ -65,7 +65,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 /** The error statuses of an operation: its own, and those its wrapper answers for every route. */
-export function errorStatusesOf(operation: ApiOperation): number[] {
+function errorStatusesOf(operation: ApiOperation): number[] {
   const statuses = new Set<number>(operation.errors);
   if (operation.scopes) [401, 403].forEach((s) => statuses.add(s));
   // A body can be malformed JSON or too large; a malformed If-Match is invalid input.
