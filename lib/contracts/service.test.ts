@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { newRepository, testActor } from "@/lib/api-v1/testing";
+import { newRepository, testActor } from "@/lib/testing/api-v1";
 import { AppError } from "@/lib/errors";
 import {
   bulkUpsertContracts,

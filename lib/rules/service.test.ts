@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { newOrg, newRepository, testActor } from "@/lib/api-v1/testing";
+import { newOrg, newRepository, testActor } from "@/lib/testing/api-v1";
 import { AppError } from "@/lib/errors";
 import { upsertContractByExternalRef } from "@/lib/contracts/service";
 import { assignRole, listRoleAssignments, rolesOfUser, unassignRole } from "@/lib/roles/service";

@@ -1,8 +1,12 @@
 // /api/v1 end to end: the real route handlers called with real Request objects against a real
 // database; people and groups provisioned over the real SCIM endpoint.
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { callRoute, newApiKey, newOrg, newRepository, testActor } from "@/lib/api-v1/testing";
+import { callRoute, documentProblems, newApiKey, newOrg, newRepository, testActor, type ApiResult } from "@/lib/testing/api-v1";
+import { API_V1_OPERATIONS } from "@/lib/api-v1/operations";
+import { ROUTE_RULES } from "@/lib/testing/authorization-rules";
 import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
 import { hashSecret } from "@/lib/directories/credentials";
 import * as checkRoute from "./access/check/route";
@@ -20,6 +24,39 @@ import * as userContractsRoute from "./users/[ref]/contracts/route";
 const { db } = setupTestDatabase();
 const prisma = () => db().prisma;
 
+/** Each route module under its OpenAPI path; the last test checks this list against app/api/v1. */
+const ROUTES: Record<string, Record<string, unknown>> = {
+  "/api/v1/access/check": checkRoute,
+  "/api/v1/contracts/{ref}": contractRoute,
+  "/api/v1/contracts/{ref}/access": contractAccessRoute,
+  "/api/v1/contracts/bulk": bulkRoute,
+  "/api/v1/openapi.json": openapiRoute,
+  "/api/v1/repositories": repositoriesRoute,
+  "/api/v1/rules/{id}": ruleRoute,
+  "/api/v1/rules/{id}/versions": ruleVersionsRoute,
+  "/api/v1/rules/preview": previewRoute,
+  "/api/v1/rules": rulesRoute,
+  "/api/v1/users/{ref}/contracts": userContractsRoute,
+};
+const HTTP_METHODS = ["GET", "PUT", "POST", "PATCH", "DELETE"];
+const operationOf = new Map(
+  Object.entries(ROUTES).flatMap(([template, mod]) =>
+    HTTP_METHODS.filter((m) => m in mod).map((m) => [mod[m], { method: m.toLowerCase(), path: template }] as const),
+  ),
+);
+
+/** Every response the tests below receive, checked against the OpenAPI document by the last test. */
+const answered: { method: string; path: string; request: string; result: ApiResult<unknown> }[] = [];
+
+/** callRoute, recording the response for the document check. */
+const call: typeof callRoute = async (handler, options) => {
+  const result = await callRoute(handler, options);
+  const operation = operationOf.get(handler);
+  if (!operation) throw new Error(`${options.path}: this handler is not in ROUTES`);
+  answered.push({ ...operation, request: `${options.method ?? "GET"} ${options.path}`, result });
+  return result as never;
+};
+
 /** A contract in a fresh repository, a user in a group, and a rule granting the group "edit". */
 async function world(writer: string) {
   const org = await newOrg();
@@ -28,7 +65,7 @@ async function world(writer: string) {
   const group = await org.group([user.id, other.id]);
   const repo = await newRepository();
   const externalRef = unique("W");
-  const put = await callRoute(contractRoute.PUT, {
+  const put = await call(contractRoute.PUT, {
     method: "PUT",
     path: `/api/v1/contracts/${externalRef}`,
     params: { ref: externalRef },
@@ -36,7 +73,7 @@ async function world(writer: string) {
     body: { title: "Master agreement", contractType: "MSA", repository: repo.name, confidentiality: "internal" },
   });
   expect(put.status).toBe(201);
-  const rule = await callRoute(rulesRoute.POST, {
+  const rule = await call(rulesRoute.POST, {
     method: "POST",
     path: "/api/v1/rules",
     key: writer,
@@ -51,14 +88,14 @@ describe("authentication and scopes", () => {
     const admin = await newApiKey(["admin"]);
     const { user, externalRef } = await world(admin.key);
     const path = `/api/v1/access/check?user=${user.id}&contract=${externalRef}`;
-    const get = (key?: string) => callRoute(checkRoute.GET, { path, key });
+    const get = (key?: string) => call(checkRoute.GET, { path, key });
 
     const none = await get();
     expect(none.status).toBe(401);
     expect(none.body).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
     expect(none.headers.get("x-request-id")).toBeTruthy();
     expect((await get("cak_not-a-real-key")).status).toBe(401);
-    expect((await callRoute(checkRoute.GET, { path, headers: { authorization: "Basic abc" } })).status).toBe(401);
+    expect((await call(checkRoute.GET, { path, headers: { authorization: "Basic abc" } })).status).toBe(401);
 
     const revoked = await newApiKey(["access:read"]);
     await revokeApiKey(prisma(), { id: revoked.id, actor: testActor });
@@ -100,7 +137,7 @@ describe("contracts", () => {
     const repo = await newRepository();
     const ref = `${unique("EXT")}/2026 #1`;
     const put = (body: unknown) =>
-      callRoute(contractRoute.PUT, { method: "PUT", path: `/api/v1/contracts/${encodeURIComponent(ref)}`, params: { ref }, key: writer.key, body });
+      call(contractRoute.PUT, { method: "PUT", path: `/api/v1/contracts/${encodeURIComponent(ref)}`, params: { ref }, key: writer.key, body });
     const body = { title: "Lease", contractType: "Lease", repository: repo.name, endDate: "2030-06-30" };
 
     const created = await put(body);
@@ -111,11 +148,11 @@ describe("contracts", () => {
     expect(updated.body).toMatchObject({ outcome: "updated", version: 2, status: "terminated" });
 
     for (const key of [created.body.id, ref]) {
-      const got = await callRoute(contractRoute.GET, { path: "/api/v1/contracts/x", params: { ref: key }, key: writer.key });
+      const got = await call(contractRoute.GET, { path: "/api/v1/contracts/x", params: { ref: key }, key: writer.key });
       expect(got.status).toBe(200);
       expect(got.body.id).toBe(created.body.id);
     }
-    expect((await callRoute(contractRoute.GET, { path: "/api/v1/contracts/x", params: { ref: "missing" }, key: writer.key })).status).toBe(404);
+    expect((await call(contractRoute.GET, { path: "/api/v1/contracts/x", params: { ref: "missing" }, key: writer.key })).status).toBe(404);
 
     const invalid = await put({ ...body, confidentiality: "top secret", extra: 1 });
     expect(invalid.status).toBe(400);
@@ -134,7 +171,7 @@ describe("contracts", () => {
     const writer = await newApiKey(["contracts:write"]);
     const repo = await newRepository();
     const items = [unique("K1"), unique("K2")].map((externalRef) => ({ externalRef, title: externalRef, contractType: "NDA", repositoryId: repo.id }));
-    const post = (body: unknown) => callRoute(bulkRoute.POST, { method: "POST", path: "/api/v1/contracts/bulk", key: writer.key, body });
+    const post = (body: unknown) => call(bulkRoute.POST, { method: "POST", path: "/api/v1/contracts/bulk", key: writer.key, body });
 
     const bad = await post({ items: [...items, { externalRef: unique("K3"), title: "t", contractType: "NDA" }] });
     expect(bad.status).toBe(400);
@@ -154,7 +191,7 @@ describe("access", () => {
     const admin = await newApiKey(["admin"]);
     const beforeRule = new Date(Date.now() - 60_000).toISOString();
     const { user, group, externalRef, contract, rule } = await world(admin.key);
-    const check = (query: string) => callRoute(checkRoute.GET, { path: `/api/v1/access/check?${query}`, key: admin.key });
+    const check = (query: string) => call(checkRoute.GET, { path: `/api/v1/access/check?${query}`, key: admin.key });
 
     for (const u of [user.id, user.userName.toUpperCase(), (await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).externalId!]) {
       const res = await check(`user=${encodeURIComponent(u)}&contract=${externalRef}&level=edit`);
@@ -187,10 +224,10 @@ describe("access", () => {
     const { user, externalRef, org } = await world(admin.key);
     const second = await newOrg();
     const twin = await second.user(user.userName.toLowerCase());
-    const ambiguous = await callRoute(checkRoute.GET, { path: `/api/v1/access/check?user=${user.userName}&contract=${externalRef}`, key: admin.key });
+    const ambiguous = await call(checkRoute.GET, { path: `/api/v1/access/check?user=${user.userName}&contract=${externalRef}`, key: admin.key });
     expect(ambiguous.status).toBe(409);
     expect(ambiguous.body.error.details.candidates.map((c: { id: string }) => c.id).sort()).toEqual([user.id, twin.id].sort());
-    const picked = await callRoute(checkRoute.GET, {
+    const picked = await call(checkRoute.GET, {
       path: `/api/v1/access/check?user=${user.userName}&contract=${externalRef}&directory=${encodeURIComponent(org.directory.name)}`,
       key: admin.key,
     });
@@ -204,30 +241,30 @@ describe("access", () => {
     const beforeRule = new Date(Date.now() - 60_000).toISOString();
     const { user, other, externalRef, contract } = await world(admin.key);
 
-    const page1 = await callRoute(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1`, params: { ref: externalRef }, key: reader.key });
+    const page1 = await call(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1`, params: { ref: externalRef }, key: reader.key });
     expect(page1.status).toBe(200);
     expect(page1.body).toMatchObject({ total: 2, page: 1, pageSize: 1, contract: { id: contract.id } });
-    const page2 = await callRoute(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1&page=2`, params: { ref: contract.id }, key: reader.key });
+    const page2 = await call(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1&page=2`, params: { ref: contract.id }, key: reader.key });
     expect([page1.body.items[0].user.id, page2.body.items[0].user.id].sort()).toEqual([user.id, other.id].sort());
     expect(page2.body.items[0]).toMatchObject({ level: "edit", reasons: [expect.objectContaining({ winning: true })] });
-    const past = await callRoute(contractAccessRoute.GET, {
+    const past = await call(contractAccessRoute.GET, {
       path: `/api/v1/contracts/x/access?at=${encodeURIComponent(beforeRule)}`,
       params: { ref: externalRef },
       key: reader.key,
     });
     expect(past.body).toMatchObject({ total: 0, items: [] });
-    expect((await callRoute(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1000`, params: { ref: externalRef }, key: reader.key })).status).toBe(400);
+    expect((await call(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?pageSize=1000`, params: { ref: externalRef }, key: reader.key })).status).toBe(400);
 
-    const mine = await callRoute(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: user.id }, key: reader.key });
+    const mine = await call(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: user.id }, key: reader.key });
     expect(mine.status).toBe(200);
     expect(mine.body).toMatchObject({ total: 1, items: [{ contract: { id: contract.id, confidentiality: "internal" }, level: "edit" }] });
-    const mineThen = await callRoute(userContractsRoute.GET, {
+    const mineThen = await call(userContractsRoute.GET, {
       path: `/api/v1/users/x/contracts?at=${encodeURIComponent(beforeRule)}`,
       params: { ref: user.userName },
       key: reader.key,
     });
     expect(mineThen.body.total).toBe(0);
-    expect((await callRoute(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: "nobody" }, key: reader.key })).status).toBe(404);
+    expect((await call(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: "nobody" }, key: reader.key })).status).toBe(404);
   });
 });
 
@@ -238,11 +275,11 @@ describe("rules and repositories", () => {
     const { group, rule, other } = await world(writer.key);
     const at = (id: string) => ({ path: `/api/v1/rules/${id}`, params: { id }, key: writer.key });
 
-    const listed = await callRoute(rulesRoute.GET, { path: `/api/v1/rules?groupId=${group.id}&pageSize=10`, key: readOnly.key });
+    const listed = await call(rulesRoute.GET, { path: `/api/v1/rules?groupId=${group.id}&pageSize=10`, key: readOnly.key });
     expect(listed.status).toBe(200);
     expect(listed.body).toMatchObject({ total: 1, items: [{ id: rule.id, level: "edit", principalName: expect.any(String) }] });
-    expect((await callRoute(rulesRoute.POST, { method: "POST", path: "/api/v1/rules", key: readOnly.key, body: {} })).status).toBe(403);
-    const invalid = await callRoute(rulesRoute.POST, {
+    expect((await call(rulesRoute.POST, { method: "POST", path: "/api/v1/rules", key: readOnly.key, body: {} })).status).toBe(403);
+    const invalid = await call(rulesRoute.POST, {
       method: "POST",
       path: "/api/v1/rules",
       key: writer.key,
@@ -251,7 +288,7 @@ describe("rules and repositories", () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.details).toEqual([{ path: "validUntil", message: "a direct user grant needs an expiry (validUntil)" }]);
 
-    const preview = await callRoute(previewRoute.POST, {
+    const preview = await call(previewRoute.POST, {
       method: "POST",
       path: "/api/v1/rules/preview",
       key: writer.key,
@@ -261,20 +298,20 @@ describe("rules and repositories", () => {
     expect(preview.body.totals).toMatchObject({ usersGaining: 0, usersLosing: 2 });
     expect(preview.body.lost[0].changes).toEqual([{ from: "edit", to: "view", contracts: 1 }]);
 
-    const stale = await callRoute(ruleRoute.PATCH, { ...at(rule.id), method: "PATCH", headers: { "if-match": '"7"' }, body: { level: "view" } });
+    const stale = await call(ruleRoute.PATCH, { ...at(rule.id), method: "PATCH", headers: { "if-match": '"7"' }, body: { level: "view" } });
     expect(stale.status).toBe(409);
-    const patched = await callRoute(ruleRoute.PATCH, { ...at(rule.id), method: "PATCH", headers: { "if-match": '"1"' }, body: { level: "view" } });
+    const patched = await call(ruleRoute.PATCH, { ...at(rule.id), method: "PATCH", headers: { "if-match": '"1"' }, body: { level: "view" } });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ version: 2, level: "view" });
 
-    const removed = await callRoute(ruleRoute.DELETE, { ...at(rule.id), method: "DELETE", body: { justification: "No longer needed" } });
+    const removed = await call(ruleRoute.DELETE, { ...at(rule.id), method: "DELETE", body: { justification: "No longer needed" } });
     expect(removed.status).toBe(200);
     expect(removed.body).toMatchObject({ version: 3, deleted: true });
-    expect((await callRoute(ruleRoute.GET, at(rule.id))).body.deleted).toBe(true);
-    const versions = await callRoute(ruleVersionsRoute.GET, { ...at(rule.id), key: readOnly.key });
+    expect((await call(ruleRoute.GET, at(rule.id))).body.deleted).toBe(true);
+    const versions = await call(ruleVersionsRoute.GET, { ...at(rule.id), key: readOnly.key });
     expect(versions.body.items.map((v: { change: string }) => v.change)).toEqual(["created", "updated", "deleted"]);
-    expect((await callRoute(ruleRoute.GET, at("missing"))).status).toBe(404);
-    expect((await callRoute(ruleRoute.DELETE, { ...at(rule.id), method: "DELETE" })).status).toBe(404);
+    expect((await call(ruleRoute.GET, at("missing"))).status).toBe(404);
+    expect((await call(ruleRoute.DELETE, { ...at(rule.id), method: "DELETE" })).status).toBe(404);
   });
 
   it("creates repositories with an admin key and lists them with a reading key", async () => {
@@ -282,18 +319,18 @@ describe("rules and repositories", () => {
     const writer = await newApiKey(["rules:write", "contracts:write"]);
     const reader = await newApiKey(["contracts:read"]);
     const name = unique("Procurement");
-    const post = (key: string) => callRoute(repositoriesRoute.POST, { method: "POST", path: "/api/v1/repositories", key, body: { name, owner: "Legal" } });
+    const post = (key: string) => call(repositoriesRoute.POST, { method: "POST", path: "/api/v1/repositories", key, body: { name, owner: "Legal" } });
     expect((await post(writer.key)).status).toBe(403);
     const created = await post(admin.key);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name, owner: "Legal", description: null });
     expect((await post(admin.key)).status).toBe(409);
-    const list = await callRoute(repositoriesRoute.GET, { path: `/api/v1/repositories?q=${name}`, key: reader.key });
+    const list = await call(repositoriesRoute.GET, { path: `/api/v1/repositories?q=${name}`, key: reader.key });
     expect(list.body).toMatchObject({ total: 1, items: [{ id: created.body.id, contracts: 0 }] });
   });
 
   it("serves an OpenAPI 3.1 document without a key", async () => {
-    const res = await callRoute(openapiRoute.GET, { path: "/api/v1/openapi.json" });
+    const res = await call(openapiRoute.GET, { path: "/api/v1/openapi.json" });
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
     expect(Object.keys(res.body.paths).sort()).toEqual(
@@ -313,5 +350,32 @@ describe("rules and repositories", () => {
     );
     expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["level", "justification"]));
     expect(res.body.paths["/api/v1/access/check"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["user", "contract", "level", "at", "directory"]);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("lists exactly the route files under app/api/v1 and the methods each exports", () => {
+    const files = readdirSync(import.meta.dirname, { recursive: true, encoding: "utf8" }).filter((f) => path.basename(f) === "route.ts");
+    const templates = files.map((f) => `/api/v1/${path.dirname(f).split(path.sep).join("/")}`.replace(/\[(\w+)\]/g, "{$1}"));
+    expect(Object.keys(ROUTES).sort()).toEqual(templates.sort());
+    const exported = [...operationOf.values()].map((o) => `${o.method} ${o.path}`);
+    expect(API_V1_OPERATIONS.map((o) => `${o.method} ${o.path}`).sort()).toEqual(exported.sort());
+  });
+
+  it("documents the scope each route enforces (app/authorization-matrix.test.ts holds the routes to ROUTE_RULES)", () => {
+    for (const operation of API_V1_OPERATIONS) {
+      const rule = ROUTE_RULES[`${operation.method.toUpperCase()} ${operation.path.replace(/\{(\w+)\}/g, "[$1]")}`];
+      expect(rule, `${operation.method} ${operation.path}`).toEqual(operation.scopes ? { kind: "api-key", scopes: operation.scopes } : { kind: "public" });
+    }
+  });
+
+  it("describes every response the tests above received: a status listed for the operation, a body of its schema", () => {
+    const problems = answered.flatMap(({ method, path: template, request, result }) =>
+      documentProblems({ method, path: template, status: result.status, body: result.body }).map((p) => `${request} → ${p}`),
+    );
+    expect(problems).toEqual([]);
+    // Each operation answered at least once with success, so none is checked only vacuously.
+    const succeeded = new Set(answered.filter((a) => a.result.status < 300).map((a) => `${a.method} ${a.path}`));
+    expect(API_V1_OPERATIONS.map((o) => `${o.method} ${o.path}`).filter((o) => !succeeded.has(o))).toEqual([]);
   });
 });

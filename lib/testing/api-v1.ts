@@ -1,8 +1,12 @@
 // Test helpers for the contract, rule and /api/v1 tests: people and groups provisioned through the
 // real SCIM endpoint, repositories and API keys through the real services, and a client calling
-// the real route handlers with real Request objects.
+// the real route handlers with real Request objects, and the check of a response against the
+// /api/v1 OpenAPI document.
 import { expect } from "vitest";
 import { getPrisma } from "@/lib/db/client";
+import { buildOpenApiDocument } from "@/lib/api-v1/openapi";
+import { findOperation } from "@/lib/api-v1/operations";
+import { errorResponse } from "@/lib/api-v1/response-schemas";
 import { createApiKey, type ApiScope } from "@/lib/api-keys/service";
 import type { Actor } from "@/lib/audit/record";
 import { createRepository } from "@/lib/contracts/service";
@@ -84,4 +88,23 @@ export async function callRoute<T = Record<string, any>>( // eslint-disable-line
   const res = await (handler as Handler)(new Request(`http://localhost${options.path}`, init), { params: Promise.resolve(options.params ?? {}) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+type DocumentedPaths = Record<string, Record<string, { responses: Record<string, unknown> }>>;
+let documentedPaths: DocumentedPaths | undefined;
+
+/**
+ * What the /api/v1 OpenAPI document says is wrong with a response ([] = nothing): a status the
+ * operation does not list, or a body its schema rejects. The body is checked with the zod schema
+ * the document is generated from, which is the same check as validating against the document.
+ */
+export function documentProblems(options: { method: string; path: string; status: number; body: unknown }): string[] {
+  const { method, path, status, body } = options;
+  const operation = findOperation(method, path);
+  if (!operation) return [`${method.toUpperCase()} ${path} is not a documented operation`];
+  documentedPaths ??= buildOpenApiDocument().paths as DocumentedPaths;
+  const listed = Object.keys(documentedPaths[operation.path][operation.method].responses);
+  if (!listed.includes(String(status))) return [`status ${status} is not documented (${listed.join(", ")})`];
+  const parsed = (operation.responses[status as 200 | 201]?.schema ?? errorResponse).safeParse(body);
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${status}: ${i.path.join(".") || "(body)"}: ${i.message}`);
 }

@@ -1,0 +1,263 @@
+// Every /api/v1 operation in one table: method, path, scope, the zod schemas its handler validates
+// the request with (imported from the services, never copied) and the zod schemas of what it
+// answers per status. The OpenAPI document (openapi.ts) is built from this table alone, and
+// app/api/v1/api.test.ts checks every response the tests produce against it.
+import { z } from "zod";
+import type { ApiScope } from "@/lib/api-keys/service";
+import { accessCheckQuery, contractAccessQuery, userContractsQuery } from "@/lib/api-v1/access";
+import {
+  accessCheckResponse,
+  bulkResponse,
+  contractAccessResponse,
+  contractCreatedResponse,
+  contractReplacedResponse,
+  contractResponse,
+  errorResponse,
+  openApiDocumentResponse,
+  previewResponse,
+  repositoryPage,
+  repositoryResponse,
+  rulePage,
+  ruleResponse,
+  ruleVersionList,
+  userContractsResponse,
+} from "@/lib/api-v1/response-schemas";
+import { MAX_BULK_ITEMS, bulkContractsBody, contractBody, contractItem, repositoryInput } from "@/lib/contracts/service";
+import { createRuleInput, deleteRuleInput, listRulesInput, previewRuleInput, updateRuleInput } from "@/lib/rules/service";
+import { pageInput } from "@/lib/pagination";
+
+export type HttpMethod = "get" | "put" | "post" | "patch" | "delete";
+
+/** An error status an operation can answer, beyond those every operation can (see openapi.ts). */
+export type ErrorStatus = 400 | 404 | 409;
+
+export interface ApiOperation {
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. /api/v1/rules/{id}. */
+  path: string;
+  summary: string;
+  tag: "Contracts" | "Access" | "Rules" | "Repositories" | "Meta";
+  /** The key needs one of these (an `admin` key holds every scope); null = public. */
+  scopes: readonly ApiScope[] | null;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** The operation honours `If-Match: "<version>"`. */
+  ifMatch?: boolean;
+  body?: { schema: z.ZodType; required: boolean };
+  /** Success statuses: what each answers. */
+  responses: Partial<Record<200 | 201, { description: string; schema: z.ZodType }>>;
+  errors: readonly ErrorStatus[];
+}
+
+/**
+ * Names under components/schemas. Request schemas are rendered as input (defaults optional,
+ * dates as strings), response schemas as output; an operation's schema that is not named here
+ * is inlined.
+ */
+export const namedRequestSchemas = {
+  ContractUpsert: contractBody,
+  // The handler checks the envelope (bulkContractsBody) apart from each item (contractItem) so it can
+  // report problems by item index; the document shows both as one body.
+  ContractBulk: bulkContractsBody.extend({ items: z.array(contractItem).min(1).max(MAX_BULK_ITEMS) }),
+  RepositoryCreate: repositoryInput,
+  RuleCreate: createRuleInput,
+  RuleUpdate: updateRuleInput,
+  RuleDelete: deleteRuleInput,
+  RulePreview: previewRuleInput,
+} satisfies Record<string, z.ZodType>;
+
+export const namedResponseSchemas = {
+  Error: errorResponse,
+  Contract: contractResponse,
+  ContractCreated: contractCreatedResponse,
+  ContractReplaced: contractReplacedResponse,
+  ContractBulkResult: bulkResponse,
+  Repository: repositoryResponse,
+  RepositoryPage: repositoryPage,
+  Rule: ruleResponse,
+  RulePage: rulePage,
+  RuleVersions: ruleVersionList,
+  RulePreviewResult: previewResponse,
+  AccessCheck: accessCheckResponse,
+  ContractAccessPage: contractAccessResponse,
+  UserContractsPage: userContractsResponse,
+} satisfies Record<string, z.ZodType>;
+
+const contractRef = z.object({ ref: z.string().describe("Contract id or external reference") });
+const ruleId = z.object({ id: z.string().describe("Rule id") });
+const ok = (schema: z.ZodType, description = "OK") => ({ description, schema });
+
+export const API_V1_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/v1/contracts/{ref}",
+    summary: "A contract by id or external reference",
+    tag: "Contracts",
+    scopes: ["contracts:read"],
+    params: contractRef,
+    responses: { 200: ok(contractResponse) },
+    errors: [404],
+  },
+  {
+    method: "put",
+    path: "/api/v1/contracts/{ref}",
+    summary: "Create or replace the contract with this external reference",
+    tag: "Contracts",
+    scopes: ["contracts:write"],
+    params: z.object({ ref: z.string().describe("The external reference (URL-encoded)") }),
+    body: { schema: contractBody, required: true },
+    responses: { 200: ok(contractReplacedResponse, "Updated (or unchanged)"), 201: ok(contractCreatedResponse, "Created") },
+    errors: [400, 409],
+  },
+  {
+    method: "post",
+    path: "/api/v1/contracts/bulk",
+    summary: `Upsert up to ${MAX_BULK_ITEMS} contracts by external reference, all or none`,
+    tag: "Contracts",
+    scopes: ["contracts:write"],
+    body: { schema: namedRequestSchemas.ContractBulk, required: true },
+    responses: { 200: ok(bulkResponse) },
+    errors: [400, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/contracts/{ref}/access",
+    summary: "Who can open the contract, at which level and why (paginated, optionally at a past instant)",
+    tag: "Access",
+    scopes: ["access:read"],
+    params: contractRef,
+    query: contractAccessQuery,
+    responses: { 200: ok(contractAccessResponse) },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/access/check",
+    summary: "Can this user open this contract at this level?",
+    tag: "Access",
+    scopes: ["access:read"],
+    query: accessCheckQuery,
+    responses: { 200: ok(accessCheckResponse) },
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/users/{ref}/contracts",
+    summary: "The contracts a user can open, with level and reasons (paginated, optionally at a past instant)",
+    tag: "Access",
+    scopes: ["access:read"],
+    params: z.object({ ref: z.string().describe("User id, userName or externalId") }),
+    query: userContractsQuery,
+    responses: { 200: ok(userContractsResponse) },
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/rules",
+    summary: "Access rules (current versions), filtered and paginated",
+    tag: "Rules",
+    scopes: ["rules:read"],
+    query: pageInput.extend(listRulesInput.shape),
+    responses: { 200: ok(rulePage) },
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/api/v1/rules",
+    summary: "Create an access rule",
+    tag: "Rules",
+    scopes: ["rules:write"],
+    body: { schema: createRuleInput, required: true },
+    responses: { 201: ok(ruleResponse, "Created") },
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/api/v1/rules/{id}",
+    summary: "An access rule (current version)",
+    tag: "Rules",
+    scopes: ["rules:read"],
+    params: ruleId,
+    responses: { 200: ok(ruleResponse) },
+    errors: [404],
+  },
+  {
+    method: "patch",
+    path: "/api/v1/rules/{id}",
+    summary: "Change a rule (writes a new version)",
+    tag: "Rules",
+    scopes: ["rules:write"],
+    params: ruleId,
+    ifMatch: true,
+    body: { schema: updateRuleInput, required: true },
+    responses: { 200: ok(ruleResponse) },
+    errors: [400, 404, 409],
+  },
+  {
+    method: "delete",
+    path: "/api/v1/rules/{id}",
+    summary: "Delete a rule (a final 'deleted' version; the history stays)",
+    tag: "Rules",
+    scopes: ["rules:write"],
+    params: ruleId,
+    ifMatch: true,
+    body: { schema: deleteRuleInput, required: false },
+    responses: { 200: ok(ruleResponse) },
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/rules/{id}/versions",
+    summary: "Every version of a rule, oldest first",
+    tag: "Rules",
+    scopes: ["rules:read"],
+    params: ruleId,
+    responses: { 200: ok(ruleVersionList) },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/v1/rules/preview",
+    summary: "Impact preview: who would gain or lose access if a rule were created, changed or deleted",
+    tag: "Rules",
+    scopes: ["rules:write"],
+    body: { schema: previewRuleInput, required: true },
+    responses: { 200: ok(previewResponse) },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/repositories",
+    summary: "Repositories (paginated)",
+    tag: "Repositories",
+    scopes: ["contracts:read", "rules:read"],
+    // The route reads `q` without a schema; this one describes what listRepositories does with it.
+    query: pageInput.extend({ q: z.string().optional().describe("Name contains (case-insensitive)") }),
+    responses: { 200: ok(repositoryPage) },
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/api/v1/repositories",
+    summary: "Create a repository",
+    tag: "Repositories",
+    scopes: ["admin"],
+    body: { schema: repositoryInput, required: true },
+    responses: { 201: ok(repositoryResponse, "Created") },
+    errors: [400, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/openapi.json",
+    summary: "This document",
+    tag: "Meta",
+    scopes: null,
+    responses: { 200: ok(openApiDocumentResponse, "OpenAPI 3.1 document") },
+    errors: [],
+  },
+];
+
+/** The operation answering `method path` (path as a template, e.g. /api/v1/rules/{id}). */
+export function findOperation(method: string, path: string): ApiOperation | undefined {
+  return API_V1_OPERATIONS.find((o) => o.method === method.toLowerCase() && o.path === path);
+}

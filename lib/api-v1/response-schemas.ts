@@ -1,0 +1,246 @@
+// What /api/v1 answers, as zod schemas read off the services that build the bodies (contractView,
+// repositoryView, the rule views, the access engine's reasons, the impact preview). Objects are
+// strict: the document says `additionalProperties: false`, so a field a service adds without
+// describing it here fails app/api/v1/api.test.ts instead of drifting silently.
+import { z } from "zod";
+import { CONFIDENTIALITIES, LEVELS } from "@/lib/access/levels";
+import { CONTRACT_STATUSES } from "@/lib/contracts/service";
+
+// Dates leave the services as Date or toISOString(); both serialize to UTC with a Z.
+const instant = z.iso.datetime().describe("RFC 3339 date-time (UTC)");
+const level = z.enum(LEVELS);
+const confidentiality = z.enum(CONFIDENTIALITIES);
+const count = z.number().int().min(0);
+
+export const errorResponse = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe("invalid_input, unauthorized, forbidden, not_found, conflict, too_large, internal_error"),
+    message: z.string(),
+    details: z
+      .unknown()
+      .optional()
+      .describe("Field problems [{path, message}], bulk item problems {items: [{index, path, message}]}, or user candidates"),
+  }),
+});
+
+export const contractResponse = z.strictObject({
+  id: z.string(),
+  externalRef: z.string().nullable(),
+  title: z.string(),
+  counterparty: z.string().nullable(),
+  contractType: z.string(),
+  confidentiality,
+  status: z.enum(CONTRACT_STATUSES),
+  effectiveDate: instant.nullable(),
+  endDate: instant.nullable(),
+  owner: z.string().nullable(),
+  tags: z.array(z.string()),
+  repository: z.strictObject({ id: z.string(), name: z.string() }),
+  version: z.number().int(),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+// PUT /api/v1/contracts/{ref} answers the contract and what the call did to it; the status says it too.
+const outcome = (values: readonly [string, ...string[]]) =>
+  z.enum(values).describe("What this call did: created (201), updated or unchanged (200)");
+export const contractCreatedResponse = contractResponse.extend({ outcome: outcome(["created"]) });
+export const contractReplacedResponse = contractResponse.extend({ outcome: outcome(["updated", "unchanged"]) });
+
+const upsertResult = z.strictObject({
+  index: z.number().int().min(0).describe("The item's position in the request"),
+  id: z.string(),
+  externalRef: z.string().nullable(),
+  outcome: z.enum(["created", "updated", "unchanged"]),
+  version: z.number().int(),
+});
+
+export const bulkResponse = z.strictObject({
+  results: z.array(upsertResult),
+  created: count,
+  updated: count,
+  unchanged: count,
+});
+
+/** A repository as created; the list adds its contract count. */
+export const repositoryResponse = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  owner: z.string().nullable(),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+const pageMeta = { page: z.number().int().min(1), pageSize: z.number().int().min(1), total: count };
+
+export const repositoryPage = z.strictObject({
+  items: z.array(repositoryResponse.extend({ contracts: count })),
+  ...pageMeta,
+});
+
+const author = z.strictObject({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() });
+
+const ruleContent = {
+  principalType: z.enum(["group", "user"]),
+  groupId: z.string().nullable(),
+  userId: z.string().nullable(),
+  level,
+  repositoryId: z.string().nullable(),
+  contractId: z.string().nullable(),
+  contractTypes: z.array(z.string()),
+  confidentialityCeiling: confidentiality.nullable(),
+  validFrom: instant.nullable(),
+  validUntil: instant.nullable(),
+  graceDaysAfterEnd: z.number().int().nullable(),
+  justification: z.string(),
+};
+
+export const ruleResponse = z.strictObject({
+  id: z.string(),
+  version: z.number().int(),
+  ...ruleContent,
+  deleted: z.boolean(),
+  deletedAt: instant.nullable(),
+  principalName: z.string().nullable().describe("The group's displayName or the user's userName (now)"),
+  scopeName: z.string().nullable().describe("The repository's name or the contract's title (now)"),
+  author,
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+export const rulePage = z.strictObject({ items: z.array(ruleResponse), ...pageMeta });
+
+export const ruleVersionList = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      version: z.number().int(),
+      change: z.enum(["created", "updated", "deleted"]),
+      ...ruleContent,
+      author,
+      recordedFrom: instant.describe("When this version came into force in Custodian"),
+      recordedTo: instant.nullable().describe("When the next version replaced it (null = current)"),
+      eventId: z.string().nullable().describe("The audit event of this change"),
+    }),
+  ),
+});
+
+const ruleScope = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("repository"),
+    repositoryId: z.string(),
+    repositoryName: z.string().nullable(),
+    contractTypes: z.array(z.string()),
+    confidentialityCeiling: confidentiality.nullable(),
+  }),
+  z.strictObject({ kind: z.literal("contract"), contractId: z.string() }),
+]);
+
+const reason = z
+  .strictObject({
+    level,
+    winning: z.boolean().describe("This reason grants the effective (highest) level"),
+    via: z.discriminatedUnion("kind", [
+      z.strictObject({
+        kind: z.literal("group"),
+        path: z
+          .array(
+            z.strictObject({
+              groupId: z.string(),
+              displayName: z.string().nullable(),
+              memberSince: instant,
+              addedEventId: z.string().nullable(),
+            }),
+          )
+          .describe("path[0] is the group the user is a direct member of; the last hop is the group the rule names"),
+      }),
+      z.strictObject({ kind: z.literal("direct") }),
+    ]),
+    rule: z.strictObject({
+      ruleId: z.string(),
+      versionId: z.string(),
+      version: z.number().int(),
+      level,
+      author,
+      justification: z.string(),
+      scope: ruleScope,
+      validFrom: instant.nullable(),
+      validUntil: instant.nullable(),
+      graceDaysAfterEnd: z.number().int().nullable(),
+      recordedFrom: instant,
+      eventId: z.string().nullable(),
+    }),
+    contract: z.strictObject({
+      id: z.string(),
+      repositoryId: z.string(),
+      repositoryName: z.string().nullable(),
+      endDate: instant.nullable(),
+      grantsUntil: instant.nullable().describe("When this reason stops granting: the earlier of validUntil and end date + grace"),
+    }),
+  })
+  .describe("One chain of facts: user ← group(s) ← rule version ← repository/contract");
+
+const userSummary = z.strictObject({ id: z.string(), userName: z.string().nullable(), directoryId: z.string().nullable() });
+const userRef = userSummary.extend({ displayName: z.string().nullable() });
+const contractSummary = z.strictObject({ id: z.string(), externalRef: z.string().nullable(), title: z.string() });
+const contractRef = z.strictObject({
+  id: z.string(),
+  title: z.string().nullable(),
+  externalRef: z.string().nullable(),
+  repositoryId: z.string(),
+  confidentiality,
+  contractType: z.string(),
+});
+
+export const accessCheckResponse = z.strictObject({
+  allowed: z.boolean(),
+  level: level.nullable().describe("The effective (highest) level, null = no access"),
+  requiredLevel: level,
+  at: instant,
+  user: userSummary,
+  contract: contractSummary,
+  reasons: z.array(reason),
+});
+
+export const contractAccessResponse = z.strictObject({
+  contract: contractSummary,
+  at: instant,
+  ...pageMeta,
+  items: z.array(z.strictObject({ user: userRef, level, reasons: z.array(reason) })),
+});
+
+export const userContractsResponse = z.strictObject({
+  user: userSummary,
+  at: instant,
+  ...pageMeta,
+  items: z.array(z.strictObject({ contract: contractRef, level, reasons: z.array(reason) })),
+});
+
+const userImpact = z.strictObject({
+  user: userRef,
+  contracts: count,
+  byConfidentiality: z.strictObject(Object.fromEntries(CONFIDENTIALITIES.map((c) => [c, count]))),
+  changes: z.array(z.strictObject({ from: level.nullable(), to: level.nullable(), contracts: count })),
+});
+
+export const previewResponse = z.strictObject({
+  at: instant,
+  gained: z.array(userImpact),
+  lost: z.array(userImpact),
+  totals: z.strictObject({
+    usersGaining: count,
+    usersLosing: count,
+    contractsGained: count,
+    contractsLost: count,
+    grantsGained: count,
+    grantsLost: count,
+  }),
+  truncated: z.boolean().describe("gained or lost lists fewer users than the totals"),
+});
+
+/** The document itself: only its frame is described (it describes itself). */
+export const openApiDocumentResponse = z.looseObject({
+  openapi: z.literal("3.1.0"),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
