@@ -35,15 +35,32 @@ const t2 = new Date("2025-01-01T00:00:00Z");
 
 let prisma: PrismaClient;
 let directoryId: string;
-const g: Record<"top" | "left" | "right" | "bottom" | "x" | "y", string> = { top: "", left: "", right: "", bottom: "", x: "", y: "" };
+const g: Record<"top" | "left" | "right" | "bottom" | "x" | "y", string> = {
+  top: "",
+  left: "",
+  right: "",
+  bottom: "",
+  x: "",
+  y: "",
+};
 const u: Record<"ann" | "bob" | "dan" | "eve", string> = { ann: "", bob: "", dan: "", eve: "" };
 
 /** A membership with its history interval; a current one (no `to`) is also a GroupMember edge. */
 async function member(groupId: string, member: { user?: string; group?: string }, from: Date, to?: Date) {
   await prisma.membershipInterval.create({
-    data: { directoryId, groupId, memberUserId: member.user, memberGroupId: member.group, validFrom: from, validTo: to },
+    data: {
+      directoryId,
+      groupId,
+      memberUserId: member.user,
+      memberGroupId: member.group,
+      validFrom: from,
+      validTo: to,
+    },
   });
-  if (!to) await prisma.groupMember.create({ data: { groupId, memberUserId: member.user, memberGroupId: member.group } });
+  if (!to)
+    await prisma.groupMember.create({
+      data: { groupId, memberUserId: member.user, memberGroupId: member.group },
+    });
 }
 
 beforeAll(async () => {
@@ -51,13 +68,26 @@ beforeAll(async () => {
   const tag = unique("gg");
   directoryId = (await prisma.directory.create({ data: { name: tag } })).id;
   for (const name of Object.keys(g) as (keyof typeof g)[]) {
-    g[name] = (await prisma.group.create({ data: { directoryId, displayName: `${name}-${tag}`, displayNameKey: `${name}-${tag}` } })).id;
+    g[name] = (
+      await prisma.group.create({
+        data: { directoryId, displayName: `${name}-${tag}`, displayNameKey: `${name}-${tag}` },
+      })
+    ).id;
   }
   for (const name of Object.keys(u) as (keyof typeof u)[]) {
     const active = name !== "dan";
-    u[name] = (await prisma.user.create({ data: { directoryId, userName: `${name}-${tag}`, userNameKey: `${name}-${tag}`, active } })).id;
-    await prisma.userStatusInterval.create({ data: { directoryId, userId: u[name], active: true, validFrom: t0, validTo: active ? null : t1 } });
-    if (!active) await prisma.userStatusInterval.create({ data: { directoryId, userId: u[name], active: false, validFrom: t1 } });
+    u[name] = (
+      await prisma.user.create({
+        data: { directoryId, userName: `${name}-${tag}`, userNameKey: `${name}-${tag}`, active },
+      })
+    ).id;
+    await prisma.userStatusInterval.create({
+      data: { directoryId, userId: u[name], active: true, validFrom: t0, validTo: active ? null : t1 },
+    });
+    if (!active)
+      await prisma.userStatusInterval.create({
+        data: { directoryId, userId: u[name], active: false, validFrom: t1 },
+      });
   }
   await member(g.left, { group: g.bottom }, t0);
   await member(g.right, { group: g.bottom }, t0);
@@ -112,7 +142,10 @@ describe("groups of a person, each by one shortest chain", () => {
     expect(rows).toHaveLength(4);
     expect(rows[0]).toMatchObject({ id: g.bottom, path: [g.bottom], since: t0 });
     expect(rows.find((r) => r.id === g.left)).toMatchObject({ path: [g.bottom, g.left], since: null });
-    expect([[g.bottom, g.left, g.top], [g.bottom, g.right, g.top]]).toContainEqual(rows.find((r) => r.id === g.top)!.path);
+    expect([
+      [g.bottom, g.left, g.top],
+      [g.bottom, g.right, g.top],
+    ]).toContainEqual(rows.find((r) => r.id === g.top)!.path);
     expect((await groupsOfPerson(prisma, { userId: u.eve })).map((r) => [r.id, r.depth])).toEqual([
       [g.y, 1],
       [g.x, 2],
@@ -120,16 +153,14 @@ describe("groups of a person, each by one shortest chain", () => {
   });
 
   it("at a past instant, from the history", async () => {
-    expect(await groupsOfPersonAt(prisma, { userId: u.ann, at: tA })).toEqual(
-      [
-        { id: g.bottom, depth: 1, path: [g.bottom] },
-        ...sortedById([
-          { id: g.left, depth: 2, path: [g.bottom, g.left] },
-          { id: g.right, depth: 2, path: [g.bottom, g.right] },
-        ]),
-        { id: g.top, depth: 3, path: [g.bottom, g.left, g.top] },
-      ],
-    );
+    expect(await groupsOfPersonAt(prisma, { userId: u.ann, at: tA })).toEqual([
+      { id: g.bottom, depth: 1, path: [g.bottom] },
+      ...sortedById([
+        { id: g.left, depth: 2, path: [g.bottom, g.left] },
+        { id: g.right, depth: 2, path: [g.bottom, g.right] },
+      ]),
+      { id: g.top, depth: 3, path: [g.bottom, g.left, g.top] },
+    ]);
     expect(await groupsOfPersonAt(prisma, { userId: u.bob, at: tB })).toEqual([
       { id: g.left, depth: 1, path: [g.left] },
       { id: g.top, depth: 2, path: [g.left, g.top] },
@@ -142,12 +173,19 @@ describe("groups of a person, each by one shortest chain", () => {
   });
 });
 
-const sortedById = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+const sortedById = <T extends { id: string }>(rows: T[]) =>
+  [...rows].sort((a, b) => a.id.localeCompare(b.id));
 
 describe("groups above a group, and the cycle check", () => {
   it("lists ancestors by their shortest chain", async () => {
     const rows = await groupsAboveGroup(prisma, { groupId: g.bottom });
-    expect(rows.map((r) => [r.id, r.depth])).toEqual(expect.arrayContaining([[g.left, 1], [g.right, 1], [g.top, 2]]));
+    expect(rows.map((r) => [r.id, r.depth])).toEqual(
+      expect.arrayContaining([
+        [g.left, 1],
+        [g.right, 1],
+        [g.top, 2],
+      ]),
+    );
     expect(rows).toHaveLength(3);
     expect(await groupsAboveGroup(prisma, { groupId: g.top })).toEqual([]);
     // through the cycle, x is above itself (once; the chain then stops)
@@ -203,11 +241,14 @@ describe("SQL fragments", () => {
     const window = `WITH RECURSIVE ${personGroupsOverWindowCte("$1", ts(2), ts(3))} SELECT gid AS id FROM anc`;
     expect(await ids(window, u.dan, t0, tA)).toEqual([g.right]);
     expect(await ids(window, u.dan, t0, t2)).toEqual(sorted([g.right, g.top]));
-    expect(await ids(`WITH RECURSIVE ${personGroupsOverWindowCte(null, ts(1), ts(2))} SELECT gid AS id FROM anc`)).toEqual([]);
+    expect(
+      await ids(`WITH RECURSIVE ${personGroupsOverWindowCte(null, ts(1), ts(2))} SELECT gid AS id FROM anc`),
+    ).toEqual([]);
   });
 });
 
-const sortedBy = <T extends { lo: Date }>(rows: T[]) => [...rows].sort((a, b) => a.lo.getTime() - b.lo.getTime());
+const sortedBy = <T extends { lo: Date }>(rows: T[]) =>
+  [...rows].sort((a, b) => a.lo.getTime() - b.lo.getTime());
 
 /** Source files (not tests, not generated code) under these folders of the project. */
 function sourceFiles(...folders: string[]): string[] {

@@ -102,11 +102,13 @@ export const groupPeopleSql = (options: {
  */
 export const personGroupsOverWindowCte = (person: string | null, from: string, to: string) =>
   `anc(gid) AS (
-      ${person
-        ? `SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = ${person} AND ${overlapsWindow("mi", from, to)}
+      ${
+        person
+          ? `SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = ${person} AND ${overlapsWindow("mi", from, to)}
            UNION
            SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${overlapsWindow("p", from, to)}`
-        : `SELECT NULL::text WHERE FALSE`}
+          : `SELECT NULL::text WHERE FALSE`
+      }
     )`;
 
 /**
@@ -170,7 +172,10 @@ export async function usersInGroup(db: Db, groupId: string, at: Date = clockNow(
  * Whether `groupId` is now (transitively) nested inside one of `containers`: adding those
  * containers to `groupId` as members would close a cycle.
  */
-export async function isGroupInside(db: Db, options: { groupId: string; containers: string[] }): Promise<boolean> {
+export async function isGroupInside(
+  db: Db,
+  options: { groupId: string; containers: string[] },
+): Promise<boolean> {
   if (options.containers.length === 0) return false;
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
     `WITH RECURSIVE inside(id) AS (
@@ -199,7 +204,10 @@ export interface GroupReach {
  * The groups a person is in now, directly (depth 1) or through nesting, each once by its
  * shortest chain; ordered by depth then name. `since`: the start of a direct membership.
  */
-export async function groupsOfPerson(db: Db, options: { userId: string }): Promise<(GroupReach & { since: Date | null })[]> {
+export async function groupsOfPerson(
+  db: Db,
+  options: { userId: string },
+): Promise<(GroupReach & { since: Date | null })[]> {
   // Breadth-first over nesting with the path kept, so each group is reported by its shortest
   // chain; the path check stops on membership cycles.
   return db.$queryRawUnsafe(
@@ -226,7 +234,10 @@ export async function groupsOfPerson(db: Db, options: { userId: string }): Promi
  * shortest chain (ties: the first chain in text order); ordered by depth then group id.
  * Memberships only: the person's status at `at` is not looked at.
  */
-export async function groupsOfPersonAt(db: Db, options: { userId: string; at: Date }): Promise<Omit<GroupReach, "displayName">[]> {
+export async function groupsOfPersonAt(
+  db: Db,
+  options: { userId: string; at: Date },
+): Promise<Omit<GroupReach, "displayName">[]> {
   const T = ts(2);
   const rows = await db.$queryRawUnsafe<{ id: string; path: string[] }[]>(
     `WITH RECURSIVE person AS (SELECT $1::text AS uid), ${membershipPathsCte("person", T)}
@@ -259,7 +270,10 @@ export async function groupsAboveGroup(db: Db, options: { groupId: string }): Pr
 }
 
 /** Distinct people in a group now, directly or through nested groups, and how many of them are active. */
-export async function countPeopleInGroup(db: Db, options: { groupId: string }): Promise<{ total: number; active: number }> {
+export async function countPeopleInGroup(
+  db: Db,
+  options: { groupId: string },
+): Promise<{ total: number; active: number }> {
   // Every group nested inside this one (UNION stops on cycles), then their user members.
   const [row] = await db.$queryRawUnsafe<{ total: number | bigint; active: number | bigint }[]>(
     `WITH RECURSIVE inside(id) AS (

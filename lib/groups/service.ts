@@ -77,7 +77,9 @@ async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids
     // otherwise G1 ∋ G2 and G2 ∋ G1 added concurrently would both pass it.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, NESTING_LOCK_CLASS, directoryId);
     // Adding group C to G makes a cycle when G is already (transitively) inside C.
-    if (await isGroupInside(tx, { groupId, containers: groupIds })) throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
+    if (await isGroupInside(tx, { groupId, containers: groupIds })) {
+      throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
+    }
   }
   return { userIds, groupIds };
 }
