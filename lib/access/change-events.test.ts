@@ -6,9 +6,9 @@ import {
   groupGrantsAccess,
   repositoriesGrantedThroughGroup,
   ruleScopeRepositories,
-  usersInGroup,
   usersReachedInRepositories,
 } from "./change-events";
+import { usersInGroup } from "./group-graph";
 import { admin, newWorld } from "./test-world";
 
 setupTestDatabase();

@@ -7,8 +7,12 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/errors";
 import { levelFromRank } from "./levels";
 import { diffSnapshots, snapshotAccess, type RepositoryAccessChange } from "./snapshot";
-import { activeAt, ancestorGroupsCte, grantsAt, ruleReachesAnc, ts, validAt, type Db } from "./sql";
+import { ancestorGroupsCte, descendantGroupsCte, groupPeopleSql, usersInGroups } from "./group-graph";
+import { activeAt, grantsAt, ruleReachesAnc, ts, validAt, type Db } from "./sql";
 import { now as clockNow } from "@/lib/clock";
+
+// Until lib/rules and lib/groups (owned elsewhere) import it from ./group-graph.ts.
+export { usersInGroup } from "./group-graph";
 
 export interface AccessChangeCause {
   /**
@@ -22,29 +26,6 @@ export interface AccessChangeCause {
   description?: string;
   /** The causing subjects when there are several (timed effects), capped. */
   subjects?: { kind: string; id: string; eventId?: string | null }[];
-}
-
-/** Active users in the group at `at` (default now), through nested groups (each edge valid at `at`). */
-export async function usersInGroup(db: Db, groupId: string, at: Date = clockNow()): Promise<string[]> {
-  return usersInGroups(db, [groupId], at);
-}
-
-async function usersInGroups(db: Db, groupIds: string[], at: Date): Promise<string[]> {
-  if (groupIds.length === 0) return [];
-  const T = ts(2);
-  const rows = await db.$queryRawUnsafe<{ uid: string }[]>(
-    `WITH RECURSIVE down(gid) AS (
-       SELECT unnest($1::text[])
-       UNION
-       SELECT mi."memberGroupId" FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
-       WHERE mi."memberGroupId" IS NOT NULL AND ${validAt("mi", T)}
-     )
-     SELECT DISTINCT mi."memberUserId" AS uid FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
-     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", T)} AND ${activeAt('mi."memberUserId"', T)}`,
-    groupIds,
-    at,
-  );
-  return rows.map((r) => r.uid);
 }
 
 /**
@@ -131,15 +112,9 @@ export async function usersReachedInRepositories(
        JOIN "ContractRevision" cr ON cr."contractId" = v."contractId" AND ${validAt("cr", T)}
        WHERE v."contractId" IS NOT NULL AND ${grantsAt("v", T)} AND cr."repositoryId" IN (SELECT rid FROM scope)
      ),
-     down(gid) AS (
-       SELECT "groupId" FROM rules WHERE "principalType" = 'group'
-       UNION
-       SELECT mi."memberGroupId" FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
-       WHERE mi."memberGroupId" IS NOT NULL AND ${validAt("mi", T)}
-     ),
+     ${descendantGroupsCte(`SELECT "groupId" FROM rules WHERE "principalType" = 'group'`, T)},
      reached AS (
-       SELECT mi."memberUserId" AS uid FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
-       WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", T)}
+       ${groupPeopleSql({ groups: "down", at: T })}
        UNION
        SELECT "userId" FROM rules WHERE "principalType" = 'user'
      )

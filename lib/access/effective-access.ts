@@ -8,6 +8,7 @@
 // only for the rows of the requested page.
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
+import { descendantGroupsCte, groupPeopleSql, membershipPathsCte, personGroupsCte } from "./group-graph";
 import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, type Db } from "./sql";
 
 export type { Db } from "./sql";
@@ -142,7 +143,7 @@ interface ReasonRow {
 /**
  * Every (user, contract, rule, membership path) that grants at T, for small sets of users and
  * contracts (one check, or one page of a list). Membership paths climb from the user through
- * nested groups, each hop valid at T; a visited list stops cycles in history.
+ * nested groups, each hop valid at T (group-graph.ts: membershipPathsCte).
  */
 async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
   if (options.userIds.length === 0 || options.contractIds.length === 0) return [];
@@ -150,17 +151,7 @@ async function reasonRows(db: Db, options: { userIds: string[]; contractIds: str
   return db.$queryRawUnsafe<ReasonRow[]>(
     `WITH RECURSIVE
      act AS (SELECT u.id AS uid FROM unnest($1::text[]) AS u(id) WHERE ${activeAt("u.id", T)}),
-     up(uid, gid, gids, sinces, events) AS (
-       SELECT mi."memberUserId", mi."groupId", ARRAY[mi."groupId"]::text[], ARRAY[mi."validFrom"]::timestamp(3)[],
-              ARRAY[mi."addedEventId"]::text[]
-       FROM "MembershipInterval" mi JOIN act ON mi."memberUserId" = act.uid
-       WHERE ${validAt("mi", T)}
-       UNION ALL
-       SELECT up.uid, p."groupId", (up.gids || p."groupId")::text[], (up.sinces || p."validFrom")::timestamp(3)[],
-              (up.events || p."addedEventId")::text[]
-       FROM up JOIN "MembershipInterval" p ON p."memberGroupId" = up.gid
-       WHERE ${validAt("p", T)} AND NOT (p."groupId" = ANY(up.gids))
-     ),
+     ${membershipPathsCte("act", T)},
      cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = ANY($2::text[]) AND ${validAt("c", T)}),
      rv AS (
        SELECT v.* FROM (SELECT DISTINCT gid FROM up) g JOIN "AccessRuleVersion" v ON v."groupId" = g.gid
@@ -348,17 +339,9 @@ export async function whoCanAccessContract(
          WHERE v."repositoryId" = cr."repositoryId" AND v."contractId" IS NULL AND ${grantsAt("v", T)}
            AND ${scopeCovers("v", "cr")} AND ${notEndedAt("v", "cr", T)}
        ),
-       down(gid, lvl) AS (
-         SELECT "groupId", max(level) FROM rv WHERE "principalType" = 'group' GROUP BY "groupId"
-         UNION
-         SELECT mi."memberGroupId", down.lvl FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
-         WHERE mi."memberGroupId" IS NOT NULL AND ${validAt("mi", T)}
-       ),
+       ${descendantGroupsCte(`SELECT "groupId", max(level) FROM rv WHERE "principalType" = 'group' GROUP BY "groupId"`, T, ["lvl"])},
        cand AS (
-         SELECT mi."memberUserId" AS uid, d.lvl
-         FROM (SELECT gid, max(lvl) AS lvl FROM down GROUP BY gid) d
-         JOIN "MembershipInterval" mi ON mi."groupId" = d.gid
-         WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", T)}
+         ${groupPeopleSql({ groups: "(SELECT gid, max(lvl) AS lvl FROM down GROUP BY gid)", at: T, columns: ["g.lvl"] })}
          UNION ALL
          SELECT "userId", level FROM rv WHERE "principalType" = 'user'
        ),
@@ -452,12 +435,7 @@ export async function contractsOfUser(
     >(
       `WITH RECURSIVE
        act AS (SELECT 1 AS ok WHERE ${activeAt("$1", T)}),
-       anc(gid) AS (
-         SELECT mi."groupId" FROM "MembershipInterval" mi
-         WHERE mi."memberUserId" = $1 AND ${validAt("mi", T)} AND EXISTS (SELECT 1 FROM act)
-         UNION
-         SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", T)}
-       ),
+       ${personGroupsCte("$1", T, "EXISTS (SELECT 1 FROM act)")},
        rules AS (
          SELECT v.id AS key, v.* FROM anc JOIN "AccessRuleVersion" v ON v."groupId" = anc.gid
          WHERE v."principalType" = 'group' AND ${grantsAt("v", T)}

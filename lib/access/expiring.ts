@@ -10,8 +10,8 @@ import type { Actor } from "@/lib/audit/record";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/errors";
 import { now as clockNow } from "@/lib/clock";
-import { usersInGroup } from "./change-events";
 import { whoCanAccessContract } from "./effective-access";
+import { usersInGroup } from "./group-graph";
 import { activeAt, ts, type Db } from "./sql";
 
 export type ExpiringKind = "contract" | "rule" | "grant";

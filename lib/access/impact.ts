@@ -18,7 +18,8 @@ import {
   type Level,
 } from "./levels";
 import type { UserRef } from "./effective-access";
-import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, validAt, windowCovers, type Db } from "./sql";
+import { descendantGroupsCte, groupPeopleSql } from "./group-graph";
+import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, windowCovers, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
 export interface RuleContent {
@@ -189,15 +190,9 @@ async function preview(
        UNION ALL
        SELECT key, "principalType", "groupId", "userId" FROM others WHERE key IN (SELECT key FROM ocov)
      ),
-     down(root, gid) AS (
-       SELECT DISTINCT "groupId", "groupId" FROM relevant WHERE "principalType" = 'group'
-       UNION
-       SELECT down.root, mi."memberGroupId" FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
-       WHERE mi."memberGroupId" IS NOT NULL AND ${validAt("mi", T)}
-     ),
+     ${descendantGroupsCte(`SELECT DISTINCT "groupId", "groupId" FROM relevant WHERE "principalType" = 'group'`, T, ["root"])},
      root_users AS (
-       SELECT DISTINCT down.root, mi."memberUserId" AS uid FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
-       WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", T)}
+       ${groupPeopleSql({ groups: "down", at: T, columns: ["g.root"], distinct: true })}
      ),
      rule_users AS (
        SELECT r.key, ru.uid FROM relevant r JOIN root_users ru ON ru.root = r."groupId" WHERE r."principalType" = 'group'

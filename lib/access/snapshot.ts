@@ -11,6 +11,7 @@
 // confidentiality, end date) — or at the contract itself for contract-scoped rules — so contracts
 // are first counted per such bucket, and only buckets meet rules. End dates are folded: after T
 // (running for every rule) → none; ended beyond the longest grace → left out.
+import { ancestorGroupsCte } from "./group-graph";
 import { activeAt, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, type Db } from "./sql";
 
 export interface RepositoryAccess {
@@ -41,11 +42,7 @@ const userRulesSql = (users: string, t: string) => `
     FROM act JOIN "MembershipInterval" mi ON mi."memberUserId" = act.uid WHERE ${validAt("mi", t)}
   ),
   -- ancestors per distinct direct group (a few thousand at most), not per user (many)
-  anc(base, gid) AS (
-    SELECT DISTINCT gid, gid FROM direct
-    UNION
-    SELECT anc.base, p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", t)}
-  )`;
+  ${ancestorGroupsCte("SELECT DISTINCT gid, gid FROM direct", t, ["base"])}`;
 
 /** The repositories in which the rules reaching these users grant at `at`. */
 async function repositoriesReached(db: Db, userIds: string[], at: Date): Promise<string[]> {

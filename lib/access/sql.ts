@@ -38,16 +38,14 @@ export const windowCovers = (v: string, t: string) =>
 
 export const grantsAt = (v: string, t: string) => `${inForceAt(v, t)} AND ${windowCovers(v, t)}`;
 
-/**
- * A recursive CTE `anc(gid)`: the groups `seed` selects and every group they are (transitively)
- * members of at t. Needs WITH RECURSIVE.
- */
-export const ancestorGroupsCte = (seed: string, t: string) =>
-  `anc(gid) AS (${seed}
-     UNION
-     SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${validAt("p", t)})`;
+/** A history row overlapping the window [from, to). */
+export const overlapsWindow = (alias: string, from: string, to: string) =>
+  `${alias}."validFrom" < ${to} AND (${alias}."validTo" IS NULL OR ${alias}."validTo" > ${from})`;
 
-/** A rule granting at t names a group of CTE `anc` (or, given, the user `userSql` directly). */
+/**
+ * A rule granting at t names a group of CTE `anc` (./group-graph.ts: ancestorGroupsCte,
+ * personGroupsCte) or, given, the user `userSql` directly.
+ */
 export const ruleReachesAnc = (t: string, userSql?: string) =>
   `EXISTS (SELECT 1 FROM "AccessRuleVersion" v WHERE ${grantsAt("v", t)}
      AND (v."groupId" IN (SELECT gid FROM anc)${userSql ? ` OR v."userId" = ${userSql}` : ""}))`;
@@ -108,3 +106,10 @@ export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter
 export function toInt(value: unknown): number {
   return typeof value === "bigint" ? Number(value) : Number(value ?? 0);
 }
+
+/**
+ * @deprecated Moved to ./group-graph.ts: import it from there. Re-exported only until
+ * lib/users/service.ts and lib/groups/service.ts (owned elsewhere) switch their import; this line
+ * makes sql.ts ↔ group-graph.ts an import cycle meanwhile.
+ */
+export { ancestorGroupsCte } from "./group-graph";

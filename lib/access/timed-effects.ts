@@ -12,7 +12,8 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/errors";
-import { recordAccessChanges, usersInGroup, type AccessChangeCause } from "./change-events";
+import { recordAccessChanges, type AccessChangeCause } from "./change-events";
+import { usersInGroup } from "./group-graph";
 import { diffSnapshots, snapshotAccess } from "./snapshot";
 import { cutoff, repositoryScopeCovers, ts, type Db } from "./sql";
 import { now as clockNow } from "@/lib/clock";

@@ -9,7 +9,8 @@
 // maximal intervals of constant level and constant reasons. Same predicates, so the answers agree
 // with the point-in-time ones at every instant (lib/evidence/intervals.test.ts samples them).
 import { levelFromRank, type Level } from "@/lib/access/levels";
-import { cutoff, scopeCovers, ts, type Db } from "@/lib/access/sql";
+import { membershipPathsOverWindowCtes, personGroupsOverWindowCte } from "@/lib/access/group-graph";
+import { cutoff, overlapsWindow, scopeCovers, ts, type Db } from "@/lib/access/sql";
 
 /** One chain that grants over [from, to) (already clipped to the window). */
 export interface AccessSegment {
@@ -57,7 +58,7 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
   const T = ts(3);
   const byUser = "userId" in options.scope;
   if (!byUser && (options.scope as { contractIds: string[] }).contractIds.length === 0) return [];
-  const overlaps = (a: string) => `${a}."validFrom" < ${T} AND (${a}."validTo" IS NULL OR ${a}."validTo" > ${F})`;
+  const overlaps = (a: string) => overlapsWindow(a, F, T);
   // For one person, only rules on groups they were (transitively) in at some time of the window,
   // or granted to them directly, can matter.
   const ruleFilter = byUser
@@ -65,13 +66,7 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
     : `v."contractId" = ANY($1::text[]) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM cr)`;
   const contractFilter = byUser ? "TRUE" : `c."contractId" = ANY($1::text[]) AND ($4::text IS NULL OR c."repositoryId" = $4::text)`;
   const sql = `WITH RECURSIVE
-    anc(gid) AS (
-      ${byUser
-        ? `SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = $1 AND ${overlaps("mi")}
-           UNION
-           SELECT p."groupId" FROM anc JOIN "MembershipInterval" p ON p."memberGroupId" = anc.gid WHERE ${overlaps("p")}`
-        : `SELECT NULL::text WHERE FALSE`}
-    ),
+    ${personGroupsOverWindowCte(byUser ? "$1" : null, F, T)},
     cr AS (
       SELECT c."contractId", c."repositoryId", c."contractType", c.confidentiality, c."endDate",
              greatest(c."validFrom", ${F}) AS lo, least(c."validTo", ${T}) AS hi
@@ -92,22 +87,7 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
       ) x WHERE lo < hi
     ),
     -- from each rule's group down through nested groups; the path is built member-first
-    down(gid, lo, hi, gids) AS (
-      SELECT g.gid, ${F}, ${T}, ARRAY[g.gid]::text[]
-      FROM (SELECT DISTINCT "groupId" AS gid FROM rv WHERE "principalType" = 'group') g
-      UNION ALL
-      SELECT mi."memberGroupId", greatest(d.lo, mi."validFrom"), least(d.hi, mi."validTo"), (mi."memberGroupId" || d.gids)::text[]
-      FROM down d JOIN "MembershipInterval" mi ON mi."groupId" = d.gid
-      WHERE mi."memberGroupId" IS NOT NULL AND NOT (mi."memberGroupId" = ANY(d.gids))
-        AND greatest(d.lo, mi."validFrom") < least(d.hi, mi."validTo")
-    ),
-    um AS (
-      SELECT mi."memberUserId" AS uid, greatest(d.lo, mi."validFrom") AS lo, least(d.hi, mi."validTo") AS hi, d.gids,
-             d.gids[array_length(d.gids, 1)] AS rgid
-      FROM down d JOIN "MembershipInterval" mi ON mi."groupId" = d.gid
-      WHERE mi."memberUserId" IS NOT NULL AND greatest(d.lo, mi."validFrom") < least(d.hi, mi."validTo")
-        ${byUser ? `AND mi."memberUserId" = $1` : ""}
-    ),
+    ${membershipPathsOverWindowCtes(`SELECT DISTINCT "groupId" AS gid FROM rv WHERE "principalType" = 'group'`, F, T, byUser ? "$1" : undefined)},
     paths AS (
       SELECT um.uid, um.gids, rv.vid, cov."contractId", greatest(um.lo, cov.lo) AS lo, least(um.hi, cov.hi) AS hi
       FROM um JOIN rv ON rv."principalType" = 'group' AND rv."groupId" = um.rgid JOIN cov ON cov.vid = rv.vid

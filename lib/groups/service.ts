@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { PreconditionFailedError } from "@/lib/users/service";
 import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange, usersInGroup } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
+import { isGroupInside } from "@/lib/access/group-graph";
 
 export interface GroupData {
   displayName: string;
@@ -76,17 +77,9 @@ async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids
     // otherwise G1 ∋ G2 and G2 ∋ G1 added concurrently would both pass it.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, NESTING_LOCK_CLASS, directoryId);
     // Adding group C to G makes a cycle when G is already (transitively) inside C.
-    const cycle = await tx.$queryRawUnsafe<{ id: string }[]>(
-      `WITH RECURSIVE inside(id) AS (
-         SELECT "memberGroupId" FROM "GroupMember" WHERE "groupId" = ANY($1::text[]) AND "memberGroupId" IS NOT NULL
-         UNION
-         SELECT gm."memberGroupId" FROM "GroupMember" gm JOIN inside ON gm."groupId" = inside.id
-         WHERE gm."memberGroupId" IS NOT NULL
-       ) SELECT id FROM inside WHERE id = $2 LIMIT 1`,
-      groupIds,
-      groupId,
-    );
-    if (cycle.length > 0) throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
+    if (await isGroupInside(tx, { groupId, containers: groupIds })) {
+      throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
+    }
   }
   return { userIds, groupIds };
 }

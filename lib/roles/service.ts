@@ -3,6 +3,7 @@
 // Entra ID makes them an admin here at their next request, removing them ends it.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { currentPersonGroupsCte } from "@/lib/access/group-graph";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
@@ -89,15 +90,9 @@ export async function listRoleAssignments(prisma: PrismaClient, options: { group
  * nested groups. A deactivated (or unknown) user holds none.
  */
 export async function rolesOfUser(prisma: PrismaClient, options: { userId: string }): Promise<Role[]> {
-  // UNION (not UNION ALL) makes the recursion stop on membership cycles.
   const rows = await prisma.$queryRawUnsafe<{ role: string }[]>(
-    `WITH RECURSIVE groups_of(id) AS (
-       SELECT gm."groupId" FROM "GroupMember" gm JOIN "User" u ON u.id = gm."memberUserId"
-        WHERE u.id = $1 AND u.active
-       UNION
-       SELECT gm."groupId" FROM "GroupMember" gm JOIN groups_of g ON gm."memberGroupId" = g.id
-     )
-     SELECT DISTINCT ra.role FROM "GroupRoleAssignment" ra JOIN groups_of g ON ra."groupId" = g.id`,
+    `WITH RECURSIVE ${currentPersonGroupsCte("$1", `EXISTS (SELECT 1 FROM "User" u WHERE u.id = $1 AND u.active)`)}
+     SELECT DISTINCT ra.role FROM "GroupRoleAssignment" ra JOIN anc_now g ON ra."groupId" = g.gid`,
     options.userId,
   );
   const held = new Set(rows.map((r) => r.role).filter(isRole));
