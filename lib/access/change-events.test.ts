@@ -9,7 +9,7 @@ import {
   usersInGroup,
   usersReachedInRepositories,
 } from "./change-events";
-import { admin, newWorld } from "./test-world";
+import { admin, newWorld } from "@/lib/testing/access-world";
 
 setupTestDatabase();
 
