@@ -17,6 +17,13 @@ export function visiblePrefix(secret: string): string {
   return secret.slice(0, secret.startsWith(TOKEN_PREFIX) ? TOKEN_PREFIX.length + 6 : 6);
 }
 
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerOf(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
 export function constantTimeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a, "utf8");
   const bb = Buffer.from(b, "utf8");

@@ -2,8 +2,7 @@
 // gauges read from the shared database — the same on every instance, so aggregate them with
 // max() rather than sum() in Prometheus. Protected by METRICS_TOKEN; off (404) when it is unset.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { constantTimeEqual } from "@/lib/directories/credentials";
-import { bearerOf } from "@/lib/scim/auth";
+import { bearerOf, constantTimeEqual } from "@/lib/directories/credentials";
 import { processFamilies, renderExposition, scimRequestFamilies, type MetricFamily } from "./metrics";
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
