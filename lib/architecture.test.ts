@@ -42,7 +42,8 @@ const PARTS: Part[] = [
     layer: "protocol",
     files: [
       "lib/scim/filter/",
-      /^lib\/scim\/(schema|resource|patch|mapping|ignored|text|errors)[-.a-z]*\.ts$/,
+      // Split files and folders of these (patch-members.ts, resource/normalize.ts) count too.
+      /^lib\/scim\/(schema|resource|patch|mapping|ignored|text|errors|path|serialize)([-./]|\.ts$)/,
     ],
   },
   ...["access", "audit", "contracts", "rules", "users", "groups", "roles", "directories", "api-keys", "webhooks", "evidence", "monitoring", "admin"].map(domain),
