@@ -1,7 +1,7 @@
 // Configuration is read from the environment once and validated here; every variable the
 // product understands is listed in this schema and in README.md's configuration table.
+import { BlockList, isIP } from "node:net";
 import { z } from "zod";
-import { parseTargetPolicy } from "@/lib/webhooks/targets";
 
 const optionalString = z
   .string()
@@ -56,6 +56,31 @@ const envSchema = z.object({
   }),
   SCIM_CREDENTIAL_CACHE_SECONDS: intWithDefault(5, 0, 300),
 });
+
+/** Where webhooks may be sent besides public addresses (lib/webhooks/targets.ts enforces it). */
+export interface TargetPolicy {
+  allowAll: boolean;
+  hosts: Set<string>;
+  ranges: BlockList;
+}
+
+/** WEBHOOK_ALLOW_PRIVATE_TARGETS: `true`, or a comma list of host names, addresses and CIDRs. */
+export function parseTargetPolicy(value: string | undefined): TargetPolicy {
+  const policy: TargetPolicy = { allowAll: false, hosts: new Set(), ranges: new BlockList() };
+  for (const raw of (value ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    if (raw === "true") policy.allowAll = true;
+    else if (raw.includes("/")) {
+      const [net, prefix] = raw.split("/");
+      const kind = isIP(net);
+      if (!kind || !/^\d+$/.test(prefix)) throw new Error(`WEBHOOK_ALLOW_PRIVATE_TARGETS: "${raw}" is not a CIDR`);
+      policy.ranges.addSubnet(net, Number(prefix), kind === 4 ? "ipv4" : "ipv6");
+    } else if (isIP(raw.replace(/^\[|\]$/g, ""))) {
+      const ip = raw.replace(/^\[|\]$/g, "");
+      policy.ranges.addAddress(ip, isIP(ip) === 4 ? "ipv4" : "ipv6");
+    } else policy.hosts.add(raw);
+  }
+  return policy;
+}
 
 export type AppConfig = z.infer<typeof envSchema> & {
   /** AUTH_SECRET, else NEXTAUTH_SECRET. */

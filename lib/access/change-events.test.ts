@@ -9,7 +9,7 @@ import {
   usersReachedInRepositories,
 } from "./change-events";
 import { usersInGroup } from "./group-graph";
-import { admin, newWorld } from "./test-world";
+import { admin, newWorld } from "@/lib/testing/access-world";
 
 setupTestDatabase();
 

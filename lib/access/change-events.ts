@@ -3,6 +3,7 @@
 // and the cause, in the same transaction as the change (DESIGN.md §1). Effective access is derived,
 // so "what changed" is found by summarising the affected users' access just before and just
 // after the change — whatever the change was (membership, status, rule) — and comparing.
+import type { AccessChangeDocument, AuditAction, AuditDocument } from "@/lib/audit/actions";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/errors";
 import { levelFromRank } from "./levels";
@@ -228,7 +229,7 @@ export async function recordAccessChanges(
   );
   const users = new Map(labels.filter((l) => l.k === "u").map((l) => [l.id, l]));
   const repositories = new Map(labels.filter((l) => l.k === "r").map((l) => [l.id, l.label]));
-  const events: { action: string; directoryId: string | null; targetId: string; targetLabel: string | null; before: unknown; after: unknown }[] = [];
+  const events: { action: AuditAction; directoryId: string | null; targetId: string; targetLabel: string | null; before: AuditDocument; after: AccessChangeDocument }[] = [];
   for (const c of changes) {
     const user = users.get(c.userId);
     const before = { contracts: c.before.contracts, level: levelFromRank(c.before.level) };
@@ -240,7 +241,7 @@ export async function recordAccessChanges(
       effectiveAt: at.toISOString(),
       cause,
     };
-    for (const action of [c.granted ? "access.granted" : null, c.revoked ? "access.revoked" : null]) {
+    for (const action of [c.granted ? "access.granted" : null, c.revoked ? "access.revoked" : null] as const) {
       // A deletion's events name the user by id only, like user.deleted itself.
       const targetLabel = cause.kind === "user.deleted" ? null : (user?.label ?? null);
       if (action) events.push({ action, directoryId: user?.directoryId ?? null, targetId: c.userId, targetLabel, before, after });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { checkAccess, contractsOfUser, whoCanAccessContract } from "./effective-access";
-import { instant, newWorld, sleep } from "./test-world";
+import { instant, newWorld, sleep } from "@/lib/testing/access-world";
 
 setupTestDatabase();
 

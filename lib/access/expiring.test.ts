@@ -4,7 +4,7 @@ import { openDatabase } from "@/lib/db/client";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { listExpiringAccess, recordExpiryWarnings, type ExpiringItem } from "./expiring";
-import { newWorld } from "./test-world";
+import { newWorld } from "@/lib/testing/access-world";
 
 vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 

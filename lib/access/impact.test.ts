@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { previewRuleChange, type RuleChangeImpact } from "./impact";
-import { newWorld } from "./test-world";
+import { newWorld } from "@/lib/testing/access-world";
 
 setupTestDatabase();
 

@@ -5,7 +5,7 @@ import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { checkAccess } from "./effective-access";
 import { processTimedEffects, processTimedEffectsInTx } from "./timed-effects";
-import { newWorld, sleep } from "./test-world";
+import { newWorld, sleep } from "@/lib/testing/access-world";
 
 const { db } = setupTestDatabase();
 

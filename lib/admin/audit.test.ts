@@ -13,7 +13,7 @@ async function seedEvents(n: number, extra: (i: number) => Partial<Parameters<ty
     await prisma.$transaction((tx) =>
       recordAuditEvent(tx, {
         actor: { type: "admin", id: actor, label: `${actor}@example.com` },
-        action: i % 2 ? "thing.updated" : "thing.created",
+        action: i % 2 ? "repository.updated" : "repository.created",
         target: { type: "Thing", id: `${actor}-${i}`, label: `Thing ${i}` },
         after: { index: i, note: i === 3 ? "needle-in-json" : "hay" },
         ...extra(i),
@@ -46,9 +46,9 @@ describe("audit trail list", () => {
   it("filters by action (exact and prefix), target, actor type and time range", async () => {
     const prisma = db().prisma;
     const actor = await seedEvents(6);
-    const created = await listAuditEvents(prisma, { actor, action: "thing.created" });
-    expect(created.items.map((i) => i.action)).toEqual(["thing.created", "thing.created", "thing.created"]);
-    expect((await listAuditEvents(prisma, { actor, action: "thing.*" })).items).toHaveLength(6);
+    const created = await listAuditEvents(prisma, { actor, action: "repository.created" });
+    expect(created.items.map((i) => i.action)).toEqual(["repository.created", "repository.created", "repository.created"]);
+    expect((await listAuditEvents(prisma, { actor, action: "repository.*" })).items).toHaveLength(6);
     const one = created.items[0];
     const byTarget = await listAuditEvents(prisma, { targetType: "Thing", targetId: one.targetId! });
     expect(byTarget.items.map((i) => i.id)).toEqual([one.id]);
@@ -103,7 +103,7 @@ describe("audit trail list", () => {
     expect(detail).toMatchObject({ before: { index: 0 }, after: { index: 1, note: "hay" }, hasChanges: true });
     await expect(getAuditEvent(prisma, "no-such-id")).rejects.toMatchObject({ code: "not_found" });
     const options = await auditFilterOptions(prisma);
-    expect(options.actions).toEqual(expect.arrayContaining(["thing.created", "thing.updated"]));
+    expect(options.actions).toEqual(expect.arrayContaining(["repository.created", "repository.updated"]));
     expect(options.targetTypes).toContain("Thing");
   });
 });
@@ -130,8 +130,8 @@ describe("audit export", () => {
   it("streams JSON with the filters, the events (with before/after) and the truncation flag", async () => {
     const prisma = db().prisma;
     const actor = await seedEvents(4);
-    const body = JSON.parse(await read(auditExportStream(prisma, { input: { actor, action: "thing.*" }, format: "json", cap: 3 })));
-    expect(body).toMatchObject({ filters: { actor, action: "thing.*" }, cap: 3, count: 3, truncated: true });
+    const body = JSON.parse(await read(auditExportStream(prisma, { input: { actor, action: "repository.*" }, format: "json", cap: 3 })));
+    expect(body).toMatchObject({ filters: { actor, action: "repository.*" }, cap: 3, count: 3, truncated: true });
     expect(body.events).toHaveLength(3);
     expect(body.events[0]).toMatchObject({ actorLabel: actor, after: { index: 3 } });
     const empty = JSON.parse(await read(auditExportStream(prisma, { input: { actor: unique("nobody") }, format: "json" })));

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { now as clockNow } from "@/lib/clock";
+import type { AfterOf, AuditAction, BeforeOf } from "./actions";
 
 export type ActorType = "directory" | "admin" | "system" | "api";
 
@@ -17,18 +18,19 @@ export interface Actor {
   ip?: string;
 }
 
-export interface AuditInput {
+/** An audit event to record: only catalog actions (./actions.ts), with their document shapes. */
+export interface AuditInput<A extends AuditAction = AuditAction> {
   actor: Actor;
-  action: string;
+  action: A;
   directoryId?: string;
   target?: { type: string; id: string; label?: string | null };
-  before?: unknown;
-  after?: unknown;
+  before?: BeforeOf<A> | null;
+  after?: AfterOf<A> | null;
 }
 
 const json = (v: unknown) => (v === undefined ? undefined : (v as Prisma.InputJsonValue));
 
-export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<string> {
+export async function recordAuditEvent<A extends AuditAction>(tx: Tx, input: AuditInput<A>): Promise<string> {
   const event = await tx.auditEvent.create({ data: auditColumns(input), select: { id: true } });
   return event.id;
 }
@@ -58,7 +60,7 @@ function auditColumns(input: AuditInput) {
  * and `insert(param)`, the INSERT of that row reading it from the parameter — the same columns
  * recordAuditEvent writes, so triggers on AuditEvent fire the same way.
  */
-export function auditEventStatement(input: AuditInput): {
+export function auditEventStatement<A extends AuditAction>(input: AuditInput<A>): {
   id: string;
   row: string;
   /** `after`: a CTE that must run first (the audit insert takes the chain head lock, which is held

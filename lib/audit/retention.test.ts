@@ -7,6 +7,7 @@ import { setupTestDatabase } from "@/lib/testing/database";
 import { tamper, withTamperedChain } from "@/lib/testing/audit-chain";
 import { recordAuditEvent } from "./record";
 import { applyAuditRetention } from "./retention";
+import type { AuditAction } from "./actions";
 import { CHAIN_BROKEN_ACTION, runChainVerification } from "./verification-job";
 import { verifyAuditChain } from "./verify";
 
@@ -14,7 +15,7 @@ import { verifyAuditChain } from "./verify";
 const { db } = setupTestDatabase({ empty: true });
 const DAY = 86_400_000;
 
-async function append(prisma: PrismaClient, n: number, action = "contract.updated") {
+async function append(prisma: PrismaClient, n: number, action: AuditAction = "contract.updated") {
   for (let i = 0; i < n; i++)
     await prisma.$transaction((tx) => recordAuditEvent(tx, { actor: { type: "system" }, action, target: { type: "Contract", id: `c${i}` }, after: { i } }));
 }
@@ -22,15 +23,15 @@ async function append(prisma: PrismaClient, n: number, action = "contract.update
 describe("audit retention and periodic verification", () => {
   it("deletes only the prefix older than the retention period, checkpointed, and what remains verifies", async () => {
     const prisma = db().prisma;
-    await runAt(new Date(Date.now() - 100 * DAY), () => append(prisma, 6, "old.event"));
+    await runAt(new Date(Date.now() - 100 * DAY), () => append(prisma, 6, "contract.created"));
     await append(prisma, 3);
     // An old-stamped event after a recent one is not part of the prefix.
-    await runAt(new Date(Date.now() - 100 * DAY), () => append(prisma, 1, "old.event"));
+    await runAt(new Date(Date.now() - 100 * DAY), () => append(prisma, 1, "contract.created"));
     const before = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
     const result = await prisma.$transaction((tx) => applyAuditRetention(tx, { retentionDays: 30, now: new Date() }));
     expect(result).toEqual({ deleted: 6, throughPosition: String(before[5].seq) });
     const left = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
-    expect(left.map((e) => e.action)).toEqual(["contract.updated", "contract.updated", "contract.updated", "old.event", "audit.retention_applied"]);
+    expect(left.map((e) => e.action)).toEqual(["contract.updated", "contract.updated", "contract.updated", "contract.created", "audit.retention_applied"]);
     expect(await prisma.auditChainCheckpoint.findMany()).toMatchObject([{ position: before[5].seq, hash: before[5].hash, deletedCount: 6 }]);
     const verified = await verifyAuditChain(prisma);
     expect(verified).toMatchObject({ ok: true, anchor: "checkpoint", checked: 5, fromPosition: String(before[6].seq) });

@@ -2,6 +2,7 @@
 // every problem (row, column, problem); when any row is invalid nothing is imported. Otherwise all
 // rows are written in one transaction through the contract service (saveContracts), so an import
 // creates exactly the audit events and revisions that the same upserts through the API would.
+import { CsvError, parse } from "csv-parse/sync";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record";
 import { parseConfidentiality } from "@/lib/access/levels";
@@ -56,79 +57,37 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+/** Our wording of the parser's syntax errors (the report is read by people fixing a spreadsheet). */
+const SYNTAX_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: "a quoted field is not closed before the end of the file",
+  INVALID_OPENING_QUOTE: 'a double quote inside an unquoted field (enclose the field in quotes and write "" for a quote)',
+  CSV_INVALID_CLOSING_QUOTE: "a quoted field must end at a comma or line break after its closing quote",
+};
+
 /**
  * RFC 4180 records: fields separated by commas, records by CRLF (a bare LF or CR is accepted
  * too), fields optionally enclosed in double quotes, where a quote is written "" and commas and
  * line breaks are data. A leading UTF-8 BOM (Excel writes one) is skipped. A final line break does
- * not start an empty record. Returns at most `maxRecords` + 1 records, so callers can tell "too
- * many" without parsing a huge file to the end.
+ * not start an empty record; a blank line is a record of one empty field. Returns at most
+ * `maxRecords` + 1 records, so callers can tell "too many" without parsing a huge file to the end.
  */
 export function parseCsv(text: string, options: { maxRecords?: number } = {}): string[][] {
-  const max = options.maxRecords ?? Infinity;
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let quoted = false;
-  let fieldStarted = false;
-  const endField = () => {
-    record.push(field);
-    field = "";
-    fieldStarted = false;
-  };
-  const endRecord = () => {
-    endField();
-    records.push(record);
-    record = [];
-  };
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        // After a closing quote only a separator, a line break or the end may follow.
-        const next = text[i];
-        if (next !== undefined && next !== "," && next !== "\r" && next !== "\n") {
-          throw new CsvSyntaxError(records.length + 1, "a quoted field must end at a comma or line break after its closing quote");
-        }
-        continue;
-      }
-      field += ch;
-      i++;
-      continue;
+  try {
+    return parse(text, {
+      bom: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
+      relax_column_count: true,
+      skip_empty_lines: false,
+      to: options.maxRecords === undefined ? undefined : options.maxRecords + 1,
+    });
+  } catch (err) {
+    if (err instanceof CsvError) {
+      // `records`: the records completed before the faulty one.
+      const records = (err as CsvError & { records?: number }).records ?? 0;
+      throw new CsvSyntaxError(records + 1, SYNTAX_PROBLEMS[err.code] ?? err.message);
     }
-    if (ch === '"') {
-      if (fieldStarted || field.length > 0) {
-        throw new CsvSyntaxError(records.length + 1, 'a double quote inside an unquoted field (enclose the field in quotes and write "" for a quote)');
-      }
-      quoted = true;
-      fieldStarted = true;
-      i++;
-      continue;
-    }
-    if (ch === ",") {
-      endField();
-      i++;
-      continue;
-    }
-    if (ch === "\r" || ch === "\n") {
-      endRecord();
-      i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
-      if (records.length > max) return records;
-      continue;
-    }
-    field += ch;
-    i++;
+    throw err;
   }
-  if (quoted) throw new CsvSyntaxError(records.length + 1, "a quoted field is not closed before the end of the file");
-  if (field.length > 0 || fieldStarted || record.length > 0) endRecord();
-  return records;
 }
 
 const isBlank = (record: string[]) => record.length === 1 && record[0].trim() === "";

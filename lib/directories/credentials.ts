@@ -1,6 +1,7 @@
 // SCIM credentials: long-lived bearer tokens (random 256 bits, stored only as SHA-256 with a
 // visible prefix) and short-lived OAuth 2.0 access tokens signed with HMAC-SHA256.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { jwtVerify, SignJWT } from "jose";
 
 export const TOKEN_PREFIX = "cst_";
 
@@ -15,6 +16,13 @@ export function hashSecret(secret: string): string {
 /** What admins see in lists to recognise a token without being able to use it. */
 export function visiblePrefix(secret: string): string {
   return secret.slice(0, secret.startsWith(TOKEN_PREFIX) ? TOKEN_PREFIX.length + 6 : 6);
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerOf(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -33,30 +41,33 @@ export interface AccessTokenClaims {
   exp: number;
 }
 
-// A compact JWS (HS256): any JWT library can decode it, and we need no dependency to sign it.
-export function signAccessToken(claims: AccessTokenClaims, key: string): string {
-  const header = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
-  const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
-  const signature = createHmac("sha256", key).update(`${header}.${payload}`).digest("base64url");
-  return `${header}.${payload}.${signature}`;
+const ALGORITHM = "HS256";
+const keyBytes = (key: string) => new TextEncoder().encode(key);
+
+/** A compact JWS (HS256, typ JWT) of the claims: any JWT library can decode it. */
+export async function signAccessToken(claims: AccessTokenClaims, key: string): Promise<string> {
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg: ALGORITHM, typ: "JWT" }).sign(keyBytes(key));
 }
 
 export function looksLikeAccessToken(token: string): boolean {
   return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
 }
 
-/** The claims when the signature is valid and the token has not expired, else undefined. */
-export function verifyAccessToken(token: string, key: string, nowSeconds = Date.now() / 1000): AccessTokenClaims | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  const expected = createHmac("sha256", key).update(`${parts[0]}.${parts[1]}`).digest("base64url");
-  if (!constantTimeEqual(expected, parts[2])) return undefined;
+/**
+ * The claims when the signature is valid (HS256 only), the token has not expired (no clock
+ * tolerance: expired at `exp`) and it carries our claims; else undefined.
+ */
+export async function verifyAccessToken(token: string, key: string, nowSeconds = Date.now() / 1000): Promise<AccessTokenClaims | undefined> {
   try {
-    const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
-    if (header?.alg !== "HS256") return undefined;
-    const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as AccessTokenClaims;
-    if (typeof claims.dir !== "string" || typeof claims.cid !== "string" || typeof claims.exp !== "number") return undefined;
-    return claims.exp > nowSeconds ? claims : undefined;
+    const { payload } = await jwtVerify(token, keyBytes(key), {
+      algorithms: [ALGORITHM],
+      requiredClaims: ["exp"],
+      // jose compares whole seconds; an integer `exp` is expired from that second on either way.
+      currentDate: new Date(nowSeconds * 1000),
+    });
+    const { dir, cid, exp } = payload;
+    if (typeof dir !== "string" || typeof cid !== "string" || typeof exp !== "number") return undefined;
+    return exp > nowSeconds ? { dir, cid, exp } : undefined;
   } catch {
     return undefined;
   }

@@ -7,9 +7,9 @@ import { csvField } from "@/lib/admin/access-review";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import type { EvidenceEvent } from "./events";
-import { renderHtmlSummary } from "./html";
+import { renderHtmlSummary, type Pack } from "./html";
 import { leaversReport, type LeaversReport } from "./leavers";
-import { contractPack, repositoryPack, type AccessPack, type IntervalRow } from "./packs";
+import { contractPack, repositoryPack, type IntervalRow } from "./packs";
 import { personPack, type PersonPack } from "./person";
 import { windowInput } from "./window";
 
@@ -52,8 +52,6 @@ export function parseExportQuery(input: Record<string, unknown>) {
   }
   return { ...q, part };
 }
-
-export type Pack = AccessPack | PersonPack | LeaversReport;
 
 export async function buildPack(prisma: PrismaClient, q: ReturnType<typeof parsePackQuery>): Promise<Pack> {
   if (q.kind === "contract") return contractPack(prisma, { id: q.id!, window: q.window });

@@ -2,8 +2,12 @@
 // There is no server-side PDF engine: the page's "Print / save as PDF" button opens the browser's
 // print dialog, which saves a PDF. Everything interpolated is escaped.
 import type { EvidenceEvent } from "./events";
-import type { Pack } from "./export";
-import type { IntervalRow } from "./packs";
+import type { LeaversReport } from "./leavers";
+import type { AccessPack, IntervalRow } from "./packs";
+import type { PersonPack } from "./person";
+
+/** Every kind of evidence pack (export.ts builds them, this file prints them). */
+export type Pack = AccessPack | PersonPack | LeaversReport;
 
 /** Rows per table in the printed summary; the CSV and JSON downloads carry every row. */
 export const HTML_MAX_ROWS = 2000;

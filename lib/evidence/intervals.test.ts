@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { whoCanAccessContract } from "@/lib/access/effective-access";
 import { levelRank } from "@/lib/access/levels";
 import { snapshotAccess } from "@/lib/access/snapshot";
-import { instant, newWorld, sleep } from "@/lib/access/test-world";
+import { instant, newWorld, sleep } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { accessIntervals, mergeSegments, type AccessInterval, type AccessSegment } from "./intervals";
 

@@ -7,7 +7,7 @@ import { resetConfigForTests } from "@/lib/config";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { newDirectory, patchBody } from "@/lib/testing/scim";
-import { renderExposition } from "./metrics";
+import { Gauge, Registry } from "prom-client";
 
 setupTestDatabase();
 const TOKEN = "metrics-token-for-tests-0123456789";
@@ -37,7 +37,8 @@ function parse(text: string): Parsed {
       types.set(type[1], type[2]);
       continue;
     }
-    if (line.startsWith("# HELP ")) continue;
+    // The format allows blank lines (between families).
+    if (line.startsWith("# HELP ") || line === "") continue;
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m) throw new Error(`unparseable line: ${line}`);
     const labels: Record<string, string> = {};
@@ -104,8 +105,10 @@ describe("GET /api/metrics", () => {
     expect(types.get("nodejs_eventloop_lag_seconds")).toBe("gauge");
   });
 
-  it("escapes label values", () => {
-    const text = renderExposition([{ name: "x", help: "h", type: "gauge", samples: [{ labels: { a: 'q"\\\n' }, value: 1 }] }]);
+  it("escapes label values", async () => {
+    const registry = new Registry();
+    new Gauge({ name: "x", help: "h", labelNames: ["a"], registers: [registry] }).set({ a: 'q"\\\n' }, 1);
+    const text = await registry.metrics();
     expect(text).toBe('# HELP x h\n# TYPE x gauge\nx{a="q\\"\\\\\\n"} 1\n');
   });
 });

@@ -4,6 +4,7 @@
 // bounded: the directory's id (not its renameable name), the resource type (not the path), the
 // method from a fixed set and the status class.
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** Seconds; Prometheus' default buckets, trimmed to the range a SCIM request lives in. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -19,18 +20,25 @@ export function resourceLabel(subPath: string): string {
 
 export const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 
-interface Histogram {
-  buckets: number[];
-  sum: number;
-  count: number;
-}
+/** This process's metrics (each instance exposes its own; not prom-client's global registry). */
+export const registry = new Registry();
 
-const requests = new Map<string, number>();
-const durations = new Map<string, Histogram>();
+const scimRequests = new Counter({
+  name: "custodian_scim_requests_total",
+  help: "SCIM requests answered by this instance, by directory id, method, resource type and status class.",
+  labelNames: ["directory", "method", "resource", "status_class"] as const,
+  registers: [registry],
+});
+
+const scimDurations = new Histogram({
+  name: "custodian_scim_request_duration_seconds",
+  help: "SCIM request latency on this instance, by directory id, method and resource type.",
+  labelNames: ["directory", "method", "resource"] as const,
+  buckets: [...DURATION_BUCKETS],
+  registers: [registry],
+});
+
 let loopDelay: IntervalHistogram | undefined;
-
-/** JSON of the label values: a stable map key that is easy to turn back into labels. */
-const key = (labels: Record<string, string>) => JSON.stringify(labels);
 
 export function observeScimRequest(options: { directoryId: string | null; method: string; subPath: string; status: number; seconds: number }): void {
   const base = {
@@ -38,16 +46,8 @@ export function observeScimRequest(options: { directoryId: string | null; method
     method: METHODS.has(options.method) ? options.method : "OTHER",
     resource: resourceLabel(options.subPath),
   };
-  const counterKey = key({ ...base, status_class: statusClass(options.status) });
-  requests.set(counterKey, (requests.get(counterKey) ?? 0) + 1);
-  const histogramKey = key(base);
-  let h = durations.get(histogramKey);
-  if (!h) durations.set(histogramKey, (h = { buckets: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 }));
-  DURATION_BUCKETS.forEach((le, i) => {
-    if (options.seconds <= le) h.buckets[i]++;
-  });
-  h.sum += options.seconds;
-  h.count++;
+  scimRequests.inc({ ...base, status_class: statusClass(options.status) });
+  scimDurations.observe(base, options.seconds);
 }
 
 /** Starts sampling the event loop delay (once per process; cheap, timer based). */
@@ -61,95 +61,48 @@ export function startEventLoopMonitor(): IntervalHistogram {
 
 /** Test seam: forget everything counted so far in this process. */
 export function resetMetricsForTests(): void {
-  requests.clear();
-  durations.clear();
+  scimRequests.reset();
+  scimDurations.reset();
 }
 
-export interface Sample {
-  labels: Record<string, string>;
-  value: number;
-}
-
-export interface MetricFamily {
-  name: string;
-  help: string;
-  type: "counter" | "gauge" | "histogram";
-  samples: Sample[];
-}
-
-export function scimRequestFamilies(): MetricFamily[] {
-  const histogramSamples: Sample[] = [];
-  for (const [k, h] of durations) {
-    const labels = JSON.parse(k) as Record<string, string>;
-    // Buckets are cumulative in the exposition format; observe() counted each bucket it fits.
-    DURATION_BUCKETS.forEach((le, i) => histogramSamples.push({ labels: { ...labels, le: String(le) }, value: h.buckets[i] }));
-    histogramSamples.push({ labels: { ...labels, le: "+Inf" }, value: h.count });
-    histogramSamples.push({ labels: { ...labels, __suffix: "_sum" }, value: h.sum });
-    histogramSamples.push({ labels: { ...labels, __suffix: "_count" }, value: h.count });
-  }
-  return [
-    {
-      name: "custodian_scim_requests_total",
-      help: "SCIM requests answered by this instance, by directory id, method, resource type and status class.",
-      type: "counter",
-      samples: [...requests].map(([k, value]) => ({ labels: JSON.parse(k) as Record<string, string>, value })),
-    },
-    {
-      name: "custodian_scim_request_duration_seconds",
-      help: "SCIM request latency on this instance, by directory id, method and resource type.",
-      type: "histogram",
-      samples: histogramSamples,
-    },
-  ];
-}
-
-export function processFamilies(): MetricFamily[] {
-  const memory = process.memoryUsage();
-  const cpu = process.cpuUsage();
-  const lag = startEventLoopMonitor();
-  // Nanoseconds → seconds; before the first sample the histogram reports NaN/0.
-  const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
-  const lagMean = seconds(lag.mean);
-  const lagP99 = seconds(lag.percentile(99));
-  lag.reset();
-  const gauge = (name: string, help: string, value: number, type: MetricFamily["type"] = "gauge"): MetricFamily => ({
+// Process metrics, read when scraped. Names and meanings predate prom-client's default metrics
+// (dashboards use them), so they are defined here rather than by collectDefaultMetrics().
+const processGauge = (name: string, help: string, read: () => number) =>
+  new Gauge({
     name,
     help,
-    type,
-    samples: [{ labels: {}, value }],
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
   });
-  return [
-    gauge("process_resident_memory_bytes", "Resident set size in bytes.", memory.rss),
-    gauge("nodejs_heap_used_bytes", "V8 heap in use, bytes.", memory.heapUsed),
-    gauge("nodejs_heap_total_bytes", "V8 heap allocated, bytes.", memory.heapTotal),
-    gauge("process_cpu_seconds_total", "User and system CPU time, seconds.", (cpu.user + cpu.system) / 1e6, "counter"),
-    gauge("process_start_time_seconds", "Start time of the process, seconds since the epoch.", Math.round(Date.now() / 1000 - process.uptime())),
-    gauge("nodejs_eventloop_lag_seconds", "Mean event loop delay since the last scrape, seconds.", lagMean),
-    gauge("nodejs_eventloop_lag_p99_seconds", "99th percentile event loop delay since the last scrape, seconds.", lagP99),
-  ];
-}
 
-const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-const escapeHelp = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
+processGauge("process_resident_memory_bytes", "Resident set size in bytes.", () => process.memoryUsage().rss);
+processGauge("nodejs_heap_used_bytes", "V8 heap in use, bytes.", () => process.memoryUsage().heapUsed);
+processGauge("nodejs_heap_total_bytes", "V8 heap allocated, bytes.", () => process.memoryUsage().heapTotal);
+let cpuSecondsCounted = 0;
+new Counter({
+  name: "process_cpu_seconds_total",
+  help: "User and system CPU time, seconds.",
+  registers: [registry],
+  collect() {
+    const cpu = process.cpuUsage();
+    const total = (cpu.user + cpu.system) / 1e6;
+    this.inc(Math.max(0, total - cpuSecondsCounted));
+    cpuSecondsCounted = Math.max(total, cpuSecondsCounted);
+  },
+});
+processGauge("process_start_time_seconds", "Start time of the process, seconds since the epoch.", () => Math.round(Date.now() / 1000 - process.uptime()));
 
-function formatValue(v: number): string {
-  if (Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "+Inf";
-  if (v === -Infinity) return "-Inf";
-  return String(v);
-}
-
-/** Prometheus text exposition format 0.0.4. */
-export function renderExposition(families: MetricFamily[]): string {
-  const lines: string[] = [];
-  for (const f of families) {
-    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
-    for (const s of f.samples) {
-      const { __suffix, ...labels } = s.labels;
-      const suffix = __suffix ?? (f.type === "histogram" ? "_bucket" : "");
-      const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-      lines.push(`${f.name}${suffix}${pairs.length ? `{${pairs.join(",")}}` : ""} ${formatValue(s.value)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
+// Nanoseconds → seconds; before the first sample the histogram reports NaN/0. Both lag gauges
+// describe the interval since the last scrape: the second one read resets the histogram.
+const lagSeconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+let lagP99 = 0;
+processGauge("nodejs_eventloop_lag_seconds", "Mean event loop delay since the last scrape, seconds.", () => {
+  const lag = startEventLoopMonitor();
+  const mean = lagSeconds(lag.mean);
+  lagP99 = lagSeconds(lag.percentile(99));
+  lag.reset();
+  return mean;
+});
+processGauge("nodejs_eventloop_lag_p99_seconds", "99th percentile event loop delay since the last scrape, seconds.", () => lagP99);

@@ -2,15 +2,15 @@
 // gauges read from the shared database — the same on every instance, so aggregate them with
 // max() rather than sum() in Prometheus. Protected by METRICS_TOKEN; off (404) when it is unset.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { constantTimeEqual } from "@/lib/directories/credentials";
-import { bearerOf } from "@/lib/scim/auth";
-import { processFamilies, renderExposition, scimRequestFamilies, type MetricFamily } from "./metrics";
-
-export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+import { bearerOf, constantTimeEqual } from "@/lib/directories/credentials";
+import { Counter, Gauge, Registry } from "prom-client";
+import { httpStatusOf } from "@/lib/errors";
+import { registry } from "./metrics";
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
-export async function databaseFamilies(prisma: PrismaClient): Promise<MetricFamily[]> {
+/** One scrape's database readings: every gauge below reads the same snapshot. */
+async function readDatabase(prisma: PrismaClient) {
   const [lastSuccess, tokens, users, audit] = await Promise.all([
     // One backwards index walk per directory (directories are few).
     prisma.$queryRawUnsafe<{ id: string; at: Date | null }[]>(
@@ -36,49 +36,94 @@ export async function databaseFamilies(prisma: PrismaClient): Promise<MetricFami
     // without counting millions of rows per scrape.
     prisma.$queryRawUnsafe<{ n: bigint | null }[]>(`SELECT max(seq) AS n FROM "AuditEvent"`),
   ]);
-  return [
-    {
-      name: "custodian_directory_last_success_timestamp_seconds",
-      help: "Time of the directory's last successful SCIM request (status below 400) still in the request log.",
-      type: "gauge",
-      samples: lastSuccess.filter((r) => r.at).map((r) => ({ labels: { directory: r.id }, value: seconds(new Date(r.at!)) })),
-    },
-    {
-      name: "custodian_scim_token_expiry_timestamp_seconds",
-      help: "Expiry time of each SCIM bearer token that has one and is not revoked.",
-      type: "gauge",
-      samples: tokens.map((t) => ({ labels: { directory: t.directoryId, token: t.id }, value: seconds(t.expiresAt!) })),
-    },
-    {
-      name: "custodian_users",
-      help: "Users per directory by state: active, deactivated (by the directory), suspended (by the inactivity policy).",
-      type: "gauge",
-      samples: users.flatMap((u) =>
-        (["active", "deactivated", "suspended"] as const).map((state) => ({ labels: { directory: u.directoryId, state }, value: Number(u[state]) })),
-      ),
-    },
-    {
-      name: "custodian_users_inactive_flagged",
-      help: "Users the inactivity policy flagged (not seen by their directory for its inactivity period).",
-      type: "gauge",
-      samples: users.map((u) => ({ labels: { directory: u.directoryId }, value: Number(u.flagged) })),
-    },
-    {
-      name: "custodian_audit_events_total",
-      help: "Audit events ever recorded (all instances: read from the database).",
-      type: "counter",
-      samples: [{ labels: {}, value: Number(audit[0]?.n ?? 0) }],
-    },
-  ];
+  return { lastSuccess, tokens, users, audit: Number(audit[0]?.n ?? 0) };
 }
+
+/**
+ * The gauges read from the shared database, in their own registry: collected on each scrape from
+ * one snapshot. prom-client calls every collect() synchronously when metrics() starts, right after
+ * `snapshot` is set, so concurrent scrapes cannot mix snapshots.
+ */
+function databaseRegistry() {
+  let snapshot: Awaited<ReturnType<typeof readDatabase>> | undefined;
+  const registry = new Registry();
+  const registers = [registry];
+  new Gauge({
+    name: "custodian_directory_last_success_timestamp_seconds",
+    help: "Time of the directory's last successful SCIM request (status below 400) still in the request log.",
+    labelNames: ["directory"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const r of snapshot!.lastSuccess) if (r.at) this.set({ directory: r.id }, seconds(new Date(r.at)));
+    },
+  });
+  new Gauge({
+    name: "custodian_scim_token_expiry_timestamp_seconds",
+    help: "Expiry time of each SCIM bearer token that has one and is not revoked.",
+    labelNames: ["directory", "token"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const t of snapshot!.tokens) this.set({ directory: t.directoryId, token: t.id }, seconds(t.expiresAt!));
+    },
+  });
+  new Gauge({
+    name: "custodian_users",
+    help: "Users per directory by state: active, deactivated (by the directory), suspended (by the inactivity policy).",
+    labelNames: ["directory", "state"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const u of snapshot!.users) {
+        for (const state of ["active", "deactivated", "suspended"] as const) this.set({ directory: u.directoryId, state }, Number(u[state]));
+      }
+    },
+  });
+  new Gauge({
+    name: "custodian_users_inactive_flagged",
+    help: "Users the inactivity policy flagged (not seen by their directory for its inactivity period).",
+    labelNames: ["directory"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const u of snapshot!.users) this.set({ directory: u.directoryId }, Number(u.flagged));
+    },
+  });
+  new Counter({
+    name: "custodian_audit_events_total",
+    help: "Audit events ever recorded (all instances: read from the database).",
+    registers,
+    collect() {
+      // A database reading, not an in-process count: replace the value.
+      this.reset();
+      this.inc(snapshot!.audit);
+    },
+  });
+  return {
+    async metrics(prisma: PrismaClient): Promise<string> {
+      snapshot = await readDatabase(prisma);
+      return registry.metrics();
+    },
+  };
+}
+
+let database: ReturnType<typeof databaseRegistry> | undefined;
+
+const plainText = (code: "not_found" | "unauthorized", headers: Record<string, string> = {}) =>
+  new Response(code === "not_found" ? "Not found\n" : "Unauthorized\n", {
+    status: httpStatusOf[code],
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+  });
 
 /** The whole /api/metrics exchange; `token` is METRICS_TOKEN (undefined = endpoint off). */
 export async function metricsResponse(prisma: () => Promise<PrismaClient>, options: { request: Request; token: string | undefined }): Promise<Response> {
-  if (!options.token) return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (!options.token) return plainText("not_found");
   const presented = bearerOf(options.request.headers.get("authorization"));
   if (!presented || !constantTimeEqual(presented, options.token)) {
-    return new Response("Unauthorized\n", { status: 401, headers: { "content-type": "text/plain; charset=utf-8", "www-authenticate": 'Bearer realm="metrics"' } });
+    return plainText("unauthorized", { "www-authenticate": 'Bearer realm="metrics"' });
   }
-  const families = [...scimRequestFamilies(), ...(await databaseFamilies(await prisma())), ...processFamilies()];
-  return new Response(renderExposition(families), { status: 200, headers: { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" } });
+  database ??= databaseRegistry();
+  const [instance, shared] = await Promise.all([registry.metrics(), database.metrics(await prisma())]);
+  return new Response(instance + shared, { status: 200, headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
 }

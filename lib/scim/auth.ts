@@ -49,7 +49,7 @@ export async function authenticateScim(prisma: PrismaClient, authorization: stri
   if (secret.length > 4096) throw unauthorized("Invalid bearer token");
 
   if (looksLikeAccessToken(secret)) {
-    const claims = verifyAccessToken(secret, await accessTokenSigningKey(prisma));
+    const claims = await verifyAccessToken(secret, await accessTokenSigningKey(prisma));
     if (!claims) throw unauthorized("Invalid or expired access token");
     const principal = await oauthClientPrincipal(prisma, claims.cid);
     if (!principal || principal.directoryId !== claims.dir) throw unauthorized("Invalid or expired access token");

@@ -5,7 +5,7 @@
 // group (transaction), and compares.
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/lib/testing/database";
-import { newWorld, sleep, type World } from "@/lib/access/test-world";
+import { newWorld, sleep, type World } from "@/lib/testing/access-world";
 import { patchBody } from "@/lib/testing/scim";
 
 const database = setupTestDatabase();

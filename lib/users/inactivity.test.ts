@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkAccess, whoCanAccessContract } from "@/lib/access/effective-access";
-import { instant, newWorld, type World } from "@/lib/access/test-world";
+import { instant, newWorld, type World } from "@/lib/testing/access-world";
 import { openDatabase } from "@/lib/db/client";
 import { listUsersForAdmin } from "@/lib/admin/users";
 import { updateDirectorySettings } from "@/lib/directories/service";

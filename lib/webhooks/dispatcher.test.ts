@@ -3,7 +3,7 @@
 // real HTTP receiver on the loopback interface that verifies every signature.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { processTimedEffects } from "@/lib/access/timed-effects";
-import { newWorld, sleep } from "@/lib/access/test-world";
+import { newWorld, sleep } from "@/lib/testing/access-world";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { closeDatabase, getPrisma, openDatabase } from "@/lib/db/client";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
@@ -13,7 +13,7 @@ import { startWebhookReceiver } from "@/lib/testing/webhook-receiver";
 import { runDeliveriesOnce, type DispatchOptions } from "./dispatcher";
 import { autoDisabledEndpoints, createEndpoint, deleteEndpoint, listDeliveries, replayDelivery, sendTestEvent, updateEndpoint } from "./service";
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhookSignature } from "./signature";
-import { parseTargetPolicy } from "./targets";
+import { parseTargetPolicy } from "@/lib/config";
 
 const { db } = setupTestDatabase();
 const actor = { type: "admin" as const, id: "webhook-test", label: "webhook test" };

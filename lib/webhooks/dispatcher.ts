@@ -20,7 +20,7 @@ import { configuredTargetPolicy } from "./policy";
 import { decryptSecret } from "./secrets";
 import { sendWebhook, type SendResult } from "./send";
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signWebhook } from "./signature";
-import type { TargetPolicy } from "./targets";
+import type { TargetPolicy } from "@/lib/config";
 
 export interface DispatchOptions {
   now?: Date;

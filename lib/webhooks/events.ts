@@ -1,20 +1,8 @@
 // Webhook event types and how audit events become them. The payload is built from the audit
 // event alone (ids and the non-secret fields the audit trail already shows), so a delivery made
-// an hour after the change says exactly what the change recorded.
-
-/** Audit actions that can become webhook events (the outbox trigger's list, migration 20261128100000). */
-export const WEBHOOK_SOURCE_ACTIONS = [
-  "user.created",
-  "user.updated",
-  "user.activated",
-  "user.deactivated",
-  "user.deleted",
-  "group.members_changed",
-  "group.updated",
-  "access.granted",
-  "access.revoked",
-  "audit.chain_broken",
-] as const;
+// an hour after the change says exactly what the change recorded. Which audit actions become
+// webhooks, and as which type, is the audit action catalog's `webhook` (lib/audit/actions.ts).
+import { AUDIT_ACTIONS, isAuditAction } from "@/lib/audit/actions";
 
 export const WEBHOOK_EVENT_TYPES = [
   "user.provisioned",
@@ -44,20 +32,12 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType, string> = {
   "audit.chain_broken": "Audit chain broken",
 };
 
-const BY_ACTION: Record<(typeof WEBHOOK_SOURCE_ACTIONS)[number], WebhookEventType> = {
-  "user.created": "user.provisioned",
-  "user.updated": "user.updated",
-  // A reactivation is an update of `active` (there is no separate type to subscribe to).
-  "user.activated": "user.updated",
-  "user.deactivated": "user.deactivated",
-  "user.deleted": "user.deleted",
-  "group.members_changed": "group.membership_changed",
-  // group.updated is recorded when attributes changed, possibly with members in the same request.
-  "group.updated": "group.membership_changed",
-  "access.granted": "access.granted",
-  "access.revoked": "access.revoked",
-  "audit.chain_broken": "audit.chain_broken",
-};
+/** The type the catalog delivers an action as (its return type checks the catalog's names). */
+function webhookTypeOf(action: string): WebhookEventType | undefined {
+  if (!isAuditAction(action)) return undefined;
+  const spec = AUDIT_ACTIONS[action];
+  return "webhook" in spec ? spec.webhook : undefined;
+}
 
 export interface SourceAuditEvent {
   id: string;
@@ -79,7 +59,7 @@ export interface SourceAuditEvent {
  * is both "contract.access_ended" and "access.revoked".
  */
 export function eventTypesOf(event: Pick<SourceAuditEvent, "action" | "after">): WebhookEventType[] {
-  const type = BY_ACTION[event.action as keyof typeof BY_ACTION];
+  const type = webhookTypeOf(event.action);
   if (!type) return [];
   if (event.action === "group.updated" && !changedMembers(event.after)) return [];
   if (type === "access.revoked" && causeKind(event.after) === "contract.end") return ["contract.access_ended", "access.revoked"];

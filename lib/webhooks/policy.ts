@@ -1,6 +1,5 @@
 // The configured target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS), parsed once per value.
-import { getConfig } from "@/lib/config";
-import { parseTargetPolicy, type TargetPolicy } from "./targets";
+import { getConfig, parseTargetPolicy, type TargetPolicy } from "@/lib/config";
 
 let cached: { value: string | undefined; policy: TargetPolicy } | undefined;
 

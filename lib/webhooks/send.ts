@@ -3,7 +3,8 @@
 import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
-import { checkAddresses, checkTarget, guardedLookup, hostOf, TargetRefusedError, type TargetPolicy } from "./targets";
+import type { TargetPolicy } from "@/lib/config";
+import { checkAddresses, checkTarget, guardedLookup, hostOf, TargetRefusedError } from "./targets";
 
 export const RESPONSE_SNIPPET_BYTES = 1024;
 export const SEND_TIMEOUT_MS = 10_000;

@@ -11,7 +11,8 @@ import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookPayload } from "./events";
 import { configuredTargetPolicy } from "./policy";
 import { encryptSecret, generateWebhookSecret } from "./secrets";
-import { assertTargetAllowed, type TargetPolicy } from "./targets";
+import type { TargetPolicy } from "@/lib/config";
+import { assertTargetAllowed } from "./targets";
 
 /** After a rotation, the previous secret keeps signing this long, so receivers can switch over. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkTarget, forbiddenReason, parseTargetPolicy } from "./targets";
+import { parseTargetPolicy } from "@/lib/config";
+import { checkTarget, forbiddenReason } from "./targets";
 
 describe("webhook target policy (SSRF)", () => {
   it.each([

@@ -7,6 +7,7 @@
 // all); only such explicitly allowed targets may use plain http.
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
+import type { TargetPolicy } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 
 /** Ranges that are not the public internet, with the reason shown to the admin. */
@@ -90,30 +91,6 @@ export function forbiddenReason(address: string): string | undefined {
   const n = normaliseAddress(address);
   const lists = n.family === "ipv4" ? forbiddenV4 : forbiddenV6;
   return lists.find((l) => l.list.check(n.address, n.family))?.reason;
-}
-
-export interface TargetPolicy {
-  allowAll: boolean;
-  hosts: Set<string>;
-  ranges: BlockList;
-}
-
-/** WEBHOOK_ALLOW_PRIVATE_TARGETS: `true`, or a comma list of host names, addresses and CIDRs. */
-export function parseTargetPolicy(value: string | undefined): TargetPolicy {
-  const policy: TargetPolicy = { allowAll: false, hosts: new Set(), ranges: new BlockList() };
-  for (const raw of (value ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)) {
-    if (raw === "true") policy.allowAll = true;
-    else if (raw.includes("/")) {
-      const [net, prefix] = raw.split("/");
-      const kind = isIP(net);
-      if (!kind || !/^\d+$/.test(prefix)) throw new Error(`WEBHOOK_ALLOW_PRIVATE_TARGETS: "${raw}" is not a CIDR`);
-      policy.ranges.addSubnet(net, Number(prefix), kind === 4 ? "ipv4" : "ipv6");
-    } else if (isIP(raw.replace(/^\[|\]$/g, ""))) {
-      const ip = raw.replace(/^\[|\]$/g, "");
-      policy.ranges.addAddress(ip, isIP(ip) === 4 ? "ipv4" : "ipv6");
-    } else policy.hosts.add(raw);
-  }
-  return policy;
 }
 
 function addressAllowed(policy: TargetPolicy, address: string): boolean {

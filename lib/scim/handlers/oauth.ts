@@ -55,7 +55,7 @@ export async function issueAccessToken(prisma: PrismaClient, request: Request): 
   const client = await authenticateOAuthClient(prisma, clientId, clientSecret);
   if (!client) return oauthError(401, "invalid_client", "Client authentication failed");
   const exp = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
-  const token = signAccessToken({ dir: client.directoryId, cid: client.clientId, exp }, await accessTokenSigningKey(prisma));
+  const token = await signAccessToken({ dir: client.directoryId, cid: client.clientId, exp }, await accessTokenSigningKey(prisma));
   return Response.json(
     { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS },
     { headers: { "cache-control": "no-store", pragma: "no-cache" } },

@@ -1,7 +1,7 @@
 // Evidence packs through their real route handlers and permission checks, on a history built
 // through the real services (SCIM route handler for people and groups, contract and rule services).
 import { describe, expect, it, vi } from "vitest";
-import { instant, newWorld, sleep } from "@/lib/access/test-world";
+import { instant, newWorld, sleep } from "@/lib/testing/access-world";
 import { createAccount } from "@/lib/auth/accounts";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";
