@@ -177,7 +177,7 @@ describe("Okta: users", () => {
     // instant, so the order must have a tie-breaker.
     const sameInstant = new Date();
     const rows = Array.from({ length: total }, (_, i) => {
-      const doc = normalizeResource("User", oktaUser({ active: i % 7 !== 0 }), { mode: "create" });
+      const doc = normalizeResource("User", oktaUser({ active: i % 7 !== 0 }), { mode: "create" }).doc;
       const data = userDataFromDoc(doc);
       return {
         ...data,

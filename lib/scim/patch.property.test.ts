@@ -259,7 +259,7 @@ describe("applyPatch against the reference model (properties)", () => {
             expect((thrown as ScimError).status).toBe(400);
             continue; // atomic: neither side changed
           }
-          doc = applyPatch("User", doc, body);
+          doc = applyPatch("User", doc, body).doc;
           model = expected;
           expect(doc, JSON.stringify(body)).toEqual({ ...BASE, ...model });
         }

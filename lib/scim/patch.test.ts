@@ -80,10 +80,14 @@ interface Case {
   expected: ScimDoc;
 }
 
+/** The patched document alone; what was ignored is checked on its own. */
+const patched = (...args: Parameters<typeof applyPatch>) => applyPatch(...args).doc;
+const patchedWith = (...args: Parameters<typeof applyPatchOperations>) => applyPatchOperations(...args).doc;
+
 function runCases(cases: Case[]) {
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
     const before = JSON.stringify(c.doc);
-    const result = applyPatch(c.rt ?? "User", c.doc, c.body);
+    const result = patched(c.rt ?? "User", c.doc, c.body);
     expect(result).toEqual(c.expected);
     // Pure: the input document is never modified.
     expect(JSON.stringify(c.doc)).toBe(before);
@@ -1414,7 +1418,7 @@ describe("errors: scimType and operation index", () => {
     ],
   ];
   it.each(cases)("%s", (_name, rt, doc, body, scimType, detail) => {
-    const err = scimError(() => applyPatch(rt, doc, body));
+    const err = scimError(() => patched(rt, doc, body));
     expect(err.status).toBe(400);
     expect(err.scimType).toBe(scimType);
     expect(err.message).toMatch(detail);
@@ -1422,7 +1426,7 @@ describe("errors: scimType and operation index", () => {
 
   it("names the index of a later failing operation", () => {
     const err = scimError(() =>
-      applyPatch(
+      patched(
         "User",
         babs,
         patch(
@@ -1437,12 +1441,25 @@ describe("errors: scimType and operation index", () => {
   });
 });
 
+describe("ignored attributes", () => {
+  it("returns the unknown attributes and extension attributes the operations dropped", () => {
+    const body = patch(
+      { op: "replace", value: { shoeSize: 44, title: "T", id: "readOnly, not unknown" } },
+      { op: "add", path: E, value: { badge: "b", department: "D" } },
+    );
+    expect(applyPatch("User", minimalUser, body)).toEqual({
+      doc: { ...minimalUser, title: "T", [E]: { department: "D" } },
+      ignored: ["shoeSize", `${E}:badge`],
+    });
+  });
+});
+
 describe("atomicity", () => {
   it("a failing operation leaves the input untouched and returns nothing", () => {
     const doc = JSON.parse(JSON.stringify(babs)) as ScimDoc;
     const before = JSON.stringify(doc);
     const err = scimError(() =>
-      applyPatch(
+      patched(
         "User",
         doc,
         patch(
@@ -1459,7 +1476,7 @@ describe("atomicity", () => {
   });
 
   it("the result shares no objects with the input", () => {
-    const result = applyPatch("User", babs, patch({ op: "replace", path: "name.givenName", value: "X" }));
+    const result = patched("User", babs, patch({ op: "replace", path: "name.givenName", value: "X" }));
     expect(result.emails).not.toBe(babs.emails);
     (result.emails as Array<Record<string, unknown>>)[0]!.value = "mutated";
     expect((babs.emails as Array<Record<string, unknown>>)[0]!.value).toBe("bjensen@example.com");
@@ -1470,7 +1487,7 @@ describe("atomicity", () => {
       `{"Operations":[{"op":"replace","value":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"name":{"__proto__":{"polluted":true},"givenName":"A"},"title":"T"}},
                       {"op":"add","path":"emails","value":[{"__proto__":{"polluted":true},"value":"p@x"}]}]}`,
     );
-    const result = applyPatch("User", minimalUser, body);
+    const result = patched("User", minimalUser, body);
     expect(result).toEqual({
       ...minimalUser,
       title: "T",
@@ -1685,7 +1702,7 @@ describe("partitionGroupMemberOps", () => {
         { op: "replace", path: "displayName", value: "" },
       ),
     );
-    const err = scimError(() => applyPatchOperations("Group", { id: "g", displayName: "G" }, plan.otherOps));
+    const err = scimError(() => patchedWith("Group", { id: "g", displayName: "G" }, plan.otherOps));
     expect(err.message).toMatch(/^Operations\[1\]: displayName is required/);
   });
 
@@ -1693,7 +1710,7 @@ describe("partitionGroupMemberOps", () => {
     const plan = partitionGroupMemberOps(
       patch({ op: "replace", value: { id: "g", displayName: "Renamed", members: [{ value: "a" }] } }),
     );
-    expect(applyPatchOperations("Group", { id: "g", displayName: "G" }, plan.otherOps)).toEqual({
+    expect(patchedWith("Group", { id: "g", displayName: "G" }, plan.otherOps)).toEqual({
       id: "g",
       displayName: "Renamed",
     });
@@ -1757,7 +1774,7 @@ describe("netMemberChanges", () => {
       const body = patch(...operations);
       const doc: ScimDoc = { id: "g", displayName: "G", members: initial.map((value) => ({ value })) };
       const viaDoc = new Set(
-        ((applyPatch("Group", doc, body).members ?? []) as Array<{ value: string }>).map((m) => m.value),
+        ((patched("Group", doc, body).members ?? []) as Array<{ value: string }>).map((m) => m.value),
       );
       const net = netMemberChanges(partitionGroupMemberOps(body).memberOps);
       const viaSets = new Set(net.reset ? [] : initial.filter((id) => !net.remove.includes(id)));

@@ -40,7 +40,6 @@ import {
   type AttributeDef,
   type ResourceTypeName,
 } from "./schema";
-import { noteIgnoredAttribute } from "./ignored";
 
 /** Upper bound on operations per request; Entra batches membership changes but far below this. */
 export const MAX_PATCH_OPERATIONS = 1000;
@@ -111,8 +110,17 @@ export function parsePatchBody(body: unknown): PatchOperation[] {
   });
 }
 
+/**
+ * The patched copy of the document and the names of the attributes the operations carried that
+ * Custodian does not know and dropped (RFC 7644 §3.3), for the request log.
+ */
+export interface PatchResult {
+  doc: ScimDoc;
+  ignored: string[];
+}
+
 /** Applies a PATCH request body to a copy of `doc`; throws (and changes nothing) on any error. */
-export function applyPatch(resourceType: ResourceTypeName, doc: ScimDoc, body: unknown): ScimDoc {
+export function applyPatch(resourceType: ResourceTypeName, doc: ScimDoc, body: unknown): PatchResult {
   return applyPatchOperations(resourceType, doc, parsePatchBody(body));
 }
 
@@ -124,12 +132,13 @@ export function applyPatchOperations(
   resourceType: ResourceTypeName,
   doc: ScimDoc,
   operations: readonly PatchOperation[],
-): ScimDoc {
+): PatchResult {
   const working = cloneJson(doc) as ScimDoc;
+  const ignored: string[] = [];
   for (const operation of operations) {
-    withIndex(operation.index, () => applyOperation(resourceType, working, operation));
+    withIndex(operation.index, () => applyOperation(resourceType, working, operation, ignored));
   }
-  return working;
+  return { doc: working, ignored };
 }
 
 function withIndex<T>(index: number, run: () => T): T {
@@ -274,7 +283,8 @@ function elementFromFilter(
 // ---------------------------------------------------------------------------------------------
 // Operations
 
-function applyOperation(resourceType: ResourceTypeName, doc: ScimDoc, operation: PatchOperation): void {
+/** `ignored` collects the unknown attribute names the operation drops. */
+function applyOperation(resourceType: ResourceTypeName, doc: ScimDoc, operation: PatchOperation, ignored: string[]): void {
   const { op, path, value } = operation;
   if (op === "remove") {
     // RFC 7644 §3.5.2.2: remove without a path is 400 noTarget.
@@ -290,12 +300,12 @@ function applyOperation(resourceType: ResourceTypeName, doc: ScimDoc, operation:
   }
   if (value === undefined) throw invalidValue(`${op} requires a value.`);
   if (path === undefined) {
-    applyPathless(resourceType, doc, op, value);
+    applyPathless(resourceType, doc, op, value, ignored);
     return;
   }
   const resolved = resolveTarget(resourceType, path);
   if (resolved.kind === "extension") {
-    applyExtensionObject(resourceType, doc, op, resolved.schemaUrn, value);
+    applyExtensionObject(resourceType, doc, op, resolved.schemaUrn, value, ignored);
     return;
   }
   checkWritable(resolved.target);
@@ -319,13 +329,14 @@ function applyPathless(
   doc: ScimDoc,
   op: "add" | "replace",
   value: unknown,
+  ignored: string[],
 ): void {
   if (!isPlainObject(value)) throw invalidValue(`${op} without a path needs an object value.`);
   for (const key of safeKeys(value)) {
     if (key.toLowerCase() === "schemas") continue;
     const extUrn = findExtensionUrn(resourceType, key);
     if (extUrn) {
-      applyExtensionObject(resourceType, doc, op, extUrn, value[key]);
+      applyExtensionObject(resourceType, doc, op, extUrn, value[key], ignored);
       continue;
     }
     let resolved: ResolvedTarget;
@@ -333,7 +344,7 @@ function applyPathless(
       resolved = resolveTarget(resourceType, key);
     } catch (err) {
       if (err instanceof ScimError && (err.scimType === "invalidPath" || err.scimType === "invalidFilter")) {
-        noteIgnoredAttribute(key);
+        ignored.push(key);
         continue;
       }
       throw err;
@@ -351,6 +362,7 @@ function applyExtensionObject(
   op: "add" | "replace",
   schemaUrn: string,
   value: unknown,
+  ignored: string[],
 ): void {
   if (value === null) {
     // Entra clears with null.
@@ -361,7 +373,7 @@ function applyExtensionObject(
   const schema = getSchema(schemaUrn);
   for (const key of safeKeys(value)) {
     const def = findAttribute(schema?.attributes, key);
-    if (!def) noteIgnoredAttribute(`${schemaUrn}:${key}`);
+    if (!def) ignored.push(`${schemaUrn}:${key}`);
     if (!def || def.mutability === "readOnly") continue;
     setAt(resourceType, doc, op, { schemaUrn, def, label: `${schemaUrn}:${def.name}` }, value[key]);
   }

@@ -465,7 +465,7 @@ describe("sorting, paging, projection and search", () => {
     const prisma = await getPrisma();
     const now = new Date();
     const rows = Array.from({ length: 1005 }, (_, i) => {
-      const data = userDataFromDoc(normalizeResource("User", { userName: `bulk-${i}@example.com` }, { mode: "create" }));
+      const data = userDataFromDoc(normalizeResource("User", { userName: `bulk-${i}@example.com` }, { mode: "create" }).doc);
       return { ...data, ...derivedUserColumns(data), directoryId: directory.id, createdAt: new Date(now.getTime() + i), updatedAt: now };
     });
     await prisma.user.createMany({ data: rows as never });

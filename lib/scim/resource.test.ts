@@ -33,8 +33,11 @@ function omit(doc: Record<string, unknown>, ...keys: string[]): Record<string, u
   return Object.fromEntries(Object.entries(doc).filter(([k]) => !keys.includes(k)));
 }
 
+/** The normalized document alone; what was ignored is checked on its own below. */
+const normalize = (...args: Parameters<typeof normalizeResource>) => normalizeResource(...args).doc;
+
 const user = (body: Record<string, unknown>) =>
-  normalizeResource("User", { userName: "bjensen", ...body }, { mode: "create" });
+  normalize("User", { userName: "bjensen", ...body }, { mode: "create" });
 
 describe("normalizeResource: identity-provider bodies (scim-compat.md)", () => {
   it("Entra ID create (Microsoft's documented request)", () => {
@@ -50,7 +53,7 @@ describe("normalizeResource: identity-provider bodies (scim-compat.md)", () => {
       name: { formatted: "givenName familyName", familyName: "familyName", givenName: "givenName" },
       roles: [],
     };
-    expect(normalizeResource("User", body, { mode: "create" })).toEqual({
+    expect(normalize("User", body, { mode: "create" })).toEqual({
       externalId: "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
       userName: "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1",
       name: { formatted: "givenName familyName", familyName: "familyName", givenName: "givenName" },
@@ -82,7 +85,7 @@ describe("normalizeResource: identity-provider bodies (scim-compat.md)", () => {
         costCenter: null,
       },
     };
-    expect(normalizeResource("User", body, { mode: "create" })).toEqual({
+    expect(normalize("User", body, { mode: "create" })).toEqual({
       externalId: "e1",
       userName: "alice@contoso.com",
       displayName: "Alice",
@@ -109,7 +112,7 @@ describe("normalizeResource: identity-provider bodies (scim-compat.md)", () => {
       password: "1mz050nq",
       active: true,
     };
-    expect(normalizeResource("User", body, { mode: "create" })).toEqual({
+    expect(normalize("User", body, { mode: "create" })).toEqual({
       externalId: "00ujl29u0le5T6Aj10h7",
       userName: "test.user@okta.local",
       name: { givenName: "Test", familyName: "User" },
@@ -133,7 +136,7 @@ describe("normalizeResource: identity-provider bodies (scim-compat.md)", () => {
       meta: { resourceType: "User", created: "2024-01-01T00:00:00Z", lastModified: "2024-01-01T00:00:00Z" },
       password: "1mz050nq",
     };
-    expect(normalizeResource("User", body, { mode: "replace" })).toEqual({
+    expect(normalize("User", body, { mode: "replace" })).toEqual({
       userName: "test.user@okta.local",
       name: { givenName: "Another", familyName: "User" },
       active: false,
@@ -143,7 +146,7 @@ describe("normalizeResource: identity-provider bodies (scim-compat.md)", () => {
 
   it("Okta group create with members: []", () => {
     expect(
-      normalizeResource(
+      normalize(
         "Group",
         { schemas: [GROUP_SCHEMA], displayName: "Test SCIMv2", members: [] },
         { mode: "create" },
@@ -165,7 +168,7 @@ describe("normalizeResource: identity-provider bodies (scim-compat.md)", () => {
         { value: "u1" },
       ],
     };
-    expect(normalizeResource("Group", body, { mode: "create" })).toEqual({
+    expect(normalize("Group", body, { mode: "create" })).toEqual({
       externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
       displayName: "Group1",
       members: [{ value: "u1" }, { value: "u2", type: "User" }],
@@ -309,14 +312,22 @@ describe("normalizeResource: leniency and canonical form", () => {
     ],
   ];
   it.each(cases)("%s", (_name, body, expected) => {
-    const doc = normalizeResource("User", body, { mode: "create" });
+    const doc = normalize("User", body, { mode: "create" });
     expect(doc).toEqual(expected);
     expect(Object.keys(doc)).toEqual(Object.keys(expected));
   });
 
+  it("returns the unknown attributes and extension attributes it dropped, readOnly and null ones not", () => {
+    const body = { userName: "x", id: "i", shoeSize: 44, nickName: null, "urn:example:Unknown": { a: 1 }, [E]: { badge: "b", department: "D" } };
+    expect(normalizeResource("User", body, { mode: "create" })).toEqual({
+      doc: { userName: "x", [E]: { department: "D" } },
+      ignored: ["shoeSize", "urn:example:Unknown", `${E}:badge`],
+    });
+  });
+
   it("Group.members is exempt from the multi-value limit", () => {
     const members = Array.from({ length: 150 }, (_, i) => ({ value: `u${i}` }));
-    const doc = normalizeResource("Group", { displayName: "big", members }, { mode: "replace" });
+    const doc = normalize("Group", { displayName: "big", members }, { mode: "replace" });
     expect(doc.members).toHaveLength(150);
   });
 
@@ -463,7 +474,7 @@ describe("normalizeResource: errors", () => {
     ],
   ];
   it.each(cases)("%s", (_name, rt, body, scimType, detail) => {
-    const err = scimError(() => normalizeResource(rt, body, { mode: "create" }));
+    const err = scimError(() => normalize(rt, body, { mode: "create" }));
     expect(err.status).toBe(400);
     expect(err.scimType).toBe(scimType);
     expect(err.message).toMatch(detail);
@@ -479,7 +490,7 @@ describe("normalizeResource: prototype pollution", () => {
         "emails":[{"__proto__":{"polluted":true},"value":"a@b.c"}],
         "${E}":{"__proto__":{"polluted":true},"constructor":"x","department":"D"}}`,
     );
-    const doc = normalizeResource("User", body, { mode: "create" });
+    const doc = normalize("User", body, { mode: "create" });
     expect(doc).toEqual({
       userName: "x",
       name: { givenName: "A" },

@@ -21,7 +21,6 @@ import {
   type AttributeDef,
   type ResourceTypeName,
 } from "./schema";
-import { noteIgnoredAttribute } from "./ignored";
 
 export type ScimDoc = Record<string, unknown>;
 
@@ -249,6 +248,15 @@ export interface NormalizeOptions {
 }
 
 /**
+ * The canonical document and the names of the attributes the body carried that Custodian does
+ * not know and dropped (RFC 7644 §3.3), for the request log.
+ */
+export interface NormalizedResource {
+  doc: ScimDoc;
+  ignored: string[];
+}
+
+/**
  * Turns a POST/PUT body (or a patched document) into the canonical internal document.
  * Lenient where identity providers are known to deviate (see /work/shared/scim-compat.md):
  * unknown attributes and schema URNs, read-only attributes and nulls are ignored; string
@@ -258,13 +266,14 @@ export function normalizeResource(
   resourceType: ResourceTypeName,
   body: unknown,
   options: NormalizeOptions,
-): ScimDoc {
+): NormalizedResource {
   if (!isPlainObject(body)) {
     throw invalidSyntax(`${options.mode === "create" ? "POST" : "PUT"} body must be a JSON object`);
   }
   const core = coreSchemaOf(resourceType);
   const extensions = extensionSchemasOf(resourceType);
   const values = new Map<string, Record<string, unknown>>([[core.id, {}]]);
+  const ignored: string[] = [];
   for (const ext of extensions) values.set(ext.id, {});
 
   const assign = (schemaUrn: string, def: AttributeDef, raw: unknown, label: string) => {
@@ -296,7 +305,7 @@ export function normalizeResource(
     const path = parseAttrName(key);
     const resolved = path && path.subAttr === undefined ? resolveAttribute(resourceType, path) : undefined;
     if (!resolved) {
-      noteIgnoredAttribute(key);
+      ignored.push(key);
       continue;
     }
     assign(resolved.schemaUrn, resolved.def, raw, resolved.def.name);
@@ -309,7 +318,7 @@ export function normalizeResource(
     for (const key of safeKeys(extBody)) {
       const def = findAttribute(schema.attributes, key);
       if (def) assign(urn, def, extBody[key], `${urn}:${def.name}`);
-      else noteIgnoredAttribute(`${urn}:${key}`);
+      else ignored.push(`${urn}:${key}`);
     }
   }
 
@@ -336,7 +345,7 @@ export function normalizeResource(
       }
     }
   }
-  return doc;
+  return { doc, ignored };
 }
 
 // ---------------------------------------------------------------------------------------------
