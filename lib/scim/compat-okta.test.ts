@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { derivedUserColumns, userDataFromDoc } from "@/lib/scim/mapping";
-import { normalizeResource } from "@/lib/scim/resource";
+import { normalizeResource } from "@/lib/scim/normalize-resource";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, patchBody, q, type ScimClient } from "@/lib/testing/scim";
 import { ERROR, GROUP_SCHEMA as GROUP, LIST_RESPONSE as LIST, PATCH_OP, USER_SCHEMA as CORE } from "@/lib/scim/schema";

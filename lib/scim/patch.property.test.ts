@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { propertyOptions } from "@/lib/testing/property";
 import { ScimError } from "./errors";
 import { applyPatch } from "./patch";
-import type { ScimDoc } from "./resource";
+import type { ScimDoc } from "./normalize-resource";
 import { PATCH_OP } from "./schema";
 
 // --- the model -------------------------------------------------------------------------------

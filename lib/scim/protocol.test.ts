@@ -8,7 +8,7 @@ import { getPrisma } from "@/lib/db/client";
 import { createOAuthClient, createScimToken, revokeOAuthClient, revokeScimToken } from "@/lib/directories/service";
 import { derivedUserColumns, userDataFromDoc } from "@/lib/scim/mapping";
 import { flushRequestLog } from "@/lib/scim/request-log";
-import { normalizeResource } from "@/lib/scim/resource";
+import { normalizeResource } from "@/lib/scim/normalize-resource";
 import { handleScimRequest } from "@/lib/scim/router";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { SCIM_BASE, newDirectory, scimClient, type ScimClient } from "@/lib/testing/scim";

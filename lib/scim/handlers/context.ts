@@ -3,7 +3,7 @@ import type { Actor } from "@/lib/audit/record";
 import type { ScimPrincipal } from "../auth";
 import { scimJson } from "../http";
 import { etagOf } from "../mapping";
-import type { ScimDoc } from "../resource";
+import type { ScimDoc } from "../normalize-resource";
 
 export interface ScimContext {
   request: Request;

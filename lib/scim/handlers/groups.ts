@@ -1,8 +1,10 @@
 // /Groups (RFC 7644 §3.3–3.6). Membership changes go to the group service as set deltas.
 import type { Group } from "@/lib/generated/prisma/client";
 import { createGroup, deleteGroup, findGroup, membersOfGroups, updateGroup, type GroupData } from "@/lib/groups/service";
-import { applyPatchOperations, partitionGroupMemberOps } from "../patch";
-import { isAttributeReturned, normalizeResource, projectResource, type ScimDoc } from "../resource";
+import { applyPatchOperations } from "../patch";
+import { partitionGroupMemberOps } from "../group-member-patch";
+import { normalizeResource, type ScimDoc } from "../normalize-resource";
+import { isAttributeReturned, projectResource } from "../project-resource";
 import { etagOf, groupDocFromRow, groupToScim } from "../mapping";
 import { findPage, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";

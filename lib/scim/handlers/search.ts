@@ -1,7 +1,7 @@
 // POST /.search (RFC 7644 §3.4.3) on a resource type or on the server root.
 import type { Group, User } from "@/lib/generated/prisma/client";
 import { filterAppliesTo, findPage, parseListQuery, type ListQuery } from "../list";
-import { isPlainObject } from "../resource";
+import { isPlainObject } from "../normalize-resource";
 import { readScimBody, scimJson } from "../http";
 import { invalidFilter, invalidSyntax } from "../errors";
 import { LIST_RESPONSE, SEARCH_REQUEST, type ResourceTypeName } from "../schema";
