@@ -9,7 +9,7 @@ import { listGroups, renderGroups } from "./groups";
 import { listUsers, renderUsers, userPageColumns } from "./users";
 import type { ScimContext } from "./context";
 import { markUsersSeen } from "@/lib/users/inactivity";
-import { groupsReadWith, type UserWithGroups } from "@/lib/users/service";
+import { groupsReadWith, type UserWithGroups } from "@/lib/users/queries";
 
 async function searchQuery(ctx: ScimContext): Promise<ListQuery> {
   const body = await readScimBody(ctx.request);

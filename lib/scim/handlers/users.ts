@@ -1,6 +1,7 @@
 // /Users (RFC 7644 §3.3–3.6). Parse, call the user service, serialise from stored state.
 import type { User } from "@/lib/generated/prisma/client";
-import { createUser, deleteUser, findUser, groupsOfUsers, groupsReadWith, updateUser, userGroupsColumn, type UserWithGroups } from "@/lib/users/service";
+import { createUser, deleteUser, updateUser } from "@/lib/users/service";
+import { findUser, groupsOfUsers, groupsReadWith, userGroupsColumn, type UserWithGroups } from "@/lib/users/queries";
 import { markUsersSeen } from "@/lib/users/inactivity";
 import { applyPatchOperations, parsePatchBody } from "../patch";
 import { normalizeResource } from "../normalize-resource";
