@@ -23,6 +23,12 @@ function omit(doc: Record<string, unknown>, ...keys: string[]): Record<string, u
   return Object.fromEntries(Object.entries(doc).filter(([k]) => !keys.includes(k)));
 }
 
+/** babs's e-mails with the work address replaced. */
+const babsEmails = (work: string) => [
+  { value: work, type: "work", primary: true },
+  { value: "babs@jensen.org", type: "home" },
+];
+
 const babs: ScimDoc = {
   id: "2819c223-7f76-453a-919d-413861904646",
   externalId: "bjensen",
@@ -31,10 +37,7 @@ const babs: ScimDoc = {
   displayName: "Babs Jensen",
   title: "Tour Guide",
   active: true,
-  emails: [
-    { value: "bjensen@example.com", type: "work", primary: true },
-    { value: "babs@jensen.org", type: "home" },
-  ],
+  emails: babsEmails("bjensen@example.com"),
   addresses: [
     {
       type: "work",
@@ -99,10 +102,7 @@ describe("Microsoft Entra ID without aadOptscim062020", () => {
       expected: {
         ...babs,
         name: { ...(babs.name as object), familyName: "updatedFamilyName" },
-        emails: [
-          { value: "updatedEmail@microsoft.com", type: "work", primary: true },
-          { value: "babs@jensen.org", type: "home" },
-        ],
+        emails: babsEmails("updatedEmail@microsoft.com"),
       },
     },
     {
@@ -157,10 +157,7 @@ describe("Microsoft Entra ID without aadOptscim062020", () => {
       body: patch({ op: "Add", path: 'emails[type eq "work"].value', value: "new@example.com" }),
       expected: {
         ...babs,
-        emails: [
-          { value: "new@example.com", type: "work", primary: true },
-          { value: "babs@jensen.org", type: "home" },
-        ],
+        emails: babsEmails("new@example.com"),
       },
     },
     {
@@ -169,10 +166,7 @@ describe("Microsoft Entra ID without aadOptscim062020", () => {
       body: patch({ op: "Replace", path: 'EMAILS[TYPE eq "WORK"].VALUE', value: "new@example.com" }),
       expected: {
         ...babs,
-        emails: [
-          { value: "new@example.com", type: "work", primary: true },
-          { value: "babs@jensen.org", type: "home" },
-        ],
+        emails: babsEmails("new@example.com"),
       },
     },
     {
@@ -439,10 +433,7 @@ describe("Microsoft Entra ID with aadOptscim062020", () => {
         displayName: "Pvlo",
         externalId: "Eqpj",
         name: { formatted: "Ms. Barbara J Jensen III", familyName: "Pkqf", givenName: "Gtfd" },
-        emails: [
-          { value: "TestBcwqnm@test.microsoft.com", type: "work", primary: true },
-          { value: "babs@jensen.org", type: "home" },
-        ],
+        emails: babsEmails("TestBcwqnm@test.microsoft.com"),
         [E]: { ...(babs[E] as object), employeeNumber: "Eqpj" },
       },
     },
@@ -880,10 +871,7 @@ describe("RFC 7644 §3.5.2 semantics", () => {
       body: patch({
         op: "replace",
         value: {
-          emails: [
-            { value: "bjensen@example.com", type: "work", primary: true },
-            { value: "babs@jensen.org", type: "home" },
-          ],
+          emails: babsEmails("bjensen@example.com"),
           nickname: "Babs",
         },
       }),
