@@ -325,7 +325,8 @@ export async function createRule(prisma: PrismaClient, options: { input: unknown
         return eventId;
       });
     }, txOptions),
-  retryOnce);
+    retryOnce,
+  );
   return getRule(prisma, { id: ruleId });
 }
 
@@ -367,7 +368,8 @@ export async function updateRule(
         return eventId;
       });
     }, txOptions),
-  retryOnce);
+    retryOnce,
+  );
   return getRule(prisma, { id: options.id });
 }
 
@@ -403,7 +405,8 @@ export async function deleteRule(
         return eventId;
       });
     }, txOptions),
-  retryOnce);
+    retryOnce,
+  );
   return getRule(prisma, { id: options.id });
 }
 
