@@ -11,7 +11,8 @@ import { openDatabase, type Database } from "./client";
 import { migrate, readMigrations } from "./migrate";
 import { diffSchemas, normaliseDefault, type DatabaseSchema, type TableSchema } from "./schema-drift";
 import { introspectDatabase } from "./schema-drift-introspect";
-import { parsePrismaSchema, PrismaSchemaParseError } from "./schema-drift-parse";
+import { parsePrismaSchema } from "./schema-drift-parse";
+import { PrismaSchemaParseError } from "./schema-drift-prisma-syntax";
 
 const SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");
 const schemaText = readFileSync(SCHEMA_PATH, "utf8");
