@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Contract, Prisma, PrismaClient, Repository } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { isRetryableConflict, isUniqueViolation, type Tx } from "@/lib/db/errors";
+import { isRetryableConflict, isUniqueViolation, retryOnConflict, type RetryOptions, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { CONFIDENTIALITIES, confidentialityFromRank, confidentialityRank } from "@/lib/access/levels";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
@@ -572,21 +572,14 @@ export async function upsertContractsInTx(tx: Tx, items: ContractData[], actor: 
 }
 
 /**
- * Runs a contract write; a unique violation on externalRef (two callers creating the same new
- * reference at once) or a serialization failure is retried once — the retry sees the winner's row
- * and becomes an update.
+ * A contract write retries once on a unique violation on externalRef (two callers creating the
+ * same new reference at once) or a serialization failure — the retry sees the winner's row and
+ * becomes an update. A unique violation that survives the retry answers 409.
  */
-async function withRetry<T>(fn: () => Promise<T>, conflictMessage: string): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt === 0 && (isUniqueViolation(err) || isRetryableConflict(err))) continue;
-      if (isUniqueViolation(err)) throw new AppError("conflict", conflictMessage);
-      throw err;
-    }
-  }
-}
+const retryOnceOnRace: RetryOptions = { attempts: 2, retryOn: (err) => isUniqueViolation(err) || isRetryableConflict(err) };
+const conflictOnUnique = (message: string) => (err: unknown): never => {
+  throw isUniqueViolation(err) ? new AppError("conflict", message) : err;
+};
 
 /** Parses items and resolves repositories; throws one invalid_input listing every problem. */
 async function prepareItems(db: PrismaClient | Tx, raw: unknown[]): Promise<ContractData[]> {
@@ -638,14 +631,14 @@ export interface SaveSummary {
  * transaction: all or none. Shared by the API (one or bulk) and the CSV import.
  */
 export async function saveContracts(prisma: PrismaClient, options: { items: ContractData[]; actor: Actor }): Promise<SaveSummary> {
-  const results = await withRetry(
+  const results = await retryOnConflict(
     () =>
       prisma.$transaction(
         (tx) => upsertContractsInTx(tx, options.items, options.actor, clockNow()),
         bulkTransactionOptions(options.items.length),
       ),
-    "A contract of this request was created concurrently; retry the request",
-  );
+    retryOnceOnRace,
+  ).catch(conflictOnUnique("A contract of this request was created concurrently; retry the request"));
   const count = (o: UpsertOutcome) => results.filter((r) => r.outcome === o).length;
   return { results, created: count("created"), updated: count("updated"), unchanged: count("unchanged") };
 }
@@ -686,7 +679,7 @@ export async function createContract(
 ): Promise<ContractView> {
   const input = createContractInput.parse(options.input);
   const externalRef = input.externalRef ?? null;
-  const id = await withRetry(
+  const id = await retryOnConflict(
     () =>
       prisma.$transaction(async (tx) => {
         if (externalRef && (await tx.contract.findUnique({ where: { externalRef }, select: { id: true } }))) {
@@ -697,8 +690,8 @@ export async function createContract(
         const [r] = await upsertContractsInTx(tx, [toContractData(input, repos.ids.get(0)!, externalRef)], options.actor, clockNow());
         return r.id;
       }),
-    `A contract with externalRef "${externalRef}" already exists`,
-  );
+    retryOnceOnRace,
+  ).catch(conflictOnUnique(`A contract with externalRef "${externalRef}" already exists`));
   return contractView(await prisma.contract.findUniqueOrThrow({ where: { id }, include: withRepository }));
 }
 

@@ -38,19 +38,32 @@ export class TransactionRaceError extends Error {
   }
 }
 
+export interface RetryOptions {
+  /** Runs in all, the first included (default 5). */
+  attempts?: number;
+  /**
+   * Which errors start another run (default: deadlock victims, serialization failures and
+   * TransactionRaceError). Anything else, or an error on the last run, is thrown as is.
+   */
+  retryOn?: (err: unknown) => boolean;
+}
+
+const isConflictOrRace = (err: unknown) => err instanceof TransactionRaceError || isRetryableConflict(err);
+
 /**
  * Runs a whole transaction again when PostgreSQL aborted it as a deadlock victim or for a
  * serialization failure: the work is all inside the transaction, so a retry is safe, and the
  * client gets an answer instead of a 500 (Entra quarantines a connection that fails often).
+ * The one retry helper: call sites differ only in `attempts` and `retryOn`.
  */
-export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryOnConflict<T>(run: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { attempts = 5, retryOn = isConflictOrRace } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (err) {
-      const race = err instanceof TransactionRaceError;
-      if (attempt >= attempts || !(race || isRetryableConflict(err))) throw err;
-      log.warn("transaction retried", { attempt, reason: race ? err.message : pgCode(err) });
+      if (attempt >= attempts || !retryOn(err)) throw err;
+      log.warn("transaction retried", { attempt, reason: err instanceof TransactionRaceError ? err.message : pgCode(err) });
     }
   }
 }

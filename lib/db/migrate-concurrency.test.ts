@@ -6,7 +6,9 @@ import path from "node:path";
 import pg from "pg";
 import { openDatabase } from "./client";
 import { migrate, readMigrations } from "./migrate";
-import { diffSchemas, introspectDatabase, parsePrismaSchema } from "./schema-drift";
+import { diffSchemas } from "./schema-drift";
+import { introspectDatabase } from "./schema-drift-introspect";
+import { parsePrismaSchema } from "./schema-drift-parse";
 import { readFileSync } from "node:fs";
 
 const serverUrl = process.env.TEST_DATABASE_URL;

@@ -9,15 +9,10 @@ import path from "node:path";
 import pg from "pg";
 import { openDatabase, type Database } from "./client";
 import { migrate, readMigrations } from "./migrate";
-import {
-  diffSchemas,
-  introspectDatabase,
-  normaliseDefault,
-  parsePrismaSchema,
-  PrismaSchemaParseError,
-  type DatabaseSchema,
-  type TableSchema,
-} from "./schema-drift";
+import { diffSchemas, normaliseDefault, type DatabaseSchema, type TableSchema } from "./schema-drift";
+import { introspectDatabase } from "./schema-drift-introspect";
+import { parsePrismaSchema } from "./schema-drift-parse";
+import { PrismaSchemaParseError } from "./schema-drift-prisma-syntax";
 
 const SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");
 const schemaText = readFileSync(SCHEMA_PATH, "utf8");

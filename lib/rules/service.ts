@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AccessRuleVersion, Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { isRetryableConflict, type Tx } from "@/lib/db/errors";
+import { isRetryableConflict, retryOnConflict, type RetryOptions, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { CONFIDENTIALITIES, LEVELS, confidentialityFromRank, confidentialityRank, levelFromRank, levelRank } from "@/lib/access/levels";
 import { ruleScopeRepositories, trackAccessChanges, usersInGroup } from "@/lib/access/change-events";
@@ -284,14 +284,7 @@ async function appendVersion(
 }
 
 /** Rule writes of one principal serialise on the rule row; a rare serialization failure is retried once. */
-async function retryOnce<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isRetryableConflict(err)) return fn();
-    throw err;
-  }
-}
+const retryOnce: RetryOptions = { attempts: 2, retryOn: isRetryableConflict };
 
 const txOptions = { maxWait: 10_000, timeout: 60_000 };
 
@@ -310,7 +303,7 @@ export async function createRule(prisma: PrismaClient, options: { input: unknown
   const problems = ruleProblems(content, now);
   if (problems.length) fail(problems);
   const ruleId = randomUUID();
-  await retryOnce(() =>
+  await retryOnConflict(() =>
     prisma.$transaction(async (tx) => {
       const refs = await referenceProblems(tx, content);
       if (refs.length) fail(refs);
@@ -332,6 +325,7 @@ export async function createRule(prisma: PrismaClient, options: { input: unknown
         return eventId;
       });
     }, txOptions),
+    retryOnce,
   );
   return getRule(prisma, { id: ruleId });
 }
@@ -341,7 +335,7 @@ export async function updateRule(
   options: { id: string; input: unknown; actor: Actor; expectedVersion?: number },
 ): Promise<RuleView> {
   const patch = updateRuleInput.parse(options.input);
-  await retryOnce(() =>
+  await retryOnConflict(() =>
     prisma.$transaction(async (tx) => {
       const { rule, current } = await lockRule(tx, options.id);
       if (rule.deletedAt) throw new AppError("conflict", `Access rule ${rule.id} was deleted; create a new rule instead`);
@@ -374,6 +368,7 @@ export async function updateRule(
         return eventId;
       });
     }, txOptions),
+    retryOnce,
   );
   return getRule(prisma, { id: options.id });
 }
@@ -384,7 +379,7 @@ export async function deleteRule(
   options: { id: string; input?: unknown; actor: Actor; expectedVersion?: number },
 ): Promise<RuleView> {
   const input = deleteRuleInput.parse(options.input ?? {});
-  await retryOnce(() =>
+  await retryOnConflict(() =>
     prisma.$transaction(async (tx) => {
       const { rule, current } = await lockRule(tx, options.id);
       if (rule.deletedAt) throw new AppError("not_found", `Access rule ${rule.id} was already deleted`);
@@ -410,6 +405,7 @@ export async function deleteRule(
         return eventId;
       });
     }, txOptions),
+    retryOnce,
   );
   return getRule(prisma, { id: options.id });
 }

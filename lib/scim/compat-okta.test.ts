@@ -5,8 +5,9 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { flushRequestLog } from "@/lib/scim/request-log";
-import { derivedUserColumns, userDataFromDoc } from "@/lib/scim/mapping";
-import { normalizeResource } from "@/lib/scim/resource";
+import { userDataFromDoc } from "@/lib/scim/mapping";
+import { derivedUserColumns } from "@/lib/users/user-data";
+import { normalizeResource } from "@/lib/scim/normalize-resource";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, patchBody, q, type ScimClient } from "@/lib/testing/scim";
 import { ERROR, GROUP_SCHEMA as GROUP, LIST_RESPONSE as LIST, PATCH_OP, USER_SCHEMA as CORE } from "@/lib/scim/schema";
@@ -177,7 +178,7 @@ describe("Okta: users", () => {
     // instant, so the order must have a tie-breaker.
     const sameInstant = new Date();
     const rows = Array.from({ length: total }, (_, i) => {
-      const doc = normalizeResource("User", oktaUser({ active: i % 7 !== 0 }), { mode: "create" });
+      const doc = normalizeResource("User", oktaUser({ active: i % 7 !== 0 }), { mode: "create" }).doc;
       const data = userDataFromDoc(doc);
       return {
         ...data,

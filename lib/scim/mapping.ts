@@ -4,7 +4,8 @@ import type { Group, User } from "@/lib/generated/prisma/client";
 import type { AttrPath } from "./filter/ast";
 import type { AttrMapping, ColumnType, JsonArraySubAttr, ResolveAttr } from "./filter/compile-sql";
 import { invalidFilter, invalidValue } from "./errors";
-import type { ScimDoc } from "./resource";
+import type { UserData } from "@/lib/users/user-data";
+import type { ScimDoc } from "./normalize-resource";
 import {
   ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, resolveAttribute, type AttributeDef, type ResourceTypeName,
 } from "./schema";
@@ -28,41 +29,6 @@ const SIMPLE_USER_ATTRIBUTES = [
 ] as const;
 
 const ENTERPRISE_COLUMNS = ["employeeNumber", "costCenter", "organization", "division", "department"] as const;
-
-/** The writable, SCIM-derived columns of a user. */
-export interface UserData {
-  userName: string;
-  externalId: string | null;
-  active: boolean;
-  displayName: string | null;
-  nickName: string | null;
-  profileUrl: string | null;
-  title: string | null;
-  userType: string | null;
-  preferredLanguage: string | null;
-  locale: string | null;
-  timezone: string | null;
-  formattedName: string | null;
-  familyName: string | null;
-  givenName: string | null;
-  middleName: string | null;
-  honorificPrefix: string | null;
-  honorificSuffix: string | null;
-  emails: unknown[];
-  phoneNumbers: unknown[];
-  ims: unknown[];
-  photos: unknown[];
-  addresses: unknown[];
-  entitlements: unknown[];
-  roles: unknown[];
-  x509Certificates: unknown[];
-  employeeNumber: string | null;
-  costCenter: string | null;
-  organization: string | null;
-  division: string | null;
-  department: string | null;
-  managerId: string | null;
-}
 
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 const obj = (v: unknown): Record<string, unknown> =>
@@ -88,21 +54,6 @@ export function userDataFromDoc(doc: ScimDoc): UserData {
   for (const a of USER_JSON_ATTRIBUTES) data[a] = arr(doc[a]);
   for (const a of ENTERPRISE_COLUMNS) data[a] = str(ent[a]);
   return data;
-}
-
-function primaryOrFirst(values: unknown[]): Record<string, unknown> | undefined {
-  const objects = values.map(obj);
-  return objects.find((v) => v.primary === true) ?? objects[0];
-}
-
-/** Derived columns the product searches on. */
-export function derivedUserColumns(data: UserData) {
-  const email = str(primaryOrFirst(data.emails)?.value);
-  return {
-    userNameKey: data.userName.toLowerCase(),
-    primaryEmail: email ? email.toLowerCase() : null,
-    country: str(primaryOrFirst(data.addresses)?.country),
-  };
 }
 
 /** The internal SCIM document of a stored user (no meta, no schemas, no password). */

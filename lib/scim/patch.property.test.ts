@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { propertyOptions } from "@/lib/testing/property";
 import { ScimError } from "./errors";
 import { applyPatch } from "./patch";
-import type { ScimDoc } from "./resource";
+import type { ScimDoc } from "./normalize-resource";
 import { PATCH_OP } from "./schema";
 
 // --- the model -------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ describe("applyPatch against the reference model (properties)", () => {
             expect((thrown as ScimError).status).toBe(400);
             continue; // atomic: neither side changed
           }
-          doc = applyPatch("User", doc, body);
+          doc = applyPatch("User", doc, body).doc;
           model = expected;
           expect(doc, JSON.stringify(body)).toEqual({ ...BASE, ...model });
         }

@@ -1,20 +1,17 @@
-// SCIM PATCH (RFC 7644 §3.5.2) on the internal document (see resource.ts), including the
+// SCIM PATCH (RFC 7644 §3.5.2) on the internal document (see normalize-resource.ts), including the
 // request shapes identity providers really send (/work/shared/scim-compat.md). Pure: the caller
 // loads the document, applies the patch, re-validates with normalizeResource(…, "replace") and
 // persists. Every error names the failing operation (`Operations[2]: …`) and nothing is applied
 // when any operation fails (RFC 7644 §3.5.2: the PATCH is atomic).
 import {
   ScimError,
-  invalidFilter,
   invalidPath,
   invalidSyntax,
   invalidValue,
   mutability,
   noTarget,
 } from "./errors";
-import type { Filter, PatchPath } from "./filter/ast";
-import { matchesFilter } from "./filter/evaluate-filter";
-import { parsePatchPath } from "./filter/parse-filter";
+import { elementFromFilter, matches, resolveTarget, type ResolvedTarget, type Target } from "./patch-path";
 import {
   checkMultiValuedLimits,
   coerceManagerInput,
@@ -27,20 +24,16 @@ import {
   safeKeys,
   type AttrContext,
   type ScimDoc,
-} from "./resource";
+} from "./normalize-resource";
 import {
-  attrPath,
   coreSchemaOf,
-  GROUP_SCHEMA,
   PATCH_OP,
   findAttribute,
   findExtensionUrn,
   getSchema,
-  resolveAttribute,
   type AttributeDef,
   type ResourceTypeName,
 } from "./schema";
-import { noteIgnoredAttribute } from "./ignored";
 
 /** Upper bound on operations per request; Entra batches membership changes but far below this. */
 export const MAX_PATCH_OPERATIONS = 1000;
@@ -111,8 +104,17 @@ export function parsePatchBody(body: unknown): PatchOperation[] {
   });
 }
 
+/**
+ * The patched copy of the document and the names of the attributes the operations carried that
+ * Custodian does not know and dropped (RFC 7644 §3.3), for the request log.
+ */
+export interface PatchResult {
+  doc: ScimDoc;
+  ignored: string[];
+}
+
 /** Applies a PATCH request body to a copy of `doc`; throws (and changes nothing) on any error. */
-export function applyPatch(resourceType: ResourceTypeName, doc: ScimDoc, body: unknown): ScimDoc {
+export function applyPatch(resourceType: ResourceTypeName, doc: ScimDoc, body: unknown): PatchResult {
   return applyPatchOperations(resourceType, doc, parsePatchBody(body));
 }
 
@@ -124,15 +126,17 @@ export function applyPatchOperations(
   resourceType: ResourceTypeName,
   doc: ScimDoc,
   operations: readonly PatchOperation[],
-): ScimDoc {
+): PatchResult {
   const working = cloneJson(doc) as ScimDoc;
+  const ignored: string[] = [];
   for (const operation of operations) {
-    withIndex(operation.index, () => applyOperation(resourceType, working, operation));
+    withIndex(operation.index, () => applyOperation(resourceType, working, operation, ignored));
   }
-  return working;
+  return { doc: working, ignored };
 }
 
-function withIndex<T>(index: number, run: () => T): T {
+/** Runs `run`, prefixing a SCIM error with the operation's index (`Operations[2]: …`). */
+export function withIndex<T>(index: number, run: () => T): T {
   try {
     return run();
   } catch (err) {
@@ -153,128 +157,10 @@ function cloneJson(value: unknown): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Targets
-
-interface Target {
-  schemaUrn: string;
-  def: AttributeDef;
-  /** `name.givenName`, or the part after a value filter: `emails[type eq "work"].value`. */
-  sub?: AttributeDef;
-  /** Value filter with sub-attribute names in canonical case and boolean literals coerced. */
-  filter?: Filter;
-  label: string;
-}
-
-type ResolvedTarget = { kind: "attribute"; target: Target } | { kind: "extension"; schemaUrn: string };
-
-function resolveTarget(resourceType: ResourceTypeName, pathText: string): ResolvedTarget {
-  // A bare extension URN addresses the whole extension object (some clients add
-  // `{"path": "urn:…:enterprise:2.0:User", "value": {"department": "x"}}`).
-  const extUrn = findExtensionUrn(resourceType, pathText);
-  if (extUrn) return { kind: "extension", schemaUrn: extUrn };
-  const parsed: PatchPath = parsePatchPath(pathText);
-  const resolved = resolveAttribute(resourceType, attrPath(parsed.path.schema, parsed.path.attr));
-  if (!resolved) throw invalidPath(`"${pathText}" is not an attribute of ${resourceType}.`);
-  const { def } = resolved;
-  const subName = parsed.path.subAttr ?? parsed.subAttr;
-  let sub: AttributeDef | undefined;
-  if (subName !== undefined) {
-    sub = findAttribute(def.subAttributes, subName);
-    if (!sub) throw invalidPath(`"${pathText}": ${def.name} has no sub-attribute "${subName}".`);
-  }
-  const target: Target = { schemaUrn: resolved.schemaUrn, def, label: pathText };
-  if (sub) target.sub = sub;
-  if (parsed.valueFilter) {
-    if (!def.multiValued || def.type !== "complex") {
-      throw invalidPath(`"${pathText}": a value filter needs a multi-valued complex attribute.`);
-    }
-    if (parsed.path.subAttr !== undefined) throw invalidPath(`"${pathText}" is not a valid path.`);
-    target.filter = canonicalizeFilter(def, parsed.valueFilter, pathText);
-  }
-  return { kind: "attribute", target };
-}
-
-/**
- * Rewrites filter paths to the schema's sub-attribute names and turns Entra's "True"/"False"
- * literals into booleans for boolean sub-attributes (`roles[primary eq "True"]`), so that
- * matching and element creation see typed values.
- */
-function canonicalizeFilter(def: AttributeDef, filter: Filter, pathText: string): Filter {
-  const subOf = (path: { schema?: string; attr: string; subAttr?: string }) => {
-    const sub =
-      path.schema === undefined && path.subAttr === undefined
-        ? findAttribute(def.subAttributes, path.attr)
-        : undefined;
-    if (!sub) throw invalidPath(`"${pathText}": ${def.name} has no sub-attribute "${path.attr}".`);
-    return sub;
-  };
-  switch (filter.kind) {
-    case "and":
-    case "or":
-      return {
-        kind: filter.kind,
-        left: canonicalizeFilter(def, filter.left, pathText),
-        right: canonicalizeFilter(def, filter.right, pathText),
-      };
-    case "not":
-      return { kind: "not", filter: canonicalizeFilter(def, filter.filter, pathText) };
-    case "present":
-      return { kind: "present", path: { attr: subOf(filter.path).name } };
-    case "compare": {
-      const sub = subOf(filter.path);
-      let value = filter.value;
-      if (sub.type === "boolean" && typeof value === "string") {
-        const lower = value.trim().toLowerCase();
-        if (lower === "true" || lower === "false") value = lower === "true";
-      }
-      return { kind: "compare", path: { attr: sub.name }, op: filter.op, value };
-    }
-    case "valuePath":
-      throw invalidPath(`"${pathText}": nested value filters are not supported.`);
-  }
-}
-
-function matches(def: AttributeDef, filter: Filter, element: unknown): element is Record<string, unknown> {
-  if (!isPlainObject(element)) return false;
-  return matchesFilter(filter, element, {
-    isCaseExact: (name) => findAttribute(def.subAttributes, name)?.caseExact ?? false,
-  });
-}
-
-/**
- * For `emails[type eq "work"].value` with no work e-mail, Entra expects the element to be created
- * from the filter's equality terms. Only `eq` terms joined by `and` describe a new element.
- */
-function elementFromFilter(
-  def: AttributeDef,
-  filter: Filter,
-  label: string,
-): Record<string, unknown> | undefined {
-  if (filter.kind === "compare" && filter.op === "eq" && filter.value !== null) {
-    const sub = findAttribute(def.subAttributes, filter.path.attr);
-    if (!sub) return undefined;
-    const value = normalizeScalar(sub, filter.value, `${label}: ${sub.name}`);
-    const out: Record<string, unknown> = {};
-    if (value !== undefined) out[sub.name] = value;
-    return out;
-  }
-  if (filter.kind === "and") {
-    const left = elementFromFilter(def, filter.left, label);
-    const right = elementFromFilter(def, filter.right, label);
-    if (!left || !right) return undefined;
-    for (const key of Object.keys(right)) {
-      if (key in left && left[key] !== right[key]) return undefined;
-      left[key] = right[key];
-    }
-    return left;
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Operations
 
-function applyOperation(resourceType: ResourceTypeName, doc: ScimDoc, operation: PatchOperation): void {
+/** `ignored` collects the unknown attribute names the operation drops. */
+function applyOperation(resourceType: ResourceTypeName, doc: ScimDoc, operation: PatchOperation, ignored: string[]): void {
   const { op, path, value } = operation;
   if (op === "remove") {
     // RFC 7644 §3.5.2.2: remove without a path is 400 noTarget.
@@ -290,12 +176,12 @@ function applyOperation(resourceType: ResourceTypeName, doc: ScimDoc, operation:
   }
   if (value === undefined) throw invalidValue(`${op} requires a value.`);
   if (path === undefined) {
-    applyPathless(resourceType, doc, op, value);
+    applyPathless(resourceType, doc, op, value, ignored);
     return;
   }
   const resolved = resolveTarget(resourceType, path);
   if (resolved.kind === "extension") {
-    applyExtensionObject(resourceType, doc, op, resolved.schemaUrn, value);
+    applyExtensionObject(resourceType, doc, op, resolved.schemaUrn, value, ignored);
     return;
   }
   checkWritable(resolved.target);
@@ -319,13 +205,14 @@ function applyPathless(
   doc: ScimDoc,
   op: "add" | "replace",
   value: unknown,
+  ignored: string[],
 ): void {
   if (!isPlainObject(value)) throw invalidValue(`${op} without a path needs an object value.`);
   for (const key of safeKeys(value)) {
     if (key.toLowerCase() === "schemas") continue;
     const extUrn = findExtensionUrn(resourceType, key);
     if (extUrn) {
-      applyExtensionObject(resourceType, doc, op, extUrn, value[key]);
+      applyExtensionObject(resourceType, doc, op, extUrn, value[key], ignored);
       continue;
     }
     let resolved: ResolvedTarget;
@@ -333,7 +220,7 @@ function applyPathless(
       resolved = resolveTarget(resourceType, key);
     } catch (err) {
       if (err instanceof ScimError && (err.scimType === "invalidPath" || err.scimType === "invalidFilter")) {
-        noteIgnoredAttribute(key);
+        ignored.push(key);
         continue;
       }
       throw err;
@@ -351,6 +238,7 @@ function applyExtensionObject(
   op: "add" | "replace",
   schemaUrn: string,
   value: unknown,
+  ignored: string[],
 ): void {
   if (value === null) {
     // Entra clears with null.
@@ -361,7 +249,7 @@ function applyExtensionObject(
   const schema = getSchema(schemaUrn);
   for (const key of safeKeys(value)) {
     const def = findAttribute(schema?.attributes, key);
-    if (!def) noteIgnoredAttribute(`${schemaUrn}:${key}`);
+    if (!def) ignored.push(`${schemaUrn}:${key}`);
     if (!def || def.mutability === "readOnly") continue;
     setAt(resourceType, doc, op, { schemaUrn, def, label: `${schemaUrn}:${def.name}` }, value[key]);
   }
@@ -386,7 +274,7 @@ function elementsOf(
 }
 
 /** Entra clears a value by sending `""` or `null` (scim-compat.md, "Clearing"). */
-function isClearValue(value: unknown): boolean {
+export function isClearValue(value: unknown): boolean {
   return value === null || value === "";
 }
 
@@ -626,215 +514,4 @@ function tidy(
     delete container[def.name];
   }
   if (container !== doc && Object.keys(container).length === 0) delete doc[ctx.schemaUrn];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Group membership as set deltas
-
-export type MemberOpKind = "add" | "remove" | "replaceAll" | "removeAll";
-
-/** A membership change; `ids` are member ids (empty for removeAll), `index` the operation's. */
-export interface MemberOp {
-  kind: MemberOpKind;
-  ids: string[];
-  index: number;
-}
-
-export interface GroupPatchPlan {
-  /** Membership changes, in request order. */
-  memberOps: MemberOp[];
-  /** Everything else, in request order, for applyPatchOperations on a document without members. */
-  otherOps: PatchOperation[];
-}
-
-const groupMembersDef = findAttribute(getSchema(GROUP_SCHEMA)?.attributes, "members");
-
-function isMembersPath(pathText: string): { parsed: PatchPath } | undefined {
-  let parsed: PatchPath;
-  try {
-    parsed = parsePatchPath(pathText);
-  } catch {
-    return undefined;
-  }
-  const resolved = resolveAttribute("Group", attrPath(parsed.path.schema, parsed.path.attr));
-  return resolved && resolved.def === groupMembersDef ? { parsed } : undefined;
-}
-
-function memberIds(value: unknown, label: string): string[] {
-  if (!groupMembersDef) return [];
-  const ctx: AttrContext = { resourceType: "Group", schemaUrn: GROUP_SCHEMA, def: groupMembersDef };
-  const elements = (normalizeAttributeValue(ctx, value, label) ?? []) as Record<string, unknown>[];
-  return elements.map((e) => String(e.value));
-}
-
-/** `value eq "a"` or `value eq "a" or value eq "b"` → ids; anything else is unsupported. */
-function idsFromMemberFilter(filter: Filter): string[] | undefined {
-  if (
-    filter.kind === "compare" &&
-    filter.op === "eq" &&
-    filter.path.attr.toLowerCase() === "value" &&
-    filter.path.subAttr === undefined
-  ) {
-    return typeof filter.value === "string" ? [filter.value] : undefined;
-  }
-  if (filter.kind === "or") {
-    const left = idsFromMemberFilter(filter.left);
-    const right = idsFromMemberFilter(filter.right);
-    return left && right ? [...left, ...right] : undefined;
-  }
-  return undefined;
-}
-
-/**
- * Splits a Group PATCH into membership changes and the rest, so the group service can apply
- * membership as set deltas in the database instead of loading a 100,000-member group.
- *
- * Two ordered lists are enough — no interleaving is needed — because the two kinds commute:
- * membership steps touch only the membership set and the other operations never touch it
- * (every `members` operation is classified as a member step, including the `members` key of a
- * path-less add/replace, which is split off from the rest of that value). Within each list the
- * request order is kept, which is what matters for Okta's remove-then-add of the same member;
- * `netMemberChanges` folds the member list into one delete set and one insert set.
- *
- * Validates the envelope and every membership operation (errors carry the operation index);
- * `otherOps` are validated when applied with applyPatchOperations.
- */
-export function partitionGroupMemberOps(body: unknown): GroupPatchPlan {
-  const plan: GroupPatchPlan = { memberOps: [], otherOps: [] };
-  for (const operation of parsePatchBody(body)) {
-    withIndex(operation.index, () => classifyGroupOperation(operation, plan));
-  }
-  return plan;
-}
-
-function classifyGroupOperation(operation: PatchOperation, plan: GroupPatchPlan): void {
-  const { op, path, value, index } = operation;
-  const push = (kind: MemberOpKind, ids: string[]) => plan.memberOps.push({ kind, ids, index });
-
-  if (path === undefined) {
-    if (op === "remove" || !isPlainObject(value)) {
-      plan.otherOps.push(operation);
-      return;
-    }
-    const rest: Record<string, unknown> = {};
-    let restKeys = 0;
-    for (const key of safeKeys(value)) {
-      const members = isMembersPath(key);
-      if (!members) {
-        rest[key] = value[key];
-        restKeys++;
-        continue;
-      }
-      checkWholeMembersPath(members.parsed, key);
-      addOrReplaceMembers(op, value[key], key, push);
-    }
-    if (restKeys > 0) plan.otherOps.push({ ...operation, value: rest });
-    return;
-  }
-
-  const members = isMembersPath(path);
-  if (!members) {
-    plan.otherOps.push(operation);
-    return;
-  }
-  const { parsed } = members;
-  if (
-    parsed.valueFilter &&
-    parsed.path.subAttr === undefined &&
-    parsed.subAttr === undefined &&
-    op === "remove"
-  ) {
-    // Okta and Entra: `remove members[value eq "id"]`.
-    const ids = idsFromMemberFilter(parsed.valueFilter);
-    if (!ids) throw invalidFilter(`${path}: only "value eq" filters are supported on members.`);
-    push("remove", [...new Set(ids)]);
-    return;
-  }
-  checkWholeMembersPath(parsed, path);
-  if (op === "remove") {
-    // RFC 7644 §3.5.2.2: no value → all members; with a value list (Entra) → only those.
-    if (value === undefined || value === null) push("removeAll", []);
-    else {
-      const ids = memberIds(value, path);
-      if (ids.length > 0) push("remove", ids);
-    }
-    return;
-  }
-  if (value === undefined) throw invalidValue(`${op} requires a value.`);
-  addOrReplaceMembers(op, value, path, push);
-}
-
-/**
- * Members are immutable in place (RFC 7643 §4.2: value, $ref and type are immutable; display
- * is read-only): only whole elements can be added or removed.
- */
-function checkWholeMembersPath(parsed: PatchPath, label: string): void {
-  const subName = parsed.path.subAttr ?? parsed.subAttr;
-  if (subName !== undefined) {
-    const sub = findAttribute(groupMembersDef?.subAttributes, subName);
-    if (!sub) throw invalidPath(`"${label}": members has no sub-attribute "${subName}".`);
-    throw mutability(`${label}: members.${sub.name} cannot be modified; add or remove the member instead.`);
-  }
-  if (parsed.valueFilter) {
-    throw mutability(`${label}: members cannot be modified in place; add or remove the member instead.`);
-  }
-}
-
-function addOrReplaceMembers(
-  op: "add" | "replace",
-  value: unknown,
-  label: string,
-  push: (kind: MemberOpKind, ids: string[]) => void,
-): void {
-  const ids = isClearValue(value) ? [] : memberIds(value, label);
-  if (op === "add") {
-    if (ids.length > 0) push("add", ids);
-  } else if (ids.length === 0) {
-    push("removeAll", []);
-  } else {
-    push("replaceAll", ids);
-  }
-}
-
-/** Net effect of ordered member steps: final = (reset ? ∅ : current − remove) ∪ add. */
-export interface NetMemberChanges {
-  /** Delete every current membership first (a replace or remove-all happened). */
-  reset: boolean;
-  add: string[];
-  /** Only meaningful when reset is false; disjoint from add. */
-  remove: string[];
-}
-
-export function netMemberChanges(memberOps: readonly MemberOp[]): NetMemberChanges {
-  let reset = false;
-  const add = new Set<string>();
-  const remove = new Set<string>();
-  for (const step of memberOps) {
-    switch (step.kind) {
-      case "replaceAll":
-        reset = true;
-        add.clear();
-        remove.clear();
-        step.ids.forEach((id) => add.add(id));
-        break;
-      case "removeAll":
-        reset = true;
-        add.clear();
-        remove.clear();
-        break;
-      case "add":
-        for (const id of step.ids) {
-          remove.delete(id);
-          add.add(id);
-        }
-        break;
-      case "remove":
-        for (const id of step.ids) {
-          add.delete(id);
-          if (!reset) remove.add(id);
-        }
-        break;
-    }
-  }
-  return { reset, add: [...add], remove: [...remove] };
 }

@@ -6,9 +6,10 @@ import { describe, expect, it, vi } from "vitest";
 import { getConfig, resetConfigForTests } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { createOAuthClient, createScimToken, revokeOAuthClient, revokeScimToken } from "@/lib/directories/service";
-import { derivedUserColumns, userDataFromDoc } from "@/lib/scim/mapping";
+import { userDataFromDoc } from "@/lib/scim/mapping";
+import { derivedUserColumns } from "@/lib/users/user-data";
 import { flushRequestLog } from "@/lib/scim/request-log";
-import { normalizeResource } from "@/lib/scim/resource";
+import { normalizeResource } from "@/lib/scim/normalize-resource";
 import { handleScimRequest } from "@/lib/scim/router";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { SCIM_BASE, newDirectory, scimClient, type ScimClient } from "@/lib/testing/scim";
@@ -465,7 +466,7 @@ describe("sorting, paging, projection and search", () => {
     const prisma = await getPrisma();
     const now = new Date();
     const rows = Array.from({ length: 1005 }, (_, i) => {
-      const data = userDataFromDoc(normalizeResource("User", { userName: `bulk-${i}@example.com` }, { mode: "create" }));
+      const data = userDataFromDoc(normalizeResource("User", { userName: `bulk-${i}@example.com` }, { mode: "create" }).doc);
       return { ...data, ...derivedUserColumns(data), directoryId: directory.id, createdAt: new Date(now.getTime() + i), updatedAt: now };
     });
     await prisma.user.createMany({ data: rows as never });

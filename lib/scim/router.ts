@@ -14,7 +14,7 @@ import { unstorableText } from "./text";
 import { parseListQueryFromUrl } from "./list";
 import { effectiveRateLimit, takeRateLimitToken } from "./rate-limit";
 import { logScimRequest } from "./request-log";
-import { collectIgnored, ignoredColumns } from "./ignored";
+import { ignoredColumns } from "./ignored";
 import { observeScimRequest } from "@/lib/monitoring/metrics";
 import type { ScimContext } from "./handlers/context";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
@@ -164,9 +164,10 @@ export async function handleScimRequest(request: Request): Promise<Response> {
               requestId,
               ip: clientIp(request),
             },
+            ignored,
           };
           // Unknown attributes the handler drops are noted for the request log.
-          response = await collectIgnored(ignored, () => handler(ctx, id));
+          response = await handler(ctx, id);
         }
       }
     } catch (err) {

@@ -1,4 +1,4 @@
-// SCIM schema definitions (RFC 7643 §7, §8.7). They drive input validation (resource.ts),
+// SCIM schema definitions (RFC 7643 §7, §8.7). They drive input validation (normalize-resource.ts),
 // PATCH (patch.ts), projection and the discovery endpoints (/Schemas, /ResourceTypes), so the
 // attribute characteristics below are the single source of truth for mutability, `returned`,
 // case sensitivity and types.

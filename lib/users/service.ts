@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { auditEventStatement, diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { TransactionRaceError, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { derivedUserColumns, type UserData } from "@/lib/scim/mapping";
+import { USER_DATA_KEYS, derivedUserColumns, userSnapshot, type UserData } from "./user-data";
+import { findUser, userGroupsColumn, type UserWithGroups } from "./queries";
 import { trackAccessChanges } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
 import { ancestorGroupsCte, ruleReachesAnc, ts, validAt } from "@/lib/access/sql";
@@ -18,23 +19,6 @@ export class PreconditionFailedError extends AppError {
     super("conflict", "The resource was changed since the version given in If-Match");
     this.name = "PreconditionFailedError";
   }
-}
-
-// Every SCIM-derived column: the audit diff must show whatever a write changed (a PATCH of
-// phoneNumbers or costCenter alone is still a change someone may have to explain).
-const USER_DATA_KEYS = [
-  "userName", "externalId", "active", "displayName", "nickName", "profileUrl", "title", "userType",
-  "preferredLanguage", "locale", "timezone", "formattedName", "familyName", "givenName", "middleName",
-  "honorificPrefix", "honorificSuffix", "emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements",
-  "roles", "x509Certificates", "employeeNumber", "costCenter", "organization", "division", "department",
-  "managerId",
-] as const satisfies readonly (keyof UserData)[];
-
-/** What the audit trail shows of a user: its SCIM data, unassigned values omitted (no derived columns, nothing secret). */
-export function userSnapshot(u: Pick<User, keyof UserData>): Record<string, unknown> {
-  return Object.fromEntries(
-    USER_DATA_KEYS.map((k) => [k, u[k]] as const).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
-  );
 }
 
 const conflictOnUserName = (userName: string) =>
@@ -380,48 +364,3 @@ export async function eraseUser(prisma: PrismaClient, options: { id: string; act
     return { erasureId, userDeleted: false };
   });
 }
-
-export interface ScimGroupRef {
-  id: string;
-  displayName: string;
-}
-
-/** A user row with its direct groups (the SCIM `groups` attribute) read by the same statement. */
-export type UserWithGroups = User & { scimGroups: ScimGroupRef[] };
-
-/**
- * SQL for a computed column holding the direct groups of the user row `alias`, in the order they
- * were joined, as a JSON array: reads return a user and its groups in one statement.
- */
-export const userGroupsColumn = (alias: string) =>
-  `COALESCE((SELECT json_agg(json_build_object('id', g.id, 'displayName', g."displayName") ORDER BY gm."createdAt", gm.id)
-     FROM "GroupMember" gm JOIN "Group" g ON g.id = gm."groupId" WHERE gm."memberUserId" = ${alias}.id), '[]'::json) AS "scimGroups"`;
-
-export async function findUser(prisma: PrismaClient, options: { directoryId: string; id: string }): Promise<UserWithGroups | null> {
-  const [user] = await prisma.$queryRawUnsafe<UserWithGroups[]>(
-    `SELECT u.*, ${userGroupsColumn("u")} FROM "User" u WHERE u.id = $1 AND u."directoryId" = $2`,
-    options.id,
-    options.directoryId,
-  );
-  return user ?? null;
-}
-
-/** Direct group memberships of users, for the SCIM `groups` attribute (one statement). */
-export async function groupsOfUsers(prisma: PrismaClient, userIds: string[]) {
-  const byUser = new Map<string, ScimGroupRef[]>();
-  if (userIds.length === 0) return byUser;
-  const rows = await prisma.$queryRawUnsafe<{ uid: string; id: string; displayName: string }[]>(
-    `SELECT gm."memberUserId" AS uid, g.id, g."displayName" FROM "GroupMember" gm JOIN "Group" g ON g.id = gm."groupId"
-     WHERE gm."memberUserId" = ANY($1::text[]) ORDER BY gm."createdAt", gm.id`,
-    userIds,
-  );
-  for (const r of rows) {
-    const list = byUser.get(r.uid) ?? [];
-    list.push({ id: r.id, displayName: r.displayName });
-    byUser.set(r.uid, list);
-  }
-  return byUser;
-}
-
-/** The groups read with the users (userGroupsColumn), keyed by user id. */
-export const groupsReadWith = (users: UserWithGroups[]) => new Map(users.map((u) => [u.id, u.scimGroups]));

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/audit/record";
 import type { ScimPrincipal } from "../auth";
 import { scimJson } from "../http";
 import { etagOf } from "../mapping";
+import type { ScimDoc } from "../normalize-resource";
 
 export interface ScimContext {
   request: Request;
@@ -12,6 +13,14 @@ export interface ScimContext {
   actor: Actor;
   /** e.g. https://custodian.example/scim/v2 — for meta.location and $ref. */
   baseUrl: string;
+  /** Unknown attributes the request carried and its handler dropped, for the request log (lib/scim/ignored.ts). */
+  ignored: Set<string>;
+}
+
+/** Notes what a normalization or a PATCH dropped (kept when the write fails later, too); returns the document. */
+export function noteIgnored(ctx: ScimContext, result: { doc: ScimDoc; ignored: readonly string[] }): ScimDoc {
+  for (const name of result.ignored) ctx.ignored.add(name);
+  return result.doc;
 }
 
 /** attributes / excludedAttributes from the query string (RFC 7644 §3.9). */

@@ -1,14 +1,16 @@
 // /Groups (RFC 7644 §3.3–3.6). Membership changes go to the group service as set deltas.
 import type { Group } from "@/lib/generated/prisma/client";
 import { createGroup, deleteGroup, findGroup, membersOfGroups, updateGroup, type GroupData } from "@/lib/groups/service";
-import { applyPatchOperations, partitionGroupMemberOps } from "../patch";
-import { isAttributeReturned, normalizeResource, projectResource, type ScimDoc } from "../resource";
+import { applyPatchOperations } from "../patch";
+import { partitionGroupMemberOps } from "../group-member-patch";
+import { normalizeResource, type ScimDoc } from "../normalize-resource";
+import { isAttributeReturned, projectResource } from "../project-resource";
 import { etagOf, groupDocFromRow, groupToScim } from "../mapping";
 import { findPage, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
 import { notFound } from "../errors";
 import { LIST_RESPONSE } from "../schema";
-import { projectionOf, resourceResponse, type ScimContext } from "./context";
+import { noteIgnored, projectionOf, resourceResponse, type ScimContext } from "./context";
 
 type Projection = Pick<ListQuery, "attributes" | "excludedAttributes">;
 
@@ -57,7 +59,7 @@ export async function getGroup(ctx: ScimContext, id: string) {
 }
 
 export async function postGroup(ctx: ScimContext) {
-  const doc = normalizeResource("Group", await readScimBody(ctx.request), { mode: "create" });
+  const doc = noteIgnored(ctx, normalizeResource("Group", await readScimBody(ctx.request), { mode: "create" }));
   const group = await createGroup(ctx.prisma, {
     directoryId: ctx.principal.directoryId,
     data: groupDataOf(doc),
@@ -69,7 +71,7 @@ export async function postGroup(ctx: ScimContext) {
 }
 
 export async function putGroup(ctx: ScimContext, id: string) {
-  const doc = normalizeResource("Group", await readScimBody(ctx.request), { mode: "replace" });
+  const doc = noteIgnored(ctx, normalizeResource("Group", await readScimBody(ctx.request), { mode: "replace" }));
   // PUT replaces: the member list in the body is the whole membership (Okta sends it in full).
   const group = await updateGroup(ctx.prisma, {
     directoryId: ctx.principal.directoryId,
@@ -93,7 +95,10 @@ export async function patchGroup(ctx: ScimContext, id: string) {
     change:
       plan.otherOps.length === 0
         ? undefined
-        : (current) => groupDataOf(normalizeResource("Group", applyPatchOperations("Group", groupDocFromRow(current), plan.otherOps), { mode: "replace" })),
+        : (current) => {
+            const patched = noteIgnored(ctx, applyPatchOperations("Group", groupDocFromRow(current), plan.otherOps));
+            return groupDataOf(noteIgnored(ctx, normalizeResource("Group", patched, { mode: "replace" })));
+          },
     memberSteps: plan.memberOps,
   });
   // Entra: answer 204 rather than returning a 100,000-member list; a client that asks for

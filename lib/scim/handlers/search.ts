@@ -1,7 +1,7 @@
 // POST /.search (RFC 7644 §3.4.3) on a resource type or on the server root.
 import type { Group, User } from "@/lib/generated/prisma/client";
 import { filterAppliesTo, findPage, parseListQuery, type ListQuery } from "../list";
-import { isPlainObject } from "../resource";
+import { isPlainObject } from "../normalize-resource";
 import { readScimBody, scimJson } from "../http";
 import { invalidFilter, invalidSyntax } from "../errors";
 import { LIST_RESPONSE, SEARCH_REQUEST, type ResourceTypeName } from "../schema";
@@ -9,7 +9,7 @@ import { listGroups, renderGroups } from "./groups";
 import { listUsers, renderUsers, userPageColumns } from "./users";
 import type { ScimContext } from "./context";
 import { markUsersSeen } from "@/lib/users/inactivity";
-import { groupsReadWith, type UserWithGroups } from "@/lib/users/service";
+import { groupsReadWith, type UserWithGroups } from "@/lib/users/queries";
 
 async function searchQuery(ctx: ScimContext): Promise<ListQuery> {
   const body = await readScimBody(ctx.request);

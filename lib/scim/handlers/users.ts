@@ -1,15 +1,17 @@
 // /Users (RFC 7644 §3.3–3.6). Parse, call the user service, serialise from stored state.
 import type { User } from "@/lib/generated/prisma/client";
-import { createUser, deleteUser, findUser, groupsOfUsers, groupsReadWith, updateUser, userGroupsColumn, type UserWithGroups } from "@/lib/users/service";
+import { createUser, deleteUser, updateUser } from "@/lib/users/service";
+import { findUser, groupsOfUsers, groupsReadWith, userGroupsColumn, type UserWithGroups } from "@/lib/users/queries";
 import { markUsersSeen } from "@/lib/users/inactivity";
 import { applyPatchOperations, parsePatchBody } from "../patch";
-import { isAttributeReturned, normalizeResource, projectResource } from "../resource";
+import { normalizeResource } from "../normalize-resource";
+import { isAttributeReturned, projectResource } from "../project-resource";
 import { userDataFromDoc, userDocFromRow, userToScim, etagOf } from "../mapping";
 import { findPage, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
 import { notFound } from "../errors";
 import { LIST_RESPONSE } from "../schema";
-import { projectionOf, resourceResponse, type ScimContext } from "./context";
+import { noteIgnored, projectionOf, resourceResponse, type ScimContext } from "./context";
 
 /** `knownGroups`: the memberships when the caller already knows them (a user just created has none). */
 export async function renderUsers(
@@ -68,7 +70,7 @@ export async function getUser(ctx: ScimContext, id: string) {
 }
 
 export async function postUser(ctx: ScimContext) {
-  const doc = normalizeResource("User", await readScimBody(ctx.request), { mode: "create" });
+  const doc = noteIgnored(ctx, normalizeResource("User", await readScimBody(ctx.request), { mode: "create" }));
   const user = await createUser(ctx.prisma, { directoryId: ctx.principal.directoryId, data: userDataFromDoc(doc), actor: ctx.actor });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), new Map());
   return resourceResponse(ctx, "Users", resource, user, 201);
@@ -78,7 +80,7 @@ export async function postUser(ctx: ScimContext) {
 const groupsIfRead = (user: User | UserWithGroups) => ("scimGroups" in user ? groupsReadWith([user]) : undefined);
 
 export async function putUser(ctx: ScimContext, id: string) {
-  const doc = normalizeResource("User", await readScimBody(ctx.request), { mode: "replace" });
+  const doc = noteIgnored(ctx, normalizeResource("User", await readScimBody(ctx.request), { mode: "replace" }));
   const user = await updateUser(ctx.prisma, {
     directoryId: ctx.principal.directoryId,
     id,
@@ -100,8 +102,8 @@ export async function patchUser(ctx: ScimContext, id: string) {
     actor: ctx.actor,
     expectedVersion: expectedVersionOf(ctx.request),
     change: (current) => {
-      const patched = applyPatchOperations("User", userDocFromRow(current), operations);
-      return userDataFromDoc(normalizeResource("User", patched, { mode: "replace" }));
+      const patched = noteIgnored(ctx, applyPatchOperations("User", userDocFromRow(current), operations));
+      return userDataFromDoc(noteIgnored(ctx, normalizeResource("User", patched, { mode: "replace" })));
     },
   });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), groupsIfRead(user));
