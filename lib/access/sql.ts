@@ -106,10 +106,3 @@ export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter
 export function toInt(value: unknown): number {
   return typeof value === "bigint" ? Number(value) : Number(value ?? 0);
 }
-
-/**
- * @deprecated Moved to ./group-graph.ts: import it from there. Re-exported only until
- * lib/users/service.ts and lib/groups/service.ts (owned elsewhere) switch their import; this line
- * makes sql.ts ↔ group-graph.ts an import cycle meanwhile.
- */
-export { ancestorGroupsCte } from "./group-graph";

@@ -4,11 +4,12 @@
 // add different members both land. Each function is one transaction including its audit event.
 import type { Group, PrismaClient } from "@/lib/generated/prisma/client";
 import { auditEventStatement, diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { ancestorGroupsCte, ruleReachesAnc, ts } from "@/lib/access/sql";
+import { ancestorGroupsCte, usersInGroup } from "@/lib/access/group-graph";
+import { ruleReachesAnc, ts } from "@/lib/access/sql";
 import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { PreconditionFailedError } from "@/lib/users/service";
-import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange, usersInGroup } from "@/lib/access/change-events";
+import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
 import { isGroupInside } from "@/lib/access/group-graph";
 

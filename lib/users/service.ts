@@ -10,7 +10,8 @@ import { USER_DATA_KEYS, derivedUserColumns, userSnapshot, type UserData } from 
 import { findUser, userGroupsColumn, type UserWithGroups } from "./queries";
 import { trackAccessChanges } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
-import { ancestorGroupsCte, ruleReachesAnc, ts, validAt } from "@/lib/access/sql";
+import { personGroupsCte } from "@/lib/access/group-graph";
+import { ruleReachesAnc, ts } from "@/lib/access/sql";
 import { eraseSubjectInTx } from "@/lib/audit/erasure";
 import { liftSuspensionInTx, needsTouch, seenNow } from "./inactivity";
 
@@ -250,7 +251,7 @@ function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date):
 function singleStatementUpdate(current: User, plan: UserUpdatePlan): [string, ...unknown[]] {
   const T = ts(8);
   const reachGuard = plan.statusChanged ? `AND NOT ${ruleReachesAnc(T, "t.id")}` : "";
-  const ancestors = `${ancestorGroupsCte(`SELECT mi."groupId" FROM "MembershipInterval" mi WHERE mi."memberUserId" = $2 AND ${validAt("mi", T)}`, T)},`;
+  const ancestors = `${personGroupsCte("$2", T)},`;
   const statusSwitch = `,
       ${statusSwitchCtes({ userId: "$2", at: T, after: "e", row: "u", eventId: "e.id" })}`;
   const sql = `WITH RECURSIVE ${plan.statusChanged ? ancestors : ""}
