@@ -1,4 +1,5 @@
 // HTTP concerns of the SCIM endpoint: media type, body limits, error JSON, ETags.
+import { scimTypeOf, type AppError } from "@/lib/errors";
 import { ERROR } from "./schema";
 import { ScimError, invalidSyntax } from "./errors";
 
@@ -16,15 +17,14 @@ export function scimNoContent(headers: Record<string, string> = {}): Response {
   return new Response(null, { status: 204, headers });
 }
 
-/** RFC 7644 §3.12: `status` is a string and `detail` is always present. */
-export function scimErrorResponse(err: ScimError, headers: Record<string, string> = {}): Response {
+/**
+ * RFC 7644 §3.12: `status` is a string and `detail` is always present; status and scimType come
+ * from the error table (lib/errors.ts).
+ */
+export function scimErrorResponse(err: AppError, headers: Record<string, string> = {}): Response {
+  const scimType = scimTypeOf(err.code);
   return scimJson(
-    {
-      schemas: [ERROR],
-      status: String(err.status),
-      ...(err.scimType ? { scimType: err.scimType } : {}),
-      detail: err.message,
-    },
+    { schemas: [ERROR], status: String(err.status), ...(scimType ? { scimType } : {}), detail: err.message },
     { status: err.status, headers },
   );
 }
@@ -36,7 +36,7 @@ export function scimErrorResponse(err: ScimError, headers: Record<string, string
 export async function readScimBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type");
   if (type && !/^application\/(scim\+)?json\s*(;.*)?$/i.test(type.trim())) {
-    throw new ScimError(415, undefined, `Unsupported content type "${type}"; send ${SCIM_MEDIA_TYPE}`);
+    throw new ScimError("unsupported_media_type", `Unsupported content type "${type}"; send ${SCIM_MEDIA_TYPE}`);
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
@@ -68,7 +68,7 @@ export async function readScimBody(request: Request): Promise<unknown> {
   }
 }
 
-const tooLarge = () => new ScimError(413, undefined, `The body exceeds ${MAX_BODY_BYTES} bytes`);
+const tooLarge = () => new ScimError("too_large", `The body exceeds ${MAX_BODY_BYTES} bytes`);
 
 /** `W/"3"` → 3; anything else (or "*") → undefined. */
 export function versionFromEtag(etag: string): number | undefined {
