@@ -12,14 +12,14 @@ import { log } from "@/lib/log";
  * Anything else is logged with its stack and becomes an internal error that names only the
  * request id.
  */
-export function toAppError(err: unknown, requestId: string): AppError {
+export function toAppError(err: unknown, requestId: string, logContext: Record<string, unknown> = {}): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) {
     return new AppError("invalid_input", undefined, err.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   }
   if (isUniqueViolation(err)) return new AppError("conflict", "A record with these values already exists");
   if (isNotFound(err)) return new AppError("not_found");
-  log.error("request failed", { error: err instanceof Error ? err.stack : String(err) });
+  log.error("request failed", { error: err instanceof Error ? err.stack : String(err), ...logContext });
   return new AppError("internal_error", `Internal error (request id ${requestId})`);
 }
 

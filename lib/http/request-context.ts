@@ -21,7 +21,7 @@ export function withRequestContext<C>(handler: (request: Request, context: C | u
       try {
         response = await handler(request, context, requestId);
       } catch (err) {
-        response = errorResponse(toAppError(err, requestId));
+        response = errorResponse(toAppError(err, requestId, { method: request.method, path: new URL(request.url).pathname }));
       }
       response.headers.set("x-request-id", requestId);
       log.info("request", {

@@ -77,9 +77,9 @@ function route(method: string, segments: string[]): { handler: Handler; id?: str
 }
 
 /** The error a SCIM client is answered with; a stale If-Match is 412 here (RFC 7644 §3.14). */
-function toScimAppError(err: unknown, requestId: string): AppError {
+function toScimAppError(err: unknown, requestId: string, logContext: { method: string; path: string }): AppError {
   if (err instanceof PreconditionFailedError) return new AppError("precondition_failed", err.message);
-  return toAppError(err, requestId);
+  return toAppError(err, requestId, logContext);
 }
 
 /** Decoded path segments; a malformed percent-encoding names no endpoint and no resource. */
@@ -147,7 +147,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
         }
       }
     } catch (err) {
-      const error = toScimAppError(err, requestId);
+      const error = toScimAppError(err, requestId, { method, path: subPath });
       scimType = scimTypeOf(error.code) ?? null;
       response = scimErrorResponse(error, error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="scim"' } : {});
     }
