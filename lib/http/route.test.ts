@@ -5,6 +5,7 @@ import { AppError, errorTable, httpStatusOf, type AppErrorCode } from "@/lib/err
 import { Prisma } from "@/lib/generated/prisma/client";
 import { clientIp } from "./actor";
 import { MAX_JSON_BODY_BYTES } from "./body";
+import { parseIfMatch } from "./if-match";
 import { jsonBody, route } from "./route";
 
 const call = (handler: (request: Request) => Promise<Response>, init: RequestInit & { path?: string } = {}) =>
@@ -53,6 +54,16 @@ describe("route", () => {
     const huge = await call(required, { method: "POST", body: JSON.stringify({ a: "x".repeat(MAX_JSON_BODY_BYTES) }) });
     expect(huge.status).toBe(413);
     expect((await huge.json()).error.code).toBe("too_large");
+  });
+});
+
+describe("parseIfMatch", () => {
+  it("reads the same grammar for every surface; of a list the first entry counts", () => {
+    expect(parseIfMatch(null)).toEqual({ kind: "absent" });
+    expect(parseIfMatch(" * ")).toEqual({ kind: "any" });
+    expect(parseIfMatch('W/"12"')).toEqual({ kind: "version", version: 12 });
+    expect(parseIfMatch('"4", "5"')).toEqual({ kind: "version", version: 4 });
+    expect(parseIfMatch('"v4"')).toEqual({ kind: "malformed" });
   });
 });
 

@@ -15,6 +15,7 @@ import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { actorOf } from "./actor";
 import { readJsonBody } from "./body";
+import { parseIfMatch } from "./if-match";
 import { withRequestContext } from "./request-context";
 
 type Auth =
@@ -102,9 +103,8 @@ async function authenticate(auth: Auth, request: Request, requestId: string) {
 
 /** `If-Match: "3"` or `W/"3"` → 3; absent → undefined; anything else is a client error. */
 function ifMatchOf(request: Request): number | undefined {
-  const header = request.headers.get("if-match");
-  if (header === null) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw new AppError("invalid_input", 'If-Match must name a version, e.g. "3"');
-  return Number(match[1]);
+  const ifMatch = parseIfMatch(request.headers.get("if-match"));
+  if (ifMatch.kind === "absent") return undefined;
+  if (ifMatch.kind !== "version") throw new AppError("invalid_input", 'If-Match must name a version, e.g. "3"');
+  return ifMatch.version;
 }

@@ -1,5 +1,6 @@
 // HTTP concerns of the SCIM endpoint: media type, body limits, error JSON, ETags.
 import { scimTypeOf, type AppError } from "@/lib/errors";
+import { parseIfMatch } from "@/lib/http/if-match";
 import { ERROR } from "./schema";
 import { ScimError, invalidSyntax } from "./errors";
 
@@ -70,23 +71,15 @@ export async function readScimBody(request: Request): Promise<unknown> {
 
 const tooLarge = () => new ScimError("too_large", `The body exceeds ${MAX_BODY_BYTES} bytes`);
 
-/** `W/"3"` → 3; anything else (or "*") → undefined. */
-export function versionFromEtag(etag: string): number | undefined {
-  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(etag);
-  return match ? Number(match[1]) : undefined;
-}
-
 /**
  * If-Match on writes (RFC 7644 §3.14): the version the client expects, or undefined when the
- * header is absent or `*`. A list of several ETags is matched against the first only when all
- * but one are malformed — in practice clients send one.
+ * header is absent or `*`.
  */
 export function expectedVersionOf(request: Request): number | undefined {
-  const header = request.headers.get("if-match");
-  if (!header || header.trim() === "*") return undefined;
-  const version = versionFromEtag(header.split(",")[0]);
+  const ifMatch = parseIfMatch(request.headers.get("if-match"));
+  if (ifMatch.kind === "version") return ifMatch.version;
   // An unparseable ETag cannot match any version we issued.
-  return version ?? -1;
+  return ifMatch.kind === "malformed" ? -1 : undefined;
 }
 
 export function notModified(request: Request, etag: string): boolean {
