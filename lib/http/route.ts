@@ -23,6 +23,7 @@ type Auth =
   | { permission: Action }
   /** An API key holding the scope, or any one of several (an `admin` key holds every scope). */
   | { scope: ApiScope | readonly ApiScope[] }
+  /** Anyone: health, the OpenAPI document, metrics (which checks its own token). */
   | "none";
 
 /** Any JSON value; the service it is handed to validates it. */

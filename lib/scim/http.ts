@@ -1,11 +1,11 @@
 // HTTP concerns of the SCIM endpoint: media type, body limits, error JSON, ETags.
 import { scimTypeOf, type AppError } from "@/lib/errors";
+import { MAX_JSON_BODY_BYTES } from "@/lib/http/body";
 import { parseIfMatch } from "@/lib/http/if-match";
 import { ERROR } from "./schema";
 import { ScimError, invalidSyntax } from "./errors";
 
 export const SCIM_MEDIA_TYPE = "application/scim+json";
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function scimJson(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -31,8 +31,9 @@ export function scimErrorResponse(err: AppError, headers: Record<string, string>
 }
 
 /**
- * Reads a JSON body of at most 1 MiB. Accepts application/scim+json and application/json (with
- * or without charset) and a missing content type; anything else is 415.
+ * Reads a JSON body of at most MAX_JSON_BODY_BYTES (the limit of every JSON route). Accepts
+ * application/scim+json and application/json (with or without charset) and a missing content
+ * type; anything else is 415.
  */
 export async function readScimBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type");
@@ -40,7 +41,7 @@ export async function readScimBody(request: Request): Promise<unknown> {
     throw new ScimError("unsupported_media_type", `Unsupported content type "${type}"; send ${SCIM_MEDIA_TYPE}`);
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
   if (!request.body) throw invalidSyntax("A JSON body is required");
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -49,7 +50,7 @@ export async function readScimBody(request: Request): Promise<unknown> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > MAX_JSON_BODY_BYTES) {
       await reader.cancel();
       throw tooLarge();
     }
@@ -69,7 +70,7 @@ export async function readScimBody(request: Request): Promise<unknown> {
   }
 }
 
-const tooLarge = () => new ScimError("too_large", `The body exceeds ${MAX_BODY_BYTES} bytes`);
+const tooLarge = () => new ScimError("too_large", `The body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
 
 /**
  * If-Match on writes (RFC 7644 §3.14): the version the client expects, or undefined when the
