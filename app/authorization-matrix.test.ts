@@ -98,12 +98,17 @@ describe("every route, page and server action has a rule", () => {
   it("names the same permission in the route file as in the rule", () => {
     const mismatched = routes.flatMap((r) => {
       const rule = ROUTE_RULES[r.key];
-      const declared = new RegExp(`export\\s+const\\s+${r.method}\\s*=\\s*(adminRoute|apiRoute)(?:<[^>]*>)?\\(\\s*(\\[[^\\]]*\\]|"[^"]*")`).exec(r.source);
-      if (!rule || !declared) return [];
-      const named = [...declared[2].matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
+      const declared = new RegExp(
+        `export\\s+const\\s+${r.method}\\s*=\\s*route\\(\\s*\\{\\s*auth:\\s*(?:\\{\\s*(permission|scope):\\s*(\\[[^\\]]*\\]|"[^"]*")|("none"))`,
+      ).exec(r.source);
+      if (!rule) return [];
+      // A session or API-key rule needs the wrapper's declaration to compare with.
+      if (!declared) return rule.kind === "admin" || rule.kind === "api-key" ? [`${r.key}: no route({ auth: … }) declaration`] : [];
+      const mode = declared[1] ?? "none";
+      const named = [...(declared[2] ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
       const expected = rule.kind === "admin" ? [rule.action] : rule.kind === "api-key" ? [...rule.scopes].sort() : [];
-      const wrapper = rule.kind === "admin" ? "adminRoute" : rule.kind === "api-key" ? "apiRoute" : "";
-      return declared[1] === wrapper && JSON.stringify(named) === JSON.stringify(expected) ? [] : [`${r.key}: ${declared[1]}(${named.join(", ")}) but the rule says ${JSON.stringify(rule)}`];
+      const expectedMode = rule.kind === "admin" ? "permission" : rule.kind === "api-key" ? "scope" : "none";
+      return mode === expectedMode && JSON.stringify(named) === JSON.stringify(expected) ? [] : [`${r.key}: declares ${mode} ${named.join(", ")} but the rule says ${JSON.stringify(rule)}`];
     });
     expect(mismatched).toEqual([]);
   });

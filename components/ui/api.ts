@@ -1,5 +1,5 @@
 // Client-side calls to the app's JSON routes (app/api/admin/**). Errors keep the server's code,
-// message and field details (`{ error: { code, message, details } }`, lib/http/json-route.ts) so
+// message and field details (`{ error: { code, message, details } }`, lib/http/error-response.ts) so
 // forms can show them next to their fields.
 
 export class ApiError extends Error {
@@ -27,10 +27,20 @@ export async function getJson<T>(url: string): Promise<T> {
   return parse<T>(await fetch(url, { headers: { accept: "application/json" } }));
 }
 
-export async function sendJson<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", url: string, body?: unknown): Promise<T> {
+/** `ifMatch`: the version the form was loaded at; the server refuses (409) when it has changed since. */
+export async function sendJson<T>(
+  method: "POST" | "PUT" | "PATCH" | "DELETE",
+  url: string,
+  body?: unknown,
+  options: { ifMatch?: number } = {},
+): Promise<T> {
   const res = await fetch(url, {
     method,
-    headers: { accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: {
+      accept: "application/json",
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(options.ifMatch !== undefined ? { "if-match": `"${options.ifMatch}"` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;

@@ -2,6 +2,7 @@
 // caller sent a sane one, else generated) is available to logs and echoed in the response.
 import { randomUUID } from "node:crypto";
 import { log, requestContext } from "@/lib/log";
+import { errorResponse, toAppError } from "./error-response";
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -10,10 +11,9 @@ export function requestIdOf(request: Request): string {
   return given && SANE_ID.test(given) ? given : randomUUID();
 }
 
-export type RouteHandler<C> = (request: Request, context: C, requestId: string) => Promise<Response>;
-
-export function withRequestContext<C>(handler: RouteHandler<C>) {
-  return async (request: Request, context: C): Promise<Response> => {
+/** Request id, one log line per request, and every thrown error answered from the error table. */
+export function withRequestContext<C>(handler: (request: Request, context: C | undefined, requestId: string) => Promise<Response>) {
+  return async (request: Request, context?: C): Promise<Response> => {
     const requestId = requestIdOf(request);
     return requestContext.run({ requestId }, async () => {
       const started = performance.now();
@@ -21,8 +21,7 @@ export function withRequestContext<C>(handler: RouteHandler<C>) {
       try {
         response = await handler(request, context, requestId);
       } catch (err) {
-        log.error("unhandled error", { error: err instanceof Error ? err.stack : String(err) });
-        response = Response.json({ error: "internal_error", requestId }, { status: 500 });
+        response = errorResponse(toAppError(err, requestId, { method: request.method, path: new URL(request.url).pathname }));
       }
       response.headers.set("x-request-id", requestId);
       log.info("request", {

@@ -19,7 +19,7 @@ export interface ScimPrincipal {
 
 const withDirectoryLimit = { directory: { select: { rateLimitPerMinute: true } } } as const;
 
-const unauthorized = (detail: string) => new ScimError(401, undefined, detail);
+const unauthorized = (detail: string) => new ScimError("unauthorized", detail);
 // lastUsedAt is for humans ("is this token still in use?"): a minute's precision spares a write
 // per request.
 const LAST_USED_PRECISION_MS = 60_000;

@@ -1,9 +1,11 @@
 // HTTP concerns of the SCIM endpoint: media type, body limits, error JSON, ETags.
+import { scimTypeOf, type AppError } from "@/lib/errors";
+import { MAX_JSON_BODY_BYTES } from "@/lib/http/body";
+import { parseIfMatch } from "@/lib/http/if-match";
 import { ERROR } from "./schema";
 import { ScimError, invalidSyntax } from "./errors";
 
 export const SCIM_MEDIA_TYPE = "application/scim+json";
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function scimJson(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -16,30 +18,30 @@ export function scimNoContent(headers: Record<string, string> = {}): Response {
   return new Response(null, { status: 204, headers });
 }
 
-/** RFC 7644 §3.12: `status` is a string and `detail` is always present. */
-export function scimErrorResponse(err: ScimError, headers: Record<string, string> = {}): Response {
+/**
+ * RFC 7644 §3.12: `status` is a string and `detail` is always present; status and scimType come
+ * from the error table (lib/errors.ts).
+ */
+export function scimErrorResponse(err: AppError, headers: Record<string, string> = {}): Response {
+  const scimType = scimTypeOf(err.code);
   return scimJson(
-    {
-      schemas: [ERROR],
-      status: String(err.status),
-      ...(err.scimType ? { scimType: err.scimType } : {}),
-      detail: err.message,
-    },
+    { schemas: [ERROR], status: String(err.status), ...(scimType ? { scimType } : {}), detail: err.message },
     { status: err.status, headers },
   );
 }
 
 /**
- * Reads a JSON body of at most 1 MiB. Accepts application/scim+json and application/json (with
- * or without charset) and a missing content type; anything else is 415.
+ * Reads a JSON body of at most MAX_JSON_BODY_BYTES (the limit of every JSON route). Accepts
+ * application/scim+json and application/json (with or without charset) and a missing content
+ * type; anything else is 415.
  */
 export async function readScimBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type");
   if (type && !/^application\/(scim\+)?json\s*(;.*)?$/i.test(type.trim())) {
-    throw new ScimError(415, undefined, `Unsupported content type "${type}"; send ${SCIM_MEDIA_TYPE}`);
+    throw new ScimError("unsupported_media_type", `Unsupported content type "${type}"; send ${SCIM_MEDIA_TYPE}`);
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
   if (!request.body) throw invalidSyntax("A JSON body is required");
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -48,7 +50,7 @@ export async function readScimBody(request: Request): Promise<unknown> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > MAX_JSON_BODY_BYTES) {
       await reader.cancel();
       throw tooLarge();
     }
@@ -68,25 +70,17 @@ export async function readScimBody(request: Request): Promise<unknown> {
   }
 }
 
-const tooLarge = () => new ScimError(413, undefined, `The body exceeds ${MAX_BODY_BYTES} bytes`);
-
-/** `W/"3"` → 3; anything else (or "*") → undefined. */
-export function versionFromEtag(etag: string): number | undefined {
-  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(etag);
-  return match ? Number(match[1]) : undefined;
-}
+const tooLarge = () => new ScimError("too_large", `The body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
 
 /**
  * If-Match on writes (RFC 7644 §3.14): the version the client expects, or undefined when the
- * header is absent or `*`. A list of several ETags is matched against the first only when all
- * but one are malformed — in practice clients send one.
+ * header is absent or `*`.
  */
 export function expectedVersionOf(request: Request): number | undefined {
-  const header = request.headers.get("if-match");
-  if (!header || header.trim() === "*") return undefined;
-  const version = versionFromEtag(header.split(",")[0]);
+  const ifMatch = parseIfMatch(request.headers.get("if-match"));
+  if (ifMatch.kind === "version") return ifMatch.version;
   // An unparseable ETag cannot match any version we issued.
-  return version ?? -1;
+  return ifMatch.kind === "malformed" ? -1 : undefined;
 }
 
 export function notModified(request: Request, etag: string): boolean {

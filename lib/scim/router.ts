@@ -3,8 +3,10 @@
 import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
-import { AppError } from "@/lib/errors";
+import { AppError, scimTypeOf } from "@/lib/errors";
 import { log, redactQuery, requestContext } from "@/lib/log";
+import { actorOf } from "@/lib/http/actor";
+import { toAppError } from "@/lib/http/error-response";
 import { requestIdOf } from "@/lib/http/request-context";
 import { PreconditionFailedError } from "@/lib/users/service";
 import { authenticateScim, type ScimPrincipal } from "./auth";
@@ -46,12 +48,12 @@ const resources: Record<string, ReturnType<typeof collection>> = {
   ),
 };
 
-const methodNotAllowed = (method: string, path: string) => new ScimError(405, undefined, `${method} is not supported on ${path}`);
+const methodNotAllowed = (method: string, path: string) => new ScimError("method_not_allowed", `${method} is not supported on ${path}`);
 
 function route(method: string, segments: string[]): { handler: Handler; id?: string } {
   const path = `/${segments.join("/")}`;
   const [first, second, ...rest] = segments;
-  if (rest.length > 0 || first === undefined) throw new ScimError(404, undefined, `No SCIM endpoint at ${path}`);
+  if (rest.length > 0 || first === undefined) throw new ScimError("not_found", `No SCIM endpoint at ${path}`);
   const only = (allowed: string, handler: Handler, id?: string) => {
     if (method !== allowed) throw methodNotAllowed(method, path);
     return { handler, id };
@@ -60,9 +62,9 @@ function route(method: string, segments: string[]): { handler: Handler; id?: str
   if (first === "ServiceProviderConfig" && second === undefined) return only("GET", getServiceProviderConfig);
   if (first === "ResourceTypes") return only("GET", getResourceTypes, second);
   if (first === "Schemas") return only("GET", getSchemas, second);
-  if (first === "Bulk") throw new ScimError(501, undefined, "Bulk operations are not supported (see /ServiceProviderConfig)");
+  if (first === "Bulk") throw new ScimError("not_implemented", "Bulk operations are not supported (see /ServiceProviderConfig)");
   const resource = resources[first];
-  if (!resource) throw new ScimError(404, undefined, `No SCIM endpoint at ${path}`);
+  if (!resource) throw new ScimError("not_found", `No SCIM endpoint at ${path}`);
   if (second === undefined) {
     if (method === "GET") return { handler: resource.list };
     if (method === "POST") return { handler: resource.create };
@@ -74,26 +76,10 @@ function route(method: string, segments: string[]): { handler: Handler; id?: str
   return { handler, id: second };
 }
 
-function toScimError(err: unknown): ScimError | undefined {
-  if (err instanceof ScimError) return err;
-  if (err instanceof PreconditionFailedError) return new ScimError(412, undefined, err.message);
-  if (err instanceof AppError) {
-    switch (err.code) {
-      case "conflict":
-        return new ScimError(409, "uniqueness", err.message);
-      case "not_found":
-        return new ScimError(404, undefined, err.message);
-      case "invalid_input":
-        return new ScimError(400, "invalidValue", err.message);
-      case "unauthorized":
-        return new ScimError(401, undefined, err.message);
-      case "forbidden":
-        return new ScimError(403, undefined, err.message);
-      case "rate_limited":
-        return new ScimError(429, undefined, err.message);
-    }
-  }
-  return undefined;
+/** The error a SCIM client is answered with; a stale If-Match is 412 here (RFC 7644 §3.14). */
+function toScimAppError(err: unknown, requestId: string, logContext: { method: string; path: string }): AppError {
+  if (err instanceof PreconditionFailedError) return new AppError("precondition_failed", err.message);
+  return toAppError(err, requestId, logContext);
 }
 
 /** Decoded path segments; a malformed percent-encoding names no endpoint and no resource. */
@@ -106,17 +92,12 @@ function pathSegments(subPath: string): string[] {
       try {
         decoded = decodeURIComponent(segment);
       } catch {
-        throw new ScimError(404, undefined, `No SCIM endpoint or resource at ${subPath}`);
+        throw new ScimError("not_found", `No SCIM endpoint or resource at ${subPath}`);
       }
       // An id with NUL or a lone surrogate cannot exist (PostgreSQL refuses to even compare it).
-      if (unstorableText(decoded)) throw new ScimError(404, undefined, `No SCIM endpoint or resource at ${subPath}`);
+      if (unstorableText(decoded)) throw new ScimError("not_found", `No SCIM endpoint or resource at ${subPath}`);
       return decoded;
     });
-}
-
-function clientIp(request: Request): string | undefined {
-  const forwarded = request.headers.get("x-forwarded-for");
-  return (forwarded?.split(",")[0] ?? request.headers.get("x-real-ip") ?? undefined)?.trim().slice(0, 64);
 }
 
 export async function handleScimRequest(request: Request): Promise<Response> {
@@ -144,7 +125,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
         const limit = effectiveRateLimit(principal.rateLimitPerMinute, getConfig().SCIM_RATE_LIMIT_PER_MINUTE);
         const wait = takeRateLimitToken(principal.directoryId, limit);
         if (wait > 0) {
-          response = scimErrorResponse(new ScimError(429, undefined, `Too many requests for this directory; retry in ${wait}s`), {
+          response = scimErrorResponse(new AppError("rate_limited", `Too many requests for this directory; retry in ${wait}s`), {
             "retry-after": String(wait),
           });
         } else {
@@ -156,14 +137,10 @@ export async function handleScimRequest(request: Request): Promise<Response> {
             prisma,
             principal,
             baseUrl,
-            actor: {
-              type: "directory",
-              id: principal.credentialId,
-              label: principal.label,
-              directoryId: principal.directoryId,
-              requestId,
-              ip: clientIp(request),
-            },
+            actor: actorOf(
+              { type: "directory", id: principal.credentialId, label: principal.label, directoryId: principal.directoryId },
+              { request, requestId },
+            ),
             ignored,
           };
           // Unknown attributes the handler drops are noted for the request log.
@@ -171,14 +148,9 @@ export async function handleScimRequest(request: Request): Promise<Response> {
         }
       }
     } catch (err) {
-      const scimError = toScimError(err);
-      if (scimError) {
-        scimType = scimError.scimType ?? null;
-        response = scimErrorResponse(scimError, scimError.status === 401 ? { "www-authenticate": 'Bearer realm="scim"' } : {});
-      } else {
-        log.error("SCIM request failed", { error: err instanceof Error ? err.stack : String(err), method, path: subPath });
-        response = scimErrorResponse(new ScimError(500, undefined, `Internal error (request id ${requestId})`));
-      }
+      const error = toScimAppError(err, requestId, { method, path: subPath });
+      scimType = scimTypeOf(error.code) ?? null;
+      response = scimErrorResponse(error, error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="scim"' } : {});
     }
     response.headers.set("x-request-id", requestId);
     const latencyMs = Math.round(performance.now() - started);

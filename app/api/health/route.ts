@@ -1,9 +1,9 @@
 import { checkHealth } from "@/lib/health";
-import { withRequestContext } from "@/lib/http/request-context";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withRequestContext(async () => {
+export const GET = route({ auth: "none" }, async () => {
   const report = await checkHealth();
   return Response.json(report, {
     status: report.status === "ok" ? 200 : 503,

@@ -48,7 +48,7 @@ export function ContractForm({ initial, repositories, defaultRepositoryId }: { i
         tags: v.tags.split(",").map((t) => t.trim()).filter(Boolean),
       };
       return initial
-        ? sendJson<ContractView>("PATCH", `/api/admin/contracts/${initial.id}`, { ...body, expectedVersion: initial.version })
+        ? sendJson<ContractView>("PATCH", `/api/admin/contracts/${initial.id}`, body, { ifMatch: initial.version })
         : sendJson<ContractView>("POST", "/api/admin/contracts", body);
     },
     onSuccess: async (saved) => {

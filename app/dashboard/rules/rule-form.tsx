@@ -97,7 +97,7 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
   const save = useMutation({
     mutationFn: (key: string) =>
       rule
-        ? sendJson<RuleView>("PATCH", `/api/admin/rules/${rule.id}`, { ...JSON.parse(key), expectedVersion: rule.version })
+        ? sendJson<RuleView>("PATCH", `/api/admin/rules/${rule.id}`, JSON.parse(key), { ifMatch: rule.version })
         : sendJson<RuleView>("POST", "/api/admin/rules", JSON.parse(key)),
     onSuccess: async (saved) => {
       // Whatever was cached about this rule, its group or the people it reaches is out of date.

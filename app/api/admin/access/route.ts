@@ -1,10 +1,7 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { reviewAccess } from "@/lib/admin/access-review";
 
 export const dynamic = "force-dynamic";
 
 /** ?subject=contract|repository|user&id=…&at=ISO&page=&pageSize= */
-export const GET = adminRoute("access:review", async ({ request }) =>
-  Response.json(await reviewAccess(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "access:review" } }, async ({ db, query }) => Response.json(await reviewAccess(db, query)));

@@ -1,19 +1,12 @@
-import { getPrisma } from "@/lib/db/client";
-import { createAccount } from "@/lib/auth/accounts";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { createAccount, createAccountInput } from "@/lib/auth/accounts";
+import { route } from "@/lib/http/route";
 import { listAccountsForAdmin } from "@/lib/admin/accounts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("accounts:manage", async ({ request }) =>
-  Response.json(await listAccountsForAdmin(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "accounts:manage" } }, async ({ db, query }) => Response.json(await listAccountsForAdmin(db, query)));
 
-export const POST = adminRoute("accounts:manage", async ({ request, principal, requestId }) => {
-  const account = await createAccount(await getPrisma(), {
-    input: (await readJsonBody(request)) as never,
-    actor: actorOf(principal, requestId, request),
-  });
+export const POST = route({ auth: { permission: "accounts:manage" }, body: createAccountInput }, async ({ db, body, actor }) => {
+  const account = await createAccount(db, { input: body, actor });
   return Response.json({ id: account.id, email: account.email, name: account.name, role: account.role }, { status: 201 });
 });

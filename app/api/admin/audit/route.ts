@@ -1,9 +1,6 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { listAuditEvents } from "@/lib/admin/audit";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("audit:read", async ({ request }) =>
-  Response.json(await listAuditEvents(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "audit:read" } }, async ({ db, query }) => Response.json(await listAuditEvents(db, query)));

@@ -1,16 +1,11 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { route } from "@/lib/http/route";
 import { listContractsForAdmin } from "@/lib/admin/contracts";
-import { createContract } from "@/lib/contracts/service";
+import { createContract, createContractInput } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("contracts:read", async ({ request }) =>
-  Response.json(await listContractsForAdmin(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "contracts:read" } }, async ({ db, query }) => Response.json(await listContractsForAdmin(db, query)));
 
-export const POST = adminRoute("contracts:write", async ({ request, principal, requestId }) => {
-  const contract = await createContract(await getPrisma(), { input: (await readJsonBody(request)) as never, actor: actorOf(principal, requestId, request) });
-  return Response.json(contract, { status: 201 });
-});
+export const POST = route({ auth: { permission: "contracts:write" }, body: createContractInput }, async ({ db, body, actor }) =>
+  Response.json(await createContract(db, { input: body, actor }), { status: 201 }),
+);

@@ -1,19 +1,12 @@
-import { getPrisma } from "@/lib/db/client";
-import { createDirectory } from "@/lib/directories/service";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { createDirectory, createDirectoryInput } from "@/lib/directories/service";
+import { route } from "@/lib/http/route";
 import { listDirectoriesForAdmin } from "@/lib/admin/directories";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("directories:read", async ({ request }) =>
-  Response.json(await listDirectoriesForAdmin(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "directories:read" } }, async ({ db, query }) => Response.json(await listDirectoriesForAdmin(db, query)));
 
-export const POST = adminRoute("directories:write", async ({ request, principal, requestId }) => {
-  const directory = await createDirectory(await getPrisma(), {
-    input: (await readJsonBody(request)) as { name: string },
-    actor: actorOf(principal, requestId, request),
-  });
+export const POST = route({ auth: { permission: "directories:write" }, body: createDirectoryInput }, async ({ db, body, actor }) => {
+  const directory = await createDirectory(db, { input: body, actor });
   return Response.json({ id: directory.id, name: directory.name, kind: directory.kind }, { status: 201 });
 });

@@ -1,9 +1,6 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { listGroupsForAdmin } from "@/lib/admin/groups";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("groups:read", async ({ request }) =>
-  Response.json(await listGroupsForAdmin(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "groups:read" } }, async ({ db, query }) => Response.json(await listGroupsForAdmin(db, query)));

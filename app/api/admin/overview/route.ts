@@ -1,9 +1,6 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { getOverview } from "@/lib/admin/overview";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("overview:read", async ({ request }) =>
-  Response.json(await getOverview(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "overview:read" } }, async ({ db, query }) => Response.json(await getOverview(db, query)));

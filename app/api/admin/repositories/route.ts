@@ -1,17 +1,13 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { jsonBody, route } from "@/lib/http/route";
 import { repositoryListQuery } from "@/lib/admin/contracts";
 import { createRepository, listRepositories, repositoryView } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("contracts:read", async ({ request }) => {
-  const q = repositoryListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return Response.json(await listRepositories(await getPrisma(), { q: q.q, page: { page: q.page, pageSize: q.pageSize } }));
-});
+export const GET = route({ auth: { permission: "contracts:read" }, query: repositoryListQuery }, async ({ db, query }) =>
+  Response.json(await listRepositories(db, { q: query.q, page: { page: query.page, pageSize: query.pageSize } })),
+);
 
-export const POST = adminRoute("contracts:write", async ({ request, principal, requestId }) => {
-  const repository = await createRepository(await getPrisma(), { input: await readJsonBody(request), actor: actorOf(principal, requestId, request) });
-  return Response.json(repositoryView(repository), { status: 201 });
-});
+export const POST = route({ auth: { permission: "contracts:write" }, body: jsonBody }, async ({ db, body, actor }) =>
+  Response.json(repositoryView(await createRepository(db, { input: body, actor })), { status: 201 }),
+);

@@ -1,9 +1,6 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { listRequestLogForAdmin } from "@/lib/admin/directories";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("directories:read", async ({ request }) =>
-  Response.json(await listRequestLogForAdmin(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "directories:read" } }, async ({ db, query }) => Response.json(await listRequestLogForAdmin(db, query)));

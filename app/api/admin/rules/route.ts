@@ -1,18 +1,15 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { jsonBody, route } from "@/lib/http/route";
 import { pageInput } from "@/lib/pagination";
 import { createRule, listRules } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("rules:read", async ({ request }) => {
-  const { page, pageSize, ...rest } = Object.fromEntries(new URL(request.url).searchParams);
+export const GET = route({ auth: { permission: "rules:read" } }, async ({ db, query }) => {
+  const { page, pageSize, ...rest } = query;
   const filter = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== "" && !["sort", "order"].includes(k)));
-  return Response.json(await listRules(await getPrisma(), { page: pageInput.parse({ page, pageSize }), filter }));
+  return Response.json(await listRules(db, { page: pageInput.parse({ page, pageSize }), filter }));
 });
 
-export const POST = adminRoute("rules:write", async ({ request, principal, requestId }) => {
-  const rule = await createRule(await getPrisma(), { input: await readJsonBody(request), actor: actorOf(principal, requestId, request) });
-  return Response.json(rule, { status: 201 });
-});
+export const POST = route({ auth: { permission: "rules:write" }, body: jsonBody }, async ({ db, body, actor }) =>
+  Response.json(await createRule(db, { input: body, actor }), { status: 201 }),
+);

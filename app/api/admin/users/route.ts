@@ -1,9 +1,6 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { listUsersForAdmin } from "@/lib/admin/users";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("users:read", async ({ request }) =>
-  Response.json(await listUsersForAdmin(await getPrisma(), Object.fromEntries(new URL(request.url).searchParams))),
-);
+export const GET = route({ auth: { permission: "users:read" } }, async ({ db, query }) => Response.json(await listUsersForAdmin(db, query)));

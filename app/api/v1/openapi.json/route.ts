@@ -1,9 +1,9 @@
-import { withRequestContext } from "@/lib/http/request-context";
+import { route } from "@/lib/http/route";
 import { buildOpenApiDocument } from "@/lib/api-v1/openapi";
 
 export const dynamic = "force-dynamic";
 
 /** The OpenAPI 3.1 document of /api/v1 (public: it holds no data). */
-export const GET = withRequestContext(async (request) =>
-  Response.json(buildOpenApiDocument({ serverUrl: new URL(request.url).origin }), { headers: { "cache-control": "public, max-age=300" } }),
+export const GET = route({ auth: "none" }, ({ url }) =>
+  Response.json(buildOpenApiDocument({ serverUrl: url.origin }), { headers: { "cache-control": "public, max-age=300" } }),
 );

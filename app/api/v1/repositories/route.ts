@@ -1,13 +1,12 @@
-import { apiJson, apiRoute, queryOf } from "@/lib/api-v1/route";
+import { jsonBody, route } from "@/lib/http/route";
 import { createRepository, listRepositories, repositoryView } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(["contracts:read", "rules:read"], async ({ prisma, url }) => {
-  const { q, ...page } = queryOf(url);
-  return apiJson(await listRepositories(prisma, { page, q }));
-});
+export const GET = route({ auth: { scope: ["contracts:read", "rules:read"] } }, async ({ db, query: { q, ...page } }) =>
+  Response.json(await listRepositories(db, { page, q })),
+);
 
-export const POST = apiRoute("admin", async ({ prisma, actor, body }) =>
-  apiJson(repositoryView(await createRepository(prisma, { input: await body(), actor })), { status: 201 }),
+export const POST = route({ auth: { scope: "admin" }, body: jsonBody }, async ({ db, body, actor }) =>
+  Response.json(repositoryView(await createRepository(db, { input: body, actor })), { status: 201 }),
 );

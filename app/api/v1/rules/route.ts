@@ -1,13 +1,12 @@
-import { apiJson, apiRoute, queryOf } from "@/lib/api-v1/route";
+import { jsonBody, route } from "@/lib/http/route";
 import { createRule, listRules } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("rules:read", async ({ prisma, url }) => {
-  const { page, pageSize, ...filter } = queryOf(url);
-  return apiJson(await listRules(prisma, { page: { page, pageSize }, filter }));
-});
+export const GET = route({ auth: { scope: "rules:read" } }, async ({ db, query: { page, pageSize, ...filter } }) =>
+  Response.json(await listRules(db, { page: { page, pageSize }, filter })),
+);
 
-export const POST = apiRoute("rules:write", async ({ prisma, actor, body }) =>
-  apiJson(await createRule(prisma, { input: await body(), actor }), { status: 201 }),
+export const POST = route({ auth: { scope: "rules:write" }, body: jsonBody }, async ({ db, body, actor }) =>
+  Response.json(await createRule(db, { input: body, actor }), { status: 201 }),
 );

@@ -112,7 +112,7 @@ function DeleteRule({ rule, onDeleted }: { rule: RuleView; onDeleted: () => void
     staleTime: 0,
   });
   const remove = useMutation({
-    mutationFn: () => sendJson("DELETE", `/api/admin/rules/${rule.id}`, { expectedVersion: rule.version, ...(justification.trim() ? { justification } : {}) }),
+    mutationFn: () => sendJson("DELETE", `/api/admin/rules/${rule.id}`, justification.trim() ? { justification } : {}, { ifMatch: rule.version }),
     onSuccess: () => { setOpen(false); onDeleted(); },
   });
   return (

@@ -1,15 +1,11 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { exportAccess } from "@/lib/admin/access-review";
 
 export const dynamic = "force-dynamic";
 
 /** ?subject=…&id=…&at=ISO&format=csv|json — a file download. */
-export const GET = adminRoute("access:export", async ({ request, principal, requestId }) => {
-  const file = await exportAccess(await getPrisma(), {
-    input: Object.fromEntries(new URL(request.url).searchParams),
-    actor: actorOf(principal, requestId, request),
-  });
+export const GET = route({ auth: { permission: "access:export" } }, async ({ db, query, actor }) => {
+  const file = await exportAccess(db, { input: query, actor });
   return new Response(file.body, {
     headers: {
       "content-type": file.contentType,

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { searchSubjects, SUBJECT_KINDS } from "@/lib/admin/access-review";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +7,6 @@ export const dynamic = "force-dynamic";
 const query = z.object({ kind: z.enum(SUBJECT_KINDS), q: z.string().max(200).default("") });
 
 /** Candidates for the access review's subject picker (contracts, repositories, people). */
-export const GET = adminRoute("access:review", async ({ request }) => {
-  const { kind, q } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return Response.json({ items: await searchSubjects(await getPrisma(), { kind, q }) });
-});
+export const GET = route({ auth: { permission: "access:review" }, query }, async ({ db, query }) =>
+  Response.json({ items: await searchSubjects(db, query) }),
+);

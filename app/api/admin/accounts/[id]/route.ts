@@ -1,22 +1,13 @@
 import { z } from "zod";
-import { getPrisma } from "@/lib/db/client";
 import { setAccountDisabled } from "@/lib/auth/accounts";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { idParams, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
-
-type Context = { params: Promise<{ id: string }> };
 
 const body = z.object({ disabled: z.boolean() });
 
 /** Disables or re-enables an account: { "disabled": true | false }. */
-export const PATCH = adminRoute<Context>("accounts:manage", async ({ request, context, principal, requestId }) => {
-  const { disabled } = body.parse(await readJsonBody(request));
-  const account = await setAccountDisabled(await getPrisma(), {
-    accountId: (await context.params).id,
-    disabled,
-    actor: actorOf(principal, requestId, request),
-  });
+export const PATCH = route({ auth: { permission: "accounts:manage" }, params: idParams, body }, async ({ db, params, body, actor }) => {
+  const account = await setAccountDisabled(db, { accountId: params.id, disabled: body.disabled, actor });
   return Response.json({ id: account.id, email: account.email, disabled: account.disabledAt !== null });
 });

@@ -1,11 +1,8 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { idParams, route } from "@/lib/http/route";
 import { getAuditEvent } from "@/lib/admin/audit";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
-export const GET = adminRoute<Context>("audit:read", async ({ context }) =>
-  Response.json(await getAuditEvent(await getPrisma(), (await context.params).id)),
+export const GET = route({ auth: { permission: "audit:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await getAuditEvent(db, params.id)),
 );

@@ -1,6 +1,5 @@
-import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { auditChainStatus } from "@/lib/audit/status";
 import { describeVerification } from "@/lib/audit/verify";
 import { verifyAuditChainNow } from "@/lib/jobs/maintenance";
@@ -8,11 +7,11 @@ import { verifyAuditChainNow } from "@/lib/jobs/maintenance";
 export const dynamic = "force-dynamic";
 
 // The chain's status (head, checkpoint, latest verification) for the audit page.
-export const GET = adminRoute("audit:read", async () => Response.json(await auditChainStatus(await getPrisma())));
+export const GET = route({ auth: { permission: "audit:read" } }, async ({ db }) => Response.json(await auditChainStatus(db)));
 
 // Verify the whole chain now (read-only; recorded like the periodic runs).
-export const POST = adminRoute("audit:read", async () => {
-  const result = await verifyAuditChainNow(await getPrisma());
+export const POST = route({ auth: { permission: "audit:read" } }, async ({ db }) => {
+  const result = await verifyAuditChainNow(db);
   if (!result) throw new AppError("conflict", "A verification is already running");
   return Response.json({ ...result, summary: describeVerification(result) });
 });

@@ -1,16 +1,15 @@
 import { z } from "zod";
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { AUDIT_EXPORT_FORMATS, auditExportStream } from "@/lib/admin/audit";
 
 export const dynamic = "force-dynamic";
 
 // The filtered trail as a streamed download (GET, so a plain link works and the browser shows
 // its own download progress).
-export const GET = adminRoute("audit:export", async ({ request }) => {
-  const { format = "csv", ...filters } = Object.fromEntries(new URL(request.url).searchParams);
+export const GET = route({ auth: { permission: "audit:export" } }, async ({ db, query }) => {
+  const { format = "csv", ...filters } = query;
   const chosen = z.enum(AUDIT_EXPORT_FORMATS).parse(format);
-  const stream = auditExportStream(await getPrisma(), { input: filters, format: chosen });
+  const stream = auditExportStream(db, { input: filters, format: chosen });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   return new Response(stream, {
     headers: {

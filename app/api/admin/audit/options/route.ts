@@ -1,7 +1,6 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { auditFilterOptions } from "@/lib/admin/audit";
 
 export const dynamic = "force-dynamic";
 
-export const GET = adminRoute("audit:read", async () => Response.json(await auditFilterOptions(await getPrisma())));
+export const GET = route({ auth: { permission: "audit:read" } }, async ({ db }) => Response.json(await auditFilterOptions(db)));

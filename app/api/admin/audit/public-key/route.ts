@@ -1,13 +1,12 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { getSigningKey } from "@/lib/audit/signing";
 
 export const dynamic = "force-dynamic";
 
 // The public half of the audit signing key (manifests, erasure certificates). The private key is
 // never served.
-export const GET = adminRoute("audit:read", async () => {
-  const key = await getSigningKey(await getPrisma());
+export const GET = route({ auth: { permission: "audit:read" } }, async ({ db }) => {
+  const key = await getSigningKey(db);
   return new Response(key.publicKeyPem, {
     headers: {
       "content-type": "application/x-pem-file",

@@ -1,23 +1,16 @@
-import { z } from "zod";
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { idParams, route } from "@/lib/http/route";
 import { getContractDetail } from "@/lib/admin/contracts";
-import { updateContract } from "@/lib/contracts/service";
+import { updateContract, updateContractInput } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
+export const GET = route({ auth: { permission: "contracts:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await getContractDetail(db, { id: params.id })),
+);
 
-export const GET = adminRoute<Context>("contracts:read", async ({ context }) => {
-  const { id } = await context.params;
-  return Response.json(await getContractDetail(await getPrisma(), { id }));
-});
-
-/** Body: the changed fields; `expectedVersion` (optional) refuses to overwrite someone else's edit. */
-export const PATCH = adminRoute<Context>("contracts:write", async ({ request, context, principal, requestId }) => {
-  const { id } = await context.params;
-  const { expectedVersion, ...input } = z.object({ expectedVersion: z.number().int().optional() }).passthrough().parse(await readJsonBody(request));
-  const contract = await updateContract(await getPrisma(), { id, input: input as never, expectedVersion, actor: actorOf(principal, requestId, request) });
-  return Response.json(contract);
-});
+/** Body: the changed fields; `If-Match: "<version>"` (optional) refuses to overwrite someone else's edit. */
+export const PATCH = route(
+  { auth: { permission: "contracts:write" }, params: idParams, body: updateContractInput },
+  async ({ db, params, body, actor, ifMatch }) =>
+    Response.json(await updateContract(db, { id: params.id, input: body, expectedVersion: ifMatch, actor })),
+);

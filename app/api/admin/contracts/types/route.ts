@@ -1,11 +1,9 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { contractTypes } from "@/lib/admin/contracts";
 
 export const dynamic = "force-dynamic";
 
 /** Contract types in use (for filters and rule forms). */
-export const GET = adminRoute("contracts:read", async ({ request }) => {
-  const repositoryId = new URL(request.url).searchParams.get("repositoryId") ?? undefined;
-  return Response.json({ items: await contractTypes(await getPrisma(), { repositoryId }) });
-});
+export const GET = route({ auth: { permission: "contracts:read" } }, async ({ db, query }) =>
+  Response.json({ items: await contractTypes(db, { repositoryId: query.repositoryId }) }),
+);

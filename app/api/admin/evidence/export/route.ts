@@ -1,15 +1,11 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
+import { route } from "@/lib/http/route";
 import { exportEvidence } from "@/lib/evidence/export";
 
 export const dynamic = "force-dynamic";
 
 /** ?kind=…&id=…&from=ISO&to=ISO&format=csv|json|html[&part=…] — a file download, recorded in the audit trail. */
-export const GET = adminRoute("evidence:export", async ({ request, principal, requestId }) => {
-  const file = await exportEvidence(await getPrisma(), {
-    input: Object.fromEntries(new URL(request.url).searchParams),
-    actor: actorOf(principal, requestId, request),
-  });
+export const GET = route({ auth: { permission: "evidence:export" } }, async ({ db, query, actor }) => {
+  const file = await exportEvidence(db, { input: query, actor });
   const inline = file.contentType.startsWith("text/html");
   return new Response(file.body, {
     headers: {

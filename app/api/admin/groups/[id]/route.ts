@@ -1,12 +1,8 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { idParams, route } from "@/lib/http/route";
 import { getGroupDetail } from "@/lib/admin/groups";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
-export const GET = adminRoute<Context>("groups:read", async ({ context }) => {
-  const { id } = await context.params;
-  return Response.json(await getGroupDetail(await getPrisma(), { id }));
-});
+export const GET = route({ auth: { permission: "groups:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await getGroupDetail(db, { id: params.id })),
+);

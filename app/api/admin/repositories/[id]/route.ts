@@ -1,20 +1,13 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { idParams, jsonBody, route } from "@/lib/http/route";
 import { getRepositoryDetail } from "@/lib/admin/contracts";
 import { repositoryView, updateRepository } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
+export const GET = route({ auth: { permission: "contracts:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await getRepositoryDetail(db, { id: params.id })),
+);
 
-export const GET = adminRoute<Context>("contracts:read", async ({ context }) => {
-  const { id } = await context.params;
-  return Response.json(await getRepositoryDetail(await getPrisma(), { id }));
-});
-
-export const PATCH = adminRoute<Context>("contracts:write", async ({ request, context, principal, requestId }) => {
-  const { id } = await context.params;
-  const repository = await updateRepository(await getPrisma(), { id, input: (await readJsonBody(request)) as never, actor: actorOf(principal, requestId, request) });
-  return Response.json(repositoryView(repository));
-});
+export const PATCH = route({ auth: { permission: "contracts:write" }, params: idParams, body: jsonBody }, async ({ db, params, body, actor }) =>
+  Response.json(repositoryView(await updateRepository(db, { id: params.id, input: body, actor }))),
+);

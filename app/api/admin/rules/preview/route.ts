@@ -1,6 +1,4 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { jsonBody, route } from "@/lib/http/route";
 import { previewRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
@@ -9,6 +7,6 @@ export const dynamic = "force-dynamic";
  * The change impact preview shown before saving: `{ action: "create", rule }`,
  * `{ action: "update", ruleId, rule }` or `{ action: "delete", ruleId }`. Writes nothing.
  */
-export const POST = adminRoute("rules:write", async ({ request }) =>
-  Response.json(await previewRule(await getPrisma(), { input: await readJsonBody(request) })),
+export const POST = route({ auth: { permission: "rules:write" }, body: jsonBody }, async ({ db, body }) =>
+  Response.json(await previewRule(db, { input: body })),
 );

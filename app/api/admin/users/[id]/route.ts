@@ -1,14 +1,9 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { idParams, route } from "@/lib/http/route";
 import { getUserDetail, groupsOfUser } from "@/lib/admin/user-detail";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
-export const GET = adminRoute<Context>("users:read", async ({ context }) => {
-  const { id } = await context.params;
-  const prisma = await getPrisma();
-  const user = await getUserDetail(prisma, { id });
-  return Response.json({ user, groups: await groupsOfUser(prisma, { userId: id }) });
+export const GET = route({ auth: { permission: "users:read" }, params: idParams }, async ({ db, params }) => {
+  const user = await getUserDetail(db, { id: params.id });
+  return Response.json({ user, groups: await groupsOfUser(db, { userId: params.id }) });
 });

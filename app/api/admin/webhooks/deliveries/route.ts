@@ -1,16 +1,12 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
-import { listDeliveries } from "@/lib/webhooks/service";
+import { z } from "zod";
+import { route } from "@/lib/http/route";
+import { deliveryFilter, listDeliveries } from "@/lib/webhooks/service";
 
 export const dynamic = "force-dynamic";
 
+const query = deliveryFilter.extend({ page: z.string().optional(), pageSize: z.string().optional() });
+
 /** The delivery log: ?endpointId=&status=pending|succeeded|failed&page=&pageSize= */
-export const GET = adminRoute("webhooks:manage", async ({ request }) => {
-  const params = new URL(request.url).searchParams;
-  return Response.json(
-    await listDeliveries(await getPrisma(), {
-      filter: { endpointId: params.get("endpointId") ?? undefined, status: (params.get("status") ?? undefined) as never },
-      page: { page: params.get("page") ?? undefined, pageSize: params.get("pageSize") ?? undefined },
-    }),
-  );
-});
+export const GET = route({ auth: { permission: "webhooks:manage" }, query }, async ({ db, query: { page, pageSize, ...filter } }) =>
+  Response.json(await listDeliveries(db, { filter, page: { page, pageSize } })),
+);

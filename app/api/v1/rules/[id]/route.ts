@@ -1,18 +1,17 @@
-import { apiJson, apiRoute } from "@/lib/api-v1/route";
+import { idParams, jsonBody, route } from "@/lib/http/route";
 import { deleteRule, getRule, updateRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 
-type Params = { id: string };
-
-export const GET = apiRoute<Params>("rules:read", async ({ prisma, params }) => apiJson(await getRule(prisma, { id: params.id })));
+export const GET = route({ auth: { scope: "rules:read" }, params: idParams }, async ({ db, params }) => Response.json(await getRule(db, { id: params.id })));
 
 /** Changes the given fields (a new version); `If-Match: "<version>"` guards concurrent edits. */
-export const PATCH = apiRoute<Params>("rules:write", async ({ prisma, params, actor, body, expectedVersion }) =>
-  apiJson(await updateRule(prisma, { id: params.id, input: await body(), actor, expectedVersion })),
+export const PATCH = route({ auth: { scope: "rules:write" }, params: idParams, body: jsonBody }, async ({ db, params, body, actor, ifMatch }) =>
+  Response.json(await updateRule(db, { id: params.id, input: body, actor, expectedVersion: ifMatch })),
 );
 
 /** Deletes the rule (a final "deleted" version; history stays). Optional body: { justification }. */
-export const DELETE = apiRoute<Params>("rules:write", async ({ prisma, params, actor, body, expectedVersion }) =>
-  apiJson(await deleteRule(prisma, { id: params.id, input: await body({ optional: true }), actor, expectedVersion })),
+export const DELETE = route(
+  { auth: { scope: "rules:write" }, params: idParams, body: jsonBody.optional() },
+  async ({ db, params, body, actor, ifMatch }) => Response.json(await deleteRule(db, { id: params.id, input: body, actor, expectedVersion: ifMatch })),
 );

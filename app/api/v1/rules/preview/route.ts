@@ -1,7 +1,7 @@
-import { apiJson, apiRoute } from "@/lib/api-v1/route";
+import { jsonBody, route } from "@/lib/http/route";
 import { previewRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 
 /** Who would gain / lose access if the rule change were saved; writes nothing. */
-export const POST = apiRoute("rules:write", async ({ prisma, body }) => apiJson(await previewRule(prisma, { input: await body() })));
+export const POST = route({ auth: { scope: "rules:write" }, body: jsonBody }, async ({ db, body }) => Response.json(await previewRule(db, { input: body })));

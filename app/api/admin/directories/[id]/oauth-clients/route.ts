@@ -1,21 +1,17 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { idParams, route } from "@/lib/http/route";
+import { adminCreateOAuthClientInput } from "@/lib/admin/directories";
 import { createDirectoryOAuthClient, listOAuthClientsForAdmin } from "@/lib/admin/directories";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
-export const GET = adminRoute<Context>("directories:read", async ({ context }) =>
-  Response.json(await listOAuthClientsForAdmin(await getPrisma(), (await context.params).id)),
+export const GET = route({ auth: { permission: "directories:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await listOAuthClientsForAdmin(db, params.id)),
 );
 
-export const POST = adminRoute<Context>("directories:write", async ({ request, context, principal, requestId }) => {
-  const created = await createDirectoryOAuthClient(await getPrisma(), {
-    directoryId: (await context.params).id,
-    input: (await readJsonBody(request)) as { name: string },
-    actor: actorOf(principal, requestId, request),
-  });
-  return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
-});
+export const POST = route(
+  { auth: { permission: "directories:write" }, params: idParams, body: adminCreateOAuthClientInput },
+  async ({ db, params, body, actor }) => {
+    const created = await createDirectoryOAuthClient(db, { directoryId: params.id, input: body, actor });
+    return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
+  },
+);

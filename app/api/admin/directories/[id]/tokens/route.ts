@@ -1,22 +1,18 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { idParams, route } from "@/lib/http/route";
+import { adminCreateTokenInput } from "@/lib/admin/directories";
 import { createDirectoryToken, listScimTokensForAdmin } from "@/lib/admin/directories";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
-export const GET = adminRoute<Context>("directories:read", async ({ context }) =>
-  Response.json(await listScimTokensForAdmin(await getPrisma(), (await context.params).id)),
+export const GET = route({ auth: { permission: "directories:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await listScimTokensForAdmin(db, params.id)),
 );
 
 // The response is the only time the token exists in clear: never cached.
-export const POST = adminRoute<Context>("directories:write", async ({ request, context, principal, requestId }) => {
-  const created = await createDirectoryToken(await getPrisma(), {
-    directoryId: (await context.params).id,
-    input: (await readJsonBody(request)) as Record<string, unknown>,
-    actor: actorOf(principal, requestId, request),
-  });
-  return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
-});
+export const POST = route(
+  { auth: { permission: "directories:write" }, params: idParams, body: adminCreateTokenInput },
+  async ({ db, params, body, actor }) => {
+    const created = await createDirectoryToken(db, { directoryId: params.id, input: body, actor });
+    return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
+  },
+);

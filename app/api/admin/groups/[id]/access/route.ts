@@ -1,13 +1,9 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { idParams, route } from "@/lib/http/route";
 import { groupAccess } from "@/lib/admin/groups";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
 /** Rules that reach the group's members (on the group or a parent) and what they grant now. */
-export const GET = adminRoute<Context>("groups:read", async ({ context }) => {
-  const { id } = await context.params;
-  return Response.json(await groupAccess(await getPrisma(), { groupId: id }));
-});
+export const GET = route({ auth: { permission: "groups:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await groupAccess(db, { groupId: params.id })),
+);

@@ -1,27 +1,22 @@
-// Dashboard roles granted to a SCIM group. Changing who administers Custodian is account
-// management: accounts:manage (admins only).
 import { z } from "zod";
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { readJsonBody } from "@/lib/http/json-route";
+import { idParams, route } from "@/lib/http/route";
 import { ROLES } from "@/lib/auth/permissions";
 import { assignRole, unassignRole } from "@/lib/roles/service";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-const body = z.object({ role: z.enum(ROLES) }).strict();
+// Dashboard roles granted to a SCIM group. Changing who administers Custodian is account
+// management: accounts:manage (admins only).
 
-export const POST = adminRoute<Context>("accounts:manage", async ({ request, context, principal, requestId }) => {
-  const { id } = await context.params;
-  const { role } = body.parse(await readJsonBody(request));
-  const result = await assignRole(await getPrisma(), { input: { groupId: id, role }, actor: actorOf(principal, requestId, request) });
+const body = z.object({ role: z.enum(ROLES) }).strict();
+const query = z.object({ role: z.enum(ROLES) });
+
+export const POST = route({ auth: { permission: "accounts:manage" }, params: idParams, body }, async ({ db, params, body, actor }) => {
+  const result = await assignRole(db, { input: { groupId: params.id, role: body.role }, actor });
   return Response.json(result, { status: result.created ? 201 : 200 });
 });
 
-export const DELETE = adminRoute<Context>("accounts:manage", async ({ request, context, principal, requestId }) => {
-  const { id } = await context.params;
-  const role = z.enum(ROLES).parse(new URL(request.url).searchParams.get("role"));
-  await unassignRole(await getPrisma(), { input: { groupId: id, role }, actor: actorOf(principal, requestId, request) });
+export const DELETE = route({ auth: { permission: "accounts:manage" }, params: idParams, query }, async ({ db, params, query, actor }) => {
+  await unassignRole(db, { input: { groupId: params.id, role: query.role }, actor });
   return new Response(null, { status: 204 });
 });

@@ -1,12 +1,8 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { idParams, route } from "@/lib/http/route";
 import { listRuleVersions } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
-export const GET = adminRoute<Context>("rules:read", async ({ context }) => {
-  const { id } = await context.params;
-  return Response.json({ items: await listRuleVersions(await getPrisma(), { ruleId: id }) });
-});
+export const GET = route({ auth: { permission: "rules:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json({ items: await listRuleVersions(db, { ruleId: params.id }) }),
+);

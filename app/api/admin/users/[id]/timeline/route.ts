@@ -1,13 +1,8 @@
-import { getPrisma } from "@/lib/db/client";
-import { adminRoute } from "@/lib/http/admin-route";
+import { idParams, route } from "@/lib/http/route";
 import { timelineQuery, userTimeline } from "@/lib/admin/user-detail";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string }> };
-
-export const GET = adminRoute<Context>("users:read", async ({ request, context }) => {
-  const { id } = await context.params;
-  const query = timelineQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return Response.json(await userTimeline(await getPrisma(), { userId: id, ...query }));
-});
+export const GET = route({ auth: { permission: "users:read" }, params: idParams, query: timelineQuery }, async ({ db, params, query }) =>
+  Response.json(await userTimeline(db, { userId: params.id, ...query })),
+);

@@ -1,8 +1,8 @@
-import { apiJson, apiRoute } from "@/lib/api-v1/route";
+import { idParams, route } from "@/lib/http/route";
 import { listRuleVersions } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<{ id: string }>("rules:read", async ({ prisma, params }) =>
-  apiJson({ items: await listRuleVersions(prisma, { ruleId: params.id }) }),
+export const GET = route({ auth: { scope: "rules:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json({ items: await listRuleVersions(db, { ruleId: params.id }) }),
 );

@@ -1,13 +1,12 @@
-import { getPrisma } from "@/lib/db/client";
-import { actorOf, adminRoute } from "@/lib/http/admin-route";
+import { z } from "zod";
+import { route } from "@/lib/http/route";
 import { revokeDirectoryToken } from "@/lib/admin/directories";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ id: string; tokenId: string }> };
+const params = z.object({ id: z.string(), tokenId: z.string() });
 
 /** Revokes the token (kept, marked revoked, for the record). */
-export const DELETE = adminRoute<Context>("directories:write", async ({ request, context, principal, requestId }) => {
-  const { id, tokenId } = await context.params;
-  return Response.json(await revokeDirectoryToken(await getPrisma(), { directoryId: id, tokenId, actor: actorOf(principal, requestId, request) }));
-});
+export const DELETE = route({ auth: { permission: "directories:write" }, params }, async ({ db, params, actor }) =>
+  Response.json(await revokeDirectoryToken(db, { directoryId: params.id, tokenId: params.tokenId, actor })),
+);

@@ -1,0 +1,29 @@
+// Any thrown value → the AppError it means, and the JSON routes' error envelope
+// `{ error: { code, message, details? } }` with the status from the one table (lib/errors.ts).
+// The SCIM router renders the same AppError as RFC 7644 error JSON (lib/scim/http.ts).
+import { ZodError } from "zod";
+import { isNotFound, isUniqueViolation } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+/**
+ * The AppError a thrown value stands for: zod issues become field details, Prisma's unique
+ * violation (P2002) a conflict and its missing row (P2025) a not-found — mapped here once.
+ * Anything else is logged with its stack and becomes an internal error that names only the
+ * request id.
+ */
+export function toAppError(err: unknown, requestId: string, logContext: Record<string, unknown> = {}): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    return new AppError("invalid_input", undefined, err.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  }
+  if (isUniqueViolation(err)) return new AppError("conflict", "A record with these values already exists");
+  if (isNotFound(err)) return new AppError("not_found");
+  log.error("request failed", { error: err instanceof Error ? err.stack : String(err), ...logContext });
+  return new AppError("internal_error", `Internal error (request id ${requestId})`);
+}
+
+export function errorResponse(err: AppError, init: { headers?: Record<string, string> } = {}): Response {
+  const { code, message, details } = err;
+  return Response.json({ error: { code, message, ...(details !== undefined ? { details } : {}) } }, { status: err.status, headers: init.headers });
+}
