@@ -8,7 +8,6 @@ import { ancestorGroupsCte, usersInGroup } from "@/lib/access/group-graph";
 import { ruleReachesAnc, ts } from "@/lib/access/sql";
 import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { PreconditionFailedError } from "@/lib/users/service";
 import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
 import { isGroupInside } from "@/lib/access/group-graph";
@@ -340,7 +339,7 @@ export async function updateGroup(
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const current = await lockGroup(tx, directoryId, id);
       if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
-        throw new PreconditionFailedError(current.version);
+        throw new AppError("precondition_failed");
       }
       const now = clockNow();
       const data = options.change ? options.change(current) : { displayName: current.displayName, externalId: current.externalId };
@@ -397,7 +396,7 @@ export async function deleteGroup(
     }
     const current = await lockGroup(tx, directoryId, id, "delete");
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
-      throw new PreconditionFailedError(current.version);
+      throw new AppError("precondition_failed");
     }
     const now = clockNow();
     const memberCount = await tx.groupMember.count({ where: { groupId: id } });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError, scimTypeOf } from "@/lib/errors";
 import { ScimError, invalidFilter, invalidPath, invalidSyntax, invalidValue, mutability, noTarget, notFound, uniqueness } from "./errors";
+import { withIndex } from "./patch";
 
 describe("error table", () => {
   it("gives the SCIM protocol errors their RFC 7644 status and scimType", () => {
@@ -17,10 +18,18 @@ describe("error table", () => {
     expect([new AppError("too_large").status, new AppError("rate_limited").status, new AppError("not_implemented").status]).toEqual([413, 429, 501]);
   });
 
-  it("keeps a SCIM error's code when it is re-thrown from its (status, scimType) pair", () => {
-    const original = noTarget("no value");
-    const again = new ScimError(original.status, original.scimType, `Operations[0]: ${original.message}`);
-    expect([again.code, again.status, again.scimType]).toEqual(["no_target", 400, "noTarget"]);
-    expect(again).toBeInstanceOf(AppError);
+  it("keeps a SCIM error's code when a PATCH operation re-throws it with its index", () => {
+    let again: unknown;
+    try {
+      withIndex(0, () => {
+        throw noTarget("no value");
+      });
+    } catch (err) {
+      again = err;
+    }
+    expect(again).toBeInstanceOf(ScimError);
+    const e = again as ScimError;
+    expect([e.code, e.status, e.scimType, e.message]).toEqual(["no_target", 400, "noTarget", "Operations[0]: no value"]);
+    expect(e).toBeInstanceOf(AppError);
   });
 });

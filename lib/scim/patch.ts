@@ -140,8 +140,7 @@ export function withIndex<T>(index: number, run: () => T): T {
   try {
     return run();
   } catch (err) {
-    if (err instanceof ScimError)
-      throw new ScimError(err.status, err.scimType, `Operations[${index}]: ${err.message}`);
+    if (err instanceof ScimError) throw new ScimError(err.code, `Operations[${index}]: ${err.message}`);
     throw err;
   }
 }

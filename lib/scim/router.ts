@@ -8,7 +8,6 @@ import { log, redactQuery, requestContext } from "@/lib/log";
 import { actorOf } from "@/lib/http/actor";
 import { toAppError } from "@/lib/http/error-response";
 import { requestIdOf } from "@/lib/http/request-context";
-import { PreconditionFailedError } from "@/lib/users/service";
 import { authenticateScim, type ScimPrincipal } from "./auth";
 import { ScimError } from "./errors";
 import { scimErrorResponse } from "./http";
@@ -77,11 +76,6 @@ function route(method: string, segments: string[]): { handler: Handler; id?: str
 }
 
 /** The error a SCIM client is answered with; a stale If-Match is 412 here (RFC 7644 §3.14). */
-function toScimAppError(err: unknown, requestId: string, logContext: { method: string; path: string }): AppError {
-  if (err instanceof PreconditionFailedError) return new AppError("precondition_failed", err.message);
-  return toAppError(err, requestId, logContext);
-}
-
 /** Decoded path segments; a malformed percent-encoding names no endpoint and no resource. */
 function pathSegments(subPath: string): string[] {
   return subPath
@@ -148,7 +142,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
         }
       }
     } catch (err) {
-      const error = toScimAppError(err, requestId, { method, path: subPath });
+      const error = toAppError(err, requestId, { method, path: subPath });
       scimType = scimTypeOf(error.code) ?? null;
       response = scimErrorResponse(error, error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="scim"' } : {});
     }

@@ -5,9 +5,9 @@ import type { Action } from "@/lib/auth/permissions";
 import type { ApiScope } from "@/lib/api-keys/service";
 
 export type RouteRule =
-  /** Dashboard JSON (lib/http/admin-route.ts): a signed-in principal holding `action`. */
+  /** Dashboard JSON (lib/http/route.ts ({ permission })): a signed-in principal holding `action`. */
   | { kind: "admin"; action: Action }
-  /** /api/v1 (lib/api-v1/route.ts): an API key holding one of `scopes` (admin holds all). */
+  /** /api/v1 (lib/http/route.ts ({ scope })): an API key holding one of `scopes` (admin holds all). */
   | { kind: "api-key"; scopes: ApiScope[] }
   /** /scim/v2: a live bearer token or OAuth access token of the directory that owns the data. */
   | { kind: "scim" }

@@ -15,13 +15,6 @@ import { ruleReachesAnc, ts } from "@/lib/access/sql";
 import { eraseSubjectInTx } from "@/lib/audit/erasure";
 import { liftSuspensionInTx, needsTouch, seenNow } from "./inactivity";
 
-export class PreconditionFailedError extends AppError {
-  constructor(readonly currentVersion: number) {
-    super("conflict", "The resource was changed since the version given in If-Match");
-    this.name = "PreconditionFailedError";
-  }
-}
-
 const conflictOnUserName = (userName: string) =>
   new AppError("conflict", `A user with userName "${userName}" already exists in this directory`);
 
@@ -55,7 +48,7 @@ async function lockGroupRows(tx: Tx, directoryId: string, ids: string[]): Promis
 }
 
 function checkVersion(current: User, expectedVersion: number | undefined) {
-  if (expectedVersion !== undefined && current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
+  if (expectedVersion !== undefined && current.version !== expectedVersion) throw new AppError("precondition_failed");
 }
 
 async function closeStatusInterval(tx: Tx, userId: string, at: Date) {
