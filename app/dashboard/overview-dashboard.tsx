@@ -11,7 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { Overview } from "@/lib/admin/overview";
+import type { Overview } from "@/lib/overview/queries";
 import { ExpiringAccess } from "@/components/access/expiring-access";
 
 const RANGES = [7, 30, 90] as const;

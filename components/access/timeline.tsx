@@ -1,6 +1,6 @@
 "use client";
 
-// A person's timeline (lib/admin/user-detail.ts userTimeline): lifecycle events, access changes
+// A person's timeline (lib/users/detail-queries.ts userTimeline): lifecycle events, access changes
 // and memberships, newest first, paged.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -9,7 +9,7 @@ import { getJson } from "@/components/ui/api";
 import { formatDateTime, plural } from "@/components/ui/format";
 import { Pager } from "@/components/ui/pager";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { TimelineItem } from "@/lib/admin/user-detail";
+import type { TimelineItem } from "@/lib/users/detail-queries";
 import type { Page } from "@/lib/pagination";
 
 const TITLES: Record<string, string> = {

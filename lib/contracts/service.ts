@@ -14,7 +14,6 @@ import { isRetryableConflict, isUniqueViolation, type Tx } from "@/lib/db/errors
 import { AppError } from "@/lib/errors";
 import { CONFIDENTIALITIES, confidentialityFromRank, confidentialityRank } from "@/lib/access/levels";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
-import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
 
 // ---------------------------------------------------------------------------------------------
@@ -144,7 +143,7 @@ export const listContractsInput = z.object({
 // ---------------------------------------------------------------------------------------------
 // Views
 
-type ContractWithRepository = Contract & { repository: Pick<Repository, "id" | "name"> };
+export type ContractWithRepository = Contract & { repository: Pick<Repository, "id" | "name"> };
 
 export interface ContractView {
   id: string;
@@ -196,7 +195,8 @@ export function repositoryView(r: Repository & { _count?: { contracts: number } 
   };
 }
 
-const withRepository = { repository: { select: { id: true, name: true } } } as const;
+/** What every contract view reads with the contract. */
+export const withRepository = { repository: { select: { id: true, name: true } } } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Repositories
@@ -250,26 +250,6 @@ export async function updateRepository(
     if (isUniqueViolation(err) && input.name) throw repositoryConflict(input.name);
     throw err;
   }
-}
-
-export async function listRepositories(
-  prisma: PrismaClient,
-  options: { page?: PageInput; q?: string } = {},
-): Promise<Page<ReturnType<typeof repositoryView>>> {
-  const { page, pageSize, skip, take } = pageWindow(options.page);
-  const q = options.q?.trim();
-  const where: Prisma.RepositoryWhereInput = q ? { name: { contains: q, mode: "insensitive" } } : {};
-  const [rows, total] = await Promise.all([
-    prisma.repository.findMany({
-      where,
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      skip,
-      take,
-      include: { _count: { select: { contracts: true } } },
-    }),
-    prisma.repository.count({ where }),
-  ]);
-  return { items: rows.map(repositoryView), page, pageSize, total };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -749,65 +729,4 @@ export async function updateContract(
     throw err;
   }
   return contractView(await prisma.contract.findUniqueOrThrow({ where: { id: options.id }, include: withRepository }));
-}
-
-/** A contract by id or by external reference. */
-export async function findContract(prisma: PrismaClient | Tx, ref: string): Promise<ContractWithRepository | null> {
-  if (isUuid(ref)) {
-    const byId = await prisma.contract.findUnique({ where: { id: ref }, include: withRepository });
-    if (byId) return byId;
-  }
-  return prisma.contract.findUnique({ where: { externalRef: ref }, include: withRepository });
-}
-
-export async function getContract(prisma: PrismaClient, options: { ref: string }): Promise<ContractView> {
-  const contract = await findContract(prisma, options.ref);
-  if (!contract) throw new AppError("not_found", `No contract with id or externalRef "${options.ref}"`);
-  return contractView(contract);
-}
-
-export async function listContracts(
-  prisma: PrismaClient,
-  options: { page?: PageInput; filter?: z.input<typeof listContractsInput> } = {},
-): Promise<Page<ContractView>> {
-  const { page, pageSize, skip, take } = pageWindow(options.page);
-  const f = listContractsInput.parse(options.filter ?? {});
-  const where: Prisma.ContractWhereInput = {
-    ...(f.repositoryId ? { repositoryId: f.repositoryId } : {}),
-    ...(f.contractType ? { contractType: f.contractType } : {}),
-    ...(f.confidentiality ? { confidentiality: confidentialityRank(f.confidentiality) } : {}),
-    ...(f.status ? { status: f.status } : {}),
-    ...(f.q
-      ? {
-          OR: [
-            { title: { contains: f.q, mode: "insensitive" } },
-            { counterparty: { contains: f.q, mode: "insensitive" } },
-            { externalRef: { equals: f.q } },
-          ],
-        }
-      : {}),
-  };
-  const [rows, total] = await Promise.all([
-    prisma.contract.findMany({ where, orderBy: [{ title: "asc" }, { id: "asc" }], skip, take, include: withRepository }),
-    prisma.contract.count({ where }),
-  ]);
-  return { items: rows.map(contractView), page, pageSize, total };
-}
-
-/** The access-relevant history of a contract, oldest first. */
-export async function listContractRevisions(prisma: PrismaClient, options: { contractId: string }) {
-  const rows = await prisma.contractRevision.findMany({
-    where: { contractId: options.contractId },
-    orderBy: [{ validFrom: "asc" }, { id: "asc" }],
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    repositoryId: r.repositoryId,
-    contractType: r.contractType,
-    confidentiality: confidentialityFromRank(r.confidentiality),
-    endDate: r.endDate?.toISOString() ?? null,
-    validFrom: r.validFrom.toISOString(),
-    validTo: r.validTo?.toISOString() ?? null,
-    eventId: r.eventId,
-  }));
 }

@@ -8,7 +8,7 @@ import { errorMessage, fieldErrors, getJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDateTime } from "@/components/ui/format";
-import type { AuditPage } from "@/lib/admin/audit";
+import type { AuditPage } from "@/lib/audit/queries";
 import { actorTone } from "./actor-tone";
 import { apiQuery, EMPTY_FILTERS, urlQuery, type AuditFilterKey, type AuditFilters } from "./filters";
 

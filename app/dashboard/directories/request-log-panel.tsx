@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime, fromLocalInputValue } from "@/components/ui/format";
-import type { RequestLogItem, ScimTokenItem } from "@/lib/admin/directories";
+import type { RequestLogItem, ScimTokenItem } from "@/lib/directories/queries";
 
 const STATUS_CLASSES = [
   { value: "", label: "Any" },

@@ -13,10 +13,10 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
 import { FormError, SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { fromLocalInputValue, toLocalInputValue } from "@/components/ui/format";
-import type { GroupListItem } from "@/lib/admin/groups";
-import type { UserListItem } from "@/lib/admin/users";
+import type { GroupListItem } from "@/lib/groups/queries";
+import type { UserListItem } from "@/lib/users/queries";
 import type { ContractView } from "@/lib/contracts/service";
-import type { RuleView } from "@/lib/rules/service";
+import type { RuleView } from "@/lib/rules/queries";
 
 const LEVELS = [
   ["view", "View — open and read"],

@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { reviewAccess } from "@/lib/admin/access-review";
+import { reviewAccess } from "@/lib/access-review/queries";
 
 export const dynamic = "force-dynamic";
 

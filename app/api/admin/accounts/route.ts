@@ -2,7 +2,7 @@ import { getPrisma } from "@/lib/db/client";
 import { createAccount } from "@/lib/auth/accounts";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { listAccountsForAdmin } from "@/lib/admin/accounts";
+import { listAccountsForAdmin } from "@/lib/accounts/queries";
 
 export const dynamic = "force-dynamic";
 

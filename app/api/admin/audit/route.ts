@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { listAuditEvents } from "@/lib/admin/audit";
+import { listAuditEvents } from "@/lib/audit/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { listContractsForAdmin } from "@/lib/admin/contracts";
+import { listContractsForAdmin } from "@/lib/contracts/queries";
 import { createContract } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";

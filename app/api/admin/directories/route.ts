@@ -2,7 +2,7 @@ import { getPrisma } from "@/lib/db/client";
 import { createDirectory } from "@/lib/directories/service";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { listDirectoriesForAdmin } from "@/lib/admin/directories";
+import { listDirectoriesForAdmin } from "@/lib/directories/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { listGroupsForAdmin } from "@/lib/admin/groups";
+import { listGroupsForAdmin } from "@/lib/groups/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { getOverview } from "@/lib/admin/overview";
+import { getOverview } from "@/lib/overview/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { listRequestLogForAdmin } from "@/lib/admin/directories";
+import { listRequestLogForAdmin } from "@/lib/directories/queries";
 
 export const dynamic = "force-dynamic";
 

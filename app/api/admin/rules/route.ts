@@ -2,7 +2,8 @@ import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
 import { pageInput } from "@/lib/pagination";
-import { createRule, listRules } from "@/lib/rules/service";
+import { listRules } from "@/lib/rules/queries";
+import { createRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 

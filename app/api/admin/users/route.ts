@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { listUsersForAdmin } from "@/lib/admin/users";
+import { listUsersForAdmin } from "@/lib/users/queries";
 
 export const dynamic = "force-dynamic";
 

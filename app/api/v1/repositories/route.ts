@@ -1,5 +1,6 @@
 import { apiJson, apiRoute, queryOf } from "@/lib/api-v1/route";
-import { createRepository, listRepositories, repositoryView } from "@/lib/contracts/service";
+import { listRepositories } from "@/lib/contracts/queries";
+import { createRepository, repositoryView } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,6 @@
 import { apiJson, apiRoute, queryOf } from "@/lib/api-v1/route";
-import { createRule, listRules } from "@/lib/rules/service";
+import { listRules } from "@/lib/rules/queries";
+import { createRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 

@@ -12,7 +12,7 @@ import { Card, DescriptionList } from "@/components/ui/card";
 import { formatDate, formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { ContractDetail } from "@/lib/admin/contracts";
+import type { ContractDetail } from "@/lib/contracts/queries";
 
 export function ContractDetailView(props: { id: string; canWrite: boolean; canReadRules: boolean; canWriteRules: boolean; canReview: boolean; canExport: boolean }) {
   const query = useQuery({ queryKey: ["contract", props.id], queryFn: () => getJson<ContractDetail>(`/api/admin/contracts/${props.id}`) });

@@ -7,7 +7,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
 import { formatRelative } from "@/components/ui/relative-time";
 import { Stat } from "@/components/ui/stat";
-import type { DirectoryDetail } from "@/lib/admin/directories";
+import type { DirectoryDetail } from "@/lib/directories/queries";
 import type { DirectoryMonitoring } from "@/lib/monitoring/directory-health";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";

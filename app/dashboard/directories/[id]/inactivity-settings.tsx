@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatNumber } from "@/components/ui/format";
-import type { DirectoryDetail } from "@/lib/admin/directories";
+import type { DirectoryDetail } from "@/lib/directories/queries";
 
 export function InactivitySettings({ directory, canWrite, saved, onSaved }: {
   directory: DirectoryDetail;

@@ -14,7 +14,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { ListTable } from "@/components/ui/list-table";
 import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
-import type { OAuthClientItem } from "@/lib/admin/directories";
+import type { OAuthClientItem } from "@/lib/directories/queries";
 
 const columns: Column<OAuthClientItem>[] = [
   { key: "name", header: "Name", render: (c) => <span className="font-medium">{c.name}</span> },

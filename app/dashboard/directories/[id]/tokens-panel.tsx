@@ -16,7 +16,7 @@ import { ListTable } from "@/components/ui/list-table";
 import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
-import type { ScimTokenItem } from "@/lib/admin/directories";
+import type { ScimTokenItem } from "@/lib/directories/queries";
 
 const EXPIRY_CHOICES = [
   { days: "", label: "Never" },

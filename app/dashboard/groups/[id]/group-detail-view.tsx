@@ -14,7 +14,7 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime, formatNumber, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading, QueryState } from "@/components/ui/query-state";
-import type { GroupAccess, GroupDetail, GroupMemberItem } from "@/lib/admin/groups";
+import type { GroupAccess, GroupDetail, GroupMemberItem } from "@/lib/groups/queries";
 
 const ROLES = ["admin", "compliance", "auditor"] as const;
 const CONFS = ["public", "internal", "confidential", "strictly_confidential"] as const;

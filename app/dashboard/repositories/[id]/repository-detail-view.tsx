@@ -11,7 +11,7 @@ import { Card, DescriptionList } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { RepositoryDetail } from "@/lib/admin/contracts";
+import type { RepositoryDetail } from "@/lib/contracts/queries";
 import { RepositoryForm } from "../repository-form";
 
 export function RepositoryDetailView({ id, canWrite, canReadRules, canWriteRules, canReview }: { id: string; canWrite: boolean; canReadRules: boolean; canWriteRules: boolean; canReview: boolean }) {

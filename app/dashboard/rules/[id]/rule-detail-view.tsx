@@ -15,7 +15,7 @@ import { TextAreaField } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading, QueryState } from "@/components/ui/query-state";
-import type { RuleView } from "@/lib/rules/service";
+import type { RuleView } from "@/lib/rules/queries";
 
 interface Version {
   version: number;

@@ -13,7 +13,7 @@ import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { formatRelative } from "@/components/ui/relative-time";
-import type { AccountListItem } from "@/lib/admin/accounts";
+import type { AccountListItem } from "@/lib/accounts/queries";
 
 const ROLE_HINTS: Record<string, string> = {
   admin: "Admin — everything, including directories, rules, accounts and API keys",

@@ -15,7 +15,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { EraseUser } from "./erase-user";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { UserDetail, UserGroups } from "@/lib/admin/user-detail";
+import type { UserDetail, UserGroups } from "@/lib/users/detail-queries";
 
 type AccessRow = {
   contract: { id: string; title: string | null; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: string; contractType: string };

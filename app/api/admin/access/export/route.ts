@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { exportAccess } from "@/lib/admin/access-review";
+import { exportAccess } from "@/lib/access-review/export";
 
 export const dynamic = "force-dynamic";
 

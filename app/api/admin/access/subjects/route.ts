@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { searchSubjects, SUBJECT_KINDS } from "@/lib/admin/access-review";
+import { searchSubjects, SUBJECT_KINDS } from "@/lib/access-review/queries";
 
 export const dynamic = "force-dynamic";
 

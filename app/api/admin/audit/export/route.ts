@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { AUDIT_EXPORT_FORMATS, auditExportStream } from "@/lib/admin/audit";
+import { AUDIT_EXPORT_FORMATS, auditExportStream } from "@/lib/audit/queries";
 
 export const dynamic = "force-dynamic";
 

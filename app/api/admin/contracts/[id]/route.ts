@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { getContractDetail } from "@/lib/admin/contracts";
+import { getContractDetail } from "@/lib/contracts/queries";
 import { updateContract } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { contractTypes } from "@/lib/admin/contracts";
+import { contractTypes } from "@/lib/contracts/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { getDirectoryForAdmin } from "@/lib/admin/directories";
+import { getDirectoryForAdmin } from "@/lib/directories/queries";
 import { updateDirectorySettings } from "@/lib/directories/service";
 
 export const dynamic = "force-dynamic";

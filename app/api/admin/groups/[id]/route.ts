@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { getGroupDetail } from "@/lib/admin/groups";
+import { getGroupDetail } from "@/lib/groups/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,8 @@ import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
 import { AppError } from "@/lib/errors";
-import { deleteRule, getRule, updateRule } from "@/lib/rules/service";
+import { getRule } from "@/lib/rules/queries";
+import { deleteRule, updateRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { previewRule } from "@/lib/rules/service";
+import { previewRule } from "@/lib/rules/preview";
 
 export const dynamic = "force-dynamic";
 

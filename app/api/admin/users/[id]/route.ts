@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { getUserDetail, groupsOfUser } from "@/lib/admin/user-detail";
+import { getUserDetail, groupsOfUser } from "@/lib/users/detail-queries";
 
 export const dynamic = "force-dynamic";
 

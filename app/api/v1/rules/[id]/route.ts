@@ -1,5 +1,6 @@
 import { apiJson, apiRoute } from "@/lib/api-v1/route";
-import { deleteRule, getRule, updateRule } from "@/lib/rules/service";
+import { getRule } from "@/lib/rules/queries";
+import { deleteRule, updateRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 

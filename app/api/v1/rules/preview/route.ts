@@ -1,5 +1,5 @@
 import { apiJson, apiRoute } from "@/lib/api-v1/route";
-import { previewRule } from "@/lib/rules/service";
+import { previewRule } from "@/lib/rules/preview";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,8 @@
 import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { createDirectoryToken, listScimTokensForAdmin } from "@/lib/admin/directories";
+import { listScimTokensForAdmin } from "@/lib/directories/queries";
+import { createDirectoryToken } from "@/lib/directories/service";
 
 export const dynamic = "force-dynamic";
 

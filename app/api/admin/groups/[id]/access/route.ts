@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { groupAccess } from "@/lib/admin/groups";
+import { groupAccess } from "@/lib/groups/queries";
 
 export const dynamic = "force-dynamic";
 

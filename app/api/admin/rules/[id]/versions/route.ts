@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { adminRoute } from "@/lib/http/admin-route";
-import { listRuleVersions } from "@/lib/rules/service";
+import { listRuleVersions } from "@/lib/rules/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { apiJson, apiRoute } from "@/lib/api-v1/route";
-import { listRuleVersions } from "@/lib/rules/service";
+import { listRuleVersions } from "@/lib/rules/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
-import { revokeDirectoryToken } from "@/lib/admin/directories";
+import { revokeDirectoryToken } from "@/lib/directories/service";
 
 export const dynamic = "force-dynamic";
 

@@ -1,14 +1,11 @@
-// Read models of directories, their SCIM credentials and the SCIM request log for the dashboard,
-// and the scope checks around the directory service's writes (a token is revoked through the
-// directory it belongs to, never by id alone). The writes themselves — and their audit events —
-// live in lib/directories/service.ts.
+// Reads of directories, their SCIM credentials and the SCIM request log for the dashboard. The
+// writes — and their audit events — live in lib/directories/service.ts.
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
-import type { Actor } from "@/lib/audit/record";
-import { createOAuthClient, createScimToken, revokeScimToken } from "@/lib/directories/service";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { directoryMonitoring, type DirectoryMonitoring } from "@/lib/monitoring/directory-health";
+import { now as clockNow } from "@/lib/clock";
 
 /** Requests answered with a status of 400 or more count as errors. */
 export const ERROR_STATUS_FROM = 400;
@@ -44,7 +41,7 @@ const liveTokenWhere = (now: Date): Prisma.ScimTokenWhereInput => ({
 });
 
 /** Request counts per directory over the last 24 hours and the last successful request. */
-export async function requestStatsOf(prisma: PrismaClient, directoryIds: string[], now = new Date()): Promise<Map<string, RequestStats>> {
+export async function requestStatsOf(prisma: PrismaClient, directoryIds: string[], now = clockNow()): Promise<Map<string, RequestStats>> {
   const since = new Date(now.getTime() - ERROR_RATE_WINDOW_MS);
   const window = { directoryId: { in: directoryIds }, createdAt: { gte: since } };
   const [totals, errors, lasts] = await Promise.all([
@@ -87,7 +84,7 @@ export const directoryListQuery = z.object({
 export async function listDirectoriesForAdmin(
   prisma: PrismaClient,
   input: z.input<typeof directoryListQuery>,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<Page<DirectoryListItem>> {
   const q = directoryListQuery.parse(input);
   const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
@@ -133,7 +130,7 @@ export interface DirectoryDetail extends DirectoryListItem {
   monitoring: DirectoryMonitoring;
 }
 
-export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now = new Date()): Promise<DirectoryDetail> {
+export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now = clockNow()): Promise<DirectoryDetail> {
   const d = await prisma.directory.findUnique({
     where: { id },
     include: {
@@ -164,7 +161,8 @@ export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now
   };
 }
 
-async function requireDirectory(prisma: PrismaClient, directoryId: string) {
+/** The directory (id and name), or not_found: credential writes are scoped through it. */
+export async function requireDirectory(prisma: PrismaClient, directoryId: string) {
   const directory = await prisma.directory.findUnique({ where: { id: directoryId }, select: { id: true, name: true } });
   if (!directory) throw new AppError("not_found", "Directory not found");
   return directory;
@@ -189,7 +187,7 @@ export interface ScimTokenItem {
 /** A directory holds a handful of tokens; more than this means something automated went wrong. */
 const MAX_CREDENTIALS_LISTED = 500;
 
-function tokenItem(t: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }, now: Date): ScimTokenItem {
+export function tokenItem(t: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }, now: Date): ScimTokenItem {
   return {
     id: t.id,
     name: t.name,
@@ -202,7 +200,7 @@ function tokenItem(t: { id: string; name: string; prefix: string; createdAt: Dat
   };
 }
 
-export async function listScimTokensForAdmin(prisma: PrismaClient, directoryId: string, now = new Date()): Promise<{ items: ScimTokenItem[] }> {
+export async function listScimTokensForAdmin(prisma: PrismaClient, directoryId: string, now = clockNow()): Promise<{ items: ScimTokenItem[] }> {
   await requireDirectory(prisma, directoryId);
   const rows = await prisma.scimToken.findMany({
     where: { directoryId },
@@ -212,46 +210,6 @@ export async function listScimTokensForAdmin(prisma: PrismaClient, directoryId: 
     select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
   });
   return { items: rows.map((t) => tokenItem(t, now)) };
-}
-
-export const MAX_TOKEN_LIFETIME_DAYS = 3650;
-
-export const adminCreateTokenInput = z.object({
-  name: z.string().trim().max(100, "at most 100 characters").optional().transform((v) => v || undefined),
-  expiresInDays: z.coerce
-    .number()
-    .int("a whole number of days")
-    .min(1, "at least 1 day")
-    .max(MAX_TOKEN_LIFETIME_DAYS, `at most ${MAX_TOKEN_LIFETIME_DAYS} days`)
-    .nullish(),
-});
-
-/** Creates a bearer token; `token` is the only time the secret exists in clear. */
-export async function createDirectoryToken(
-  prisma: PrismaClient,
-  options: { directoryId: string; input: z.input<typeof adminCreateTokenInput>; actor: Actor; now?: Date },
-): Promise<{ token: string; record: ScimTokenItem }> {
-  const input = adminCreateTokenInput.parse(options.input);
-  await requireDirectory(prisma, options.directoryId);
-  const now = options.now ?? new Date();
-  const { token, record } = await createScimToken(prisma, {
-    directoryId: options.directoryId,
-    input: {
-      name: input.name,
-      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : undefined,
-    },
-    actor: options.actor,
-  });
-  return { token, record: tokenItem(record, now) };
-}
-
-export async function revokeDirectoryToken(
-  prisma: PrismaClient,
-  options: { directoryId: string; tokenId: string; actor: Actor },
-): Promise<ScimTokenItem> {
-  const token = await prisma.scimToken.findFirst({ where: { id: options.tokenId, directoryId: options.directoryId }, select: { id: true } });
-  if (!token) throw new AppError("not_found", "Token not found in this directory");
-  return tokenItem(await revokeScimToken(prisma, { tokenId: token.id, actor: options.actor }), new Date());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,7 +225,7 @@ export interface OAuthClientItem {
   status: CredentialStatus;
 }
 
-function clientItem(c: { id: string; name: string; clientId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): OAuthClientItem {
+export function clientItem(c: { id: string; name: string; clientId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): OAuthClientItem {
   return {
     id: c.id,
     name: c.name,
@@ -288,21 +246,6 @@ export async function listOAuthClientsForAdmin(prisma: PrismaClient, directoryId
     select: { id: true, name: true, clientId: true, createdAt: true, lastUsedAt: true, revokedAt: true },
   });
   return { items: rows.map(clientItem) };
-}
-
-export const adminCreateOAuthClientInput = z.object({
-  name: z.string().trim().min(1, "is required").max(100, "at most 100 characters"),
-});
-
-/** Creates OAuth client credentials; `clientSecret` is the only time the secret exists in clear. */
-export async function createDirectoryOAuthClient(
-  prisma: PrismaClient,
-  options: { directoryId: string; input: z.input<typeof adminCreateOAuthClientInput>; actor: Actor },
-): Promise<{ clientId: string; clientSecret: string; record: OAuthClientItem }> {
-  const input = adminCreateOAuthClientInput.parse(options.input);
-  await requireDirectory(prisma, options.directoryId);
-  const { clientId, clientSecret, record } = await createOAuthClient(prisma, { directoryId: options.directoryId, name: input.name, actor: options.actor });
-  return { clientId, clientSecret, record: clientItem(record) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,4 +336,9 @@ export async function listRequestLogForAdmin(
       requestId: r.requestId,
     })),
   };
+}
+
+/** Every directory by name, for the directory filters of the users, groups, audit and request-log pages. */
+export async function listDirectoryOptions(prisma: PrismaClient): Promise<{ id: string; name: string }[]> {
+  return prisma.directory.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
 }
