@@ -4,12 +4,11 @@ import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
-import { directoryMonitoring, type DirectoryMonitoring } from "@/lib/monitoring/directory-health";
+import { directoryHealth, directoryMonitoring, type DirectoryMonitoring } from "@/lib/monitoring/directory-health";
 import { now as clockNow } from "@/lib/clock";
 
 /** Requests answered with a status of 400 or more count as errors. */
 export const ERROR_STATUS_FROM = 400;
-export const ERROR_RATE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Beyond this many matches the request log reports "more than" instead of counting on. */
 export const REQUEST_LOG_COUNT_CAP = 10_000;
 
@@ -40,39 +39,19 @@ const liveTokenWhere = (now: Date): Prisma.ScimTokenWhereInput => ({
   OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
 });
 
-/** Request counts per directory over the last 24 hours and the last successful request. */
+/**
+ * Request counts per directory over the last 24 hours (errors: status 400 and above) and the last
+ * successful and last request: the directory health computation (lib/monitoring), read for the
+ * given directories.
+ */
 export async function requestStatsOf(prisma: PrismaClient, directoryIds: string[], now = clockNow()): Promise<Map<string, RequestStats>> {
-  const since = new Date(now.getTime() - ERROR_RATE_WINDOW_MS);
-  const window = { directoryId: { in: directoryIds }, createdAt: { gte: since } };
-  const [totals, errors, lasts] = await Promise.all([
-    prisma.requestLog.groupBy({ by: ["directoryId"], where: window, _count: { _all: true }, _max: { createdAt: true } }),
-    prisma.requestLog.groupBy({ by: ["directoryId"], where: { ...window, status: { gte: ERROR_STATUS_FROM } }, _count: { _all: true } }),
-    // Newest successful request per directory: a backwards walk of the (directoryId, createdAt)
-    // index that stops at the first success, whatever the retention holds.
-    Promise.all(
-      directoryIds.map((id) =>
-        prisma.requestLog.findFirst({
-          where: { directoryId: id, status: { lt: ERROR_STATUS_FROM } },
-          orderBy: { createdAt: "desc" },
-          select: { createdAt: true },
-        }),
-      ),
-    ),
-  ]);
-  const result = new Map<string, RequestStats>();
-  directoryIds.forEach((id, i) => {
-    const total = totals.find((t) => t.directoryId === id);
-    const requests24h = total?._count._all ?? 0;
-    const errors24h = errors.find((e) => e.directoryId === id)?._count._all ?? 0;
-    result.set(id, {
-      requests24h,
-      errors24h,
-      errorRate24h: requests24h ? errors24h / requests24h : null,
-      lastSuccessAt: lasts[i]?.createdAt.toISOString() ?? null,
-      lastRequestAt: total?._max.createdAt?.toISOString() ?? null,
-    });
-  });
-  return result;
+  const health = await directoryHealth(prisma, { now, directoryIds });
+  return new Map(
+    health.map((h) => [
+      h.id,
+      { requests24h: h.requests24h, errors24h: h.failed24h, errorRate24h: h.errorRate24h, lastSuccessAt: h.lastSuccessAt, lastRequestAt: h.lastRequestAt },
+    ]),
+  );
 }
 
 export const directoryListQuery = z.object({

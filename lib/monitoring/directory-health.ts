@@ -173,7 +173,8 @@ export interface DirectoryHealth {
   suspendedUsers: number;
 }
 
-export async function directoryHealth(prisma: PrismaClient, options: { now?: Date } = {}): Promise<DirectoryHealth[]> {
+/** The health card of every directory (or of `directoryIds`), by name. */
+export async function directoryHealth(prisma: PrismaClient, options: { now?: Date; directoryIds?: string[] } = {}): Promise<DirectoryHealth[]> {
   const now = options.now ?? clockNow();
   const since = new Date(now.getTime() - DAY_MS);
   const soon = new Date(now.getTime() + TOKEN_WARNING_DAYS * DAY_MS);
@@ -222,11 +223,13 @@ export async function directoryHealth(prisma: PrismaClient, options: { now?: Dat
                 min(t."expiresAt") FILTER (WHERE t."expiresAt" > ${ts(2)}) AS "nextExpiry"
            FROM "ScimToken" t WHERE t."directoryId" = d.id AND t."revokedAt" IS NULL
        ) tokens
+      ${options.directoryIds ? `WHERE d.id = ANY($5::text[])` : ""}
       ORDER BY d.name`,
     since,
     now,
     soon,
     new Date(now.getTime() - TOKEN_WARNING_DAYS * DAY_MS),
+    ...(options.directoryIds ? [options.directoryIds] : []),
   );
   // timestamp columns come back as Dates read in UTC.
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
