@@ -8,7 +8,7 @@ import { CONFIDENTIALITY_LABELS, ConfidentialityBadge } from "@/components/acces
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDate } from "@/components/ui/format";
-import type { ContractView } from "@/lib/contracts/service";
+import type { ContractView } from "@/lib/contracts/queries";
 import { useContractTypes } from "@/components/data-hooks/contracts";
 
 export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;

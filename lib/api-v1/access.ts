@@ -6,7 +6,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { checkAccess, contractsOfUser, whoCanAccessContract } from "@/lib/access/effective-access";
 import { LEVELS } from "@/lib/access/levels";
 import { findContract } from "@/lib/contracts/queries";
-import { isUuid } from "@/lib/contracts/service";
+import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageInput, pageWindow } from "@/lib/pagination";
 

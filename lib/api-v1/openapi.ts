@@ -5,7 +5,7 @@ import { z } from "zod";
 import { API_SCOPES } from "@/lib/api-keys/service";
 import { CONFIDENTIALITIES, LEVELS } from "@/lib/access/levels";
 import { accessCheckQuery, contractAccessQuery, userContractsQuery } from "@/lib/api-v1/access";
-import { CONTRACT_STATUSES, MAX_BULK_ITEMS, contractBody, contractItem, repositoryInput } from "@/lib/contracts/service";
+import { CONTRACT_STATUSES, MAX_BULK_ITEMS, contractBody, contractItem, repositoryInput } from "@/lib/contracts/schemas";
 import { createRuleInput, deleteRuleInput, listRulesInput, previewRuleInput, updateRuleInput } from "@/lib/rules/schemas";
 import { pageInput } from "@/lib/pagination";
 

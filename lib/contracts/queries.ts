@@ -3,13 +3,70 @@
 // (contracts by confidentiality and status), a contract's detail, and the pickers' options.
 // Writes go through ./service.ts.
 import { z } from "zod";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Contract, Prisma, PrismaClient, Repository } from "@/lib/generated/prisma/client";
 import { CONFIDENTIALITIES, confidentialityFromRank, confidentialityRank, type Confidentiality } from "@/lib/access/levels";
 import type { Tx } from "@/lib/db/errors";
-import { contractView, isUuid, listContractsInput, repositoryView, withRepository, type ContractView, type ContractWithRepository } from "./service";
+import { isUuid, listContractsInput } from "./schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
+
+// Views: how a contract and a repository are answered (the writes in ./service.ts answer the same).
+
+export type ContractWithRepository = Contract & { repository: Pick<Repository, "id" | "name"> };
+
+export interface ContractView {
+  id: string;
+  externalRef: string | null;
+  title: string;
+  counterparty: string | null;
+  contractType: string;
+  confidentiality: string;
+  status: string;
+  effectiveDate: string | null;
+  endDate: string | null;
+  owner: string | null;
+  tags: string[];
+  repository: { id: string; name: string };
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function contractView(c: ContractWithRepository): ContractView {
+  return {
+    id: c.id,
+    externalRef: c.externalRef,
+    title: c.title,
+    counterparty: c.counterparty,
+    contractType: c.contractType,
+    confidentiality: confidentialityFromRank(c.confidentiality),
+    status: c.status,
+    effectiveDate: c.effectiveDate?.toISOString() ?? null,
+    endDate: c.endDate?.toISOString() ?? null,
+    owner: c.owner,
+    tags: Array.isArray(c.tags) ? (c.tags as string[]) : [],
+    repository: { id: c.repository.id, name: c.repository.name },
+    version: c.version,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function repositoryView(r: Repository & { _count?: { contracts: number } }) {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    owner: r.owner,
+    ...(r._count ? { contracts: r._count.contracts } : {}),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** What every contract view reads with the contract. */
+export const withRepository = { repository: { select: { id: true, name: true } } } as const;
 
 export const CONTRACT_SORTS = ["title", "counterparty", "contractType", "confidentiality", "status", "endDate", "updatedAt"] as const;
 type ContractSort = (typeof CONTRACT_SORTS)[number];

@@ -10,7 +10,7 @@ import { CONTRACT_STATUSES } from "@/components/contracts/contracts-table";
 import { errorMessage, fieldErrors, sendJson } from "@/components/ui/api";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
-import type { ContractView } from "@/lib/contracts/service";
+import type { ContractView } from "@/lib/contracts/queries";
 import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
 import { useContractTypes } from "@/components/data-hooks/contracts";
 

@@ -15,7 +15,7 @@ import { FormError, SelectField, TextAreaField, TextField } from "@/components/u
 import { fromLocalInputValue, toLocalInputValue } from "@/components/ui/format";
 import type { GroupListItem } from "@/lib/groups/queries";
 import type { UserListItem } from "@/lib/users/queries";
-import type { ContractView } from "@/lib/contracts/service";
+import type { ContractView } from "@/lib/contracts/queries";
 import type { RuleView } from "@/lib/rules/queries";
 import { adminKey, affected, invalidatePrefixes } from "@/components/data-hooks/keys";
 import { useContractTypes } from "@/components/data-hooks/contracts";

@@ -1,8 +1,8 @@
 import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
-import { listRepositories, repositoryListQuery } from "@/lib/contracts/queries";
-import { createRepository, repositoryView } from "@/lib/contracts/service";
+import { listRepositories, repositoryListQuery, repositoryView } from "@/lib/contracts/queries";
+import { createRepository } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

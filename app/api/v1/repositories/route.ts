@@ -1,6 +1,6 @@
 import { apiJson, apiRoute, queryOf } from "@/lib/api-v1/route";
-import { listRepositories } from "@/lib/contracts/queries";
-import { createRepository, repositoryView } from "@/lib/contracts/service";
+import { listRepositories, repositoryView } from "@/lib/contracts/queries";
+import { createRepository } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

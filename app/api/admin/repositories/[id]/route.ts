@@ -2,7 +2,8 @@ import { getPrisma } from "@/lib/db/client";
 import { actorOf, adminRoute } from "@/lib/http/admin-route";
 import { readJsonBody } from "@/lib/http/json-route";
 import { getRepositoryDetail } from "@/lib/contracts/queries";
-import { repositoryView, updateRepository } from "@/lib/contracts/service";
+import { repositoryView } from "@/lib/contracts/queries";
+import { updateRepository } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,7 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { read } from "@/lib/db/read";
-import { findContract, listRepositoryOptions } from "@/lib/contracts/queries";
-import { contractView } from "@/lib/contracts/service";
+import { contractView, findContract, listRepositoryOptions } from "@/lib/contracts/queries";
 import { ContractForm } from "../../contract-form";
 
 export const metadata = { title: "Edit contract" };
