@@ -6,6 +6,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { contractsOfUser, whoCanAccessContract, type Reason } from "@/lib/access/effective-access";
 import { confidentialityFromRank, type Confidentiality, type Level } from "@/lib/access/levels";
 import { toInt, ts, validAt } from "@/lib/access/sql";
+import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
@@ -73,8 +74,6 @@ export type ReviewPage =
   | ({ subject: SubjectSummary; at: Date; kind: "contract" } & Page<PersonAccess>)
   | ({ subject: SubjectSummary; at: Date; kind: "user" } & Page<ContractAccess>)
   | ({ subject: SubjectSummary; at: Date; kind: "repository" } & Page<RepositoryContractRow>);
-
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /**
  * The subject by id (or a contract's external reference). A person deleted since may still be
