@@ -1,18 +1,17 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
 import { CONFIDENTIALITY_COLORS, colorAt } from "@/components/charts/palette";
-import { getJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { Overview } from "@/lib/admin/overview";
+import type { Overview } from "@/lib/overview/queries";
 import { ExpiringAccess } from "@/components/access/expiring-access";
+import { useOverview } from "@/components/data-hooks/overview";
 
 const RANGES = [7, 30, 90] as const;
 const OPERATION_LABELS: Record<string, string> = {
@@ -223,7 +222,7 @@ function HealthCard({ h }: { h: Overview["health"][number] }) {
 export function OverviewDashboard({ canReviewAccess = false, canReadRules = false }: { canReviewAccess?: boolean; canReadRules?: boolean }) {
   const [days, setDays] = useState<number>(30);
   const [by, setBy] = useState<"directory" | "operation">("directory");
-  const query = useQuery({ queryKey: ["overview", days], queryFn: () => getJson<Overview>(`/api/admin/overview?days=${days}`) });
+  const query = useOverview(days);
   const data = query.data;
   return (
     <div className="space-y-6">

@@ -2,19 +2,17 @@
 
 // "Access ending in the next N days": contracts reaching their end date, rules and direct grants
 // reaching their validUntil, with the people concerned (lib/access/expiring.ts).
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { getJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { ExpiringItem } from "@/lib/access/expiring";
+import { useExpiringAccess } from "@/components/data-hooks/overview";
 
 const KIND = { contract: { label: "contract ends", tone: "amber" }, rule: { label: "rule expires", tone: "blue" }, grant: { label: "direct grant expires", tone: "gray" } } as const;
 
 export function ExpiringAccess({ canReadRules }: { canReadRules: boolean }) {
-  const query = useQuery({ queryKey: ["/api/admin/access/expiring"], queryFn: () => getJson<{ days: number; items: ExpiringItem[] }>("/api/admin/access/expiring") });
+  const query = useExpiringAccess();
   const days = query.data?.days ?? 30;
   return (
     <Card title={`Access ending in the next ${days} days`} description="Contracts reaching their end date, rules and time-boxed grants reaching their end — and how many people lose access.">

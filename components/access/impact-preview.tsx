@@ -1,6 +1,6 @@
 "use client";
 
-// The change impact preview (lib/rules/service.ts previewRule → engine previewRuleChange): who
+// The change impact preview (lib/rules/preview.ts previewRule → engine previewRuleChange): who
 // gains and who loses access, to how many contracts, by confidentiality — shown before saving.
 import Link from "next/link";
 import { formatNumber } from "@/components/ui/format";

@@ -5,7 +5,7 @@
 // repository / contract.
 import Link from "next/link";
 import type { Reason } from "@/lib/access/effective-access";
-import type { Jsonified } from "@/lib/admin/access-review";
+import type { Jsonified } from "@/lib/access-review/queries";
 import { formatDateTime } from "@/components/ui/format";
 import { LevelBadge } from "./badges";
 

@@ -1,6 +1,6 @@
 // How a rule reads in lists: principal, scope and validity in words.
 import Link from "next/link";
-import type { RuleView } from "@/lib/rules/service";
+import type { RuleView } from "@/lib/rules/queries";
 import { formatDateTime } from "@/components/ui/format";
 import { CONFIDENTIALITY_LABELS } from "./badges";
 

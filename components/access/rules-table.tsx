@@ -6,7 +6,7 @@ import Link from "next/link";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime } from "@/components/ui/format";
-import type { RuleView } from "@/lib/rules/service";
+import type { RuleView } from "@/lib/rules/queries";
 import { LevelBadge } from "./badges";
 import { RulePrincipal, RuleScope, RuleValidity } from "./rule-summary";
 

@@ -3,7 +3,7 @@
 // Choosing what an access review or an evidence pack is about: the kind (a segmented radio group)
 // and then one contract, repository or person from /api/admin/access/subjects.
 import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
-import type { SubjectKind, SubjectSummary } from "@/lib/admin/access-review";
+import type { SubjectKind, SubjectSummary } from "@/lib/access-review/queries";
 
 export function SubjectKindToggle<K extends string>({
   legend,

@@ -1,16 +1,14 @@
 "use client";
 
-// A person's timeline (lib/admin/user-detail.ts userTimeline): lifecycle events, access changes
+// A person's timeline (lib/users/detail-queries.ts userTimeline): lifecycle events, access changes
 // and memberships, newest first, paged.
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { getJson } from "@/components/ui/api";
 import { formatDateTime, plural } from "@/components/ui/format";
 import { Pager } from "@/components/ui/pager";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { TimelineItem } from "@/lib/admin/user-detail";
-import type { Page } from "@/lib/pagination";
+import type { TimelineItem } from "@/lib/users/detail-queries";
+import { useUserTimeline } from "@/components/data-hooks/users";
 
 const TITLES: Record<string, string> = {
   "user.created": "Provisioned",
@@ -73,11 +71,7 @@ function Detail({ item }: { item: TimelineItem }) {
 export function Timeline({ userId }: { userId: string }) {
   const [page, setPage] = useState(1);
   const pageSize = 20;
-  const query = useQuery({
-    queryKey: ["timeline", userId, page],
-    queryFn: () => getJson<Page<TimelineItem>>(`/api/admin/users/${userId}/timeline?page=${page}&pageSize=${pageSize}`),
-    placeholderData: keepPreviousData,
-  });
+  const query = useUserTimeline({ userId, page, pageSize });
   if (query.isPending) return <Loading />;
   if (query.error) return <ErrorMessage error={query.error} retry={() => void query.refetch()} />;
   const data = query.data;

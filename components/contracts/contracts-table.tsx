@@ -2,15 +2,14 @@
 
 // The contract list: filters (repository, type, confidentiality, status, search), sortable,
 // server-paginated. With `repositoryId` it lists one repository's contracts.
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { CONFIDENTIALITY_LABELS, ConfidentialityBadge } from "@/components/access/badges";
-import { getJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDate } from "@/components/ui/format";
-import type { ContractView } from "@/lib/contracts/service";
+import type { ContractView } from "@/lib/contracts/queries";
+import { useContractTypes } from "@/components/data-hooks/contracts";
 
 export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;
 
@@ -57,10 +56,7 @@ export function ContractsTable({ repositoryId, repositories }: { repositoryId?: 
   const [confidentiality, setConfidentiality] = useState("");
   const [status, setStatus] = useState("");
   const effectiveRepo = repositoryId ?? repo;
-  const types = useQuery({
-    queryKey: ["contract-types", effectiveRepo],
-    queryFn: () => getJson<{ items: string[] }>(`/api/admin/contracts/types${effectiveRepo ? `?repositoryId=${effectiveRepo}` : ""}`),
-  });
+  const types = useContractTypes({ repositoryId: effectiveRepo || undefined });
   const columns = repositoryId ? allColumns.filter((c) => c.key !== "repository") : allColumns;
   return (
     <div className="space-y-4">

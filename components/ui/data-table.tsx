@@ -5,6 +5,7 @@
 // loading, empty and error states.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { adminKey } from "@/components/data-hooks/keys";
 
 export interface Column<T> {
   key: string;
@@ -67,7 +68,7 @@ export function DataTable<T>({
   }
   const url = `${endpoint}?${query}`;
   const { data, error, isPending, isFetching } = useQuery({
-    queryKey: [url],
+    queryKey: adminKey(url),
     queryFn: () => fetchJson<PageResponse<T>>(url),
     placeholderData: keepPreviousData,
     refetchInterval: liveRefreshMs && page === 1 ? liveRefreshMs : false,

@@ -6,6 +6,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { getJson } from "./api";
+import { adminKey } from "@/components/data-hooks/keys";
 
 export interface PickerOption {
   id: string;
@@ -50,7 +51,8 @@ export function EntityPicker<T>({
   const [active, setActive] = useState(0);
   const term = useDebounced(q);
   const query = useQuery({
-    queryKey: ["picker", searchUrl(term)],
+    // "options": the picker caches mapped options, never the page a table caches for the same URL.
+    queryKey: [...adminKey(searchUrl(term)), "options"],
     queryFn: async () => (await getJson<{ items: T[] }>(searchUrl(term))).items.map(toOption),
     enabled: open && value === null,
   });

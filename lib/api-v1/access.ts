@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { checkAccess, contractsOfUser, whoCanAccessContract } from "@/lib/access/effective-access";
 import { LEVELS } from "@/lib/access/levels";
-import { findContract, isUuid } from "@/lib/contracts/service";
+import { findContract } from "@/lib/contracts/queries";
+import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageInput, pageWindow } from "@/lib/pagination";
 

@@ -22,8 +22,8 @@ import {
   ruleVersionList,
   userContractsResponse,
 } from "@/lib/api-v1/response-schemas";
-import { MAX_BULK_ITEMS, bulkContractsBody, contractBody, contractItem, repositoryInput } from "@/lib/contracts/service";
-import { createRuleInput, deleteRuleInput, listRulesInput, previewRuleInput, updateRuleInput } from "@/lib/rules/service";
+import { MAX_BULK_ITEMS, bulkContractsBody, contractBody, contractItem, repositoryInput } from "@/lib/contracts/schemas";
+import { listRulesInput, previewRuleInput, createRuleInput, deleteRuleInput, updateRuleInput } from "@/lib/rules/schemas";
 import { pageInput } from "@/lib/pagination";
 
 export type HttpMethod = "get" | "put" | "post" | "patch" | "delete";

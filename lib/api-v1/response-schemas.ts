@@ -4,7 +4,7 @@
 // describing it here fails app/api/v1/api.test.ts instead of drifting silently.
 import { z } from "zod";
 import { CONFIDENTIALITIES, LEVELS } from "@/lib/access/levels";
-import { CONTRACT_STATUSES } from "@/lib/contracts/service";
+import { CONTRACT_STATUSES } from "@/lib/contracts/schemas";
 
 // Dates leave the services as Date or toISOString(); both serialize to UTC with a Z.
 const instant = z.iso.datetime().describe("RFC 3339 date-time (UTC)");

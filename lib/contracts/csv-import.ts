@@ -6,7 +6,8 @@ import { CsvError, parse } from "csv-parse/sync";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record";
 import { parseConfidentiality } from "@/lib/access/levels";
-import { contractItem, itemProblems, resolveRepositories, saveContracts, toContractData, type ContractData } from "./service";
+import { contractItem } from "./schemas";
+import { itemProblems, resolveRepositories, saveContracts, toContractData, type ContractData } from "./service";
 
 export const MAX_CSV_BYTES = 5 * 1024 * 1024;
 export const MAX_CSV_ROWS = 10_000;

@@ -7,14 +7,11 @@ import {
   bulkUpsertContracts,
   createContract,
   createRepository,
-  getContract,
-  listContractRevisions,
-  listContracts,
-  listRepositories,
   updateContract,
   updateRepository,
   upsertContractByExternalRef,
 } from "./service";
+import { getContract, listContractRevisions, listContracts, listRepositories } from "./queries";
 import { importContractsCsv } from "./csv-import";
 
 const { db } = setupTestDatabase();

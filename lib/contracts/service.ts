@@ -6,197 +6,29 @@
 // A ContractRevision keeps the access-relevant attributes (repository, type, confidentiality, end
 // date) over time: every change to one of them closes the current revision and opens the next at
 // the same instant, so point-in-time access reads the contract as it was.
+//
+// Reads and the views both answer with are in ./queries.ts, input schemas in ./schemas.ts.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Contract, Prisma, PrismaClient, Repository } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { isRetryableConflict, isUniqueViolation, retryOnConflict, type RetryOptions, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { CONFIDENTIALITIES, confidentialityFromRank, confidentialityRank } from "@/lib/access/levels";
+import { confidentialityFromRank, confidentialityRank } from "@/lib/access/levels";
+import { contractView, withRepository, type ContractView } from "./queries";
+import {
+  bulkContractsBody,
+  contractBody,
+  contractItem,
+  createContractInput,
+  externalRefSchema,
+  isUuid,
+  repositoryInput,
+  updateContractInput,
+  updateRepositoryInput,
+} from "./schemas";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
-import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
-
-// ---------------------------------------------------------------------------------------------
-// Schemas
-
-export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;
-export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
-
-/** Bulk upserts per call: large enough for a nightly sync page, small enough for one transaction. */
-export const MAX_BULK_ITEMS = 1000;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
-
-// Control characters would make references unprintable in lists and CSV exports.
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
-
-export const externalRefSchema = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(200)
-  .regex(NO_CONTROL, "must not contain control characters")
-  .describe("The contract system's own identifier of the contract (unique)");
-
-/** A calendar date (YYYY-MM-DD, taken as 00:00 UTC) or an RFC 3339 date-time with offset. */
-export const dateInput = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "must be a date (YYYY-MM-DD) or an ISO 8601 date-time" })
-  .transform((v) => new Date(v));
-
-const text = (max: number) => z.string().trim().max(max).regex(NO_CONTROL, "must not contain control characters");
-const optionalText = (max: number) =>
-  text(max)
-    .nullish()
-    .transform((v) => (v ? v : null));
-
-export const confidentialitySchema = z.enum(CONFIDENTIALITIES);
-
-const contractFields = {
-  title: text(500).min(1, "is required"),
-  counterparty: optionalText(500),
-  contractType: text(100).min(1, "is required").describe("Free-form type, e.g. NDA, MSA, DPA; rules match it exactly"),
-  confidentiality: confidentialitySchema.default("internal"),
-  status: z.enum(CONTRACT_STATUSES).default("active"),
-  effectiveDate: dateInput.nullish(),
-  endDate: dateInput.nullish().describe("When the contract ends; access through rules ends then (plus a rule's grace days)"),
-  owner: optionalText(200),
-  tags: z.array(text(100).min(1)).max(50).default([]),
-  repositoryId: z.string().regex(UUID, "must be a repository id").optional().describe("The repository, by id …"),
-  repository: text(200).min(1).optional().describe("… or by its unique name"),
-};
-
-type RefinableContract = {
-  repositoryId?: string;
-  repository?: string;
-  effectiveDate?: Date | null;
-  endDate?: Date | null;
-};
-
-function refineContract(value: RefinableContract, ctx: z.RefinementCtx) {
-  if (value.repositoryId === undefined && value.repository === undefined) {
-    ctx.addIssue({ code: "custom", path: ["repository"], message: "is required (a repository name, or repositoryId)" });
-  }
-  if (value.repositoryId !== undefined && value.repository !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["repository"], message: "give repository (name) or repositoryId, not both" });
-  }
-  if (value.effectiveDate && value.endDate && value.endDate < value.effectiveDate) {
-    ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before effectiveDate" });
-  }
-}
-
-/** Body of PUT /api/v1/contracts/{externalRef}: the whole contract (omitted optional fields are cleared). */
-export const contractBody = z.object(contractFields).strict().superRefine(refineContract);
-
-/** One item of a bulk upsert (and one CSV row): the body plus its external reference. */
-export const contractItem = z
-  .object({ externalRef: externalRefSchema, ...contractFields })
-  .strict()
-  .superRefine(refineContract);
-
-export const bulkContractsBody = z.object({
-  items: z.array(z.unknown()).min(1, "at least one item").max(MAX_BULK_ITEMS, `at most ${MAX_BULK_ITEMS} items per call`),
-});
-
-/** UI create: external reference optional (contracts created by hand may have none). */
-export const createContractInput = z
-  .object({ externalRef: externalRefSchema.nullish(), ...contractFields })
-  .strict()
-  .superRefine(refineContract);
-
-/** UI edit: only the fields given change; null clears an optional field. */
-export const updateContractInput = z
-  .object({
-    externalRef: externalRefSchema.nullable().optional(),
-    title: contractFields.title.optional(),
-    counterparty: optionalText(500).optional(),
-    contractType: contractFields.contractType.optional(),
-    confidentiality: confidentialitySchema.optional(),
-    status: z.enum(CONTRACT_STATUSES).optional(),
-    effectiveDate: dateInput.nullable().optional(),
-    endDate: dateInput.nullable().optional(),
-    owner: optionalText(200).optional(),
-    tags: contractFields.tags.optional(),
-    repositoryId: contractFields.repositoryId,
-    repository: contractFields.repository,
-  })
-  .strict();
-
-export const repositoryInput = z
-  .object({
-    name: text(200).min(1, "is required"),
-    description: optionalText(2000),
-    owner: optionalText(200),
-  })
-  .strict();
-
-export const updateRepositoryInput = repositoryInput.partial().strict();
-
-export const listContractsInput = z.object({
-  repositoryId: z.string().regex(UUID).optional(),
-  contractType: z.string().trim().min(1).max(100).optional(),
-  confidentiality: confidentialitySchema.optional(),
-  status: z.enum(CONTRACT_STATUSES).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-});
-
-// ---------------------------------------------------------------------------------------------
-// Views
-
-type ContractWithRepository = Contract & { repository: Pick<Repository, "id" | "name"> };
-
-export interface ContractView {
-  id: string;
-  externalRef: string | null;
-  title: string;
-  counterparty: string | null;
-  contractType: string;
-  confidentiality: string;
-  status: string;
-  effectiveDate: string | null;
-  endDate: string | null;
-  owner: string | null;
-  tags: string[];
-  repository: { id: string; name: string };
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export function contractView(c: ContractWithRepository): ContractView {
-  return {
-    id: c.id,
-    externalRef: c.externalRef,
-    title: c.title,
-    counterparty: c.counterparty,
-    contractType: c.contractType,
-    confidentiality: confidentialityFromRank(c.confidentiality),
-    status: c.status,
-    effectiveDate: c.effectiveDate?.toISOString() ?? null,
-    endDate: c.endDate?.toISOString() ?? null,
-    owner: c.owner,
-    tags: Array.isArray(c.tags) ? (c.tags as string[]) : [],
-    repository: { id: c.repository.id, name: c.repository.name },
-    version: c.version,
-    createdAt: c.createdAt.toISOString(),
-    updatedAt: c.updatedAt.toISOString(),
-  };
-}
-
-export function repositoryView(r: Repository & { _count?: { contracts: number } }) {
-  return {
-    id: r.id,
-    name: r.name,
-    description: r.description,
-    owner: r.owner,
-    ...(r._count ? { contracts: r._count.contracts } : {}),
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-  };
-}
-
-const withRepository = { repository: { select: { id: true, name: true } } } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Repositories
@@ -250,26 +82,6 @@ export async function updateRepository(
     if (isUniqueViolation(err) && input.name) throw repositoryConflict(input.name);
     throw err;
   }
-}
-
-export async function listRepositories(
-  prisma: PrismaClient,
-  options: { page?: PageInput; q?: string } = {},
-): Promise<Page<ReturnType<typeof repositoryView>>> {
-  const { page, pageSize, skip, take } = pageWindow(options.page);
-  const q = options.q?.trim();
-  const where: Prisma.RepositoryWhereInput = q ? { name: { contains: q, mode: "insensitive" } } : {};
-  const [rows, total] = await Promise.all([
-    prisma.repository.findMany({
-      where,
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      skip,
-      take,
-      include: { _count: { select: { contracts: true } } },
-    }),
-    prisma.repository.count({ where }),
-  ]);
-  return { items: rows.map(repositoryView), page, pageSize, total };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -742,65 +554,4 @@ export async function updateContract(
     throw err;
   }
   return contractView(await prisma.contract.findUniqueOrThrow({ where: { id: options.id }, include: withRepository }));
-}
-
-/** A contract by id or by external reference. */
-export async function findContract(prisma: PrismaClient | Tx, ref: string): Promise<ContractWithRepository | null> {
-  if (isUuid(ref)) {
-    const byId = await prisma.contract.findUnique({ where: { id: ref }, include: withRepository });
-    if (byId) return byId;
-  }
-  return prisma.contract.findUnique({ where: { externalRef: ref }, include: withRepository });
-}
-
-export async function getContract(prisma: PrismaClient, options: { ref: string }): Promise<ContractView> {
-  const contract = await findContract(prisma, options.ref);
-  if (!contract) throw new AppError("not_found", `No contract with id or externalRef "${options.ref}"`);
-  return contractView(contract);
-}
-
-export async function listContracts(
-  prisma: PrismaClient,
-  options: { page?: PageInput; filter?: z.input<typeof listContractsInput> } = {},
-): Promise<Page<ContractView>> {
-  const { page, pageSize, skip, take } = pageWindow(options.page);
-  const f = listContractsInput.parse(options.filter ?? {});
-  const where: Prisma.ContractWhereInput = {
-    ...(f.repositoryId ? { repositoryId: f.repositoryId } : {}),
-    ...(f.contractType ? { contractType: f.contractType } : {}),
-    ...(f.confidentiality ? { confidentiality: confidentialityRank(f.confidentiality) } : {}),
-    ...(f.status ? { status: f.status } : {}),
-    ...(f.q
-      ? {
-          OR: [
-            { title: { contains: f.q, mode: "insensitive" } },
-            { counterparty: { contains: f.q, mode: "insensitive" } },
-            { externalRef: { equals: f.q } },
-          ],
-        }
-      : {}),
-  };
-  const [rows, total] = await Promise.all([
-    prisma.contract.findMany({ where, orderBy: [{ title: "asc" }, { id: "asc" }], skip, take, include: withRepository }),
-    prisma.contract.count({ where }),
-  ]);
-  return { items: rows.map(contractView), page, pageSize, total };
-}
-
-/** The access-relevant history of a contract, oldest first. */
-export async function listContractRevisions(prisma: PrismaClient, options: { contractId: string }) {
-  const rows = await prisma.contractRevision.findMany({
-    where: { contractId: options.contractId },
-    orderBy: [{ validFrom: "asc" }, { id: "asc" }],
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    repositoryId: r.repositoryId,
-    contractType: r.contractType,
-    confidentiality: confidentialityFromRank(r.confidentiality),
-    endDate: r.endDate?.toISOString() ?? null,
-    validFrom: r.validFrom.toISOString(),
-    validTo: r.validTo?.toISOString() ?? null,
-    eventId: r.eventId,
-  }));
 }

@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { generateSecret, hashSecret, visiblePrefix } from "./credentials";
 import { bearerKey, forgetCredential, oauthClientKey } from "./credential-cache";
 import { now as clockNow } from "@/lib/clock";
+import { clientItem, requireDirectory, tokenItem, type OAuthClientItem, type ScimTokenItem } from "./queries";
 
 export const DIRECTORY_KINDS = ["entra", "okta", "google", "onelogin", "jumpcloud", "generic"] as const;
 export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
@@ -209,4 +210,63 @@ export async function ensureBootstrapDirectory(prisma: PrismaClient, token: stri
     if (!isUniqueViolation(err)) throw err;
   }
   return { directoryId: directory.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials as the dashboard creates and revokes them: always through the directory they
+// belong to (a token is revoked by directory and id, never by id alone), answered as list items.
+
+export const MAX_TOKEN_LIFETIME_DAYS = 3650;
+
+export const adminCreateTokenInput = z.object({
+  name: z.string().trim().max(100, "at most 100 characters").optional().transform((v) => v || undefined),
+  expiresInDays: z.coerce
+    .number()
+    .int("a whole number of days")
+    .min(1, "at least 1 day")
+    .max(MAX_TOKEN_LIFETIME_DAYS, `at most ${MAX_TOKEN_LIFETIME_DAYS} days`)
+    .nullish(),
+});
+
+/** Creates a bearer token; `token` is the only time the secret exists in clear. */
+export async function createDirectoryToken(
+  prisma: PrismaClient,
+  options: { directoryId: string; input: z.input<typeof adminCreateTokenInput>; actor: Actor; now?: Date },
+): Promise<{ token: string; record: ScimTokenItem }> {
+  const input = adminCreateTokenInput.parse(options.input);
+  await requireDirectory(prisma, options.directoryId);
+  const now = options.now ?? clockNow();
+  const { token, record } = await createScimToken(prisma, {
+    directoryId: options.directoryId,
+    input: {
+      name: input.name,
+      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : undefined,
+    },
+    actor: options.actor,
+  });
+  return { token, record: tokenItem(record, now) };
+}
+
+export async function revokeDirectoryToken(
+  prisma: PrismaClient,
+  options: { directoryId: string; tokenId: string; actor: Actor },
+): Promise<ScimTokenItem> {
+  const token = await prisma.scimToken.findFirst({ where: { id: options.tokenId, directoryId: options.directoryId }, select: { id: true } });
+  if (!token) throw new AppError("not_found", "Token not found in this directory");
+  return tokenItem(await revokeScimToken(prisma, { tokenId: token.id, actor: options.actor }), clockNow());
+}
+
+export const adminCreateOAuthClientInput = z.object({
+  name: z.string().trim().min(1, "is required").max(100, "at most 100 characters"),
+});
+
+/** Creates OAuth client credentials; `clientSecret` is the only time the secret exists in clear. */
+export async function createDirectoryOAuthClient(
+  prisma: PrismaClient,
+  options: { directoryId: string; input: z.input<typeof adminCreateOAuthClientInput>; actor: Actor },
+): Promise<{ clientId: string; clientSecret: string; record: OAuthClientItem }> {
+  const input = adminCreateOAuthClientInput.parse(options.input);
+  await requireDirectory(prisma, options.directoryId);
+  const { clientId, clientSecret, record } = await createOAuthClient(prisma, { directoryId: options.directoryId, name: input.name, actor: options.actor });
+  return { clientId, clientSecret, record: clientItem(record) };
 }

@@ -3,7 +3,7 @@
 // recorded in the audit trail as evidence.exported, like the access export.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { csvField } from "@/lib/admin/access-review";
+import { csvField } from "@/lib/csv";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import type { EvidenceEvent } from "./events";

@@ -2,7 +2,7 @@
 // and when (intervals with level and reason chain), and every grant and revocation with its cause
 // and the SCIM or admin event behind it. Read-only; sizes are capped and reported as truncated.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { findSubject, type SubjectSummary } from "@/lib/admin/access-review";
+import { findSubject, type SubjectSummary } from "@/lib/access-review/queries";
 import { ts, type Db } from "@/lib/access/sql";
 import { now as clockNow } from "@/lib/clock";
 import { collectAccessEvents, type EvidenceEvent } from "./events";

@@ -5,7 +5,7 @@
 // since (history is kept by id) and for audit events whose personal fields were erased (nulls
 // fall back to ids).
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { findSubject, type SubjectSummary } from "@/lib/admin/access-review";
+import { findSubject, type SubjectSummary } from "@/lib/access-review/queries";
 import { ts } from "@/lib/access/sql";
 import { now as clockNow } from "@/lib/clock";
 import { userDocFromRow } from "@/lib/scim/mapping";

@@ -2,8 +2,8 @@
 // health, PATCH for the inactivity settings), and the overview's health card.
 import { describe, expect, it, vi } from "vitest";
 import { GET as getDirectory, PATCH as patchDirectory } from "@/app/api/admin/directories/[id]/route";
-import type { DirectoryDetail } from "@/lib/admin/directories";
-import { directoryHealth } from "@/lib/admin/overview";
+import type { DirectoryDetail } from "@/lib/directories/queries";
+import { directoryHealth } from "./directory-health";
 import { createScimToken } from "@/lib/directories/service";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";

@@ -4,7 +4,9 @@ import { newOrg, newRepository, testActor } from "@/lib/testing/api-v1";
 import { AppError } from "@/lib/errors";
 import { upsertContractByExternalRef } from "@/lib/contracts/service";
 import { assignRole, listRoleAssignments, rolesOfUser, unassignRole } from "@/lib/roles/service";
-import { createRule, deleteRule, getRule, listRules, listRuleVersions, previewRule, updateRule } from "./service";
+import { previewRule } from "./preview";
+import { getRule, listRules, listRuleVersions } from "./queries";
+import { createRule, deleteRule, updateRule } from "./service";
 
 const { db } = setupTestDatabase();
 const prisma = () => db().prisma;

@@ -2,129 +2,31 @@
 // never rewritten: every create, update and delete appends a version (the previous one gets
 // recordedTo = now), so "which rules were in force on D, written by whom, why" stays answerable.
 // Each change is one transaction with its audit event and, through the engine's
-// trackAccessChanges, the access.granted / access.revoked events it causes.
+// trackAccessChanges, the access.granted / access.revoked events it causes. Reads are in
+// ./queries.ts, the change preview in ./preview.ts, the input schemas in ./schemas.ts.
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
-import type { AccessRuleVersion, Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { z } from "zod";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { isRetryableConflict, retryOnConflict, type RetryOptions, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { CONFIDENTIALITIES, LEVELS, confidentialityFromRank, confidentialityRank, levelFromRank, levelRank } from "@/lib/access/levels";
+import { confidentialityRank, levelFromRank, levelRank } from "@/lib/access/levels";
 import { ruleScopeRepositories, trackAccessChanges, usersInGroup } from "@/lib/access/change-events";
-import { previewRuleChange, type ByConfidentiality, type UserImpact } from "@/lib/access/impact";
-import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
+import { contentOf, ruleSnapshot, type RuleContent } from "./content";
+import { getRule, type RuleView } from "./queries";
+import { createRuleInput, deleteRuleInput, updateRuleInput } from "./schemas";
 
 /** Direct user grants are exceptions: they must end, at most this long after they are written. */
 export const MAX_DIRECT_GRANT_DAYS = 365;
 const DAY_MS = 86_400_000;
 
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-
-const id = z.string().trim().min(1).max(100);
-const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
-
-const ruleFields = {
-  groupId: id.optional().describe("Principal: a SCIM group, by id (never by display name) …"),
-  userId: id.optional().describe("… or a single user: a time-boxed direct grant (needs validUntil)"),
-  level: z.enum(LEVELS),
-  repositoryId: id.optional().describe("Scope: a repository (optionally narrowed below) …"),
-  contractId: id.optional().describe("… or one contract, by id"),
-  contractTypes: z
-    .array(z.string().trim().min(1).max(100))
-    .max(50)
-    .optional()
-    .describe("Repository scope only: contract types covered (exact match; empty = all)"),
-  confidentialityCeiling: z
-    .enum(CONFIDENTIALITIES)
-    .nullish()
-    .describe("Repository scope only: the highest confidentiality covered (none = all)"),
-  validFrom: instant.nullish().describe("The rule grants from this instant (none = from when it is written)"),
-  validUntil: instant.nullish().describe("The rule grants until this instant, exclusive (none = open-ended)"),
-  graceDaysAfterEnd: z
-    .number()
-    .int()
-    .min(0)
-    .max(3650)
-    .nullish()
-    .describe("Access continues this many days after a contract's end date (none = it ends with the contract)"),
-  justification: z.string().trim().min(3, "is required").max(2000).regex(NO_CONTROL, "must not contain control characters"),
-};
-
-export const createRuleInput = z.object(ruleFields).strict();
-
-/** PATCH: only the given fields change; null clears an optional one. Giving groupId switches the
- * principal to that group (and userId likewise); giving contractId switches the scope to it. */
-export const updateRuleInput = z
-  .object({
-    ...ruleFields,
-    level: ruleFields.level.optional(),
-    contractTypes: ruleFields.contractTypes.nullable(),
-    justification: ruleFields.justification.optional(),
-  })
-  .strict();
-
-export const deleteRuleInput = z
-  .object({ justification: ruleFields.justification.optional().describe("Why the rule is removed") })
-  .strict();
-
-export const previewRuleInput = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("create"), rule: createRuleInput }).strict(),
-  z.object({ action: z.literal("update"), ruleId: id, rule: updateRuleInput }).strict(),
-  z.object({ action: z.literal("delete"), ruleId: id }).strict(),
-]);
-
-export const listRulesInput = z.object({
-  groupId: id.optional(),
-  userId: id.optional(),
-  repositoryId: id.optional(),
-  contractId: id.optional(),
-  principalType: z.enum(["group", "user"]).optional(),
-  includeDeleted: z
-    .union([z.boolean(), z.enum(["true", "false"])])
-    .optional()
-    .transform((v) => v === true || v === "true"),
-});
-
-/** What a version stores, names already turned into ranks. */
-export interface RuleContent {
-  principalType: "group" | "user";
-  groupId: string | null;
-  userId: string | null;
-  level: number;
-  repositoryId: string | null;
-  contractId: string | null;
-  contractTypes: string[];
-  confidentialityCeiling: number | null;
-  validFrom: Date | null;
-  validUntil: Date | null;
-  graceDaysAfterEnd: number | null;
-  justification: string;
-}
-
-interface Problem {
+export interface Problem {
   path: string;
   message: string;
 }
 
-function contentOf(v: AccessRuleVersion): RuleContent {
-  return {
-    principalType: v.principalType === "user" ? "user" : "group",
-    groupId: v.groupId,
-    userId: v.userId,
-    level: v.level,
-    repositoryId: v.repositoryId,
-    contractId: v.contractId,
-    contractTypes: Array.isArray(v.contractTypes) ? (v.contractTypes as string[]) : [],
-    confidentialityCeiling: v.confidentialityCeiling,
-    validFrom: v.validFrom,
-    validUntil: v.validUntil,
-    graceDaysAfterEnd: v.graceDaysAfterEnd,
-    justification: v.justification,
-  };
-}
-
-function contentFromCreate(input: z.output<typeof createRuleInput>): RuleContent {
+export function contentFromCreate(input: z.output<typeof createRuleInput>): RuleContent {
   return {
     principalType: input.userId !== undefined && input.groupId === undefined ? "user" : "group",
     groupId: input.groupId ?? null,
@@ -141,7 +43,7 @@ function contentFromCreate(input: z.output<typeof createRuleInput>): RuleContent
   };
 }
 
-function applyPatch(current: RuleContent, patch: z.output<typeof updateRuleInput>): RuleContent & { problems: Problem[] } {
+export function applyPatch(current: RuleContent, patch: z.output<typeof updateRuleInput>): RuleContent & { problems: Problem[] } {
   const problems: Problem[] = [];
   const next: RuleContent = { ...current };
   if (patch.groupId !== undefined && patch.userId !== undefined) {
@@ -175,7 +77,7 @@ function applyPatch(current: RuleContent, patch: z.output<typeof updateRuleInput
  * The rules every version must satisfy. `previous` is the content before an update: an expiry
  * that was already written is not re-checked against the clock unless it changes.
  */
-function ruleProblems(c: RuleContent, now: Date, previous?: RuleContent): Problem[] {
+export function ruleProblems(c: RuleContent, now: Date, previous?: RuleContent): Problem[] {
   const problems: Problem[] = [];
   if ((c.groupId === null) === (c.userId === null)) problems.push({ path: "groupId", message: "give exactly one principal: groupId or userId" });
   if ((c.repositoryId === null) === (c.contractId === null)) {
@@ -201,7 +103,7 @@ function ruleProblems(c: RuleContent, now: Date, previous?: RuleContent): Proble
 
 /** Referenced rows must exist (groups and users of any directory). Only new references are
  * checked on updates, so a rule whose group was deleted can still be edited or deleted. */
-async function referenceProblems(tx: PrismaClient | Tx, c: RuleContent, previous?: RuleContent): Promise<Problem[]> {
+export async function referenceProblems(tx: PrismaClient | Tx, c: RuleContent, previous?: RuleContent): Promise<Problem[]> {
   const changed = (k: "groupId" | "userId" | "repositoryId" | "contractId") => c[k] !== null && (!previous || previous[k] !== c[k]);
   const [group, user, repository, contract] = await Promise.all([
     changed("groupId") ? tx.group.findUnique({ where: { id: c.groupId! }, select: { id: true } }) : true,
@@ -217,26 +119,8 @@ async function referenceProblems(tx: PrismaClient | Tx, c: RuleContent, previous
   return problems;
 }
 
-function fail(problems: Problem[]): never {
+export function fail(problems: Problem[]): never {
   throw new AppError("invalid_input", problems.map((p) => `${p.path}: ${p.message}`).join("; "), problems);
-}
-
-/** What the audit trail and the API show of a rule's content (names, ISO instants). */
-export function ruleSnapshot(c: RuleContent) {
-  return {
-    principalType: c.principalType,
-    groupId: c.groupId,
-    userId: c.userId,
-    level: levelFromRank(c.level),
-    repositoryId: c.repositoryId,
-    contractId: c.contractId,
-    contractTypes: c.contractTypes,
-    confidentialityCeiling: c.confidentialityCeiling === null ? null : confidentialityFromRank(c.confidentialityCeiling),
-    validFrom: c.validFrom?.toISOString() ?? null,
-    validUntil: c.validUntil?.toISOString() ?? null,
-    graceDaysAfterEnd: c.graceDaysAfterEnd,
-    justification: c.justification,
-  };
 }
 
 const ruleLabel = (c: RuleContent) =>
@@ -408,158 +292,4 @@ export async function deleteRule(
     retryOnce,
   );
   return getRule(prisma, { id: options.id });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reads
-
-export type RuleView = ReturnType<typeof ruleSnapshot> & {
-  id: string;
-  version: number;
-  deleted: boolean;
-  deletedAt: string | null;
-  principalName: string | null;
-  scopeName: string | null;
-  author: { type: string; id: string | null; label: string | null };
-  createdAt: string;
-  updatedAt: string;
-};
-
-interface Names {
-  groups: Map<string, string>;
-  users: Map<string, string>;
-  repositories: Map<string, string>;
-  contracts: Map<string, string>;
-}
-
-async function namesFor(prisma: PrismaClient, versions: AccessRuleVersion[]): Promise<Names> {
-  const ids = (k: "groupId" | "userId" | "repositoryId" | "contractId") =>
-    [...new Set(versions.map((v) => v[k]).filter((x): x is string => x !== null))];
-  const [groups, users, repositories, contracts] = await Promise.all([
-    prisma.group.findMany({ where: { id: { in: ids("groupId") } }, select: { id: true, displayName: true } }),
-    prisma.user.findMany({ where: { id: { in: ids("userId") } }, select: { id: true, userName: true } }),
-    prisma.repository.findMany({ where: { id: { in: ids("repositoryId") } }, select: { id: true, name: true } }),
-    prisma.contract.findMany({ where: { id: { in: ids("contractId") } }, select: { id: true, title: true } }),
-  ]);
-  return {
-    groups: new Map(groups.map((g) => [g.id, g.displayName])),
-    users: new Map(users.map((u) => [u.id, u.userName])),
-    repositories: new Map(repositories.map((r) => [r.id, r.name])),
-    contracts: new Map(contracts.map((c) => [c.id, c.title])),
-  };
-}
-
-function ruleView(v: AccessRuleVersion, rule: { createdAt: Date; deletedAt: Date | null }, names: Names): RuleView {
-  const c = contentOf(v);
-  return {
-    id: v.ruleId,
-    version: v.version,
-    ...ruleSnapshot(c),
-    deleted: v.change === "deleted",
-    deletedAt: rule.deletedAt?.toISOString() ?? null,
-    principalName: (c.groupId ? names.groups.get(c.groupId) : names.users.get(c.userId ?? "")) ?? null,
-    scopeName: (c.repositoryId ? names.repositories.get(c.repositoryId) : names.contracts.get(c.contractId ?? "")) ?? null,
-    author: { type: v.authorType, id: v.authorId, label: v.authorLabel },
-    createdAt: rule.createdAt.toISOString(),
-    updatedAt: v.recordedFrom.toISOString(),
-  };
-}
-
-export async function getRule(prisma: PrismaClient, options: { id: string }): Promise<RuleView> {
-  const rule = await prisma.accessRule.findUnique({ where: { id: options.id } });
-  if (!rule) throw new AppError("not_found", `Access rule ${options.id} not found`);
-  const current = await prisma.accessRuleVersion.findUniqueOrThrow({
-    where: { ruleId_version: { ruleId: rule.id, version: rule.currentVersion } },
-  });
-  return ruleView(current, rule, await namesFor(prisma, [current]));
-}
-
-/** Current versions of rules, newest change first, filtered and paginated in the database. */
-export async function listRules(
-  prisma: PrismaClient,
-  options: { page?: PageInput; filter?: z.input<typeof listRulesInput> } = {},
-): Promise<Page<RuleView>> {
-  const { page, pageSize, skip, take } = pageWindow(options.page);
-  const f = listRulesInput.parse(options.filter ?? {});
-  const where: Prisma.AccessRuleVersionWhereInput = {
-    recordedTo: null,
-    ...(f.includeDeleted ? {} : { change: { not: "deleted" } }),
-    ...(f.groupId ? { groupId: f.groupId } : {}),
-    ...(f.userId ? { userId: f.userId } : {}),
-    ...(f.repositoryId ? { repositoryId: f.repositoryId } : {}),
-    ...(f.contractId ? { contractId: f.contractId } : {}),
-    ...(f.principalType ? { principalType: f.principalType } : {}),
-  };
-  const [rows, total] = await Promise.all([
-    prisma.accessRuleVersion.findMany({
-      where,
-      orderBy: [{ recordedFrom: "desc" }, { id: "asc" }],
-      skip,
-      take,
-      include: { rule: { select: { createdAt: true, deletedAt: true } } },
-    }),
-    prisma.accessRuleVersion.count({ where }),
-  ]);
-  const names = await namesFor(prisma, rows);
-  return { items: rows.map((v) => ruleView(v, v.rule, names)), page, pageSize, total };
-}
-
-/** Every version of a rule, oldest first, with both time axes and the author of each. */
-export async function listRuleVersions(prisma: PrismaClient, options: { ruleId: string }) {
-  const rule = await prisma.accessRule.findUnique({ where: { id: options.ruleId } });
-  if (!rule) throw new AppError("not_found", `Access rule ${options.ruleId} not found`);
-  const versions = await prisma.accessRuleVersion.findMany({ where: { ruleId: rule.id }, orderBy: { version: "asc" } });
-  return versions.map((v) => ({
-    version: v.version,
-    change: v.change,
-    ...ruleSnapshot(contentOf(v)),
-    author: { type: v.authorType, id: v.authorId, label: v.authorLabel },
-    recordedFrom: v.recordedFrom.toISOString(),
-    recordedTo: v.recordedTo?.toISOString() ?? null,
-    eventId: v.eventId,
-  }));
-}
-
-/**
- * The content a preview compares: the rule as it would be after the change (create / update), or
- * as it is (delete). Validates exactly like the write would, without writing.
- */
-export async function proposedRuleContent(
-  prisma: PrismaClient,
-  input: z.output<typeof previewRuleInput>,
-): Promise<{ before: RuleContent | null; after: RuleContent | null; ruleId: string | null }> {
-  const now = clockNow();
-  if (input.action === "create") {
-    const after = contentFromCreate(input.rule);
-    const problems = [...ruleProblems(after, now), ...(await referenceProblems(prisma, after))];
-    if (problems.length) fail(problems);
-    return { before: null, after, ruleId: null };
-  }
-  const rule = await prisma.accessRule.findUnique({ where: { id: input.ruleId } });
-  if (!rule || rule.deletedAt) throw new AppError("not_found", `Access rule ${input.ruleId} not found`);
-  const current = await prisma.accessRuleVersion.findUniqueOrThrow({
-    where: { ruleId_version: { ruleId: rule.id, version: rule.currentVersion } },
-  });
-  const before = contentOf(current);
-  if (input.action === "delete") return { before, after: null, ruleId: rule.id };
-  const { problems: patchProblems, ...after } = applyPatch(before, input.rule);
-  const problems = [...patchProblems, ...ruleProblems(after, now, before), ...(await referenceProblems(prisma, after, before))];
-  if (problems.length) fail(problems);
-  return { before, after, ruleId: rule.id };
-}
-
-const byConfidentialityNames = (b: ByConfidentiality) =>
-  Object.fromEntries(CONFIDENTIALITIES.map((name, rank) => [name, b[rank as 0 | 1 | 2 | 3]]));
-
-const userImpactView = (u: UserImpact) => ({ ...u, byConfidentiality: byConfidentialityNames(u.byConfidentiality) });
-
-/**
- * Who would gain and who would lose access, to how many contracts by confidentiality, if the
- * rule change were saved (engine: previewRuleChange). Validates the change exactly as the write
- * would; writes nothing.
- */
-export async function previewRule(prisma: PrismaClient, options: { input: unknown; limit?: number }) {
-  const { after, ruleId } = await proposedRuleContent(prisma, previewRuleInput.parse(options.input));
-  const impact = await previewRuleChange(prisma, { after: after ?? undefined, ruleId: ruleId ?? undefined, limit: options.limit });
-  return { ...impact, gained: impact.gained.map(userImpactView), lost: impact.lost.map(userImpactView) };
 }

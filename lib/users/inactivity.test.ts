@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkAccess, whoCanAccessContract } from "@/lib/access/effective-access";
 import { instant, newWorld, type World } from "@/lib/testing/access-world";
 import { openDatabase } from "@/lib/db/client";
-import { listUsersForAdmin } from "@/lib/admin/users";
+import { listUsersForAdmin } from "@/lib/users/queries";
 import { updateDirectorySettings } from "@/lib/directories/service";
 import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { setupTestDatabase } from "@/lib/testing/database";

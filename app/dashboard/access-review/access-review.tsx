@@ -12,7 +12,7 @@ import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import type { PickerOption } from "@/components/ui/entity-picker";
 import { formatDate, formatNumber } from "@/components/ui/format";
-import type { SubjectKind, SubjectSummary } from "@/lib/admin/access-review";
+import type { SubjectKind, SubjectSummary } from "@/lib/access-review/queries";
 
 interface UserContractRow {
   contract: { id: string; title: string | null; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: string; contractType: string };

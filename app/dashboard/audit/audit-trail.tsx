@@ -1,16 +1,15 @@
 "use client";
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
-import { errorMessage, fieldErrors, getJson } from "@/components/ui/api";
+import { errorMessage, fieldErrors } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDateTime } from "@/components/ui/format";
-import type { AuditPage } from "@/lib/admin/audit";
 import { actorTone } from "./actor-tone";
 import { apiQuery, EMPTY_FILTERS, urlQuery, type AuditFilterKey, type AuditFilters } from "./filters";
+import { useAuditEvents, useAuditFilterOptions } from "@/components/data-hooks/audit";
 
 const inputClass = "mt-1 block w-full rounded-md border px-2.5 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
 
@@ -67,18 +66,8 @@ export function AuditTrail({
   const [applied, setApplied] = useState<AuditFilters>(initial);
   const qs = apiQuery(applied);
 
-  const events = useInfiniteQuery({
-    queryKey: ["/api/admin/audit", qs],
-    queryFn: ({ pageParam }) => getJson<AuditPage>(`/api/admin/audit?${qs}${pageParam ? `${qs ? "&" : ""}cursor=${pageParam}` : ""}`),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    retry: (count, err) => count < 1 && !(err as { status?: number }).status?.toString().startsWith("4"),
-  });
-  const options = useQuery({
-    queryKey: ["/api/admin/audit/options"],
-    queryFn: () => getJson<{ actions: string[]; targetTypes: string[] }>("/api/admin/audit/options"),
-    staleTime: 60_000,
-  });
+  const events = useAuditEvents(qs);
+  const options = useAuditFilterOptions();
 
   const errors = events.error ? fieldErrors(events.error) : {};
   const filterErrorShown = Object.keys(errors).some((k) => k in EMPTY_FILTERS);

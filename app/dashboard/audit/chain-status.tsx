@@ -3,15 +3,15 @@
 // The audit chain's integrity on the audit page: the latest verification ("verified N events up to
 // position P at T" or "broken at position P: reason"), a button to verify now, the public key, and
 // a signed export of a range of positions.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { errorMessage, getJson, sendJson } from "@/components/ui/api";
+import { errorMessage } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import type { ChainStatus } from "@/lib/audit/status";
+import { useAuditChain } from "@/components/data-hooks/audit";
 
 /** lib/audit/export.ts CHAIN_EXPORT_CAP (not imported: that module is server-only). */
 const CHAIN_EXPORT_CAP = 100_000;
@@ -38,12 +38,7 @@ function Summary({ status }: { status: ChainStatus }) {
 }
 
 export function ChainStatusCard({ canExport }: { canExport: boolean }) {
-  const client = useQueryClient();
-  const query = useQuery({ queryKey: ["audit-chain"], queryFn: () => getJson<ChainStatus>("/api/admin/audit/chain") });
-  const verify = useMutation({
-    mutationFn: () => sendJson("POST", "/api/admin/audit/chain"),
-    onSettled: () => client.invalidateQueries({ queryKey: ["audit-chain"] }),
-  });
+  const { status: query, verify } = useAuditChain();
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const head = query.data?.head?.position;

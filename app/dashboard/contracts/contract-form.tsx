@@ -2,15 +2,17 @@
 
 // Create or edit a contract. Every field error comes from the server's validation
 // (lib/contracts/service.ts), shown next to its field.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
 import { CONTRACT_STATUSES } from "@/components/contracts/contracts-table";
-import { errorMessage, fieldErrors, getJson, sendJson } from "@/components/ui/api";
+import { errorMessage, fieldErrors, sendJson } from "@/components/ui/api";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
-import type { ContractView } from "@/lib/contracts/service";
+import type { ContractView } from "@/lib/contracts/queries";
+import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
+import { useContractTypes } from "@/components/data-hooks/contracts";
 
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : "");
 
@@ -31,7 +33,7 @@ export function ContractForm({ initial, repositories, defaultRepositoryId }: { i
     tags: initial?.tags.join(", ") ?? "",
   });
   const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setV({ ...v, [k]: e.target.value });
-  const types = useQuery({ queryKey: ["contract-types", ""], queryFn: () => getJson<{ items: string[] }>("/api/admin/contracts/types") });
+  const types = useContractTypes();
   const save = useMutation({
     mutationFn: () => {
       const body = {
@@ -52,7 +54,7 @@ export function ContractForm({ initial, repositories, defaultRepositoryId }: { i
         : sendJson<ContractView>("POST", "/api/admin/contracts", body);
     },
     onSuccess: async (saved) => {
-      await client.invalidateQueries();
+      await invalidatePrefixes(client, affected.contract);
       router.push(`/dashboard/contracts/${saved.id}`);
       router.refresh();
     },

@@ -3,13 +3,14 @@ import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
-import { getPrisma } from "@/lib/db/client";
+import { read } from "@/lib/db/read";
+import { listRepositoryOptions } from "@/lib/contracts/queries";
 
 export const metadata = { title: "Contracts" };
 
 export default async function ContractsPage() {
   const principal = await requirePagePermission("contracts:read");
-  const repositories = await (await getPrisma()).repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
+  const repositories = await read(listRepositoryOptions);
   const canWrite = can(principal.roles, "contracts:write");
   return (
     <>

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime } from "@/components/ui/format";
 import { formatRelative } from "@/components/ui/relative-time";
-import type { DirectoryListItem } from "@/lib/admin/directories";
+import type { DirectoryListItem } from "@/lib/directories/queries";
 import { ERROR_RATE_WARNING, formatPercent, kindLabel } from "./kinds";
 
 const columns: Column<DirectoryListItem>[] = [

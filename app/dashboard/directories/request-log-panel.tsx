@@ -1,15 +1,14 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useId, useState } from "react";
-import { getJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime, fromLocalInputValue } from "@/components/ui/format";
-import type { RequestLogItem, ScimTokenItem } from "@/lib/admin/directories";
+import type { RequestLogItem } from "@/lib/directories/queries";
+import { useDirectoryTokens } from "@/components/data-hooks/directories";
 
 const STATUS_CLASSES = [
   { value: "", label: "Any" },
@@ -57,11 +56,7 @@ export function RequestLogPanel({ directoryId, directories }: { directoryId?: st
   const exactValid = /^[1-5]\d\d$/.test(exactStatus);
 
   // Token names for the credential column (the same cached query as the tokens panel).
-  const tokens = useQuery({
-    queryKey: ["/api/admin/directories", directoryId, "tokens"],
-    queryFn: () => getJson<{ items: ScimTokenItem[] }>(`/api/admin/directories/${directoryId}/tokens`),
-    enabled: Boolean(directoryId),
-  });
+  const tokens = useDirectoryTokens(directoryId);
   const tokenLabel = new Map(tokens.data?.items.map((t) => [t.id, `${t.name} (${t.prefix}…)`]) ?? []);
   const directoryName = new Map(directories?.map((d) => [d.id, d.name]) ?? []);
 

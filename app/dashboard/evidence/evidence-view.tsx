@@ -1,12 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { colorAt } from "@/components/charts/palette";
+import { useEvidence } from "@/components/data-hooks/evidence";
 import { LevelBadge } from "@/components/access/badges";
 import { SubjectKindToggle, SubjectPicker } from "@/components/access/subject-picker";
-import { getJson } from "@/components/ui/api";
 import { Card } from "@/components/ui/card";
 import type { PickerOption } from "@/components/ui/entity-picker";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
@@ -209,11 +208,7 @@ function PackSection({ defaultFrom, defaultUntil }: Defaults) {
   const [from, setFrom] = useState(defaultFrom);
   const [until, setUntil] = useState(defaultUntil);
   const [submitted, setSubmitted] = useState<Record<string, string> | null>(null);
-  const query = useQuery({
-    queryKey: ["evidence", submitted],
-    queryFn: () => getJson<PackJson>(`/api/admin/evidence?${new URLSearchParams(submitted!)}`),
-    enabled: submitted !== null,
-  });
+  const query = useEvidence<PackJson>(submitted);
   const pickerKind = kind === "person" ? "user" : kind;
   return (
     <Card title="Evidence pack" description="Pick a contract, a repository or a person and a period (dates in UTC, both included).">
@@ -260,11 +255,7 @@ function LeaversSection({ defaultFrom, defaultUntil }: Defaults) {
   const [from, setFrom] = useState(defaultFrom);
   const [until, setUntil] = useState(defaultUntil);
   const params = { kind: "leavers", ...windowOf(from, until) };
-  const query = useQuery({
-    queryKey: ["evidence-leavers", params.from, params.to],
-    queryFn: () => getJson<LeaversJson>(`/api/admin/evidence?${new URLSearchParams(params)}`),
-    enabled: Boolean(from && until),
-  });
+  const query = useEvidence<LeaversJson>(from && until ? params : null);
   const d = query.data?.distribution;
   return (
     <Card

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
-import type { GroupListItem } from "@/lib/admin/groups";
+import type { GroupListItem } from "@/lib/groups/queries";
 
 const columns: Column<GroupListItem>[] = [
   {

@@ -9,6 +9,7 @@ import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { RepositoryForm } from "./repository-form";
+import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
 
 interface RepositoryRow {
   id: string;
@@ -57,7 +58,7 @@ export function RepositoriesView({ canWrite }: { canWrite: boolean }) {
           <RepositoryForm
             onCancel={() => setCreating(false)}
             onSaved={async (saved) => {
-              await client.invalidateQueries();
+              await invalidatePrefixes(client, affected.repository);
               router.push(`/dashboard/repositories/${saved.id}`);
             }}
           />

@@ -2,14 +2,15 @@ import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
-import { getPrisma } from "@/lib/db/client";
+import { read } from "@/lib/db/read";
+import { listRepositoryOptions } from "@/lib/contracts/queries";
 import { RulesList } from "./rules-list";
 
 export const metadata = { title: "Access rules" };
 
 export default async function RulesPage() {
   const principal = await requirePagePermission("rules:read");
-  const repositories = await (await getPrisma()).repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
+  const repositories = await read(listRepositoryOptions);
   return (
     <>
       <PageHeader

@@ -3,20 +3,22 @@
 // Create or edit an access rule. Saving is two steps: "Preview impact" asks the server who would
 // gain or lose access (validating exactly as the write would), then "Confirm and save" writes the
 // very change that was previewed. Editing any field after a preview requires a new preview.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
 import { ImpactPreview, type RuleImpact } from "@/components/access/impact-preview";
-import { errorMessage, fieldErrors, getJson, sendJson } from "@/components/ui/api";
+import { errorMessage, fieldErrors, sendJson } from "@/components/ui/api";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
 import { FormError, SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { fromLocalInputValue, toLocalInputValue } from "@/components/ui/format";
-import type { GroupListItem } from "@/lib/admin/groups";
-import type { UserListItem } from "@/lib/admin/users";
-import type { ContractView } from "@/lib/contracts/service";
-import type { RuleView } from "@/lib/rules/service";
+import type { GroupListItem } from "@/lib/groups/queries";
+import type { UserListItem } from "@/lib/users/queries";
+import type { ContractView } from "@/lib/contracts/queries";
+import type { RuleView } from "@/lib/rules/queries";
+import { adminKey, affected, invalidatePrefixes } from "@/components/data-hooks/keys";
+import { useContractTypes } from "@/components/data-hooks/contracts";
 
 const LEVELS = [
   ["view", "View — open and read"],
@@ -69,11 +71,7 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
   const [grace, setGrace] = useState(rule?.graceDaysAfterEnd === null || rule?.graceDaysAfterEnd === undefined ? "" : String(rule.graceDaysAfterEnd));
   const [justification, setJustification] = useState(rule?.justification ?? "");
 
-  const types = useQuery({
-    queryKey: ["contract-types", repositoryId],
-    queryFn: () => getJson<{ items: string[] }>(`/api/admin/contracts/types?repositoryId=${repositoryId}`),
-    enabled: scopeKind === "repository" && repositoryId !== "",
-  });
+  const types = useContractTypes({ repositoryId, enabled: scopeKind === "repository" && repositoryId !== "" });
 
   const body: Record<string, unknown> = {
     ...(principalType === "group" ? { groupId: group?.id } : { userId: user?.id }),
@@ -101,8 +99,8 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
         : sendJson<RuleView>("POST", "/api/admin/rules", JSON.parse(key)),
     onSuccess: async (saved) => {
       // Whatever was cached about this rule, its group or the people it reaches is out of date.
-      client.setQueryData(["rule", saved.id], saved);
-      await client.invalidateQueries();
+      client.setQueryData(adminKey(`/api/admin/rules/${saved.id}`), saved);
+      await invalidatePrefixes(client, affected.rule);
       router.push(`/dashboard/rules/${saved.id}?saved=1`);
       router.refresh();
     },

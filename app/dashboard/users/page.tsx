@@ -1,6 +1,7 @@
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { getPrisma } from "@/lib/db/client";
+import { read } from "@/lib/db/read";
+import { listDirectoryOptions } from "@/lib/directories/queries";
 import { UsersTable } from "./users-table";
 
 export const metadata = { title: "Users" };
@@ -12,7 +13,7 @@ export default async function UsersPage({ searchParams }: Props) {
   const text = (v: unknown) => (typeof v === "string" && v.length <= 64 ? v : undefined);
   const inactivity = params.inactivity === "flagged" || params.inactivity === "suspended" ? params.inactivity : undefined;
   await requirePagePermission("users:read");
-  const directories = await (await getPrisma()).directory.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
+  const directories = await read(listDirectoryOptions);
   return (
     <>
       <PageHeader title="Users" description="Everyone your identity providers provisioned, active or deactivated." />

@@ -5,8 +5,8 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
-import type { GroupListItem } from "@/lib/admin/groups";
-import type { UserListItem } from "@/lib/admin/users";
+import type { GroupListItem } from "@/lib/groups/queries";
+import type { UserListItem } from "@/lib/users/queries";
 
 const columns: Column<UserListItem>[] = [
   {

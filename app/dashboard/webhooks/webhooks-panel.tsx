@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage, getJson, sendJson } from "@/components/ui/api";
+import { errorMessage, sendJson } from "@/components/ui/api";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -16,6 +16,8 @@ import { QueryState } from "@/components/ui/query-state";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
 import type { DeliveryView, EndpointView } from "@/lib/webhooks/service";
+import { adminKey } from "@/components/data-hooks/keys";
+import { useWebhookEndpoints } from "@/components/data-hooks/webhooks";
 
 type EventTypeOption = { type: string; label: string };
 
@@ -36,7 +38,7 @@ function deliveryStatus(d: DeliveryView) {
 
 export function WebhooksPanel({ eventTypes }: { eventTypes: EventTypeOption[] }) {
   const queryClient = useQueryClient();
-  const endpoints = useQuery({ queryKey: ["/api/admin/webhooks"], queryFn: () => getJson<{ items: EndpointView[] }>("/api/admin/webhooks") });
+  const endpoints = useWebhookEndpoints();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ title: string; value: string; url: string } | null>(null);
   const [endpointFilter, setEndpointFilter] = useState("");
@@ -46,7 +48,7 @@ export function WebhooksPanel({ eventTypes }: { eventTypes: EventTypeOption[] })
   const [actionError, setActionError] = useState<string>();
 
   const refresh = () =>
-    queryClient.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === "string" && q.queryKey[0].startsWith("/api/admin/webhooks") });
+    queryClient.invalidateQueries({ queryKey: adminKey("/api/admin/webhooks") });
 
   async function act(run: () => Promise<unknown>, done: string) {
     setActionError(undefined);

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { reviewAccess } from "@/lib/admin/access-review";
+import { reviewAccess } from "@/lib/access-review/queries";
 
 export const dynamic = "force-dynamic";
 

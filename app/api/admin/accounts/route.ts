@@ -1,6 +1,6 @@
 import { createAccount, createAccountInput } from "@/lib/auth/accounts";
 import { route } from "@/lib/http/route";
-import { listAccountsForAdmin } from "@/lib/admin/accounts";
+import { listAccountsForAdmin } from "@/lib/accounts/queries";
 
 export const dynamic = "force-dynamic";
 

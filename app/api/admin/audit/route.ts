@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { listAuditEvents } from "@/lib/admin/audit";
+import { listAuditEvents } from "@/lib/audit/queries";
 
 export const dynamic = "force-dynamic";
 

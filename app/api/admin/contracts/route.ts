@@ -1,6 +1,7 @@
 import { route } from "@/lib/http/route";
-import { listContractsForAdmin } from "@/lib/admin/contracts";
-import { createContract, createContractInput } from "@/lib/contracts/service";
+import { listContractsForAdmin } from "@/lib/contracts/queries";
+import { createContractInput } from "@/lib/contracts/schemas";
+import { createContract } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

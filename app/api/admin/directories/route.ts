@@ -1,6 +1,6 @@
 import { createDirectory, createDirectoryInput } from "@/lib/directories/service";
 import { route } from "@/lib/http/route";
-import { listDirectoriesForAdmin } from "@/lib/admin/directories";
+import { listDirectoriesForAdmin } from "@/lib/directories/queries";
 
 export const dynamic = "force-dynamic";
 

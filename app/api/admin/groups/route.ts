@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { listGroupsForAdmin } from "@/lib/admin/groups";
+import { listGroupsForAdmin } from "@/lib/groups/queries";
 
 export const dynamic = "force-dynamic";
 

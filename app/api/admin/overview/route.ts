@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { getOverview } from "@/lib/admin/overview";
+import { getOverview } from "@/lib/overview/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { jsonBody, route } from "@/lib/http/route";
-import { repositoryListQuery } from "@/lib/admin/contracts";
-import { createRepository, listRepositories, repositoryView } from "@/lib/contracts/service";
+import { repositoryListQuery, listRepositories, repositoryView } from "@/lib/contracts/queries";
+import { createRepository } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

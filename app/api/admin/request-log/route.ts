@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { listRequestLogForAdmin } from "@/lib/admin/directories";
+import { listRequestLogForAdmin } from "@/lib/directories/queries";
 
 export const dynamic = "force-dynamic";
 

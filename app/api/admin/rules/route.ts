@@ -1,6 +1,7 @@
 import { jsonBody, route } from "@/lib/http/route";
 import { pageInput } from "@/lib/pagination";
-import { createRule, listRules } from "@/lib/rules/service";
+import { listRules } from "@/lib/rules/queries";
+import { createRule } from "@/lib/rules/service";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { listUsersForAdmin } from "@/lib/admin/users";
+import { listUsersForAdmin } from "@/lib/users/queries";
 
 export const dynamic = "force-dynamic";
 

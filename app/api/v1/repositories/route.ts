@@ -1,5 +1,6 @@
 import { jsonBody, route } from "@/lib/http/route";
-import { createRepository, listRepositories, repositoryView } from "@/lib/contracts/service";
+import { createRepository } from "@/lib/contracts/service";
+import { listRepositories, repositoryView } from "@/lib/contracts/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,6 @@
 import { jsonBody, route } from "@/lib/http/route";
-import { createRule, listRules } from "@/lib/rules/service";
+import { createRule } from "@/lib/rules/service";
+import { listRules } from "@/lib/rules/queries";
 
 export const dynamic = "force-dynamic";
 

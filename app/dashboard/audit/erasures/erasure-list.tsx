@@ -1,22 +1,15 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { getJson } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { ErasureListItem } from "@/lib/audit/certificate";
+import { useErasures } from "@/components/data-hooks/audit";
 
 const linkClass = "text-brand-700 underline underline-offset-2 hover:text-brand-900";
 
 export function ErasureList() {
-  const query = useInfiniteQuery({
-    queryKey: ["erasures"],
-    initialPageParam: "",
-    queryFn: ({ pageParam }) => getJson<{ items: ErasureListItem[]; nextCursor: string | null }>(`/api/admin/erasures?limit=50${pageParam ? `&before=${encodeURIComponent(pageParam)}` : ""}`),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const query = useErasures();
   if (query.isPending) return <Loading />;
   if (query.error) return <ErrorMessage error={query.error} retry={() => void query.refetch()} />;
   const items = query.data.pages.flatMap((p) => p.items);

@@ -1,21 +1,20 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { ConfidentialityBadge } from "@/components/access/badges";
 import { RulesTable } from "@/components/access/rules-table";
 import { WhoCanAccess } from "@/components/access/who-can-access";
-import { ApiError, getJson } from "@/components/ui/api";
+import { ApiError } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { formatDate, formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { ContractDetail } from "@/lib/admin/contracts";
+import { useContract } from "@/components/data-hooks/contracts";
 
 export function ContractDetailView(props: { id: string; canWrite: boolean; canReadRules: boolean; canWriteRules: boolean; canReview: boolean; canExport: boolean }) {
-  const query = useQuery({ queryKey: ["contract", props.id], queryFn: () => getJson<ContractDetail>(`/api/admin/contracts/${props.id}`) });
+  const query = useContract(props.id);
   if (query.isPending) return <Loading />;
   if (query.error) {
     if (query.error instanceof ApiError && query.error.status === 404) return <Empty>This contract does not exist.</Empty>;

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { formatNumber } from "@/components/ui/format";
 import type { CsvImportResult, CsvProblem } from "@/lib/contracts/csv-import";
+import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
 
 type Result = CsvImportResult | { ok: true; rows: number; dryRun: true };
 
@@ -55,7 +56,7 @@ export function CsvImport({ columns, maxBytes, maxRows }: { columns: string[]; m
   const [csv, setCsv] = useState("");
   const [fileName, setFileName] = useState<string | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
-  const run = useMutation({ mutationFn: ({ dryRun }: { dryRun: boolean }) => upload(csv, dryRun), onSuccess: () => client.invalidateQueries() });
+  const run = useMutation({ mutationFn: ({ dryRun }: { dryRun: boolean }) => upload(csv, dryRun), onSuccess: (_, { dryRun }) => (dryRun ? undefined : invalidatePrefixes(client, affected.contract)) });
   const result = run.data;
   const template = `${columns.join(",")}\r\nCT-1001,Master services agreement with Acme,Acme Ltd,MSA,confidential,active,2026-01-01,2027-12-31,legal@example.com,Sales,renewal;priority\r\n`;
   return (

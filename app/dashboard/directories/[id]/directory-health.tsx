@@ -1,26 +1,20 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { getJson } from "@/components/ui/api";
 import { formatDateTime } from "@/components/ui/format";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
 import { formatRelative } from "@/components/ui/relative-time";
 import { Stat } from "@/components/ui/stat";
-import type { DirectoryDetail } from "@/lib/admin/directories";
 import type { DirectoryMonitoring } from "@/lib/monitoring/directory-health";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatNumber } from "@/components/ui/format";
 import { InactivitySettings } from "./inactivity-settings";
 import { ERROR_RATE_WARNING, formatPercent } from "../kinds";
+import { useDirectory } from "@/components/data-hooks/directories";
 
 export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string; canWrite: boolean }) {
-  const query = useQuery({
-    queryKey: ["/api/admin/directories", directoryId],
-    queryFn: () => getJson<DirectoryDetail>(`/api/admin/directories/${directoryId}`),
-    refetchInterval: 30_000,
-  });
+  const query = useDirectory(directoryId);
   // Kept here: a saved policy changes the settings' key (their fields start from the new values),
   // which would take a "Saved." held inside them away as soon as the refetch lands.
   const [policySaved, setPolicySaved] = useState(false);

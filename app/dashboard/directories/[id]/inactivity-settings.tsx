@@ -10,7 +10,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatNumber } from "@/components/ui/format";
-import type { DirectoryDetail } from "@/lib/admin/directories";
+import type { DirectoryDetail } from "@/lib/directories/queries";
+import { adminKey } from "@/components/data-hooks/keys";
 
 export function InactivitySettings({ directory, canWrite, saved, onSaved }: {
   directory: DirectoryDetail;
@@ -32,7 +33,7 @@ export function InactivitySettings({ directory, canWrite, saved, onSaved }: {
         inactivityAction: String(form.get("inactivityAction") ?? directory.inactivityAction),
       });
       onSaved(true);
-      await queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directory.id] });
+      await queryClient.invalidateQueries({ queryKey: adminKey(`/api/admin/directories/${directory.id}`) });
     },
   });
 

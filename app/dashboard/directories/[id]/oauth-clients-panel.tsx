@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { getJson, sendJson } from "@/components/ui/api";
+import { sendJson } from "@/components/ui/api";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -14,7 +14,9 @@ import { formatDateTime } from "@/components/ui/format";
 import { ListTable } from "@/components/ui/list-table";
 import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
-import type { OAuthClientItem } from "@/lib/admin/directories";
+import type { OAuthClientItem } from "@/lib/directories/queries";
+import { adminKey } from "@/components/data-hooks/keys";
+import { useDirectoryOAuthClients } from "@/components/data-hooks/directories";
 
 const columns: Column<OAuthClientItem>[] = [
   { key: "name", header: "Name", render: (c) => <span className="font-medium">{c.name}</span> },
@@ -30,10 +32,7 @@ const columns: Column<OAuthClientItem>[] = [
 
 export function OAuthClientsPanel({ directoryId, canWrite, tokenEndpoint }: { directoryId: string; canWrite: boolean; tokenEndpoint: string }) {
   const queryClient = useQueryClient();
-  const query = useQuery({
-    queryKey: ["/api/admin/directories", directoryId, "oauth-clients"],
-    queryFn: () => getJson<{ items: OAuthClientItem[] }>(`/api/admin/directories/${directoryId}/oauth-clients`),
-  });
+  const query = useDirectoryOAuthClients(directoryId);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ clientId: string; clientSecret: string } | null>(null);
   const { onSubmit, pending, errors, formError, reset } = useFormSubmit({
@@ -44,7 +43,7 @@ export function OAuthClientsPanel({ directoryId, canWrite, tokenEndpoint }: { di
       });
       setCreating(false);
       setCreated(result);
-      await queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directoryId] });
+      await queryClient.invalidateQueries({ queryKey: adminKey(`/api/admin/directories/${directoryId}`) });
     },
   });
 

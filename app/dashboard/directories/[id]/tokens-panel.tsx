@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { getJson, sendJson } from "@/components/ui/api";
+import { sendJson } from "@/components/ui/api";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -16,7 +16,9 @@ import { ListTable } from "@/components/ui/list-table";
 import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
-import type { ScimTokenItem } from "@/lib/admin/directories";
+import type { ScimTokenItem } from "@/lib/directories/queries";
+import { adminKey } from "@/components/data-hooks/keys";
+import { useDirectoryTokens } from "@/components/data-hooks/directories";
 
 const EXPIRY_CHOICES = [
   { days: "", label: "Never" },
@@ -30,20 +32,13 @@ const EXPIRY_CHOICES = [
 const statusBadge = (t: ScimTokenItem) =>
   t.status === "active" ? <Badge tone="green">active</Badge> : t.status === "expired" ? <Badge tone="amber">expired</Badge> : <Badge tone="red">revoked</Badge>;
 
-export function tokensQueryKey(directoryId: string) {
-  return ["/api/admin/directories", directoryId, "tokens"];
-}
-
 export function TokensPanel({ directoryId, canWrite, scimBaseUrl }: { directoryId: string; canWrite: boolean; scimBaseUrl: string }) {
   const queryClient = useQueryClient();
-  const query = useQuery({
-    queryKey: tokensQueryKey(directoryId),
-    queryFn: () => getJson<{ items: ScimTokenItem[] }>(`/api/admin/directories/${directoryId}/tokens`),
-  });
+  const query = useDirectoryTokens(directoryId);
   const [createFor, setCreateFor] = useState<{ rotating?: ScimTokenItem } | null>(null);
   const [created, setCreated] = useState<{ token: string; record: ScimTokenItem; rotated?: ScimTokenItem } | null>(null);
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["/api/admin/directories", directoryId] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: adminKey(`/api/admin/directories/${directoryId}`) });
 
   const revoke = useConfirmedMutation((token: ScimTokenItem) => sendJson("DELETE", `/api/admin/directories/${directoryId}/tokens/${token.id}`), refresh);
 

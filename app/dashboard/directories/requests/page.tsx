@@ -1,14 +1,15 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { getPrisma } from "@/lib/db/client";
+import { read } from "@/lib/db/read";
+import { listDirectoryOptions } from "@/lib/directories/queries";
 import { RequestLogPanel } from "../request-log-panel";
 
 export const metadata = { title: "SCIM requests" };
 
 export default async function AllRequestsPage() {
   await requirePagePermission("directories:read");
-  const directories = await (await getPrisma()).directory.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
+  const directories = await read(listDirectoryOptions);
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">

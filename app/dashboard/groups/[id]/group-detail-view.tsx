@@ -1,11 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { CONFIDENTIALITY_LABELS, LevelBadge } from "@/components/access/badges";
 import { RuleScope, RuleValidity } from "@/components/access/rule-summary";
-import { ApiError, errorMessage, getJson, sendJson } from "@/components/ui/api";
+import { ApiError, errorMessage } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
@@ -14,7 +13,8 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDateTime, formatNumber, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading, QueryState } from "@/components/ui/query-state";
-import type { GroupAccess, GroupDetail, GroupMemberItem } from "@/lib/admin/groups";
+import type { GroupDetail, GroupMemberItem } from "@/lib/groups/queries";
+import { useGroup, useGroupAccess, useGroupRoles } from "@/components/data-hooks/groups";
 
 const ROLES = ["admin", "compliance", "auditor"] as const;
 const CONFS = ["public", "internal", "confidential", "strictly_confidential"] as const;
@@ -39,15 +39,9 @@ const memberColumns: Column<GroupMemberItem>[] = [
 ];
 
 function Roles({ group, canManage }: { group: GroupDetail; canManage: boolean }) {
-  const client = useQueryClient();
   const [role, setRole] = useState<string>("");
   const [removing, setRemoving] = useState<string | null>(null);
-  const refresh = () => client.invalidateQueries({ queryKey: ["group", group.id] });
-  const assign = useMutation({ mutationFn: (r: string) => sendJson("POST", `/api/admin/groups/${group.id}/roles`, { role: r }), onSuccess: () => { setRole(""); return refresh(); } });
-  const unassign = useMutation({
-    mutationFn: (r: string) => sendJson("DELETE", `/api/admin/groups/${group.id}/roles?role=${encodeURIComponent(r)}`),
-    onSuccess: () => { setRemoving(null); return refresh(); },
-  });
+  const { assign, unassign } = useGroupRoles(group.id, { onAssigned: () => setRole(""), onUnassigned: () => setRemoving(null) });
   const held = new Set(group.roles.map((r) => r.role));
   return (
     <Card title="Dashboard roles" description="Members of this group (including nested groups) who sign in by SSO get these Custodian roles.">
@@ -92,7 +86,7 @@ function Roles({ group, canManage }: { group: GroupDetail; canManage: boolean })
 }
 
 function Access({ groupId, canWriteRules }: { groupId: string; canWriteRules: boolean }) {
-  const query = useQuery({ queryKey: ["group", groupId, "access"], queryFn: () => getJson<GroupAccess>(`/api/admin/groups/${groupId}/access`) });
+  const query = useGroupAccess(groupId);
   return (
     <Card
       title="Members' access"
@@ -186,7 +180,7 @@ function Members({ groupId }: { groupId: string }) {
 }
 
 export function GroupDetailView({ id, canManageRoles, canWriteRules }: { id: string; canManageRoles: boolean; canWriteRules: boolean }) {
-  const query = useQuery({ queryKey: ["group", id], queryFn: () => getJson<GroupDetail>(`/api/admin/groups/${id}`) });
+  const query = useGroup(id);
   if (query.isPending) return <Loading />;
   if (query.error) {
     if (query.error instanceof ApiError && query.error.status === 404) return <Empty>This group does not exist (any more).</Empty>;

@@ -1,23 +1,24 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
 import { RulesTable } from "@/components/access/rules-table";
 import { ContractsTable } from "@/components/contracts/contracts-table";
-import { ApiError, getJson } from "@/components/ui/api";
+import { ApiError } from "@/components/ui/api";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { RepositoryDetail } from "@/lib/admin/contracts";
 import { RepositoryForm } from "../repository-form";
+import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
+import { useRepository } from "@/components/data-hooks/contracts";
 
 export function RepositoryDetailView({ id, canWrite, canReadRules, canWriteRules, canReview }: { id: string; canWrite: boolean; canReadRules: boolean; canWriteRules: boolean; canReview: boolean }) {
   const [editing, setEditing] = useState(false);
   const client = useQueryClient();
-  const query = useQuery({ queryKey: ["repository", id], queryFn: () => getJson<RepositoryDetail>(`/api/admin/repositories/${id}`) });
+  const query = useRepository(id);
   if (query.isPending) return <Loading />;
   if (query.error) {
     if (query.error instanceof ApiError && query.error.status === 404) return <Empty>This repository does not exist.</Empty>;
@@ -39,7 +40,7 @@ export function RepositoryDetailView({ id, canWrite, canReadRules, canWriteRules
       />
       {editing && (
         <Card title="Edit repository">
-          <RepositoryForm initial={r} onCancel={() => setEditing(false)} onSaved={async () => { setEditing(false); await client.invalidateQueries(); }} />
+          <RepositoryForm initial={r} onCancel={() => setEditing(false)} onSaved={async () => { setEditing(false); await invalidatePrefixes(client, affected.repository); }} />
         </Card>
       )}
       <div className="grid gap-6 lg:grid-cols-2">

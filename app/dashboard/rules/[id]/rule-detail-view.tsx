@@ -1,12 +1,12 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { CONFIDENTIALITY_LABELS, LevelBadge } from "@/components/access/badges";
-import { ImpactPreview, type RuleImpact } from "@/components/access/impact-preview";
+import { ImpactPreview } from "@/components/access/impact-preview";
 import { RulePrincipal, RuleScope, RuleValidity } from "@/components/access/rule-summary";
-import { ApiError, errorMessage, getJson, sendJson } from "@/components/ui/api";
+import { ApiError, errorMessage, sendJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
@@ -15,30 +15,12 @@ import { TextAreaField } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading, QueryState } from "@/components/ui/query-state";
-import type { RuleView } from "@/lib/rules/service";
+import type { RuleView } from "@/lib/rules/queries";
+import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
+import { useRule, useRuleDeletePreview, useRuleVersions, type RuleVersion } from "@/components/data-hooks/rules";
 
-interface Version {
-  version: number;
-  change: string;
-  principalType: string;
-  groupId: string | null;
-  userId: string | null;
-  level: string | null;
-  repositoryId: string | null;
-  contractId: string | null;
-  contractTypes: string[];
-  confidentialityCeiling: string | null;
-  validFrom: string | null;
-  validUntil: string | null;
-  graceDaysAfterEnd: number | null;
-  justification: string;
-  author: { type: string; id: string | null; label: string | null };
-  recordedFrom: string;
-  recordedTo: string | null;
-  eventId: string | null;
-}
 
-const FIELDS: [keyof Version, string][] = [
+const FIELDS: [keyof RuleVersion, string][] = [
   ["level", "level"],
   ["groupId", "group"],
   ["userId", "person"],
@@ -52,7 +34,7 @@ const FIELDS: [keyof Version, string][] = [
   ["justification", "justification"],
 ];
 
-function show(key: keyof Version, value: unknown): string {
+function show(key: keyof RuleVersion, value: unknown): string {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return "none";
   if (key === "validFrom" || key === "validUntil") return formatDateTime(value as string);
   if (key === "confidentialityCeiling") return CONFIDENTIALITY_LABELS[value as string] ?? String(value);
@@ -62,7 +44,7 @@ function show(key: keyof Version, value: unknown): string {
 }
 
 function Versions({ ruleId }: { ruleId: string }) {
-  const query = useQuery({ queryKey: ["rule", ruleId, "versions"], queryFn: () => getJson<{ items: Version[] }>(`/api/admin/rules/${ruleId}/versions`) });
+  const query = useRuleVersions(ruleId);
   return (
     <Card title="Version history" description="Every version is kept: when it was in force in Custodian, who wrote it and why.">
       <QueryState query={query} isEmpty={(d) => d.items.length === 0}>
@@ -105,12 +87,7 @@ function Versions({ ruleId }: { ruleId: string }) {
 function DeleteRule({ rule, onDeleted }: { rule: RuleView; onDeleted: () => void }) {
   const [open, setOpen] = useState(false);
   const [justification, setJustification] = useState("");
-  const preview = useQuery({
-    queryKey: ["rule", rule.id, "delete-preview", rule.version],
-    queryFn: () => sendJson<RuleImpact>("POST", "/api/admin/rules/preview", { action: "delete", ruleId: rule.id }),
-    enabled: open,
-    staleTime: 0,
-  });
+  const preview = useRuleDeletePreview(rule, { enabled: open });
   const remove = useMutation({
     mutationFn: () => sendJson("DELETE", `/api/admin/rules/${rule.id}`, justification.trim() ? { justification } : {}, { ifMatch: rule.version }),
     onSuccess: () => { setOpen(false); onDeleted(); },
@@ -142,7 +119,7 @@ function DeleteRule({ rule, onDeleted }: { rule: RuleView; onDeleted: () => void
 export function RuleDetailView({ id, canWrite, justSaved }: { id: string; canWrite: boolean; justSaved: boolean }) {
   const client = useQueryClient();
   const router = useRouter();
-  const query = useQuery({ queryKey: ["rule", id], queryFn: () => getJson<RuleView>(`/api/admin/rules/${id}`) });
+  const query = useRule(id);
   if (query.isPending) return <Loading />;
   if (query.error) {
     if (query.error instanceof ApiError && query.error.status === 404) return <Empty>This rule does not exist.</Empty>;
@@ -157,7 +134,7 @@ export function RuleDetailView({ id, canWrite, justSaved }: { id: string; canWri
         actions={canWrite && !r.deleted ? (
           <div className="flex gap-2">
             <ButtonLink variant="primary" href={`/dashboard/rules/${r.id}/edit`}>Edit</ButtonLink>
-            <DeleteRule rule={r} onDeleted={async () => { await client.invalidateQueries(); router.refresh(); }} />
+            <DeleteRule rule={r} onDeleted={async () => { await invalidatePrefixes(client, affected.rule); router.refresh(); }} />
           </div>
         ) : undefined}
       />

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { getPrisma } from "@/lib/db/client";
+import { listRepositoryOptions } from "@/lib/contracts/queries";
+import { read } from "@/lib/db/read";
+import { findRuleFormStart } from "@/lib/rules/queries";
 import { RuleForm } from "../rule-form";
 
 export const metadata = { title: "New access rule" };
@@ -11,11 +13,9 @@ const one = (v: string | string[] | undefined) => (typeof v === "string" && v.le
 export default async function NewRulePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePagePermission("rules:write");
   const params = await searchParams;
-  const prisma = await getPrisma();
-  const [repositories, group, contract] = await Promise.all([
-    prisma.repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 }),
-    one(params.groupId) ? prisma.group.findUnique({ where: { id: one(params.groupId) }, include: { directory: { select: { name: true } } } }) : null,
-    one(params.contractId) ? prisma.contract.findUnique({ where: { id: one(params.contractId) }, include: { repository: { select: { name: true } } } }) : null,
+  const [repositories, start] = await Promise.all([
+    read(listRepositoryOptions),
+    read(findRuleFormStart, { groupId: one(params.groupId), contractId: one(params.contractId) }),
   ]);
   return (
     <>
@@ -24,8 +24,8 @@ export default async function NewRulePage({ searchParams }: { searchParams: Prom
       <RuleForm
         repositories={repositories}
         initial={{
-          group: group ? { id: group.id, label: group.displayName, secondary: group.directory.name } : null,
-          contract: contract ? { id: contract.id, label: contract.title, secondary: contract.repository.name } : null,
+          group: start.group,
+          contract: start.contract,
           repositoryId: one(params.repositoryId),
         }}
       />

@@ -13,7 +13,8 @@ import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { formatRelative } from "@/components/ui/relative-time";
-import type { AccountListItem } from "@/lib/admin/accounts";
+import type { AccountListItem } from "@/lib/accounts/queries";
+import { adminKey } from "@/components/data-hooks/keys";
 
 const ROLE_HINTS: Record<string, string> = {
   admin: "Admin — everything, including directories, rules, accounts and API keys",
@@ -40,7 +41,7 @@ export function AccountsPanel({ roles, selfId }: { roles: string[]; selfId?: str
   const [notice, setNotice] = useState<string>();
 
   const refresh = () =>
-    queryClient.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === "string" && q.queryKey[0].startsWith("/api/admin/accounts") });
+    queryClient.invalidateQueries({ queryKey: adminKey("/api/admin/accounts") });
 
   const toggle = useMutation({
     mutationFn: ({ account, disabled }: { account: AccountListItem; disabled: boolean }) =>

@@ -14,6 +14,7 @@ import { formatDate, formatDateTime } from "@/components/ui/format";
 import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
+import { adminKey } from "@/components/data-hooks/keys";
 
 interface ApiKeyItem {
   id: string;
@@ -57,7 +58,7 @@ export function ApiKeysPanel({ scopes }: { scopes: string[] }) {
   const [created, setCreated] = useState<{ key: string; record: ApiKeyItem } | null>(null);
 
   const refresh = () =>
-    queryClient.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === "string" && q.queryKey[0].startsWith("/api/admin/api-keys") });
+    queryClient.invalidateQueries({ queryKey: adminKey("/api/admin/api-keys") });
 
   const revoke = useConfirmedMutation((k: ApiKeyItem) => sendJson("DELETE", `/api/admin/api-keys/${k.id}`), refresh);
 

@@ -1,13 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { AtSelector } from "@/components/access/at-selector";
 import { ConfidentialityBadge, LevelBadge } from "@/components/access/badges";
 import { ReasonsDisclosure, type ReasonJson } from "@/components/access/reasons";
 import { Timeline } from "@/components/access/timeline";
-import { getJson } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
@@ -15,7 +13,8 @@ import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { EraseUser } from "./erase-user";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
-import type { UserDetail, UserGroups } from "@/lib/admin/user-detail";
+import type { UserDetail, UserGroups } from "@/lib/users/detail-queries";
+import { useUser } from "@/components/data-hooks/users";
 
 type AccessRow = {
   contract: { id: string; title: string | null; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: string; contractType: string };
@@ -139,7 +138,7 @@ function Groups({ groups }: { groups: UserGroups }) {
 
 export function UserDetailView({ id, canErase = false }: { id: string; canErase?: boolean }) {
   const [at, setAt] = useState<string | undefined>(undefined);
-  const query = useQuery({ queryKey: ["user", id], queryFn: () => getJson<{ user: UserDetail; groups: UserGroups }>(`/api/admin/users/${id}`) });
+  const query = useUser(id);
   if (query.isPending) return <Loading />;
   if (query.error) return <ErrorMessage error={query.error} retry={() => void query.refetch()} />;
   const { user, groups } = query.data;

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { exportAccess } from "@/lib/admin/access-review";
+import { exportAccess } from "@/lib/access-review/export";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { searchSubjects, SUBJECT_KINDS } from "@/lib/admin/access-review";
+import { searchSubjects, SUBJECT_KINDS } from "@/lib/access-review/queries";
 
 export const dynamic = "force-dynamic";
 

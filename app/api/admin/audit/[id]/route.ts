@@ -1,5 +1,5 @@
 import { idParams, route } from "@/lib/http/route";
-import { getAuditEvent } from "@/lib/admin/audit";
+import { getAuditEvent } from "@/lib/audit/queries";
 
 export const dynamic = "force-dynamic";
 

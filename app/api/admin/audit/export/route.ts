@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { AUDIT_EXPORT_FORMATS, auditExportStream } from "@/lib/admin/audit";
+import { AUDIT_EXPORT_FORMATS, auditExportStream } from "@/lib/audit/queries";
 
 export const dynamic = "force-dynamic";
 

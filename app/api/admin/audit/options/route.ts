@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { auditFilterOptions } from "@/lib/admin/audit";
+import { auditFilterOptions } from "@/lib/audit/queries";
 
 export const dynamic = "force-dynamic";
 

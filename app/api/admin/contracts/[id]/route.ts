@@ -1,6 +1,7 @@
 import { idParams, route } from "@/lib/http/route";
-import { getContractDetail } from "@/lib/admin/contracts";
-import { updateContract, updateContractInput } from "@/lib/contracts/service";
+import { getContractDetail } from "@/lib/contracts/queries";
+import { updateContractInput } from "@/lib/contracts/schemas";
+import { updateContract } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

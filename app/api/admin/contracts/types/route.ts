@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { contractTypes } from "@/lib/admin/contracts";
+import { contractTypes } from "@/lib/contracts/queries";
 
 export const dynamic = "force-dynamic";
 

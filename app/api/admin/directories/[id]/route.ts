@@ -1,5 +1,5 @@
 import { idParams, jsonBody, route } from "@/lib/http/route";
-import { getDirectoryForAdmin } from "@/lib/admin/directories";
+import { getDirectoryForAdmin } from "@/lib/directories/queries";
 import { updateDirectorySettings } from "@/lib/directories/service";
 
 export const dynamic = "force-dynamic";

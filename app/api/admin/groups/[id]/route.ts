@@ -1,5 +1,5 @@
 import { idParams, route } from "@/lib/http/route";
-import { getGroupDetail } from "@/lib/admin/groups";
+import { getGroupDetail } from "@/lib/groups/queries";
 
 export const dynamic = "force-dynamic";
 

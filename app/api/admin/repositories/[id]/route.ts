@@ -1,6 +1,6 @@
 import { idParams, jsonBody, route } from "@/lib/http/route";
-import { getRepositoryDetail } from "@/lib/admin/contracts";
-import { repositoryView, updateRepository } from "@/lib/contracts/service";
+import { getRepositoryDetail, repositoryView } from "@/lib/contracts/queries";
+import { updateRepository } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,6 @@
 import { idParams, jsonBody, route } from "@/lib/http/route";
-import { deleteRule, getRule, updateRule } from "@/lib/rules/service";
+import { deleteRule, updateRule } from "@/lib/rules/service";
+import { getRule } from "@/lib/rules/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { idParams, route } from "@/lib/http/route";
-import { getUserDetail, groupsOfUser } from "@/lib/admin/user-detail";
+import { getUserDetail, groupsOfUser } from "@/lib/users/detail-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,6 @@
 import { jsonBody, refParams, route } from "@/lib/http/route";
-import { getContract, upsertContractByExternalRef } from "@/lib/contracts/service";
+import { getContract } from "@/lib/contracts/queries";
+import { upsertContractByExternalRef } from "@/lib/contracts/service";
 
 export const dynamic = "force-dynamic";
 

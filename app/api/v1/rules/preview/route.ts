@@ -1,5 +1,5 @@
 import { jsonBody, route } from "@/lib/http/route";
-import { previewRule } from "@/lib/rules/service";
+import { previewRule } from "@/lib/rules/preview";
 
 export const dynamic = "force-dynamic";
 

@@ -2,8 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { getPrisma } from "@/lib/db/client";
-import { findContract, contractView } from "@/lib/contracts/service";
+import { read } from "@/lib/db/read";
+import { contractView, findContract, listRepositoryOptions } from "@/lib/contracts/queries";
 import { ContractForm } from "../../contract-form";
 
 export const metadata = { title: "Edit contract" };
@@ -11,10 +11,8 @@ export const metadata = { title: "Edit contract" };
 export default async function EditContractPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePagePermission("contracts:write");
   const { id } = await params;
-  const prisma = await getPrisma();
-  const contract = await findContract(prisma, id);
+  const [contract, repositories] = await Promise.all([read(findContract, id), read(listRepositoryOptions)]);
   if (!contract) notFound();
-  const repositories = await prisma.repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">

@@ -2,9 +2,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { getPrisma } from "@/lib/db/client";
+import { listRepositoryOptions } from "@/lib/contracts/queries";
+import { read } from "@/lib/db/read";
 import { AppError } from "@/lib/errors";
-import { getRule } from "@/lib/rules/service";
+import { getRule } from "@/lib/rules/queries";
 import { RuleForm } from "../../rule-form";
 
 export const metadata = { title: "Edit access rule" };
@@ -12,13 +13,12 @@ export const metadata = { title: "Edit access rule" };
 export default async function EditRulePage({ params }: { params: Promise<{ id: string }> }) {
   await requirePagePermission("rules:write");
   const { id } = await params;
-  const prisma = await getPrisma();
-  const rule = await getRule(prisma, { id }).catch((err) => {
+  const rule = await read(getRule, { id }).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
   if (rule.deleted) notFound();
-  const repositories = await prisma.repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
+  const repositories = await read(listRepositoryOptions);
   const label = (name: string | null, id: string | null) => ({ id: id ?? "", label: name ?? id ?? "", secondary: null });
   return (
     <>

@@ -1,6 +1,6 @@
 import { idParams, route } from "@/lib/http/route";
-import { adminCreateOAuthClientInput } from "@/lib/admin/directories";
-import { createDirectoryOAuthClient, listOAuthClientsForAdmin } from "@/lib/admin/directories";
+import { adminCreateOAuthClientInput, createDirectoryOAuthClient } from "@/lib/directories/service";
+import { listOAuthClientsForAdmin } from "@/lib/directories/queries";
 
 export const dynamic = "force-dynamic";
 

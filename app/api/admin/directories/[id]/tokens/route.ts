@@ -1,6 +1,6 @@
 import { idParams, route } from "@/lib/http/route";
-import { adminCreateTokenInput } from "@/lib/admin/directories";
-import { createDirectoryToken, listScimTokensForAdmin } from "@/lib/admin/directories";
+import { adminCreateTokenInput, createDirectoryToken } from "@/lib/directories/service";
+import { listScimTokensForAdmin } from "@/lib/directories/queries";
 
 export const dynamic = "force-dynamic";
 

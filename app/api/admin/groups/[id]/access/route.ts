@@ -1,5 +1,5 @@
 import { idParams, route } from "@/lib/http/route";
-import { groupAccess } from "@/lib/admin/groups";
+import { groupAccess } from "@/lib/groups/queries";
 
 export const dynamic = "force-dynamic";
 

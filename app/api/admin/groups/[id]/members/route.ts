@@ -1,5 +1,5 @@
 import { idParams, route } from "@/lib/http/route";
-import { listGroupMembers } from "@/lib/admin/groups";
+import { listGroupMembers } from "@/lib/groups/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { idParams, route } from "@/lib/http/route";
-import { timelineQuery, userTimeline } from "@/lib/admin/user-detail";
+import { timelineQuery, userTimeline } from "@/lib/users/detail-queries";
 
 export const dynamic = "force-dynamic";
 

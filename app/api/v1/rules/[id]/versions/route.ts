@@ -1,5 +1,5 @@
 import { idParams, route } from "@/lib/http/route";
-import { listRuleVersions } from "@/lib/rules/service";
+import { listRuleVersions } from "@/lib/rules/queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { revokeDirectoryToken } from "@/lib/admin/directories";
+import { revokeDirectoryToken } from "@/lib/directories/service";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,11 @@
-// Read models of the dashboard overview. Everything is aggregated in SQL (GROUP BY over indexed
+// The dashboard overview's statistics. Everything is aggregated in SQL (GROUP BY over indexed
 // time ranges), so the page costs the same on a demo organisation and on millions of events.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { CONFIDENTIALITIES, type Confidentiality } from "@/lib/access/levels";
 import { coverageSql, grantsAt, toInt, ts } from "@/lib/access/sql";
+import { directoryHealth, type DirectoryHealth } from "@/lib/monitoring/directory-health";
+import { now as clockNow } from "@/lib/clock";
 
 export const OVERVIEW_RANGES = [7, 30, 90] as const;
 
@@ -36,34 +38,6 @@ export interface ActivityRow {
   count: number;
 }
 
-export interface DirectoryHealth {
-  id: string;
-  name: string;
-  kind: string;
-  lastSuccessAt: string | null;
-  lastRequestAt: string | null;
-  /** Requests of the last 24 hours, and how many of them failed (status ≥ 400; ≥ 500 separately). */
-  requests24h: number;
-  failed24h: number;
-  serverErrors24h: number;
-  /** 429 answers (the directory exceeded its rate limit), part of failed24h. */
-  throttled24h: number;
-  /** Requests that carried attributes Custodian does not know (dropped). */
-  ignored24h: number;
-  errorRate24h: number | null;
-  liveTokens: number;
-  /** Live tokens (not revoked) that expire within TOKEN_EXPIRY_WARNING_DAYS. */
-  tokensExpiringSoon: number;
-  /** Tokens past their expiry that nobody revoked: an identity provider still using one fails. */
-  tokensExpired: number;
-  /** Of those, the ones used within the last TOKEN_EXPIRY_WARNING_DAYS: the IdP probably still relies on them. */
-  tokensExpiredRecentlyUsed: number;
-  nextTokenExpiry: string | null;
-  /** Inactivity policy: users flagged / suspended. */
-  flaggedUsers: number;
-  suspendedUsers: number;
-}
-
 export interface UserStatusCount {
   directoryId: string;
   directory: string;
@@ -81,9 +55,7 @@ export interface RevocationItem {
   after: unknown;
 }
 
-export const TOKEN_EXPIRY_WARNING_DAYS = 14;
 const DAY_MS = 86_400_000;
-
 
 export function dayKeys(days: number, now: Date): string[] {
   const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -92,7 +64,7 @@ export function dayKeys(days: number, now: Date): string[] {
 
 /** Daily counts of provisioning events by directory and operation since the start of the range (UTC days). */
 export async function provisioningActivity(prisma: PrismaClient, options: { days: number; now?: Date }): Promise<{ days: string[]; rows: ActivityRow[] }> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   const days = dayKeys(options.days, now);
   const rows = await prisma.$queryRawUnsafe<{ day: string; directoryId: string | null; action: string; count: number | bigint }[]>(
     `SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS day, "directoryId", action, count(*) AS count
@@ -117,89 +89,6 @@ export async function userStatusCounts(prisma: PrismaClient): Promise<UserStatus
       ORDER BY d.name`,
   );
   return rows.map((r) => ({ ...r, active: Number(r.active), deactivated: Number(r.deactivated) }));
-}
-
-export async function directoryHealth(prisma: PrismaClient, options: { now?: Date } = {}): Promise<DirectoryHealth[]> {
-  const now = options.now ?? new Date();
-  const since = new Date(now.getTime() - DAY_MS);
-  const soon = new Date(now.getTime() + TOKEN_EXPIRY_WARNING_DAYS * DAY_MS);
-  const rows = await prisma.$queryRawUnsafe<
-    {
-      id: string;
-      name: string;
-      kind: string;
-      lastSuccessAt: Date | null;
-      lastRequestAt: Date | null;
-      requests: number | bigint;
-      failed: number | bigint;
-      serverErrors: number | bigint;
-      throttled: number | bigint;
-      ignored: number | bigint;
-      expiredRecentlyUsed: number | bigint;
-      flagged: number | bigint;
-      suspended: number | bigint;
-      liveTokens: number | bigint;
-      expiringSoon: number | bigint;
-      expired: number | bigint;
-      nextExpiry: Date | null;
-    }[]
-  >(
-    `SELECT d.id, d.name, d.kind,
-            (SELECT max(r."createdAt") FROM "RequestLog" r WHERE r."directoryId" = d.id AND r.status < 400) AS "lastSuccessAt",
-            (SELECT max(r."createdAt") FROM "RequestLog" r WHERE r."directoryId" = d.id) AS "lastRequestAt",
-            recent.requests, recent.failed, recent."serverErrors", recent.throttled, recent.ignored,
-            tokens.live AS "liveTokens", tokens."expiringSoon", tokens.expired, tokens."expiredRecentlyUsed", tokens."nextExpiry",
-            (SELECT count(*) FROM "User" u WHERE u."directoryId" = d.id AND u."inactiveFlaggedAt" IS NOT NULL) AS flagged,
-            (SELECT count(*) FROM "User" u WHERE u."directoryId" = d.id AND u."suspendedAt" IS NOT NULL) AS suspended
-       FROM "Directory" d
-       CROSS JOIN LATERAL (
-         SELECT count(*) AS requests,
-                count(*) FILTER (WHERE r.status >= 400) AS failed,
-                count(*) FILTER (WHERE r.status >= 500) AS "serverErrors",
-                count(*) FILTER (WHERE r.status = 429) AS throttled,
-                count(*) FILTER (WHERE r."ignoredCount" > 0) AS ignored
-           FROM "RequestLog" r WHERE r."directoryId" = d.id AND r."createdAt" >= ${ts(1)}
-       ) recent
-       CROSS JOIN LATERAL (
-         SELECT count(*) FILTER (WHERE t."expiresAt" IS NULL OR t."expiresAt" > ${ts(2)}) AS live,
-                count(*) FILTER (WHERE t."expiresAt" > ${ts(2)} AND t."expiresAt" <= ${ts(3)}) AS "expiringSoon",
-                count(*) FILTER (WHERE t."expiresAt" <= ${ts(2)}) AS expired,
-                count(*) FILTER (WHERE t."expiresAt" <= ${ts(2)} AND t."lastUsedAt" >= ${ts(4)}) AS "expiredRecentlyUsed",
-                min(t."expiresAt") FILTER (WHERE t."expiresAt" > ${ts(2)}) AS "nextExpiry"
-           FROM "ScimToken" t WHERE t."directoryId" = d.id AND t."revokedAt" IS NULL
-       ) tokens
-      ORDER BY d.name`,
-    since,
-    now,
-    soon,
-    new Date(now.getTime() - TOKEN_EXPIRY_WARNING_DAYS * DAY_MS),
-  );
-  // timestamp columns come back as Dates read in UTC.
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-  return rows.map((r) => {
-    const requests = Number(r.requests);
-    const failed = Number(r.failed);
-    return {
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      lastSuccessAt: iso(r.lastSuccessAt),
-      lastRequestAt: iso(r.lastRequestAt),
-      requests24h: requests,
-      failed24h: failed,
-      serverErrors24h: Number(r.serverErrors),
-      throttled24h: Number(r.throttled),
-      ignored24h: Number(r.ignored),
-      errorRate24h: requests > 0 ? failed / requests : null,
-      liveTokens: Number(r.liveTokens),
-      tokensExpiringSoon: Number(r.expiringSoon),
-      tokensExpired: Number(r.expired),
-      tokensExpiredRecentlyUsed: Number(r.expiredRecentlyUsed),
-      flaggedUsers: Number(r.flagged),
-      suspendedUsers: Number(r.suspended),
-      nextTokenExpiry: iso(r.nextExpiry),
-    };
-  });
 }
 
 export async function recentRevocations(prisma: PrismaClient, options: { limit?: number } = {}): Promise<RevocationItem[]> {
@@ -232,7 +121,7 @@ const zeroes = () => Object.fromEntries(CONFIDENTIALITIES.map((c) => [c, 0])) as
  * contracts come first.
  */
 export async function accessByRepository(prisma: PrismaClient, options: { now?: Date; limit?: number } = {}): Promise<RepositoryAccess[]> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   const limit = options.limit ?? 12;
   const rows = await prisma.$queryRawUnsafe<{ repositoryId: string; confidentiality: number; contracts: unknown; granted: unknown; rules: unknown }[]>(
     `WITH rules AS (
@@ -283,7 +172,7 @@ export interface Overview {
 
 export async function getOverview(prisma: PrismaClient, input: z.input<typeof overviewQuery>, options: { now?: Date } = {}): Promise<Overview> {
   const { days } = overviewQuery.parse(input);
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   const [activity, users, access, revocations, health] = await Promise.all([
     provisioningActivity(prisma, { days, now }),
     userStatusCounts(prisma),

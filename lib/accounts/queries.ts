@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { ROLES } from "@/lib/auth/permissions";
 import { pageWindow, type Page } from "@/lib/pagination";
+import { now as clockNow } from "@/lib/clock";
 
 export const accountListQuery = z.object({
   search: z.string().trim().max(200).optional(),
@@ -31,7 +32,7 @@ export interface AccountListItem {
 export async function listAccountsForAdmin(
   prisma: PrismaClient,
   input: z.input<typeof accountListQuery>,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<Page<AccountListItem>> {
   const q = accountListQuery.parse(input);
   const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });

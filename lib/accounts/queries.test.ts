@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createAccount, setAccountDisabled } from "@/lib/auth/accounts";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { listAccountsForAdmin } from "./accounts";
+import { listAccountsForAdmin } from "./queries";
 
 const { db } = setupTestDatabase();
 const system = { type: "system" as const, label: "test" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { createContract, createRepository, updateContract } from "@/lib/contracts/service";
-import { contractTypes, getContractDetail, getRepositoryDetail, listContractsForAdmin } from "./contracts";
+import { contractTypes, getContractDetail, getRepositoryDetail, listContractsForAdmin } from "./queries";
 
 const { db } = setupTestDatabase();
 const actor = { type: "admin" as const, id: "a1", label: "admin@example.com" };

@@ -3,7 +3,8 @@ import { setupTestDatabase } from "@/lib/testing/database";
 import { newDirectory } from "@/lib/testing/scim";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { createScimToken } from "@/lib/directories/service";
-import { dayKeys, directoryHealth, getOverview, provisioningActivity, userStatusCounts } from "./overview";
+import { directoryHealth } from "@/lib/monitoring/directory-health";
+import { dayKeys, getOverview, provisioningActivity, userStatusCounts } from "./queries";
 
 const { db } = setupTestDatabase();
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";

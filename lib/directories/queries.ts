@@ -1,18 +1,14 @@
-// Read models of directories, their SCIM credentials and the SCIM request log for the dashboard,
-// and the scope checks around the directory service's writes (a token is revoked through the
-// directory it belongs to, never by id alone). The writes themselves — and their audit events —
-// live in lib/directories/service.ts.
+// Reads of directories, their SCIM credentials and the SCIM request log for the dashboard. The
+// writes — and their audit events — live in lib/directories/service.ts.
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
-import type { Actor } from "@/lib/audit/record";
-import { createOAuthClient, createScimToken, revokeScimToken } from "@/lib/directories/service";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
-import { directoryMonitoring, type DirectoryMonitoring } from "@/lib/monitoring/directory-health";
+import { directoryHealth, directoryMonitoring, type DirectoryMonitoring } from "@/lib/monitoring/directory-health";
+import { now as clockNow } from "@/lib/clock";
 
 /** Requests answered with a status of 400 or more count as errors. */
 export const ERROR_STATUS_FROM = 400;
-export const ERROR_RATE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Beyond this many matches the request log reports "more than" instead of counting on. */
 export const REQUEST_LOG_COUNT_CAP = 10_000;
 
@@ -43,39 +39,19 @@ const liveTokenWhere = (now: Date): Prisma.ScimTokenWhereInput => ({
   OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
 });
 
-/** Request counts per directory over the last 24 hours and the last successful request. */
-export async function requestStatsOf(prisma: PrismaClient, directoryIds: string[], now = new Date()): Promise<Map<string, RequestStats>> {
-  const since = new Date(now.getTime() - ERROR_RATE_WINDOW_MS);
-  const window = { directoryId: { in: directoryIds }, createdAt: { gte: since } };
-  const [totals, errors, lasts] = await Promise.all([
-    prisma.requestLog.groupBy({ by: ["directoryId"], where: window, _count: { _all: true }, _max: { createdAt: true } }),
-    prisma.requestLog.groupBy({ by: ["directoryId"], where: { ...window, status: { gte: ERROR_STATUS_FROM } }, _count: { _all: true } }),
-    // Newest successful request per directory: a backwards walk of the (directoryId, createdAt)
-    // index that stops at the first success, whatever the retention holds.
-    Promise.all(
-      directoryIds.map((id) =>
-        prisma.requestLog.findFirst({
-          where: { directoryId: id, status: { lt: ERROR_STATUS_FROM } },
-          orderBy: { createdAt: "desc" },
-          select: { createdAt: true },
-        }),
-      ),
-    ),
-  ]);
-  const result = new Map<string, RequestStats>();
-  directoryIds.forEach((id, i) => {
-    const total = totals.find((t) => t.directoryId === id);
-    const requests24h = total?._count._all ?? 0;
-    const errors24h = errors.find((e) => e.directoryId === id)?._count._all ?? 0;
-    result.set(id, {
-      requests24h,
-      errors24h,
-      errorRate24h: requests24h ? errors24h / requests24h : null,
-      lastSuccessAt: lasts[i]?.createdAt.toISOString() ?? null,
-      lastRequestAt: total?._max.createdAt?.toISOString() ?? null,
-    });
-  });
-  return result;
+/**
+ * Request counts per directory over the last 24 hours (errors: status 400 and above) and the last
+ * successful and last request: the directory health computation (lib/monitoring), read for the
+ * given directories.
+ */
+export async function requestStatsOf(prisma: PrismaClient, directoryIds: string[], now = clockNow()): Promise<Map<string, RequestStats>> {
+  const health = await directoryHealth(prisma, { now, directoryIds });
+  return new Map(
+    health.map((h) => [
+      h.id,
+      { requests24h: h.requests24h, errors24h: h.failed24h, errorRate24h: h.errorRate24h, lastSuccessAt: h.lastSuccessAt, lastRequestAt: h.lastRequestAt },
+    ]),
+  );
 }
 
 export const directoryListQuery = z.object({
@@ -87,7 +63,7 @@ export const directoryListQuery = z.object({
 export async function listDirectoriesForAdmin(
   prisma: PrismaClient,
   input: z.input<typeof directoryListQuery>,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<Page<DirectoryListItem>> {
   const q = directoryListQuery.parse(input);
   const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
@@ -133,7 +109,7 @@ export interface DirectoryDetail extends DirectoryListItem {
   monitoring: DirectoryMonitoring;
 }
 
-export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now = new Date()): Promise<DirectoryDetail> {
+export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now = clockNow()): Promise<DirectoryDetail> {
   const d = await prisma.directory.findUnique({
     where: { id },
     include: {
@@ -164,7 +140,8 @@ export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now
   };
 }
 
-async function requireDirectory(prisma: PrismaClient, directoryId: string) {
+/** The directory (id and name), or not_found: credential writes are scoped through it. */
+export async function requireDirectory(prisma: PrismaClient, directoryId: string) {
   const directory = await prisma.directory.findUnique({ where: { id: directoryId }, select: { id: true, name: true } });
   if (!directory) throw new AppError("not_found", "Directory not found");
   return directory;
@@ -189,7 +166,7 @@ export interface ScimTokenItem {
 /** A directory holds a handful of tokens; more than this means something automated went wrong. */
 const MAX_CREDENTIALS_LISTED = 500;
 
-function tokenItem(t: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }, now: Date): ScimTokenItem {
+export function tokenItem(t: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }, now: Date): ScimTokenItem {
   return {
     id: t.id,
     name: t.name,
@@ -202,7 +179,7 @@ function tokenItem(t: { id: string; name: string; prefix: string; createdAt: Dat
   };
 }
 
-export async function listScimTokensForAdmin(prisma: PrismaClient, directoryId: string, now = new Date()): Promise<{ items: ScimTokenItem[] }> {
+export async function listScimTokensForAdmin(prisma: PrismaClient, directoryId: string, now = clockNow()): Promise<{ items: ScimTokenItem[] }> {
   await requireDirectory(prisma, directoryId);
   const rows = await prisma.scimToken.findMany({
     where: { directoryId },
@@ -212,46 +189,6 @@ export async function listScimTokensForAdmin(prisma: PrismaClient, directoryId: 
     select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
   });
   return { items: rows.map((t) => tokenItem(t, now)) };
-}
-
-export const MAX_TOKEN_LIFETIME_DAYS = 3650;
-
-export const adminCreateTokenInput = z.object({
-  name: z.string().trim().max(100, "at most 100 characters").optional().transform((v) => v || undefined),
-  expiresInDays: z.coerce
-    .number()
-    .int("a whole number of days")
-    .min(1, "at least 1 day")
-    .max(MAX_TOKEN_LIFETIME_DAYS, `at most ${MAX_TOKEN_LIFETIME_DAYS} days`)
-    .nullish(),
-});
-
-/** Creates a bearer token; `token` is the only time the secret exists in clear. */
-export async function createDirectoryToken(
-  prisma: PrismaClient,
-  options: { directoryId: string; input: z.input<typeof adminCreateTokenInput>; actor: Actor; now?: Date },
-): Promise<{ token: string; record: ScimTokenItem }> {
-  const input = adminCreateTokenInput.parse(options.input);
-  await requireDirectory(prisma, options.directoryId);
-  const now = options.now ?? new Date();
-  const { token, record } = await createScimToken(prisma, {
-    directoryId: options.directoryId,
-    input: {
-      name: input.name,
-      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : undefined,
-    },
-    actor: options.actor,
-  });
-  return { token, record: tokenItem(record, now) };
-}
-
-export async function revokeDirectoryToken(
-  prisma: PrismaClient,
-  options: { directoryId: string; tokenId: string; actor: Actor },
-): Promise<ScimTokenItem> {
-  const token = await prisma.scimToken.findFirst({ where: { id: options.tokenId, directoryId: options.directoryId }, select: { id: true } });
-  if (!token) throw new AppError("not_found", "Token not found in this directory");
-  return tokenItem(await revokeScimToken(prisma, { tokenId: token.id, actor: options.actor }), new Date());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,7 +204,7 @@ export interface OAuthClientItem {
   status: CredentialStatus;
 }
 
-function clientItem(c: { id: string; name: string; clientId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): OAuthClientItem {
+export function clientItem(c: { id: string; name: string; clientId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): OAuthClientItem {
   return {
     id: c.id,
     name: c.name,
@@ -288,21 +225,6 @@ export async function listOAuthClientsForAdmin(prisma: PrismaClient, directoryId
     select: { id: true, name: true, clientId: true, createdAt: true, lastUsedAt: true, revokedAt: true },
   });
   return { items: rows.map(clientItem) };
-}
-
-export const adminCreateOAuthClientInput = z.object({
-  name: z.string().trim().min(1, "is required").max(100, "at most 100 characters"),
-});
-
-/** Creates OAuth client credentials; `clientSecret` is the only time the secret exists in clear. */
-export async function createDirectoryOAuthClient(
-  prisma: PrismaClient,
-  options: { directoryId: string; input: z.input<typeof adminCreateOAuthClientInput>; actor: Actor },
-): Promise<{ clientId: string; clientSecret: string; record: OAuthClientItem }> {
-  const input = adminCreateOAuthClientInput.parse(options.input);
-  await requireDirectory(prisma, options.directoryId);
-  const { clientId, clientSecret, record } = await createOAuthClient(prisma, { directoryId: options.directoryId, name: input.name, actor: options.actor });
-  return { clientId, clientSecret, record: clientItem(record) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,4 +315,9 @@ export async function listRequestLogForAdmin(
       requestId: r.requestId,
     })),
   };
+}
+
+/** Every directory by name, for the directory filters of the users, groups, audit and request-log pages. */
+export async function listDirectoryOptions(prisma: PrismaClient): Promise<{ id: string; name: string }[]> {
+  return prisma.directory.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
 }

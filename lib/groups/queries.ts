@@ -7,8 +7,9 @@ import { AppError } from "@/lib/errors";
 import { CONFIDENTIALITIES, type Confidentiality } from "@/lib/access/levels";
 import { coverageSql, grantsAt, toInt, ts } from "@/lib/access/sql";
 import { listRoleAssignments } from "@/lib/roles/service";
-import { listRules, type RuleView } from "@/lib/rules/service";
+import { listRules, type RuleView } from "@/lib/rules/queries";
 import { MAX_PAGE_SIZE, pageWindow, type Page } from "@/lib/pagination";
+import { now as clockNow } from "@/lib/clock";
 
 export const groupListQuery = z.object({
   directoryId: z.string().max(64).optional(),
@@ -238,7 +239,7 @@ const zeroes = () => Object.fromEntries(CONFIDENTIALITIES.map((c) => [c, 0])) as
 
 /**
  * The rules that reach the group's members: rules naming the group and rules naming a group it is
- * nested in (lib/rules/service.ts listRules), with what each grants on now (counted with the access
+ * nested in (lib/rules/queries.ts listRules), with what each grants on now (counted with the access
  * engine's coverage predicates) and what they reach together.
  */
 export async function groupAccess(prisma: PrismaClient, options: { groupId: string; now?: Date }): Promise<GroupAccess> {
@@ -267,7 +268,7 @@ export async function groupAccess(prisma: PrismaClient, options: { groupId: stri
      UNION ALL
      SELECT key, -1, 0 FROM rules`,
     rules.map((r) => r.id),
-    options.now ?? new Date(),
+    options.now ?? clockNow(),
   );
   const byRule = new Map(rules.map((r) => [r.id, r]));
   for (const row of rows) {

@@ -10,7 +10,9 @@
 import { z } from "zod";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
+import { csvField } from "@/lib/csv";
 import { log } from "@/lib/log";
+import { now as clockNow } from "@/lib/clock";
 
 export const ACTOR_TYPES = ["directory", "admin", "system", "api"] as const;
 export const DEFAULT_AUDIT_PAGE_SIZE = 50;
@@ -312,16 +314,6 @@ export const AUDIT_CSV_COLUMNS = [
   "targetType", "targetId", "targetLabel", "requestId", "ip", "before", "after",
 ] as const;
 
-/**
- * One CSV field (RFC 4180). Values a spreadsheet would run as a formula (labels come from identity
- * providers and are not trusted) get a leading apostrophe.
- */
-export function csvField(value: unknown): string {
-  let s = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function csvRow(event: ExportedAuditEvent): string {
   return AUDIT_CSV_COLUMNS.map((c) => csvField(event[c])).join(",") + "\r\n";
 }
@@ -350,7 +342,7 @@ export function auditExportStream(
           if (options.format === "csv") controller.enqueue(encoder.encode(AUDIT_CSV_COLUMNS.join(",") + "\r\n"));
           else {
             const shown = Object.fromEntries(Object.entries(filters).filter(([k, v]) => v !== undefined && k !== "limit" && k !== "cursor"));
-            const head = { exportedAt: (options.now ?? new Date()).toISOString(), filters: shown, cap };
+            const head = { exportedAt: (options.now ?? clockNow()).toISOString(), filters: shown, cap };
             controller.enqueue(encoder.encode(`${JSON.stringify(head).slice(0, -1)},"events":[\n`));
           }
           return;

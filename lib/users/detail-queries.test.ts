@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { newDirectory } from "@/lib/testing/scim";
-import { getUserDetail, groupsOfUser, userTimeline } from "./user-detail";
+import { getUserDetail, groupsOfUser, userTimeline } from "./detail-queries";
 
 const { db } = setupTestDatabase();
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";

@@ -1,14 +1,15 @@
 // Access review for the dashboard: pick a contract, a repository or a person and an instant, see
-// who could open what at which level and why, and export it (CSV, JSON). Every answer comes from
-// the access engine (lib/access/effective-access.ts); this module only pages, names and formats.
+// who could open what at which level and why (the export is in ./export.ts). Every answer comes
+// from the access engine (lib/access/effective-access.ts); this module only pages and names.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { contractsOfUser, whoCanAccessContract, type Reason } from "@/lib/access/effective-access";
 import { confidentialityFromRank, type Confidentiality, type Level } from "@/lib/access/levels";
 import { toInt, ts, validAt } from "@/lib/access/sql";
+import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
-import { MAX_PAGE_SIZE, pageWindow, type Page } from "@/lib/pagination";
+import { pageWindow, type Page } from "@/lib/pagination";
+import { now as clockNow } from "@/lib/clock";
 
 export const SUBJECT_KINDS = ["contract", "repository", "user"] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
@@ -25,13 +26,6 @@ export const reviewQuery = z.object({
   at: atInput,
   page: z.coerce.number().optional(),
   pageSize: z.coerce.number().optional(),
-});
-
-export const exportQuery = z.object({
-  subject: z.enum(SUBJECT_KINDS),
-  id: z.string().trim().min(1, "is required").max(200),
-  at: atInput,
-  format: z.enum(["csv", "json"]).default("csv"),
 });
 
 /** JSON form of the engine's answers (Dates as ISO strings), as routes send them. */
@@ -80,8 +74,6 @@ export type ReviewPage =
   | ({ subject: SubjectSummary; at: Date; kind: "contract" } & Page<PersonAccess>)
   | ({ subject: SubjectSummary; at: Date; kind: "user" } & Page<ContractAccess>)
   | ({ subject: SubjectSummary; at: Date; kind: "repository" } & Page<RepositoryContractRow>);
-
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /**
  * The subject by id (or a contract's external reference). A person deleted since may still be
@@ -181,7 +173,7 @@ export async function repositoryAccessPage(
   options: { repositoryId: string; at?: Date; page?: number; pageSize?: number },
 ): Promise<Page<RepositoryContractRow>> {
   const { page, pageSize, skip, take } = pageWindow({ page: options.page, pageSize: options.pageSize });
-  const at = options.at ?? new Date();
+  const at = options.at ?? clockNow();
   const T = ts(2);
   const [rows, [{ n }]] = await Promise.all([
     prisma.$queryRawUnsafe<{ id: string; title: string; externalRef: string | null; confidentiality: number; contractType: string; endDate: Date | null }[]>(
@@ -214,169 +206,9 @@ export async function repositoryAccessPage(
 export async function reviewAccess(prisma: PrismaClient, input: Record<string, unknown>): Promise<ReviewPage> {
   const q = reviewQuery.parse(input);
   const subject = await findSubject(prisma, { kind: q.subject, id: q.id });
-  const at = q.at ?? new Date();
+  const at = q.at ?? clockNow();
   const window = { at, page: q.page, pageSize: q.pageSize };
   if (subject.kind === "contract") return { kind: "contract", subject, at, ...(await contractAccessPage(prisma, { contractId: subject.id, ...window })) };
   if (subject.kind === "user") return { kind: "user", subject, at, ...(await userAccessPage(prisma, { userId: subject.id, ...window })) };
   return { kind: "repository", subject, at, ...(await repositoryAccessPage(prisma, { repositoryId: subject.id, ...window })) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Export
-
-/** One line of an export: a (person, contract) pair and one reason for it. */
-export interface ExportRow {
-  at: string;
-  userId: string;
-  userName: string | null;
-  displayName: string | null;
-  contractId: string;
-  contractTitle: string | null;
-  contractExternalRef: string | null;
-  repository: string | null;
-  effectiveLevel: Level;
-  reasonLevel: Level;
-  winning: boolean;
-  via: string;
-  memberSince: string | null;
-  ruleId: string;
-  ruleVersion: number;
-  ruleAuthor: string | null;
-  justification: string;
-  grantsUntil: string | null;
-}
-
-/** More rows than this is not a review, it is a data dump: the export says so instead. */
-export const MAX_EXPORT_ROWS = 100_000;
-const BATCH = 500;
-
-function viaText(reason: Reason): string {
-  if (reason.via.kind === "direct") return "direct grant";
-  return reason.via.path.map((hop) => hop.displayName ?? `deleted group ${hop.groupId}`).join(" > ");
-}
-
-function rowsOf(
-  at: Date,
-  user: { id: string; userName: string | null; displayName: string | null },
-  contract: { id: string; title: string | null; externalRef: string | null; repositoryName: string | null },
-  level: Level,
-  reasons: Reason[],
-): ExportRow[] {
-  return reasons.map((r) => ({
-    at: at.toISOString(),
-    userId: user.id,
-    userName: user.userName,
-    displayName: user.displayName,
-    contractId: contract.id,
-    contractTitle: contract.title,
-    contractExternalRef: contract.externalRef,
-    repository: contract.repositoryName ?? r.contract.repositoryName,
-    effectiveLevel: level,
-    reasonLevel: r.level,
-    winning: r.winning,
-    via: viaText(r),
-    memberSince: r.via.kind === "group" ? (r.via.path[0]?.memberSince.toISOString() ?? null) : null,
-    ruleId: r.rule.ruleId,
-    ruleVersion: r.rule.version,
-    ruleAuthor: r.rule.author.label ?? r.rule.author.id,
-    justification: r.rule.justification,
-    grantsUntil: r.contract.grantsUntil?.toISOString() ?? null,
-  }));
-}
-
-async function collectRows(prisma: PrismaClient, subject: SubjectSummary, at: Date): Promise<{ rows: ExportRow[]; truncated: boolean }> {
-  const rows: ExportRow[] = [];
-  const full = () => rows.length >= MAX_EXPORT_ROWS;
-  const contractRows = async (contract: { id: string; title: string | null; externalRef: string | null; repositoryName: string | null }) => {
-    for (let offset = 0; !full(); offset += BATCH) {
-      const page = await whoCanAccessContract(prisma, { contractId: contract.id, at, offset, limit: BATCH });
-      for (const item of page.items) rows.push(...rowsOf(at, item.user, contract, item.level, item.reasons));
-      if (offset + BATCH >= page.total) break;
-    }
-  };
-  if (subject.kind === "contract") {
-    const c = await prisma.contract.findUniqueOrThrow({ where: { id: subject.id }, include: { repository: { select: { name: true } } } });
-    await contractRows({ id: c.id, title: c.title, externalRef: c.externalRef, repositoryName: c.repository.name });
-  } else if (subject.kind === "user") {
-    const u = await prisma.user.findUnique({ where: { id: subject.id }, select: { id: true, userName: true, displayName: true } });
-    const user = u ?? { id: subject.id, userName: null, displayName: null };
-    for (let page = 1; !full(); page++) {
-      const result = await userAccessPage(prisma, { userId: subject.id, at, page, pageSize: MAX_PAGE_SIZE });
-      for (const item of result.items) rows.push(...rowsOf(at, user, item.contract, item.level, item.reasons));
-      if (page * MAX_PAGE_SIZE >= result.total) break;
-    }
-  } else {
-    const repositoryName = subject.label;
-    for (let page = 1; !full(); page++) {
-      const result = await repositoryAccessPage(prisma, { repositoryId: subject.id, at, page, pageSize: MAX_PAGE_SIZE });
-      for (const item of result.items) {
-        if (full()) break;
-        if (item.people > 0) await contractRows({ ...item.contract, repositoryName });
-      }
-      if (page * MAX_PAGE_SIZE >= result.total) break;
-    }
-  }
-  const truncated = rows.length >= MAX_EXPORT_ROWS;
-  return { rows: rows.slice(0, MAX_EXPORT_ROWS), truncated };
-}
-
-export const EXPORT_COLUMNS: (keyof ExportRow)[] = [
-  "at", "userId", "userName", "displayName", "contractId", "contractTitle", "contractExternalRef", "repository",
-  "effectiveLevel", "reasonLevel", "winning", "via", "memberSince", "ruleId", "ruleVersion", "ruleAuthor", "justification", "grantsUntil",
-];
-
-/**
- * One CSV field (RFC 4180). Cells a spreadsheet would run as a formula (=, +, -, @, tab, CR) get a
- * leading apostrophe: an export must not execute what a directory or a rule author typed.
- */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(rows: ExportRow[]): string {
-  const lines = [EXPORT_COLUMNS.join(",")];
-  for (const row of rows) lines.push(EXPORT_COLUMNS.map((c) => csvField(row[c])).join(","));
-  return `${lines.join("\r\n")}\r\n`;
-}
-
-export interface AccessExport {
-  filename: string;
-  contentType: string;
-  body: string;
-  rows: number;
-  truncated: boolean;
-}
-
-/**
- * The whole review as CSV (one line per person × contract × reason) or JSON. Exporting who can
- * see which contracts is itself recorded in the audit trail.
- */
-export async function exportAccess(prisma: PrismaClient, options: { input: Record<string, unknown>; actor: Actor }): Promise<AccessExport> {
-  const q = exportQuery.parse(options.input);
-  const subject = await findSubject(prisma, { kind: q.subject, id: q.id });
-  const at = q.at ?? new Date();
-  const { rows, truncated } = await collectRows(prisma, subject, at);
-  await prisma.$transaction((tx) =>
-    recordAuditEvent(tx, {
-      actor: options.actor,
-      action: "access.exported",
-      target: { type: subject.kind === "user" ? "User" : subject.kind === "contract" ? "Contract" : "Repository", id: subject.id, label: subject.label },
-      after: { at: at.toISOString(), format: q.format, rows: rows.length, truncated },
-    }),
-  );
-  const stamp = at.toISOString().replace(/[:.]/g, "-");
-  const base = `access-${subject.kind}-${subject.id.slice(0, 8)}-${stamp}`;
-  if (q.format === "json") {
-    return {
-      filename: `${base}.json`,
-      contentType: "application/json; charset=utf-8",
-      body: JSON.stringify({ subject, at: at.toISOString(), generatedAt: new Date().toISOString(), truncated, rows }, null, 2),
-      rows: rows.length,
-      truncated,
-    };
-  }
-  return { filename: `${base}.csv`, contentType: "text/csv; charset=utf-8", body: toCsv(rows), rows: rows.length, truncated };
 }

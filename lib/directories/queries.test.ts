@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { newDirectory } from "@/lib/testing/scim";
-import { listDirectoriesForAdmin, listRequestLogForAdmin, REQUEST_LOG_COUNT_CAP, requestStatsOf } from "./directories";
+import { listDirectoriesForAdmin, listRequestLogForAdmin, REQUEST_LOG_COUNT_CAP, requestStatsOf } from "./queries";
 
 const { db } = setupTestDatabase();
 

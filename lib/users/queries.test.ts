@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory } from "@/lib/testing/scim";
-import { listUsersForAdmin, userListQuery } from "./users";
+import { listUsersForAdmin, userListQuery } from "./queries";
 
 const { db } = setupTestDatabase();
 

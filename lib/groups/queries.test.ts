@@ -5,7 +5,7 @@ import { assignRole } from "@/lib/roles/service";
 import { createContract, createRepository } from "@/lib/contracts/service";
 import { createRule } from "@/lib/rules/service";
 import { unique } from "@/lib/testing/database";
-import { getGroupDetail, groupAccess, listGroupMembers, listGroupsForAdmin } from "./groups";
+import { getGroupDetail, groupAccess, listGroupMembers, listGroupsForAdmin } from "./queries";
 
 const { db } = setupTestDatabase();
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
