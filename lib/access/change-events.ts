@@ -12,8 +12,6 @@ import { ancestorGroupsCte, descendantGroupsCte, groupPeopleSql, usersInGroups }
 import { activeAt, grantsAt, ruleReachesAnc, ts, validAt, type Db } from "./sql";
 import { now as clockNow } from "@/lib/clock";
 
-// Until lib/rules and lib/groups (owned elsewhere) import it from ./group-graph.ts.
-export { usersInGroup } from "./group-graph";
 
 export interface AccessChangeCause {
   /**

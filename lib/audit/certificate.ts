@@ -4,7 +4,21 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { getSigningKey, verifyJsonSignature } from "./signing";
-import type { ErasedCounts, RetainedItem } from "./erasure";
+
+export interface ErasedCounts {
+  userRecord: number;
+  auditEventsCleared: number;
+  requestLogEntries: number;
+  /** Webhook deliveries (sent or pending) whose stored payload carried the erased fields. */
+  webhookPayloadsCleared: number;
+}
+
+
+export interface RetainedItem {
+  what: string;
+  count: number;
+  legalBasis: string;
+}
 
 export const CERTIFICATE_FORMAT = "custodian-erasure-certificate/1";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
-import { directoryHealth, directoryMonitoring, type DirectoryMonitoring } from "@/lib/monitoring/directory-health";
+import { directoryHealth, directoryMonitoring, type DirectoryMonitoring } from "./health";
 import { now as clockNow } from "@/lib/clock";
 
 /** Requests answered with a status of 400 or more count as errors. */

@@ -1,6 +1,7 @@
 // Read models of groups for the dashboard: the list (filtered, sorted, paginated in the database
 // with member counts), one group's detail (parents, nesting, dashboard roles, effective size) and
 // its direct members (paginated).
+import { countPeopleInGroup, groupsAboveGroup } from "@/lib/access/group-graph";
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -108,29 +109,8 @@ export async function getGroupDetail(prisma: PrismaClient, options: { id: string
   if (!group) throw new AppError("not_found", `No group with id "${options.id}"`);
   const [counts, effective, parents, roles] = await Promise.all([
     memberCounts(prisma, [group.id]),
-    prisma.$queryRawUnsafe<{ total: number | bigint; active: number | bigint }[]>(
-      // Every group nested inside this one (UNION stops on cycles), then their user members.
-      `WITH RECURSIVE inside(id) AS (
-         SELECT $1::text
-         UNION
-         SELECT gm."memberGroupId" FROM "GroupMember" gm JOIN inside i ON gm."groupId" = i.id WHERE gm."memberGroupId" IS NOT NULL
-       )
-       SELECT count(DISTINCT u.id) AS total, count(DISTINCT u.id) FILTER (WHERE u.active) AS active
-         FROM inside i JOIN "GroupMember" gm ON gm."groupId" = i.id JOIN "User" u ON u.id = gm."memberUserId"`,
-      group.id,
-    ),
-    prisma.$queryRawUnsafe<{ id: string; displayName: string; depth: number; path: string[] }[]>(
-      `WITH RECURSIVE up(id, depth, path) AS (
-         SELECT gm."groupId", 1, ARRAY[gm."groupId"] FROM "GroupMember" gm WHERE gm."memberGroupId" = $1
-         UNION ALL
-         SELECT gm."groupId", u.depth + 1, u.path || gm."groupId"
-           FROM "GroupMember" gm JOIN up u ON gm."memberGroupId" = u.id
-          WHERE NOT gm."groupId" = ANY(u.path) AND u.depth < 32
-       ), shortest AS (SELECT DISTINCT ON (id) id, depth, path FROM up ORDER BY id, depth)
-       SELECT s.id, g."displayName", s.depth, s.path FROM shortest s JOIN "Group" g ON g.id = s.id
-        ORDER BY s.depth, lower(g."displayName")`,
-      group.id,
-    ),
+    countPeopleInGroup(prisma, { groupId: group.id }),
+    groupsAboveGroup(prisma, { groupId: group.id }),
     listRoleAssignments(prisma, { groupId: group.id }),
   ]);
   const names = new Map(parents.map((p) => [p.id, p.displayName]));
@@ -144,8 +124,8 @@ export async function getGroupDetail(prisma: PrismaClient, options: { id: string
     updatedAt: group.updatedAt.toISOString(),
     userMembers: counts.get(group.id)?.users ?? 0,
     groupMembers: counts.get(group.id)?.groups ?? 0,
-    effectiveMembers: Number(effective[0]?.total ?? 0),
-    effectiveActiveMembers: Number(effective[0]?.active ?? 0),
+    effectiveMembers: effective.total,
+    effectiveActiveMembers: effective.active,
     parents: parents.map((p) => ({
       id: p.id,
       displayName: p.displayName,

@@ -3,7 +3,7 @@ import { setupTestDatabase } from "@/lib/testing/database";
 import { newDirectory } from "@/lib/testing/scim";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { createScimToken } from "@/lib/directories/service";
-import { directoryHealth } from "@/lib/monitoring/directory-health";
+import { directoryHealth } from "@/lib/directories/health";
 import { dayKeys, getOverview, provisioningActivity, userStatusCounts } from "./queries";
 
 const { db } = setupTestDatabase();

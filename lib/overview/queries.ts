@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { CONFIDENTIALITIES, type Confidentiality } from "@/lib/access/levels";
 import { coverageSql, grantsAt, toInt, ts } from "@/lib/access/sql";
-import { directoryHealth, type DirectoryHealth } from "@/lib/monitoring/directory-health";
+import { directoryHealth, type DirectoryHealth } from "@/lib/directories/health";
 import { now as clockNow } from "@/lib/clock";
 
 export const OVERVIEW_RANGES = [7, 30, 90] as const;

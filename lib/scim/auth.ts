@@ -3,7 +3,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import {
-  constantTimeEqual, generateSecret, hashSecret, looksLikeAccessToken, verifyAccessToken,
+  bearerOf, constantTimeEqual, generateSecret, hashSecret, looksLikeAccessToken, verifyAccessToken,
 } from "@/lib/directories/credentials";
 import { bearerKey, cachedCredential, credentialGeneration, oauthClientKey, rememberCredential } from "@/lib/directories/credential-cache";
 import { ScimError } from "./errors";
@@ -23,12 +23,6 @@ const unauthorized = (detail: string) => new ScimError("unauthorized", detail);
 // lastUsedAt is for humans ("is this token still in use?"): a minute's precision spares a write
 // per request.
 const LAST_USED_PRECISION_MS = 60_000;
-
-export function bearerOf(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
-}
 
 let signingKeyCache: string | undefined;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { userDataFromDoc } from "@/lib/scim/mapping";
-import { derivedUserColumns } from "@/lib/users/user-data";
+import { derivedUserColumns } from "@/lib/scim/user-data";
 import { normalizeResource } from "@/lib/scim/normalize-resource";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, patchBody, q, type ScimClient } from "@/lib/testing/scim";

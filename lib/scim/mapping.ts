@@ -4,7 +4,7 @@ import type { Group, User } from "@/lib/generated/prisma/client";
 import type { AttrPath } from "./filter/ast";
 import type { AttrMapping, ColumnType, JsonArraySubAttr, ResolveAttr } from "./filter/compile-sql";
 import { invalidFilter, invalidValue } from "./errors";
-import type { UserData } from "@/lib/users/user-data";
+import type { UserData } from "./user-data";
 import type { ScimDoc } from "./normalize-resource";
 import {
   ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, resolveAttribute, type AttributeDef, type ResourceTypeName,

@@ -7,7 +7,7 @@ import { getConfig, resetConfigForTests } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { createOAuthClient, createScimToken, revokeOAuthClient, revokeScimToken } from "@/lib/directories/service";
 import { userDataFromDoc } from "@/lib/scim/mapping";
-import { derivedUserColumns } from "@/lib/users/user-data";
+import { derivedUserColumns } from "@/lib/scim/user-data";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { normalizeResource } from "@/lib/scim/normalize-resource";
 import { handleScimRequest } from "@/lib/scim/router";

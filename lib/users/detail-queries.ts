@@ -1,6 +1,7 @@
 // Read models of one person for the dashboard's user page: attributes (SCIM core + enterprise),
 // groups (direct and through nesting), and the timeline of everything that happened to them.
 // Effective contract access comes from the access engine (lib/access), not from here.
+import { groupsOfPerson } from "@/lib/access/group-graph";
 import { z } from "zod";
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -115,25 +116,8 @@ export interface UserGroups {
 
 /** Groups of a person now: direct memberships, then every ancestor group through nesting. */
 export async function groupsOfUser(prisma: PrismaClient, options: { userId: string }): Promise<UserGroups> {
-  // Breadth-first over nesting with the path kept, so each group is reported by its shortest
-  // chain; the path check stops on membership cycles.
-  const rows = await prisma.$queryRawUnsafe<{ id: string; displayName: string; depth: number; path: string[]; since: Date | null }[]>(
-    `WITH RECURSIVE reach(id, depth, path) AS (
-       SELECT gm."groupId", 1, ARRAY[gm."groupId"] FROM "GroupMember" gm WHERE gm."memberUserId" = $1
-       UNION ALL
-       SELECT gm."groupId", r.depth + 1, r.path || gm."groupId"
-         FROM "GroupMember" gm JOIN reach r ON gm."memberGroupId" = r.id
-        WHERE NOT gm."groupId" = ANY(r.path) AND r.depth < 32
-     ), shortest AS (
-       SELECT DISTINCT ON (id) id, depth, path FROM reach ORDER BY id, depth
-     )
-     SELECT s.id, g."displayName", s.depth, s.path,
-            (SELECT min(mi."validFrom") FROM "MembershipInterval" mi
-              WHERE s.depth = 1 AND mi."groupId" = s.id AND mi."memberUserId" = $1 AND mi."validTo" IS NULL) AS since
-       FROM shortest s JOIN "Group" g ON g.id = s.id
-      ORDER BY s.depth, lower(g."displayName")`,
-    options.userId,
-  );
+  // Each group once, by its shortest chain (lib/access/group-graph.ts owns the walk).
+  const rows = await groupsOfPerson(prisma, { userId: options.userId });
   const names = new Map(rows.map((r) => [r.id, r.displayName]));
   return {
     direct: rows.filter((r) => r.depth === 1).map((r) => ({ id: r.id, displayName: r.displayName, since: r.since ? new Date(r.since).toISOString() : null })),

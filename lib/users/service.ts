@@ -6,13 +6,13 @@ import { randomUUID } from "node:crypto";
 import { auditEventStatement, diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { TransactionRaceError, isUniqueViolation, retryOnConflict, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { USER_DATA_KEYS, derivedUserColumns, userSnapshot, type UserData } from "./user-data";
+import { USER_DATA_KEYS, derivedUserColumns, userSnapshot, type UserData } from "@/lib/scim/user-data";
 import { findUser, userGroupsColumn, type UserWithGroups } from "./queries";
 import { trackAccessChanges } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
 import { personGroupsCte } from "@/lib/access/group-graph";
 import { ruleReachesAnc, ts } from "@/lib/access/sql";
-import { eraseSubjectInTx } from "@/lib/audit/erasure";
+import { eraseSubjectInTx } from "@/lib/privacy/erasure";
 import { liftSuspensionInTx, needsTouch, seenNow } from "./inactivity";
 
 const conflictOnUserName = (userName: string) =>

@@ -5,7 +5,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
 import { formatRelative } from "@/components/ui/relative-time";
 import { Stat } from "@/components/ui/stat";
-import type { DirectoryMonitoring } from "@/lib/monitoring/directory-health";
+import type { DirectoryMonitoring } from "@/lib/directories/health";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatNumber } from "@/components/ui/format";

@@ -18,6 +18,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { contractsOfUser } from "@/lib/access/effective-access";
 import type { Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
+import type { ErasedCounts, RetainedItem } from "@/lib/audit/certificate";
 
 export const ERASURE_ACTION = "privacy.erased";
 
@@ -25,20 +26,6 @@ export const LEGAL_BASIS = {
   accountability:
     "GDPR Art. 17(3)(b) (compliance with a legal obligation to keep records of access to contracts) and Art. 17(3)(e) (establishment, exercise or defence of legal claims)",
 } as const;
-
-export interface ErasedCounts {
-  userRecord: number;
-  auditEventsCleared: number;
-  requestLogEntries: number;
-  /** Webhook deliveries (sent or pending) whose stored payload carried the erased fields. */
-  webhookPayloadsCleared: number;
-}
-
-export interface RetainedItem {
-  what: string;
-  count: number;
-  legalBasis: string;
-}
 
 /** Names a user is known by, for finding them in free text (request-log paths). */
 export interface SubjectIdentifiers {

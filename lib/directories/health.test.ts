@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { GET as getDirectory, PATCH as patchDirectory } from "@/app/api/admin/directories/[id]/route";
 import type { DirectoryDetail } from "@/lib/directories/queries";
-import { directoryHealth } from "./directory-health";
+import { directoryHealth } from "./health";
 import { createScimToken } from "@/lib/directories/service";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";

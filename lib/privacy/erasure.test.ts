@@ -8,9 +8,9 @@ import { flushRequestLog } from "@/lib/scim/request-log";
 import { POST as eraseRoute } from "@/app/api/admin/users/[id]/erase/route";
 import { GET as certificateRoute } from "@/app/api/admin/erasures/[id]/certificate/route";
 import { GET as erasuresRoute } from "@/app/api/admin/erasures/route";
-import { getSigningKey } from "./signing";
-import { verifyErasureCertificate, type ErasureCertificate } from "./certificate";
-import { verifyAuditChain } from "./verify";
+import { getSigningKey } from "@/lib/audit/signing";
+import { verifyErasureCertificate, type ErasureCertificate } from "@/lib/audit/certificate";
+import { verifyAuditChain } from "@/lib/audit/verify";
 import { ERASURE_ACTION } from "./erasure";
 
 vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
