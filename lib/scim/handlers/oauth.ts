@@ -3,11 +3,16 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ACCESS_TOKEN_TTL_SECONDS, accessTokenSigningKey, authenticateOAuthClient } from "../auth";
 import { signAccessToken } from "@/lib/directories/credentials";
+import { httpStatusOf } from "@/lib/errors";
 
-const oauthError = (status: number, error: string, description: string) =>
+// RFC 6749 §5.2 error body; the status comes from the one error table like every other answer.
+const oauthError = (code: "invalid_input" | "unauthorized", error: string, description: string) =>
   Response.json(
     { error, error_description: description },
-    { status, headers: { "cache-control": "no-store", ...(status === 401 ? { "www-authenticate": 'Basic realm="scim"' } : {}) } },
+    {
+      status: httpStatusOf[code],
+      headers: { "cache-control": "no-store", ...(code === "unauthorized" ? { "www-authenticate": 'Basic realm="scim"' } : {}) },
+    },
   );
 
 async function readParams(request: Request): Promise<URLSearchParams | undefined> {
@@ -43,17 +48,17 @@ function basicCredentials(header: string | null): [string, string] | undefined {
 
 export async function issueAccessToken(prisma: PrismaClient, request: Request): Promise<Response> {
   const params = await readParams(request);
-  if (!params) return oauthError(400, "invalid_request", "Send application/x-www-form-urlencoded parameters");
+  if (!params) return oauthError("invalid_input", "invalid_request", "Send application/x-www-form-urlencoded parameters");
   if (params.get("grant_type") !== "client_credentials") {
-    return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
+    return oauthError("invalid_input", "unsupported_grant_type", "Only grant_type=client_credentials is supported");
   }
   const [clientId, clientSecret] = basicCredentials(request.headers.get("authorization")) ?? [
     params.get("client_id") ?? "",
     params.get("client_secret") ?? "",
   ];
-  if (!clientId || !clientSecret) return oauthError(401, "invalid_client", "Client authentication failed");
+  if (!clientId || !clientSecret) return oauthError("unauthorized", "invalid_client", "Client authentication failed");
   const client = await authenticateOAuthClient(prisma, clientId, clientSecret);
-  if (!client) return oauthError(401, "invalid_client", "Client authentication failed");
+  if (!client) return oauthError("unauthorized", "invalid_client", "Client authentication failed");
   const exp = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
   const token = await signAccessToken({ dir: client.directoryId, cid: client.clientId, exp }, await accessTokenSigningKey(prisma));
   return Response.json(
