@@ -135,22 +135,8 @@ function conditionsOf(q: AuditQuery): Prisma.Sql[] {
   return c;
 }
 
-interface AuditRow {
-  id: string;
-  seq: bigint | number | string;
-  createdAt: Date | string;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string | null;
-  directoryId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  requestId: string | null;
-  ip: string | null;
-  hasChanges: boolean;
-}
+/** A row as the database returns it: the list item before seq and time are made strings. */
+type AuditRow = Omit<AuditListItem, "seq" | "createdAt"> & { seq: bigint | number | string; createdAt: Date | string };
 
 function itemOf(r: AuditRow): AuditListItem {
   return {
