@@ -15,16 +15,16 @@ export function adminKey(url: string): readonly string[] {
   return query ? [...segments, `?${query}`] : segments;
 }
 
-/** What each kind of change makes stale, as key prefixes. */
+/** What each kind of change makes stale, as key prefixes (every write also adds to the audit trail). */
 export const affected = {
   /** Who can open what: every view that answers it or counts it. */
-  access: [["access"], ["users"], ["groups"], ["overview"], ["evidence"]],
+  access: [["access"], ["users"], ["groups"], ["overview"], ["evidence"], ["audit"]],
   /** A repository's name, owner or description (contract views carry its name). */
-  repository: [["repositories"], ["contracts"], ["rules"], ["overview"]],
+  repository: [["repositories"], ["contracts"], ["rules"], ["access"], ["evidence"], ["overview"], ["audit"]],
   /** Contracts (their repository, type, confidentiality or end date decide access). */
-  contract: [["contracts"], ["repositories"], ["rules"], ["access"], ["users"], ["groups"], ["overview"], ["evidence"]],
+  contract: [["contracts"], ["repositories"], ["rules"], ["access"], ["users"], ["groups"], ["overview"], ["evidence"], ["audit"]],
   /** Access rules. */
-  rule: [["rules"], ["contracts"], ["repositories"], ["access"], ["users"], ["groups"], ["overview"], ["evidence"]],
+  rule: [["rules"], ["contracts"], ["repositories"], ["access"], ["users"], ["groups"], ["overview"], ["evidence"], ["audit"]],
 } as const;
 
 /** Marks stale (and refetches what is on screen) everything below the given prefixes. */

@@ -17,8 +17,12 @@ export function toAppError(err: unknown, requestId: string, logContext: Record<s
   if (err instanceof ZodError) {
     return new AppError("invalid_input", undefined, err.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   }
-  if (isUniqueViolation(err)) return new AppError("conflict", "A record with these values already exists");
-  if (isNotFound(err)) return new AppError("not_found");
+  // Services that expect these throw their own AppError; one reaching here may be a bug, so it is
+  // logged with its stack even though the caller gets the 4xx it stands for.
+  if (isUniqueViolation(err) || isNotFound(err)) {
+    log.warn("database constraint answered as a client error", { error: err instanceof Error ? err.stack : String(err), ...logContext });
+    return isUniqueViolation(err) ? new AppError("conflict", "A record with these values already exists") : new AppError("not_found");
+  }
   log.error("request failed", { error: err instanceof Error ? err.stack : String(err), ...logContext });
   return new AppError("internal_error", `Internal error (request id ${requestId})`);
 }

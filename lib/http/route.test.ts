@@ -42,6 +42,8 @@ describe("route", () => {
     expect(await (await call(echo, { headers: { "if-match": 'W/"3"' } })).json()).toEqual({ ifMatch: 3 });
     expect(await (await call(echo)).json()).toEqual({ ifMatch: null });
     expect((await call(echo, { headers: { "if-match": "*" } })).status).toBe(400);
+    // As /api/v1 answered before the one wrapper: a list, an empty header or an unbalanced quote.
+    for (const header of ['"3", "4"', "", '"3']) expect((await call(echo, { headers: { "if-match": header } })).status).toBe(400);
   });
 
   it("requires a JSON body unless the schema allows none, and refuses one over the limit with 413", async () => {
@@ -61,9 +63,12 @@ describe("parseIfMatch", () => {
   it("reads the same grammar for every surface; of a list the first entry counts", () => {
     expect(parseIfMatch(null)).toEqual({ kind: "absent" });
     expect(parseIfMatch(" * ")).toEqual({ kind: "any" });
-    expect(parseIfMatch('W/"12"')).toEqual({ kind: "version", version: 12 });
-    expect(parseIfMatch('"4", "5"')).toEqual({ kind: "version", version: 4 });
+    expect(parseIfMatch('W/"12"')).toEqual({ kind: "version", version: 12, quoted: true, list: false });
+    expect(parseIfMatch('"4", "5"')).toEqual({ kind: "version", version: 4, quoted: true, list: true });
+    expect(parseIfMatch("7")).toEqual({ kind: "version", version: 7, quoted: false, list: false });
     expect(parseIfMatch('"v4"')).toEqual({ kind: "malformed" });
+    expect(parseIfMatch('"3')).toEqual({ kind: "malformed" });
+    expect(parseIfMatch("")).toEqual({ kind: "malformed" });
   });
 });
 

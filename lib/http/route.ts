@@ -102,10 +102,13 @@ async function authenticate(auth: Auth, request: Request, requestId: string) {
   return { db, key, actor: actorOf(apiKeyActor(key), { request, requestId }) };
 }
 
-/** `If-Match: "3"` or `W/"3"` → 3; absent → undefined; anything else is a client error. */
+/**
+ * `If-Match: "3"` or `W/"3"` (or `3`) → 3; absent → undefined; anything else — `*`, a list, an
+ * empty or unbalanced tag — is a client error: a JSON write names exactly the version it saw.
+ */
 function ifMatchOf(request: Request): number | undefined {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
   if (ifMatch.kind === "absent") return undefined;
-  if (ifMatch.kind !== "version") throw new AppError("invalid_input", 'If-Match must name a version, e.g. "3"');
+  if (ifMatch.kind !== "version" || ifMatch.list) throw new AppError("invalid_input", 'If-Match must name one version, e.g. "3"');
   return ifMatch.version;
 }

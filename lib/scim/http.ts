@@ -78,8 +78,8 @@ const tooLarge = () => new ScimError("too_large", `The body exceeds ${MAX_JSON_B
  */
 export function expectedVersionOf(request: Request): number | undefined {
   const ifMatch = parseIfMatch(request.headers.get("if-match"));
-  if (ifMatch.kind === "version") return ifMatch.version;
-  // An unparseable ETag cannot match any version we issued.
+  // Our ETags are always quoted (W/"3"): a bare or unparseable tag cannot match any we issued.
+  if (ifMatch.kind === "version") return ifMatch.quoted ? ifMatch.version : -1;
   return ifMatch.kind === "malformed" ? -1 : undefined;
 }
 

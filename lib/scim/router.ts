@@ -75,7 +75,6 @@ function route(method: string, segments: string[]): { handler: Handler; id?: str
   return { handler, id: second };
 }
 
-/** The error a SCIM client is answered with; a stale If-Match is 412 here (RFC 7644 §3.14). */
 /** Decoded path segments; a malformed percent-encoding names no endpoint and no resource. */
 function pathSegments(subPath: string): string[] {
   return subPath
