@@ -303,7 +303,7 @@ async function run(databaseUrl: string, logDir: string, sql: pg.Client, servers:
   const r4Edits = r4Levels.map((level, i) =>
     i % 2 === 0
       ? apiB.call("PATCH", `/rules/${rule.r4}`, { level, justification: `cluster r4 edit ${i}` }, { "if-match": '"1"' })
-      : adminA.call("PATCH", `/rules/${rule.r4}`, { level, justification: `cluster r4 edit ${i}`, expectedVersion: 1 }),
+      : adminA.call("PATCH", `/rules/${rule.r4}`, { level, justification: `cluster r4 edit ${i}` }, { "if-match": '"1"' }),
   );
   const [r1Results, r4Results] = await Promise.all([
     Promise.all(r1Edits),

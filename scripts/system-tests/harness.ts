@@ -335,7 +335,7 @@ export async function signIn(baseUrl: string, email: string, password: string): 
 export function adminHttp(baseUrl: string, cookie: string) {
   return {
     baseUrl,
-    call: <T = Record<string, unknown>>(method: string, p: string, body?: unknown, requestId?: string) =>
-      httpCall<T>(baseUrl, method, `/api/admin${p}`, { body, requestId, headers: { cookie, origin: baseUrl } }),
+    call: <T = Record<string, unknown>>(method: string, p: string, body?: unknown, headers?: Record<string, string>, requestId?: string) =>
+      httpCall<T>(baseUrl, method, `/api/admin${p}`, { body, requestId, headers: { ...headers, cookie, origin: baseUrl } }),
   };
 }
