@@ -31,7 +31,7 @@ interface Seed {
 type Method = "POST" | "PATCH" | "PUT" | "DELETE";
 
 // Every state-changing handler under app/api/admin/** (route file, method, the permission its
-// adminRoute checks), with a request an admin may legitimately make. Executed top to bottom by the
+// route() permission checks), with a request an admin may legitimately make. Executed top to bottom by the
 // admin, so later rows may depend on earlier ones (the seeded token is revoked, the seeded rule
 // changed then deleted, …).
 const WRITES: { what: string; file: string; method: Method; action: Action; url: (s: Seed) => string; body?: (s: Seed) => unknown; csv?: (s: Seed) => string }[] = [
@@ -198,7 +198,7 @@ async function signedIn(browser: Browser, role: Exclude<Role, "admin">): Promise
 test("the tables cover every write route and every guarded page in app/", () => {
   const apiRoot = path.join(process.cwd(), "app/api/admin");
   const found = filesUnder(apiRoot, "route.ts").flatMap((file) =>
-    [...readFileSync(file, "utf8").matchAll(/export const (POST|PATCH|PUT|DELETE) = adminRoute(?:<\w+>)?\("([\w:-]+)"/g)].map(
+    [...readFileSync(file, "utf8").matchAll(/export const (POST|PATCH|PUT|DELETE) = route\(\s*\{\s*auth: \{ permission: "([\w:-]+)" \}/g)].map(
       (m) => `${m[1]} ${path.relative(apiRoot, file)} ${m[2]}`,
     ),
   );
