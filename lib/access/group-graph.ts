@@ -140,7 +140,7 @@ export const membershipPathsOverWindowCtes = (groups: string, from: string, to: 
  * CTE `anc_now(gid)`: the groups the person `person` is in now (current edges), directly or
  * through nesting. `when` gates the whole walk.
  */
-export const currentPersonGroupsCte = (person: string, when?: string) =>
+const currentPersonGroupsCte = (person: string, when?: string) =>
   `anc_now(gid) AS (
      SELECT gm."groupId" FROM "GroupMember" gm WHERE gm."memberUserId" = ${person}${when ? ` AND ${when}` : ""}
      UNION
@@ -149,6 +149,16 @@ export const currentPersonGroupsCte = (person: string, when?: string) =>
 
 // ---------------------------------------------------------------------------------------------
 // Query functions
+
+/** The groups an active person is in now, directly or through nesting (none when inactive or unknown). */
+export async function groupIdsOfActivePerson(db: Db, options: { userId: string }): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ gid: string }[]>(
+    `WITH RECURSIVE ${currentPersonGroupsCte("$1", `EXISTS (SELECT 1 FROM "User" u WHERE u.id = $1 AND u.active)`)}
+     SELECT gid FROM anc_now`,
+    options.userId,
+  );
+  return rows.map((r) => r.gid);
+}
 
 /** Active people in these groups at `at`, through nested groups (each edge valid at `at`). */
 export async function usersInGroups(db: Db, groupIds: string[], at: Date): Promise<string[]> {

@@ -3,7 +3,7 @@
 // Entra ID makes them an admin here at their next request, removing them ends it.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { currentPersonGroupsCte } from "@/lib/access/group-graph";
+import { groupIdsOfActivePerson } from "@/lib/access/group-graph";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
@@ -90,11 +90,9 @@ export async function listRoleAssignments(prisma: PrismaClient, options: { group
  * nested groups. A deactivated (or unknown) user holds none.
  */
 export async function rolesOfUser(prisma: PrismaClient, options: { userId: string }): Promise<Role[]> {
-  const rows = await prisma.$queryRawUnsafe<{ role: string }[]>(
-    `WITH RECURSIVE ${currentPersonGroupsCte("$1", `EXISTS (SELECT 1 FROM "User" u WHERE u.id = $1 AND u.active)`)}
-     SELECT DISTINCT ra.role FROM "GroupRoleAssignment" ra JOIN anc_now g ON ra."groupId" = g.gid`,
-    options.userId,
-  );
+  const groupIds = await groupIdsOfActivePerson(prisma, options);
+  if (groupIds.length === 0) return [];
+  const rows = await prisma.groupRoleAssignment.findMany({ where: { groupId: { in: groupIds } }, select: { role: true }, distinct: ["role"] });
   const held = new Set(rows.map((r) => r.role).filter(isRole));
   return ROLES.filter((r) => held.has(r));
 }
