@@ -2,8 +2,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
-import { autoDisabledEndpoints } from "@/lib/webhooks/service";
+import { webhooksForPages } from "@/lib/webhooks/service";
 import { OverviewDashboard } from "./overview-dashboard";
 
 export const metadata = { title: "Overview" };
@@ -11,7 +10,7 @@ export const metadata = { title: "Overview" };
 export default async function OverviewPage() {
   const principal = await requirePagePermission("overview:read");
   // Those who can fix it are told when an endpoint was switched off after repeated failures.
-  const disabled = can(principal.roles, "webhooks:manage") ? await read(autoDisabledEndpoints) : [];
+  const disabled = can(principal.roles, "webhooks:manage") ? await webhooksForPages.autoDisabledEndpoints() : [];
   return (
     <>
       <PageHeader title="Overview" description="Provisioning activity, users, access by repository, the health of each directory, access ending soon and recent revocations." />

@@ -10,6 +10,7 @@ import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
+import { onProcessClient } from "@/lib/db/client";
 
 export const SUBJECT_KINDS = ["contract", "repository", "user"] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
@@ -212,3 +213,8 @@ export async function reviewAccess(prisma: PrismaClient, input: Record<string, u
   if (subject.kind === "user") return { kind: "user", subject, at, ...(await userAccessPage(prisma, { userId: subject.id, ...window })) };
   return { kind: "repository", subject, at, ...(await repositoryAccessPage(prisma, { repositoryId: subject.id, ...window })) };
 }
+
+/** The reads the access-review page makes (pages never hold the database client). */
+export const accessReviewForPages = {
+  subject: onProcessClient(findSubject),
+};

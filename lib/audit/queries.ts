@@ -13,6 +13,7 @@ import { AppError } from "@/lib/errors";
 import { csvField } from "@/lib/csv";
 import { log } from "@/lib/log";
 import { now as clockNow } from "@/lib/clock";
+import { onProcessClient } from "@/lib/db/client";
 
 export const ACTOR_TYPES = ["directory", "admin", "system", "api"] as const;
 export const DEFAULT_AUDIT_PAGE_SIZE = 50;
@@ -360,3 +361,8 @@ export function auditExportStream(
     },
   });
 }
+
+/** The reads audit pages make (pages never hold the database client). */
+export const auditForPages = {
+  event: onProcessClient(getAuditEvent),
+};

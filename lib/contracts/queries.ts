@@ -10,6 +10,7 @@ import { isUuid, listContractsInput } from "./schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
+import { onProcessClient } from "@/lib/db/client";
 
 // Views: how a contract and a repository are answered (the writes in ./service.ts answer the same).
 
@@ -247,3 +248,9 @@ export async function getContractDetail(prisma: PrismaClient, options: { id: str
 export async function listRepositoryOptions(prisma: PrismaClient): Promise<{ id: string; name: string }[]> {
   return prisma.repository.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take: 1000 });
 }
+
+/** The reads contract and rule pages make (pages never hold the database client). */
+export const contractsForPages = {
+  repositoryOptions: onProcessClient(listRepositoryOptions),
+  contract: onProcessClient(findContract),
+};

@@ -165,6 +165,15 @@ export async function getPrisma(): Promise<PrismaClient> {
   return (await getDatabase()).prisma;
 }
 
+/**
+ * A domain query bound to the process client. Pages never hold the database client: a domain
+ * exports the reads its pages use made with this (`<domain>ForPages`), while routes and tests
+ * call the same query with the client or transaction they already have.
+ */
+export function onProcessClient<A extends unknown[], R>(query: (prisma: PrismaClient, ...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => query(await getPrisma(), ...args);
+}
+
 export async function closeDatabase(): Promise<void> {
   const db = globalForDb.__custodianDb;
   globalForDb.__custodianDb = undefined;

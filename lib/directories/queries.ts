@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { directoryHealth, directoryMonitoring, type DirectoryMonitoring } from "./health";
 import { now as clockNow } from "@/lib/clock";
+import { onProcessClient } from "@/lib/db/client";
 
 /** Requests answered with a status of 400 or more count as errors. */
 export const ERROR_STATUS_FROM = 400;
@@ -321,3 +322,9 @@ export async function listRequestLogForAdmin(
 export async function listDirectoryOptions(prisma: PrismaClient): Promise<{ id: string; name: string }[]> {
   return prisma.directory.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
 }
+
+/** The reads directory, user, group and audit pages make (pages never hold the database client). */
+export const directoriesForPages = {
+  options: onProcessClient(listDirectoryOptions),
+  detail: onProcessClient(getDirectoryForAdmin),
+};

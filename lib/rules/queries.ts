@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { contentOf, ruleSnapshot } from "./content";
 import { listRulesInput } from "./schemas";
+import { onProcessClient } from "@/lib/db/client";
 
 export type RuleView = ReturnType<typeof ruleSnapshot> & {
   id: string;
@@ -134,3 +135,9 @@ export async function findRuleFormStart(
     contract: contract ? { id: contract.id, label: contract.title, secondary: contract.repository.name } : null,
   };
 }
+
+/** The reads rule pages make (pages never hold the database client). */
+export const rulesForPages = {
+  rule: onProcessClient(getRule),
+  formStart: onProcessClient(findRuleFormStart),
+};

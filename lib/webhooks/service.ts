@@ -13,6 +13,7 @@ import { configuredTargetPolicy } from "./policy";
 import { encryptSecret, generateWebhookSecret } from "./secrets";
 import type { TargetPolicy } from "@/lib/config";
 import { assertTargetAllowed } from "./targets";
+import { onProcessClient } from "@/lib/db/client";
 
 /** After a rotation, the previous secret keeps signing this long, so receivers can switch over. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -286,3 +287,8 @@ export async function sendTestEvent(prisma: PrismaClient, options: { id: string;
   });
   return deliveryView(delivery);
 }
+
+/** The reads the overview page makes (pages never hold the database client). */
+export const webhooksForPages = {
+  autoDisabledEndpoints: onProcessClient(autoDisabledEndpoints),
+};

@@ -1,8 +1,7 @@
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
-import { read } from "@/lib/db/read";
-import { findSubject, SUBJECT_KINDS, type SubjectKind, type SubjectSummary } from "@/lib/access-review/queries";
+import { SUBJECT_KINDS, type SubjectKind, type SubjectSummary, accessReviewForPages } from "@/lib/access-review/queries";
 import { AppError } from "@/lib/errors";
 import { AccessReview } from "./access-review";
 
@@ -16,7 +15,7 @@ export default async function AccessReviewPage({ searchParams }: { searchParams:
   const kind = isKind(params.subject) ? params.subject : "contract";
   let subject: SubjectSummary | null = null;
   if (typeof params.id === "string" && params.id.length <= 200) {
-    subject = await read(findSubject, { kind, id: params.id }).catch((err) => {
+    subject = await accessReviewForPages.subject({ kind, id: params.id }).catch((err) => {
       if (err instanceof AppError && err.code === "not_found") return null;
       throw err;
     });

@@ -2,8 +2,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { ACTOR_TYPES, AUDIT_EXPORT_CAP, AUDIT_SCAN_WINDOW } from "@/lib/audit/queries";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
-import { listDirectoryOptions } from "@/lib/directories/queries";
+import { directoriesForPages } from "@/lib/directories/queries";
 import { AuditTrail } from "./audit-trail";
 import { ChainStatusCard } from "./chain-status";
 import { AUDIT_FILTER_KEYS, type AuditFilters } from "./filters";
@@ -20,7 +19,7 @@ export default async function AuditPage({ searchParams }: Props) {
   ) as AuditFilters;
   // Directory names for the filter: only for roles that may read directories.
   const directories = can(principal.roles, "directories:read")
-    ? await read(listDirectoryOptions)
+    ? await directoriesForPages.options()
     : [];
   return (
     <>

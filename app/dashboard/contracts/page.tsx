@@ -3,14 +3,13 @@ import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
-import { read } from "@/lib/db/read";
-import { listRepositoryOptions } from "@/lib/contracts/queries";
+import { contractsForPages } from "@/lib/contracts/queries";
 
 export const metadata = { title: "Contracts" };
 
 export default async function ContractsPage() {
   const principal = await requirePagePermission("contracts:read");
-  const repositories = await read(listRepositoryOptions);
+  const repositories = await contractsForPages.repositoryOptions();
   const canWrite = can(principal.roles, "contracts:write");
   return (
     <>

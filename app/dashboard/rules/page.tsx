@@ -2,15 +2,14 @@ import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
-import { read } from "@/lib/db/read";
-import { listRepositoryOptions } from "@/lib/contracts/queries";
+import { contractsForPages } from "@/lib/contracts/queries";
 import { RulesList } from "./rules-list";
 
 export const metadata = { title: "Access rules" };
 
 export default async function RulesPage() {
   const principal = await requirePagePermission("rules:read");
-  const repositories = await read(listRepositoryOptions);
+  const repositories = await contractsForPages.repositoryOptions();
   return (
     <>
       <PageHeader

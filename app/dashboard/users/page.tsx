@@ -1,7 +1,6 @@
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
-import { listDirectoryOptions } from "@/lib/directories/queries";
+import { directoriesForPages } from "@/lib/directories/queries";
 import { UsersTable } from "./users-table";
 
 export const metadata = { title: "Users" };
@@ -13,7 +12,7 @@ export default async function UsersPage({ searchParams }: Props) {
   const text = (v: unknown) => (typeof v === "string" && v.length <= 64 ? v : undefined);
   const inactivity = params.inactivity === "flagged" || params.inactivity === "suspended" ? params.inactivity : undefined;
   await requirePagePermission("users:read");
-  const directories = await read(listDirectoryOptions);
+  const directories = await directoriesForPages.options();
   return (
     <>
       <PageHeader title="Users" description="Everyone your identity providers provisioned, active or deactivated." />

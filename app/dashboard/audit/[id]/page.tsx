@@ -4,9 +4,8 @@ import { Badge } from "@/components/ui/badge";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { JsonDiff } from "@/components/ui/json-diff";
 import { PageHeader } from "@/components/ui/page-header";
-import { getAuditEvent } from "@/lib/audit/queries";
+import { auditForPages } from "@/lib/audit/queries";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
 import { AppError } from "@/lib/errors";
 import { actorTone } from "../actor-tone";
 import { LocalTime } from "./local-time";
@@ -20,7 +19,7 @@ const linkClass = "font-medium text-brand-700 hover:underline";
 export default async function AuditEventPage({ params }: Props) {
   await requirePagePermission("audit:read");
   const { id } = await params;
-  const event = await read(getAuditEvent, id).catch((err) => {
+  const event = await auditForPages.event(id).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });

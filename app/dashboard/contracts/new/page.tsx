@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
-import { listRepositoryOptions } from "@/lib/contracts/queries";
+import { contractsForPages } from "@/lib/contracts/queries";
 import { ContractForm } from "../contract-form";
 
 export const metadata = { title: "New contract" };
@@ -10,7 +9,7 @@ export const metadata = { title: "New contract" };
 export default async function NewContractPage({ searchParams }: { searchParams: Promise<{ repositoryId?: string }> }) {
   await requirePagePermission("contracts:write");
   const { repositoryId } = await searchParams;
-  const repositories = await read(listRepositoryOptions);
+  const repositories = await contractsForPages.repositoryOptions();
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/contracts">Contracts</Link></nav>

@@ -3,10 +3,9 @@ import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { PageHeader } from "@/components/ui/page-header";
-import { getDirectoryForAdmin } from "@/lib/directories/queries";
+import { directoriesForPages } from "@/lib/directories/queries";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
 import { AppError } from "@/lib/errors";
 import { RequestLogPanel } from "../request-log-panel";
 import { kindLabel } from "../kinds";
@@ -24,7 +23,7 @@ export default async function DirectoryPage({ params, searchParams }: Props) {
   const principal = await requirePagePermission("directories:read");
   const { id } = await params;
   const { created } = await searchParams;
-  const directory = await read(getDirectoryForAdmin, id).catch((err) => {
+  const directory = await directoriesForPages.detail(id).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });

@@ -1,15 +1,14 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
-import { listDirectoryOptions } from "@/lib/directories/queries";
+import { directoriesForPages } from "@/lib/directories/queries";
 import { RequestLogPanel } from "../request-log-panel";
 
 export const metadata = { title: "SCIM requests" };
 
 export default async function AllRequestsPage() {
   await requirePagePermission("directories:read");
-  const directories = await read(listDirectoryOptions);
+  const directories = await directoriesForPages.options();
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">

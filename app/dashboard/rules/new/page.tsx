@@ -1,9 +1,8 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { listRepositoryOptions } from "@/lib/contracts/queries";
-import { read } from "@/lib/db/read";
-import { findRuleFormStart } from "@/lib/rules/queries";
+import { contractsForPages } from "@/lib/contracts/queries";
+import { rulesForPages } from "@/lib/rules/queries";
 import { RuleForm } from "../rule-form";
 
 export const metadata = { title: "New access rule" };
@@ -14,8 +13,8 @@ export default async function NewRulePage({ searchParams }: { searchParams: Prom
   await requirePagePermission("rules:write");
   const params = await searchParams;
   const [repositories, start] = await Promise.all([
-    read(listRepositoryOptions),
-    read(findRuleFormStart, { groupId: one(params.groupId), contractId: one(params.contractId) }),
+    contractsForPages.repositoryOptions(),
+    rulesForPages.formStart({ groupId: one(params.groupId), contractId: one(params.contractId) }),
   ]);
   return (
     <>

@@ -2,8 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { read } from "@/lib/db/read";
-import { contractView, findContract, listRepositoryOptions } from "@/lib/contracts/queries";
+import { contractView, contractsForPages } from "@/lib/contracts/queries";
 import { ContractForm } from "../../contract-form";
 
 export const metadata = { title: "Edit contract" };
@@ -11,7 +10,7 @@ export const metadata = { title: "Edit contract" };
 export default async function EditContractPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePagePermission("contracts:write");
   const { id } = await params;
-  const [contract, repositories] = await Promise.all([read(findContract, id), read(listRepositoryOptions)]);
+  const [contract, repositories] = await Promise.all([contractsForPages.contract(id), contractsForPages.repositoryOptions()]);
   if (!contract) notFound();
   return (
     <>

@@ -2,10 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/lib/auth/principal";
-import { listRepositoryOptions } from "@/lib/contracts/queries";
-import { read } from "@/lib/db/read";
+import { contractsForPages } from "@/lib/contracts/queries";
 import { AppError } from "@/lib/errors";
-import { getRule } from "@/lib/rules/queries";
+import { rulesForPages } from "@/lib/rules/queries";
 import { RuleForm } from "../../rule-form";
 
 export const metadata = { title: "Edit access rule" };
@@ -13,12 +12,12 @@ export const metadata = { title: "Edit access rule" };
 export default async function EditRulePage({ params }: { params: Promise<{ id: string }> }) {
   await requirePagePermission("rules:write");
   const { id } = await params;
-  const rule = await read(getRule, { id }).catch((err) => {
+  const rule = await rulesForPages.rule({ id }).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
   if (rule.deleted) notFound();
-  const repositories = await read(listRepositoryOptions);
+  const repositories = await contractsForPages.repositoryOptions();
   const label = (name: string | null, id: string | null) => ({ id: id ?? "", label: name ?? id ?? "", secondary: null });
   return (
     <>
