@@ -3,10 +3,22 @@
 // after a break. Each run's result is recorded (dashboard status, anchors for later runs); a newly
 // found break is also recorded in the trail as "audit.chain_broken" (webhook subscribers see it).
 import type { Tx } from "@/lib/db/errors";
+import type { AuditVerification } from "@/lib/generated/prisma/client";
 import { recordAuditEvent } from "./record";
 import { recordVerification, verifyAuditChain, type VerifyResult } from "./verify";
 
 export const FULL_VERIFICATION_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/**
+ * Full verifications asked for on demand (the audit page's "Verify now"): within this long of the
+ * last full run, its result is the answer when nothing was recorded since, and no other full pass
+ * starts (each reads the whole trail and records a row).
+ */
+export const ON_DEMAND_INTERVAL_MS = 5 * 60 * 1000;
+
+type Verified = VerifyResult & { kind: string };
+export type OnDemandVerification =
+  | { outcome: "ran" | "recent"; result: Verified }
+  | { outcome: "rate_limited"; retryAfterSeconds: number; result: Verified };
 export const CHAIN_BROKEN_ACTION = "audit.chain_broken";
 
 export async function runChainVerification(
@@ -36,4 +48,46 @@ export async function runChainVerification(
     });
   }
   return { ...result, kind };
+}
+
+/** A recorded full run as the result it reported (it starts at the genesis or at the retention checkpoint). */
+function resultOf(row: AuditVerification): Verified {
+  return {
+    ok: row.ok,
+    kind: row.kind,
+    fromPosition: String(row.fromPosition),
+    toPosition: String(row.toPosition),
+    checked: row.checked,
+    lastHash: row.lastHash,
+    anchor: row.fromPosition <= 1n ? "genesis" : "checkpoint",
+    startedAt: row.startedAt.toISOString(),
+    finishedAt: row.finishedAt.toISOString(),
+    ...(row.ok ? {} : { break: { position: String(row.brokenPosition), eventId: row.brokenEventId, reason: row.reason ?? "" } }),
+  };
+}
+
+/** The newest full run, if any. */
+export async function latestFullVerification(tx: Pick<Tx, "auditVerification">): Promise<Verified | undefined> {
+  const row = await tx.auditVerification.findFirst({ where: { kind: "full" }, orderBy: { finishedAt: "desc" } });
+  return row ? resultOf(row) : undefined;
+}
+
+/**
+ * A full verification on demand, under the job's lock (the caller holds it, so the runs read here
+ * are every instance's). Answers the last full run while it is fresh — finished within the
+ * interval, no event recorded after it — and refuses another pass within the interval of the last
+ * one's start.
+ */
+export async function verifyOnDemand(tx: Tx, options: { now: Date }): Promise<OnDemandVerification> {
+  const last = await tx.auditVerification.findFirst({ where: { kind: "full" }, orderBy: { finishedAt: "desc" } });
+  if (last) {
+    const head = await tx.auditChainHead.findUnique({ where: { id: 1 }, select: { position: true } });
+    const nothingSince = (head?.position ?? 0n) <= last.toPosition;
+    if (nothingSince && options.now.getTime() - last.finishedAt.getTime() < ON_DEMAND_INTERVAL_MS) {
+      return { outcome: "recent", result: resultOf(last) };
+    }
+    const waitMs = last.startedAt.getTime() + ON_DEMAND_INTERVAL_MS - options.now.getTime();
+    if (waitMs > 0) return { outcome: "rate_limited", retryAfterSeconds: Math.ceil(waitMs / 1000), result: resultOf(last) };
+  }
+  return { outcome: "ran", result: await runChainVerification(tx, { now: options.now, forceFull: true }) };
 }
