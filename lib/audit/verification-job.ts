@@ -9,9 +9,10 @@ import { recordVerification, verifyAuditChain, type VerifyResult } from "./verif
 
 export const FULL_VERIFICATION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 /**
- * Full verifications asked for on demand (the audit page's "Verify now"): within this long of the
- * last full run, its result is the answer when nothing was recorded since, and no other full pass
- * starts (each reads the whole trail and records a row).
+ * Full verifications asked for on demand (the audit page's "Verify now"), each a pass over the
+ * whole trail that records a row: while the last full run is fresh — finished within this long,
+ * no event recorded after it — it is the answer; otherwise each account may start one such pass
+ * per interval.
  */
 export const ON_DEMAND_INTERVAL_MS = 5 * 60 * 1000;
 
@@ -23,7 +24,7 @@ export const CHAIN_BROKEN_ACTION = "audit.chain_broken";
 
 export async function runChainVerification(
   tx: Tx,
-  options: { now: Date; forceFull?: boolean },
+  options: { now: Date; forceFull?: boolean; requestedBy?: string },
 ): Promise<VerifyResult & { kind: "full" | "incremental" }> {
   const latest = await tx.auditVerification.findFirst({ orderBy: { finishedAt: "desc" } });
   const lastFull = await tx.auditVerification.findFirst({ where: { kind: "full" }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } });
@@ -35,7 +36,7 @@ export async function runChainVerification(
   const lastOk = full ? null : await tx.auditVerification.findFirst({ where: { ok: true, lastHash: { not: null } }, orderBy: { finishedAt: "desc" } });
   const kind = full || !lastOk ? "full" : "incremental";
   const result = await verifyAuditChain(tx, kind === "incremental" ? { from: lastOk!.toPosition } : {});
-  await recordVerification(tx, result, kind);
+  await recordVerification(tx, result, kind, options.requestedBy);
   const newBreak =
     !result.ok &&
     (latest?.ok !== false || String(latest.brokenPosition) !== result.break?.position || latest.reason !== result.break?.reason);
@@ -73,21 +74,26 @@ export async function latestFullVerification(tx: Pick<Tx, "auditVerification">):
 }
 
 /**
- * A full verification on demand, under the job's lock (the caller holds it, so the runs read here
- * are every instance's). Answers the last full run while it is fresh — finished within the
- * interval, no event recorded after it — and refuses another pass within the interval of the last
- * one's start.
+ * A full verification on demand for `requestedBy` (an account id), under the job's lock (the
+ * caller holds it, so the runs read here are every instance's, recorded in the database).
  */
-export async function verifyOnDemand(tx: Tx, options: { now: Date }): Promise<OnDemandVerification> {
+export async function verifyOnDemand(tx: Tx, options: { now: Date; requestedBy: string }): Promise<OnDemandVerification> {
+  const since = new Date(options.now.getTime() - ON_DEMAND_INTERVAL_MS);
   const last = await tx.auditVerification.findFirst({ where: { kind: "full" }, orderBy: { finishedAt: "desc" } });
-  if (last) {
+  if (last && last.finishedAt > since) {
     const head = await tx.auditChainHead.findUnique({ where: { id: 1 }, select: { position: true } });
-    const nothingSince = (head?.position ?? 0n) <= last.toPosition;
-    if (nothingSince && options.now.getTime() - last.finishedAt.getTime() < ON_DEMAND_INTERVAL_MS) {
-      return { outcome: "recent", result: resultOf(last) };
-    }
-    const waitMs = last.startedAt.getTime() + ON_DEMAND_INTERVAL_MS - options.now.getTime();
-    if (waitMs > 0) return { outcome: "rate_limited", retryAfterSeconds: Math.ceil(waitMs / 1000), result: resultOf(last) };
+    if ((head?.position ?? 0n) <= last.toPosition) return { outcome: "recent", result: resultOf(last) };
   }
-  return { outcome: "ran", result: await runChainVerification(tx, { now: options.now, forceFull: true }) };
+  const own = await tx.auditVerification.findFirst({
+    where: { requestedBy: options.requestedBy, startedAt: { gt: since } },
+    orderBy: { startedAt: "desc" },
+  });
+  if (own) {
+    const waitMs = own.startedAt.getTime() + ON_DEMAND_INTERVAL_MS - options.now.getTime();
+    return { outcome: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), result: resultOf(own) };
+  }
+  return {
+    outcome: "ran",
+    result: await runChainVerification(tx, { now: options.now, forceFull: true, requestedBy: options.requestedBy }),
+  };
 }

@@ -82,9 +82,10 @@ export async function runMaintenanceOnce(
  */
 export async function verifyAuditChainNow(
   prisma: PrismaClient,
-  now: Date = clockNow(),
+  options: { requestedBy: string; now?: Date },
 ): Promise<OnDemandVerification | { outcome: "running"; result: Awaited<ReturnType<typeof latestFullVerification>> }> {
-  const answer = await runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => verifyOnDemand(tx, { now }));
+  const now = options.now ?? clockNow();
+  const answer = await runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => verifyOnDemand(tx, { now, requestedBy: options.requestedBy }));
   return answer ?? { outcome: "running", result: await latestFullVerification(prisma) };
 }
 

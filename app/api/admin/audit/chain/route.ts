@@ -10,13 +10,13 @@ export const dynamic = "force-dynamic";
 // The chain's status (head, checkpoint, latest verification) for the audit page.
 export const GET = route({ auth: { permission: "audit:read" } }, async ({ db }) => Response.json(await auditChainStatus(db)));
 
-// Verify the whole chain now (read-only; recorded like the periodic runs) — or the recent result,
-// or 429 when a full run started less than 5 minutes ago and events were recorded since; 202 with
-// the latest result while a run is in progress.
-export const POST = route({ auth: { permission: "audit:read" } }, async ({ db }) => {
-  const answer = await verifyAuditChainNow(db);
+// Verify the whole chain now (read-only; recorded like the periodic runs) — or the last full
+// run's result while it is fresh; 429 when this account started one less than 5 minutes ago; 202
+// with the latest result while a run is in progress (lib/audit/verification-job.ts).
+export const POST = route({ auth: { permission: "audit:read" } }, async ({ db, principal }) => {
+  const answer = await verifyAuditChainNow(db, { requestedBy: principal.id });
   if (answer.outcome === "rate_limited") {
-    const error = new AppError("rate_limited", `A full verification ran less than 5 minutes ago; try again in ${answer.retryAfterSeconds}s`);
+    const error = new AppError("rate_limited", `You started a full verification less than 5 minutes ago; try again in ${answer.retryAfterSeconds}s`);
     return errorResponse(error, { headers: { "retry-after": String(answer.retryAfterSeconds) } });
   }
   const summary = answer.result && describeVerification(answer.result);
