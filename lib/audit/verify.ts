@@ -233,10 +233,11 @@ async function verifiedAnchors(prisma: ChainDb, from: bigint, to: bigint) {
 }
 
 /** Records a verification's result (dashboard status, anchors for later runs). */
-export async function recordVerification(prisma: ChainDb, result: VerifyResult, kind: "full" | "incremental") {
+export async function recordVerification(prisma: ChainDb, result: VerifyResult, kind: "full" | "incremental", requestedBy?: string) {
   await prisma.auditVerification.create({
     data: {
       kind,
+      requestedBy: requestedBy ?? null,
       startedAt: new Date(result.startedAt),
       finishedAt: new Date(result.finishedAt),
       ok: result.ok,

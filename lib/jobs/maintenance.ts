@@ -11,10 +11,10 @@ import { pruneRequestLog } from "@/lib/scim/request-log";
 import { applyInactivityPolicies, type InactivityResult } from "@/lib/users/inactivity";
 import { now as clockNow } from "@/lib/clock";
 import { applyAuditRetention } from "@/lib/audit/retention";
-import { runChainVerification } from "@/lib/audit/verification-job";
+import { latestFullVerification, runChainVerification, verifyOnDemand, type OnDemandVerification } from "@/lib/audit/verification-job";
 import { describeVerification } from "@/lib/audit/verify";
 
-const JOB_LOCK_KEYS = {
+export const JOB_LOCK_KEYS = {
   requestLogRetention: 72_707_372_401,
   timedEffects: 72_707_372_402,
   auditRetention: 72_707_372_403,
@@ -75,9 +75,18 @@ export async function runMaintenanceOnce(
   return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification };
 }
 
-/** A full verification now (dashboard button); undefined when one is already running. */
-export async function verifyAuditChainNow(prisma: PrismaClient, now: Date = clockNow()) {
-  return runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => runChainVerification(tx, { now, forceFull: true }));
+/**
+ * A full verification on demand (dashboard button), or the recent result, or a refusal to run
+ * again so soon (lib/audit/verification-job.ts); while another run holds the lock, its
+ * predecessor's result (the caller reads the status again later).
+ */
+export async function verifyAuditChainNow(
+  prisma: PrismaClient,
+  options: { requestedBy: string; now?: Date },
+): Promise<OnDemandVerification | { outcome: "running"; result: Awaited<ReturnType<typeof latestFullVerification>> }> {
+  const now = options.now ?? clockNow();
+  const answer = await runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => verifyOnDemand(tx, { now, requestedBy: options.requestedBy }));
+  return answer ?? { outcome: "running", result: await latestFullVerification(prisma) };
 }
 
 let started = false;

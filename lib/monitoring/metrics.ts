@@ -38,6 +38,22 @@ const scimDurations = new Histogram({
   registers: [registry],
 });
 
+const requestLogDropped = new Counter({
+  name: "custodian_scim_request_log_dropped_total",
+  help: "SCIM request-log lines this instance did not write: sampled (unauthenticated failures over the per-source or per-minute allowance) or queue_full (the write queue was full while the database was slow).",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+const zeroRequestLogDrops = () => {
+  for (const reason of ["sampled", "queue_full"] as const) requestLogDropped.inc({ reason }, 0);
+};
+zeroRequestLogDrops();
+
+/** A request-log line not written (lib/scim/request-log.ts). */
+export function countRequestLogDrop(reason: "sampled" | "queue_full"): void {
+  requestLogDropped.inc({ reason });
+}
+
 let loopDelay: IntervalHistogram | undefined;
 
 export function observeScimRequest(options: { directoryId: string | null; method: string; subPath: string; status: number; seconds: number }): void {
@@ -63,6 +79,8 @@ export function startEventLoopMonitor(): IntervalHistogram {
 export function resetMetricsForTests(): void {
   scimRequests.reset();
   scimDurations.reset();
+  requestLogDropped.reset();
+  zeroRequestLogDrops();
 }
 
 // Process metrics, read when scraped. Names and meanings predate prom-client's default metrics

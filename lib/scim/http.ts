@@ -1,6 +1,6 @@
 // HTTP concerns of the SCIM endpoint: media type, body limits, error JSON, ETags.
 import { scimTypeOf, type AppError } from "@/lib/errors";
-import { MAX_JSON_BODY_BYTES } from "@/lib/http/body";
+import { MAX_JSON_BODY_BYTES, readBodyBytes } from "@/lib/http/body";
 import { parseIfMatch } from "@/lib/http/if-match";
 import { ERROR } from "./schema";
 import { ScimError, invalidSyntax } from "./errors";
@@ -31,34 +31,19 @@ export function scimErrorResponse(err: AppError, headers: Record<string, string>
 }
 
 /**
- * Reads a JSON body of at most MAX_JSON_BODY_BYTES (the limit of every JSON route). Accepts
- * application/scim+json and application/json (with or without charset) and a missing content
- * type; anything else is 415.
+ * Reads a JSON body of at most MAX_JSON_BODY_BYTES (the limit of every JSON route), refused with
+ * 413 the moment it passes it (lib/http/body.ts). Accepts application/scim+json and
+ * application/json (with or without charset) and a missing content type; anything else is 415.
  */
 export async function readScimBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type");
   if (type && !/^application\/(scim\+)?json\s*(;.*)?$/i.test(type.trim())) {
     throw new ScimError("unsupported_media_type", `Unsupported content type "${type}"; send ${SCIM_MEDIA_TYPE}`);
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  if (!request.body) throw invalidSyntax("A JSON body is required");
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_JSON_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  const bytes = await readBodyBytes(request, MAX_JSON_BODY_BYTES);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw invalidSyntax("The body is not valid UTF-8");
   }
@@ -69,8 +54,6 @@ export async function readScimBody(request: Request): Promise<unknown> {
     throw invalidSyntax(`The body is not valid JSON: ${(err as Error).message}`);
   }
 }
-
-const tooLarge = () => new ScimError("too_large", `The body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
 
 /**
  * If-Match on writes (RFC 7644 §3.14): the version the client expects, or undefined when the

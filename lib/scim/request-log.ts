@@ -1,9 +1,12 @@
 // The SCIM request log (monitoring: what did the identity provider send, what did we answer).
 // Entries are buffered and written in batches so logging does not add a write to every request;
 // the durable record of changes is the audit trail, written in each change's own transaction.
+// Both what anyone without a credential can make it keep and what waits in memory are bounded;
+// what is not written is counted in /api/metrics (custodian_scim_request_log_dropped_total).
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { now as clockNow } from "@/lib/clock";
+import { countRequestLogDrop } from "@/lib/monitoring/metrics";
 
 export interface RequestLogEntry {
   createdAt: Date;
@@ -30,14 +33,62 @@ const COLUMNS_FROM_JSON = ENTRY_COLUMNS.map((c) => `"${c}"`).join(", ");
 
 const FLUSH_INTERVAL_MS = 500;
 const MAX_BUFFER = 500;
+/** Entries buffered or in a batch not yet written; past it new ones are dropped (and counted). */
+export const MAX_PENDING_ENTRIES = 5_000;
 let buffer: RequestLogEntry[] = [];
+let pending = 0;
 let timer: NodeJS.Timeout | undefined;
 let prismaRef: PrismaClient | undefined;
 let flushing: Promise<void> = Promise.resolve();
 
-export function logScimRequest(prisma: PrismaClient, entry: RequestLogEntry): void {
+// Failures without a credential (scanners, a wrong token) are written at most this often per
+// source (client IP) and per minute in all, on each instance: the first ones show what went wrong,
+// the rest only add 30 days of rows. Their lines are also shorter.
+export const UNAUTHENTICATED_LINES_PER_SOURCE = 10;
+export const UNAUTHENTICATED_LINES_PER_MINUTE = 60;
+const UNAUTHENTICATED_TEXT_LIMIT = 256;
+// Only admitted sources are remembered, so the map holds at most the per-minute allowance.
+let sampling = { minute: 0, total: 0, perSource: new Map<string, number>() };
+
+function admitUnauthenticated(source: string, at: Date): boolean {
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (sampling.minute !== minute) sampling = { minute, total: 0, perSource: new Map() };
+  const written = sampling.perSource.get(source) ?? 0;
+  if (written >= UNAUTHENTICATED_LINES_PER_SOURCE || sampling.total >= UNAUTHENTICATED_LINES_PER_MINUTE) {
+    if (written === UNAUTHENTICATED_LINES_PER_SOURCE) {
+      log.warn("unauthenticated SCIM failures sampled from the request log", { source, perMinute: UNAUTHENTICATED_LINES_PER_SOURCE });
+      // Once per source and minute.
+      sampling.perSource.set(source, written + 1);
+    }
+    return false;
+  }
+  sampling.perSource.set(source, written + 1);
+  sampling.total++;
+  return true;
+}
+
+/**
+ * Queues one entry. `source` (the client IP) is needed for failures without a credential, which
+ * are sampled per source; every request a directory authenticated is written.
+ */
+export function logScimRequest(prisma: PrismaClient, entry: RequestLogEntry, options: { source?: string } = {}): void {
+  const unauthenticated = entry.credentialId === null && entry.status >= 400;
+  if (unauthenticated && !admitUnauthenticated(options.source ?? "unknown", entry.createdAt)) {
+    countRequestLogDrop("sampled");
+    return;
+  }
+  if (pending >= MAX_PENDING_ENTRIES) {
+    countRequestLogDrop("queue_full");
+    return;
+  }
+  pending++;
   prismaRef = prisma;
-  buffer.push({ ...entry, path: entry.path.slice(0, 2048), userAgent: entry.userAgent?.slice(0, 512) ?? null });
+  const textLimit = unauthenticated ? UNAUTHENTICATED_TEXT_LIMIT : undefined;
+  buffer.push({
+    ...entry,
+    path: entry.path.slice(0, textLimit ?? 2048),
+    userAgent: entry.userAgent?.slice(0, textLimit ?? 512) ?? null,
+  });
   if (buffer.length >= MAX_BUFFER) void flushRequestLog();
   else if (!timer) {
     timer = setTimeout(() => void flushRequestLog(), FLUSH_INTERVAL_MS);
@@ -62,7 +113,9 @@ export function flushRequestLog(): Promise<void> {
     ).then(
       () => undefined,
       (err: unknown) => log.warn("request log write failed", { entries: batch.length, error: String(err) }),
-    ),
+    ).finally(() => {
+      pending -= batch.length;
+    }),
   );
   return flushing;
 }

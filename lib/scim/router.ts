@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import { AppError, scimTypeOf } from "@/lib/errors";
 import { log, redactQuery, requestContext } from "@/lib/log";
-import { actorOf } from "@/lib/http/actor";
+import { actorOf, clientIp } from "@/lib/http/actor";
 import { toAppError } from "@/lib/http/error-response";
 import { requestIdOf } from "@/lib/http/request-context";
 import { authenticateScim, type ScimPrincipal } from "./auth";
@@ -159,7 +159,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
       ...ignoredColumns(ignored),
       userAgent: request.headers.get("user-agent"),
       requestId,
-    });
+    }, { source: clientIp(request) });
     observeScimRequest({ directoryId: principal?.directoryId ?? null, method, subPath, status: response.status, seconds: latencyMs / 1000 });
     log.debug("scim request", { method, path: subPath, status: response.status, ms: latencyMs });
     return response;

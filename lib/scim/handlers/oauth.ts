@@ -3,10 +3,11 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ACCESS_TOKEN_TTL_SECONDS, accessTokenSigningKey, authenticateOAuthClient } from "../auth";
 import { signAccessToken } from "@/lib/directories/credentials";
-import { httpStatusOf } from "@/lib/errors";
+import { AppError, httpStatusOf } from "@/lib/errors";
+import { MAX_OAUTH_TOKEN_BODY_BYTES, readBodyText } from "@/lib/http/body";
 
 // RFC 6749 §5.2 error body; the status comes from the one error table like every other answer.
-const oauthError = (code: "invalid_input" | "unauthorized", error: string, description: string) =>
+const oauthError = (code: "invalid_input" | "unauthorized" | "too_large", error: string, description: string) =>
   Response.json(
     { error, error_description: description },
     {
@@ -17,7 +18,8 @@ const oauthError = (code: "invalid_input" | "unauthorized", error: string, descr
 
 async function readParams(request: Request): Promise<URLSearchParams | undefined> {
   const type = request.headers.get("content-type") ?? "";
-  const text = (await request.text()).slice(0, 8192);
+  // Unauthenticated: read within a few KB, never whole (lib/http/body.ts).
+  const text = await readBodyText(request, MAX_OAUTH_TOKEN_BODY_BYTES);
   if (/application\/x-www-form-urlencoded/i.test(type)) return new URLSearchParams(text);
   if (/application\/json/i.test(type)) {
     try {
@@ -47,7 +49,13 @@ function basicCredentials(header: string | null): [string, string] | undefined {
 }
 
 export async function issueAccessToken(prisma: PrismaClient, request: Request): Promise<Response> {
-  const params = await readParams(request);
+  let params: URLSearchParams | undefined;
+  try {
+    params = await readParams(request);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "too_large") return oauthError("too_large", "invalid_request", err.message);
+    throw err;
+  }
   if (!params) return oauthError("invalid_input", "invalid_request", "Send application/x-www-form-urlencoded parameters");
   if (params.get("grant_type") !== "client_credentials") {
     return oauthError("invalid_input", "unsupported_grant_type", "Only grant_type=client_credentials is supported");

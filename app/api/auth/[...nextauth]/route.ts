@@ -2,11 +2,13 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { buildAuthOptions } from "@/lib/auth/options";
+import { MAX_SIGN_IN_BODY_BYTES, withBodyLimit } from "@/lib/http/body";
 
 export const dynamic = "force-dynamic";
 
-async function handler(request: NextRequest, context: { params: Promise<{ nextauth: string[] }> }) {
-  return NextAuth(request, context, await buildAuthOptions());
-}
+// next-auth reads a body whole: it gets one already read within the sign-in limit (413 past it).
+const handler = withBodyLimit(MAX_SIGN_IN_BODY_BYTES, async (request: NextRequest, context: { params: Promise<{ nextauth: string[] }> }) =>
+  NextAuth(request, context, await buildAuthOptions()),
+);
 
 export { handler as GET, handler as POST };
