@@ -126,4 +126,52 @@ describe("GDPR erasure", () => {
     expect(await personalDataLeft(other.userName, other.email)).toEqual({ events: 0, logs: 0, users: 0 });
     expect((await verifyAuditChain(prisma)).ok).toBe(true);
   });
+
+  it("deletes only the request-log lines whose filter names the person, not every path containing the name (issue 14 item 12)", async () => {
+    const prisma = db().prisma;
+    const { directory, scim } = await newDirectory("entra");
+    const create = async (userName: string) => {
+      const res = await scim.post<{ id: string }>("/Users", { schemas: [USER_SCHEMA], userName });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    };
+    const alice = `alice-${unique("a")}@contoso.example`;
+    await create(alice);
+    const sers = await create("sers");
+    const hundred = await create("100");
+    const paths = {
+      // Lines about alice and paging: "sers" is inside "/Users", "100" inside "count=100".
+      unrelated: [
+        `/Users${q(`userName eq "${alice}"`)}`,
+        `/Users?filter=userName+eq+%22${encodeURIComponent(alice)}%22`,
+        `/Users${q(`userName eq "${alice}"`, "&count=100")}`,
+        `/Users?startIndex=1&count=100`,
+        `/Users${q(`emails[value eq "${alice}"] or userName eq "users"`)}`,
+        `/Users${q(`userName sw "ser"`)}`,
+      ],
+      // Lines that name them: in a filter literal (quoted, encoded either way, nested, or in a
+      // filter the server rejected).
+      sers: [`/Users${q(`userName eq "sers"`)}`, `/Users?filter=userName+eq+%22SERS%22&count=100`, `/Users${q(`emails[value eq "x"] or userName eq "sers"`)}`, `/Users${q(`userName eq sers`)}`],
+      hundred: [`/Users${q(`userName eq "100"`)}`, `/Users${q(`userName eq "100" and active eq true`, "&count=100")}`],
+    };
+    for (const path of Object.values(paths).flat()) expect((await scim.get(path)).status).toBeLessThan(500);
+    await flushRequestLog();
+    const logged = async (list: string[]) => prisma.requestLog.count({ where: { directoryId: directory.id, method: "GET", path: { in: list } } });
+    expect(await logged(paths.unrelated)).toBe(paths.unrelated.length);
+    expect(await logged(paths.sers)).toBe(paths.sers.length);
+    expect(await logged(paths.hundred)).toBe(paths.hundred.length);
+
+    expect((await scim.delete(`/Users/${sers}`)).status).toBe(204);
+    expect(await logged(paths.sers)).toBe(0);
+    expect(await logged(paths.hundred)).toBe(paths.hundred.length);
+    expect(await logged(paths.unrelated)).toBe(paths.unrelated.length);
+    const sersRecord = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: sers } });
+    expect(sersRecord.erased).toMatchObject({ requestLogEntries: paths.sers.length });
+
+    expect((await scim.delete(`/Users/${hundred}`)).status).toBe(204);
+    expect(await logged(paths.hundred)).toBe(0);
+    expect(await logged(paths.unrelated)).toBe(paths.unrelated.length);
+    const hundredRecord = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: hundred } });
+    expect(hundredRecord.erased).toMatchObject({ requestLogEntries: paths.hundred.length });
+  });
 });
