@@ -232,6 +232,7 @@ describe("evidence routes", () => {
     const configPolicies = (pathname: string) =>
       rules.filter((r) => r.headers.some((h) => h.key.toLowerCase() === "content-security-policy") && getPathMatch(r.source, { strict: true, removeUnnamedParams: true })(pathname));
     expect(configPolicies("/api/admin/evidence/export")).toEqual([]);
+    expect(configPolicies("/api/admin/erasures/some-id/certificate")).toEqual([]); // the erasure certificate's page too
     expect(configPolicies("/api/admin/evidence")).toHaveLength(1);
     expect(configPolicies("/api/admin/evidence/export/more")).toHaveLength(1);
     expect(configPolicies("/api/health")).toHaveLength(1);
