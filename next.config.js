@@ -1,6 +1,6 @@
 // @ts-check
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
-const { API_CSP, HSTS, STATIC_SECURITY_HEADERS } = require("./lib/http/security-headers.js");
+const { API_CSP, API_CSP_SOURCE, HSTS, STATIC_SECURITY_HEADERS } = require("./lib/http/security-headers.js");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -12,8 +12,9 @@ const nextConfig = {
     const httpsOnly = [{ type: /** @type {const} */ ("header"), key: "x-forwarded-proto", value: "(?:https|HTTPS)(?:,.*)?" }];
     return [
       { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
-      // Pages get their nonce-based policy from proxy.ts; JSON endpoints this one.
-      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+      // Pages get their nonce-based policy from proxy.ts; JSON endpoints this one (the printable
+      // HTML routes set their own, see SELF_POLICED_API_PATHS).
+      { source: API_CSP_SOURCE, headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
       { source: "/scim/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
       // HSTS only when the request came over HTTPS (set by the TLS-terminating proxy); proxy.ts
       // also sends it on pages when NEXTAUTH_URL is https.

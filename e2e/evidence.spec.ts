@@ -48,10 +48,24 @@ test("build an evidence pack for a contract, download the CSV, see the leavers c
   const eventsCsv = readFileSync(await events.path(), "utf8");
   expect(eventsCsv).toMatch(/access\.revoked,.*user\.deactivated/);
 
-  // The printable summary opens in a new tab.
+  // The printable summary opens in a new tab, under its own hash-based policy (issue 14 item 15):
+  // its style applies, its print button works, and the browser reports no violation.
+  await page.context().addInitScript(() => {
+    const w = window as unknown as { __violations: string[]; __printed: boolean };
+    w.__violations = [];
+    w.__printed = false;
+    document.addEventListener("securitypolicyviolation", (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    window.print = () => {
+      w.__printed = true;
+    };
+  });
   const [summary] = await Promise.all([page.waitForEvent("popup"), page.getByRole("link", { name: "Printable summary (HTML / PDF)" }).first().click()]);
   await expect(summary.getByRole("button", { name: "Print / save as PDF" })).toBeVisible();
   await expect(summary.getByRole("heading", { level: 1 })).toContainText(`Supply agreement ${suffix}`);
+  await expect(summary.getByRole("button", { name: "Print / save as PDF" })).toHaveCSS("background-color", "rgb(29, 78, 216)");
+  await summary.getByRole("button", { name: "Print / save as PDF" }).click();
+  expect(await summary.evaluate(() => (window as unknown as { __printed: boolean }).__printed)).toBe(true);
+  expect(await summary.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
   await summary.screenshot({ path: "test-results/screenshots/evidence-summary.png", fullPage: true });
   await summary.close();
 

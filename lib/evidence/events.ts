@@ -153,7 +153,7 @@ export async function collectAccessEvents(
   const batch = 2000;
   for (;;) {
     const page = await accessEvents(db, { ...options, afterSeq: events.at(-1)?.seq, limit: Math.min(batch, options.max + 1 - events.length) });
-    events.push(...page);
+    for (const event of page) events.push(event);
     if (events.length > options.max) return { events: events.slice(0, options.max), truncated: true };
     if (page.length < batch) return { events, truncated: false };
   }

@@ -7,7 +7,7 @@ import { csvField } from "@/lib/csv";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import type { EvidenceEvent } from "./events";
-import { renderHtmlSummary, type Pack } from "./html";
+import { HTML_SUMMARY_CSP, renderHtmlSummary, type Pack } from "./html";
 import { leaversReport, type LeaversReport } from "./leavers";
 import { contractPack, repositoryPack, type IntervalRow } from "./packs";
 import { personPack, type PersonPack } from "./person";
@@ -170,6 +170,8 @@ export interface EvidenceFile {
   body: string;
   rows: number;
   truncated: boolean;
+  /** The printable summary's own policy; the other formats keep the API's. */
+  contentSecurityPolicy?: string;
 }
 
 const TARGET_TYPE = { contract: "Contract", repository: "Repository", person: "User" } as const;
@@ -203,7 +205,7 @@ export async function exportEvidence(prisma: PrismaClient, options: { input: Rec
     return { filename: `${name}.json`, contentType: "application/json; charset=utf-8", body: JSON.stringify(pack, null, 2), rows, truncated };
   }
   if (q.format === "html") {
-    return { filename: `${name}.html`, contentType: "text/html; charset=utf-8", body: renderHtmlSummary(pack), rows, truncated };
+    return { filename: `${name}.html`, contentType: "text/html; charset=utf-8", body: renderHtmlSummary(pack), rows, truncated, contentSecurityPolicy: HTML_SUMMARY_CSP };
   }
   return { filename: `${name}-${q.part}.csv`, contentType: "text/csv; charset=utf-8", body: csvOf(pack, q.part), rows, truncated };
 }

@@ -3,12 +3,14 @@
 // grant, a contract reaching its end date and a contract moved between repositories is sampled
 // at every boundary (and just before it, and between boundaries) and compared with
 // whoCanAccessContract (people, levels and reason chains) and snapshotAccess (per repository).
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { whoCanAccessContract } from "@/lib/access/effective-access";
 import { levelRank } from "@/lib/access/levels";
 import { snapshotAccess } from "@/lib/access/snapshot";
 import { instant, newWorld, sleep } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
+import { propertyOptions } from "@/lib/testing/property";
 import { accessIntervals, mergeSegments, type AccessInterval, type AccessSegment } from "./intervals";
 
 setupTestDatabase();
@@ -112,4 +114,80 @@ describe("access intervals over a window", () => {
       [90, 100, "view", 1, false, true],
     ]);
   });
+
+  // The definition, instant by instant (what mergeSegments did before it became a sweep): every
+  // elementary piece between boundaries, its live segments, their reasons and highest level.
+  function reference(segments: AccessSegment[]) {
+    const out: string[] = [];
+    const pairs = [...new Set(segments.map((s) => `${s.userId}|${s.contractId}`))];
+    for (const pair of pairs) {
+      const list = segments.filter((s) => `${s.userId}|${s.contractId}` === pair);
+      const points = [...new Set(list.flatMap((s) => [s.from.getTime(), s.to.getTime()]))].sort((a, b) => a - b);
+      let open: { from: number; to: number; key: string; level: number } | null = null;
+      const flush = () => {
+        if (open) out.push(`${pair}|${open.from}|${open.to}|${open.level}|${open.key}`);
+        open = null;
+      };
+      for (let i = 0; i < points.length - 1; i++) {
+        const live = list.filter((s) => s.from.getTime() <= points[i] && points[i] < s.to.getTime());
+        if (live.length === 0) {
+          flush();
+          continue;
+        }
+        const key = [...new Set(live.map((s) => `${s.ruleVersionId}|${s.groupIds?.join(">") ?? "direct"}`))].sort().join(",");
+        const level = live.reduce((m, s) => Math.max(m, s.level), 0);
+        if (open && open.key === key && open.to === points[i]) open.to = points[i + 1];
+        else {
+          flush();
+          open = { from: points[i], to: points[i + 1], key, level };
+        }
+      }
+      flush();
+    }
+    return out.sort();
+  }
+
+  it("merges like the instant-by-instant definition (property, issue 14 item 11)", () => {
+    const segment = fc
+      .record({
+        user: fc.constantFrom("u1", "u2"),
+        contract: fc.constantFrom("c1", "c2"),
+        from: fc.integer({ min: 0, max: 60 }),
+        length: fc.integer({ min: 0, max: 40 }),
+        rule: fc.constantFrom("a", "b", "c"),
+        path: fc.constantFrom<string[] | null>(["g1"], ["g1", "g2"], null),
+      })
+      .map(({ user, contract, from, length, rule, path }): AccessSegment => ({
+        userId: user, contractId: contract, from: new Date(from), to: new Date(from + length), level: rule.charCodeAt(0) - 96,
+        ruleId: rule, ruleVersion: 1, ruleVersionId: `v-${rule}`, groupIds: path, ruleRepositoryId: "r", ruleContractId: null,
+      }));
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 30 }), (segments) => {
+        const merged = mergeSegments(segments, { from: new Date(0), to: new Date(100) });
+        const levels = { view: 1, comment: 2, edit: 3 } as Record<string, number>;
+        const got = merged.map((i) =>
+          `${i.userId}|${i.contractId}|${i.from.getTime()}|${i.to.getTime()}|${levels[i.level]}|${i.reasons.map((r) => `${r.ruleVersionId}|${r.groupIds?.join(">") ?? "direct"}`).sort().join(",")}`,
+        );
+        expect(got.sort()).toEqual(reference(segments));
+      }),
+      propertyOptions(300),
+    );
+  });
+
+  it("sweeps a long history of one person and contract in one pass (issue 14 item 11)", () => {
+    // 20,000 overlapping segments of one (person, contract), each its own reason: testing every
+    // segment at every boundary is 8·10⁸ steps; a sweep is a sort and a pass.
+    const n = 20_000;
+    const segments = Array.from({ length: n }, (_, i): AccessSegment => ({
+      userId: "u", contractId: "c", from: new Date(i * 10), to: new Date(i * 10 + 25), level: 1 + (i % 3), ruleId: `r${i}`, ruleVersion: 1,
+      ruleVersionId: `v${i}`, groupIds: ["g"], ruleRepositoryId: "r", ruleContractId: null,
+    }));
+    const started = performance.now();
+    const merged = mergeSegments(segments.reverse(), { from: new Date(0), to: new Date(n * 10 + 15) });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(merged).toHaveLength(2 * n - 1);
+    expect(merged[0]).toMatchObject({ from: new Date(0), to: new Date(10), level: "view", openAtStart: true });
+    expect(merged[1].reasons.map((r) => r.ruleId)).toEqual(["r1", "r0"]);
+    expect(merged.at(-1)).toMatchObject({ to: new Date(n * 10 + 15), openAtEnd: true });
+  }, 20_000);
 });

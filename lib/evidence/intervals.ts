@@ -51,9 +51,9 @@ export type SegmentScope = { contractIds: string[]; repositoryId?: string } | { 
 
 /**
  * Every chain segment granting inside [from, to), for a set of contracts or for one person (all
- * contracts). Ordered by user, contract, start.
+ * contracts). Ordered by user, contract, start; at most `limit` rows when given.
  */
-export async function accessSegments(db: Db, options: { scope: SegmentScope; from: Date; to: Date }): Promise<AccessSegment[]> {
+export async function accessSegments(db: Db, options: { scope: SegmentScope; from: Date; to: Date; limit?: number }): Promise<AccessSegment[]> {
   const F = ts(2);
   const T = ts(3);
   const byUser = "userId" in options.scope;
@@ -102,7 +102,7 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
     FROM paths p JOIN rv ON rv.vid = p.vid
     JOIN "UserStatusInterval" us ON us."userId" = p.uid AND us.active
     WHERE greatest(p.lo, us."validFrom") < least(p.hi, us."validTo")
-    ORDER BY 1, 2, 3`;
+    ORDER BY 1, 2, 3${options.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(options.limit))}`}`;
   const param = byUser ? (options.scope as { userId: string }).userId : (options.scope as { contractIds: string[] }).contractIds;
   const repositoryId = byUser ? [] : [(options.scope as { repositoryId?: string }).repositoryId ?? null];
   return db.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId);
@@ -113,67 +113,20 @@ const reasonKey = (s: AccessSegment) => `${s.ruleVersionId}|${s.groupIds?.join("
 /**
  * Sweeps segments (any order) into maximal intervals per (person, contract): the level at an
  * instant is the highest level of the segments covering it; an interval ends where the level or
- * the set of reasons changes. Reasons are listed highest level first.
+ * the set of reasons changes. Reasons are listed highest level first. Each pair's boundaries are
+ * sorted once and swept once (a reason's level is its rule version's, so the level changes only
+ * where the set of reasons does).
  */
 export function mergeSegments(segments: AccessSegment[], window: { from: Date; to: Date }): AccessInterval[] {
   const byPair = new Map<string, AccessSegment[]>();
   for (const s of segments) {
     const key = `${s.userId}|${s.contractId}`;
-    const list = byPair.get(key) ?? [];
-    list.push(s);
-    byPair.set(key, list);
+    const list = byPair.get(key);
+    if (list) list.push(s);
+    else byPair.set(key, [s]);
   }
   const out: AccessInterval[] = [];
-  for (const list of byPair.values()) {
-    const points = [...new Set(list.flatMap((s) => [s.from.getTime(), s.to.getTime()]))].sort((a, b) => a - b);
-    let current: (AccessInterval & { key: string }) | null = null;
-    const flush = () => {
-      if (!current) return;
-      const { key: _key, ...interval } = current;
-      void _key;
-      out.push(interval);
-      current = null;
-    };
-    for (let i = 0; i < points.length - 1; i++) {
-      const start = points[i];
-      const end = points[i + 1];
-      const live = list.filter((s) => s.from.getTime() <= start && start < s.to.getTime());
-      if (live.length === 0) {
-        flush();
-        continue;
-      }
-      const unique = new Map(live.map((s) => [reasonKey(s), s]));
-      const key = [...unique.keys()].sort().join(",");
-      const rank = Math.max(...live.map((s) => s.level));
-      if (current && current.key === key && current.to.getTime() === start) {
-        current.to = new Date(end);
-        continue;
-      }
-      flush();
-      current = {
-        key,
-        userId: list[0].userId,
-        contractId: list[0].contractId,
-        from: new Date(start),
-        to: new Date(end),
-        openAtStart: false,
-        openAtEnd: false,
-        level: levelFromRank(rank)!,
-        reasons: [...unique.values()]
-          .sort((a, b) => b.level - a.level || a.ruleId.localeCompare(b.ruleId) || reasonKey(a).localeCompare(reasonKey(b)))
-          .map((s) => ({
-            level: levelFromRank(s.level)!,
-            ruleId: s.ruleId,
-            ruleVersion: s.ruleVersion,
-            ruleVersionId: s.ruleVersionId,
-            groupIds: s.groupIds,
-            ruleRepositoryId: s.ruleRepositoryId,
-            ruleContractId: s.ruleContractId,
-          })),
-      };
-    }
-    flush();
-  }
+  for (const list of byPair.values()) sweepPair(list, out);
   for (const interval of out) {
     interval.openAtStart = interval.from.getTime() <= window.from.getTime();
     interval.openAtEnd = interval.to.getTime() >= window.to.getTime();
@@ -181,7 +134,105 @@ export function mergeSegments(segments: AccessSegment[], window: { from: Date; t
   return out;
 }
 
+/** One (person, contract): the intervals of its segments, appended to `out` in time order. */
+function sweepPair(list: AccessSegment[], out: AccessInterval[]): void {
+  const edges: { t: number; segment: AccessSegment; delta: 1 | -1 }[] = [];
+  for (const segment of list) {
+    const from = segment.from.getTime();
+    const to = segment.to.getTime();
+    if (from >= to) continue;
+    edges.push({ t: from, segment, delta: 1 }, { t: to, segment, delta: -1 });
+  }
+  edges.sort((a, b) => a.t - b.t);
+  // The reasons live now, with how many live segments carry each.
+  const live = new Map<string, { segment: AccessSegment; count: number }>();
+  let current: AccessInterval | null = null;
+  for (let i = 0; i < edges.length; ) {
+    const t = edges[i].t;
+    // Whether each reason touched at t was live before it: the set changed if any differs after.
+    const before = new Map<string, boolean>();
+    for (; i < edges.length && edges[i].t === t; i++) {
+      const { segment, delta } = edges[i];
+      const key = reasonKey(segment);
+      const entry = live.get(key);
+      if (!before.has(key)) before.set(key, entry !== undefined);
+      if (delta === 1) {
+        if (entry) entry.count++;
+        else live.set(key, { segment, count: 1 });
+      } else if (entry && --entry.count === 0) live.delete(key);
+    }
+    let changed = false;
+    for (const [key, was] of before) if (live.has(key) !== was) changed = true;
+    if (!changed) continue;
+    if (current) {
+      current.to = new Date(t);
+      out.push(current);
+      current = null;
+    }
+    if (live.size > 0) current = intervalFrom(t, live);
+  }
+}
+
+function intervalFrom(t: number, live: Map<string, { segment: AccessSegment }>): AccessInterval {
+  const reasons = [...live.entries()].sort(
+    ([ka, { segment: a }], [kb, { segment: b }]) => b.level - a.level || a.ruleId.localeCompare(b.ruleId) || ka.localeCompare(kb),
+  );
+  let rank = 0;
+  for (const [, { segment }] of reasons) rank = Math.max(rank, segment.level);
+  const first = reasons[0][1].segment;
+  return {
+    userId: first.userId,
+    contractId: first.contractId,
+    from: new Date(t),
+    to: new Date(t),
+    openAtStart: false,
+    openAtEnd: false,
+    level: levelFromRank(rank)!,
+    reasons: reasons.map(([, { segment: s }]) => ({
+      level: levelFromRank(s.level)!,
+      ruleId: s.ruleId,
+      ruleVersion: s.ruleVersion,
+      ruleVersionId: s.ruleVersionId,
+      groupIds: s.groupIds,
+      ruleRepositoryId: s.ruleRepositoryId,
+      ruleContractId: s.ruleContractId,
+    })),
+  };
+}
+
 /** Intervals of access in [from, to) for these contracts, or for one person. */
 export async function accessIntervals(db: Db, options: { scope: SegmentScope; from: Date; to: Date }): Promise<AccessInterval[]> {
   return mergeSegments(await accessSegments(db, options), options);
+}
+
+/**
+ * Segments read per interval a capped answer may hold. A person's history on a contract is usually
+ * one segment per interval or fewer (a change of reasons ends one segment and starts another).
+ */
+const SEGMENTS_PER_INTERVAL = 2;
+
+/**
+ * At most `max` intervals, and whether there were more. The database returns at most
+ * `max × SEGMENTS_PER_INTERVAL + 1` segments (ordered by person and contract); when it had more,
+ * the last (person, contract) read may be cut short and is left out, so every interval returned is
+ * whole.
+ */
+export async function cappedAccessIntervals(
+  db: Db,
+  options: { scope: SegmentScope; from: Date; to: Date; max: number },
+): Promise<{ intervals: AccessInterval[]; truncated: boolean }> {
+  const budget = options.max * SEGMENTS_PER_INTERVAL;
+  const segments = await accessSegments(db, { ...options, limit: budget + 1 });
+  let truncated = false;
+  if (segments.length > budget) {
+    truncated = true;
+    const last = segments[segments.length - 1];
+    while (segments.length > 0 && segments[segments.length - 1].userId === last.userId && segments[segments.length - 1].contractId === last.contractId) segments.pop();
+  }
+  const intervals = mergeSegments(segments, options);
+  if (intervals.length > options.max) {
+    truncated = true;
+    intervals.length = options.max;
+  }
+  return { intervals, truncated };
 }

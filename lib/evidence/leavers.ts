@@ -146,7 +146,7 @@ export async function leaversReport(prisma: PrismaClient, options: { window: Win
          WHERE "targetType" = 'User' AND "targetId" = ANY($1::text[]) AND action = 'access.revoked' AND "createdAt" >= ${ts(2)}
          ORDER BY "createdAt", seq`,
         list.map((r) => r.targetId),
-        new Date(Math.min(...list.map((r) => (r.received ?? r.createdAt).getTime()))),
+        new Date(list.reduce((min, r) => Math.min(min, (r.received ?? r.createdAt).getTime()), Infinity)),
       )
     : [];
 
@@ -186,7 +186,7 @@ export async function leaversReport(prisma: PrismaClient, options: { window: Win
       requestReceivedAt: r.received,
       requestedAt,
       grants,
-      timeToRevokeMs: grants.length === 0 || unrevoked ? null : Math.max(...grants.map((g) => g.timeToRevokeMs!)),
+      timeToRevokeMs: grants.length === 0 || unrevoked ? null : grants.reduce((max, g) => Math.max(max, g.timeToRevokeMs!), -Infinity),
       unrevoked,
     });
   }

@@ -6,7 +6,7 @@ import { findSubject, type SubjectSummary } from "@/lib/access-review/queries";
 import { ts, type Db } from "@/lib/access/sql";
 import { now as clockNow } from "@/lib/clock";
 import { collectAccessEvents, type EvidenceEvent } from "./events";
-import { accessIntervals, type AccessInterval, type IntervalReason } from "./intervals";
+import { cappedAccessIntervals, type AccessInterval, type IntervalReason } from "./intervals";
 import { clipWindow, type Window } from "./window";
 
 /** Interval rows beyond this are not evidence of one subject, they are a dump: the pack says so. */
@@ -149,9 +149,11 @@ async function repositoriesOfContract(db: Db, contractId: string, window: Window
 export async function contractPack(prisma: PrismaClient, options: { id: string; window: Window }): Promise<AccessPack> {
   const subject = await findSubject(prisma, { kind: "contract", id: options.id });
   const window = clipWindow(options.window);
-  const intervals = await accessIntervals(prisma, { scope: { contractIds: [subject.id] }, ...window });
-  const truncatedIntervals = intervals.length > MAX_INTERVALS;
-  const kept = intervals.slice(0, MAX_INTERVALS);
+  const { intervals: kept, truncated: truncatedIntervals } = await cappedAccessIntervals(prisma, {
+    scope: { contractIds: [subject.id] },
+    ...window,
+    max: MAX_INTERVALS,
+  });
   const people = [...new Set(kept.map((i) => i.userId))];
   const { events, truncated } =
     people.length === 0
@@ -189,12 +191,16 @@ export async function repositoryPack(prisma: PrismaClient, options: { id: string
     window.from,
     window.to,
   );
-  const intervals: AccessInterval[] = [];
-  for (let i = 0; i < contracts.length && intervals.length <= MAX_INTERVALS; i += CONTRACT_BATCH) {
+  // The cap applies in SQL, batch by batch, to what is still allowed; never spread a batch into
+  // push() (one argument per element overflows the stack past ~120,000).
+  const kept: AccessInterval[] = [];
+  let truncatedIntervals = false;
+  for (let i = 0; i < contracts.length && !truncatedIntervals; i += CONTRACT_BATCH) {
     const contractIds = contracts.slice(i, i + CONTRACT_BATCH).map((c) => c.cid);
-    intervals.push(...(await accessIntervals(prisma, { scope: { contractIds, repositoryId: subject.id }, ...window })));
+    const batch = await cappedAccessIntervals(prisma, { scope: { contractIds, repositoryId: subject.id }, ...window, max: MAX_INTERVALS - kept.length });
+    for (const interval of batch.intervals) kept.push(interval);
+    truncatedIntervals = batch.truncated;
   }
-  const kept = intervals.slice(0, MAX_INTERVALS);
   const { events, truncated } = await collectAccessEvents(prisma, { ...window, repositoryIds: [subject.id], max: MAX_EVENTS });
   return {
     kind: "repository",
@@ -205,6 +211,6 @@ export async function repositoryPack(prisma: PrismaClient, options: { id: string
     people: new Set(kept.map((i) => i.userId)).size,
     intervals: sortRows(await describeIntervals(prisma, kept)),
     events,
-    truncated: { intervals: intervals.length > MAX_INTERVALS, events: truncated },
+    truncated: { intervals: truncatedIntervals, events: truncated },
   };
 }

@@ -10,7 +10,7 @@ import { ts } from "@/lib/access/sql";
 import { now as clockNow } from "@/lib/clock";
 import { userDocFromRow } from "@/lib/scim/mapping";
 import { collectAccessEvents, type EvidenceEvent } from "./events";
-import { accessIntervals } from "./intervals";
+import { cappedAccessIntervals } from "./intervals";
 import { describeIntervals, MAX_INTERVALS, type IntervalRow } from "./packs";
 import { clipWindow, type Window } from "./window";
 
@@ -90,8 +90,8 @@ export async function personPack(prisma: PrismaClient, options: { id: string; wi
       })
     : null;
 
-  const intervals = await accessIntervals(prisma, { scope: { userId }, ...window });
-  const access = await describeIntervals(prisma, intervals.slice(0, MAX_INTERVALS));
+  const intervals = await cappedAccessIntervals(prisma, { scope: { userId }, ...window, max: MAX_INTERVALS });
+  const access = await describeIntervals(prisma, intervals.intervals);
   access.sort((a, b) => (a.contractTitle ?? "").localeCompare(b.contractTitle ?? "") || a.contractId.localeCompare(b.contractId) || a.from.getTime() - b.from.getTime());
   const events = await collectAccessEvents(prisma, { ...window, userIds: [userId], max: MAX_PERSON_ROWS });
 
@@ -157,7 +157,7 @@ export async function personPack(prisma: PrismaClient, options: { id: string; wi
     })),
     requests: requests.slice(0, MAX_PERSON_ROWS),
     truncated: {
-      access: intervals.length > MAX_INTERVALS,
+      access: intervals.truncated,
       accessEvents: events.truncated,
       auditEvents: audit.length > MAX_PERSON_ROWS,
       requests: requests.length > MAX_PERSON_ROWS,

@@ -19,6 +19,17 @@ const STATIC_SECURITY_HEADERS = [
 /** JSON endpoints render nothing: the strictest policy. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * API routes that answer printable HTML and set their own policy on every response (a hash-based one
+ * for the page, API_CSP otherwise). next.config.js must leave them out of its blanket API_CSP:
+ * Next.js keeps a next.config.js header over the same header set by the route, and two policies
+ * would both be enforced. Regular expressions relative to /api/, matched as whole paths.
+ */
+const SELF_POLICED_API_PATHS = ["admin/evidence/export", "admin/erasures/[^/]+/certificate"];
+
+/** The next.config.js `source` for every API path except SELF_POLICED_API_PATHS. */
+const API_CSP_SOURCE = `/api/:path((?!${SELF_POLICED_API_PATHS.map((p) => `${p}$`).join("|")}).*)`;
+
 const HSTS = "max-age=63072000; includeSubDomains";
 
 /**
@@ -55,4 +66,4 @@ function servedOverHttps(headers, publicUrl) {
   return proto === "https" || (publicUrl ?? "").toLowerCase().startsWith("https://");
 }
 
-module.exports = { STATIC_SECURITY_HEADERS, API_CSP, HSTS, pageContentSecurityPolicy, servedOverHttps };
+module.exports = { STATIC_SECURITY_HEADERS, API_CSP, API_CSP_SOURCE, HSTS, pageContentSecurityPolicy, servedOverHttps };

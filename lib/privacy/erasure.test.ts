@@ -99,6 +99,9 @@ describe("GDPR erasure", () => {
     const html = await certificateRoute(new Request(`http://localhost/x?format=html`), { params: Promise.resolve({ id: record.id }) });
     expect(html.headers.get("content-type")).toContain("text/html");
     expect(await html.text()).toContain(record.id);
+    // Its own policy admits its style block (next.config.js leaves this route out of the API's).
+    expect(html.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src /);
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     const list = await (await erasuresRoute(new Request("http://localhost/api/admin/erasures"), undefined)).json();
     expect(list.items.map((i: { id: string }) => i.id)).toContain(record.id);
   });
@@ -125,5 +128,53 @@ describe("GDPR erasure", () => {
     expect(await later.json()).toMatchObject({ userDeleted: false });
     expect(await personalDataLeft(other.userName, other.email)).toEqual({ events: 0, logs: 0, users: 0 });
     expect((await verifyAuditChain(prisma)).ok).toBe(true);
+  });
+
+  it("deletes only the request-log lines whose filter names the person, not every path containing the name (issue 14 item 12)", async () => {
+    const prisma = db().prisma;
+    const { directory, scim } = await newDirectory("entra");
+    const create = async (userName: string) => {
+      const res = await scim.post<{ id: string }>("/Users", { schemas: [USER_SCHEMA], userName });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    };
+    const alice = `alice-${unique("a")}@contoso.example`;
+    await create(alice);
+    const sers = await create("sers");
+    const hundred = await create("100");
+    const paths = {
+      // Lines about alice and paging: "sers" is inside "/Users", "100" inside "count=100".
+      unrelated: [
+        `/Users${q(`userName eq "${alice}"`)}`,
+        `/Users?filter=userName+eq+%22${encodeURIComponent(alice)}%22`,
+        `/Users${q(`userName eq "${alice}"`, "&count=100")}`,
+        `/Users?startIndex=1&count=100`,
+        `/Users${q(`emails[value eq "${alice}"] or userName eq "users"`)}`,
+        `/Users${q(`userName sw "ser"`)}`,
+      ],
+      // Lines that name them: in a filter literal (quoted, encoded either way, nested, or in a
+      // filter the server rejected).
+      sers: [`/Users${q(`userName eq "sers"`)}`, `/Users?filter=userName+eq+%22SERS%22&count=100`, `/Users${q(`emails[value eq "x"] or userName eq "sers"`)}`, `/Users${q(`userName eq sers`)}`],
+      hundred: [`/Users${q(`userName eq "100"`)}`, `/Users${q(`userName eq "100" and active eq true`, "&count=100")}`],
+    };
+    for (const path of Object.values(paths).flat()) expect((await scim.get(path)).status).toBeLessThan(500);
+    await flushRequestLog();
+    const logged = async (list: string[]) => prisma.requestLog.count({ where: { directoryId: directory.id, method: "GET", path: { in: list } } });
+    expect(await logged(paths.unrelated)).toBe(paths.unrelated.length);
+    expect(await logged(paths.sers)).toBe(paths.sers.length);
+    expect(await logged(paths.hundred)).toBe(paths.hundred.length);
+
+    expect((await scim.delete(`/Users/${sers}`)).status).toBe(204);
+    expect(await logged(paths.sers)).toBe(0);
+    expect(await logged(paths.hundred)).toBe(paths.hundred.length);
+    expect(await logged(paths.unrelated)).toBe(paths.unrelated.length);
+    const sersRecord = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: sers } });
+    expect(sersRecord.erased).toMatchObject({ requestLogEntries: paths.sers.length });
+
+    expect((await scim.delete(`/Users/${hundred}`)).status).toBe(204);
+    expect(await logged(paths.hundred)).toBe(0);
+    expect(await logged(paths.unrelated)).toBe(paths.unrelated.length);
+    const hundredRecord = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: hundred } });
+    expect(hundredRecord.erased).toMatchObject({ requestLogEntries: paths.hundred.length });
   });
 });

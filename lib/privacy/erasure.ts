@@ -5,8 +5,10 @@
 //   - audit events about the user: label (userName) and, on user.* events, the before/after SCIM
 //     documents are cleared (the trigger lets only this through); the events keep the pseudonymous
 //     user id, action, time, actor and their hashes, so the chain stays verifiable;
-//   - the SCIM request log: entries whose path (query string: filters) names the userName or an
-//     e-mail address are deleted;
+//   - the SCIM request log: entries whose query string names the userName or an e-mail address —
+//     a literal of the logged filter, or the whole value of a parameter that is not SCIM paging,
+//     sorting or attribute selection — are deleted (exact, case-insensitive: a user called "sers"
+//     must not take every "/Users?…" line with them, nor "100" every "count=100");
 //   - kept under the pseudonymous id (listed in the certificate with their legal basis):
 //     membership and status history, access rules naming the user, access-change events.
 // Every erasure is an ErasureRecord (append-only) and a "privacy.erased" audit event; its
@@ -19,6 +21,8 @@ import { contractsOfUser } from "@/lib/access/effective-access";
 import type { Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import type { ErasedCounts, RetainedItem } from "@/lib/audit/certificate";
+import type { Filter } from "@/lib/scim/filter/ast";
+import { parseFilter } from "@/lib/scim/filter/parse-filter";
 
 export const ERASURE_ACTION = "privacy.erased";
 
@@ -31,12 +35,6 @@ export const LEGAL_BASIS = {
 export interface SubjectIdentifiers {
   userName?: string | null;
   emails?: string[];
-}
-
-const MIN_IDENTIFIER_LENGTH = 3;
-
-function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The identifiers still on record in the trail (for a user whose row is already gone). */
@@ -52,14 +50,90 @@ async function identifiersFromTrail(tx: Tx, subjectId: string): Promise<SubjectI
   return { userName: rows.find((r) => r.label)?.label ?? null, emails: [...emails] };
 }
 
-function searchPatterns(ids: SubjectIdentifiers): string[] {
-  const values = new Set<string>();
-  for (const v of [ids.userName, ...(ids.emails ?? [])]) {
-    if (!v || v.length < MIN_IDENTIFIER_LENGTH) continue;
-    values.add(v.toLowerCase());
-    values.add(encodeURIComponent(v).toLowerCase());
+/** Each identifier once, lower-cased (userName and e-mail addresses are case-insensitive in SCIM). */
+function identifierSet(ids: SubjectIdentifiers): Set<string> {
+  return new Set([ids.userName, ...(ids.emails ?? [])].filter((v): v is string => !!v).map((v) => v.toLowerCase()));
+}
+
+// Postgres regular-expression metacharacters (ARE), escaped to match themselves.
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Regular expressions over lower(path) that find every line that may name an identifier (as it is,
+ * percent-encoded, or form-encoded) with a delimiter on both sides — a quote, a blank, a bracket, an
+ * escape such as %22, `=`, `&` or an end. A cheap filter in SQL; the exact test is namesSubject.
+ */
+function candidatePatterns(identifiers: Set<string>): string[] {
+  const before = "(^|[^a-z0-9%]|%[0-9a-f]{2})";
+  const after = "($|[^a-z0-9%]|%[0-9a-f]{2})";
+  const forms = new Set<string>();
+  for (const v of identifiers) {
+    const encoded = encodeURIComponent(v).toLowerCase();
+    for (const form of [v, encoded, encoded.replace(/%20/g, "+")]) forms.add(form);
   }
-  return [...values].map(likeContains);
+  return [...forms].map((f) => `${before}${escapeRegex(f)}${after}`);
+}
+
+/** SCIM query parameters that never carry a person's values (RFC 7644 §3.4.2.3–4, §3.9; cursor paging). */
+const VALUE_FREE_PARAMETERS = new Set(["attributes", "excludedattributes", "sortby", "sortorder", "startindex", "count", "cursor"]);
+
+/** A value a logged path names; `partial` when it was cut off by the log's path limit. */
+type NamedValue = { text: string; partial?: boolean };
+
+function filterLiterals(filter: Filter, out: NamedValue[]): void {
+  if (filter.kind === "compare") {
+    if (filter.value !== null) out.push({ text: String(filter.value) });
+  } else if (filter.kind === "and" || filter.kind === "or") {
+    filterLiterals(filter.left, out);
+    filterLiterals(filter.right, out);
+  } else if (filter.kind === "not" || filter.kind === "valuePath") filterLiterals(filter.filter, out);
+}
+
+/** The quoted strings and bare words of a filter the parser rejects (the log keeps those too). */
+function looseLiterals(text: string, out: NamedValue[]): void {
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)("?)|([^\s"()[\]]+)/g)) {
+    if (m[3] !== undefined) {
+      out.push({ text: m[3] });
+      continue;
+    }
+    let literal = m[1];
+    try {
+      literal = JSON.parse(`"${m[1]}"`) as string;
+    } catch {
+      // keep it as written
+    }
+    out.push({ text: literal, partial: m[2] === "" });
+  }
+}
+
+/** The values a logged request path names: its filter's literals, and other parameters' values. */
+function valuesNamedByPath(path: string): NamedValue[] {
+  const q = path.indexOf("?");
+  if (q < 0) return [];
+  const out: NamedValue[] = [];
+  for (const [name, value] of new URLSearchParams(path.slice(q + 1))) {
+    const key = name.toLowerCase();
+    if (VALUE_FREE_PARAMETERS.has(key)) continue;
+    if (key !== "filter") {
+      out.push({ text: value });
+      continue;
+    }
+    try {
+      filterLiterals(parseFilter(value), out);
+    } catch {
+      looseLiterals(value, out);
+    }
+  }
+  return out;
+}
+
+/** Whether the path names one of the identifiers exactly (a cut-off literal: as its beginning). */
+function namesSubject(path: string, identifiers: Set<string>): boolean {
+  return valuesNamedByPath(path).some(({ text, partial }) => {
+    const value = text.toLowerCase();
+    if (identifiers.has(value)) return true;
+    return !!partial && value.length >= 3 && [...identifiers].some((id) => id.startsWith(value));
+  });
 }
 
 /**
@@ -80,16 +154,20 @@ export async function eraseSubjectInTx(
     emails: [...new Set([...(options.identifiers?.emails ?? []), ...(fromTrail.emails ?? [])])],
   };
 
-  const patterns = searchPatterns(identifiers);
-  // Only entries with a query string can name a user (paths carry ids only).
-  const requestLogEntries =
-    patterns.length === 0
-      ? 0
-      : await tx.$executeRawUnsafe(
-          `DELETE FROM "RequestLog" WHERE ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0 AND lower("path") LIKE ANY($2::text[])`,
+  // Only entries with a query string can name a user (paths carry ids only). SQL finds the lines
+  // where an identifier stands between delimiters; the exact test reads their query strings.
+  const names = identifierSet(identifiers);
+  const candidates =
+    names.size === 0
+      ? []
+      : await tx.$queryRawUnsafe<{ id: string; path: string }[]>(
+          `SELECT id, path FROM "RequestLog"
+           WHERE ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0 AND lower("path") ~ ANY($2::text[])`,
           options.directoryId,
-          patterns,
+          candidatePatterns(names),
         );
+  const doomed = candidates.filter((c) => namesSubject(c.path, names)).map((c) => c.id);
+  const requestLogEntries = doomed.length === 0 ? 0 : await tx.$executeRawUnsafe(`DELETE FROM "RequestLog" WHERE id = ANY($1::text[])`, doomed);
 
   // Webhook deliveries keep the body they send and replay: take the same fields out of it.
   const webhookPayloadsCleared = await tx.$executeRawUnsafe(

@@ -1,5 +1,8 @@
 // Evidence packs through their real route handlers and permission checks, on a history built
 // through the real services (SCIM route handler for people and groups, contract and rule services).
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { instant, newWorld, sleep } from "@/lib/testing/access-world";
 import { createAccount } from "@/lib/auth/accounts";
@@ -192,6 +195,48 @@ describe("evidence routes", () => {
 
     const csv = parseCsv(await (await exportEvidence(get(`/api/admin/evidence/export?${qs({ kind: "leavers", from: s.from.toISOString(), to: s.to.toISOString() })}`), undefined)).text());
     expect(csv.find((r) => r[0] === s.bob)).toBeDefined();
+  });
+
+  it("the printable summary carries its own hash-based policy that admits exactly its inline style and script (issue 14 item 15)", async () => {
+    const s = await story();
+    signInAs("auditor");
+    const params = { kind: "repository", id: s.repo, from: s.from.toISOString(), to: s.to.toISOString() };
+    const res = await exportEvidence(get(`/api/admin/evidence/export?${qs({ ...params, format: "html" })}`), undefined);
+    expect(res.status).toBe(200);
+    const policy = res.headers.get("content-security-policy") ?? "";
+    const directives = new Map(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    expect(directives.get("default-src")).toEqual(["'none'"]);
+    expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(policy).not.toContain("unsafe-inline");
+    const page = await res.text();
+    const sha = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+    const inline = (tag: string) => [...page.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1]);
+    expect(inline("style")).toHaveLength(1);
+    expect(inline("script")).toHaveLength(1); // the print button's handler
+    for (const style of inline("style")) expect(directives.get("style-src")).toContain(sha(style));
+    for (const script of inline("script")) expect(directives.get("script-src")).toContain(sha(script));
+    // No inline event handlers or style attributes: a hash policy would block them.
+    expect(page).not.toMatch(/\son[a-z]+\s*=/i);
+    expect(page).not.toMatch(/\sstyle\s*=/i);
+    // The tables keep the strict API policy.
+    const csv = await exportEvidence(get(`/api/admin/evidence/export?${qs(params)}`), undefined);
+    expect(csv.headers.get("content-security-policy")).toContain("default-src 'none'");
+
+    // Next.js keeps a header set in next.config.js over the same header set by the route, so the
+    // blanket API policy must leave this route out (checked with Next.js's own route matcher).
+    const require = createRequire(import.meta.url);
+    const root = path.resolve(import.meta.dirname, "../../../..");
+    const nextConfig = require(path.join(root, "next.config.js"));
+    const { getPathMatch } = require("next/dist/shared/lib/router/utils/path-match");
+    const rules: { source: string; headers: { key: string }[] }[] = await nextConfig.headers();
+    const configPolicies = (pathname: string) =>
+      rules.filter((r) => r.headers.some((h) => h.key.toLowerCase() === "content-security-policy") && getPathMatch(r.source, { strict: true, removeUnnamedParams: true })(pathname));
+    expect(configPolicies("/api/admin/evidence/export")).toEqual([]);
+    expect(configPolicies("/api/admin/erasures/some-id/certificate")).toEqual([]); // the erasure certificate's page too
+    expect(configPolicies("/api/admin/evidence")).toHaveLength(1);
+    expect(configPolicies("/api/admin/evidence/export/more")).toHaveLength(1);
+    expect(configPolicies("/api/health")).toHaveLength(1);
+    expect(configPolicies("/scim/v2/Users")).toHaveLength(1);
   });
 
   it("rejects bad input clearly and checks permissions", async () => {

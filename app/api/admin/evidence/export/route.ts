@@ -1,5 +1,6 @@
 import { route } from "@/lib/http/route";
 import { exportEvidence } from "@/lib/evidence/export";
+import { API_CSP } from "@/lib/http/security-headers.js";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,8 @@ export const GET = route({ auth: { permission: "evidence:export" } }, async ({ d
       "x-export-rows": String(file.rows),
       "x-export-truncated": String(file.truncated),
       "cache-control": "no-store",
+      // next.config.js leaves this route out of its blanket API policy (SELF_POLICED_API_PATHS).
+      "content-security-policy": file.contentSecurityPolicy ?? API_CSP,
     },
   });
 });
