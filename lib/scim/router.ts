@@ -7,7 +7,8 @@ import { AppError, scimTypeOf } from "@/lib/errors";
 import { log, redactQuery, requestContext } from "@/lib/log";
 import { actorOf } from "@/lib/http/actor";
 import { toAppError } from "@/lib/http/error-response";
-import { requestIdOf } from "@/lib/http/request-context";
+import { clientRequestIdOf, newRequestId, publicBaseUrl } from "@/lib/http/client";
+import { findUnstorable } from "@/lib/http/unstorable";
 import { authenticateScim, type ScimPrincipal } from "./auth";
 import { ScimError } from "./errors";
 import { scimErrorResponse } from "./http";
@@ -94,7 +95,7 @@ function pathSegments(subPath: string): string[] {
 }
 
 export async function handleScimRequest(request: Request): Promise<Response> {
-  const requestId = requestIdOf(request);
+  const requestId = newRequestId();
   return requestContext.run({ requestId }, async () => {
     const started = performance.now();
     const url = new URL(request.url);
@@ -122,8 +123,12 @@ export async function handleScimRequest(request: Request): Promise<Response> {
             "retry-after": String(wait),
           });
         } else {
+          // The shared check (lib/http/unstorable.ts) over the query: 400 invalidValue naming the parameter.
+          const unstorable = findUnstorable(Object.fromEntries(url.searchParams.entries()));
+          if (unstorable) throw new ScimError("invalid_input", unstorable.message);
           const { handler, id } = route(method, segments);
-          const baseUrl = `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length)}`;
+          // Locations and $refs name the public URL (NEXTAUTH_URL, or a trusted proxy's host), not the socket's.
+          const baseUrl = `${publicBaseUrl(request)}${url.pathname.slice(0, url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length)}`;
           const ctx: ScimContext = {
             request,
             url,
@@ -159,6 +164,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
       ...ignoredColumns(ignored),
       userAgent: request.headers.get("user-agent"),
       requestId,
+      clientRequestId: clientRequestIdOf(request) ?? null,
     });
     observeScimRequest({ directoryId: principal?.directoryId ?? null, method, subPath, status: response.status, seconds: latencyMs / 1000 });
     log.debug("scim request", { method, path: subPath, status: response.status, ms: latencyMs });

@@ -123,6 +123,25 @@ describe("authentication and scopes", () => {
     expect(reader.key).toMatch(/^cak_[A-Za-z0-9_-]{43}$/);
   });
 
+  // Issue 14 item 17: RFC 9110 §11.6.1 requires a challenge on every 401; RFC 6750 §3 says which.
+  it("answers every 401 with a Bearer challenge, error=\"invalid_token\" when a key was presented", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef } = await world(admin.key);
+    const path = `/api/v1/access/check?user=${user.id}&contract=${externalRef}`;
+    const none = await call(checkRoute.GET, { path });
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="custodian"');
+    const revoked = await newApiKey(["access:read"]);
+    await revokeApiKey(prisma(), { id: revoked.id, actor: testActor });
+    for (const key of ["cak_not-a-real-key", revoked.key]) {
+      const bad = await call(checkRoute.GET, { path, key });
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get("www-authenticate")).toBe('Bearer realm="custodian", error="invalid_token"');
+    }
+    const rules = await call(rulesRoute.GET, { path: "/api/v1/rules", key: "cak_nope" });
+    expect(rules.headers.get("www-authenticate")).toMatch(/^Bearer realm="custodian"/);
+  });
+
   it("lists keys without their secrets", async () => {
     const k = await newApiKey(["contracts:read"]);
     const listed = (await listApiKeys(prisma(), { page: { pageSize: 200 } })).items.find((i) => i.id === k.id)!;

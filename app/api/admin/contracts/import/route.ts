@@ -7,7 +7,7 @@ import { importContractsCsv, MAX_CSV_BYTES, validateContractsCsv } from "@/lib/c
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ auth: { permission: "contracts:write" } }, async ({ db, request, query, actor }) => {
+export const POST = route({ auth: { permission: "contracts:write" }, accepts: ["text/csv"] }, async ({ db, request, query, actor }) => {
   // The importer reports an oversized file itself; far larger bodies are refused unread.
   refuseDeclaredTooLarge(request, MAX_CSV_BYTES * 2);
   const csv = await request.text();
