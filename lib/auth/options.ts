@@ -6,7 +6,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { generateSecret } from "@/lib/directories/credentials";
-import { clientAddress, nodeHeaders } from "@/lib/http/client";
+import { clientAddress, nodeHeaders } from "@/lib/forwarded";
 import { verifyCredentials } from "./accounts";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;

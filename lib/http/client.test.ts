@@ -3,7 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
-import { clientAddress, clientRequestIdOf, publicBaseUrl } from "./client";
+import { clientAddress } from "@/lib/forwarded";
+import { clientRequestIdOf, publicBaseUrl } from "./client";
 import { appendPeerAddressToForwardedFor } from "./peer-address";
 
 const headers = (h: Record<string, string>) => new Headers(h);

@@ -32,7 +32,10 @@ describe("route", () => {
   it("answers anything else with 500 naming only the request id", async () => {
     const res = await call(route({ auth: "none" }, () => { throw new Error("password=hunter2 at db.internal"); }), { headers: { "x-request-id": "req-1" } });
     expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ error: { code: "internal_error", message: "Internal error (request id req-1)" } });
+    // The server's own id (issue 14 item 20), never the caller's X-Request-Id.
+    const id = res.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await res.json()).toEqual({ error: { code: "internal_error", message: `Internal error (request id ${id})` } });
   });
 
   it("parses If-Match: \"3\" and W/\"3\" to 3, absent to undefined, anything else is 400", async () => {

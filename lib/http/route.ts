@@ -16,7 +16,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { actorOf } from "./actor";
 import { readJsonBody } from "./body";
 import { refuseCrossSite } from "./cross-site";
-import { errorResponse } from "./error-response";
+import { bearerChallenge, errorResponse } from "./error-response";
 import { parseIfMatch } from "./if-match";
 import { withRequestContext } from "./request-context";
 import { refuseUnstorable } from "./unstorable";
@@ -79,16 +79,16 @@ export function route<A extends Auth, P extends ZodType | undefined = undefined,
   handler: (args: RouteArgs<A, P, Q, B>) => Promise<Response> | Response,
 ) {
   return withRequestContext<RouteContext>(async (request, context, requestId) => {
-    // A session cookie rides along on requests other sites make: forged writes stop here (./cross-site.ts).
-    if (typeof options.auth === "object" && "permission" in options.auth) refuseCrossSite(request, options.accepts);
     let caller;
     try {
       caller = await authenticate(options.auth, request, requestId);
     } catch (err) {
-      const challenge = bearerChallenge(options.auth, request, err);
+      const challenge = bearerChallengeOf(options.auth, request, err);
       if (challenge) return errorResponse(err as AppError, { headers: { "www-authenticate": challenge } });
       throw err;
     }
+    // A session cookie rides along on requests other sites make: forged writes stop here (./cross-site.ts).
+    if (typeof options.auth === "object" && "permission" in options.auth) refuseCrossSite(request, options.accepts);
     const url = new URL(request.url);
     const ifMatch = ifMatchOf(request);
     const rawParams = await context?.params;
@@ -124,14 +124,10 @@ async function authenticate(auth: Auth, request: Request, requestId: string) {
   return { db, key, actor: actorOf(apiKeyActor(key), { request, requestId }) };
 }
 
-/**
- * The challenge of an API key route's 401 (RFC 9110 §11.6.1: every 401 carries one; RFC 6750 §3:
- * `error="invalid_token"` when a token was presented but is not accepted).
- */
-function bearerChallenge(auth: Auth, request: Request, err: unknown): string | undefined {
+/** The challenge of an API key route's 401 (./error-response.ts). */
+function bearerChallengeOf(auth: Auth, request: Request, err: unknown): string | undefined {
   if (!(err instanceof AppError) || err.code !== "unauthorized" || typeof auth !== "object" || !("scope" in auth)) return undefined;
-  const presented = /^\s*Bearer\s+\S/i.test(request.headers.get("authorization") ?? "");
-  return `Bearer realm="custodian"${presented ? ', error="invalid_token"' : ""}`;
+  return bearerChallenge("custodian", request.headers.get("authorization"));
 }
 
 /**

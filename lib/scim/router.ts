@@ -6,7 +6,7 @@ import { getConfig } from "@/lib/config";
 import { AppError, scimTypeOf } from "@/lib/errors";
 import { log, redactQuery, requestContext } from "@/lib/log";
 import { actorOf } from "@/lib/http/actor";
-import { toAppError } from "@/lib/http/error-response";
+import { bearerChallenge, toAppError } from "@/lib/http/error-response";
 import { clientRequestIdOf, newRequestId, publicBaseUrl } from "@/lib/http/client";
 import { findUnstorable } from "@/lib/http/unstorable";
 import { authenticateScim, type ScimPrincipal } from "./auth";
@@ -148,7 +148,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
     } catch (err) {
       const error = toAppError(err, requestId, { method, path: subPath });
       scimType = scimTypeOf(error.code) ?? null;
-      response = scimErrorResponse(error, error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="scim"' } : {});
+      response = scimErrorResponse(error, error.code === "unauthorized" ? { "www-authenticate": bearerChallenge("scim", request.headers.get("authorization")) } : {});
     }
     response.headers.set("x-request-id", requestId);
     const latencyMs = Math.round(performance.now() - started);

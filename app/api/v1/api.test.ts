@@ -9,6 +9,7 @@ import { API_V1_OPERATIONS } from "@/lib/api-v1/operations";
 import { ROUTE_RULES } from "@/lib/testing/authorization-rules";
 import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
 import { hashSecret } from "@/lib/directories/credentials";
+import { scimClient } from "@/lib/testing/scim";
 import * as checkRoute from "./access/check/route";
 import * as contractRoute from "./contracts/[ref]/route";
 import * as contractAccessRoute from "./contracts/[ref]/access/route";
@@ -140,6 +141,9 @@ describe("authentication and scopes", () => {
     }
     const rules = await call(rulesRoute.GET, { path: "/api/v1/rules", key: "cak_nope" });
     expect(rules.headers.get("www-authenticate")).toMatch(/^Bearer realm="custodian"/);
+    // SCIM's 401 says the same in its realm.
+    expect((await scimClient(undefined).get("/Users")).headers.get("www-authenticate")).toBe('Bearer realm="scim"');
+    expect((await scimClient("not-a-token").get("/Users")).headers.get("www-authenticate")).toBe('Bearer realm="scim", error="invalid_token"');
   });
 
   it("lists keys without their secrets", async () => {
