@@ -1112,8 +1112,8 @@ describe("audit trail and request log", () => {
     expect(await prisma.auditEvent.count({ where: { directoryId: directory.id } })).toBe(before + 1);
 
     await flushRequestLog();
-    const logged = await prisma.requestLog.findMany({ where: { requestId: { in: [...ids, noopRid] } } });
-    const byId = new Map(logged.map((l) => [l.requestId, l]));
+    const logged = await prisma.requestLog.findMany({ where: { clientRequestId: { in: [...ids, noopRid] } } });
+    const byId = new Map(logged.map((l) => [l.clientRequestId, l]));
     expect(ids.map((id) => byId.get(id)?.status)).toEqual([409, 400, 404, 400]);
     expect(byId.get(ids[0])).toMatchObject({ method: "POST", path: "/Users", scimType: "uniqueness", directoryId: directory.id, credentialId: tokenId });
     expect(byId.get(ids[1])?.scimType).toBe("invalidPath");
@@ -1123,7 +1123,7 @@ describe("audit trail and request log", () => {
     const anonRid = rid();
     expect((await scimClient(undefined).get("/Users", { "x-request-id": anonRid })).status).toBe(401);
     await flushRequestLog();
-    expect(await prisma.requestLog.findFirst({ where: { requestId: anonRid } })).toMatchObject({ status: 401, directoryId: null });
+    expect(await prisma.requestLog.findFirst({ where: { clientRequestId: anonRid } })).toMatchObject({ status: 401, directoryId: null });
   });
 });
 
