@@ -123,8 +123,9 @@ export async function handleScimRequest(request: Request): Promise<Response> {
             "retry-after": String(wait),
           });
         } else {
-          // The shared check (lib/http/unstorable.ts) over the query: 400 invalidValue naming the parameter.
-          const unstorable = findUnstorable(Object.fromEntries(url.searchParams.entries()));
+          // The shared check (lib/http/unstorable.ts) over the query: 400 invalidValue naming the
+          // parameter. A filter's literals are the filter engine's (400 invalidFilter, RFC 7644 §3.4.2.2).
+          const unstorable = findUnstorable(Object.fromEntries([...url.searchParams.entries()].filter(([name]) => name !== "filter")));
           if (unstorable) throw new ScimError("invalid_input", unstorable.message);
           const { handler, id } = route(method, segments);
           // Locations and $refs name the public URL (NEXTAUTH_URL, or a trusted proxy's host), not the socket's.
