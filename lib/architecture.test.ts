@@ -28,11 +28,12 @@ const domain = (name: string): Part => ({ name, layer: "domain", files: [`lib/${
 const PARTS: Part[] = [
   { name: "generated", layer: "foundation", files: ["lib/generated/"] },
   // Leaves every layer may use: errors and their HTTP statuses, time, logging, ids, paging,
-  // configuration, the permission table (dashboard client code renders menus from it too).
+  // configuration, the client address behind trusted proxies (sign-in and the route wrapper), the
+  // permission table (dashboard client code renders menus from it too).
   {
     name: "kernel",
     layer: "foundation",
-    files: [/^lib\/(errors|clock|log|random|pagination|config|csv)(\.test)?\.ts$/, "lib/auth/permissions.ts"],
+    files: [/^lib\/(errors|clock|log|random|pagination|config|csv|forwarded)(\.test)?\.ts$/, "lib/auth/permissions.ts"],
   },
   { name: "db", layer: "data", files: ["lib/db/"] },
   // SCIM as data and pure functions: schemas, the filter language, resources, the PATCH engine

@@ -55,7 +55,34 @@ const envSchema = z.object({
     }
   }),
   SCIM_CREDENTIAL_CACHE_SECONDS: intWithDefault(5, 0, 300),
+  TRUSTED_PROXIES: optionalString.superRefine((v, ctx) => {
+    try {
+      parseTrustedProxies(v);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  }),
 });
+
+/**
+ * TRUSTED_PROXIES: a comma list of addresses and CIDRs of the reverse proxies in front of
+ * Custodian. Only hops they added to X-Forwarded-For (and their X-Forwarded-Host/-Proto) are
+ * believed (lib/http/client.ts); unset, nothing a client forwards is.
+ */
+export function parseTrustedProxies(value: string | undefined): BlockList {
+  const list = new BlockList();
+  for (const raw of (value ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    const [net, prefix, extra] = raw.replace(/^\[|\]$/g, "").split("/");
+    const kind = isIP(net);
+    if (!kind || extra !== undefined || (prefix !== undefined && !/^\d+$/.test(prefix)) || Number(prefix) > (kind === 4 ? 32 : 128)) {
+      throw new Error(`"${raw}" is not an IP address or CIDR`);
+    }
+    const family = kind === 4 ? "ipv4" : "ipv6";
+    if (prefix === undefined) list.addAddress(net, family);
+    else list.addSubnet(net, Number(prefix), family);
+  }
+  return list;
+}
 
 /** Where webhooks may be sent besides public addresses (lib/webhooks/targets.ts enforces it). */
 export interface TargetPolicy {

@@ -477,11 +477,11 @@ function sortedCountsOf(values: string[]) {
 
 type Query = <T extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
 
-/** Each successful request left exactly `n` audit events of this action, carrying its request id. */
+/** Each successful request left exactly `n` audit events of this action, carrying its (client) request id. */
 async function expectEventsPerRequest(q: Query, action: string, results: HttpResult<unknown>[], n: number) {
   const ids = results.map((r) => r.requestId);
   const rows = await q<{ requestId: string; n: number }>(
-    `SELECT "requestId", count(*)::int AS n FROM "AuditEvent" WHERE action = $1 AND "requestId" = ANY($2::text[]) GROUP BY 1`,
+    `SELECT "clientRequestId" AS "requestId", count(*)::int AS n FROM "AuditEvent" WHERE action = $1 AND "clientRequestId" = ANY($2::text[]) GROUP BY 1`,
     [action, ids],
   );
   const counts = new Map(rows.map((r) => [r.requestId, r.n]));
@@ -491,7 +491,7 @@ async function expectEventsPerRequest(q: Query, action: string, results: HttpRes
 
 /** Refused requests left no audit event at all (nothing half-done). */
 async function expectNoEvents(q: Query, label: string, results: HttpResult<unknown>[]) {
-  const rows = await q<{ requestId: string }>(`SELECT "requestId" FROM "AuditEvent" WHERE "requestId" = ANY($1::text[])`, [results.map((r) => r.requestId)]);
+  const rows = await q<{ requestId: string }>(`SELECT "clientRequestId" FROM "AuditEvent" WHERE "clientRequestId" = ANY($1::text[])`, [results.map((r) => r.requestId)]);
   report.equal(`no audit event for the ${results.length} ${label}`, rows.length, 0);
 }
 

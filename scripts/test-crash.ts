@@ -368,7 +368,7 @@ async function verifyLedger(target: { databaseUrl?: string; pgliteDataDir?: stri
   try {
     const rows = await db.withSession((s) =>
       s.query<{ requestId: string; action: string; n: number }>(
-        `SELECT "requestId", action, count(*)::int AS n FROM "AuditEvent" WHERE "requestId" = ANY($1::text[]) GROUP BY 1, 2`,
+        `SELECT "clientRequestId" AS "requestId", action, count(*)::int AS n FROM "AuditEvent" WHERE "clientRequestId" = ANY($1::text[]) GROUP BY 1, 2`,
         [ledger.map((e) => e.requestId)],
       ),
     );
@@ -430,6 +430,8 @@ interface ExportedEvent {
   createdAt: string;
   action: string;
   requestId: string | null;
+  /** The X-Request-Id this test sent (the ledger's requestId). */
+  clientRequestId: string | null;
   after: unknown;
 }
 
@@ -451,7 +453,7 @@ async function verifyOutboxDeliveredAfterRestart(ctx: { server: BenchServer; rec
   const events = new Map(exported.body.events.map((e) => [e.id, e]));
   const typeOf = (e: ExportedEvent) => deliveredTypeFor(eventTypesOf(e), WEBHOOK_EVENTS);
   const expected = exported.body.events.filter((e) => typeOf(e) !== undefined);
-  const byRequest = new Map(exported.body.events.filter((e) => e.requestId).map((e) => [e.requestId!, e]));
+  const byRequest = new Map(exported.body.events.filter((e) => e.clientRequestId).map((e) => [e.clientRequestId!, e]));
   const appliedWithEvent = ledger.filter((e) => e.applied && byRequest.has(e.requestId) && typeOf(byRequest.get(e.requestId)!) !== undefined);
 
   // Wait (bounded) for every expected event id to have arrived at least once.

@@ -263,9 +263,9 @@ export async function recordAccessChanges(
   // recordAuditEvent writes (keep the two in step).
   await tx.$executeRawUnsafe(
     `INSERT INTO "AuditEvent" (id, "createdAt", "actorType", "actorId", "actorLabel", "directoryId", action,
-                               "targetType", "targetId", "targetLabel", before, after, "requestId", ip)
+                               "targetType", "targetId", "targetLabel", before, after, "requestId", ip, "clientRequestId")
      SELECT gen_random_uuid()::text, $2::timestamp(3), $3, $4, $5, COALESCE(e."directoryId", $6), e.action,
-            'User', e."targetId", e."targetLabel", e.before, e.after, $7, $8
+            'User', e."targetId", e."targetLabel", e.before, e.after, $7, $8, $9
      FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
             AS (action text, "directoryId" text, "targetId" text, "targetLabel" text, before jsonb, after jsonb))
           WITH ORDINALITY AS e(action, "directoryId", "targetId", "targetLabel", before, after, n)
@@ -278,6 +278,7 @@ export async function recordAccessChanges(
     actor.directoryId ?? null,
     actor.requestId ?? null,
     actor.ip ?? null,
+    actor.clientRequestId ?? null,
   );
   return events.length;
 }

@@ -1,14 +1,15 @@
 // The audit chain's canonical forms, as the verifier recomputes them. The insert trigger
 // (prisma/migrations/20261128070000_audit_chain) computes the same expressions with its own
 // functions; the verifier inlines them here so that it depends only on PostgreSQL built-ins, not on
-// functions stored in the database it checks. chain.test.ts proves both agree.
+// functions stored in the database it checks. chain.test.ts proves both agree. clientRequestId
+// (migration 20261207050000) is part of the content only when set, so older events hash as before.
 import { createHash } from "node:crypto";
 
 /** prevHash of position 1 (and of an empty chain's head). */
 export const GENESIS_HASH = "0".repeat(64);
 
 /** Canonical content of the event aliased `e`: JSON text (jsonb's deterministic output). */
-export const CONTENT_TEXT_SQL = `jsonb_build_object(
+export const CONTENT_TEXT_SQL = `(jsonb_build_object(
     'v', 1,
     'id', e."id",
     'createdAt', (extract(epoch FROM e."createdAt") * 1000)::bigint,
@@ -20,7 +21,7 @@ export const CONTENT_TEXT_SQL = `jsonb_build_object(
     'after', CASE WHEN e."personalFields" IS NULL OR e."personalFields" = 'targetLabel' THEN e."after" END,
     'requestId', e."requestId", 'ip', e."ip",
     'personalFields', e."personalFields", 'personalDigest', e."personalDigest"
-  )::text`;
+  ) || CASE WHEN e."clientRequestId" IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('clientRequestId', e."clientRequestId") END)::text`;
 
 /** The personal part of the event aliased `e` (null when it has none). */
 export const PERSONAL_TEXT_SQL = `CASE

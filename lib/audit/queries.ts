@@ -86,6 +86,8 @@ export interface AuditListItem {
   targetId: string | null;
   targetLabel: string | null;
   requestId: string | null;
+  /** The caller's own X-Request-Id, when it sent one (requestId is always the server's). */
+  clientRequestId: string | null;
   ip: string | null;
   hasChanges: boolean;
 }
@@ -124,7 +126,8 @@ function conditionsOf(q: AuditQuery): Prisma.Sql[] {
   if (q.targetId) c.push(Prisma.sql`"targetId" = ${q.targetId}`);
   if (q.target) c.push(Prisma.sql`"targetLabel" ILIKE ${likeContains(q.target)}`);
   if (q.directoryId) c.push(Prisma.sql`"directoryId" = ${q.directoryId}`);
-  if (q.requestId) c.push(Prisma.sql`"requestId" = ${q.requestId}`);
+  // Either id finds the request: the server's, or the one the caller sent.
+  if (q.requestId) c.push(Prisma.sql`("requestId" = ${q.requestId} OR "clientRequestId" = ${q.requestId})`);
   if (q.q) {
     const p = likeContains(q.q);
     c.push(Prisma.sql`(
@@ -153,6 +156,7 @@ function itemOf(r: AuditRow): AuditListItem {
     targetId: r.targetId,
     targetLabel: r.targetLabel,
     requestId: r.requestId,
+    clientRequestId: r.clientRequestId,
     ip: r.ip,
     hasChanges: Boolean(r.hasChanges),
   };
@@ -191,7 +195,7 @@ async function listParsed(prisma: PrismaClient, q: AuditQuery, scanWindow: numbe
   const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   const rows = await prisma.$queryRaw<AuditRow[]>`
     SELECT "id", "seq", "createdAt", "actorType", "actorId", "actorLabel", "directoryId", "action",
-           "targetType", "targetId", "targetLabel", "requestId", "ip",
+           "targetType", "targetId", "targetLabel", "requestId", "clientRequestId", "ip",
            ("before" IS NOT NULL OR "after" IS NOT NULL) AS "hasChanges"
     FROM "AuditEvent" ${where}
     ORDER BY "seq" DESC

@@ -14,7 +14,10 @@ export interface Actor {
   id?: string;
   label?: string;
   directoryId?: string;
+  /** The server's own request id. */
   requestId?: string;
+  /** The caller's X-Request-Id, if it sent one (kept beside requestId, never instead of it). */
+  clientRequestId?: string;
   ip?: string;
 }
 
@@ -51,6 +54,7 @@ function auditColumns(input: AuditInput) {
     after: json(input.after),
     requestId: input.actor.requestId,
     ip: input.actor.ip,
+    clientRequestId: input.actor.clientRequestId,
   };
 }
 

@@ -6,6 +6,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { generateSecret } from "@/lib/directories/credentials";
+import { clientAddress, nodeHeaders } from "@/lib/forwarded";
 import { verifyCredentials } from "./accounts";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -39,11 +40,10 @@ export async function buildAuthOptions(): Promise<AuthOptions> {
         const email = String(credentials?.email ?? "").slice(0, 254);
         const password = String(credentials?.password ?? "").slice(0, 200);
         if (!email || !password) return null;
-        const forwarded = req?.headers?.["x-forwarded-for"];
         const result = await verifyCredentials(await getPrisma(), {
           email,
           password,
-          ip: typeof forwarded === "string" ? forwarded.split(",")[0].trim() : undefined,
+          ip: clientAddress(nodeHeaders(req?.headers)),
         });
         if (!result.ok) {
           // next-auth passes the message to /login?error=… — no account details in it.

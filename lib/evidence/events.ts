@@ -71,10 +71,14 @@ interface Row {
 const str = (v: unknown) => (typeof v === "string" ? v : null);
 const num = (v: unknown) => (typeof v === "number" ? v : null);
 
-/** The request log entry of a request id, as a SQL lateral subquery on `idSql`. */
-export const requestOfSql = (idSql: string) => `
+/**
+ * The request log entry of a request id, as a SQL lateral subquery on `idSql`, in the directory
+ * `directorySql` that made it. Request ids are the server's own (never a caller's X-Request-Id), and
+ * the directory scopes the join all the same.
+ */
+export const requestOfSql = (idSql: string, directorySql: string) => `
   SELECT r."requestId", r."createdAt" - r."latencyMs" * interval '1 millisecond' AS received, r.method, r.path, r.status
-  FROM "RequestLog" r WHERE r."requestId" = ${idSql} ORDER BY r."createdAt" LIMIT 1`;
+  FROM "RequestLog" r WHERE r."requestId" = ${idSql} AND r."directoryId" = ${directorySql} ORDER BY r."createdAt" LIMIT 1`;
 
 /**
  * One batch of grant/revocation events in [from, to), oldest first, after `afterSeq`: for these
@@ -93,7 +97,10 @@ export async function accessEvents(
             rl."requestId" AS "rlRequestId", rl.received AS "rlReceived", rl.method AS "rlMethod", rl.path AS "rlPath", rl.status AS "rlStatus"
      FROM "AuditEvent" e
      LEFT JOIN "AuditEvent" c ON c.id = e.after->'cause'->>'eventId'
-     LEFT JOIN LATERAL (${requestOfSql(`COALESCE(c."requestId", e."requestId")`)}) rl ON TRUE
+     LEFT JOIN LATERAL (${requestOfSql(
+       `COALESCE(c."requestId", e."requestId")`,
+       `CASE WHEN c."requestId" IS NOT NULL THEN c."directoryId" ELSE e."directoryId" END`,
+     )}) rl ON TRUE
      WHERE e.action IN ('access.granted', 'access.revoked') AND e."createdAt" >= ${ts(1)} AND e."createdAt" < ${ts(2)}
        AND ($3::text[] IS NULL OR e.after->>'repositoryId' = ANY($3::text[]))
        AND ($4::text[] IS NULL OR e."targetId" = ANY($4::text[]))

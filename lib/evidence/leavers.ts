@@ -129,7 +129,7 @@ export async function leaversReport(prisma: PrismaClient, options: { window: Win
        ORDER BY "targetId", "createdAt", seq
      ) e
      LEFT JOIN "User" u ON u.id = e."targetId"
-     LEFT JOIN LATERAL (${requestOfSql(`e."requestId"`)}) rl ON TRUE
+     LEFT JOIN LATERAL (${requestOfSql(`e."requestId"`, `e."directoryId"`)}) rl ON TRUE
      ORDER BY e."createdAt", e.id
      LIMIT ${MAX_LEAVERS + 1}`,
     window.from,

@@ -108,20 +108,25 @@ export async function personPack(prisma: PrismaClient, options: { id: string; wi
   // own events, and the group changes that added or removed them (membership history).
   const membershipEventIds = [...new Set(memberships.flatMap((m) => [m.addedEventId, m.removedEventId]).filter((e): e is string => !!e))];
   const membershipEvents = membershipEventIds.length
-    ? await prisma.auditEvent.findMany({ where: { id: { in: membershipEventIds } }, select: { requestId: true } })
+    ? await prisma.auditEvent.findMany({ where: { id: { in: membershipEventIds } }, select: { requestId: true, directoryId: true } })
     : [];
-  const requestIds = [...new Set([...audit, ...membershipEvents].map((e) => e.requestId).filter((r): r is string => !!r))];
+  // Each request id with the directory that made the request (request ids are the server's own;
+  // the directory scopes the match all the same).
+  const madeBy = new Map([...audit, ...membershipEvents].filter((e) => e.requestId && e.directoryId).map((e) => [`${e.requestId}\n${e.directoryId}`, e]));
+  const requestIds = [...madeBy.values()].map((e) => e.requestId!);
+  const requestDirectories = [...madeBy.values()].map((e) => e.directoryId!);
   const requests = await prisma.$queryRawUnsafe<PersonRequest[]>(
     `SELECT r."createdAt" AS at, r."requestId", r.method, r.path, r.status, r."userAgent", r."directoryId"
      FROM "RequestLog" r
      WHERE r."createdAt" >= ${ts(3)} AND r."createdAt" < ${ts(4)}
-       AND (r.path LIKE $1 OR r.path LIKE $5 OR r."requestId" = ANY($2::text[]))
+       AND (r.path LIKE $1 OR r.path LIKE $5 OR (r."requestId", r."directoryId") IN (SELECT * FROM unnest($2::text[], $6::text[])))
      ORDER BY r."createdAt", r.id LIMIT ${MAX_PERSON_ROWS + 1}`,
     `/Users/${userId}`,
     requestIds,
     window.from,
     window.to,
     `/Users/${userId}?%`,
+    requestDirectories,
   );
 
   return {

@@ -27,6 +27,14 @@ export function toAppError(err: unknown, requestId: string, logContext: Record<s
   return new AppError("internal_error", `Internal error (request id ${requestId})`);
 }
 
+/**
+ * The challenge of a bearer-token surface's 401 (RFC 9110 §11.6.1: every 401 carries one; RFC 6750
+ * §3: `error="invalid_token"` when a token was presented but is not accepted).
+ */
+export function bearerChallenge(realm: string, authorization: string | null): string {
+  return `Bearer realm="${realm}"${/^\s*Bearer\s+\S/i.test(authorization ?? "") ? ', error="invalid_token"' : ""}`;
+}
+
 export function errorResponse(err: AppError, init: { headers?: Record<string, string> } = {}): Response {
   const { code, message, details } = err;
   return Response.json({ error: { code, message, ...(details !== undefined ? { details } : {}) } }, { status: err.status, headers: init.headers });

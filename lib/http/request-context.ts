@@ -1,20 +1,15 @@
-// Every route handler runs inside this wrapper: a request id (taken from X-Request-Id when the
-// caller sent a sane one, else generated) is available to logs and echoed in the response.
-import { randomUUID } from "node:crypto";
+// Every route handler runs inside this wrapper: a request id — always the server's own, so no two
+// requests share one — is available to logs and echoed in the response (X-Request-Id). The
+// caller's X-Request-Id, when it sent a sane one, is kept beside it (clientRequestId: the log line,
+// the audit event, the SCIM request log), never instead of it.
 import { log, requestContext } from "@/lib/log";
+import { clientRequestIdOf, newRequestId } from "./client";
 import { errorResponse, toAppError } from "./error-response";
-
-const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-export function requestIdOf(request: Request): string {
-  const given = request.headers.get("x-request-id");
-  return given && SANE_ID.test(given) ? given : randomUUID();
-}
 
 /** Request id, one log line per request, and every thrown error answered from the error table. */
 export function withRequestContext<C>(handler: (request: Request, context: C | undefined, requestId: string) => Promise<Response>) {
   return async (request: Request, context?: C): Promise<Response> => {
-    const requestId = requestIdOf(request);
+    const requestId = newRequestId();
     return requestContext.run({ requestId }, async () => {
       const started = performance.now();
       let response: Response;
@@ -24,11 +19,13 @@ export function withRequestContext<C>(handler: (request: Request, context: C | u
         response = errorResponse(toAppError(err, requestId, { method: request.method, path: new URL(request.url).pathname }));
       }
       response.headers.set("x-request-id", requestId);
+      const clientRequestId = clientRequestIdOf(request);
       log.info("request", {
         method: request.method,
         path: new URL(request.url).pathname,
         status: response.status,
         ms: Math.round(performance.now() - started),
+        ...(clientRequestId ? { clientRequestId } : {}),
       });
       return response;
     });

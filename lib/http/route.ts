@@ -15,8 +15,11 @@ import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { actorOf } from "./actor";
 import { readJsonBody } from "./body";
+import { refuseCrossSite } from "./cross-site";
+import { bearerChallenge, errorResponse } from "./error-response";
 import { parseIfMatch } from "./if-match";
 import { withRequestContext } from "./request-context";
+import { refuseUnstorable } from "./unstorable";
 
 type Auth =
   /** A signed-in dashboard principal holding the permission (next-auth session). */
@@ -39,6 +42,11 @@ interface RouteOptions<A extends Auth, P, Q, B> {
   query?: Q;
   /** A body the schema accepts; an empty body counts as `undefined` (so `.optional()` allows none). */
   body?: B;
+  /**
+   * Media types a dashboard (cookie-authenticated) write may send; default application/json. A
+   * route that reads another kind of body itself declares it (the CSV import: text/csv).
+   */
+  accepts?: readonly string[];
 }
 
 type Caller<A> = A extends { permission: Action }
@@ -71,15 +79,29 @@ export function route<A extends Auth, P extends ZodType | undefined = undefined,
   handler: (args: RouteArgs<A, P, Q, B>) => Promise<Response> | Response,
 ) {
   return withRequestContext<RouteContext>(async (request, context, requestId) => {
-    const caller = await authenticate(options.auth, request, requestId);
+    let caller;
+    try {
+      caller = await authenticate(options.auth, request, requestId);
+    } catch (err) {
+      const challenge = bearerChallengeOf(options.auth, request, err);
+      if (challenge) return errorResponse(err as AppError, { headers: { "www-authenticate": challenge } });
+      throw err;
+    }
+    // A session cookie rides along on requests other sites make: forged writes stop here (./cross-site.ts).
+    if (typeof options.auth === "object" && "permission" in options.auth) refuseCrossSite(request, options.accepts);
     const url = new URL(request.url);
     const ifMatch = ifMatchOf(request);
-    const params = options.params ? options.params.parse(await context?.params) : {};
+    const rawParams = await context?.params;
     const rawQuery = Object.fromEntries(url.searchParams.entries());
+    // Text the database cannot store is a 400 naming the field, before any schema sees it.
+    refuseUnstorable(rawParams ?? {});
+    refuseUnstorable(rawQuery);
+    const params = options.params ? options.params.parse(rawParams) : {};
     const query = options.query ? options.query.parse(rawQuery) : rawQuery;
     let body: unknown;
     if (options.body) {
       body = await readJsonBody(request);
+      refuseUnstorable(body);
       options.body.parse(body);
     }
     const response = await handler({ ...caller, request, url, requestId, params, query, body, ifMatch } as RouteArgs<A, P, Q, B>);
@@ -100,6 +122,12 @@ async function authenticate(auth: Auth, request: Request, requestId: string) {
   const key = await authenticateApiKey(db, request.headers.get("authorization"));
   requireAnyScope(key, typeof auth.scope === "string" ? [auth.scope] : auth.scope);
   return { db, key, actor: actorOf(apiKeyActor(key), { request, requestId }) };
+}
+
+/** The challenge of an API key route's 401 (./error-response.ts). */
+function bearerChallengeOf(auth: Auth, request: Request, err: unknown): string | undefined {
+  if (!(err instanceof AppError) || err.code !== "unauthorized" || typeof auth !== "object" || !("scope" in auth)) return undefined;
+  return bearerChallenge("custodian", request.headers.get("authorization"));
 }
 
 /**

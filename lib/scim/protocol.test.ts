@@ -980,7 +980,8 @@ describe("audit trail and request log", () => {
     const { scim, directory, tokenId } = await newDirectoryWithToken();
     const prisma = await getPrisma();
     const rid = () => `req-${randomUUID()}`;
-    const eventsOf = (requestId: string) => prisma.auditEvent.findMany({ where: { requestId } });
+    // The X-Request-Id a client sends is kept as clientRequestId; requestId is the server's own (issue 14 item 20).
+    const eventsOf = (requestId: string) => prisma.auditEvent.findMany({ where: { clientRequestId: requestId } });
 
     const writes: Array<{ action: string; run: (requestId: string) => Promise<{ status: number }>; target: () => string; check?: (e: Doc) => void }> = [];
     let userId = "";
@@ -1059,8 +1060,9 @@ describe("audit trail and request log", () => {
         actorId: tokenId,
         directoryId: directory.id,
         targetId: w.target(),
-        requestId,
+        clientRequestId: requestId,
       });
+      expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(e.actorLabel).toMatch(/…/);
       expect(e.targetType).toBe(w.action.startsWith("user") ? "User" : "Group");
       w.check?.(e as unknown as Doc);
@@ -1110,8 +1112,8 @@ describe("audit trail and request log", () => {
     expect(await prisma.auditEvent.count({ where: { directoryId: directory.id } })).toBe(before + 1);
 
     await flushRequestLog();
-    const logged = await prisma.requestLog.findMany({ where: { requestId: { in: [...ids, noopRid] } } });
-    const byId = new Map(logged.map((l) => [l.requestId, l]));
+    const logged = await prisma.requestLog.findMany({ where: { clientRequestId: { in: [...ids, noopRid] } } });
+    const byId = new Map(logged.map((l) => [l.clientRequestId, l]));
     expect(ids.map((id) => byId.get(id)?.status)).toEqual([409, 400, 404, 400]);
     expect(byId.get(ids[0])).toMatchObject({ method: "POST", path: "/Users", scimType: "uniqueness", directoryId: directory.id, credentialId: tokenId });
     expect(byId.get(ids[1])?.scimType).toBe("invalidPath");
@@ -1121,7 +1123,7 @@ describe("audit trail and request log", () => {
     const anonRid = rid();
     expect((await scimClient(undefined).get("/Users", { "x-request-id": anonRid })).status).toBe(401);
     await flushRequestLog();
-    expect(await prisma.requestLog.findFirst({ where: { requestId: anonRid } })).toMatchObject({ status: 401, directoryId: null });
+    expect(await prisma.requestLog.findFirst({ where: { clientRequestId: anonRid } })).toMatchObject({ status: 401, directoryId: null });
   });
 });
 
@@ -1217,7 +1219,7 @@ describe("OAuth 2.0 client credentials", () => {
     const requestId = `req-${randomUUID()}`;
     const created = await scimClient(issued.access_token).post<Doc>("/Users", { userName: `${unique("oauth")}@example.com` }, { "x-request-id": requestId });
     expect(created.status).toBe(201);
-    const event = await prisma.auditEvent.findFirstOrThrow({ where: { requestId } });
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { clientRequestId: requestId } });
     expect(event).toMatchObject({ actorType: "directory", actorId: record.id, directoryId: directory.id, action: "user.created" });
 
     const wrong = await tokenRequest(

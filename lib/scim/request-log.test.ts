@@ -75,7 +75,7 @@ describe("request log bounds", () => {
     for (let i = 0; i < 6_000; i++) {
       logScimRequest(db().prisma, {
         createdAt: new Date(), directoryId: null, credentialId: `cred-${i}`, method: "GET", path: "/Users", status: 200, scimType: null,
-        latencyMs: 1, ignoredCount: 0, ignoredAttributes: null, userAgent, requestId: null,
+        latencyMs: 1, ignoredCount: 0, ignoredAttributes: null, userAgent, requestId: null, clientRequestId: null,
       });
     }
     await flushRequestLog();
@@ -84,7 +84,7 @@ describe("request log bounds", () => {
     // Once written, the queue takes entries again.
     logScimRequest(db().prisma, {
       createdAt: new Date(), directoryId: null, credentialId: "cred-after", method: "GET", path: "/Users", status: 200, scimType: null,
-      latencyMs: 1, ignoredCount: 0, ignoredAttributes: null, userAgent, requestId: null,
+      latencyMs: 1, ignoredCount: 0, ignoredAttributes: null, userAgent, requestId: null, clientRequestId: null,
     });
     await flushRequestLog();
     expect(await linesOf(userAgent)).toBe(5_001);

@@ -22,11 +22,13 @@ export interface RequestLogEntry {
   ignoredAttributes: string | null;
   userAgent: string | null;
   requestId: string | null;
+  /** The caller's own X-Request-Id (requestId is always the server's). */
+  clientRequestId: string | null;
 }
 
 const ENTRY_COLUMNS = [
   "createdAt", "directoryId", "credentialId", "method", "path", "status", "scimType", "latencyMs",
-  "ignoredCount", "ignoredAttributes", "userAgent", "requestId",
+  "ignoredCount", "ignoredAttributes", "userAgent", "requestId", "clientRequestId",
 ] as const satisfies readonly (keyof RequestLogEntry)[];
 const COLUMNS = ["id", ...ENTRY_COLUMNS].map((c) => `"${c}"`).join(", ");
 const COLUMNS_FROM_JSON = ENTRY_COLUMNS.map((c) => `"${c}"`).join(", ");

@@ -5,9 +5,11 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import { AppError, scimTypeOf } from "@/lib/errors";
 import { log, redactQuery, requestContext } from "@/lib/log";
-import { actorOf, clientIp } from "@/lib/http/actor";
-import { toAppError } from "@/lib/http/error-response";
-import { requestIdOf } from "@/lib/http/request-context";
+import { actorOf } from "@/lib/http/actor";
+import { bearerChallenge, toAppError } from "@/lib/http/error-response";
+import { clientRequestIdOf, newRequestId, publicBaseUrl } from "@/lib/http/client";
+import { findUnstorable } from "@/lib/http/unstorable";
+import { clientAddress } from "@/lib/forwarded";
 import { authenticateScim, type ScimPrincipal } from "./auth";
 import { ScimError } from "./errors";
 import { scimErrorResponse } from "./http";
@@ -94,7 +96,7 @@ function pathSegments(subPath: string): string[] {
 }
 
 export async function handleScimRequest(request: Request): Promise<Response> {
-  const requestId = requestIdOf(request);
+  const requestId = newRequestId();
   return requestContext.run({ requestId }, async () => {
     const started = performance.now();
     const url = new URL(request.url);
@@ -122,8 +124,13 @@ export async function handleScimRequest(request: Request): Promise<Response> {
             "retry-after": String(wait),
           });
         } else {
+          // The shared check (lib/http/unstorable.ts) over the query: 400 invalidValue naming the
+          // parameter. A filter's literals are the filter engine's (400 invalidFilter, RFC 7644 §3.4.2.2).
+          const unstorable = findUnstorable(Object.fromEntries([...url.searchParams.entries()].filter(([name]) => name !== "filter")));
+          if (unstorable) throw new ScimError("invalid_input", unstorable.message);
           const { handler, id } = route(method, segments);
-          const baseUrl = `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length)}`;
+          // Locations and $refs name the public URL (NEXTAUTH_URL, or a trusted proxy's host), not the socket's.
+          const baseUrl = `${publicBaseUrl(request)}${url.pathname.slice(0, url.pathname.indexOf(SCIM_PREFIX) + SCIM_PREFIX.length)}`;
           const ctx: ScimContext = {
             request,
             url,
@@ -143,7 +150,7 @@ export async function handleScimRequest(request: Request): Promise<Response> {
     } catch (err) {
       const error = toAppError(err, requestId, { method, path: subPath });
       scimType = scimTypeOf(error.code) ?? null;
-      response = scimErrorResponse(error, error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="scim"' } : {});
+      response = scimErrorResponse(error, error.code === "unauthorized" ? { "www-authenticate": bearerChallenge("scim", request.headers.get("authorization")) } : {});
     }
     response.headers.set("x-request-id", requestId);
     const latencyMs = Math.round(performance.now() - started);
@@ -159,7 +166,8 @@ export async function handleScimRequest(request: Request): Promise<Response> {
       ...ignoredColumns(ignored),
       userAgent: request.headers.get("user-agent"),
       requestId,
-    }, { source: clientIp(request) });
+      clientRequestId: clientRequestIdOf(request) ?? null,
+    }, { source: clientAddress(request.headers) ?? "unknown" });
     observeScimRequest({ directoryId: principal?.directoryId ?? null, method, subPath, status: response.status, seconds: latencyMs / 1000 });
     log.debug("scim request", { method, path: subPath, status: response.status, ms: latencyMs });
     return response;

@@ -24,11 +24,20 @@ describe("webhook target policy (SSRF)", () => {
     ["::ffff:a9fe:a9fe", "link-local"],
     ["64:ff9b::a00:1", "private"],
     ["2002:c0a8:101::1", "private"],
+    // Special-purpose IPv6 ranges that carry an IPv4 address (RFC 6890 registry, RFC 8215, RFC 2765):
+    // refused whatever the IPv4 address inside, like every other non-global range.
+    ["::ffff:8.8.8.8", "IPv4-mapped"],
+    ["::ffff:808:808", "IPv4-mapped"],
+    ["::ffff:1.1.1.1", "IPv4-mapped"],
+    ["::ffff:0:808:808", "IPv4-translated"],
+    ["::808:808", "IPv4-compatible"],
+    ["64:ff9b:1::808:808", "local-use translation"],
+    ["64:ff9b:1:ffff::1", "local-use translation"],
   ])("refuses %s (%s)", (address, reason) => {
     expect(forbiddenReason(address)).toContain(reason);
   });
 
-  it.each(["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("accepts public %s", (address) => {
+  it.each(["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "64:ff9b::808:808", "2002:808:808::1"])("accepts public %s", (address) => {
     expect(forbiddenReason(address)).toBeUndefined();
   });
 
@@ -40,6 +49,8 @@ describe("webhook target policy (SSRF)", () => {
     "http://169.254.169.254/latest/meta-data/",
     "https://[::1]:8443/hook",
     "https://[::ffff:127.0.0.1]/hook",
+    "https://[::ffff:8.8.8.8]/hook",
+    "https://[64:ff9b:1::808:808]/hook",
     "https://localhost/hook",
   ])("refuses %s by default", async (url) => {
     await expect(checkTarget(strict, url)).rejects.toThrow(/refused/);

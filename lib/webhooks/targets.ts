@@ -46,8 +46,22 @@ function blockListOf(ranges: [string, number, string][], family: "ipv4" | "ipv6"
     return { list, reason };
   });
 }
+/**
+ * IPv6 forms that carry an IPv4 address and are not global addresses themselves (IANA
+ * special-purpose registry, RFC 6890): refused whatever the IPv4 address inside, since a real
+ * target is written as its IPv4 address. When the IPv4 address inside is itself not public, that
+ * reason is given instead. The well-known NAT64 prefix 64:ff9b::/96 (RFC 6052) and 6to4 stay
+ * checked as the IPv4 address they lead to: IPv6-only networks reach public hosts through them.
+ */
+const FORBIDDEN_V6_CARRIERS: [string, number, string][] = [
+  ["::ffff:0:0", 96, "an IPv4-mapped address (write the IPv4 address itself)"],
+  ["::ffff:0:0:0", 96, "an IPv4-translated address (RFC 2765)"],
+  ["::", 96, "a deprecated IPv4-compatible address"],
+  ["64:ff9b:1::", 48, "a local-use translation address (RFC 8215)"],
+];
 const forbiddenV4 = blockListOf(FORBIDDEN_V4, "ipv4");
 const forbiddenV6 = blockListOf(FORBIDDEN_V6, "ipv6");
+const forbiddenV6Carriers = blockListOf(FORBIDDEN_V6_CARRIERS, "ipv6");
 
 /** The 8 16-bit groups of an IPv6 address (with an embedded dotted IPv4 tail, if any). */
 function ipv6Groups(address: string): number[] {
@@ -90,7 +104,11 @@ export function normaliseAddress(address: string): { address: string; family: "i
 export function forbiddenReason(address: string): string | undefined {
   const n = normaliseAddress(address);
   const lists = n.family === "ipv4" ? forbiddenV4 : forbiddenV6;
-  return lists.find((l) => l.list.check(n.address, n.family))?.reason;
+  const reason = lists.find((l) => l.list.check(n.address, n.family))?.reason;
+  if (reason || isIP(address) !== 6) return reason;
+  const groups = ipv6Groups(address);
+  // BlockList folds IPv4-mapped forms into IPv4, so the carrier ranges are matched on the groups.
+  return forbiddenV6Carriers.find((l) => l.list.check(groups.map((g) => g.toString(16)).join(":"), "ipv6"))?.reason;
 }
 
 function addressAllowed(policy: TargetPolicy, address: string): boolean {

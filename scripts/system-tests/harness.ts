@@ -188,13 +188,19 @@ export interface HttpResult<T = Record<string, unknown>> {
   /** 0 when no response arrived (connection refused or reset: the outcome is unknown). */
   status: number;
   body: T;
+  /** The id this client sent as X-Request-Id: the server keeps it as the audit event's clientRequestId. */
   requestId: string;
+  /** The server's own request id (its X-Request-Id answer); absent without a response. */
+  serverRequestId?: string;
   error?: string;
 }
 
 let requestCounter = 0;
 
-/** A request id of our own, sent as X-Request-Id, so each audit event can be matched to its request. */
+/**
+ * A request id of our own, sent as X-Request-Id, so each audit event can be matched to its request
+ * (the server stores it as clientRequestId beside its own requestId).
+ */
 export function newRequestId(label: string): string {
   return `${label}-${process.pid}-${Date.now().toString(36)}-${(requestCounter++).toString(36)}`;
 }
@@ -225,10 +231,12 @@ export async function httpCall<T = Record<string, unknown>>(
     } catch {
       body = { text: text.slice(0, 500) };
     }
-    if (res.headers.get("x-request-id") !== requestId) {
-      throw new Error(`the response to ${method} ${urlPath} carries request id ${res.headers.get("x-request-id")}, not ${requestId}`);
+    // The server answers with its own id, never the caller's (so no two requests share one).
+    const serverRequestId = res.headers.get("x-request-id");
+    if (!serverRequestId || serverRequestId === requestId) {
+      throw new Error(`the response to ${method} ${urlPath} carries request id ${serverRequestId}, not one of the server's own`);
     }
-    return { status: res.status, body: body as T, requestId };
+    return { status: res.status, body: body as T, requestId, serverRequestId };
   } catch (err) {
     if (err instanceof Error && err.message.startsWith("the response to")) throw err;
     return { status: 0, body: undefined as T, requestId, error: err instanceof Error ? `${err.message}${err.cause ? ` (${String(err.cause)})` : ""}` : String(err) };

@@ -9,6 +9,7 @@ import { API_V1_OPERATIONS } from "@/lib/api-v1/operations";
 import { ROUTE_RULES } from "@/lib/testing/authorization-rules";
 import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
 import { hashSecret } from "@/lib/directories/credentials";
+import { scimClient } from "@/lib/testing/scim";
 import * as checkRoute from "./access/check/route";
 import * as contractRoute from "./contracts/[ref]/route";
 import * as contractAccessRoute from "./contracts/[ref]/access/route";
@@ -121,6 +122,28 @@ describe("authentication and scopes", () => {
     expect(stored.lastUsedAt).not.toBeNull();
     expect(stored.hash).toBe(hashSecret(reader.key));
     expect(reader.key).toMatch(/^cak_[A-Za-z0-9_-]{43}$/);
+  });
+
+  // Issue 14 item 17: RFC 9110 §11.6.1 requires a challenge on every 401; RFC 6750 §3 says which.
+  it("answers every 401 with a Bearer challenge, error=\"invalid_token\" when a key was presented", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef } = await world(admin.key);
+    const path = `/api/v1/access/check?user=${user.id}&contract=${externalRef}`;
+    const none = await call(checkRoute.GET, { path });
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="custodian"');
+    const revoked = await newApiKey(["access:read"]);
+    await revokeApiKey(prisma(), { id: revoked.id, actor: testActor });
+    for (const key of ["cak_not-a-real-key", revoked.key]) {
+      const bad = await call(checkRoute.GET, { path, key });
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get("www-authenticate")).toBe('Bearer realm="custodian", error="invalid_token"');
+    }
+    const rules = await call(rulesRoute.GET, { path: "/api/v1/rules", key: "cak_nope" });
+    expect(rules.headers.get("www-authenticate")).toMatch(/^Bearer realm="custodian"/);
+    // SCIM's 401 says the same in its realm.
+    expect((await scimClient(undefined).get("/Users")).headers.get("www-authenticate")).toBe('Bearer realm="scim"');
+    expect((await scimClient("not-a-token").get("/Users")).headers.get("www-authenticate")).toBe('Bearer realm="scim", error="invalid_token"');
   });
 
   it("lists keys without their secrets", async () => {

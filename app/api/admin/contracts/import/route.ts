@@ -7,7 +7,7 @@ import { importContractsCsv, MAX_CSV_BYTES, validateContractsCsv } from "@/lib/c
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ auth: { permission: "contracts:write" } }, async ({ db, request, query, actor }) => {
+export const POST = route({ auth: { permission: "contracts:write" }, accepts: ["text/csv"] }, async ({ db, request, query, actor }) => {
   // The importer reports an oversized file itself; a far larger body is refused (413) as soon as
   // it passes twice that, without reading the rest.
   const csv = await readBodyText(request, MAX_CSV_BYTES * 2);
