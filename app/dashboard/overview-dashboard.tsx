@@ -7,11 +7,12 @@ import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
 import { CONFIDENTIALITY_COLORS, colorAt } from "@/components/charts/palette";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { Overview } from "@/lib/overview/queries";
 import { ExpiringAccess } from "@/components/access/expiring-access";
 import { useOverview } from "@/components/data-hooks/overview";
+import { Time } from "@/components/ui/time";
 
 const RANGES = [7, 30, 90] as const;
 const OPERATION_LABELS: Record<string, string> = {
@@ -161,7 +162,7 @@ function RevocationItem({ item }: { item: Revocation }) {
             "a repository"
           )}
         </span>
-        <time className="text-xs text-slate-500" dateTime={item.at}>{formatDateTime(item.at)}</time>
+        <time className="text-xs text-slate-500" dateTime={item.at}><Time value={item.at} /></time>
       </div>
       <div className="text-xs text-slate-600">
         {after.contracts !== undefined && <>now {formatNumber(after.contracts)} contract{after.contracts === 1 ? "" : "s"}{after.level ? ` at ${after.level}` : ""}</>}
@@ -190,7 +191,7 @@ function HealthCard({ h }: { h: Overview["health"][number] }) {
     >
       <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-600">Last successful request</dt>
-        <dd className="text-right">{formatDateTime(h.lastSuccessAt)}</dd>
+        <dd className="text-right"><Time value={h.lastSuccessAt} /></dd>
         <dt className="text-slate-600">Requests (24 h)</dt>
         <dd className="text-right">{formatNumber(h.requests24h)}</dd>
         <dt className="text-slate-600">Error rate (24 h)</dt>

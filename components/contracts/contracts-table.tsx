@@ -7,9 +7,9 @@ import { useState } from "react";
 import { CONFIDENTIALITY_LABELS, ConfidentialityBadge } from "@/components/access/badges";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDate } from "@/components/ui/format";
 import type { ContractView } from "@/lib/contracts/queries";
 import { useContractTypes } from "@/components/data-hooks/contracts";
+import { Time } from "@/components/ui/time";
 
 export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;
 
@@ -40,7 +40,7 @@ const allColumns: Column<ContractView>[] = [
     sortable: true,
     render: (c) => (
       <span className={ended(c) ? "text-slate-500" : ""}>
-        {formatDate(c.endDate)}
+        <Time value={c.endDate} date />
         {ended(c) && <span className="block text-xs">ended</span>}
       </span>
     ),

@@ -4,10 +4,9 @@ import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime } from "@/components/ui/format";
-import { formatRelative } from "@/components/ui/relative-time";
 import type { DirectoryListItem } from "@/lib/directories/queries";
 import { ERROR_RATE_WARNING, formatPercent, kindLabel } from "./kinds";
+import { RelativeTime } from "@/components/ui/time";
 
 const columns: Column<DirectoryListItem>[] = [
   {
@@ -31,7 +30,7 @@ const columns: Column<DirectoryListItem>[] = [
   {
     key: "lastSuccessAt",
     header: "Last successful request",
-    render: (d) => <span title={d.lastSuccessAt ? formatDateTime(d.lastSuccessAt) : undefined}>{formatRelative(d.lastSuccessAt)}</span>,
+    render: (d) => <RelativeTime value={d.lastSuccessAt} />,
   },
   { key: "requests24h", header: "Requests (24 h)", className: "text-right tabular-nums", render: (d) => d.requests24h.toLocaleString("en") },
   {

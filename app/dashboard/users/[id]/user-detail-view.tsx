@@ -9,12 +9,12 @@ import { Timeline } from "@/components/access/timeline";
 import { Badge } from "@/components/ui/badge";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { EraseUser } from "./erase-user";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { UserDetail, UserGroups } from "@/lib/users/detail-queries";
 import { useUser } from "@/components/data-hooks/users";
+import { Time } from "@/components/ui/time";
 
 type AccessRow = {
   contract: { id: string; title: string | null; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: string; contractType: string };
@@ -88,8 +88,8 @@ function Attributes({ user }: { user: UserDetail }) {
               ) : null,
             },
             { term: "Directory", value: user.directory.name },
-            { term: "Created", value: formatDateTime(user.createdAt) },
-            { term: "Last change", value: `${formatDateTime(user.updatedAt)} (version ${user.version})` },
+            { term: "Created", value: <Time value={user.createdAt} /> },
+            { term: "Last change", value: <><Time value={user.updatedAt} /> (version {user.version})</> },
           ]}
         />
       </Card>
@@ -110,7 +110,7 @@ function Groups({ groups }: { groups: UserGroups }) {
               {groups.direct.map((g) => (
                 <li key={g.id}>
                   <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/groups/${g.id}`}>{g.displayName}</Link>
-                  {g.since && <span className="text-xs text-slate-500"> · since {formatDateTime(g.since)}</span>}
+                  {g.since && <span className="text-xs text-slate-500"> · since <Time value={g.since} /></span>}
                 </li>
               ))}
             </ul>
