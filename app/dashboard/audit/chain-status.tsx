@@ -24,11 +24,23 @@ const linkClass = "text-sm text-brand-700 underline underline-offset-2 hover:tex
 function Summary({ status }: { status: ChainStatus }) {
   const v = status.latest;
   if (!v) return <p className="text-sm text-slate-600">Not verified yet. The maintenance job verifies the chain every few minutes.</p>;
+  const full = status.lastFull;
   return v.ok ? (
-    <p className="text-sm text-slate-800" role="status">
-      <Badge tone="green">intact</Badge>{" "}
-      Verified {formatNumber(v.checked)} events up to position {v.toPosition} at <Time value={v.finishedAt} /> ({v.kind}).
-    </p>
+    <div className="space-y-1 text-sm text-slate-800" role="status">
+      <p>
+        <Badge tone="green">intact</Badge>{" "}
+        Last check <Time value={v.finishedAt} />: {formatNumber(v.checked)} event{v.checked === 1 ? "" : "s"} up to position {v.toPosition} ({v.kind === "full" ? "the whole chain" : "new events since the previous check"}).
+      </p>
+      {v.kind !== "full" && (
+        <p>
+          {full ? (
+            <>Whole chain last verified <Time value={full.finishedAt} />: {formatNumber(full.checked)} events up to position {full.toPosition}{full.ok ? ", intact." : <span className="text-red-800">, broken at position {full.brokenPosition}.</span>}</>
+          ) : (
+            "The whole chain has not been verified yet (the maintenance job does it once a day; “Verify now” does it at once)."
+          )}
+        </p>
+      )}
+    </div>
   ) : (
     <p className="text-sm text-red-800" role="alert">
       <Badge tone="red">broken</Badge>{" "}
