@@ -220,7 +220,7 @@ function HealthCard({ h }: { h: Overview["health"][number] }) {
   );
 }
 
-export function OverviewDashboard({ canReviewAccess = false, canReadRules = false }: { canReviewAccess?: boolean; canReadRules?: boolean }) {
+export function OverviewDashboard({ canReviewAccess = false, canReadRules = false, canCreateDirectory = false }: { canReviewAccess?: boolean; canReadRules?: boolean; canCreateDirectory?: boolean }) {
   const [days, setDays] = useState<number>(30);
   const [by, setBy] = useState<"directory" | "operation">("directory");
   const query = useOverview(days);
@@ -267,7 +267,7 @@ export function OverviewDashboard({ canReviewAccess = false, canReadRules = fals
           <section aria-labelledby="health-heading">
             <h2 id="health-heading" className="mb-3 text-base font-semibold text-slate-900">Directory health</h2>
             {data.health.length === 0 ? (
-              <Empty>No directories yet. <Link className="text-brand-700 underline" href="/dashboard/directories">Create one</Link>.</Empty>
+              <Empty>No directories yet.{canCreateDirectory ? <> <Link className="text-brand-700 underline" href="/dashboard/directories">Create one</Link>.</> : " An administrator connects identity providers."}</Empty>
             ) : (
               <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">{data.health.map((h) => <HealthCard key={h.id} h={h} />)}</div>
             )}

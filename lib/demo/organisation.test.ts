@@ -74,7 +74,7 @@ describe("demo organisation", () => {
     const types = (await prisma.contractRevision.findMany({ distinct: ["contractType"], select: { contractType: true } })).map((t) => t.contractType);
     const spellings = new Set(types.map((t) => t.toLowerCase().replace(/licen[cs]e/, "licence")));
     expect(spellings.size).toBe(types.length);
-    const ruleTypes = (await prisma.accessRuleVersion.findMany({ select: { contractTypes: true } })).flatMap((v) => v.contractTypes);
+    const ruleTypes = (await prisma.accessRuleVersion.findMany({ select: { contractTypes: true } })).flatMap((v) => (v.contractTypes as string[] | null) ?? []);
     expect(ruleTypes.filter((t) => !types.includes(t))).toEqual([]);
 
     // A second run finds the marker and changes nothing.

@@ -48,7 +48,7 @@ const columns: Column<DirectoryListItem>[] = [
   },
 ];
 
-export function DirectoriesTable() {
+export function DirectoriesTable({ canCreate }: { canCreate: boolean }) {
   const [search, setSearch] = useState("");
   const deferred = useDeferredValue(search);
   return (
@@ -66,7 +66,7 @@ export function DirectoriesTable() {
         params={{ search: deferred }}
         columns={columns}
         rowKey={(d) => d.id}
-        emptyMessage={search ? "No directory matches this name." : "No directories yet. Create one to connect an identity provider."}
+        emptyMessage={search ? "No directory matches this name." : canCreate ? "No directories yet. Create one to connect an identity provider." : "No directories yet. An administrator connects identity providers."}
       />
     </div>
   );
