@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useDeferredValue, useState } from "react";
 import { AtSelector } from "@/components/access/at-selector";
 import { ConfidentialityBadge, LevelBadge } from "@/components/access/badges";
 import { ReasonsDisclosure, type ReasonJson } from "@/components/access/reasons";
@@ -136,7 +136,61 @@ function Groups({ groups }: { groups: UserGroups }) {
   );
 }
 
-export function UserDetailView({ id, canErase = false }: { id: string; canErase?: boolean }) {
+const ENDING_SOON_DAYS = 30;
+const LEVEL_OPTIONS = ["view", "comment", "edit", "sign", "manage"] as const;
+const selectClass = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+
+/** Search and filters over a person's contracts (applied by the server, before paging). */
+function ContractAccess({ id, at, repositories }: { id: string; at: string | undefined; repositories?: { id: string; name: string }[] }) {
+  const [q, setQ] = useState("");
+  const search = useDeferredValue(q.trim());
+  const [repositoryId, setRepositoryId] = useState("");
+  const [level, setLevel] = useState("");
+  const [endingSoon, setEndingSoon] = useState(false);
+  const filtered = Boolean(search || repositoryId || level || endingSoon);
+  return (
+    <>
+      <form role="search" aria-label="Filter contract access" className="mb-3 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+        <label className="text-sm text-slate-700">
+          Search
+          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Title or external ref"
+            className="mt-1 block w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
+        </label>
+        {repositories && (
+          <label className="text-sm text-slate-700">
+            Repository
+            <select value={repositoryId} onChange={(e) => setRepositoryId(e.target.value)} className={selectClass}>
+              <option value="">All</option>
+              {repositories.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            </select>
+          </label>
+        )}
+        <label className="text-sm text-slate-700">
+          Level at least
+          <select value={level} onChange={(e) => setLevel(e.target.value)} className={selectClass}>
+            <option value="">Any</option>
+            {LEVEL_OPTIONS.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select>
+        </label>
+        <label className="flex items-center gap-2 pb-1.5 text-sm text-slate-700">
+          <input type="checkbox" checked={endingSoon} onChange={(e) => setEndingSoon(e.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+          Ending within {ENDING_SOON_DAYS} days
+        </label>
+      </form>
+      <DataTable<AccessRow>
+        endpoint={`/api/admin/users/${id}/access`}
+        label="Contract access"
+        params={{ at, q: search, repositoryId, level, endingWithinDays: endingSoon ? String(ENDING_SOON_DAYS) : undefined }}
+        columns={accessColumns}
+        rowKey={(r) => r.contract.id}
+        emptyMessage={filtered ? "No contract matches these filters." : at ? "No contract access at that time." : "No contract access."}
+        pageSize={25}
+      />
+    </>
+  );
+}
+
+export function UserDetailView({ id, canErase = false, repositories }: { id: string; canErase?: boolean; repositories?: { id: string; name: string }[] }) {
   const [at, setAt] = useState<string | undefined>(undefined);
   const query = useUser(id);
   if (query.isPending) return <Loading />;
@@ -156,15 +210,7 @@ export function UserDetailView({ id, canErase = false }: { id: string; canErase?
           <AtSelector value={at} onChange={setAt} />
         </div>
         {!user.active && !at && <p className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">Deactivated users can open nothing. Pick a past date to see what they could open then.</p>}
-        <DataTable<AccessRow>
-          endpoint={`/api/admin/users/${id}/access`}
-          label="Contract access"
-          params={{ at }}
-          columns={accessColumns}
-          rowKey={(r) => r.contract.id}
-          emptyMessage={at ? "No contract access at that time." : "No contract access."}
-          pageSize={25}
-        />
+        <ContractAccess id={id} at={at} repositories={repositories} />
       </Card>
       <Card title="Timeline" description="Everything that happened to this person, newest first."
         actions={<Link className="text-sm text-brand-700 hover:underline" href={`/dashboard/audit?targetType=User&targetId=${id}`}>Events in the audit trail</Link>}>
