@@ -29,9 +29,9 @@ const allColumns: Column<ContractView>[] = [
       </Link>
     ),
   },
-  { key: "counterparty", header: "Counterparty", sortable: true, render: (c) => c.counterparty ?? "—" },
+  { key: "counterparty", header: "Counterparty", sortable: true, minor: true, render: (c) => c.counterparty ?? "—" },
   { key: "repository", header: "Repository", render: (c) => <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${c.repository.id}`}>{c.repository.name}</Link> },
-  { key: "contractType", header: "Type", sortable: true, render: (c) => c.contractType },
+  { key: "contractType", header: "Type", sortable: true, minor: true, render: (c) => c.contractType },
   { key: "confidentiality", header: "Confidentiality", sortable: true, render: (c) => <ConfidentialityBadge value={c.confidentiality} /> },
   { key: "status", header: "Status", sortable: true, render: (c) => <Badge tone={c.status === "active" ? "green" : "gray"}>{c.status}</Badge> },
   {
