@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatUtc, NO_TIME, toIso } from "./time-format";
+import { formatDate, formatDateTime, formatDayShort, formatUtc, NO_TIME, toIso } from "./time-format";
 
 const instant = "2026-07-11T00:40:52Z";
 
@@ -21,5 +21,6 @@ describe("the one time formatter", () => {
     expect(toIso(new Date(instant))).toBe("2026-07-11T00:40:52.000Z");
     expect(formatDateTime(null)).toBe(NO_TIME);
     expect(formatDate("not a date")).toBe(NO_TIME);
+    expect(formatDayShort("2026-12-07", { locale: "en-GB" })).toBe("7 Dec");
   });
 });

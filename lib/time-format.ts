@@ -56,3 +56,10 @@ export function formatUtc(value: TimeInput): string {
 export function toIso(value: TimeInput): string | undefined {
   return toDate(value)?.toISOString();
 }
+
+/** "7 Dec" / "Dec 7": a UTC calendar day (YYYY-MM-DD) on a chart axis. */
+export function formatDayShort(day: string, options: Pick<FormatOptions, "locale"> = {}): string {
+  const date = toDate(`${day}T00:00:00Z`);
+  if (!date) return NO_TIME;
+  return new Intl.DateTimeFormat(options.locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(date);
+}

@@ -8,6 +8,7 @@ import { CONFIDENTIALITY_COLORS, colorAt } from "@/components/charts/palette";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatNumber, plural } from "@/components/ui/format";
+import { formatDayShort } from "@/lib/time-format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { Overview } from "@/lib/overview/queries";
 import { ExpiringAccess } from "@/components/access/expiring-access";
@@ -37,7 +38,7 @@ function ActivityChart({ data, by }: { data: Overview; by: "directory" | "operat
     const bucket = byDay.get(row.day);
     if (bucket) bucket[keyOf(row)] += row.count;
   }
-  const points = data.activity.days.map((day) => ({ day: day.slice(5), ...byDay.get(day) }));
+  const points = data.activity.days.map((day) => ({ day: formatDayShort(day), ...byDay.get(day) }));
   const total = data.activity.rows.reduce((a, r) => a + r.count, 0);
   if (total === 0) return <Empty>No provisioning activity in this period.</Empty>;
   return (
