@@ -324,22 +324,25 @@ export function OverviewDashboard({ canReviewAccess = false, canReadRules = fals
 
       {query.isPending ? null : query.error ? null : data && (
         <>
+          {/* Users and directory health share a column beside the (taller) access card. */}
           <div className="grid items-start gap-6 xl:grid-cols-2">
-            <Card title="Users" description="Active and deactivated, per directory.">
-              <UsersChart data={data} />
-            </Card>
+            <div className="space-y-6">
+              <Card title="Users" description="Active and deactivated, per directory.">
+                <UsersChart data={data} />
+              </Card>
+              <section aria-labelledby="health-heading">
+                <h2 id="health-heading" className="mb-3 text-base font-semibold text-slate-900">Directory health</h2>
+                {data.health.length === 0 ? (
+                  <Empty>No directories yet.{canCreateDirectory ? <> <Link className="text-brand-700 underline" href="/dashboard/directories">Create one</Link>.</> : " An administrator connects identity providers."}</Empty>
+                ) : (
+                  <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-1 2xl:grid-cols-2">{data.health.map((h) => <HealthCard key={h.id} h={h} />)}</div>
+                )}
+              </section>
+            </div>
             <Card title="Access by repository and confidentiality">
               <AccessChart data={data} />
             </Card>
           </div>
-          <section aria-labelledby="health-heading">
-            <h2 id="health-heading" className="mb-3 text-base font-semibold text-slate-900">Directory health</h2>
-            {data.health.length === 0 ? (
-              <Empty>No directories yet.{canCreateDirectory ? <> <Link className="text-brand-700 underline" href="/dashboard/directories">Create one</Link>.</> : " An administrator connects identity providers."}</Empty>
-            ) : (
-              <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">{data.health.map((h) => <HealthCard key={h.id} h={h} />)}</div>
-            )}
-          </section>
           {canReviewAccess && <ExpiringAccess canReadRules={canReadRules} />}
           <Card title="Recent revocations" description="access.revoked events, one line per cause: what ended, who lost access and where."
             actions={<Link className="text-sm text-brand-700 hover:underline" href="/dashboard/audit?action=access.revoked">All in the audit trail</Link>}>

@@ -38,6 +38,7 @@ const allColumns: Column<ContractView>[] = [
     key: "endDate",
     header: "End date",
     sortable: true,
+    className: "whitespace-nowrap",
     render: (c) => (
       <span className={ended(c) ? "text-slate-500" : ""}>
         <Time value={c.endDate} date />

@@ -26,6 +26,7 @@ const accessColumns: Column<AccessRow>[] = [
   {
     key: "contract",
     header: "Contract",
+    className: "min-w-48",
     render: (r) => (
       <Link href={`/dashboard/contracts/${r.contract.id}`} className="font-medium text-brand-700 hover:underline">
         {r.contract.title ?? r.contract.id}
@@ -38,10 +39,10 @@ const accessColumns: Column<AccessRow>[] = [
     header: "Repository",
     render: (r) => <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${r.contract.repositoryId}`}>{r.contract.repositoryName ?? "—"}</Link>,
   },
-  { key: "type", header: "Type", render: (r) => r.contract.contractType },
+  { key: "type", header: "Type", minor: true, render: (r) => r.contract.contractType },
   { key: "confidentiality", header: "Confidentiality", render: (r) => <ConfidentialityBadge value={r.contract.confidentiality} /> },
   { key: "level", header: "Level", render: (r) => <LevelBadge level={r.level} /> },
-  { key: "why", header: "Why", className: "min-w-80", render: (r) => <ReasonsDisclosure reasons={r.reasons} /> },
+  { key: "why", header: "Why", className: "min-w-64", render: (r) => <ReasonsDisclosure reasons={r.reasons} /> },
 ];
 
 function Attributes({ user }: { user: UserDetail }) {
