@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Logo } from "@/components/ui/logo";
 import { SignOutButton } from "@/components/ui/sign-out-button";
+import { CollapsibleSidebar } from "@/components/ui/sidebar";
 import { currentPrincipal } from "@/lib/auth/principal";
 import { can, type Action } from "@/lib/auth/permissions";
 import { Providers } from "./providers";
@@ -29,7 +30,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (!principal) redirect("/login");
   return (
     <div className="flex min-h-screen">
-      <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white px-4 py-5">
+      <CollapsibleSidebar>
         <Link href="/" aria-label="Custodian home">
           <Logo className="text-brand-900" />
         </Link>
@@ -51,7 +52,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <p className="text-slate-500">{principal.role}</p>
           <div className="mt-2"><SignOutButton /></div>
         </div>
-      </aside>
+      </CollapsibleSidebar>
       <main className="min-w-0 flex-1 px-8 py-6">
         <Providers>{children}</Providers>
       </main>

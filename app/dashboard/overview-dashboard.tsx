@@ -7,11 +7,13 @@ import { CONFIDENTIALITY_LABELS } from "@/components/access/badges";
 import { CONFIDENTIALITY_COLORS, colorAt } from "@/components/charts/palette";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber, plural } from "@/components/ui/format";
+import { formatDayShort } from "@/lib/time-format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { Overview } from "@/lib/overview/queries";
 import { ExpiringAccess } from "@/components/access/expiring-access";
 import { useOverview } from "@/components/data-hooks/overview";
+import { Time } from "@/components/ui/time";
 
 const RANGES = [7, 30, 90] as const;
 const OPERATION_LABELS: Record<string, string> = {
@@ -36,7 +38,7 @@ function ActivityChart({ data, by }: { data: Overview; by: "directory" | "operat
     const bucket = byDay.get(row.day);
     if (bucket) bucket[keyOf(row)] += row.count;
   }
-  const points = data.activity.days.map((day) => ({ day: day.slice(5), ...byDay.get(day) }));
+  const points = data.activity.days.map((day) => ({ day: formatDayShort(day), ...byDay.get(day) }));
   const total = data.activity.rows.reduce((a, r) => a + r.count, 0);
   if (total === 0) return <Empty>No provisioning activity in this period.</Empty>;
   return (
@@ -91,13 +93,24 @@ function UsersChart({ data }: { data: Overview }) {
   );
 }
 
+const CHART_REPOSITORIES = 12;
+const sumOf = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+
 function AccessChart({ data }: { data: Overview }) {
-  if (data.access.length === 0) return <Empty>No contracts yet.</Empty>;
+  const [showAll, setShowAll] = useState(false);
+  if (data.access.length === 0) return <Empty>No repositories yet.</Empty>;
   const levels = Object.keys(CONFIDENTIALITY_COLORS);
-  const points = data.access.map((r) => ({ repository: r.repository, rules: r.rules, ...Object.fromEntries(levels.map((l) => [CONFIDENTIALITY_LABELS[l], r.granted[l as keyof typeof r.granted]])) }));
+  const top = data.access.slice(0, CHART_REPOSITORIES);
+  const rows = showAll ? data.access : top;
+  const more = data.access.length - top.length;
+  const points = top.map((r) => ({ repository: r.repository, rules: r.rules, ...Object.fromEntries(levels.map((l) => [CONFIDENTIALITY_LABELS[l], r.granted[l as keyof typeof r.granted]])) }));
+  const grace = data.access.reduce((a, r) => a + sumOf(r.inGrace), 0);
   return (
     <figure>
-      <figcaption className="mb-2 text-sm text-slate-600">Contracts that at least one rule in force grants on, by repository and confidentiality.</figcaption>
+      <figcaption className="mb-2 text-sm text-slate-600">
+        Open contracts (not ended) that at least one rule in force grants on, by repository and confidentiality
+        {more > 0 ? ` — the top ${top.length} of ${data.access.length} repositories.` : "."}
+      </figcaption>
       <div style={{ height: Math.max(160, points.length * 36 + 60) }}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={points} layout="vertical" margin={{ top: 0, right: 8, left: 8, bottom: 0 }}>
@@ -118,55 +131,111 @@ function AccessChart({ data }: { data: Overview }) {
           <tr className="text-left">
             <th scope="col" className="py-1 font-medium">Repository</th>
             <th scope="col" className="py-1 text-right font-medium">Granted / open contracts</th>
+            <th scope="col" className="py-1 text-right font-medium"><span title="Ended contracts a rule still grants on during its grace days after the end">Ended, in grace</span></th>
             <th scope="col" className="py-1 text-right font-medium">Rules in force</th>
           </tr>
         </thead>
         <tbody>
-          {data.access.map((r) => {
-            const sum = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
-            return (
-              <tr key={r.repositoryId} className="border-t border-slate-100">
-                <td className="py-1">
-                  <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${r.repositoryId}`}>{r.repository}</Link>
-                </td>
-                <td className="py-1 text-right">{formatNumber(sum(r.granted))} / {formatNumber(sum(r.contracts))}</td>
-                <td className="py-1 text-right">{formatNumber(r.rules)}</td>
-              </tr>
-            );
-          })}
+          {rows.map((r) => (
+            <tr key={r.repositoryId} className="border-t border-slate-100">
+              <td className="py-1">
+                <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${r.repositoryId}`}>{r.repository}</Link>
+              </td>
+              <td className="py-1 text-right tabular-nums">{formatNumber(sumOf(r.granted))} / {formatNumber(sumOf(r.contracts))}</td>
+              <td className="py-1 text-right tabular-nums">{formatNumber(sumOf(r.inGrace))}</td>
+              <td className="py-1 text-right tabular-nums">{formatNumber(r.rules)}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
+      <div className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500">
+        <span>{grace > 0 ? `${formatNumber(grace)} ended contract${grace === 1 ? " is" : "s are"} still granted in grace days; they are not counted as open.` : ""}</span>
+        {more > 0 && (
+          <button type="button" className="text-sm text-brand-700 underline underline-offset-2 hover:text-brand-900" aria-expanded={showAll} onClick={() => setShowAll((v) => !v)}>
+            {showAll ? `Show the top ${top.length} only` : `Show all ${data.access.length} repositories`}
+          </button>
+        )}
+      </div>
     </figure>
   );
 }
 
 type Revocation = Overview["revocations"][number];
 
+const CAUSES: Record<string, string> = {
+  "membership.removed": "Removed from a group",
+  "membership.changed": "Group membership changed",
+  "membership.added": "Group membership changed",
+  "group.deleted": "A group was deleted",
+  "user.deactivated": "Account deactivated",
+  "user.deleted": "Account deleted",
+  "user.activated": "Account reactivated",
+  "rule.created": "A rule was created",
+  "rule.updated": "A rule was changed",
+  "rule.deleted": "A rule was deleted",
+  "contract.updated": "A contract was changed",
+  "contract.deleted": "A contract was deleted",
+  "rule.expiry": "A rule expired",
+  "rule.start": "A rule took effect",
+  "timed": "Contract ends and rule expiries",
+};
+
+const linkClass = "text-brand-700 underline underline-offset-2 hover:text-brand-900";
+
+function RevocationCause({ item }: { item: Revocation }) {
+  const { cause } = item;
+  if (cause.kind === "contract.end" && cause.contracts.length > 0) {
+    const shown = cause.contracts.slice(0, 3);
+    return (
+      <span className="font-medium">
+        {cause.contracts.length === 1 ? "Contract " : `${formatNumber(cause.contracts.length)} contracts ended: `}
+        {shown.map((c, i) => (
+          <span key={c.id}>{i > 0 && ", "}<Link className={linkClass} href={`/dashboard/contracts/${c.id}`}>{c.title ?? "deleted contract"}</Link></span>
+        ))}
+        {cause.contracts.length > shown.length && ` and ${formatNumber(cause.contracts.length - shown.length)} more`}
+        {cause.contracts.length === 1 ? " ended (grace days over)" : ""}
+      </span>
+    );
+  }
+  if (cause.kind === "rule.expiry" && cause.rules.length > 0) {
+    return (
+      <span className="font-medium">
+        {cause.rules.length === 1 ? <Link className={linkClass} href={`/dashboard/rules/${cause.rules[0].id}`}>A rule</Link> : `${formatNumber(cause.rules.length)} rules`} expired
+      </span>
+    );
+  }
+  const label = CAUSES[cause.kind] ?? cause.kind;
+  return <span className="font-medium">{cause.eventId ? <Link className={linkClass} href={`/dashboard/audit/${cause.eventId}`}>{label}</Link> : label}</span>;
+}
+
 function RevocationItem({ item }: { item: Revocation }) {
-  const after = (item.after ?? {}) as { repositoryId?: string; repositoryName?: string | null; contracts?: number; level?: string | null; cause?: { kind?: string; action?: string; type?: string } };
-  const cause = after.cause?.kind ?? after.cause?.action ?? after.cause?.type;
+  const single = item.people === 1 ? item.examples[0] : undefined;
+  const others = item.people - item.examples.length;
   return (
     <li className="py-2 text-sm">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <span>
-          {item.targetId ? (
-            <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/users/${item.targetId}`}>{item.targetLabel ?? "deleted user"}</Link>
-          ) : (
-            item.targetLabel
-          )}{" "}
-          lost access in{" "}
-          {after.repositoryId ? (
-            <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link>
-          ) : (
-            "a repository"
-          )}
-        </span>
-        <time className="text-xs text-slate-500" dateTime={item.at}>{formatDateTime(item.at)}</time>
+        <RevocationCause item={item} />
+        <Time className="text-xs text-slate-500" value={item.at} />
+      </div>
+      <div className="text-slate-700">
+        {single ? (
+          single.id ? <Link className={linkClass} href={`/dashboard/users/${single.id}`}>{single.label ?? "deleted user"}</Link> : (single.label ?? "A deleted user")
+        ) : (
+          <>{item.partial ? "At least " : ""}{formatNumber(item.people)} people (
+            {item.examples.map((p, i) => (
+              <span key={p.id ?? i}>{i > 0 && ", "}{p.id ? <Link className={linkClass} href={`/dashboard/users/${p.id}`}>{p.label ?? "deleted user"}</Link> : (p.label ?? "deleted user")}</span>
+            ))}
+            {others > 0 && ` and ${formatNumber(others)} more`})</>
+        )}{" "}
+        lost access in{" "}
+        {item.repositories.map((r, i) => (
+          <span key={r.id}>{i > 0 && ", "}<Link className={linkClass} href={`/dashboard/repositories/${r.id}`}>{r.name ?? "a deleted repository"}</Link></span>
+        ))}
+        {item.repositories.length === 0 && "a repository"}
       </div>
       <div className="text-xs text-slate-600">
-        {after.contracts !== undefined && <>now {formatNumber(after.contracts)} contract{after.contracts === 1 ? "" : "s"}{after.level ? ` at ${after.level}` : ""}</>}
-        {cause && <> · cause: {cause}</>}
-        {item.actorLabel && <> · by {item.actorLabel}</>}
+        {single && single.contracts !== null && (single.contracts > 0 ? <>still reaches {plural(single.contracts, "other contract")} there{single.level ? ` (at most ${single.level})` : ""}</> : <>no access left there</>)}
+        {item.actorLabel && <>{single && single.contracts !== null ? " · " : ""}recorded by {item.actorLabel}</>}
       </div>
     </li>
   );
@@ -190,7 +259,7 @@ function HealthCard({ h }: { h: Overview["health"][number] }) {
     >
       <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-600">Last successful request</dt>
-        <dd className="text-right">{formatDateTime(h.lastSuccessAt)}</dd>
+        <dd className="text-right"><Time value={h.lastSuccessAt} /></dd>
         <dt className="text-slate-600">Requests (24 h)</dt>
         <dd className="text-right">{formatNumber(h.requests24h)}</dd>
         <dt className="text-slate-600">Error rate (24 h)</dt>
@@ -219,7 +288,7 @@ function HealthCard({ h }: { h: Overview["health"][number] }) {
   );
 }
 
-export function OverviewDashboard({ canReviewAccess = false, canReadRules = false }: { canReviewAccess?: boolean; canReadRules?: boolean }) {
+export function OverviewDashboard({ canReviewAccess = false, canReadRules = false, canCreateDirectory = false }: { canReviewAccess?: boolean; canReadRules?: boolean; canCreateDirectory?: boolean }) {
   const [days, setDays] = useState<number>(30);
   const [by, setBy] = useState<"directory" | "operation">("directory");
   const query = useOverview(days);
@@ -255,24 +324,27 @@ export function OverviewDashboard({ canReviewAccess = false, canReadRules = fals
 
       {query.isPending ? null : query.error ? null : data && (
         <>
-          <div className="grid gap-6 xl:grid-cols-2">
-            <Card title="Users" description="Active and deactivated, per directory.">
-              <UsersChart data={data} />
-            </Card>
+          {/* Users and directory health share a column beside the (taller) access card. */}
+          <div className="grid items-start gap-6 xl:grid-cols-2">
+            <div className="space-y-6">
+              <Card title="Users" description="Active and deactivated, per directory.">
+                <UsersChart data={data} />
+              </Card>
+              <section aria-labelledby="health-heading">
+                <h2 id="health-heading" className="mb-3 text-base font-semibold text-slate-900">Directory health</h2>
+                {data.health.length === 0 ? (
+                  <Empty>No directories yet.{canCreateDirectory ? <> <Link className="text-brand-700 underline" href="/dashboard/directories">Create one</Link>.</> : " An administrator connects identity providers."}</Empty>
+                ) : (
+                  <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-1 2xl:grid-cols-2">{data.health.map((h) => <HealthCard key={h.id} h={h} />)}</div>
+                )}
+              </section>
+            </div>
             <Card title="Access by repository and confidentiality">
               <AccessChart data={data} />
             </Card>
           </div>
-          <section aria-labelledby="health-heading">
-            <h2 id="health-heading" className="mb-3 text-base font-semibold text-slate-900">Directory health</h2>
-            {data.health.length === 0 ? (
-              <Empty>No directories yet. <Link className="text-brand-700 underline" href="/dashboard/directories">Create one</Link>.</Empty>
-            ) : (
-              <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">{data.health.map((h) => <HealthCard key={h.id} h={h} />)}</div>
-            )}
-          </section>
           {canReviewAccess && <ExpiringAccess canReadRules={canReadRules} />}
-          <Card title="Recent revocations" description="access.revoked events: who lost access, where, and why."
+          <Card title="Recent revocations" description="access.revoked events, one line per cause: what ended, who lost access and where."
             actions={<Link className="text-sm text-brand-700 hover:underline" href="/dashboard/audit?action=access.revoked">All in the audit trail</Link>}>
             {data.revocations.length === 0 ? (
               <Empty>No access has been revoked yet.</Empty>

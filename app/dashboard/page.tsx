@@ -30,7 +30,7 @@ export default async function OverviewPage() {
           </p>
         </div>
       )}
-      <OverviewDashboard canReviewAccess={can(principal.roles, "access:review")} canReadRules={can(principal.roles, "rules:read")} />
+      <OverviewDashboard canReviewAccess={can(principal.roles, "access:review")} canReadRules={can(principal.roles, "rules:read")} canCreateDirectory={can(principal.roles, "directories:write")} />
     </>
   );
 }

@@ -4,6 +4,7 @@
 // second) sent to the server as an ISO instant.
 import { useId } from "react";
 import { fromLocalInputValue, toLocalInputValue } from "@/components/ui/format";
+import { Time } from "@/components/ui/time";
 
 export function AtSelector({ value, onChange, label = "As of" }: { value: string | undefined; onChange: (iso: string | undefined) => void; label?: string }) {
   const id = useId();
@@ -22,7 +23,7 @@ export function AtSelector({ value, onChange, label = "As of" }: { value: string
         Now
       </button>
       <p id={`${id}-hint`} className="w-full text-xs text-slate-500">
-        {value ? `Showing access as it was at ${new Date(value).toLocaleString("en-GB")} (your time zone).` : "Showing access now. Pick a date and time to see the past."}
+        {value ? <>Showing access as it was at <Time value={value} seconds /> (your time zone).</> : "Showing access now. Pick a date and time to see the past."}
       </p>
     </div>
   );

@@ -5,9 +5,10 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import { useExpiringAccess } from "@/components/data-hooks/overview";
+import { Time } from "@/components/ui/time";
 
 const KIND = { contract: { label: "contract ends", tone: "amber" }, rule: { label: "rule expires", tone: "blue" }, grant: { label: "direct grant expires", tone: "gray" } } as const;
 
@@ -36,7 +37,7 @@ export function ExpiringAccess({ canReadRules }: { canReadRules: boolean }) {
           <tbody>
             {query.data.items.map((i) => (
               <tr key={`${i.kind}-${i.id}`} className="border-t border-slate-100 align-top">
-                <td className="py-1.5 pr-3 whitespace-nowrap"><time dateTime={i.endsAt}>{formatDateTime(i.endsAt)}</time></td>
+                <td className="py-1.5 pr-3 whitespace-nowrap"><time dateTime={i.endsAt}><Time value={i.endsAt} /></time></td>
                 <td className="py-1.5 pr-3">
                   <Badge tone={KIND[i.kind].tone}>{KIND[i.kind].label}</Badge> <span className="font-medium">{i.label}</span>
                   {i.detail && <span className="block text-xs text-slate-600">{i.detail}</span>}

@@ -6,8 +6,8 @@
 import Link from "next/link";
 import type { Reason } from "@/lib/access/effective-access";
 import type { Jsonified } from "@/lib/access-review/queries";
-import { formatDateTime } from "@/components/ui/format";
 import { LevelBadge } from "./badges";
+import { Time } from "@/components/ui/time";
 
 export type ReasonJson = Jsonified<Reason>;
 
@@ -48,7 +48,7 @@ export function ReasonChain({ reason }: { reason: ReasonJson }) {
                 ) : (
                   <span className="italic text-slate-500">deleted group</span>
                 )}
-                <span className="text-slate-500">(member since {formatDateTime(hop.memberSince)})</span>
+                <span className="text-slate-500">(member since <Time value={hop.memberSince} />)</span>
               </li>
             ))}
           </ol>
@@ -59,8 +59,8 @@ export function ReasonChain({ reason }: { reason: ReasonJson }) {
           Rule v{reason.rule.version}
         </Link>{" "}
         grants <strong>{reason.rule.level}</strong> on <Scope reason={reason} /> — by {reason.rule.author.label ?? reason.rule.author.type}
-        , in force since {formatDateTime(reason.rule.recordedFrom)}
-        {reason.contract.grantsUntil && <>, grants until {formatDateTime(reason.contract.grantsUntil)}</>}
+        , in force since <Time value={reason.rule.recordedFrom} />
+        {reason.contract.grantsUntil && <>, grants until <Time value={reason.contract.grantsUntil} /></>}
       </div>
       <div className="mt-0.5 text-slate-600">“{reason.rule.justification}”</div>
     </li>

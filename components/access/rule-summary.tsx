@@ -1,8 +1,8 @@
 // How a rule reads in lists: principal, scope and validity in words.
 import Link from "next/link";
 import type { RuleView } from "@/lib/rules/queries";
-import { formatDateTime } from "@/components/ui/format";
 import { CONFIDENTIALITY_LABELS } from "./badges";
+import { Time } from "@/components/ui/time";
 
 type RuleLike = Pick<
   RuleView,
@@ -54,10 +54,10 @@ export function RuleScope({ rule }: { rule: RuleLike }) {
 
 export function RuleValidity({ rule }: { rule: RuleLike }) {
   const parts = [
-    rule.validFrom ? `from ${formatDateTime(rule.validFrom)}` : null,
-    rule.validUntil ? `until ${formatDateTime(rule.validUntil)}` : null,
-    rule.graceDaysAfterEnd !== null && rule.graceDaysAfterEnd !== undefined ? `contract end + ${rule.graceDaysAfterEnd} days` : null,
+    rule.validFrom ? <>from <Time value={rule.validFrom} /></> : null,
+    rule.validUntil ? <>until <Time value={rule.validUntil} /></> : null,
+    rule.graceDaysAfterEnd !== null && rule.graceDaysAfterEnd !== undefined ? <>contract end + {rule.graceDaysAfterEnd} days</> : null,
   ].filter(Boolean);
-  return <span className="text-sm">{parts.length ? parts.join(" · ") : "open-ended"}</span>;
+  return <span className="text-sm">{parts.length ? parts.map((p, i) => <span key={i}>{i > 0 && " · "}{p}</span>) : "open-ended"}</span>;
 }
 

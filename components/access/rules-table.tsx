@@ -5,10 +5,10 @@
 import Link from "next/link";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Badge } from "@/components/ui/badge";
-import { formatDateTime } from "@/components/ui/format";
 import type { RuleView } from "@/lib/rules/queries";
 import { LevelBadge } from "./badges";
 import { RulePrincipal, RuleScope, RuleValidity } from "./rule-summary";
+import { Time } from "@/components/ui/time";
 
 const columns: Column<RuleView>[] = [
   {
@@ -36,7 +36,7 @@ const columns: Column<RuleView>[] = [
       </>
     ),
   },
-  { key: "author", header: "Last changed", render: (r) => <span className="text-sm">{formatDateTime(r.updatedAt)}<span className="block text-xs text-slate-500">{r.author.label ?? r.author.type}</span></span> },
+  { key: "author", header: "Last changed", render: (r) => <span className="text-sm"><Time value={r.updatedAt} /><span className="block text-xs text-slate-500">{r.author.label ?? r.author.type}</span></span> },
 ];
 
 export function RulesTable({ filter = {}, emptyMessage = "No access rules." }: { filter?: Record<string, string | undefined>; emptyMessage?: string }) {

@@ -4,11 +4,12 @@
 // and memberships, newest first, paged.
 import Link from "next/link";
 import { useState } from "react";
-import { formatDateTime, plural } from "@/components/ui/format";
+import { plural } from "@/components/ui/format";
 import { Pager } from "@/components/ui/pager";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { TimelineItem } from "@/lib/users/detail-queries";
 import { useUserTimeline } from "@/components/data-hooks/users";
+import { Time } from "@/components/ui/time";
 
 const TITLES: Record<string, string> = {
   "user.created": "Provisioned",
@@ -84,7 +85,7 @@ export function Timeline({ userId }: { userId: string }) {
             <span className={`absolute -left-[26px] top-1.5 h-2.5 w-2.5 rounded-full ring-2 ring-white ${DOT[item.kind === "event" ? (item.action ?? "") : item.kind] ?? "bg-slate-400"}`} aria-hidden="true" />
             <div className="text-slate-800"><Detail item={item} /></div>
             <div className="text-xs text-slate-500">
-              <time dateTime={item.at}>{formatDateTime(item.at)}</time>
+              <time dateTime={item.at}><Time value={item.at} /></time>
               {item.actor.label && <> · by {item.actor.label}</>}
               {item.actor.type && !item.actor.label && <> · by {item.actor.type}</>}
             </div>

@@ -7,9 +7,9 @@ import { useState } from "react";
 import { CONFIDENTIALITY_LABELS, ConfidentialityBadge } from "@/components/access/badges";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDate } from "@/components/ui/format";
 import type { ContractView } from "@/lib/contracts/queries";
 import { useContractTypes } from "@/components/data-hooks/contracts";
+import { Time } from "@/components/ui/time";
 
 export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;
 
@@ -29,18 +29,19 @@ const allColumns: Column<ContractView>[] = [
       </Link>
     ),
   },
-  { key: "counterparty", header: "Counterparty", sortable: true, render: (c) => c.counterparty ?? "—" },
+  { key: "counterparty", header: "Counterparty", sortable: true, minor: true, render: (c) => c.counterparty ?? "—" },
   { key: "repository", header: "Repository", render: (c) => <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${c.repository.id}`}>{c.repository.name}</Link> },
-  { key: "contractType", header: "Type", sortable: true, render: (c) => c.contractType },
+  { key: "contractType", header: "Type", sortable: true, minor: true, render: (c) => c.contractType },
   { key: "confidentiality", header: "Confidentiality", sortable: true, render: (c) => <ConfidentialityBadge value={c.confidentiality} /> },
   { key: "status", header: "Status", sortable: true, render: (c) => <Badge tone={c.status === "active" ? "green" : "gray"}>{c.status}</Badge> },
   {
     key: "endDate",
     header: "End date",
     sortable: true,
+    className: "whitespace-nowrap",
     render: (c) => (
       <span className={ended(c) ? "text-slate-500" : ""}>
-        {formatDate(c.endDate)}
+        <Time value={c.endDate} date />
         {ended(c) && <span className="block text-xs">ended</span>}
       </span>
     ),

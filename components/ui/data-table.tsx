@@ -6,14 +6,20 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { adminKey } from "@/components/data-hooks/keys";
+import { HorizontalScroll } from "./horizontal-scroll";
 
 export interface Column<T> {
   key: string;
   header: string;
   sortable?: boolean;
   className?: string;
+  /** Shown from 1,280 px up only: below that the columns that matter most keep their room. */
+  minor?: boolean;
   render: (row: T) => React.ReactNode;
 }
+
+/** The classes that hide a minor column on narrower screens. */
+export const columnClass = (c: { className?: string; minor?: boolean }) => `${c.className ?? ""}${c.minor ? " hidden xl:table-cell" : ""}`;
 
 interface PageResponse<T> {
   items: T[];
@@ -83,12 +89,12 @@ export function DataTable<T>({
 
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-      <div className="overflow-x-auto">
+      <HorizontalScroll label={label}>
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label} aria-busy={isFetching}>
           <thead className="bg-slate-50">
             <tr>
               {columns.map((c) => (
-                <th key={c.key} scope="col" className={`px-4 py-2 text-left font-medium text-slate-600 ${c.className ?? ""}`}
+                <th key={c.key} scope="col" className={`px-4 py-2 text-left font-medium text-slate-600 ${columnClass(c)}`}
                   aria-sort={sort?.key === c.key ? (sort.order === "asc" ? "ascending" : "descending") : undefined}>
                   {c.sortable ? (
                     <button type="button" className="inline-flex items-center gap-1 hover:text-slate-900"
@@ -124,13 +130,13 @@ export function DataTable<T>({
             {data?.items.map((row) => (
               <tr key={rowKey(row)} className="hover:bg-slate-50">
                 {columns.map((c) => (
-                  <td key={c.key} className={`px-4 py-2 align-top text-slate-800 ${c.className ?? ""}`}>{c.render(row)}</td>
+                  <td key={c.key} className={`px-4 py-2 align-top text-slate-800 ${columnClass(c)}`}>{c.render(row)}</td>
                 ))}
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </HorizontalScroll>
       <div className="flex items-center justify-between border-t border-slate-200 px-4 py-2 text-sm text-slate-600">
         <span>
           {data

@@ -1,15 +1,7 @@
-// Display formats shared by the dashboard pages (en-GB, the viewer's time zone).
-
-export function formatDateTime(value: string | Date | null | undefined): string {
-  if (!value) return "—";
-  return new Date(value).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-}
-
-export function formatDate(value: string | Date | null | undefined): string {
-  if (!value) return "—";
-  return new Date(value).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
-}
-
+// Display formats shared by the dashboard pages. Times come from the one formatter
+// (lib/time-format.ts); in JSX show them with <Time> (components/ui/time.tsx), which adds the
+// machine-readable instant and the UTC hover.
+export { formatDate, formatDateTime } from "@/lib/time-format";
 export function formatNumber(value: number): string {
   return value.toLocaleString("en");
 }

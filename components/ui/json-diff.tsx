@@ -72,10 +72,10 @@ export function JsonDiff({ before, after }: { before: unknown; after: unknown })
             <tr key={r.path} className={kindStyle[r.kind].row}>
               <th scope="row" className="px-4 py-2 text-left align-top font-mono text-xs font-medium text-slate-800">{r.path}</th>
               <td className="px-4 py-2 align-top text-xs text-slate-700">{kindStyle[r.kind].label}</td>
-              <td className="max-w-md px-4 py-2 align-top font-mono text-xs whitespace-pre-wrap break-all text-slate-800">
+              <td data-raw="" className="max-w-md px-4 py-2 align-top font-mono text-xs whitespace-pre-wrap break-all text-slate-800">
                 {r.kind === "added" ? <span className="text-slate-400">—</span> : show(r.before, r.hasBefore)}
               </td>
-              <td className="max-w-md px-4 py-2 align-top font-mono text-xs whitespace-pre-wrap break-all text-slate-800">
+              <td data-raw="" className="max-w-md px-4 py-2 align-top font-mono text-xs whitespace-pre-wrap break-all text-slate-800">
                 {r.kind === "removed" ? <span className="text-slate-400">—</span> : show(r.after, r.hasAfter)}
               </td>
             </tr>

@@ -1,6 +1,7 @@
 // A table for short lists already in hand (a directory's tokens, its OAuth clients), with the same
 // loading, empty and error states as the server-paginated DataTable.
-import type { Column } from "./data-table";
+import { columnClass, type Column } from "./data-table";
+import { HorizontalScroll } from "./horizontal-scroll";
 
 export function ListTable<T>({
   label,
@@ -22,12 +23,13 @@ export function ListTable<T>({
   rowClassName?: (row: T) => string;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+      <HorizontalScroll label={label}>
       <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label} aria-busy={isPending}>
         <thead className="bg-slate-50">
           <tr>
             {columns.map((c) => (
-              <th key={c.key} scope="col" className={`px-4 py-2 text-left font-medium text-slate-600 ${c.className ?? ""}`}>
+              <th key={c.key} scope="col" className={`px-4 py-2 text-left font-medium text-slate-600 ${columnClass(c)}`}>
                 {c.header}
               </th>
             ))}
@@ -54,12 +56,13 @@ export function ListTable<T>({
           {rows?.map((row) => (
             <tr key={rowKey(row)} className={rowClassName?.(row) ?? ""}>
               {columns.map((c) => (
-                <td key={c.key} className={`px-4 py-2 align-top text-slate-800 ${c.className ?? ""}`}>{c.render(row)}</td>
+                <td key={c.key} className={`px-4 py-2 align-top text-slate-800 ${columnClass(c)}`}>{c.render(row)}</td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
+      </HorizontalScroll>
     </div>
   );
 }

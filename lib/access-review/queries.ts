@@ -3,8 +3,8 @@
 // from the access engine (lib/access/effective-access.ts); this module only pages and names.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { contractsOfUser, whoCanAccessContract, type Reason } from "@/lib/access/effective-access";
-import { confidentialityFromRank, type Confidentiality, type Level } from "@/lib/access/levels";
+import { contractsOfUser, whoCanAccessContract, type ContractsOfUserFilter, type Reason } from "@/lib/access/effective-access";
+import { confidentialityFromRank, LEVELS, type Confidentiality, type Level } from "@/lib/access/levels";
 import { toInt, ts, validAt } from "@/lib/access/sql";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
@@ -27,6 +27,11 @@ export const reviewQuery = z.object({
   at: atInput,
   page: z.coerce.number().optional(),
   pageSize: z.coerce.number().optional(),
+  // A person's contracts only: search and filters, applied before paging.
+  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  repositoryId: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  level: z.enum(LEVELS).optional(),
+  endingWithinDays: z.coerce.number().int().min(1).max(3650).optional(),
 });
 
 /** JSON form of the engine's answers (Dates as ISO strings), as routes send them. */
@@ -151,10 +156,10 @@ export async function contractAccessPage(
 /** Every contract the person could open at `at`, with level and reasons (one page). */
 export async function userAccessPage(
   prisma: PrismaClient,
-  options: { userId: string; at?: Date; page?: number; pageSize?: number },
+  options: { userId: string; at?: Date; page?: number; pageSize?: number; filter?: ContractsOfUserFilter },
 ): Promise<Page<ContractAccess>> {
   const { page, pageSize, skip, take } = pageWindow({ page: options.page, pageSize: options.pageSize });
-  const result = await contractsOfUser(prisma, { userId: options.userId, at: options.at, offset: skip, limit: take });
+  const result = await contractsOfUser(prisma, { userId: options.userId, at: options.at, offset: skip, limit: take, filter: options.filter });
   const repoIds = [...new Set(result.items.map((i) => i.contract.repositoryId))];
   const names = new Map((await prisma.repository.findMany({ where: { id: { in: repoIds } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]));
   return {
@@ -210,7 +215,10 @@ export async function reviewAccess(prisma: PrismaClient, input: Record<string, u
   const at = q.at ?? clockNow();
   const window = { at, page: q.page, pageSize: q.pageSize };
   if (subject.kind === "contract") return { kind: "contract", subject, at, ...(await contractAccessPage(prisma, { contractId: subject.id, ...window })) };
-  if (subject.kind === "user") return { kind: "user", subject, at, ...(await userAccessPage(prisma, { userId: subject.id, ...window })) };
+  if (subject.kind === "user") {
+    const filter = { q: q.q, repositoryId: q.repositoryId, level: q.level, endingWithinDays: q.endingWithinDays };
+    return { kind: "user", subject, at, ...(await userAccessPage(prisma, { userId: subject.id, ...window, filter })) };
+  }
   return { kind: "repository", subject, at, ...(await repositoryAccessPage(prisma, { repositoryId: subject.id, ...window })) };
 }
 

@@ -413,14 +413,38 @@ export async function whoCanAccessContract(
  * Every contract the user can open at T, with level and reasons; ordered by title. Set-based: the
  * user's groups upwards (each edge valid at T) → rules granting at T → contracts in scope at T.
  */
+/** Narrows a person's contracts before paging (the dashboard's search and filters). */
+export interface ContractsOfUserFilter {
+  /** Part of the title, or the external reference. */
+  q?: string;
+  repositoryId?: string;
+  /** At least this level. */
+  level?: Level;
+  /** Contracts whose end date (as their revision at `at` says) falls within this many days after `at`. */
+  endingWithinDays?: number;
+}
+
 export async function contractsOfUser(
   db: Db,
-  options: { userId: string; at?: Date; offset: number; limit: number },
+  options: { userId: string; at?: Date; offset: number; limit: number; filter?: ContractsOfUserFilter },
 ): Promise<PageOf<{ contract: ContractRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
   return (async (q: Db) => {
     const at = options.at ?? new Date();
     const T = ts(2);
+    const f = options.filter ?? {};
+    // Filter parameters follow the four fixed ones; each condition only when its filter is set.
+    const params: unknown[] = [];
+    const param = (v: unknown) => `$${4 + params.push(v)}`;
+    const where = [
+      f.q ? `(c.title ILIKE ${param(`%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`)} OR c."externalRef" = ${param(f.q)})` : null,
+      f.repositoryId ? `b."repositoryId" = ${param(f.repositoryId)}` : null,
+      f.level ? `b.lvl >= ${param(levelRank(f.level))}` : null,
+      f.endingWithinDays !== undefined
+        ? `EXISTS (SELECT 1 FROM "ContractRevision" cr WHERE cr."contractId" = b.cid AND ${validAt("cr", T)}
+                   AND cr."endDate" > ${T} AND cr."endDate" <= ${T} + make_interval(days => ${param(f.endingWithinDays)}::int))`
+        : null,
+    ].filter(Boolean);
     const rows = await q.$queryRawUnsafe<
       {
         total: number;
@@ -449,18 +473,22 @@ export async function contractsOfUser(
          SELECT cov."contractId" AS cid, max(r.level) AS lvl, min(cov."repositoryId") AS "repositoryId",
                 min(cov.confidentiality) AS confidentiality, min(cov."contractType") AS "contractType"
          FROM cov JOIN rules r ON r.key = cov.key GROUP BY cov."contractId"
-       )
-       SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM best) t
-       LEFT JOIN LATERAL (
+       ),
+       sel AS (
          SELECT b.cid, b.lvl, c.title, c."externalRef", b."repositoryId", b.confidentiality, b."contractType"
          FROM best b JOIN "Contract" c ON c.id = b.cid
-         ORDER BY c.title, c.id
+         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       )
+       SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM sel) t
+       LEFT JOIN LATERAL (
+         SELECT * FROM sel ORDER BY sel.title, sel.cid
          OFFSET $3 LIMIT $4
        ) p ON TRUE`,
       options.userId,
       at,
       options.offset,
       options.limit,
+      ...params,
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.cid !== null);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { contractsOfUser } from "../access/effective-access";
 import { bypassingAuditTriggers } from "@/lib/testing/audit-chain";
 import { setupTestDatabase } from "../testing/database";
-import { DEMO_ENTRA_DIRECTORY, DEMO_MARKER_ACTION, DEMO_OKTA_DIRECTORY, loadDemo } from "./organisation";
+import { DEMO_CONTRACT_TYPES, DEMO_ENTRA_DIRECTORY, DEMO_MARKER_ACTION, DEMO_OKTA_DIRECTORY, loadDemo } from "./organisation";
 
 const { db } = setupTestDatabase({ empty: true });
 const DAY_MS = 86_400_000;
@@ -65,6 +65,18 @@ describe("demo organisation", () => {
     expect(then.total).toBeGreaterThan(0);
     expect(today.total).toBe(0);
 
+    // The demo admin's account is as old as the story it authored, not dated the day of the load.
+    const account = await prisma.adminAccount.findUniqueOrThrow({ where: { email: summary.admin.email } });
+    expect(account.createdAt.getTime()).toBeLessThanOrEqual(first.createdAt.getTime() + DAY_MS);
+    const created = await prisma.auditEvent.findFirstOrThrow({ where: { action: "account.created", targetId: account.id } });
+    expect(Math.abs(account.createdAt.getTime() - created.createdAt.getTime())).toBeLessThan(DAY_MS);
+    // One spelling per contract type: no "Licence" next to "License".
+    const types = (await prisma.contractRevision.findMany({ distinct: ["contractType"], select: { contractType: true } })).map((t) => t.contractType);
+    const spellings = new Set(types.map((t) => t.toLowerCase().replace(/licen[cs]e/, "licence")));
+    expect(spellings.size).toBe(types.length);
+    const ruleTypes = (await prisma.accessRuleVersion.findMany({ select: { contractTypes: true } })).flatMap((v) => (v.contractTypes as string[] | null) ?? []);
+    expect(ruleTypes.filter((t) => !types.includes(t))).toEqual([]);
+
     // A second run finds the marker and changes nothing.
     const events = await prisma.auditEvent.count();
     const again = await loadDemo(prisma, { scale: SMALL });
@@ -72,6 +84,11 @@ describe("demo organisation", () => {
     expect(await prisma.auditEvent.count()).toBe(events);
     expect(await prisma.auditEvent.count({ where: { action: DEMO_MARKER_ACTION } })).toBe(1);
   }, 300_000);
+
+  it("spells each contract type one way across all repositories (no Licence next to License)", () => {
+    const normalised = DEMO_CONTRACT_TYPES.map((t) => t.toLowerCase().replace(/licen[cs]e/, "licence").replace(/s$/, ""));
+    expect(new Set(normalised).size).toBe(DEMO_CONTRACT_TYPES.length);
+  });
 
   it("refuses a database that holds other data", async () => {
     // (runs after the load above: same database) — a fresh non-demo database is checked by name.

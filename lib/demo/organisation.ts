@@ -231,10 +231,10 @@ const REPOSITORIES: RepositorySpec[] = [
   },
   {
     name: "Software Licences", description: "Inbound software and SaaS licences", owner: "Operations – IT", weight: 7,
-    types: ["License", "Subscription", "Order Form"], confidentiality: [0, 7, 3, 0],
+    types: ["Licence", "Subscription", "Order Form"], confidentiality: [0, 7, 3, 0],
     rules: [
       { group: "Operations – IT", level: "edit", why: "IT manages software licences and renewals" },
-      { group: "Engineering", level: "view", types: ["License"], ceiling: "internal", why: "Engineers check licence terms of the tools they use" },
+      { group: "Engineering", level: "view", types: ["Licence"], ceiling: "internal", why: "Engineers check licence terms of the tools they use" },
       { group: "Procurement – Sourcing", level: "comment", why: "Sourcing negotiates renewals" },
     ],
   },
@@ -290,7 +290,7 @@ const REPOSITORIES: RepositorySpec[] = [
   },
   {
     name: "IP & Patents", description: "Patent filings, licences and assignments", owner: "Engineering – Product", weight: 3,
-    types: ["Assignment", "License", "Filing"], confidentiality: [0, 3, 5, 2],
+    types: ["Assignment", "Licence", "Filing"], confidentiality: [0, 3, 5, 2],
     rules: [
       { group: "Engineering – Product", level: "view", ceiling: "confidential", why: "Inventors follow their filings" },
       { group: "Legal – Commercial", level: "edit", why: "IP counsel manages the portfolio" },
@@ -326,6 +326,9 @@ const REPOSITORIES: RepositorySpec[] = [
     ],
   },
 ];
+
+/** Every contract type the demo's repositories hold (the rules' types are among them). */
+export const DEMO_CONTRACT_TYPES: readonly string[] = [...new Set(REPOSITORIES.flatMap((r) => r.types))];
 
 const TYPE_LABELS: Record<string, string> = {
   MSA: "Master Services Agreement", SOW: "Statement of Work", NDA: "Non-Disclosure Agreement", DPA: "Data Processing Agreement",
@@ -467,7 +470,10 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
     const existing = await prisma.adminAccount.findUnique({ where: { email: adminEmail } });
     if (existing) return existing;
     if (!adminPassword) throw new Error(`No account ${adminEmail} exists and no password was given for it`);
-    return createAccount(prisma, { input: { email: adminEmail, password: adminPassword, role: "admin", name: "Demo administrator" }, actor: { type: "system", label: "demo loader" } });
+    const created = await createAccount(prisma, { input: { email: adminEmail, password: adminPassword, role: "admin", name: "Demo administrator" }, actor: { type: "system", label: "demo loader" } });
+    // The row takes the database's now(); date it with its (back-dated) account.created event, so
+    // the account is not younger than the rules it authored.
+    return prisma.adminAccount.update({ where: { id: created.id }, data: { createdAt: at(0, -60), updatedAt: at(0, -60) } });
   });
   const adminActor: Actor = { type: "admin", id: admin.id, label: admin.email };
   const contractSystem: Actor = { type: "api", label: "Contract system sync (demo)" };

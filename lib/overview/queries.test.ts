@@ -4,7 +4,10 @@ import { newDirectory } from "@/lib/testing/scim";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import { createScimToken } from "@/lib/directories/service";
 import { directoryHealth } from "@/lib/directories/health";
-import { dayKeys, getOverview, provisioningActivity, userStatusCounts } from "./queries";
+import { runAt } from "@/lib/clock";
+import { processTimedEffects } from "@/lib/access/timed-effects";
+import { newWorld } from "@/lib/testing/access-world";
+import { accessByRepository, dayKeys, getOverview, provisioningActivity, recentRevocations, userStatusCounts } from "./queries";
 
 const { db } = setupTestDatabase();
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -57,5 +60,57 @@ describe("overview read models", () => {
     expect(Array.isArray(overview.access)).toBe(true);
     await expect(getOverview(db().prisma, { days: "12" })).rejects.toThrow();
     expect(dayKeys(3, new Date("2026-03-01T23:59:00Z"))).toEqual(["2026-02-27", "2026-02-28", "2026-03-01"]);
+  });
+
+  it("counts granted and open contracts over the same contracts, and the ended ones still in grace apart", async () => {
+    const w = await newWorld();
+    const member = await w.user("reader");
+    const g = await w.group("readers", [member]);
+    const repo = await w.repository("grace");
+    await w.contract(repo);
+    await w.contract(repo);
+    await w.contract(repo, { endDate: new Date(Date.now() - 2 * 86_400_000) });
+    await w.rule({ groupId: g, level: "view", repositoryId: repo, graceDaysAfterEnd: 30 });
+
+    const entry = (await accessByRepository(w.prisma)).find((r) => r.repositoryId === repo)!;
+    const sum = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+    expect(sum(entry.granted)).toBe(2);
+    expect(sum(entry.contracts)).toBe(2);
+    expect(sum(entry.inGrace)).toBe(1);
+  });
+
+  it("lists every repository, not the first twelve", async () => {
+    const w = await newWorld();
+    const repos: string[] = [];
+    for (let i = 0; i < 14; i++) repos.push(await w.repository(`many${i}`));
+    const overview = await getOverview(w.prisma, { days: "7" });
+    const listed = new Set(overview.access.map((r) => r.repositoryId));
+    expect(repos.filter((r) => !listed.has(r))).toEqual([]);
+    expect(overview.access.find((r) => r.repositoryId === repos[0])!.repository).toMatch(/^many0-/);
+  });
+
+  it("folds one contract end into one revocation line that names the contract and counts the people", async () => {
+    const base = Date.now() - 300_000;
+    const endAt = new Date(base + 60_000);
+    const { w, repo } = await runAt(new Date(base), async () => {
+      const w = await newWorld();
+      const people = [await w.user("p1"), await w.user("p2"), await w.user("p3")];
+      const g = await w.group("falcon", people);
+      const repo = await w.repository("falcon");
+      await w.contract(repo, { title: `Falcon SPA ${w.tag}`, endDate: endAt });
+      await w.contract(repo);
+      await w.rule({ groupId: g, level: "edit", repositoryId: repo });
+      return { w, repo };
+    });
+    await processTimedEffects(w.prisma, { now: new Date() });
+
+    const lines = (await recentRevocations(w.prisma)).filter((l) => l.repositories.some((r) => r.id === repo));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      people: 3,
+      cause: { kind: "contract.end", contracts: [{ title: `Falcon SPA ${w.tag}` }] },
+      repositories: [{ id: repo, name: expect.stringMatching(/^falcon-/) }],
+    });
+    expect(lines[0].examples).toHaveLength(3);
   });
 });

@@ -10,6 +10,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { actorTone } from "./actor-tone";
 import { apiQuery, EMPTY_FILTERS, urlQuery, type AuditFilterKey, type AuditFilters } from "./filters";
 import { useAuditEvents, useAuditFilterOptions } from "@/components/data-hooks/audit";
+import { Time } from "@/components/ui/time";
 
 const inputClass = "mt-1 block w-full rounded-md border px-2.5 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
 
@@ -200,7 +201,7 @@ export function AuditTrail({
               {items.map((e) => (
                 <tr key={e.id} className="hover:bg-slate-50">
                   <td className="px-4 py-2 align-top whitespace-nowrap text-slate-800">
-                    {formatDateTime(e.createdAt)}
+                    <Time value={e.createdAt} />
                     <span className="block text-xs text-slate-500">#{e.seq}</span>
                   </td>
                   <td className="px-4 py-2 align-top">

@@ -9,9 +9,10 @@ import { errorMessage } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import type { ChainStatus } from "@/lib/audit/status";
 import { useAuditChain } from "@/components/data-hooks/audit";
+import { Time } from "@/components/ui/time";
 
 /** lib/audit/export.ts CHAIN_EXPORT_CAP (not imported: that module is server-only). */
 const CHAIN_EXPORT_CAP = 100_000;
@@ -23,16 +24,28 @@ const linkClass = "text-sm text-brand-700 underline underline-offset-2 hover:tex
 function Summary({ status }: { status: ChainStatus }) {
   const v = status.latest;
   if (!v) return <p className="text-sm text-slate-600">Not verified yet. The maintenance job verifies the chain every few minutes.</p>;
+  const full = status.lastFull;
   return v.ok ? (
-    <p className="text-sm text-slate-800" role="status">
-      <Badge tone="green">intact</Badge>{" "}
-      Verified {formatNumber(v.checked)} events up to position {v.toPosition} at {formatDateTime(v.finishedAt)} ({v.kind}).
-    </p>
+    <div className="space-y-1 text-sm text-slate-800" role="status">
+      <p>
+        <Badge tone="green">intact</Badge>{" "}
+        Last check <Time value={v.finishedAt} />: {formatNumber(v.checked)} event{v.checked === 1 ? "" : "s"} up to position {v.toPosition} ({v.kind === "full" ? "the whole chain" : "new events since the previous check"}).
+      </p>
+      {v.kind !== "full" && (
+        <p>
+          {full ? (
+            <>Whole chain last verified <Time value={full.finishedAt} />: {formatNumber(full.checked)} events up to position {full.toPosition}{full.ok ? ", intact." : <span className="text-red-800">, broken at position {full.brokenPosition}.</span>}</>
+          ) : (
+            "The whole chain has not been verified yet (the maintenance job does it once a day; “Verify now” does it at once)."
+          )}
+        </p>
+      )}
+    </div>
   ) : (
     <p className="text-sm text-red-800" role="alert">
       <Badge tone="red">broken</Badge>{" "}
       Broken at position {v.brokenPosition}: {v.reason}{" "}
-      {v.brokenEventId && <Link className={linkClass} href={`/dashboard/audit/${v.brokenEventId}`}>Show event</Link>} (checked {formatDateTime(v.finishedAt)})
+      {v.brokenEventId && <Link className={linkClass} href={`/dashboard/audit/${v.brokenEventId}`}>Show event</Link>} (checked <Time value={v.finishedAt} />)
     </p>
   );
 }
@@ -61,7 +74,7 @@ export function ChainStatusCard({ canExport }: { canExport: boolean }) {
       {query.isPending ? <p className="text-sm text-slate-600">Loading…</p> : query.error ? <p className="text-sm text-red-800">{errorMessage(query.error)}</p> : <Summary status={query.data} />}
       {verify.error && <p className="mt-2 text-sm text-red-800" role="alert">{errorMessage(verify.error)}</p>}
       {query.data?.checkpoint && (
-        <p className="mt-1 text-xs text-slate-500">Retention removed positions up to {query.data.checkpoint.position} ({formatDateTime(query.data.checkpoint.createdAt)}); verification starts from that checkpoint.</p>
+        <p className="mt-1 text-xs text-slate-500">Retention removed positions up to {query.data.checkpoint.position} (<Time value={query.data.checkpoint.createdAt} />); verification starts from that checkpoint.</p>
       )}
       {canExport && head && (
         <form className="mt-4 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()} aria-label="Signed chain export">

@@ -4,10 +4,9 @@ import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime } from "@/components/ui/format";
-import { formatRelative } from "@/components/ui/relative-time";
 import type { DirectoryListItem } from "@/lib/directories/queries";
 import { ERROR_RATE_WARNING, formatPercent, kindLabel } from "./kinds";
+import { RelativeTime } from "@/components/ui/time";
 
 const columns: Column<DirectoryListItem>[] = [
   {
@@ -31,7 +30,7 @@ const columns: Column<DirectoryListItem>[] = [
   {
     key: "lastSuccessAt",
     header: "Last successful request",
-    render: (d) => <span title={d.lastSuccessAt ? formatDateTime(d.lastSuccessAt) : undefined}>{formatRelative(d.lastSuccessAt)}</span>,
+    render: (d) => <RelativeTime value={d.lastSuccessAt} />,
   },
   { key: "requests24h", header: "Requests (24 h)", className: "text-right tabular-nums", render: (d) => d.requests24h.toLocaleString("en") },
   {
@@ -49,7 +48,7 @@ const columns: Column<DirectoryListItem>[] = [
   },
 ];
 
-export function DirectoriesTable() {
+export function DirectoriesTable({ canCreate }: { canCreate: boolean }) {
   const [search, setSearch] = useState("");
   const deferred = useDeferredValue(search);
   return (
@@ -67,7 +66,7 @@ export function DirectoriesTable() {
         params={{ search: deferred }}
         columns={columns}
         rowKey={(d) => d.id}
-        emptyMessage={search ? "No directory matches this name." : "No directories yet. Create one to connect an identity provider."}
+        emptyMessage={search ? "No directory matches this name." : canCreate ? "No directories yet. Create one to connect an identity provider." : "No directories yet. An administrator connects identity providers."}
       />
     </div>
   );

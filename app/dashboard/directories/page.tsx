@@ -24,7 +24,7 @@ export default async function DirectoriesPage() {
           </div>
         }
       />
-      <DirectoriesTable />
+      <DirectoriesTable canCreate={can(principal.roles, "directories:write")} />
     </>
   );
 }

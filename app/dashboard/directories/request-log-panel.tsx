@@ -6,9 +6,10 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime, fromLocalInputValue } from "@/components/ui/format";
+import { fromLocalInputValue } from "@/components/ui/format";
 import type { RequestLogItem } from "@/lib/directories/queries";
 import { useDirectoryTokens } from "@/components/data-hooks/directories";
+import { Time } from "@/components/ui/time";
 
 const STATUS_CLASSES = [
   { value: "", label: "Any" },
@@ -61,7 +62,7 @@ export function RequestLogPanel({ directoryId, directories }: { directoryId?: st
   const directoryName = new Map(directories?.map((d) => [d.id, d.name]) ?? []);
 
   const columns: Column<RequestLogItem>[] = [
-    { key: "createdAt", header: "Time", className: "whitespace-nowrap", render: (r) => formatDateTime(r.createdAt) },
+    { key: "createdAt", header: "Time", className: "whitespace-nowrap", render: (r) => <Time value={r.createdAt} /> },
     ...(directories
       ? [
           {

@@ -8,9 +8,10 @@ import { LevelBadge } from "@/components/access/badges";
 import { SubjectKindToggle, SubjectPicker } from "@/components/access/subject-picker";
 import { Card } from "@/components/ui/card";
 import type { PickerOption } from "@/components/ui/entity-picker";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import { Stat } from "@/components/ui/stat";
+import { Time } from "@/components/ui/time";
 
 type Kind = "contract" | "repository" | "person";
 
@@ -172,8 +173,8 @@ function PackPreview({ pack, kind }: { pack: PackJson; kind: Kind }) {
         rows={intervals.map((i) => [
           ...(kind === "person" ? [] : [i.displayName ?? i.userName ?? `deleted user ${i.userId.slice(0, 8)}`]),
           <span key="c">{i.contractTitle ?? i.contractId}<span className="block text-xs text-slate-500">{i.repositoryName}</span></span>,
-          `${formatDateTime(i.from)}${i.openAtStart ? " (before)" : ""}`,
-          i.openAtEnd ? "continues" : formatDateTime(i.to),
+          <span key="f"><Time value={i.from} />{i.openAtStart ? " (before)" : ""}</span>,
+          i.openAtEnd ? "continues" : <Time key="t" value={i.to} />,
           <LevelBadge key="l" level={i.level} />,
           <span key="w" className="text-xs">{i.reasons.map((r) => r.chain).join(" | ")}</span>,
         ])}
@@ -183,7 +184,7 @@ function PackPreview({ pack, kind }: { pack: PackJson; kind: Kind }) {
         header={["Time", "Action", "Person", "Repository", "Contracts", "Cause", "By", "Request id"]}
         empty="No grant or revocation in this window."
         rows={events.map((e) => [
-          formatDateTime(e.at),
+          <Time key="at" value={e.at} />,
           e.action,
           e.userLabel ?? "—",
           e.repositoryName ?? "—",
@@ -238,7 +239,7 @@ function PackSection({ defaultFrom, defaultUntil }: Defaults) {
             <>
               <div className="flex flex-wrap items-center justify-between gap-3">
                 <p className="text-sm text-slate-700">
-                  <span className="font-medium">{query.data.subject.label}</span> · {formatDateTime(query.data.window.from)} – {formatDateTime(query.data.window.to)}
+                  <span className="font-medium">{query.data.subject.label}</span> · <Time value={query.data.window.from} /> – <Time value={query.data.window.to} />
                 </p>
                 <Downloads params={submitted} parts={PARTS[kind]} />
               </div>
@@ -295,8 +296,8 @@ function LeaversSection({ defaultFrom, defaultUntil }: Defaults) {
             rows={query.data.leavers.map((l) => [
               l.label ?? `deleted user ${l.userId.slice(0, 8)}`,
               l.action === "user.deleted" ? "deletion" : "deactivation",
-              l.requestReceivedAt ? formatDateTime(l.requestReceivedAt) : `${formatDateTime(l.requestedAt)} (audit event)`,
-              l.grants.length === 0 ? "held none" : l.grants.map((g) => `${g.repositoryName ?? "?"}: ${g.endedAt ? formatDateTime(g.endedAt) : "not ended"}`).join("; "),
+              l.requestReceivedAt ? <Time key="r" value={l.requestReceivedAt} /> : <span key="r"><Time value={l.requestedAt} /> (audit event)</span>,
+              l.grants.length === 0 ? "held none" : <span key="g">{l.grants.map((g, n) => <span key={n}>{n > 0 && "; "}{g.repositoryName ?? "?"}: {g.endedAt ? <Time value={g.endedAt} /> : "not ended"}</span>)}</span>,
               l.unrevoked ? <span key="u" className="font-medium text-red-700">not revoked</span> : duration(l.timeToRevokeMs),
             ])}
           />

@@ -4,8 +4,9 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import type { GroupListItem } from "@/lib/groups/queries";
+import { Time } from "@/components/ui/time";
 
 const columns: Column<GroupListItem>[] = [
   {
@@ -32,7 +33,7 @@ const columns: Column<GroupListItem>[] = [
     ),
   },
   { key: "roles", header: "Dashboard roles", render: (g) => (g.roles.length ? <span className="flex gap-1">{g.roles.map((r) => <Badge key={r} tone="blue">{r}</Badge>)}</span> : "—") },
-  { key: "updatedAt", header: "Last change", sortable: true, render: (g) => formatDateTime(g.updatedAt) },
+  { key: "updatedAt", header: "Last change", sortable: true, render: (g) => <Time value={g.updatedAt} /> },
 ];
 
 export function GroupsTable({ directories }: { directories: { id: string; name: string }[] }) {

@@ -7,9 +7,10 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import { RepositoryForm } from "./repository-form";
 import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
+import { Time } from "@/components/ui/time";
 
 interface RepositoryRow {
   id: string;
@@ -33,7 +34,7 @@ const columns: Column<RepositoryRow>[] = [
   },
   { key: "owner", header: "Owner", render: (r) => r.owner ?? "—" },
   { key: "contracts", header: "Contracts", className: "text-right", render: (r) => formatNumber(r.contracts ?? 0) },
-  { key: "updatedAt", header: "Last change", render: (r) => formatDateTime(r.updatedAt) },
+  { key: "updatedAt", header: "Last change", render: (r) => <Time value={r.updatedAt} /> },
 ];
 
 export function RepositoriesView({ canWrite }: { canWrite: boolean }) {

@@ -7,6 +7,7 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
 import type { GroupListItem } from "@/lib/groups/queries";
 import type { UserListItem } from "@/lib/users/queries";
+import { Time } from "@/components/ui/time";
 
 const columns: Column<UserListItem>[] = [
   {
@@ -37,7 +38,7 @@ const columns: Column<UserListItem>[] = [
       </span>
     ),
   },
-  { key: "updatedAt", header: "Last change", sortable: true, render: (u) => new Date(u.updatedAt).toLocaleString("en-GB") },
+  { key: "updatedAt", header: "Last change", sortable: true, render: (u) => <Time value={u.updatedAt} /> },
 ];
 
 export function UsersTable({ directories, initial = {} }: { directories: { id: string; name: string }[]; initial?: { directoryId?: string; inactivity?: string } }) {

@@ -11,13 +11,13 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
 import { QueryState } from "@/components/ui/query-state";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
 import type { DeliveryView, EndpointView } from "@/lib/webhooks/service";
 import { adminKey } from "@/components/data-hooks/keys";
 import { useWebhookEndpoints } from "@/components/data-hooks/webhooks";
+import { Time } from "@/components/ui/time";
 
 type EventTypeOption = { type: string; label: string };
 
@@ -71,7 +71,7 @@ export function WebhooksPanel({ eventTypes }: { eventTypes: EventTypeOption[] })
   const urlOf = new Map((endpoints.data?.items ?? []).map((e) => [e.id, e.url]));
 
   const columns: Column<DeliveryView>[] = [
-    { key: "createdAt", header: "Queued", render: (d) => formatDateTime(d.createdAt) },
+    { key: "createdAt", header: "Queued", render: (d) => <Time value={d.createdAt} /> },
     { key: "endpoint", header: "Endpoint", render: (d) => <span className="break-all text-xs">{urlOf.get(d.endpointId) ?? d.endpointId}</span> },
     {
       key: "eventType",
@@ -93,7 +93,7 @@ export function WebhooksPanel({ eventTypes }: { eventTypes: EventTypeOption[] })
         <span className="text-xs">
           {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : d.attempts > 0 ? "no response" : "—"}
           {d.lastError && <span className="block max-w-xs break-words text-red-800">{d.lastError}</span>}
-          {d.nextAttemptAt && d.attempts > 0 && <span className="block text-slate-500">next try {formatDateTime(d.nextAttemptAt)}</span>}
+          {d.nextAttemptAt && d.attempts > 0 && <span className="block text-slate-500">next try <Time value={d.nextAttemptAt} /></span>}
         </span>
       ),
     },
@@ -141,7 +141,7 @@ export function WebhooksPanel({ eventTypes }: { eventTypes: EventTypeOption[] })
                     </p>
                     {e.disabledReason === "auto" && (
                       <p className="mt-1 text-xs text-red-800">
-                        Disabled {e.disabledAt ? formatDateTime(e.disabledAt) : ""} after {e.consecutiveFailures} failed attempts in a row. Fix the
+                        Disabled {e.disabledAt ? <Time value={e.disabledAt} /> : ""} after {e.consecutiveFailures} failed attempts in a row. Fix the
                         receiver, then enable it: deliveries queued before resume (events in between are not sent).
                       </p>
                     )}
@@ -249,7 +249,7 @@ export function WebhooksPanel({ eventTypes }: { eventTypes: EventTypeOption[] })
               <ul className="space-y-1">
                 {detail.attemptLog.map((a) => (
                   <li key={a.attemptedAt} className="rounded border border-slate-200 px-2 py-1">
-                    {formatDateTime(a.attemptedAt)} · {a.statusCode ? `HTTP ${a.statusCode}` : "no response"} · {a.latencyMs} ms
+                    <Time value={a.attemptedAt} /> · {a.statusCode ? `HTTP ${a.statusCode}` : "no response"} · {a.latencyMs} ms
                     {a.error && <span className="block text-red-800">{a.error}</span>}
                     {a.responseSnippet && <pre className="mt-1 max-h-24 overflow-auto whitespace-pre-wrap bg-slate-50 p-1 text-xs">{a.responseSnippet}</pre>}
                   </li>

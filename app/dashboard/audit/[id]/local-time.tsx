@@ -1,17 +1,7 @@
-"use client";
-
-// A timestamp in the viewer's time zone. The server renders UTC; the browser swaps in local time
-// after hydration (no mismatch warning: the first client render matches the server's).
-import { useSyncExternalStore } from "react";
-import { formatDateTime } from "@/components/ui/format";
-
-const subscribe = () => () => {};
+// A timestamp in the viewer's time zone, through the one formatter (the server renders UTC; the
+// browser swaps in local time after hydration).
+import { Time } from "@/components/ui/time";
 
 export function LocalTime({ iso }: { iso: string }) {
-  const isClient = useSyncExternalStore(subscribe, () => true, () => false);
-  return (
-    <time dateTime={iso} title={iso}>
-      {isClient ? formatDateTime(iso) : `${iso.replace("T", " ").slice(0, 19)} UTC`}
-    </time>
-  );
+  return <Time value={iso} seconds />;
 }

@@ -2,9 +2,10 @@
 
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import { useErasures } from "@/components/data-hooks/audit";
+import { Time } from "@/components/ui/time";
 
 const linkClass = "text-brand-700 underline underline-offset-2 hover:text-brand-900";
 
@@ -24,7 +25,7 @@ export function ErasureList() {
         <tbody>
           {items.map((e) => (
             <tr key={e.id} className="border-t border-slate-100">
-              <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(e.erasedAt)}</td>
+              <td className="py-2 pr-3 whitespace-nowrap"><Time value={e.erasedAt} /></td>
               <td className="py-2 pr-3"><code className="text-xs">{e.subjectId}</code></td>
               <td className="py-2 pr-3">{e.actorLabel ?? e.actorType}</td>
               <td className="py-2 pr-3">{formatNumber(e.erased.auditEventsCleared)}</td>

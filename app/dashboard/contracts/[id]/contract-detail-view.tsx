@@ -8,10 +8,10 @@ import { ApiError } from "@/components/ui/api";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
-import { formatDate, formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import { useContract } from "@/components/data-hooks/contracts";
+import { Time } from "@/components/ui/time";
 
 export function ContractDetailView(props: { id: string; canWrite: boolean; canReadRules: boolean; canWriteRules: boolean; canReview: boolean; canExport: boolean }) {
   const query = useContract(props.id);
@@ -41,12 +41,12 @@ export function ContractDetailView(props: { id: string; canWrite: boolean; canRe
               { term: "Type", value: c.contractType },
               { term: "Confidentiality", value: <ConfidentialityBadge value={c.confidentiality} /> },
               { term: "Status", value: <Badge tone={c.status === "active" ? "green" : "gray"}>{c.status}</Badge> },
-              { term: "Effective", value: formatDate(c.effectiveDate) },
-              { term: "Ends", value: <>{formatDate(c.endDate)}{ended && <span className="text-slate-500"> (ended — rules grant only within their grace days)</span>}</> },
+              { term: "Effective", value: <Time value={c.effectiveDate} date /> },
+              { term: "Ends", value: <><Time value={c.endDate} date />{ended && <span className="text-slate-500"> (ended — rules grant only within their grace days)</span>}</> },
               { term: "Owner", value: c.owner },
               { term: "Tags", value: c.tags.length ? c.tags.join(", ") : null },
               { term: "External ref", value: c.externalRef },
-              { term: "Version", value: `${c.version} · last change ${formatDateTime(c.updatedAt)}` },
+              { term: "Version", value: <>{c.version} · last change <Time value={c.updatedAt} /></> },
             ]}
           />
         </Card>
@@ -55,10 +55,10 @@ export function ContractDetailView(props: { id: string; canWrite: boolean; canRe
             {[...revisions].reverse().map((r) => (
               <li key={r.id} className="rounded-md border border-slate-200 px-3 py-2">
                 <div className="text-xs text-slate-500">
-                  {formatDateTime(r.validFrom)} → {r.validTo ? formatDateTime(r.validTo) : "now"}
+                  <Time value={r.validFrom} /> → {r.validTo ? <Time value={r.validTo} /> : "now"}
                 </div>
                 <div>
-                  {r.contractType} · <ConfidentialityBadge value={r.confidentiality} /> · ends {formatDate(r.endDate)}
+                  {r.contractType} · <ConfidentialityBadge value={r.confidentiality} /> · ends <Time value={r.endDate} date />
                   {r.repositoryId !== c.repository.id && <span className="text-slate-500"> · in another repository</span>}
                 </div>
               </li>

@@ -1,9 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { formatDateTime } from "@/components/ui/format";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
-import { formatRelative } from "@/components/ui/relative-time";
 import { Stat } from "@/components/ui/stat";
 import type { DirectoryMonitoring } from "@/lib/directories/health";
 import { Badge } from "@/components/ui/badge";
@@ -12,6 +10,7 @@ import { formatNumber } from "@/components/ui/format";
 import { InactivitySettings } from "./inactivity-settings";
 import { ERROR_RATE_WARNING, formatPercent } from "../kinds";
 import { useDirectory } from "@/components/data-hooks/directories";
+import { RelativeTime, Time } from "@/components/ui/time";
 
 export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string; canWrite: boolean }) {
   const query = useDirectory(directoryId);
@@ -29,7 +28,7 @@ export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string
         <Stat label="Groups" value={d.groups.toLocaleString("en")} />
         <Stat label="Live tokens" value={d.activeTokens} tone={noCredentials ? "bad" : "default"}
           hint={d.oauthClients ? `${d.oauthClients} OAuth client${d.oauthClients === 1 ? "" : "s"}` : noCredentials ? "the IdP cannot connect" : undefined} />
-        <Stat label="Last successful request" value={<span title={d.lastSuccessAt ? formatDateTime(d.lastSuccessAt) : undefined}>{formatRelative(d.lastSuccessAt)}</span>} />
+        <Stat label="Last successful request" value={<RelativeTime value={d.lastSuccessAt} />} />
         <Stat label="Requests (24 h)" value={d.requests24h.toLocaleString("en")} hint={`${d.errors24h.toLocaleString("en")} failed`} />
         <Stat label="Error rate (24 h)" value={formatPercent(d.errorRate24h)}
           tone={d.errorRate24h !== null && d.errorRate24h > ERROR_RATE_WARNING ? "bad" : d.errorRate24h === null ? "default" : "good"}
@@ -107,8 +106,8 @@ function Monitoring({ m }: { m: DirectoryMonitoring }) {
             {m.tokenWarnings.map((t) => (
               <li key={t.id}>
                 <Badge tone={t.state === "expired" ? "red" : "amber"}>{t.state === "expired" ? "expired" : "expiring"}</Badge>{" "}
-                {t.name} <span className="font-mono text-xs">{t.prefix}…</span> — {formatDateTime(t.expiresAt)}
-                {t.lastUsedAt && <span className="block text-xs text-slate-600">last used {formatDateTime(t.lastUsedAt)}</span>}
+                {t.name} <span className="font-mono text-xs">{t.prefix}…</span> — <Time value={t.expiresAt} />
+                {t.lastUsedAt && <span className="block text-xs text-slate-600">last used <Time value={t.lastUsedAt} /></span>}
               </li>
             ))}
           </ul>

@@ -10,23 +10,22 @@ import { Card } from "@/components/ui/card";
 import type { Column } from "@/components/ui/data-table";
 import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
 import { ListTable } from "@/components/ui/list-table";
-import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import type { OAuthClientItem } from "@/lib/directories/queries";
 import { adminKey } from "@/components/data-hooks/keys";
 import { useDirectoryOAuthClients } from "@/components/data-hooks/directories";
+import { RelativeTime, Time } from "@/components/ui/time";
 
 const columns: Column<OAuthClientItem>[] = [
   { key: "name", header: "Name", render: (c) => <span className="font-medium">{c.name}</span> },
   { key: "clientId", header: "Client ID", render: (c) => <code className="font-mono text-xs">{c.clientId}</code> },
   { key: "status", header: "Status", render: (c) => (c.status === "active" ? <Badge tone="green">active</Badge> : <Badge tone="red">revoked</Badge>) },
-  { key: "createdAt", header: "Created", render: (c) => formatDateTime(c.createdAt) },
+  { key: "createdAt", header: "Created", render: (c) => <Time value={c.createdAt} /> },
   {
     key: "lastUsedAt",
     header: "Last token issued",
-    render: (c) => <span title={c.lastUsedAt ? formatDateTime(c.lastUsedAt) : undefined}>{formatRelative(c.lastUsedAt)}</span>,
+    render: (c) => <RelativeTime value={c.lastUsedAt} />,
   },
 ];
 

@@ -76,7 +76,7 @@ export default async function DirectoryPage({ params, searchParams }: Props) {
         </dl>
       </Card>
 
-      <SetupInstructions kind={directory.kind} scimBaseUrl={scimBaseUrl} tokenEndpoint={tokenEndpoint} />
+      <SetupInstructions kind={directory.kind} scimBaseUrl={scimBaseUrl} tokenEndpoint={tokenEndpoint} canWrite={canWrite} />
 
       <TokensPanel directoryId={directory.id} canWrite={canWrite} scimBaseUrl={scimBaseUrl} />
 

@@ -21,10 +21,14 @@ function Guide({ title, open, children }: { title: string; open: boolean; childr
   );
 }
 
-export function SetupInstructions({ kind, scimBaseUrl, tokenEndpoint }: { kind: string; scimBaseUrl: string; tokenEndpoint: string }) {
+export function SetupInstructions({ kind, scimBaseUrl, tokenEndpoint, canWrite }: { kind: string; scimBaseUrl: string; tokenEndpoint: string; canWrite: boolean }) {
   const other = kind !== "entra" && kind !== "okta";
+  // Only roles that may create tokens are told to; the others learn who can.
+  const hint = canWrite
+    ? "Create a token first (below); you paste it into the identity provider once."
+    : "Tokens for this directory are created by an administrator; the identity provider needs one, pasted in once.";
   return (
-    <Card title="Set up your identity provider" description="Create a token first (below); you paste it into the identity provider once.">
+    <Card title="Set up your identity provider" description={hint}>
       <div className="space-y-3">
         <Guide title="Microsoft Entra ID" open={kind === "entra"}>
           <ol className="list-decimal space-y-2 pl-5">

@@ -11,14 +11,13 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { Column } from "@/components/ui/data-table";
 import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
-import { formatDate, formatDateTime } from "@/components/ui/format";
 import { ListTable } from "@/components/ui/list-table";
-import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
 import type { ScimTokenItem } from "@/lib/directories/queries";
 import { adminKey } from "@/components/data-hooks/keys";
 import { useDirectoryTokens } from "@/components/data-hooks/directories";
+import { RelativeTime, Time } from "@/components/ui/time";
 
 const EXPIRY_CHOICES = [
   { days: "", label: "Never" },
@@ -46,14 +45,14 @@ export function TokensPanel({ directoryId, canWrite, scimBaseUrl }: { directoryI
     { key: "name", header: "Name", render: (t) => <span className="font-medium">{t.name}</span> },
     { key: "prefix", header: "Token", render: (t) => <code className="font-mono text-xs">{t.prefix}…</code> },
     { key: "status", header: "Status", render: statusBadge },
-    { key: "createdAt", header: "Created", render: (t) => formatDateTime(t.createdAt) },
+    { key: "createdAt", header: "Created", render: (t) => <Time value={t.createdAt} /> },
     {
       key: "lastUsedAt",
       header: "Last used",
-      render: (t) => <span title={t.lastUsedAt ? formatDateTime(t.lastUsedAt) : undefined}>{formatRelative(t.lastUsedAt)}</span>,
+      render: (t) => <RelativeTime value={t.lastUsedAt} />,
     },
-    { key: "expiresAt", header: "Expires", render: (t) => (t.expiresAt ? formatDate(t.expiresAt) : "never") },
-    { key: "revokedAt", header: "Revoked", render: (t) => formatDateTime(t.revokedAt) },
+    { key: "expiresAt", header: "Expires", render: (t) => (t.expiresAt ? <Time value={t.expiresAt} date /> : "never") },
+    { key: "revokedAt", header: "Revoked", render: (t) => <Time value={t.revokedAt} /> },
     ...(canWrite
       ? [
           {

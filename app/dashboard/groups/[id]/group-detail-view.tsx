@@ -10,11 +10,12 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime, formatNumber, plural } from "@/components/ui/format";
+import { formatNumber, plural } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading, QueryState } from "@/components/ui/query-state";
 import type { GroupDetail, GroupMemberItem } from "@/lib/groups/queries";
 import { useGroup, useGroupAccess, useGroupRoles } from "@/components/data-hooks/groups";
+import { Time } from "@/components/ui/time";
 
 const ROLES = ["admin", "compliance", "auditor"] as const;
 const CONFS = ["public", "internal", "confidential", "strictly_confidential"] as const;
@@ -35,7 +36,7 @@ const memberColumns: Column<GroupMemberItem>[] = [
   },
   { key: "type", header: "Type", render: (m) => (m.type === "User" ? "User" : <Badge tone="blue">nested group</Badge>) },
   { key: "status", header: "Status", render: (m) => (m.active === null ? "—" : m.active ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>) },
-  { key: "since", header: "Member since", render: (m) => formatDateTime(m.since) },
+  { key: "since", header: "Member since", render: (m) => <Time value={m.since} /> },
 ];
 
 function Roles({ group, canManage }: { group: GroupDetail; canManage: boolean }) {
@@ -51,7 +52,7 @@ function Roles({ group, canManage }: { group: GroupDetail; canManage: boolean })
         <ul className="space-y-1 text-sm">
           {group.roles.map((r) => (
             <li key={r.id} className="flex items-center justify-between gap-2">
-              <span><Badge tone="blue">{r.role}</Badge> <span className="text-xs text-slate-500">since {formatDateTime(r.createdAt)}{r.createdBy ? ` by ${r.createdBy}` : ""}</span></span>
+              <span><Badge tone="blue">{r.role}</Badge> <span className="text-xs text-slate-500">since <Time value={r.createdAt} />{r.createdBy ? ` by ${r.createdBy}` : ""}</span></span>
               {canManage && <Button variant="ghost" onClick={() => setRemoving(r.role)} aria-label={`Remove the ${r.role} role`}>Remove</Button>}
             </li>
           ))}
@@ -198,8 +199,8 @@ export function GroupDetailView({ id, canManageRoles, canWriteRules }: { id: str
               { term: "externalId", value: g.externalId },
               { term: "Direct members", value: `${plural(g.userMembers, "user")}, ${plural(g.groupMembers, "nested group")}` },
               { term: "Everyone inside", value: `${plural(g.effectiveMembers, "person", "people")} (${formatNumber(g.effectiveActiveMembers)} active), nested groups included` },
-              { term: "Created", value: formatDateTime(g.createdAt) },
-              { term: "Last change", value: `${formatDateTime(g.updatedAt)} (version ${g.version})` },
+              { term: "Created", value: <Time value={g.createdAt} /> },
+              { term: "Last change", value: <><Time value={g.updatedAt} /> (version {g.version})</> },
             ]}
           />
         </Card>

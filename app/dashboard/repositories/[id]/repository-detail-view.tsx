@@ -8,12 +8,13 @@ import { ContractsTable } from "@/components/contracts/contracts-table";
 import { ApiError } from "@/components/ui/api";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
-import { formatDateTime, formatNumber } from "@/components/ui/format";
+import { formatNumber } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import { RepositoryForm } from "../repository-form";
 import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
 import { useRepository } from "@/components/data-hooks/contracts";
+import { Time } from "@/components/ui/time";
 
 export function RepositoryDetailView({ id, canWrite, canReadRules, canWriteRules, canReview }: { id: string; canWrite: boolean; canReadRules: boolean; canWriteRules: boolean; canReview: boolean }) {
   const [editing, setEditing] = useState(false);
@@ -50,8 +51,8 @@ export function RepositoryDetailView({ id, canWrite, canReadRules, canWriteRules
               { term: "Owner", value: r.owner },
               { term: "Contracts", value: `${formatNumber(r.contracts ?? 0)} (${formatNumber(ended)} ended)` },
               { term: "Contract types", value: contractTypes.join(", ") || null },
-              { term: "Created", value: formatDateTime(r.createdAt) },
-              { term: "Last change", value: formatDateTime(r.updatedAt) },
+              { term: "Created", value: <Time value={r.createdAt} /> },
+              { term: "Last change", value: <Time value={r.updatedAt} /> },
             ]}
           />
         </Card>

@@ -12,12 +12,12 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { TextAreaField } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading, QueryState } from "@/components/ui/query-state";
 import type { RuleView } from "@/lib/rules/queries";
 import { affected, invalidatePrefixes } from "@/components/data-hooks/keys";
 import { useRule, useRuleDeletePreview, useRuleVersions, type RuleVersion } from "@/components/data-hooks/rules";
+import { Time } from "@/components/ui/time";
 
 
 const FIELDS: [keyof RuleVersion, string][] = [
@@ -34,9 +34,9 @@ const FIELDS: [keyof RuleVersion, string][] = [
   ["justification", "justification"],
 ];
 
-function show(key: keyof RuleVersion, value: unknown): string {
+function show(key: keyof RuleVersion, value: unknown): React.ReactNode {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return "none";
-  if (key === "validFrom" || key === "validUntil") return formatDateTime(value as string);
+  if (key === "validFrom" || key === "validUntil") return <Time value={value as string} />;
   if (key === "confidentialityCeiling") return CONFIDENTIALITY_LABELS[value as string] ?? String(value);
   if (Array.isArray(value)) return value.join(", ");
   if (key === "groupId" || key === "userId" || key === "repositoryId" || key === "contractId") return `${String(value).slice(0, 8)}…`;
@@ -60,11 +60,11 @@ function Versions({ ruleId }: { ruleId: string }) {
                     <Badge tone={v.change === "deleted" ? "red" : v.change === "created" ? "green" : "blue"}>{v.change}</Badge>
                     {v.recordedTo === null && <Badge tone="gray">current</Badge>}
                     <span className="text-slate-600">
-                      in force {formatDateTime(v.recordedFrom)} → {v.recordedTo ? formatDateTime(v.recordedTo) : "now"} · by {v.author.label ?? v.author.type}
+                      in force <Time value={v.recordedFrom} /> → {v.recordedTo ? <Time value={v.recordedTo} /> : "now"} · by {v.author.label ?? v.author.type}
                     </span>
                   </div>
                   {v.change === "created" && (
-                    <p className="mt-1 text-slate-700">Grants <strong>{v.level}</strong>{v.validUntil ? ` until ${formatDateTime(v.validUntil)}` : ""}.</p>
+                    <p className="mt-1 text-slate-700">Grants <strong>{v.level}</strong>{v.validUntil ? <> until <Time value={v.validUntil} /></> : ""}.</p>
                   )}
                   {changes.length > 0 && (
                     <ul className="mt-1 list-disc pl-5 text-slate-700">
@@ -139,7 +139,7 @@ export function RuleDetailView({ id, canWrite, justSaved }: { id: string; canWri
         ) : undefined}
       />
       {justSaved && <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">Saved as version {r.version}.</p>}
-      {r.deleted && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">This rule was deleted on {formatDateTime(r.deletedAt)}. It grants nothing; its history remains.</p>}
+      {r.deleted && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">This rule was deleted on <Time value={r.deletedAt} />. It grants nothing; its history remains.</p>}
       <Card title="Current version">
         <DescriptionList
           items={[
@@ -148,8 +148,8 @@ export function RuleDetailView({ id, canWrite, justSaved }: { id: string; canWri
             { term: "On", value: <RuleScope rule={r} /> },
             { term: "Validity", value: <RuleValidity rule={r} /> },
             { term: "Justification", value: r.justification },
-            { term: "Written by", value: `${r.author.label ?? r.author.type} on ${formatDateTime(r.updatedAt)}` },
-            { term: "Rule created", value: formatDateTime(r.createdAt) },
+            { term: "Written by", value: <>{r.author.label ?? r.author.type} on <Time value={r.updatedAt} /></> },
+            { term: "Rule created", value: <Time value={r.createdAt} /> },
           ]}
         />
       </Card>

@@ -12,9 +12,9 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
-import { formatRelative } from "@/components/ui/relative-time";
 import type { AccountListItem } from "@/lib/accounts/queries";
 import { adminKey } from "@/components/data-hooks/keys";
+import { RelativeTime, Time } from "@/components/ui/time";
 
 const ROLE_HINTS: Record<string, string> = {
   admin: "Admin — everything, including directories, rules, accounts and API keys",
@@ -83,7 +83,7 @@ export function AccountsPanel({ roles, selfId }: { roles: string[]; selfId?: str
       key: "lastLoginAt",
       header: "Last sign-in",
       sortable: true,
-      render: (a) => <span title={a.lastLoginAt ? formatDateTime(a.lastLoginAt) : undefined}>{formatRelative(a.lastLoginAt)}</span>,
+      render: (a) => <RelativeTime value={a.lastLoginAt} />,
     },
     {
       key: "createdAt",
@@ -91,7 +91,7 @@ export function AccountsPanel({ roles, selfId }: { roles: string[]; selfId?: str
       sortable: true,
       render: (a) => (
         <span>
-          {formatDateTime(a.createdAt)}
+          <Time value={a.createdAt} />
           {a.createdBy && <span className="block text-xs text-slate-500">by {a.createdBy}</span>}
         </span>
       ),

@@ -10,11 +10,10 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Dialog, FormActions } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
-import { formatDate, formatDateTime } from "@/components/ui/format";
-import { formatRelative } from "@/components/ui/relative-time";
 import { SecretDialog } from "@/components/ui/secret-dialog";
 import { useConfirmedMutation } from "@/components/ui/use-confirmed-mutation";
 import { adminKey } from "@/components/data-hooks/keys";
+import { RelativeTime, Time } from "@/components/ui/time";
 
 interface ApiKeyItem {
   id: string;
@@ -80,13 +79,13 @@ export function ApiKeysPanel({ scopes }: { scopes: string[] }) {
       header: "Created",
       render: (k) => (
         <span>
-          {formatDateTime(k.createdAt)}
+          <Time value={k.createdAt} />
           {k.createdBy && <span className="block text-xs text-slate-500">by {k.createdBy}</span>}
         </span>
       ),
     },
-    { key: "lastUsedAt", header: "Last used", render: (k) => <span title={k.lastUsedAt ? formatDateTime(k.lastUsedAt) : undefined}>{formatRelative(k.lastUsedAt)}</span> },
-    { key: "expiresAt", header: "Expires", render: (k) => (k.expiresAt ? formatDate(k.expiresAt) : "never") },
+    { key: "lastUsedAt", header: "Last used", render: (k) => <RelativeTime value={k.lastUsedAt} /> },
+    { key: "expiresAt", header: "Expires", render: (k) => (k.expiresAt ? <Time value={k.expiresAt} date /> : "never") },
     {
       key: "actions",
       header: "Actions",

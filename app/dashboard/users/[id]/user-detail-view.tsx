@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useDeferredValue, useState } from "react";
 import { AtSelector } from "@/components/access/at-selector";
 import { ConfidentialityBadge, LevelBadge } from "@/components/access/badges";
 import { ReasonsDisclosure, type ReasonJson } from "@/components/access/reasons";
@@ -9,12 +9,12 @@ import { Timeline } from "@/components/access/timeline";
 import { Badge } from "@/components/ui/badge";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { EraseUser } from "./erase-user";
 import { ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { UserDetail, UserGroups } from "@/lib/users/detail-queries";
 import { useUser } from "@/components/data-hooks/users";
+import { Time } from "@/components/ui/time";
 
 type AccessRow = {
   contract: { id: string; title: string | null; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: string; contractType: string };
@@ -26,6 +26,7 @@ const accessColumns: Column<AccessRow>[] = [
   {
     key: "contract",
     header: "Contract",
+    className: "min-w-48",
     render: (r) => (
       <Link href={`/dashboard/contracts/${r.contract.id}`} className="font-medium text-brand-700 hover:underline">
         {r.contract.title ?? r.contract.id}
@@ -38,10 +39,10 @@ const accessColumns: Column<AccessRow>[] = [
     header: "Repository",
     render: (r) => <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${r.contract.repositoryId}`}>{r.contract.repositoryName ?? "—"}</Link>,
   },
-  { key: "type", header: "Type", render: (r) => r.contract.contractType },
+  { key: "type", header: "Type", minor: true, render: (r) => r.contract.contractType },
   { key: "confidentiality", header: "Confidentiality", render: (r) => <ConfidentialityBadge value={r.contract.confidentiality} /> },
   { key: "level", header: "Level", render: (r) => <LevelBadge level={r.level} /> },
-  { key: "why", header: "Why", className: "min-w-80", render: (r) => <ReasonsDisclosure reasons={r.reasons} /> },
+  { key: "why", header: "Why", className: "min-w-64", render: (r) => <ReasonsDisclosure reasons={r.reasons} /> },
 ];
 
 function Attributes({ user }: { user: UserDetail }) {
@@ -88,8 +89,8 @@ function Attributes({ user }: { user: UserDetail }) {
               ) : null,
             },
             { term: "Directory", value: user.directory.name },
-            { term: "Created", value: formatDateTime(user.createdAt) },
-            { term: "Last change", value: `${formatDateTime(user.updatedAt)} (version ${user.version})` },
+            { term: "Created", value: <Time value={user.createdAt} /> },
+            { term: "Last change", value: <><Time value={user.updatedAt} /> (version {user.version})</> },
           ]}
         />
       </Card>
@@ -110,7 +111,7 @@ function Groups({ groups }: { groups: UserGroups }) {
               {groups.direct.map((g) => (
                 <li key={g.id}>
                   <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/groups/${g.id}`}>{g.displayName}</Link>
-                  {g.since && <span className="text-xs text-slate-500"> · since {formatDateTime(g.since)}</span>}
+                  {g.since && <span className="text-xs text-slate-500"> · since <Time value={g.since} /></span>}
                 </li>
               ))}
             </ul>
@@ -136,7 +137,61 @@ function Groups({ groups }: { groups: UserGroups }) {
   );
 }
 
-export function UserDetailView({ id, canErase = false }: { id: string; canErase?: boolean }) {
+const ENDING_SOON_DAYS = 30;
+const LEVEL_OPTIONS = ["view", "comment", "edit", "sign", "manage"] as const;
+const selectClass = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+
+/** Search and filters over a person's contracts (applied by the server, before paging). */
+function ContractAccess({ id, at, repositories }: { id: string; at: string | undefined; repositories?: { id: string; name: string }[] }) {
+  const [q, setQ] = useState("");
+  const search = useDeferredValue(q.trim());
+  const [repositoryId, setRepositoryId] = useState("");
+  const [level, setLevel] = useState("");
+  const [endingSoon, setEndingSoon] = useState(false);
+  const filtered = Boolean(search || repositoryId || level || endingSoon);
+  return (
+    <>
+      <form role="search" aria-label="Filter contract access" className="mb-3 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+        <label className="text-sm text-slate-700">
+          Search
+          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Title or external ref"
+            className="mt-1 block w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
+        </label>
+        {repositories && (
+          <label className="text-sm text-slate-700">
+            Repository
+            <select value={repositoryId} onChange={(e) => setRepositoryId(e.target.value)} className={selectClass}>
+              <option value="">All</option>
+              {repositories.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            </select>
+          </label>
+        )}
+        <label className="text-sm text-slate-700">
+          Level at least
+          <select value={level} onChange={(e) => setLevel(e.target.value)} className={selectClass}>
+            <option value="">Any</option>
+            {LEVEL_OPTIONS.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select>
+        </label>
+        <label className="flex items-center gap-2 pb-1.5 text-sm text-slate-700">
+          <input type="checkbox" checked={endingSoon} onChange={(e) => setEndingSoon(e.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+          Ending within {ENDING_SOON_DAYS} days
+        </label>
+      </form>
+      <DataTable<AccessRow>
+        endpoint={`/api/admin/users/${id}/access`}
+        label="Contract access"
+        params={{ at, q: search, repositoryId, level, endingWithinDays: endingSoon ? String(ENDING_SOON_DAYS) : undefined }}
+        columns={accessColumns}
+        rowKey={(r) => r.contract.id}
+        emptyMessage={filtered ? "No contract matches these filters." : at ? "No contract access at that time." : "No contract access."}
+        pageSize={25}
+      />
+    </>
+  );
+}
+
+export function UserDetailView({ id, canErase = false, repositories }: { id: string; canErase?: boolean; repositories?: { id: string; name: string }[] }) {
   const [at, setAt] = useState<string | undefined>(undefined);
   const query = useUser(id);
   if (query.isPending) return <Loading />;
@@ -156,15 +211,7 @@ export function UserDetailView({ id, canErase = false }: { id: string; canErase?
           <AtSelector value={at} onChange={setAt} />
         </div>
         {!user.active && !at && <p className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">Deactivated users can open nothing. Pick a past date to see what they could open then.</p>}
-        <DataTable<AccessRow>
-          endpoint={`/api/admin/users/${id}/access`}
-          label="Contract access"
-          params={{ at }}
-          columns={accessColumns}
-          rowKey={(r) => r.contract.id}
-          emptyMessage={at ? "No contract access at that time." : "No contract access."}
-          pageSize={25}
-        />
+        <ContractAccess id={id} at={at} repositories={repositories} />
       </Card>
       <Card title="Timeline" description="Everything that happened to this person, newest first."
         actions={<Link className="text-sm text-brand-700 hover:underline" href={`/dashboard/audit?targetType=User&targetId=${id}`}>Events in the audit trail</Link>}>
