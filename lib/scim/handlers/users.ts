@@ -103,7 +103,11 @@ export async function patchUser(ctx: ScimContext, id: string) {
     expectedVersion: expectedVersionOf(ctx.request),
     change: (current) => {
       const patched = noteIgnored(ctx, applyPatchOperations("User", userDocFromRow(current), operations));
-      return userDataFromDoc(noteIgnored(ctx, normalizeResource("User", patched, { mode: "replace" })));
+      const doc = noteIgnored(ctx, normalizeResource("User", patched, { mode: "replace" }));
+      // The current row always has `active`, so an absent one was removed or cleared (remove,
+      // null, ""): RFC 7644 §3.5.2.2 makes it unassigned, and unassigned is not enabled. Stored as
+      // false, so access, the response and later reads all say the same thing.
+      return { ...userDataFromDoc(doc), active: doc.active === true };
     },
   });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), groupsIfRead(user));
