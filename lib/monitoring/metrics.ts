@@ -9,13 +9,16 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 /** Seconds; Prometheus' default buckets, trimmed to the range a SCIM request lives in. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
-const RESOURCES = new Set(["Users", "Groups", ".search", "ServiceProviderConfig", "ResourceTypes", "Schemas", "Bulk", "oauth"]);
+// By lower-case name: SCIM endpoint names match in any case (lib/scim/router.ts); the label is canonical.
+const RESOURCES = new Map(
+  ["Users", "Groups", ".search", "ServiceProviderConfig", "ResourceTypes", "Schemas", "Bulk", "oauth"].map((r) => [r.toLowerCase(), r]),
+);
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 /** The bounded resource label of a SCIM sub-path: its first segment when known, else "other". */
 export function resourceLabel(subPath: string): string {
   const first = subPath.split("/").find(Boolean) ?? "";
-  return RESOURCES.has(first) ? first : "other";
+  return RESOURCES.get(first.toLowerCase()) ?? "other";
 }
 
 export const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;

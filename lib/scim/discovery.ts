@@ -4,10 +4,19 @@ import {
   RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA, resourceTypes, schemas, type SchemaDef,
 } from "./schema";
 import { MAX_RESULTS } from "./list";
+import { MAX_PATCH_MEMBER_VALUES } from "./group-member-patch";
+import { MAX_PATCH_OPERATIONS } from "./patch";
+
+/**
+ * Limits RFC 7643 §5 has no attribute for, in a namespaced extension of the configuration (as
+ * its `schemas` lists it): how many operations one PATCH, and how many member values one Group
+ * PATCH, may carry.
+ */
+export const LIMITS_EXTENSION = "urn:custodian:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig";
 
 export function serviceProviderConfig(baseUrl: string) {
   return {
-    schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
+    schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA, LIMITS_EXTENSION],
     documentationUri: `${baseUrl.replace(/\/scim\/v2$/, "")}/docs/scim`,
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
@@ -24,6 +33,7 @@ export function serviceProviderConfig(baseUrl: string) {
         primary: true,
       },
     ],
+    [LIMITS_EXTENSION]: { patch: { maxOperations: MAX_PATCH_OPERATIONS, maxMemberValues: MAX_PATCH_MEMBER_VALUES } },
     meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
   };
 }

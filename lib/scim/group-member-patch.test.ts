@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ScimError } from "./errors";
-import { netMemberChanges, partitionGroupMemberOps, type MemberOp } from "./group-member-patch";
+import { foldMemberOps, netMemberChanges, partitionGroupMemberOps, type MemberOp } from "./group-member-patch";
 import { applyPatch, applyPatchOperations } from "./patch";
 import type { ScimDoc } from "./normalize-resource";
 import { PATCH_OP } from "./schema";
@@ -276,4 +276,16 @@ describe("netMemberChanges", () => {
       expect([...viaSets].sort(), JSON.stringify(operations)).toEqual([...viaDoc].sort());
     }
   });
+});
+
+describe("foldMemberOps (issue 14, item 8)", () => {
+  const step = (kind: MemberOp["kind"], ids: string[] = [], index = 0): MemberOp => ({ kind, ids, index });
+  it.each<[string, MemberOp[], unknown[]]>([
+    ["nothing", [], []],
+    ["1,000 alternating ops on one member, ending on add", Array.from({ length: 1000 }, (_, i) => step(i % 2 ? "add" : "remove", ["a"], i)), [{ kind: "add", ids: ["a"] }]],
+    ["ending on remove", [step("add", ["a"]), step("remove", ["a"])], [{ kind: "remove", ids: ["a"] }]],
+    ["remove some, add others", [step("remove", ["a", "b"]), step("add", ["c"]), step("add", ["b"])], [{ kind: "remove", ids: ["a"] }, { kind: "add", ids: ["c", "b"] }]],
+    ["a replace resets", [step("add", ["x"]), step("replaceAll", ["a", "b"]), step("remove", ["b"])], [{ kind: "replaceAll", ids: ["a"] }]],
+    ["remove all, then nothing back", [step("add", ["x"]), step("removeAll")], [{ kind: "removeAll" }]],
+  ])("%s", (_name, ops, expected) => expect(foldMemberOps(ops)).toEqual(expected));
 });

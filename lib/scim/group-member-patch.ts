@@ -8,6 +8,13 @@ import { isPlainObject, normalizeAttributeValue, safeKeys, type AttrContext } fr
 import { isClearValue, parsePatchBody, withIndex, type PatchOperation } from "./patch";
 import { attrPath, findAttribute, getSchema, GROUP_SCHEMA, resolveAttribute } from "./schema";
 
+/**
+ * Member values (ids, plus one per remove-all) one Group PATCH may carry, over all its operations;
+ * advertised in /ServiceProviderConfig. Entra sends a few hundred per PATCH, Okta fewer; a 1 MiB
+ * body holds at most a few tens of thousands.
+ */
+export const MAX_PATCH_MEMBER_VALUES = 10_000;
+
 export type MemberOpKind = "add" | "remove" | "replaceAll" | "removeAll";
 
 /** A membership change; `ids` are member ids (empty for removeAll), `index` the operation's. */
@@ -78,15 +85,25 @@ function idsFromMemberFilter(filter: Filter): string[] | undefined {
  */
 export function partitionGroupMemberOps(body: unknown): GroupPatchPlan {
   const plan: GroupPatchPlan = { memberOps: [], otherOps: [] };
+  let values = 0;
+  const push = (op: MemberOp) => {
+    values += op.kind === "removeAll" ? 1 : op.ids.length;
+    if (values > MAX_PATCH_MEMBER_VALUES) {
+      throw invalidValue(
+        `A PATCH may name at most ${MAX_PATCH_MEMBER_VALUES} members over all its operations (see /ServiceProviderConfig); split the change into several requests.`,
+      );
+    }
+    plan.memberOps.push(op);
+  };
   for (const operation of parsePatchBody(body)) {
-    withIndex(operation.index, () => classifyGroupOperation(operation, plan));
+    withIndex(operation.index, () => classifyGroupOperation(operation, plan, push));
   }
   return plan;
 }
 
-function classifyGroupOperation(operation: PatchOperation, plan: GroupPatchPlan): void {
+function classifyGroupOperation(operation: PatchOperation, plan: GroupPatchPlan, pushOp: (op: MemberOp) => void): void {
   const { op, path, value, index } = operation;
-  const push = (kind: MemberOpKind, ids: string[]) => plan.memberOps.push({ kind, ids, index });
+  const push = (kind: MemberOpKind, ids: string[]) => pushOp({ kind, ids, index });
 
   if (path === undefined) {
     if (op === "remove" || !isPlainObject(value)) {
@@ -214,4 +231,23 @@ export function netMemberChanges(memberOps: readonly MemberOp[]): NetMemberChang
     }
   }
   return { reset, add: [...add], remove: [...remove] };
+}
+
+/** What the group service applies: `{ kind: "removeAll" }` or a kind with its ids. */
+export type MemberStepOf = { kind: "add" | "remove" | "replaceAll"; ids: string[] } | { kind: "removeAll" };
+
+/**
+ * The member operations of one PATCH folded into their net change, as at most two steps (or one
+ * replace): the database sees one set change however many operations the request had, so a
+ * 1,000-operation add/remove churn of one member holds the group's lock for one statement, not
+ * a thousand, and a member removed and re-added is never touched.
+ */
+export function foldMemberOps(memberOps: readonly MemberOp[]): MemberStepOf[] {
+  if (memberOps.length === 0) return [];
+  const net = netMemberChanges(memberOps);
+  if (net.reset) return [net.add.length > 0 ? { kind: "replaceAll", ids: net.add } : { kind: "removeAll" }];
+  const steps: MemberStepOf[] = [];
+  if (net.remove.length > 0) steps.push({ kind: "remove", ids: net.remove });
+  if (net.add.length > 0) steps.push({ kind: "add", ids: net.add });
+  return steps;
 }

@@ -3,7 +3,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Filter } from "./filter/ast";
 import { compileFilter } from "./filter/compile-sql";
-import { parseAttrName, type ResourceTypeName } from "./schema";
+import { parseAttrName, USER_SCHEMA, type ResourceTypeName } from "./schema";
 import { parseFilter } from "./filter/parse-filter";
 import { invalidValue, invalidFilter } from "./errors";
 import { filterResolver, sortColumn } from "./mapping";
@@ -143,4 +143,24 @@ export function filterAppliesTo(resourceType: ResourceTypeName, filter: Filter):
     }
   };
   return walk(filter);
+}
+
+// The attributes that identify one user: id, userName (unique per directory) and externalId.
+const IDENTIFYING_USER_ATTRIBUTES: ReadonlySet<string> = new Set(["id", "username", "externalid"]);
+
+/**
+ * Whether a User filter is a lookup of one person — `userName eq`, `externalId eq` or `id eq`,
+ * possibly narrowed further with `and` — as opposed to a broad read (`pr`, `sw`, `or`, `not`, a
+ * status filter). Only such a lookup tells the inactivity policy the directory still has that
+ * person; a broad read that happens to return everyone says nothing about anyone.
+ */
+export function identifiesOneUser(filter: Filter): boolean {
+  if (filter.kind === "and") return identifiesOneUser(filter.left) || identifiesOneUser(filter.right);
+  if (filter.kind !== "compare" || filter.op !== "eq" || typeof filter.value !== "string") return false;
+  const { schema, attr, subAttr } = filter.path;
+  return (
+    subAttr === undefined &&
+    (schema === undefined || schema.toLowerCase() === USER_SCHEMA.toLowerCase()) &&
+    IDENTIFYING_USER_ATTRIBUTES.has(attr.toLowerCase())
+  );
 }

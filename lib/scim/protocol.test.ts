@@ -66,7 +66,9 @@ describe("discovery", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/scim\+json/);
     const c = res.body;
-    expect(c.schemas).toEqual(["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"]);
+    const limits = "urn:custodian:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig";
+    expect(c.schemas).toEqual(["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", limits]);
+    expect(c[limits]).toEqual({ patch: { maxOperations: 1000, maxMemberValues: 10_000 } });
     expect(c.patch).toEqual({ supported: true });
     expect(c.filter.supported).toBe(true);
     expect(c.filter.maxResults).toBe(1000);
@@ -412,7 +414,9 @@ describe("filters against the database", () => {
       'groups.display eq "Team X"',
       'emails[type eq "work" and emails[value pr]]',
       'userName regex "a.*"',
-      'userName eq alice',
+      // An unquoted value is accepted (issue 14, item 23), but it is one word, and a date only where it parses.
+      "userName eq alice bob",
+      "meta.created gt yesterday",
       "",
     ].filter((f) => f !== "");
     for (const filter of bad) {

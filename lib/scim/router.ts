@@ -34,7 +34,7 @@ type Routes = Partial<Record<string, Handler>>;
 
 const collection = (list: Handler, create: Handler, search: Handler, item: Routes) => ({ list, create, search, item });
 
-const resources: Record<string, ReturnType<typeof collection>> = {
+const resources = {
   Users: collection(
     (ctx) => listUsers(ctx, parseListQueryFromUrl(ctx.url)),
     (ctx) => postUser(ctx),
@@ -49,6 +49,11 @@ const resources: Record<string, ReturnType<typeof collection>> = {
   ),
 };
 
+// Endpoint names match case-insensitively (Microsoft's SCIM reference tests call /users): no two
+// endpoints differ only in case, so this is unambiguous. Ids after them stay case-sensitive. A Map,
+// so a name from the URL never finds an Object.prototype member (/constructor is a 404, not a 500).
+const resourceByEndpoint = new Map(Object.entries(resources).map(([name, resource]) => [name.toLowerCase(), resource]));
+
 const methodNotAllowed = (method: string, path: string) => new ScimError("method_not_allowed", `${method} is not supported on ${path}`);
 
 function route(method: string, segments: string[]): { handler: Handler; id?: string } {
@@ -59,20 +64,21 @@ function route(method: string, segments: string[]): { handler: Handler; id?: str
     if (method !== allowed) throw methodNotAllowed(method, path);
     return { handler, id };
   };
-  if (first === ".search" && second === undefined) return only("POST", searchRoot);
-  if (first === "ServiceProviderConfig" && second === undefined) return only("GET", getServiceProviderConfig);
-  if (first === "ResourceTypes") return only("GET", getResourceTypes, second);
-  if (first === "Schemas") return only("GET", getSchemas, second);
-  if (first === "Bulk") throw new ScimError("not_implemented", "Bulk operations are not supported (see /ServiceProviderConfig)");
-  const resource = resources[first];
+  const endpoint = first.toLowerCase();
+  if (endpoint === ".search" && second === undefined) return only("POST", searchRoot);
+  if (endpoint === "serviceproviderconfig" && second === undefined) return only("GET", getServiceProviderConfig);
+  if (endpoint === "resourcetypes") return only("GET", getResourceTypes, second);
+  if (endpoint === "schemas") return only("GET", getSchemas, second);
+  if (endpoint === "bulk") throw new ScimError("not_implemented", "Bulk operations are not supported (see /ServiceProviderConfig)");
+  const resource = resourceByEndpoint.get(endpoint);
   if (!resource) throw new ScimError("not_found", `No SCIM endpoint at ${path}`);
   if (second === undefined) {
     if (method === "GET") return { handler: resource.list };
     if (method === "POST") return { handler: resource.create };
     throw methodNotAllowed(method, path);
   }
-  if (second === ".search") return only("POST", resource.search);
-  const handler = resource.item[method];
+  if (second.toLowerCase() === ".search") return only("POST", resource.search);
+  const handler = Object.hasOwn(resource.item, method) ? resource.item[method] : undefined;
   if (!handler) throw methodNotAllowed(method, path);
   return { handler, id: second };
 }

@@ -72,6 +72,66 @@ describe("lastSeenAt", () => {
   });
 });
 
+describe("only a request about one person counts as seeing them (issue 14, item 2)", () => {
+  it("a broad read (pr, sw, or, a listing by status, a root search) neither refreshes, unflags nor reinstates anyone", async () => {
+    const w = await newWorld();
+    const sleepers = [await reader(w, "broad1"), await reader(w, "broad2"), await reader(w, "broad3")];
+    await setPolicy(w, 30, "suspend");
+    for (const s of sleepers) await lastSeen(w, s.userId, 31);
+    await runMaintenanceOnce(db().prisma);
+    for (const s of sleepers) expect((await userRow(w, s.userId)).suspendedAt).not.toBeNull();
+    const [first, second] = await Promise.all(sleepers.slice(0, 2).map((s) => userRow(w, s.userId)));
+
+    for (const read of [
+      () => w.scim.get(`/Users${q("userName pr", "&count=1000")}`),
+      () => w.scim.get(`/Users${q(`userName sw "broad"`)}`),
+      () => w.scim.get(`/Users${q("active eq true")}`),
+      () => w.scim.get(`/Users${q(`userName eq "${first.userName}" or userName eq "${second.userName}"`)}`),
+      () => w.scim.get(`/Users${q(`not (userName eq "${first.userName}")`)}`),
+      () => w.scim.get(`/Users${q(`userName ne "${first.userName}"`)}`),
+      () => w.scim.post("/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: "userName pr" }),
+      () => w.scim.post("/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: "userName pr", count: 1000 }),
+    ]) {
+      const res = await read();
+      expect(res.status).toBe(200);
+      expect(((res.body as { Resources: unknown[] }).Resources ?? []).length).toBeGreaterThan(0);
+    }
+    for (const s of sleepers) {
+      const row = await userRow(w, s.userId);
+      expect(row.suspendedAt).not.toBeNull();
+      expect(row.inactiveFlaggedAt).not.toBeNull();
+      expect(Date.now() - row.lastSeenAt.getTime()).toBeGreaterThan(30 * DAY);
+      expect((await checkAccess(w.prisma, { userId: s.userId, contractId: s.contractId })).allowed).toBe(false);
+      expect(await actionsOf(w, s.userId, ["user.reinstated", "access.granted"])).toEqual([]);
+    }
+  });
+
+  it("a lookup by id, userName eq or externalId eq (alone or narrowed with and) sees exactly that person", async () => {
+    const w = await newWorld();
+    const people = [await reader(w, "one1"), await reader(w, "one2"), await reader(w, "one3"), await reader(w, "one4")];
+    await w.scim.patch(`/Users/${people[2].userId}`, patchBody({ op: "replace", path: "externalId", value: `ext-${w.tag}` }));
+    await setPolicy(w, 30, "suspend");
+    for (const p of people) await lastSeen(w, p.userId, 31);
+    await runMaintenanceOnce(db().prisma);
+    const rows = await Promise.all(people.map((p) => userRow(w, p.userId)));
+    for (const r of rows) expect(r.suspendedAt).not.toBeNull();
+
+    const reads = [
+      () => w.scim.get(`/Users${q(`USERNAME Eq "${rows[0].userName.toUpperCase()}"`)}`),
+      () => w.scim.get(`/Users${q(`userName eq "${rows[1].userName}" and active eq true`)}`),
+      () => w.scim.get(`/Users${q(`externalId eq "ext-${w.tag}"`)}`),
+      () => w.scim.post("/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: `urn:ietf:params:scim:schemas:core:2.0:User:id eq "${rows[3].id}"` }),
+    ];
+    for (const [i, read] of reads.entries()) {
+      expect((await read()).status).toBe(200);
+      for (const [j, p] of people.entries()) {
+        expect((await userRow(w, p.userId)).suspendedAt === null, `read ${i}, user ${j}`).toBe(j <= i);
+      }
+      expect((await checkAccess(w.prisma, { userId: people[i].userId, contractId: people[i].contractId })).allowed).toBe(true);
+    }
+  });
+});
+
 describe("inactivity policy", () => {
   it("validates the directory settings", async () => {
     const w = await newWorld();

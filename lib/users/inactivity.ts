@@ -3,7 +3,7 @@
 // them again.
 //
 // "Touched" = written over SCIM, or returned by a SCIM read of that specific user (GET by id, or a
-// filter that matched it). User.lastSeenAt records it with day precision: a read refreshes it only
+// lookup by userName, externalId or id — not a broad filter that happened to match it). User.lastSeenAt records it with day precision: a read refreshes it only
 // when it is more than a day old (or the user is flagged or suspended), so the hot path decides
 // from the row it already loaded and writes at most once per user per day.
 //

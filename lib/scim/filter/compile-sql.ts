@@ -294,7 +294,8 @@ function columnOperand(mapping: ColumnMapping, label: string): Operand {
 /** A sub-attribute of the current element `e.v`, read so that malformed JSON gives NULL, not an error. */
 function elementOperand(mapping: JsonArrayMapping, name: string, label: string): Operand {
   const lowerName = name.toLowerCase();
-  const subAttr = mapping.subAttrs[lowerName];
+  // Own properties only: the name comes from the filter, and `constructor` is on every object.
+  const subAttr = Object.hasOwn(mapping.subAttrs, lowerName) ? mapping.subAttrs[lowerName] : undefined;
   if (subAttr === undefined) throw unknownAttribute(label);
   const key = sqlStringLiteral(subAttr.jsonKey ?? lowerName);
   const text = `(e.v->>${key})`;

@@ -37,6 +37,12 @@ const WORD_START = /[A-Za-z$]/;
 const WORD_CHAR = /[A-Za-z0-9_$.:-]/;
 const WHITESPACE = /[ \t\r\n]/;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// An unquoted comparison value (Microsoft's SCIM reference tests send `userName sw O` and
+// `meta.created gt 2015-10-10T14:38:21.8617979-07:00`) runs to whitespace, a bracket or a quote.
+const BARE_CHAR = /[^ \t\r\n()[\]"\u0000-\u001f\u007f]/;
+const EXACT_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+// Looks like a number but is not a JSON one (01, 1., 1e, -): ambiguous, so still an error.
+const NUMBER_LIKE = /^-?[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?$/;
 
 type Token =
   | { kind: "(" | ")" | "[" | "]" | "eof"; pos: number }
@@ -93,7 +99,10 @@ function guard<T>(syntax: Syntax, input: string, run: (parser: Parser) => T): T 
 }
 
 class Parser {
-  private readonly tokens: Token[];
+  // Tokens are read as the parser asks for them: whether a bare word is a name or a value depends
+  // on where the parser is (`userName eq eq` compares the attribute userName with "eq").
+  private readonly tokens: Token[] = [];
+  private readonly lexer: Lexer;
   private index = 0;
   private depth = 0;
   private nodes = 0;
@@ -103,7 +112,7 @@ class Parser {
     private readonly input: string,
     private readonly syntax: Syntax,
   ) {
-    this.tokens = tokenize(input, (pos, detail) => this.fail(pos, detail));
+    this.lexer = new Lexer(input, (pos, detail) => this.fail(pos, detail));
   }
 
   parseOr(): Filter {
@@ -244,12 +253,15 @@ class Parser {
     this.index++;
     const op = opToken.text.toLowerCase();
     if (op === "pr") return this.node({ kind: "present", path });
-    const value = this.parseValue(op);
+    const value = this.parseValue(op, opToken);
     return this.node({ kind: "compare", path, op: op as CompareOp, value });
   }
 
-  private parseValue(op: string): FilterValue {
-    const token = this.peek();
+  private parseValue(op: string, opToken: Extract<Token, { kind: "word" }>): FilterValue {
+    // Read what follows the operator as a value, dropping anything read ahead as names.
+    this.tokens.length = this.index;
+    const token = this.lexer.value(opToken.pos + opToken.text.length);
+    this.tokens.push(token);
     this.index++;
     if (token.kind === "string" || token.kind === "number") return token.value;
     if (token.kind === "word") {
@@ -336,8 +348,12 @@ class Parser {
   }
 
   private peek(ahead = 0): Token {
-    const last = this.tokens[this.tokens.length - 1] as Token;
-    return this.tokens[this.index + ahead] ?? last;
+    while (this.tokens.length <= this.index + ahead) {
+      const last = this.tokens[this.tokens.length - 1];
+      if (last?.kind === "eof") return last;
+      this.tokens.push(this.lexer.next());
+    }
+    return this.tokens[this.index + ahead] as Token;
   }
 
   private previous(): Token | undefined {
@@ -359,21 +375,31 @@ function isOperator(word: string): boolean {
   return lower === "pr" || COMPARE_OPS.has(lower);
 }
 
-function tokenize(input: string, fail: (pos: number, detail: string) => never): Token[] {
-  const tokens: Token[] = [];
-  let pos = 0;
-  while (pos < input.length) {
+class Lexer {
+  private pos = 0;
+
+  constructor(
+    private readonly input: string,
+    private readonly fail: (pos: number, detail: string) => never,
+  ) {}
+
+  /** The next token; at the end, eof. */
+  next(): Token {
+    const { input, fail } = this;
+    this.skipWhitespace();
+    const pos = this.pos;
+    if (pos >= input.length) return { kind: "eof", pos: input.length };
     const ch = input.charAt(pos);
-    if (WHITESPACE.test(ch)) {
-      pos++;
-    } else if (ch === "(" || ch === ")" || ch === "[" || ch === "]") {
-      tokens.push({ kind: ch, pos });
-      pos++;
-    } else if (ch === '"') {
+    if (ch === "(" || ch === ")" || ch === "[" || ch === "]") {
+      this.pos++;
+      return { kind: ch, pos };
+    }
+    if (ch === '"') {
       const { value, end } = readString(input, pos, fail);
-      tokens.push({ kind: "string", pos, text: input.slice(pos, end), value });
-      pos = end;
-    } else if (ch === "-" || (ch >= "0" && ch <= "9")) {
+      this.pos = end;
+      return { kind: "string", pos, text: input.slice(pos, end), value };
+    }
+    if (ch === "-" || (ch >= "0" && ch <= "9")) {
       NUMBER.lastIndex = pos;
       const match = NUMBER.exec(input);
       const text = match?.[0] ?? "";
@@ -383,23 +409,44 @@ function tokenize(input: string, fail: (pos: number, detail: string) => never): 
       }
       const value = Number(text);
       if (!Number.isFinite(value)) fail(pos, `the number '${clip(text)}' is out of range.`);
-      tokens.push({ kind: "number", pos, text, value });
-      pos += text.length;
-    } else if (WORD_START.test(ch)) {
+      this.pos += text.length;
+      return { kind: "number", pos, text, value };
+    }
+    if (WORD_START.test(ch)) {
       const text = readWord(input, pos, WORD_CHAR);
-      tokens.push({ kind: "word", pos, text });
-      pos += text.length;
-    } else if (ch === "." && WORD_START.test(input.charAt(pos + 1))) {
+      this.pos += text.length;
+      return { kind: "word", pos, text };
+    }
+    if (ch === "." && WORD_START.test(input.charAt(pos + 1))) {
       // Only meaningful right after ']' (`emails[type eq "work"].value`); the parser checks.
       const text = readWord(input, pos + 1, WORD_CHAR);
-      tokens.push({ kind: "subAttr", pos, text });
-      pos += 1 + text.length;
-    } else {
-      fail(pos, unexpectedCharacter(ch));
+      this.pos += 1 + text.length;
+      return { kind: "subAttr", pos, text };
     }
+    return fail(pos, unexpectedCharacter(ch));
   }
-  tokens.push({ kind: "eof", pos: input.length });
-  return tokens;
+
+  /**
+   * The comparison value starting at `from` (just after the operator). Besides a "string",
+   * a number, true, false or null, an unquoted value is accepted as a string — compared as a
+   * date-time where the attribute is one. Strict filters read exactly as before.
+   */
+  value(from: number): Token {
+    this.pos = from;
+    this.skipWhitespace();
+    const pos = this.pos;
+    const ch = this.input.charAt(pos);
+    if (!(WORD_START.test(ch) || ch === "-" || (ch >= "0" && ch <= "9"))) return this.next();
+    const text = readWord(this.input, pos, BARE_CHAR);
+    if (EXACT_NUMBER.test(text) || NUMBER_LIKE.test(text)) return this.next(); // a number, or its error
+    this.pos += text.length;
+    if (/^(?:true|false|null)$/i.test(text)) return { kind: "word", pos, text };
+    return { kind: "string", pos, text, value: text };
+  }
+
+  private skipWhitespace(): void {
+    while (this.pos < this.input.length && WHITESPACE.test(this.input.charAt(this.pos))) this.pos++;
+  }
 }
 
 function readWord(input: string, start: number, chars: RegExp): string {
@@ -432,7 +479,7 @@ function readString(
     if (ch === '"') return { value, end: pos + 1 };
     if (ch === "\\") {
       const esc = input.charAt(pos + 1);
-      const simple = SIMPLE_ESCAPES[esc];
+      const simple = Object.hasOwn(SIMPLE_ESCAPES, esc) ? SIMPLE_ESCAPES[esc] : undefined;
       if (simple !== undefined) {
         value += simple;
         pos += 2;

@@ -2,7 +2,7 @@
 import type { Group } from "@/lib/generated/prisma/client";
 import { createGroup, deleteGroup, findGroup, membersOfGroups, updateGroup, type GroupData } from "@/lib/groups/service";
 import { applyPatchOperations } from "../patch";
-import { partitionGroupMemberOps } from "../group-member-patch";
+import { foldMemberOps, partitionGroupMemberOps } from "../group-member-patch";
 import { normalizeResource, type ScimDoc } from "../normalize-resource";
 import { isAttributeReturned, projectResource } from "../project-resource";
 import { etagOf, groupDocFromRow, groupToScim } from "../mapping";
@@ -99,7 +99,8 @@ export async function patchGroup(ctx: ScimContext, id: string) {
             const patched = noteIgnored(ctx, applyPatchOperations("Group", groupDocFromRow(current), plan.otherOps));
             return groupDataOf(noteIgnored(ctx, normalizeResource("Group", patched, { mode: "replace" })));
           },
-    memberSteps: plan.memberOps,
+    // One net set change, however many member operations the request had.
+    memberSteps: foldMemberOps(plan.memberOps),
   });
   // Entra: answer 204 rather than returning a 100,000-member list; a client that asks for
   // attributes gets the resource (RFC 7644 §3.5.2 allows either).

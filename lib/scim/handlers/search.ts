@@ -1,6 +1,6 @@
 // POST /.search (RFC 7644 §3.4.3) on a resource type or on the server root.
 import type { Group, User } from "@/lib/generated/prisma/client";
-import { filterAppliesTo, findPage, parseListQuery, type ListQuery } from "../list";
+import { filterAppliesTo, findPage, identifiesOneUser, parseListQuery, type ListQuery } from "../list";
 import { isPlainObject } from "../normalize-resource";
 import { readScimBody, scimJson } from "../http";
 import { invalidFilter, invalidSyntax } from "../errors";
@@ -44,8 +44,8 @@ export async function searchRoot(ctx: ScimContext) {
     total += page.total;
     offset = Math.max(0, offset - page.total);
     remaining -= page.rows.length;
-    // A filtered search names the users it matched: the directory still has them (inactivity policy).
-    if (resourceType === "User" && query.filter && page.rows.length > 0) await markUsersSeen(ctx.prisma, { users: page.rows as User[], actor: ctx.actor });
+    // A lookup of one person tells us the directory still has them (inactivity policy); a broad search does not.
+    if (resourceType === "User" && query.filter && identifiesOneUser(query.filter) && page.rows.length > 0) await markUsersSeen(ctx.prisma, { users: page.rows as User[], actor: ctx.actor });
     if (page.rows.length > 0) {
       resources.push(
         ...(await (resourceType === "User"

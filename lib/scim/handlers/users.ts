@@ -7,7 +7,7 @@ import { applyPatchOperations, parsePatchBody } from "../patch";
 import { normalizeResource } from "../normalize-resource";
 import { isAttributeReturned, projectResource } from "../project-resource";
 import { userDataFromDoc, userDocFromRow, userToScim, etagOf } from "../mapping";
-import { findPage, type ListQuery } from "../list";
+import { findPage, identifiesOneUser, type ListQuery } from "../list";
 import { expectedVersionOf, notModified, readScimBody, scimJson, scimNoContent } from "../http";
 import { notFound } from "../errors";
 import { LIST_RESPONSE } from "../schema";
@@ -27,7 +27,7 @@ export async function renderUsers(
 }
 
 /**
- * A read that names specific users (GET by id, a filter that matched them) tells us the directory
+ * A read that names one user (GET by id, a userName/externalId/id lookup) tells us the directory
  * still has them (inactivity policy). Decided from the rows already loaded: no statement unless a
  * user was last seen more than a day ago or is flagged or suspended.
  */
@@ -44,8 +44,9 @@ export async function listUsers(ctx: ScimContext, query: ListQuery) {
     query,
     columns: userPageColumns(query),
   });
-  // An unfiltered listing (an import page) is not a statement about any one user.
-  if (query.filter) await markSeen(ctx, rows);
+  // Only a lookup of one person is a statement about that person: not an import page, and not a
+  // broad filter (`userName pr` would otherwise lift every suspension in the directory).
+  if (query.filter && identifiesOneUser(query.filter)) await markSeen(ctx, rows);
   return scimJson({
     schemas: [LIST_RESPONSE],
     totalResults: total,
@@ -103,7 +104,11 @@ export async function patchUser(ctx: ScimContext, id: string) {
     expectedVersion: expectedVersionOf(ctx.request),
     change: (current) => {
       const patched = noteIgnored(ctx, applyPatchOperations("User", userDocFromRow(current), operations));
-      return userDataFromDoc(noteIgnored(ctx, normalizeResource("User", patched, { mode: "replace" })));
+      const doc = noteIgnored(ctx, normalizeResource("User", patched, { mode: "replace" }));
+      // The current row always has `active`, so an absent one was removed or cleared (remove,
+      // null, ""): RFC 7644 §3.5.2.2 makes it unassigned, and unassigned is not enabled. Stored as
+      // false, so access, the response and later reads all say the same thing.
+      return { ...userDataFromDoc(doc), active: doc.active === true };
     },
   });
   const [resource] = await renderUsers(ctx, [user], projectionOf(ctx), groupsIfRead(user));
