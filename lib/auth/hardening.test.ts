@@ -138,6 +138,11 @@ describe("item 4: the sign-in flood", () => {
       const messages: string[] = [];
       for (let i = 0; i < 3; i++) messages.push(await authorize({ email, password: "guess" }, req).then(() => "ok", (e: Error) => e.message));
       expect(messages).toEqual(["CredentialsSignin", "CredentialsSignin", "TooManyAttempts"]);
+      // Right passwords do not use the account's allowance up: a success clears it.
+      const account = await newAccount();
+      const right = [];
+      for (let i = 0; i < 4; i++) right.push(await authorize({ email: account.email, password: PASSWORD }, req).then((u) => (u as { id: string }).id, (e: Error) => e.message));
+      expect(right).toEqual(Array(4).fill(account.id));
     } finally {
       restore();
     }

@@ -8,7 +8,7 @@ import { getPrisma } from "@/lib/db/client";
 import { generateSecret } from "@/lib/directories/credentials";
 import { AppError } from "@/lib/errors";
 import { verifyCredentials } from "./accounts";
-import { takeSignInAttempt } from "./sign-in-limits";
+import { clearAccountAttempts, takeSignInAttempt } from "./sign-in-limits";
 import { bindSsoIdentity, normalizeIssuer } from "./sso-roles";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -73,6 +73,7 @@ export async function buildAuthOptions(): Promise<AuthOptions> {
           // next-auth passes the message to /login?error=… — no account details in it.
           throw new Error(result.reason === "locked" ? `Locked:${result.retryAfterSeconds}` : "CredentialsSignin");
         }
+        await clearAccountAttempts(prisma, email);
         return {
           id: result.account.id,
           email: result.account.email,

@@ -39,6 +39,14 @@ export async function takeSignInAttempt(
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_MS - now) / 1000)) };
 }
 
+/**
+ * A successful sign-in clears its account's count: the per-account limit is there for guesses, and
+ * someone who signs in often (or a test suite) must not lock themself out with right passwords.
+ */
+export async function clearAccountAttempts(prisma: PrismaClient, email: string): Promise<void> {
+  await prisma.signInThrottle.deleteMany({ where: { key: `account:${email.trim().toLowerCase().slice(0, 254)}` } });
+}
+
 /** Drops windows that ended (the maintenance job); returns how many. */
 export async function pruneSignInThrottle(prisma: Pick<PrismaClient, "signInThrottle">, now = new Date()): Promise<number> {
   const { count } = await prisma.signInThrottle.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - WINDOW_MS) } } });
