@@ -6,7 +6,7 @@
 // on concurrent hashing protects), once with that bound and once without it (the old behaviour).
 // Prints medians, the ratios and the machine's load. Read the ratios, not the absolute numbers.
 //
-//   npm run bench:signin-flood -- [--clients 30] [--seconds 8] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+//   npm run bench:signin-flood -- [--clients 30] [--seconds 8] [--pause-ms 50] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 import { execSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -19,6 +19,7 @@ const { values } = parseArgs({
   options: {
     clients: { type: "string", default: "30" },
     seconds: { type: "string", default: "8" },
+    "pause-ms": { type: "string", default: "50" },
     postgres: { type: "string" },
   },
 });
@@ -26,6 +27,9 @@ const { values } = parseArgs({
 async function main() {
   const clients = Math.min(200, Math.max(1, Number(values.clients)));
   const seconds = Math.min(120, Math.max(1, Number(values.seconds)));
+  // Between one client's attempts (an HTTP round trip would take at least this): without it a
+  // client refused at once would spin on microtasks, which no real network client can.
+  const pauseMs = Math.min(10_000, Math.max(1, Number(values["pause-ms"])));
   const fresh = values.postgres ? await freshPostgresDatabase(values.postgres, "custodian_signin_flood") : undefined;
   const dir = fresh ? undefined : mkdtempSync(path.join(os.tmpdir(), "custodian-signin-flood-"));
   process.env.DATABASE_URL = fresh?.url ?? "";
@@ -64,6 +68,7 @@ async function main() {
               await authorize({ email: `nobody-${n}@flood.example`, password: "guess" }, req).catch((err: Error) => {
                 if (err.message === "TooManyAttempts") outcomes.refusedBusy++;
               });
+              await new Promise((r) => setTimeout(r, pauseMs));
             }
           })
         : [];
@@ -87,7 +92,7 @@ async function main() {
     const row = (name: string, r: Awaited<ReturnType<typeof measure>>) =>
       `${name.padEnd(26)} median ${r.median.toFixed(1).padStart(8)} ms   p95 ${r.p95.toFixed(1).padStart(8)} ms   reads ${String(r.reads).padStart(5)}` +
       (r.attempts ? `   sign-ins ${r.attempts} (refused fast: ${r.refusedBusy})` : "");
-    console.log(`database: ${db.kind}; ${os.availableParallelism()} cores; hashing bound ${saved.limit} + queue ${saved.queue}; ${clients} flooding clients, ${seconds} s per phase`);
+    console.log(`database: ${db.kind}; ${os.availableParallelism()} cores; hashing bound ${saved.limit} + queue ${saved.queue}; ${clients} flooding clients (${pauseMs} ms between a client's attempts), ${seconds} s per phase`);
     console.log(row("no flood", quiet));
     console.log(row("flood, bounded hashing", bounded));
     console.log(row("flood, unbounded (old)", unbounded));

@@ -143,6 +143,15 @@ describe("item 4: the sign-in flood", () => {
       const right = [];
       for (let i = 0; i < 4; i++) right.push(await authorize({ email: account.email, password: PASSWORD }, req).then((u) => (u as { id: string }).id, (e: Error) => e.message));
       expect(right).toEqual(Array(4).fill(account.id));
+      // While the hashing bound is full, the sign-in is refused before any database work.
+      const hold = passwordHashGate.fillForTests();
+      try {
+        const before = await db().prisma.signInThrottle.count();
+        await expect(authorize({ email: `${unique("busy")}@example.com`, password: "guess" }, req)).rejects.toThrow("TooManyAttempts");
+        expect(await db().prisma.signInThrottle.count()).toBe(before);
+      } finally {
+        hold();
+      }
     } finally {
       restore();
     }

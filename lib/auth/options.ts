@@ -8,6 +8,7 @@ import { getPrisma } from "@/lib/db/client";
 import { generateSecret } from "@/lib/directories/credentials";
 import { AppError } from "@/lib/errors";
 import { verifyCredentials } from "./accounts";
+import { passwordHashGate } from "./passwords";
 import { clearAccountAttempts, takeSignInAttempt } from "./sign-in-limits";
 import { bindSsoIdentity, normalizeIssuer } from "./sso-roles";
 
@@ -55,6 +56,8 @@ export async function buildAuthOptions(): Promise<AuthOptions> {
         const email = String(credentials?.email ?? "").slice(0, 254);
         const password = String(credentials?.password ?? "").slice(0, 200);
         if (!email || !password) return null;
+        // Fail fast and cheaply while this process cannot hash another password anyway.
+        if (passwordHashGate.saturated) throw new Error(SIGN_IN_BUSY);
         const prisma = await getPrisma();
         const ip = signInClientIp(req);
         // Before any hashing: a flood costs an upsert per attempt (README "Security").

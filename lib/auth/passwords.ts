@@ -29,6 +29,11 @@ export class HashGate {
     this.queue = options.queue;
   }
 
+  /** Every slot and queue place taken: a new hash would be refused. */
+  get saturated(): boolean {
+    return this.running >= this.limit && this.waiting.length >= this.queue;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) {
       if (this.waiting.length >= this.queue) throw new AppError("rate_limited", "Too many sign-in attempts at once; try again shortly");
