@@ -196,6 +196,8 @@ export async function ensureBootstrapDirectory(prisma: PrismaClient, token: stri
     log.warn("SCIM_BOOTSTRAP_TOKEN was revoked in Custodian and stays revoked; set a new value or remove it");
     return { directoryId: existingToken.directoryId };
   }
+  // A token from before the flag existed whose creation event retention has deleted: flag it now.
+  if (existingToken && !existingToken.bootstrap) await prisma.scimToken.update({ where: { id: existingToken.id }, data: { bootstrap: true } });
   let directoryId = existingToken?.directoryId;
   if (!directoryId) {
     let directory = await prisma.directory.findUnique({ where: { name: DEFAULT_DIRECTORY_NAME } });
