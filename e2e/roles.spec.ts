@@ -152,6 +152,7 @@ const PAGES: { route: string; action: Action; url: (s: Seed) => string }[] = [
   { route: "/dashboard/directories/requests", action: "directories:read", url: () => "/dashboard/directories/requests" },
   { route: "/dashboard/settings/accounts", action: "accounts:manage", url: () => "/dashboard/settings/accounts" },
   { route: "/dashboard/settings/api-keys", action: "api-keys:manage", url: () => "/dashboard/settings/api-keys" },
+  { route: "/dashboard/settings/password", action: "own-password:change", url: () => "/dashboard/settings/password" },
   { route: "/dashboard/webhooks", action: "webhooks:manage", url: () => "/dashboard/webhooks" },
 ];
 

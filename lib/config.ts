@@ -35,6 +35,18 @@ const envSchema = z.object({
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_NAME: optionalString.transform((v) => v ?? "Single sign-on"),
+  // The ID-token claim matched against SCIM users on a first SSO sign-in; `email` only counts
+  // when email_verified is true (lib/auth/sso-roles.ts).
+  OIDC_MATCH_CLAIM: optionalString
+    .refine((v) => v === undefined || /^[\w.:-]{1,100}$/.test(v), "must be a claim name, e.g. email or preferred_username")
+    .transform((v) => v ?? "email"),
+  // Names or ids of the directories whose people may sign in by SSO; unset = every directory.
+  OIDC_DIRECTORIES: optionalString.transform((v) => {
+    const list = v?.split(",").map((s) => s.trim()).filter(Boolean);
+    return list?.length ? list : undefined;
+  }),
+  SIGNIN_IP_LIMIT_PER_MINUTE: intWithDefault(60, 1, 100_000),
+  SIGNIN_ACCOUNT_LIMIT_PER_MINUTE: intWithDefault(10, 1, 100_000),
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).optional()).transform((v) => v ?? "info"),
   REQUEST_LOG_RETENTION_DAYS: intWithDefault(30, 1, 3650),
   SCIM_RATE_LIMIT_PER_MINUTE: intWithDefault(6000, 1, 1_000_000),

@@ -50,7 +50,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <div className="border-t border-slate-200 pt-4 text-sm">
           <p className="truncate font-medium text-slate-900" title={principal.email}>{principal.name}</p>
           <p className="text-slate-500">{principal.role}</p>
-          <div className="mt-2"><SignOutButton /></div>
+          <div className="mt-2 flex gap-3">
+            {principal.kind === "local" && <Link href="/dashboard/settings/password" className="text-sm text-slate-600 underline hover:text-slate-900">Password</Link>}
+            <SignOutButton />
+          </div>
         </div>
       </CollapsibleSidebar>
       <main className="min-w-0 flex-1 px-8 py-6">

@@ -11,11 +11,13 @@ function describe(error: string | undefined): string | undefined {
     return `Too many failed attempts. Try again in ${Math.max(1, Math.ceil(seconds / 60))} minute(s).`;
   }
   if (error === "CredentialsSignin") return "E-mail or password is incorrect.";
+  // The sign-in rate limit or the bound on concurrent password checks (lib/auth/options.ts).
+  if (error === "TooManyAttempts") return "Too many sign-in attempts. Please try again shortly.";
   if (error === "AccessDenied") return "Your account has no access to Custodian.";
   return "Sign-in failed. Please try again.";
 }
 
-export function LoginForm({ error, sso }: { error?: string; sso?: string }) {
+export function LoginForm({ error, sso, notice }: { error?: string; sso?: string; notice?: string }) {
   const router = useRouter();
   const [message, setMessage] = useState(describe(error));
   const [pending, setPending] = useState(false);
@@ -55,6 +57,11 @@ export function LoginForm({ error, sso }: { error?: string; sso?: string }) {
           <input id="password" name="password" type="password" autoComplete="current-password" required
             className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600" />
         </div>
+        {notice && !message && (
+          <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
+            {notice}
+          </p>
+        )}
         {message && (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
             {message}

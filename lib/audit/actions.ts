@@ -84,6 +84,8 @@ export const AUDIT_ACTIONS = {
   "account.signed_in": {},
   "account.sign_in_failed": {},
   "account.locked": {},
+  "account.password_changed": {},
+  "account.password_reset": {},
   "api_key.created": {},
   "api_key.revoked": {},
   // Webhooks

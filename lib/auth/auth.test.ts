@@ -5,6 +5,7 @@ import { createAccount, MAX_FAILED_LOGINS, verifyCredentials } from "./accounts"
 import { hashPassword, verifyPassword } from "./passwords";
 import { can, PERMISSIONS, ROLES } from "./permissions";
 import { resolvePrincipal } from "./principal";
+import { bindSsoIdentity } from "./sso-roles";
 
 const { db } = setupTestDatabase();
 const actor = { type: "system" as const, label: "test" };
@@ -59,7 +60,7 @@ describe("local accounts", () => {
   it("a disabled account's session stops at the next request", async () => {
     const prisma = db().prisma;
     const account = await createAccount(prisma, { input: { email: `${unique("d")}@example.com`, password: "a-long-password-1", role: "admin" }, actor });
-    const session = { kind: "local", accountId: account.id };
+    const session = { kind: "local", accountId: account.id, sessionVersion: 1 };
     expect(await resolvePrincipal(prisma, session)).toMatchObject({ role: "admin" });
     await prisma.adminAccount.update({ where: { id: account.id }, data: { disabledAt: new Date() } });
     expect(await resolvePrincipal(prisma, session)).toBeNull();
@@ -74,7 +75,10 @@ describe("SSO principals", () => {
     const user = (await scim.post("/Users", { userName: email, emails: [{ value: email, primary: true }], active: true })).body;
     const inner = (await scim.post("/Groups", { displayName: unique("inner"), members: [{ value: user.id }] })).body;
     const outer = (await scim.post("/Groups", { displayName: unique("outer"), members: [{ value: inner.id }] })).body;
-    const session = { kind: "sso", user: { email, name: "Sso Person" } };
+    const issuer = "https://idp.example.test";
+    const subject = unique("sub");
+    expect(await bindSsoIdentity(prisma, { issuer, claims: { sub: subject, email, email_verified: true }, policy: { matchClaim: "email", directories: undefined } })).toEqual({ userId: user.id });
+    const session = { kind: "sso", ssoIssuer: issuer, ssoSubject: subject, user: { email, name: "Sso Person" } };
     expect(await resolvePrincipal(prisma, session)).toBeNull(); // no role yet
     await prisma.groupRoleAssignment.create({ data: { groupId: outer.id as string, role: "compliance" } });
     expect(await resolvePrincipal(prisma, session)).toMatchObject({ kind: "sso", role: "compliance", id: user.id });

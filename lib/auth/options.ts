@@ -6,8 +6,12 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { generateSecret } from "@/lib/directories/credentials";
+import { AppError } from "@/lib/errors";
 import { clientAddress, nodeHeaders } from "@/lib/forwarded";
 import { verifyCredentials } from "./accounts";
+import { passwordHashGate } from "./passwords";
+import { clearAccountAttempts, takeSignInAttempt } from "./sign-in-limits";
+import { bindSsoIdentity, normalizeIssuer } from "./sso-roles";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
@@ -29,6 +33,14 @@ export function oidcConfigured(): boolean {
   return Boolean(c.OIDC_ISSUER && c.OIDC_CLIENT_ID && c.OIDC_CLIENT_SECRET);
 }
 
+/** The client IP of a sign-in, for its rate limit and audit event: the one client address (lib/forwarded.ts). */
+function signInClientIp(req: { headers?: Record<string, unknown> } | undefined): string | undefined {
+  return clientAddress(nodeHeaders(req?.headers));
+}
+
+// Errors passed to /login?error=…, which the login page turns into text (app/login/login-form.tsx).
+const SIGN_IN_BUSY = "TooManyAttempts";
+
 export async function buildAuthOptions(): Promise<AuthOptions> {
   const config = getConfig();
   const providers: AuthOptions["providers"] = [
@@ -40,16 +52,33 @@ export async function buildAuthOptions(): Promise<AuthOptions> {
         const email = String(credentials?.email ?? "").slice(0, 254);
         const password = String(credentials?.password ?? "").slice(0, 200);
         if (!email || !password) return null;
-        const result = await verifyCredentials(await getPrisma(), {
+        // Fail fast and cheaply while this process cannot hash another password anyway.
+        if (passwordHashGate.saturated) throw new Error(SIGN_IN_BUSY);
+        const prisma = await getPrisma();
+        const ip = signInClientIp(req);
+        // Before any hashing: a flood costs an upsert per attempt (README "Security").
+        const allowed = await takeSignInAttempt(prisma, {
           email,
-          password,
-          ip: clientAddress(nodeHeaders(req?.headers)),
+          ip,
+          limits: { perIp: config.SIGNIN_IP_LIMIT_PER_MINUTE, perAccount: config.SIGNIN_ACCOUNT_LIMIT_PER_MINUTE },
+        });
+        if (!allowed.ok) throw new Error(SIGN_IN_BUSY);
+        const result = await verifyCredentials(prisma, { email, password, ip }).catch((err: unknown) => {
+          // The password-hashing bound is full: refused fast, nothing counted against the account.
+          if (err instanceof AppError && err.code === "rate_limited") throw new Error(SIGN_IN_BUSY);
+          throw err;
         });
         if (!result.ok) {
           // next-auth passes the message to /login?error=… — no account details in it.
           throw new Error(result.reason === "locked" ? `Locked:${result.retryAfterSeconds}` : "CredentialsSignin");
         }
-        return { id: result.account.id, email: result.account.email, name: result.account.name ?? result.account.email };
+        await clearAccountAttempts(prisma, email);
+        return {
+          id: result.account.id,
+          email: result.account.email,
+          name: result.account.name ?? result.account.email,
+          sessionVersion: result.account.sessionVersion,
+        };
       },
     }),
   ];
@@ -75,16 +104,32 @@ export async function buildAuthOptions(): Promise<AuthOptions> {
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/login" },
     callbacks: {
-      async jwt({ token, user, account }) {
+      // SSO: only an identity bound (or now bindable) to an allowed SCIM user gets a session.
+      async signIn({ account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        if (!config.OIDC_ISSUER) return false;
+        const bound = await bindSsoIdentity(await getPrisma(), { issuer: config.OIDC_ISSUER, claims: { ...(profile ?? {}) } });
+        return bound !== null;
+      },
+      async jwt({ token, user, account, profile }) {
         if (user && account) {
-          token.kind = account.provider === "oidc" ? "sso" : "local";
-          token.accountId = account.provider === "oidc" ? undefined : user.id;
           token.email = user.email?.toLowerCase();
+          if (account.provider === "oidc") {
+            token.kind = "sso";
+            token.accountId = undefined;
+            token.ssoIssuer = normalizeIssuer(config.OIDC_ISSUER ?? "");
+            token.ssoSubject = profile?.sub ?? account.providerAccountId;
+          } else {
+            token.kind = "local";
+            token.accountId = user.id;
+            token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
+          }
         }
         return token;
       },
       async session({ session, token }) {
-        return { ...session, kind: token.kind, accountId: token.accountId } as typeof session;
+        const { kind, accountId, sessionVersion, ssoIssuer, ssoSubject } = token;
+        return { ...session, kind, accountId, sessionVersion, ssoIssuer, ssoSubject } as typeof session;
       },
     },
   };

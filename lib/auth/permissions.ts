@@ -23,6 +23,8 @@ export const ACTIONS = [
   // GDPR erasure of a user's personal data (deletes a user still provisioned): admins only.
   "users:erase",
   "webhooks:manage",
+  // A local account changes its own password (every role; SSO people have none here).
+  "own-password:change",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -31,9 +33,9 @@ const READ_EVERYTHING: Action[] = ["overview:read", "users:read", "groups:read",
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set(ACTIONS),
   // Reads everything, reviews and exports access; changes no configuration.
-  compliance: new Set<Action>([...READ_EVERYTHING, "access:review", "access:export", "audit:read", "audit:export", "evidence:export"]),
+  compliance: new Set<Action>([...READ_EVERYTHING, "access:review", "access:export", "audit:read", "audit:export", "evidence:export", "own-password:change"]),
   // The audit trail and reports, read-only.
-  auditor: new Set<Action>(["overview:read", "audit:read", "audit:export", "access:review", "access:export", "evidence:export"]),
+  auditor: new Set<Action>(["overview:read", "audit:read", "audit:export", "access:review", "access:export", "evidence:export", "own-password:change"]),
 };
 
 export function isRole(value: unknown): value is Role {

@@ -1,12 +1,14 @@
-// Who is signed in, re-validated on every request: a local account must still exist and be
-// enabled; an SSO person must still be an active SCIM user whose groups grant a dashboard role —
-// so when the identity provider deactivates someone, their next request is signed out.
+// Who is signed in, re-validated on every request: a local account must still exist, be enabled
+// and carry the session version the session was issued with (a password change, reset or disable
+// bumps it); an SSO person is the SCIM user their identity is bound to, still active, in a
+// directory allowed to sign in, whose groups grant a dashboard role — so when the identity
+// provider deactivates someone, their next request is signed out.
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { rolesOfSsoUser } from "./sso-roles";
+import { rolesOfSsoIdentity } from "./sso-roles";
 import { buildAuthOptions } from "./options";
 import { can, highestRole, isRole, type Action, type Role } from "./permissions";
 
@@ -22,19 +24,28 @@ export interface Principal {
 
 export async function resolvePrincipal(
   prisma: PrismaClient,
-  session: { kind?: unknown; accountId?: unknown; user?: { email?: string | null; name?: string | null } | null } | null,
+  session: {
+    kind?: unknown;
+    accountId?: unknown;
+    sessionVersion?: unknown;
+    ssoIssuer?: unknown;
+    ssoSubject?: unknown;
+    user?: { email?: string | null; name?: string | null } | null;
+  } | null,
 ): Promise<Principal | null> {
   if (!session) return null;
   if (session.kind === "local" && typeof session.accountId === "string") {
     const account = await prisma.adminAccount.findUnique({ where: { id: session.accountId } });
     if (!account || account.disabledAt || !isRole(account.role)) return null;
+    // A session issued before versions existed carries none: refused like a stale one.
+    if (session.sessionVersion !== account.sessionVersion) return null;
     return { kind: "local", id: account.id, email: account.email, name: account.name ?? account.email, roles: [account.role], role: account.role };
   }
-  const email = session.user?.email?.toLowerCase();
-  if (session.kind === "sso" && email) {
-    const found = await rolesOfSsoUser(prisma, email);
+  if (session.kind === "sso" && typeof session.ssoIssuer === "string" && typeof session.ssoSubject === "string") {
+    const found = await rolesOfSsoIdentity(prisma, { issuer: session.ssoIssuer, subject: session.ssoSubject });
     const role = found && highestRole(found.roles);
     if (!found || !role) return null;
+    const email = found.email ?? session.user?.email?.toLowerCase() ?? "";
     return { kind: "sso", id: found.userId, email, name: session.user?.name ?? email, roles: found.roles, role };
   }
   return null;

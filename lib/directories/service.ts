@@ -50,7 +50,7 @@ export const createTokenInput = z.object({
 /** Creates a bearer token; the returned `token` is the only time the secret exists in clear. */
 export async function createScimToken(
   prisma: PrismaClient,
-  options: { directoryId: string; input?: z.input<typeof createTokenInput>; actor: Actor; secret?: string },
+  options: { directoryId: string; input?: z.input<typeof createTokenInput>; actor: Actor; secret?: string; bootstrap?: boolean },
 ) {
   const input = createTokenInput.parse(options.input ?? {});
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
@@ -66,6 +66,7 @@ export async function createScimToken(
         hash: hashSecret(token),
         expiresAt: input.expiresAt,
         createdAt: clockNow(),
+        bootstrap: options.bootstrap ?? false,
       },
     });
     await recordAuditEvent(tx, {
@@ -80,7 +81,7 @@ export async function createScimToken(
   return { token, record };
 }
 
-export async function revokeScimToken(prisma: PrismaClient, options: { tokenId: string; actor: Actor }) {
+export async function revokeScimToken(prisma: PrismaClient, options: { tokenId: string; actor: Actor; reason?: string }) {
   const revoked = await prisma.$transaction(async (tx) => {
     const existing = await tx.scimToken.findUnique({ where: { id: options.tokenId } });
     if (!existing) throw new AppError("not_found", "Token not found");
@@ -91,6 +92,7 @@ export async function revokeScimToken(prisma: PrismaClient, options: { tokenId: 
       action: "scim_token.revoked",
       directoryId: existing.directoryId,
       target: { type: "ScimToken", id: existing.id, label: `${existing.name} (${existing.prefix}…)` },
+      ...(options.reason ? { after: { reason: options.reason } } : {}),
     });
     return revoked;
   });
@@ -189,27 +191,40 @@ export async function ensureBootstrapDirectory(prisma: PrismaClient, token: stri
   const actor: Actor = { type: "system", label: "SCIM_BOOTSTRAP_TOKEN" };
   const hash = hashSecret(token);
   const existingToken = await prisma.scimToken.findUnique({ where: { hash } });
-  if (existingToken && !existingToken.revokedAt) return { directoryId: existingToken.directoryId };
-  let directory = await prisma.directory.findUnique({ where: { name: DEFAULT_DIRECTORY_NAME } });
-  if (!directory) {
-    try {
-      directory = await createDirectory(prisma, { input: { name: DEFAULT_DIRECTORY_NAME }, actor });
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === "conflict")) throw err;
-      directory = await prisma.directory.findUniqueOrThrow({ where: { name: DEFAULT_DIRECTORY_NAME } });
-    }
-  }
   if (existingToken?.revokedAt) {
     // An operator revoked it: configuration must not silently revive it.
     log.warn("SCIM_BOOTSTRAP_TOKEN was revoked in Custodian and stays revoked; set a new value or remove it");
     return { directoryId: existingToken.directoryId };
   }
-  try {
-    await createScimToken(prisma, { directoryId: directory.id, input: { name: "Bootstrap token" }, actor, secret: token });
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+  // A token from before the flag existed whose creation event retention has deleted: flag it now.
+  if (existingToken && !existingToken.bootstrap) await prisma.scimToken.update({ where: { id: existingToken.id }, data: { bootstrap: true } });
+  let directoryId = existingToken?.directoryId;
+  if (!directoryId) {
+    let directory = await prisma.directory.findUnique({ where: { name: DEFAULT_DIRECTORY_NAME } });
+    if (!directory) {
+      try {
+        directory = await createDirectory(prisma, { input: { name: DEFAULT_DIRECTORY_NAME }, actor });
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === "conflict")) throw err;
+        directory = await prisma.directory.findUniqueOrThrow({ where: { name: DEFAULT_DIRECTORY_NAME } });
+      }
+    }
+    directoryId = directory.id;
+    try {
+      await createScimToken(prisma, { directoryId, input: { name: "Bootstrap token" }, actor, secret: token, bootstrap: true });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
   }
-  return { directoryId: directory.id };
+  // The variable names one bootstrap token: a new value retires the previous one (rotating the
+  // variable must not leave the old secret working). Checked on every start, so a start that
+  // stopped between creating the new token and this step finishes it the next time.
+  const previous = await prisma.scimToken.findMany({ where: { bootstrap: true, revokedAt: null, hash: { not: hash } }, select: { id: true } });
+  for (const { id } of previous) {
+    await revokeScimToken(prisma, { tokenId: id, actor, reason: "replaced by a new SCIM_BOOTSTRAP_TOKEN" });
+  }
+  if (previous.length) log.info("previous SCIM bootstrap token revoked", { count: previous.length });
+  return { directoryId };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { getPrisma } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { pruneRequestLog } from "@/lib/scim/request-log";
+import { pruneSignInThrottle } from "@/lib/auth/sign-in-limits";
 import { applyInactivityPolicies, type InactivityResult } from "@/lib/users/inactivity";
 import { now as clockNow } from "@/lib/clock";
 import { applyAuditRetention } from "@/lib/audit/retention";
@@ -65,6 +66,8 @@ export async function runMaintenanceOnce(
   const expiryWarnings = await runExclusively(prisma, JOB_LOCK_KEYS.expiryWarnings, (tx) =>
     recordExpiryWarnings(tx, { now, leadDays: config.ACCESS_EXPIRY_WARNING_DAYS }),
   );
+  // Ended sign-in rate-limit windows; idempotent, so no job lock.
+  await pruneSignInThrottle(prisma, now);
   const auditRetentionDays = config.AUDIT_RETENTION_DAYS;
   const auditRetention =
     auditRetentionDays === undefined

@@ -19,7 +19,7 @@ export function setupRoleAccounts(db: () => Database) {
   });
 
   function signInAs(role: Role | null) {
-    testSession.current = role ? { kind: "local", accountId: accounts[role].id, user: { email: accounts[role].email } } : null;
+    testSession.current = role ? { kind: "local", accountId: accounts[role].id, sessionVersion: 1, user: { email: accounts[role].email } } : null;
   }
 
   return { accounts, signInAs };

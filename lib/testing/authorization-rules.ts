@@ -36,6 +36,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/accounts": admin("accounts:manage"),
   "POST /api/admin/accounts": admin("accounts:manage"),
   "PATCH /api/admin/accounts/[id]": admin("accounts:manage"),
+  // Every role's own password (local accounts; SSO people are refused with 403 inside).
+  "POST /api/account/password": admin("own-password:change"),
   "GET /api/admin/api-keys": admin("api-keys:manage"),
   "POST /api/admin/api-keys": admin("api-keys:manage"),
   "DELETE /api/admin/api-keys/[id]": admin("api-keys:manage"),
@@ -161,6 +163,7 @@ export const PAGE_RULES: Record<string, PageRule> = {
   "/dashboard/settings": page("accounts:manage"),
   "/dashboard/settings/accounts": page("accounts:manage"),
   "/dashboard/settings/api-keys": page("api-keys:manage"),
+  "/dashboard/settings/password": page("own-password:change"),
   "/dashboard/users": page("users:read"),
   "/dashboard/users/[id]": page("users:read"),
 };

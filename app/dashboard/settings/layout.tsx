@@ -9,6 +9,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   const tabs = [
     { href: "/dashboard/settings/accounts", label: "Accounts", allowed: principal ? can(principal.roles, "accounts:manage") : false },
     { href: "/dashboard/settings/api-keys", label: "API keys", allowed: principal ? can(principal.roles, "api-keys:manage") : false },
+    { href: "/dashboard/settings/password", label: "Password", allowed: principal?.kind === "local" && can(principal.roles, "own-password:change") },
   ].filter((t) => t.allowed);
   return (
     <>

@@ -38,6 +38,7 @@ export function AccountsPanel({ roles, selfId }: { roles: string[]; selfId?: str
   const deferredSearch = useDeferredValue(search);
   const [creating, setCreating] = useState(false);
   const [disabling, setDisabling] = useState<AccountListItem | null>(null);
+  const [resetting, setResetting] = useState<AccountListItem | null>(null);
   const [notice, setNotice] = useState<string>();
 
   const refresh = () =>
@@ -100,16 +101,23 @@ export function AccountsPanel({ roles, selfId }: { roles: string[]; selfId?: str
       key: "actions",
       header: "Actions",
       render: (a) =>
-        a.id === selfId ? null : a.disabled ? (
-          <Button variant="secondary" className="px-2 py-1 text-xs" disabled={toggle.isPending}
-            onClick={() => toggle.mutate({ account: a, disabled: false })} aria-label={`Enable ${a.email}`}>
-            Enable
-          </Button>
-        ) : (
-          <Button variant="secondary" className="px-2 py-1 text-xs text-red-800"
-            onClick={() => { toggle.reset(); setDisabling(a); }} aria-label={`Disable ${a.email}`}>
-            Disable
-          </Button>
+        a.id === selfId ? null : (
+          <span className="flex gap-2">
+            {a.disabled ? (
+              <Button variant="secondary" className="px-2 py-1 text-xs" disabled={toggle.isPending}
+                onClick={() => toggle.mutate({ account: a, disabled: false })} aria-label={`Enable ${a.email}`}>
+                Enable
+              </Button>
+            ) : (
+              <Button variant="secondary" className="px-2 py-1 text-xs text-red-800"
+                onClick={() => { toggle.reset(); setDisabling(a); }} aria-label={`Disable ${a.email}`}>
+                Disable
+              </Button>
+            )}
+            <Button variant="secondary" className="px-2 py-1 text-xs" onClick={() => setResetting(a)} aria-label={`Reset the password of ${a.email}`}>
+              Reset password
+            </Button>
+          </span>
         ),
     },
   ];
@@ -164,6 +172,18 @@ export function AccountsPanel({ roles, selfId }: { roles: string[]; selfId?: str
           onCreated={async (email) => {
             setCreating(false);
             setNotice(`Account ${email} created. Give the person the initial password over a separate channel.`);
+            await refresh();
+          }}
+        />
+      )}
+
+      {resetting && (
+        <ResetPasswordDialog
+          account={resetting}
+          onClose={() => setResetting(null)}
+          onReset={async (email) => {
+            setResetting(null);
+            setNotice(`The password of ${email} is reset and their sessions ended. Give them the new password over a separate channel.`);
             await refresh();
           }}
         />
@@ -228,6 +248,37 @@ function CreateAccountDialog({ roles, onClose, onCreated }: { roles: string[]; o
         </div>
         <FormError message={formError} />
         <FormActions pending={pending} onCancel={onClose} submitLabel="Create account" />
+      </form>
+    </Dialog>
+  );
+}
+
+function ResetPasswordDialog({ account, onClose, onReset }: { account: AccountListItem; onClose: () => void; onReset: (email: string) => void }) {
+  const [password, setPassword] = useState("");
+  const [showPassword, setShowPassword] = useState(false);
+  const { onSubmit, pending, errors, formError } = useFormSubmit({
+    fields: ["password"],
+    submit: async () => {
+      await sendJson("PATCH", `/api/admin/accounts/${account.id}`, { password });
+      onReset(account.email);
+    },
+  });
+  return (
+    <Dialog open onClose={() => !pending && onClose()} title={`Reset the password of ${account.email}`}
+      description="Sets a new password, lifts a lockout and ends every session of the account.">
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <div>
+          <TextField label="New password" name="password" type={showPassword ? "text" : "password"} required autoComplete="new-password"
+            value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint={errors.password ? undefined : "At least 12 characters."} />
+          <div className="mt-2 flex flex-wrap items-center gap-2">
+            <Button variant="secondary" className="px-2 py-1 text-xs" onClick={() => { setPassword(generatePassword()); setShowPassword(true); }}>
+              Generate
+            </Button>
+            {password && showPassword && <CopyButton value={password} label="Copy password" />}
+          </div>
+        </div>
+        <FormError message={formError} />
+        <FormActions pending={pending} onCancel={onClose} submitLabel="Reset password" />
       </form>
     </Dialog>
   );
