@@ -55,6 +55,10 @@ const envSchema = z.object({
     }
   }),
   SCIM_CREDENTIAL_CACHE_SECONDS: intWithDefault(5, 0, 300),
+  // Longest chain of nested groups (group inside group, counted in hops); a change beyond it is refused.
+  GROUP_NESTING_MAX_DEPTH: intWithDefault(32, 1, 64),
+  // Milliseconds an access read (check, lists, previews) may run before it is cancelled.
+  ACCESS_STATEMENT_TIMEOUT_MS: intWithDefault(10_000, 100, 600_000),
 });
 
 /** Where webhooks may be sent besides public addresses (lib/webhooks/targets.ts enforces it). */

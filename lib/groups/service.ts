@@ -10,7 +10,7 @@ import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOn
 import { AppError } from "@/lib/errors";
 import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
-import { isGroupInside } from "@/lib/access/group-graph";
+import { assertNestingDepth, groupsAtOrBelow, isGroupInside, refreshGroupClosure } from "@/lib/access/group-graph";
 
 export interface GroupData {
   displayName: string;
@@ -80,6 +80,7 @@ async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids
     if (await isGroupInside(tx, { groupId, containers: groupIds })) {
       throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
     }
+    await assertNestingDepth(tx, { groupId, memberGroupIds: groupIds });
   }
   return { userIds, groupIds };
 }
@@ -186,6 +187,8 @@ async function recordMembershipHistory(tx: Tx, directoryId: string, groupId: str
       data: { validTo: now, removedEventId: eventId },
     });
   }
+  // The group closure follows nesting changes in the same transaction (adding a person changes none).
+  await refreshGroupClosure(tx, { groupIds: [...c.addedGroups, ...c.removedGroups], at: now });
 }
 
 function membershipAudit(c: MemberChanges) {
@@ -267,7 +270,9 @@ async function updateMembersInOneStatement(
                    SELECT gen_random_uuid()::text, $1, k.id, ${T} FROM known k, ok
                    ON CONFLICT ("groupId", "memberUserId") DO NOTHING
                    RETURNING "memberUserId" AS u, NULL::text AS g),`
-    : `ok AS (SELECT 1 FROM grp WHERE NOT ${ruleReachesAnc(T)} AND grp.version = (SELECT version FROM seen)),
+    : // Removing a nested group changes the group closure: the transaction path does that.
+      `ok AS (SELECT 1 FROM grp WHERE NOT ${ruleReachesAnc(T)} AND grp.version = (SELECT version FROM seen)
+              AND NOT EXISTS (SELECT 1 FROM "GroupMember" WHERE "groupId" = $1 AND "memberGroupId" = ANY($3::text[]))),
        changed AS (DELETE FROM "GroupMember" WHERE "groupId" = $1 AND ("memberUserId" = ANY($3::text[]) OR "memberGroupId" = ANY($3::text[]))
                    AND EXISTS (SELECT 1 FROM ok)
                    RETURNING "memberUserId" AS u, "memberGroupId" AS g),`;
@@ -413,12 +418,14 @@ export async function deleteGroup(
     });
     // Its members lose what rules grant through it (none → nothing computed).
     const scope = { repositoryIds: () => repositoriesGrantedThroughGroup(tx, id), userIds: () => usersInGroup(tx, id) };
-    await trackAccessChanges(tx, { ...scope, actor, cause: { kind: "group.deleted", eventId } }, () =>
-      tx.membershipInterval.updateMany({
+    const below = await groupsAtOrBelow(tx, [id], now);
+    await trackAccessChanges(tx, { ...scope, actor, cause: { kind: "group.deleted", eventId } }, async () => {
+      await tx.membershipInterval.updateMany({
         where: { validTo: null, OR: [{ groupId: id }, { memberGroupId: id }] },
         data: { validTo: now, removedEventId: eventId },
-      }),
-    );
+      });
+      await refreshGroupClosure(tx, { groupIds: [id], below, at: now });
+    });
     // The groups this one was nested in lost a member: their ETags change.
     if (parents.length > 0) {
       await tx.group.updateMany({
