@@ -173,9 +173,11 @@ export const membershipPathsOverWindowCtes = (groups: string, from: string, to: 
  * The closure over segments: for each segment start `lo` of the relation `seg(lo, hi)`, the
  * nesting edges valid at `lo` (they hold through the segment), and for each source group of
  * `srcs(lo, g)` the groups above it with the shortest chain (ties: least in text order).
- * Polynomial on any graph: `reach` keeps one row per (segment, source, group, depth), depth capped,
- * and the chain is then read off greedily (the least next group still at the right distance).
- * `keep` filters which sources are reported. Yields rows (lo, hi, src, anc, depth, path text[]).
+ * Polynomial on any graph, and set-based (hash joins, no per-row probing of a CTE): `reach` keeps
+ * one row per (segment, source, group, depth), depth capped; `nxt` picks for each (source,
+ * ancestor) the least parent still at the right distance; the chains are then assembled from the
+ * ancestor down, one row per pair. `keep` filters which sources are reported. Yields
+ * `closure(lo, hi, src, anc, depth, path text[])`.
  */
 const closureOverSegmentsSql = (seg: string, srcs: string, keep = "TRUE") => `
   e(lo, c, p) AS (
@@ -189,18 +191,22 @@ const closureOverSegmentsSql = (seg: string, srcs: string, keep = "TRUE") => `
   ),
   -- (a group on a cycle in history is above itself, as the walks it replaced reported)
   dist AS (SELECT lo, src, gid AS anc, min(depth) AS d FROM reach GROUP BY lo, src, gid),
-  walk(lo, src, anc, cur, d, path) AS (
-    SELECT lo, src, anc, src, d, ARRAY[src]::text[] FROM dist WHERE ${keep}
+  nxt AS (
+    SELECT dd.lo, dd.src, dd.anc, dd.d, min(e.p) AS p
+    FROM dist dd JOIN e ON e.lo = dd.lo AND e.c = dd.src
+    LEFT JOIN dist x ON x.lo = dd.lo AND x.src = e.p AND x.anc = dd.anc AND x.d = dd.d - 1
+    WHERE (dd.d = 1 AND e.p = dd.anc) OR (dd.d > 1 AND x.d IS NOT NULL)
+    GROUP BY dd.lo, dd.src, dd.anc, dd.d
+  ),
+  chain(lo, src, anc, d, path) AS (
+    SELECT lo, src, anc, d, ARRAY[src, anc]::text[] FROM nxt WHERE d = 1
     UNION ALL
-    SELECT w.lo, w.src, w.anc, n.p, w.d - 1, w.path || n.p FROM walk w CROSS JOIN LATERAL (
-      SELECT min(e.p) AS p FROM e WHERE e.lo = w.lo AND e.c = w.cur
-        AND CASE WHEN w.d = 1 THEN e.p = w.anc
-                 ELSE EXISTS (SELECT 1 FROM dist x WHERE x.lo = w.lo AND x.src = e.p AND x.anc = w.anc AND x.d = w.d - 1) END
-    ) n WHERE w.d > 0
+    SELECT n.lo, n.src, n.anc, n.d, (n.src || c.path)::text[]
+    FROM chain c JOIN nxt n ON n.lo = c.lo AND n.p = c.src AND n.anc = c.anc AND n.d = c.d + 1
   ),
   closure AS (
-    SELECT w.lo, s.hi, w.src, w.anc, cardinality(w.path) - 1 AS depth, w.path
-    FROM walk w JOIN ${seg} s ON s.lo = w.lo WHERE w.d = 0
+    SELECT c.lo, s.hi, c.src, c.anc, c.d AS depth, c.path
+    FROM chain c JOIN ${seg} s ON s.lo = c.lo WHERE ${keep}
   )`;
 
 /**
@@ -263,7 +269,7 @@ export async function refreshGroupClosure(db: Db, options: { groupIds: string[];
          SELECT mi."groupId" FROM above a JOIN "MembershipInterval" mi ON mi."memberGroupId" = a.gid AND ${validAt("mi", T)}
        ),
        srcs(lo, g) AS (SELECT ${T}, gid FROM above),
-       ${closureOverSegmentsSql("seg", "srcs", "src = ANY($1::text[])")},
+       ${closureOverSegmentsSql("seg", "srcs", "c.src = ANY($1::text[])")},
        fresh AS (SELECT src, anc, depth, array_to_string(path, ',') AS path FROM closure),
        old AS (SELECT id, "descendantId", "ancestorId", path, "validFrom" FROM "GroupClosure" WHERE "descendantId" = ANY($1::text[]) AND "validTo" IS NULL),
        gone AS (SELECT o.* FROM old o WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.src = o."descendantId" AND f.anc = o."ancestorId" AND f.path = o.path)),

@@ -37,19 +37,24 @@ WITH RECURSIVE
     UNION
     SELECT r.lo, r.src, e.p, r.depth + 1 FROM reach r JOIN e ON e.lo = r.lo AND e.c = r.gid WHERE r.depth < 64
   ),
-  dist AS (SELECT lo, src, gid AS anc, min(depth) AS d FROM reach WHERE gid <> src GROUP BY lo, src, gid),
-  walk(lo, src, anc, cur, d, path) AS (
-    SELECT lo, src, anc, src, d, ARRAY[src]::text[] FROM dist WHERE TRUE
+  -- (a group on a cycle in history is above itself, as the walks it replaced reported)
+  dist AS (SELECT lo, src, gid AS anc, min(depth) AS d FROM reach GROUP BY lo, src, gid),
+  nxt AS (
+    SELECT dd.lo, dd.src, dd.anc, dd.d, min(e.p) AS p
+    FROM dist dd JOIN e ON e.lo = dd.lo AND e.c = dd.src
+    LEFT JOIN dist x ON x.lo = dd.lo AND x.src = e.p AND x.anc = dd.anc AND x.d = dd.d - 1
+    WHERE (dd.d = 1 AND e.p = dd.anc) OR (dd.d > 1 AND x.d IS NOT NULL)
+    GROUP BY dd.lo, dd.src, dd.anc, dd.d
+  ),
+  chain(lo, src, anc, d, path) AS (
+    SELECT lo, src, anc, d, ARRAY[src, anc]::text[] FROM nxt WHERE d = 1
     UNION ALL
-    SELECT w.lo, w.src, w.anc, n.p, w.d - 1, w.path || n.p FROM walk w CROSS JOIN LATERAL (
-      SELECT min(e.p) AS p FROM e WHERE e.lo = w.lo AND e.c = w.cur
-        AND CASE WHEN w.d = 1 THEN e.p = w.anc
-                 ELSE EXISTS (SELECT 1 FROM dist x WHERE x.lo = w.lo AND x.src = e.p AND x.anc = w.anc AND x.d = w.d - 1) END
-    ) n WHERE w.d > 0
+    SELECT n.lo, n.src, n.anc, n.d, (n.src || c.path)::text[]
+    FROM chain c JOIN nxt n ON n.lo = c.lo AND n.p = c.src AND n.anc = c.anc AND n.d = c.d + 1
   ),
   closure AS (
-    SELECT w.lo, s.hi, w.src, w.anc, cardinality(w.path) - 1 AS depth, w.path
-    FROM walk w JOIN seg s ON s.lo = w.lo WHERE w.d = 0
+    SELECT c.lo, s.hi, c.src, c.anc, c.d AS depth, c.path
+    FROM chain c JOIN seg s ON s.lo = c.lo WHERE TRUE
   ),
   islands AS (
     SELECT c.*, CASE WHEN lag(c.hi) OVER (PARTITION BY c.src, c.anc, c.path ORDER BY c.lo) = c.lo THEN 0 ELSE 1 END AS brk FROM closure c

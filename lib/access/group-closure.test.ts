@@ -1,0 +1,217 @@
+// The maintained group closure against a from-scratch recomputation. Random histories (people added
+// and removed, groups nested and un-nested, cycles refused, groups and people deleted, at random
+// instants) are written through the real SCIM routes; then, at random instants, every person's
+// groups and every group's people as the closure answers them are compared with the recursive walk
+// over the membership history that the closure replaced (kept here as the reference), and the
+// maintained table with its recomputation from history (verifyGroupClosure). Also: the nesting depth
+// limit, and a ladder of nested groups (whose paths double with every layer) answered in bounded time.
+import fc from "fast-check";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { runAt } from "@/lib/clock";
+import { resetConfigForTests } from "@/lib/config";
+import { getPrisma } from "@/lib/db/client";
+import { setupTestDatabase, unique } from "@/lib/testing/database";
+import { newDirectory, type ScimClient } from "@/lib/testing/scim";
+import { groupsOfPersonAt, usersInGroup, verifyGroupClosure } from "./group-graph";
+import { activeAt, ts, validAt } from "./sql";
+
+setupTestDatabase();
+
+const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+let prisma: PrismaClient;
+beforeAll(async () => {
+  prisma = await getPrisma();
+});
+
+/** The walk the closure replaced: every membership path at t, the shortest per group (ties: text order). */
+async function referenceGroupsAt(userId: string, at: Date): Promise<{ id: string; path: string[] }[]> {
+  const T = ts(2);
+  const rows = await prisma.$queryRawUnsafe<{ id: string; path: string[] }[]>(
+    `WITH RECURSIVE up(gid, gids) AS (
+       SELECT mi."groupId", ARRAY[mi."groupId"]::text[] FROM "MembershipInterval" mi WHERE mi."memberUserId" = $1 AND ${validAt("mi", T)}
+       UNION ALL
+       SELECT p."groupId", (up.gids || p."groupId")::text[] FROM up JOIN "MembershipInterval" p ON p."memberGroupId" = up.gid
+       WHERE ${validAt("p", T)} AND NOT (p."groupId" = ANY(up.gids))
+     )
+     SELECT DISTINCT ON (gid) gid AS id, gids AS path FROM up ORDER BY gid, cardinality(gids), gids`,
+    userId,
+    at,
+  );
+  return rows.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function referencePeopleAt(groupId: string, at: Date): Promise<string[]> {
+  const T = ts(2);
+  const rows = await prisma.$queryRawUnsafe<{ uid: string }[]>(
+    `WITH RECURSIVE down(gid) AS (
+       SELECT $1::text
+       UNION
+       SELECT mi."memberGroupId" FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
+       WHERE mi."memberGroupId" IS NOT NULL AND ${validAt("mi", T)}
+     )
+     SELECT DISTINCT mi."memberUserId" AS uid FROM down JOIN "MembershipInterval" mi ON mi."groupId" = down.gid
+     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", T)} AND ${activeAt(`mi."memberUserId"`, T)}`,
+    groupId,
+    at,
+  );
+  return rows.map((r) => r.uid).sort();
+}
+
+const op = fc.record({
+  kind: fc.constantFrom("addUser", "addUser", "removeUser", "nest", "nest", "nest", "unnest", "deleteGroup", "createGroup", "deleteUser"),
+  a: fc.nat(50),
+  b: fc.nat(50),
+  gapMinutes: fc.integer({ min: 1, max: 600 }),
+});
+
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+async function playHistory(scim: ScimClient, tag: string, ops: Op[], start: Date) {
+  const users: string[] = [];
+  const groups: string[] = [];
+  const instants: Date[] = [];
+  let at = start;
+  let serial = 0;
+  const newGroup = async () => {
+    const res = await scim.post("/Groups", { schemas: [GROUP], displayName: `g${serial++}-${tag}` });
+    expect(res.status).toBe(201);
+    groups.push(res.body.id as string);
+  };
+  await runAt(at, async () => {
+    for (let i = 0; i < 4; i++) {
+      const res = await scim.post("/Users", { schemas: [USER], userName: `u${i}-${tag}@example.com` });
+      expect(res.status).toBe(201);
+      users.push(res.body.id as string);
+    }
+    for (let i = 0; i < 5; i++) await newGroup();
+  });
+  const patch = (groupId: string, operation: unknown) => scim.patch(`/Groups/${groupId}`, { schemas: [PATCH], Operations: [operation] });
+  for (const o of ops) {
+    at = new Date(at.getTime() + o.gapMinutes * 60_000);
+    instants.push(at);
+    await runAt(at, async () => {
+      const g = groups.length ? groups[o.a % groups.length] : undefined;
+      const g2 = groups.length ? groups[o.b % groups.length] : undefined;
+      const u = users.length ? users[o.b % users.length] : undefined;
+      if (o.kind === "createGroup" || !g) return newGroup();
+      if (o.kind === "addUser" && u) {
+        expect((await patch(g, { op: "add", path: "members", value: [{ value: u }] })).status).toBeLessThan(300);
+      } else if (o.kind === "removeUser" && u) {
+        expect((await patch(g, { op: "remove", path: `members[value eq "${u}"]` })).status).toBeLessThan(300);
+      } else if (o.kind === "nest" && g2) {
+        // a cycle (or a group into itself) is refused, and nothing changes
+        const res = await patch(g, { op: "add", path: "members", value: [{ value: g2 }] });
+        expect([200, 204, 400]).toContain(res.status);
+      } else if (o.kind === "unnest" && g2) {
+        expect((await patch(g, { op: "remove", path: `members[value eq "${g2}"]` })).status).toBeLessThan(300);
+      } else if (o.kind === "deleteGroup") {
+        expect((await scim.delete(`/Groups/${g}`)).status).toBe(204);
+        groups.splice(groups.indexOf(g), 1);
+      } else if (o.kind === "deleteUser" && u) {
+        expect((await scim.delete(`/Users/${u}`)).status).toBe(204);
+        users.splice(users.indexOf(u), 1);
+      }
+    });
+  }
+  return { instants, end: new Date(at.getTime() + 60_000) };
+}
+
+describe("the maintained closure equals the recomputation", () => {
+  it("over random histories, at random instants", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 22 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 6 }), async (ops, fractions) => {
+        const { directory, scim } = await newDirectory();
+        const tag = unique("pc");
+        // each run in its own stretch of time, after every earlier one
+        const start = new Date(Date.UTC(2031, 0, 1) + run++ * 400 * 86_400_000);
+        const { instants, end } = await playHistory(scim, tag, ops, start);
+        const span = end.getTime() - start.getTime();
+        const checkAt = [...instants, ...instants.map((t) => new Date(t.getTime() + 1)), ...fractions.map((f) => new Date(start.getTime() + f * span)), end];
+        const people = (await prisma.membershipInterval.findMany({ where: { directoryId: directory.id, memberUserId: { not: null } }, select: { memberUserId: true } }))
+          .map((m) => m.memberUserId!);
+        const groupIds = (await prisma.membershipInterval.findMany({ where: { directoryId: directory.id }, select: { groupId: true } })).map((m) => m.groupId);
+        for (const t of checkAt) {
+          for (const userId of new Set(people)) {
+            const closure = (await groupsOfPersonAt(prisma, { userId, at: t })).map((r) => ({ id: r.id, path: r.path }));
+            expect(closure.sort((a, b) => a.id.localeCompare(b.id)), `groups of ${userId} at ${t.toISOString()}`).toEqual(await referenceGroupsAt(userId, t));
+          }
+          for (const groupId of new Set(groupIds)) {
+            expect((await usersInGroup(prisma, groupId, t)).sort(), `people of ${groupId} at ${t.toISOString()}`).toEqual(await referencePeopleAt(groupId, t));
+          }
+        }
+        expect(await verifyGroupClosure(prisma, { groupIds: [...new Set(groupIds)] })).toEqual([]);
+      }),
+      { numRuns: Number(process.env.CLOSURE_RUNS ?? 12) },
+    );
+    expect(await verifyGroupClosure(prisma)).toEqual([]);
+  }, 600_000);
+});
+
+describe("nesting depth", () => {
+  afterEach(() => {
+    delete process.env.GROUP_NESTING_MAX_DEPTH;
+    resetConfigForTests();
+  });
+
+  it("refuses a change beyond GROUP_NESTING_MAX_DEPTH with 400 invalidValue naming the limit, and changes nothing", async () => {
+    process.env.GROUP_NESTING_MAX_DEPTH = "3";
+    resetConfigForTests();
+    const { scim } = await newDirectory();
+    const tag = unique("depth");
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await scim.post("/Groups", { schemas: [GROUP], displayName: `d${i}-${tag}` });
+      ids.push(res.body.id as string);
+    }
+    const nest = (parent: string, child: string) =>
+      scim.patch(`/Groups/${parent}`, { schemas: [PATCH], Operations: [{ op: "add", path: "members", value: [{ value: child }] }] });
+    // d0 ⊂ d1 ⊂ d2 ⊂ d3: three levels, the limit
+    for (let i = 0; i < 3; i++) expect((await nest(ids[i + 1], ids[i])).status).toBeLessThan(300);
+    const before = await prisma.groupClosure.count({ where: { descendantId: { in: ids } } });
+    const version = (await prisma.group.findUniqueOrThrow({ where: { id: ids[4] } })).version;
+    const res = await nest(ids[4], ids[3]);
+    expect(res.status).toBe(400);
+    expect(res.body.scimType).toBe("invalidValue");
+    expect(String(res.body.detail)).toMatch(/nesting depth limit of 3 levels \(GROUP_NESTING_MAX_DEPTH\)/);
+    expect(await prisma.groupMember.count({ where: { groupId: ids[4] } })).toBe(0);
+    expect(await prisma.groupClosure.count({ where: { descendantId: { in: ids } } })).toBe(before);
+    expect((await prisma.group.findUniqueOrThrow({ where: { id: ids[4] } })).version).toBe(version);
+    // the other end of the chain too: d4 above... d0 below a new group
+    expect((await nest(ids[0], ids[4])).status).toBe(400);
+    // within the limit still works
+    expect((await nest(ids[4], ids[1])).status).toBeLessThan(300);
+  });
+});
+
+describe("a ladder of nested groups", () => {
+  it("answers a person's groups at the bottom of 25 layers (2^24 paths) in bounded time", async () => {
+    const { scim } = await newDirectory();
+    const tag = unique("ladder");
+    const person = (await scim.post("/Users", { schemas: [USER], userName: `l-${tag}@example.com` })).body.id as string;
+    let below: string[] = [];
+    const all: string[] = [];
+    for (let layer = 0; layer < 25; layer++) {
+      const pair: string[] = [];
+      for (const side of ["a", "b"]) {
+        const members = layer === 0 ? [person] : below;
+        const res = await scim.post("/Groups", { schemas: [GROUP], displayName: `l${layer}${side}-${tag}`, members: members.map((value) => ({ value })) });
+        expect(res.status).toBe(201);
+        pair.push(res.body.id as string);
+      }
+      all.push(...pair);
+      below = pair;
+    }
+    const started = Date.now();
+    const groups = await groupsOfPersonAt(prisma, { userId: person, at: new Date() });
+    expect(groups).toHaveLength(50);
+    expect(Math.max(...groups.map((g) => g.depth))).toBe(25);
+    expect(await usersInGroup(prisma, below[0])).toEqual([person]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await verifyGroupClosure(prisma, { groupIds: all })).toEqual([]);
+  }, 120_000);
+});
