@@ -5,12 +5,17 @@
 // over the membership history that the closure replaced (kept here as the reference), and the
 // maintained table with its recomputation from history (verifyGroupClosure). Also: the nesting depth
 // limit, and a ladder of nested groups (whose paths double with every layer) answered in bounded time.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
+import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { runAt } from "@/lib/clock";
 import { resetConfigForTests } from "@/lib/config";
-import { getPrisma } from "@/lib/db/client";
+import { getPrisma, openDatabase, type Database } from "@/lib/db/client";
+import { migrate, readMigrations } from "@/lib/db/migrate";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, type ScimClient } from "@/lib/testing/scim";
 import { groupsOfPersonAt, usersInGroup, verifyGroupClosure } from "./group-graph";
@@ -28,9 +33,9 @@ beforeAll(async () => {
 });
 
 /** The walk the closure replaced: every membership path at t, the shortest per group (ties: text order). */
-async function referenceGroupsAt(userId: string, at: Date): Promise<{ id: string; path: string[] }[]> {
+async function referenceGroupsAt(userId: string, at: Date, db: PrismaClient = prisma): Promise<{ id: string; path: string[] }[]> {
   const T = ts(2);
-  const rows = await prisma.$queryRawUnsafe<{ id: string; path: string[] }[]>(
+  const rows = await db.$queryRawUnsafe<{ id: string; path: string[] }[]>(
     `WITH RECURSIVE up(gid, gids) AS (
        SELECT mi."groupId", ARRAY[mi."groupId"]::text[] FROM "MembershipInterval" mi WHERE mi."memberUserId" = $1 AND ${validAt("mi", T)}
        UNION ALL
@@ -44,9 +49,9 @@ async function referenceGroupsAt(userId: string, at: Date): Promise<{ id: string
   return rows.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-async function referencePeopleAt(groupId: string, at: Date): Promise<string[]> {
+async function referencePeopleAt(groupId: string, at: Date, db: PrismaClient = prisma): Promise<string[]> {
   const T = ts(2);
-  const rows = await prisma.$queryRawUnsafe<{ uid: string }[]>(
+  const rows = await db.$queryRawUnsafe<{ uid: string }[]>(
     `WITH RECURSIVE down(gid) AS (
        SELECT $1::text
        UNION
@@ -214,4 +219,141 @@ describe("a ladder of nested groups", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await verifyGroupClosure(prisma, { groupIds: all })).toEqual([]);
   }, 120_000);
+});
+
+/** A brand-new database (PGlite, or one on TEST_DATABASE_URL's server). */
+async function freshDatabase(): Promise<{ db: Database; dispose: () => Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `custodian_closure_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const db = await openDatabase({ databaseUrl: url.toString(), poolMax: 2 });
+    return {
+      db,
+      dispose: async () => {
+        await db.close();
+        const c = new pg.Client({ connectionString: serverUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), "custodian-closure-"));
+  const db = await openDatabase({ pgliteDataDir: path.join(dir, "pglite") });
+  return { db, dispose: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+describe("the migration", () => {
+  it("builds the closure from the stored history: past questions answer the same before and after", async () => {
+    const { db, dispose } = await freshDatabase();
+    try {
+      const all = readMigrations();
+      const at = all.findIndex((m) => m.name === "20261207060000_group_closure");
+      expect(at).toBeGreaterThan(0);
+      await db.withSession((s) => migrate(s, all.slice(0, at)));
+      const q = db.prisma;
+      // A history written on the old schema: nesting that comes and goes (a diamond, a chain, a
+      // cycle no longer refused in old data), people joining and leaving, at pseudo-random instants.
+      let seed = 7;
+      const rand = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+      const day = (d: number) => new Date(Date.UTC(2020, 0, 1) + d * 86_400_000);
+      const dir = (await q.directory.create({ data: { name: unique("mig") } })).id;
+      const groups: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        groups.push((await q.group.create({ data: { directoryId: dir, displayName: `m${i}`, displayNameKey: `m${i}` } })).id);
+      }
+      const users: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const id = (await q.user.create({ data: { directoryId: dir, userName: `mu${i}`, userNameKey: `mu${i}` } })).id;
+        users.push(id);
+        await q.userStatusInterval.create({ data: { directoryId: dir, userId: id, active: true, validFrom: day(0) } });
+      }
+      const instants = new Set<number>();
+      for (let i = 0; i < 40; i++) {
+        const from = rand(1000);
+        const to = rand(3) === 0 ? null : from + 1 + rand(400);
+        const groupId = groups[rand(groups.length)];
+        const nested = rand(2) === 0;
+        const memberGroupId = nested ? groups[rand(groups.length)] : null;
+        if (memberGroupId === groupId) continue;
+        await q.membershipInterval.create({
+          data: { directoryId: dir, groupId, memberGroupId, memberUserId: nested ? null : users[rand(users.length)], validFrom: day(from), validTo: to === null ? null : day(to) },
+        });
+        instants.add(from).add(to ?? from + 1);
+      }
+      const checkAt = [...instants, ...[...instants].map((d) => d + 0.5), 1500].map(day);
+      const ask = async (client: PrismaClient, closure: boolean) => {
+        const out: unknown[] = [];
+        for (const t of checkAt) {
+          for (const u of users) {
+            out.push(closure ? (await groupsOfPersonAt(client, { userId: u, at: t })).map((r) => ({ id: r.id, path: r.path })).sort((a, b) => a.id.localeCompare(b.id)) : await referenceGroupsAt(u, t, client));
+          }
+          for (const g of groups) out.push(closure ? (await usersInGroup(client, g, t)).sort() : await referencePeopleAt(g, t, client));
+        }
+        return out;
+      };
+      const before = await ask(q, false);
+      expect(before.some((a) => Array.isArray(a) && a.length > 1)).toBe(true);
+      await db.withSession((s) => migrate(s, all));
+      expect(await q.groupClosure.count()).toBeGreaterThan(0);
+      expect(await ask(q, true)).toEqual(before);
+      expect(await verifyGroupClosure(q)).toEqual([]);
+    } finally {
+      await dispose();
+    }
+  }, 600_000);
+});
+
+describe("the maintenance job's incremental check", () => {
+  it("records a difference between the closure and its recomputation in the audit trail", async () => {
+    const { scim } = await newDirectory();
+    const tag = unique("chk");
+    const child = (await scim.post("/Groups", { schemas: [GROUP], displayName: `c-${tag}` })).body.id as string;
+    const parent = (await scim.post("/Groups", { schemas: [GROUP], displayName: `p-${tag}`, members: [{ value: child }] })).body.id as string;
+    const { runGroupClosureCheck, GRAPH_BROKEN_ACTION } = await import("./graph-check");
+    const clean = await prisma.$transaction((tx) => runGroupClosureCheck(tx, { now: new Date() }));
+    expect(clean.mismatches).toEqual([]);
+    expect(clean.checkedGroups).toBeGreaterThan(0);
+    // the closure loses a row behind the service's back
+    await prisma.groupClosure.deleteMany({ where: { descendantId: child, ancestorId: parent } });
+    const broken = await prisma.$transaction((tx) => runGroupClosureCheck(tx, { now: new Date() }));
+    expect(broken.mismatches.map((m) => [m.kind, m.descendantId, m.ancestorId])).toEqual([["missing", child, parent]]);
+    const event = await prisma.auditEvent.findFirst({ where: { action: GRAPH_BROKEN_ACTION }, orderBy: { seq: "desc" } });
+    expect(event?.after).toMatchObject({ differences: 1 });
+    const { rebuildGroupClosure } = await import("./group-graph");
+    await rebuildGroupClosure(prisma);
+    expect(await verifyGroupClosure(prisma)).toEqual([]);
+  }, 120_000);
+});
+
+describe("the statement timeout of access reads", () => {
+  afterEach(() => {
+    delete process.env.ACCESS_STATEMENT_TIMEOUT_MS;
+    resetConfigForTests();
+  });
+
+  it("runs an access read under ACCESS_STATEMENT_TIMEOUT_MS and answers a cancelled one as 503 timeout", async () => {
+    process.env.ACCESS_STATEMENT_TIMEOUT_MS = "150";
+    resetConfigForTests();
+    const { withStatementTimeout } = await import("./sql");
+    const { AppError, httpStatusOf } = await import("@/lib/errors");
+    const shown = await withStatementTimeout(prisma, async (q) => (await q.$queryRawUnsafe<{ statement_timeout: string }[]>("SHOW statement_timeout"))[0]);
+    expect(shown.statement_timeout).toBe("150ms");
+    // outside the read, the session's setting is untouched
+    const [outside] = await prisma.$queryRawUnsafe<{ statement_timeout: string }[]>("SHOW statement_timeout");
+    expect(outside.statement_timeout).not.toBe("150ms");
+    if (process.env.TEST_DATABASE_URL) {
+      // PostgreSQL cancels the statement (the embedded database cannot interrupt a running one)
+      const err = await withStatementTimeout(prisma, (q) => q.$queryRawUnsafe("SELECT pg_sleep(2)")).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as InstanceType<typeof AppError>).code).toBe("timeout");
+      expect(httpStatusOf.timeout).toBe(503);
+    }
+  });
 });

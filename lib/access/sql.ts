@@ -2,6 +2,7 @@
 // "in scope" are written once: the live answer, the point-in-time answer, the impact preview, the
 // change events and the timed job all use these exact predicates (now is just T = current time).
 import { getConfig } from "@/lib/config";
+import { getPrisma } from "@/lib/db/client";
 import { isStatementTimeout, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 
@@ -112,12 +113,12 @@ export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter
  * changes), it runs in it unchanged: the writer's transaction decides.
  */
 export async function withStatementTimeout<T>(db: Db, fn: (q: Db) => Promise<T>): Promise<T> {
-  const client = db as Partial<Pick<Tx, "$executeRawUnsafe">> & { $transaction?: unknown };
-  if (typeof client.$transaction !== "function") return fn(db);
+  // Only the process's client opens a transaction (a transaction client cannot nest one).
+  const root = await getPrisma();
+  if ((db as unknown) !== root) return fn(db);
   const ms = getConfig().ACCESS_STATEMENT_TIMEOUT_MS;
-  const transaction = (client.$transaction as <R>(body: (tx: Tx) => Promise<R>) => Promise<R>).bind(db);
   try {
-    return await transaction<T>(async (tx) => {
+    return await root.$transaction(async (tx) => {
       await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.trunc(ms)}`);
       return fn(tx);
     });
