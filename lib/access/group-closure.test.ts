@@ -151,7 +151,7 @@ describe("the maintained closure equals the recomputation", () => {
         }
         expect(await verifyGroupClosure(prisma, { groupIds: [...new Set(groupIds)] })).toEqual([]);
       }),
-      { numRuns: Number(process.env.CLOSURE_RUNS ?? 12) },
+      { numRuns: Number(process.env.CLOSURE_RUNS ?? 8) },
     );
     expect(await verifyGroupClosure(prisma)).toEqual([]);
   }, 600_000);
