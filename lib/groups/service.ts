@@ -53,6 +53,14 @@ async function lockGroup(tx: Tx, directoryId: string, id: string, mode: "update"
   return locked;
 }
 
+/**
+ * Nesting changes of a directory take turns (the lock is held to commit): the cycle and depth
+ * checks, and the group closure's maintenance, then see every nesting change committed before.
+ */
+async function lockNesting(tx: Tx, directoryId: string) {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, NESTING_LOCK_CLASS, directoryId);
+}
+
 /** Splits member ids into users and groups of this directory; anything else is an error. */
 async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids: string[]) {
   const unique = [...new Set(ids)];
@@ -75,7 +83,7 @@ async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids
     // Nesting changes of a directory take turns, so that the cycle check below (a new statement,
     // hence a new snapshot under READ COMMITTED) sees the edges another request just committed:
     // otherwise G1 ∋ G2 and G2 ∋ G1 added concurrently would both pass it.
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, NESTING_LOCK_CLASS, directoryId);
+    await lockNesting(tx, directoryId);
     // Adding group C to G makes a cycle when G is already (transitively) inside C.
     if (await isGroupInside(tx, { groupId, containers: groupIds })) {
       throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
@@ -188,7 +196,11 @@ async function recordMembershipHistory(tx: Tx, directoryId: string, groupId: str
     });
   }
   // The group closure follows nesting changes in the same transaction (adding a person changes none).
-  await refreshGroupClosure(tx, { groupIds: [...c.addedGroups, ...c.removedGroups], at: now });
+  const nesting = [...c.addedGroups, ...c.removedGroups];
+  if (nesting.length > 0) {
+    await lockNesting(tx, directoryId);
+    await refreshGroupClosure(tx, { groupIds: nesting, at: now });
+  }
 }
 
 function membershipAudit(c: MemberChanges) {
@@ -418,6 +430,7 @@ export async function deleteGroup(
     });
     // Its members lose what rules grant through it (none → nothing computed).
     const scope = { repositoryIds: () => repositoriesGrantedThroughGroup(tx, id), userIds: () => usersInGroup(tx, id) };
+    await lockNesting(tx, directoryId);
     const below = await groupsAtOrBelow(tx, [id], now);
     await trackAccessChanges(tx, { ...scope, actor, cause: { kind: "group.deleted", eventId } }, async () => {
       await tx.membershipInterval.updateMany({
