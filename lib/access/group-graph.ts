@@ -213,7 +213,9 @@ const closureOverSegmentsSql = (seg: string, srcs: string, keep = "TRUE") => `
  * The whole closure recomputed from the membership history: segments between consecutive
  * instants at which any nesting began or ended, then consecutive segments with the same
  * (descendant, ancestor, chain) merged. CTE `rebuilt("descendantId", "ancestorId", depth, path,
- * "validFrom", "validTo")`. prisma/migrations/20261207060000_group_closure runs the same SQL.
+ * "validFrom", "validTo")`, in SQL: what prisma/migrations/20261207060000_group_closure and
+ * `npm run db:generate-scale` run (the application's own rebuild and check compute it in
+ * closureFromHistory, a second implementation the tests hold against this one).
  */
 export const closureFromHistoryCtes = () => `
   inst(t) AS (
@@ -257,20 +259,22 @@ export async function refreshGroupClosure(db: Db, options: { groupIds: string[];
   if (options.groupIds.length === 0) return;
   const affected = [...new Set([...(await groupsAtOrBelow(db, options.groupIds, options.at)), ...(options.below ?? [])])];
   const T = ts(2);
-  // The sources are the affected groups and everything above them (the chain is read off with the
-  // distances from every group on it); only the affected groups' rows are kept.
+  // The nesting edges at `at` from the affected groups upwards (from the edges, not the closure,
+  // which does not know the change yet; one row per group, so polynomial).
+  const edges = await db.$queryRawUnsafe<{ c: string; p: string }[]>(
+    `WITH RECURSIVE above(gid) AS (
+       SELECT unnest($1::text[])
+       UNION
+       SELECT mi."groupId" FROM above a JOIN "MembershipInterval" mi ON mi."memberGroupId" = a.gid AND ${validAt("mi", T)}
+     )
+     SELECT DISTINCT mi."memberGroupId" AS c, mi."groupId" AS p FROM above a
+     JOIN "MembershipInterval" mi ON mi."memberGroupId" = a.gid AND ${validAt("mi", T)}`,
+    affected,
+    options.at,
+  );
+  const fresh = closureRows(parentsOf(edges), affected);
   await db.$executeRawUnsafe(
-    `WITH RECURSIVE
-       seg(lo, hi) AS (SELECT ${T}, NULL::timestamp(3)),
-       -- from the edges, not the closure, which does not know the change yet (one row per group)
-       above(gid) AS (
-         SELECT unnest($1::text[])
-         UNION
-         SELECT mi."groupId" FROM above a JOIN "MembershipInterval" mi ON mi."memberGroupId" = a.gid AND ${validAt("mi", T)}
-       ),
-       srcs(lo, g) AS (SELECT ${T}, gid FROM above),
-       ${closureOverSegmentsSql("seg", "srcs", "c.src = ANY($1::text[])")},
-       fresh AS (SELECT src, anc, depth, array_to_string(path, ',') AS path FROM closure),
+    `WITH fresh AS (SELECT * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS f(src, anc, depth, path)),
        old AS (SELECT id, "descendantId", "ancestorId", path, "validFrom" FROM "GroupClosure" WHERE "descendantId" = ANY($1::text[]) AND "validTo" IS NULL),
        gone AS (SELECT o.* FROM old o WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.src = o."descendantId" AND f.anc = o."ancestorId" AND f.path = o.path)),
        ended AS (UPDATE "GroupClosure" gc SET "validTo" = ${T} FROM gone WHERE gc.id = gone.id AND gone."validFrom" < ${T} RETURNING gc.id),
@@ -286,17 +290,117 @@ export async function refreshGroupClosure(db: Db, options: { groupIds: string[];
      WHERE NOT EXISTS (SELECT 1 FROM resumed r WHERE r."descendantId" = a.src AND r."ancestorId" = a.anc AND r.path = a.path)`,
     affected,
     options.at,
+    fresh.map((r) => r.src),
+    fresh.map((r) => r.anc),
+    fresh.map((r) => r.depth),
+    fresh.map((r) => r.path),
   );
+}
+
+/** A closure row as computed: `path` joined by ",", descendant first. */
+interface ComputedRow {
+  src: string;
+  anc: string;
+  depth: number;
+  path: string;
+}
+
+const parentsOf = (edges: { c: string; p: string }[]) => {
+  const parents = new Map<string, string[]>();
+  for (const e of edges) parents.set(e.c, [...(parents.get(e.c) ?? []), e.p]);
+  return parents;
+};
+
+const lexLess = (a: string[], b: string[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+};
+
+/**
+ * The closure of `sources` over the edges `parents` (child → parents): breadth-first, each group
+ * kept once at its first depth with the least chain there (the least chain of the previous level
+ * plus the group), so linear in the graph per source however many chains there are. A group on a
+ * cycle is above itself (history may hold cycles; the walks this replaced reported them).
+ */
+function closureRows(parents: Map<string, string[]>, sources: string[]): ComputedRow[] {
+  const out: ComputedRow[] = [];
+  for (const src of sources) {
+    const reached = new Set<string>();
+    let frontier = new Map<string, string[]>([[src, [src]]]);
+    for (let depth = 1; depth <= CLOSURE_SEARCH_DEPTH && frontier.size > 0; depth++) {
+      const next = new Map<string, string[]>();
+      for (const [node, path] of frontier) {
+        for (const p of parents.get(node) ?? []) {
+          if (reached.has(p)) continue;
+          const candidate = [...path, p];
+          const known = next.get(p);
+          if (!known || lexLess(candidate, known)) next.set(p, candidate);
+        }
+      }
+      for (const [p, path] of next) {
+        reached.add(p);
+        out.push({ src, anc: p, depth, path: path.join(",") });
+      }
+      frontier = next;
+    }
+  }
+  return out;
+}
+
+/** A closure row with its interval, as stored. */
+interface IntervalRow {
+  descendantId: string;
+  ancestorId: string;
+  depth: number;
+  path: string;
+  validFrom: Date;
+  validTo: Date | null;
+}
+
+/**
+ * The whole closure recomputed from the membership history: between consecutive instants at which
+ * any nesting began or ended the edges are fixed; the closure of each such segment, with the rows
+ * of consecutive segments that keep the same chain merged.
+ */
+async function closureFromHistory(db: Db): Promise<IntervalRow[]> {
+  const intervals = await db.$queryRawUnsafe<{ c: string; p: string; validFrom: Date; validTo: Date | null }[]>(
+    `SELECT "memberGroupId" AS c, "groupId" AS p, "validFrom", "validTo" FROM "MembershipInterval" WHERE "memberGroupId" IS NOT NULL`,
+  );
+  const instants = [...new Set(intervals.flatMap((i) => [i.validFrom.getTime(), ...(i.validTo ? [i.validTo.getTime()] : [])]))].sort((a, b) => a - b);
+  const done: IntervalRow[] = [];
+  let open = new Map<string, IntervalRow>();
+  for (const t of instants) {
+    const edges = intervals.filter((i) => i.validFrom.getTime() <= t && (i.validTo === null || i.validTo.getTime() > t));
+    const rows = closureRows(parentsOf(edges), [...new Set(edges.map((e) => e.c))]);
+    const next = new Map<string, IntervalRow>();
+    for (const r of rows) {
+      const key = `${r.src}|${r.anc}|${r.path}`;
+      next.set(key, open.get(key) ?? { descendantId: r.src, ancestorId: r.anc, depth: r.depth, path: r.path, validFrom: new Date(t), validTo: null });
+    }
+    for (const [key, row] of open) if (!next.has(key)) done.push({ ...row, validTo: new Date(t) });
+    open = next;
+  }
+  return [...done, ...open.values()];
 }
 
 /** Replaces the whole closure by its recomputation from the membership history. */
 export async function rebuildGroupClosure(db: Db): Promise<number> {
+  const rows = await closureFromHistory(db);
   await db.$executeRawUnsafe(`DELETE FROM "GroupClosure"`);
-  return db.$executeRawUnsafe(
-    `INSERT INTO "GroupClosure" (id, "descendantId", "ancestorId", depth, path, "validFrom", "validTo")
-     WITH RECURSIVE ${closureFromHistoryCtes()}
-     SELECT gen_random_uuid()::text, "descendantId", "ancestorId", depth, path, "validFrom", "validTo" FROM rebuilt`,
-  );
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const batch = rows.slice(i, i + 5_000);
+    await db.$executeRawUnsafe(
+      `INSERT INTO "GroupClosure" (id, "descendantId", "ancestorId", depth, path, "validFrom", "validTo")
+       SELECT gen_random_uuid()::text, * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamp(3)[], $6::timestamp(3)[])`,
+      batch.map((r) => r.descendantId),
+      batch.map((r) => r.ancestorId),
+      batch.map((r) => r.depth),
+      batch.map((r) => r.path),
+      batch.map((r) => r.validFrom),
+      batch.map((r) => r.validTo),
+    );
+  }
+  return rows.length;
 }
 
 /** A difference between the maintained closure and its recomputation from history. */
@@ -311,21 +415,25 @@ export interface ClosureMismatch {
 
 /**
  * Compares the maintained closure with its recomputation from history. `groupIds`: only these
- * descendants (the incremental check); all when absent. At most `limit` differences.
+ * descendants (the incremental check); all when absent. At most `limit` differences of each kind.
  */
 export async function verifyGroupClosure(db: Db, options: { groupIds?: string[]; limit?: number } = {}): Promise<ClosureMismatch[]> {
-  const only = options.groupIds ? `"descendantId" = ANY($1::text[])` : "TRUE";
-  const args = options.groupIds ? [options.groupIds] : [];
+  const only = options.groupIds ? new Set(options.groupIds) : undefined;
   const limit = options.limit ?? 100;
-  return db.$queryRawUnsafe<ClosureMismatch[]>(
-    `WITH RECURSIVE ${closureFromHistoryCtes()},
-       want AS (SELECT "descendantId", "ancestorId", path, "validFrom", "validTo" FROM rebuilt WHERE ${only}),
-       have AS (SELECT "descendantId", "ancestorId", path, "validFrom", "validTo" FROM "GroupClosure" WHERE ${only})
-     (SELECT 'missing' AS kind, * FROM (SELECT * FROM want EXCEPT SELECT * FROM have) m LIMIT ${limit})
-     UNION ALL
-     (SELECT 'unexpected' AS kind, * FROM (SELECT * FROM have EXCEPT SELECT * FROM want) x LIMIT ${limit})`,
-    ...args,
+  const want = (await closureFromHistory(db)).filter((r) => !only || only.has(r.descendantId));
+  const have = await db.$queryRawUnsafe<IntervalRow[]>(
+    `SELECT "descendantId", "ancestorId", depth, path, "validFrom", "validTo" FROM "GroupClosure"
+      WHERE ${options.groupIds ? `"descendantId" = ANY($1::text[])` : "TRUE"}`,
+    ...(options.groupIds ? [options.groupIds] : []),
   );
+  const key = (r: IntervalRow) => `${r.descendantId}|${r.ancestorId}|${r.path}|${r.validFrom.getTime()}|${r.validTo?.getTime() ?? ""}`;
+  const wantKeys = new Set(want.map(key));
+  const haveKeys = new Set(have.map(key));
+  const strip = ({ depth: _depth, ...r }: IntervalRow) => (void _depth, r);
+  return [
+    ...want.filter((r) => !haveKeys.has(key(r))).slice(0, limit).map((r) => ({ kind: "missing" as const, ...strip(r) })),
+    ...have.filter((r) => !wantKeys.has(key(r))).slice(0, limit).map((r) => ({ kind: "unexpected" as const, ...strip(r) })),
+  ];
 }
 
 /**
