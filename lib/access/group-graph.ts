@@ -17,9 +17,10 @@
 //   documents the CTE names and columns it defines.
 //
 // "At T" reads use the closure rows valid at T; "now" reads the open rows (validTo null), which
-// are the current edges' closure. The only walks left are bounded by construction: the closure
-// computation itself (breadth-first with one row per (group, ancestor, depth), depth capped) and the
-// nesting-depth check.
+// are the current edges' closure. The only walks left are polynomial by construction (one row per
+// group, or per group and depth, depth capped): collecting the edges above a changed group, the
+// nesting-depth check, and the SQL recomputation the migration runs. The closure itself is computed
+// breadth-first in closureRows, once per source group, however many chains there are.
 import { now as clockNow } from "@/lib/clock";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
