@@ -13,6 +13,12 @@
 //
 // --pglite-scale multiplies every count for the PGlite run (the embedded database is single-
 // connection WebAssembly; 1 = full scale).
+//
+// Then the ladder (issue 15): 25 layers of two groups, each holding both groups of the layer below,
+// all staff at the bottom (2^24 membership paths for every person), a rule on a top group; the
+// access check is measured again and compared with the one without the ladder (target: within
+// ±20%). Last, the closure maintenance of nesting a 5,000-member group into a parent group (the
+// group service call a SCIM PATCH makes) is timed and printed. --ladder 0 skips both.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +26,9 @@ import { parseArgs } from "node:util";
 import { checkAccess, contractsOfUser, whoCanAccessContract } from "@/lib/access/effective-access";
 import { previewRuleChange } from "@/lib/access/impact";
 import { openDatabase, type Database } from "@/lib/db/client";
+import type { Actor } from "@/lib/audit/record";
+import { createGroup, updateGroup } from "@/lib/groups/service";
+import { createRule } from "@/lib/rules/service";
 import { DEFAULT_SCALE, generateScale, groupLayout, scaleId, type ScaleOptions } from "../scripts/generate-scale";
 import { percentile } from "./load";
 import { freshPostgresDatabase } from "./server";
@@ -38,6 +47,7 @@ const { values } = parseArgs({
     samples: { type: "string", default: "200" },
     seconds: { type: "string", default: "60" },
     postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+    ladder: { type: "string", default: "25" },
   },
 });
 
@@ -202,6 +212,38 @@ async function run(db: Database, scale: ScaleOptions, label: string) {
     ),
   );
   results[results.length - 1].note = impact;
+  const layers = Number(values.ladder);
+  if (layers > 0) {
+    const withoutLadder = results[1];
+    const actor: Actor = { type: "system", label: "bench:access" };
+    const directoryId = summary.directoryId;
+    let below = [allStaff];
+    for (let layer = 0; layer < layers; layer++) {
+      const pair: string[] = [];
+      for (const side of ["a", "b"]) {
+        const g = await createGroup(p, { directoryId, data: { displayName: `Ladder ${layer}${side}`, externalId: null }, memberIds: below, actor });
+        pair.push(g.id);
+      }
+      below = pair;
+    }
+    await createRule(p, { input: { groupId: below[0], level: "view", repositoryId: repository(), justification: "bench: a rule on the top of the ladder" }, actor });
+    const ladder = await measure(
+      `access check (random user × contract), ladder of ${layers} layers + rule on its top`,
+      async () => ((await checkAccess(p, { userId: user(), contractId: contract() })).allowed ? "allowed" : "denied"),
+      { target: 5 },
+    );
+    ladder.note = `p95 ÷ without the ladder: ${(ladder.p95 / withoutLadder.p95).toFixed(2)} (target 0.8–1.2)`;
+    results.push(ladder);
+    // closure maintenance: a 5,000-member group nested into a parent group, one service call
+    const people = Array.from({ length: Math.min(5_000, scale.users) }, (_, i) => scaleId(scale.seed, "user", i + 1));
+    const big = await createGroup(p, { directoryId, data: { displayName: "Bench 5000", externalId: null }, memberIds: people, actor });
+    const parent = await createGroup(p, { directoryId, data: { displayName: "Bench parent", externalId: null }, memberIds: [], actor });
+    const t = performance.now();
+    await updateGroup(p, { directoryId, id: parent.id, actor, memberSteps: [{ kind: "add", ids: [big.id] }] });
+    const nestMs = performance.now() - t;
+    console.log(`\nnesting a ${people.length}-member group into a parent group (group service, as one SCIM PATCH): ${nestMs.toFixed(0)} ms (target < 2000 ms)`);
+    results.push({ name: `nest a ${people.length}-member group into a parent (one PATCH's service call)`, n: 1, p50: nestMs, p95: nestMs, max: nestMs, target: 2000, note: "" });
+  }
   printTable(label, scale, results, load);
 }
 

@@ -74,6 +74,10 @@ const envSchema = z.object({
       ctx.addIssue({ code: "custom", message: (err as Error).message });
     }
   }),
+  // Longest chain of nested groups (group inside group, counted in hops); a change beyond it is refused.
+  GROUP_NESTING_MAX_DEPTH: intWithDefault(32, 1, 64),
+  // Milliseconds an access read (check, lists, previews) may run before it is cancelled.
+  ACCESS_STATEMENT_TIMEOUT_MS: intWithDefault(10_000, 100, 600_000),
 });
 
 /**

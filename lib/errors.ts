@@ -45,6 +45,8 @@ export const errorTable = {
   // Never carries internals: the log has the stack, the caller gets the request id.
   internal_error: { status: 500, title: "Internal error" },
   not_implemented: { status: 501, title: "Not implemented" },
+  // An access read ran past ACCESS_STATEMENT_TIMEOUT_MS and was cancelled (the pool stays free).
+  timeout: { status: 503, title: "The query took too long and was cancelled; retry later or narrow it" },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorCode = keyof typeof errorTable;

@@ -8,7 +8,8 @@
 // Asserts: no 5xx (except 501 for the unsupported /Bulk), every SCIM error body is RFC 7644 §3.12
 // error JSON, the server stays up, its RSS stays bounded, the data is unchanged by the phases that
 // only send requests that must be rejected, no prototype is polluted, and no secret reaches the
-// server's logs. Replay one failure with the printed --seed.
+// server's logs. Replay one failure with the printed --seed. Last, a ladder of nested groups (the
+// paths double with every layer) must be answered quickly and stop at the nesting depth limit.
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -558,6 +559,60 @@ async function prototypeProbe(baseUrl: string, token: string, failures: Failures
   if ("title" in after || "nickName" in after || (after.name as Record<string, unknown> | undefined)?.givenName) failures.add(`prototype: a later user inherits polluted attributes: ${JSON.stringify(after)}`);
 }
 
+/**
+ * The ladder (issue 15): layers of two groups, each holding both groups of the layer below, a
+ * person at the bottom — the membership paths double with every layer, which once stalled the
+ * server. Every request must answer quickly; nesting past the depth limit (32) must be refused
+ * with 400 invalidValue naming it.
+ */
+async function ladderPhase(baseUrl: string, token: string, failures: Failures): Promise<string> {
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json" };
+  const call = async (method: string, p: string, body?: unknown) => {
+    const t = Date.now();
+    const res = await fetch(`${baseUrl}/scim/v2${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    const ms = Date.now() - t;
+    if (ms > 5_000) failures.add(`ladder: ${method} ${p} took ${ms} ms`);
+    return { status: res.status, json, ms };
+  };
+  const tag = `ladder-${SEED}-${Date.now().toString(36)}`;
+  const person = await call("POST", "/Users", { schemas: [USER], userName: `${tag}@example.com` });
+  if (person.status !== 201) {
+    failures.add(`ladder: creating the person answered ${person.status}`);
+    return "ladder phase: not run";
+  }
+  let below = [String(person.json.id)];
+  let slowest = 0;
+  let layers = 0;
+  let refused: { status: number; json: Record<string, unknown> } | undefined;
+  for (let layer = 0; layer < 40 && !refused; layer++) {
+    const pair: string[] = [];
+    for (const side of ["a", "b"]) {
+      const res = await call("POST", "/Groups", { schemas: [GROUP], displayName: `${tag} ${layer}${side}`, members: below.map((value) => ({ value })) });
+      slowest = Math.max(slowest, res.ms);
+      if (res.status === 201) pair.push(String(res.json.id));
+      else {
+        refused = res;
+        break;
+      }
+    }
+    if (!refused) {
+      below = pair;
+      layers++;
+    }
+  }
+  // 33 layers of groups hold 32 hops of nesting: the 34th layer is one too many
+  if (!refused) failures.add("ladder: 40 layers of nested groups were accepted (limit 32 levels)");
+  else if (refused.status !== 400 || refused.json.scimType !== "invalidValue" || !/GROUP_NESTING_MAX_DEPTH/.test(String(refused.json.detail)))
+    failures.add(`ladder: nesting past the limit answered ${refused.status} ${JSON.stringify(refused.json).slice(0, 200)}`);
+  else if (layers !== 33) failures.add(`ladder: refused after ${layers} layers (expected 33 layers = 32 levels)`);
+  const top = await call("GET", `/Groups/${below[0]}`);
+  const user = await call("GET", `/Users/${person.json.id}`);
+  slowest = Math.max(slowest, top.ms, user.ms);
+  if (top.status !== 200 || user.status !== 200) failures.add(`ladder: reading the top group / the person answered ${top.status} / ${user.status}`);
+  return `ladder phase: ${layers} layers of 2 groups accepted, the next refused (${refused?.status ?? "-"}); slowest request ${slowest} ms`;
+}
+
 async function runOne(db: string): Promise<{ failures: string[]; lines: string[] }> {
   const failures = new Failures();
   const lines: string[] = [];
@@ -630,6 +685,8 @@ async function runOne(db: string): Promise<{ failures: string[]; lines: string[]
     // The mixed phase deleted and created resources: the last phase targets what exists now.
     Object.assign(world, await currentWorld(baseUrl, SECRETS.token));
     await rejectedPhase("rejected-only phase 2", rejectedLast, rejectedFirst);
+
+    lines.push(`  ${await ladderPhase(baseUrl, SECRETS.token, failures)}`);
 
     const health = await fetch(`${baseUrl}/api/health`);
     if (health.status !== 200) failures.add(`health answers ${health.status} after the run`);

@@ -27,6 +27,7 @@
 // Deterministic: ids are md5(seed:kind:n) as UUIDs (scaleId), and every "random" choice is a hash
 // of the row number and the seed (hashint8), so the same flags give the same data — relative to the
 // instant the generator runs (dates are offsets from then).
+import { closureFromHistoryCtes } from "@/lib/access/group-graph";
 import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -168,6 +169,15 @@ export async function generateScale(
       `INSERT INTO "MembershipInterval" (id, "directoryId", "groupId", "memberUserId", "validFrom", "validTo")
        SELECT ${id("past", "i")}, '${dir}', ${id("group", `${L.firstDepartment} + ${h("i", 4)} % ${L.departments}`)}, ${id("user", "i")}, ${userCreated("i")}, ${userCreated("i")} + interval '30 days'
        FROM generate_series(1, ${U}) i WHERE i % 3 = 0`,
+    ],
+    [
+      // the group closure from the nesting history, as the migration builds it (the rows are
+      // written directly, not through the group service that maintains it)
+      "group closure",
+      `DELETE FROM "GroupClosure";
+       INSERT INTO "GroupClosure" (id, "descendantId", "ancestorId", depth, path, "validFrom", "validTo")
+       WITH RECURSIVE ${closureFromHistoryCtes()}
+       SELECT gen_random_uuid()::text, "descendantId", "ancestorId", depth, path, "validFrom", "validTo" FROM rebuilt`,
     ],
     [
       "current members",

@@ -9,7 +9,7 @@
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, membershipPathsCte, personGroupsCte } from "./group-graph";
-import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -299,11 +299,13 @@ export async function checkAccess(
   options: { userId: string; contractId: string; at?: Date; level?: Level },
 ): Promise<AccessCheck> {
   const at = options.at ?? new Date();
-  const rows = await reasonRows(db, { userIds: [options.userId], contractIds: [options.contractId], at });
-  const reasons = (await buildReasons(db, rows)).get(`${options.userId}|${options.contractId}`) ?? [];
-  const level = maxLevel(reasons);
-  const required = levelRank(options.level ?? "view");
-  return { allowed: level !== null && levelRank(level) >= required, level, at, reasons };
+  return withStatementTimeout(db, async (q) => {
+    const rows = await reasonRows(q, { userIds: [options.userId], contractIds: [options.contractId], at });
+    const reasons = (await buildReasons(q, rows)).get(`${options.userId}|${options.contractId}`) ?? [];
+    const level = maxLevel(reasons);
+    const required = levelRank(options.level ?? "view");
+    return { allowed: level !== null && levelRank(level) >= required, level, at, reasons };
+  });
 }
 
 /**
@@ -323,7 +325,7 @@ export async function whoCanAccessContract(
   },
 ): Promise<PageOf<{ user: UserRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
-  return (async (q: Db) => {
+  return withStatementTimeout(db, async (q: Db) => {
     const at = options.at ?? new Date();
     const T = ts(2);
     const rows = await q.$queryRawUnsafe<
@@ -406,7 +408,7 @@ export async function whoCanAccessContract(
         reasons: reasons.get(`${r.uid}|${options.contractId}`) ?? [],
       })),
     };
-  })(db);
+  });
 }
 
 /**
@@ -429,7 +431,7 @@ export async function contractsOfUser(
   options: { userId: string; at?: Date; offset: number; limit: number; filter?: ContractsOfUserFilter },
 ): Promise<PageOf<{ contract: ContractRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
-  return (async (q: Db) => {
+  return withStatementTimeout(db, async (q: Db) => {
     const at = options.at ?? new Date();
     const T = ts(2);
     const f = options.filter ?? {};
@@ -511,5 +513,5 @@ export async function contractsOfUser(
         reasons: reasons.get(`${options.userId}|${r.cid}`) ?? [],
       })),
     };
-  })(db);
+  });
 }

@@ -19,7 +19,7 @@ import {
 } from "./levels";
 import type { UserRef } from "./effective-access";
 import { descendantGroupsCte, groupPeopleSql } from "./group-graph";
-import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, windowCovers, type Db } from "./sql";
+import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, windowCovers, withStatementTimeout, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
 export interface RuleContent {
@@ -127,7 +127,7 @@ export async function previewRuleChange(
   db: Db,
   options: { before?: RuleContent; after?: RuleContent; ruleId?: string; at?: Date; limit?: number },
 ): Promise<RuleChangeImpact> {
-  return preview(db, options);
+  return withStatementTimeout(db, (q) => preview(q, options));
 }
 
 async function preview(

@@ -1,7 +1,10 @@
 // SQL fragments shared by every access query, so "valid at T", "active at T", "grants at T" and
 // "in scope" are written once: the live answer, the point-in-time answer, the impact preview, the
 // change events and the timed job all use these exact predicates (now is just T = current time).
-import type { Tx } from "@/lib/db/errors";
+import { getConfig } from "@/lib/config";
+import { getPrisma } from "@/lib/db/client";
+import { isStatementTimeout, type Tx } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
 
 /** What the access queries need from a database handle: a PrismaClient or a transaction client. */
 export type Db = Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">;
@@ -102,6 +105,30 @@ export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter
     WHERE ${repositoryScopeCovers("r", "cr")} AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
     OFFSET 0
   ) c`;
+
+/**
+ * Runs an access read under ACCESS_STATEMENT_TIMEOUT_MS (`SET LOCAL statement_timeout` in a
+ * read transaction of its own), so that one pathological request cannot hold a pooled connection;
+ * a cancelled statement is AppError("timeout"), 503. Given a transaction (a write computing access
+ * changes), it runs in it unchanged: the writer's transaction decides.
+ */
+export async function withStatementTimeout<T>(db: Db, fn: (q: Db) => Promise<T>): Promise<T> {
+  // Only the process's client opens a transaction (a transaction client cannot nest one).
+  const root = await getPrisma();
+  if ((db as unknown) !== root) return fn(db);
+  const ms = getConfig().ACCESS_STATEMENT_TIMEOUT_MS;
+  try {
+    return await root.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.trunc(ms)}`);
+      return fn(tx);
+    });
+  } catch (err) {
+    if (isStatementTimeout(err)) {
+      throw new AppError("timeout", `The access query ran longer than ${ms} ms (ACCESS_STATEMENT_TIMEOUT_MS) and was cancelled`);
+    }
+    throw err;
+  }
+}
 
 export function toInt(value: unknown): number {
   return typeof value === "bigint" ? Number(value) : Number(value ?? 0);

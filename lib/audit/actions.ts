@@ -60,6 +60,8 @@ export const AUDIT_ACTIONS = {
   "access.revoked": { webhook: "access.revoked" },
   "access.expiring": {},
   "access.exported": {},
+  // The maintenance job found the group closure differing from its recomputation (lib/access/graph-check.ts).
+  "access.graph_broken": {},
   // Contracts, repositories, rules, roles
   "contract.created": {},
   "contract.updated": {},

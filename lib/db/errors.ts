@@ -68,6 +68,11 @@ export async function retryOnConflict<T>(run: () => Promise<T>, options: RetryOp
   }
 }
 
+/** PostgreSQL cancelled the statement (statement_timeout). */
+export function isStatementTimeout(err: unknown): boolean {
+  return pgCode(err) === "57014";
+}
+
 function pgCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 4 && e && typeof e === "object"; depth++) {

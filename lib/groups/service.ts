@@ -10,7 +10,7 @@ import { TransactionRaceError, isForeignKeyViolation, isUniqueViolation, retryOn
 import { AppError } from "@/lib/errors";
 import { repositoriesGrantedThroughGroup, trackAccessChanges, trackMembershipChange } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
-import { isGroupInside } from "@/lib/access/group-graph";
+import { assertNestingDepth, groupsAtOrBelow, isGroupInside, refreshGroupClosure } from "@/lib/access/group-graph";
 
 export interface GroupData {
   displayName: string;
@@ -53,6 +53,14 @@ async function lockGroup(tx: Tx, directoryId: string, id: string, mode: "update"
   return locked;
 }
 
+/**
+ * Nesting changes of a directory take turns (the lock is held to commit): the cycle and depth
+ * checks, and the group closure's maintenance, then see every nesting change committed before.
+ */
+async function lockNesting(tx: Tx, directoryId: string) {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, NESTING_LOCK_CLASS, directoryId);
+}
+
 /** Splits member ids into users and groups of this directory; anything else is an error. */
 async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids: string[]) {
   const unique = [...new Set(ids)];
@@ -75,11 +83,12 @@ async function classifyMembers(tx: Tx, directoryId: string, groupId: string, ids
     // Nesting changes of a directory take turns, so that the cycle check below (a new statement,
     // hence a new snapshot under READ COMMITTED) sees the edges another request just committed:
     // otherwise G1 ∋ G2 and G2 ∋ G1 added concurrently would both pass it.
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, NESTING_LOCK_CLASS, directoryId);
+    await lockNesting(tx, directoryId);
     // Adding group C to G makes a cycle when G is already (transitively) inside C.
     if (await isGroupInside(tx, { groupId, containers: groupIds })) {
       throw new AppError("invalid_input", "Adding these groups would create a membership cycle");
     }
+    await assertNestingDepth(tx, { groupId, memberGroupIds: groupIds });
   }
   return { userIds, groupIds };
 }
@@ -186,6 +195,12 @@ async function recordMembershipHistory(tx: Tx, directoryId: string, groupId: str
       data: { validTo: now, removedEventId: eventId },
     });
   }
+  // The group closure follows nesting changes in the same transaction (adding a person changes none).
+  const nesting = [...c.addedGroups, ...c.removedGroups];
+  if (nesting.length > 0) {
+    await lockNesting(tx, directoryId);
+    await refreshGroupClosure(tx, { groupIds: nesting, at: now });
+  }
 }
 
 function membershipAudit(c: MemberChanges) {
@@ -267,7 +282,9 @@ async function updateMembersInOneStatement(
                    SELECT gen_random_uuid()::text, $1, k.id, ${T} FROM known k, ok
                    ON CONFLICT ("groupId", "memberUserId") DO NOTHING
                    RETURNING "memberUserId" AS u, NULL::text AS g),`
-    : `ok AS (SELECT 1 FROM grp WHERE NOT ${ruleReachesAnc(T)} AND grp.version = (SELECT version FROM seen)),
+    : // Removing a nested group changes the group closure: the transaction path does that.
+      `ok AS (SELECT 1 FROM grp WHERE NOT ${ruleReachesAnc(T)} AND grp.version = (SELECT version FROM seen)
+              AND NOT EXISTS (SELECT 1 FROM "GroupMember" WHERE "groupId" = $1 AND "memberGroupId" = ANY($3::text[]))),
        changed AS (DELETE FROM "GroupMember" WHERE "groupId" = $1 AND ("memberUserId" = ANY($3::text[]) OR "memberGroupId" = ANY($3::text[]))
                    AND EXISTS (SELECT 1 FROM ok)
                    RETURNING "memberUserId" AS u, "memberGroupId" AS g),`;
@@ -413,12 +430,15 @@ export async function deleteGroup(
     });
     // Its members lose what rules grant through it (none → nothing computed).
     const scope = { repositoryIds: () => repositoriesGrantedThroughGroup(tx, id), userIds: () => usersInGroup(tx, id) };
-    await trackAccessChanges(tx, { ...scope, actor, cause: { kind: "group.deleted", eventId } }, () =>
-      tx.membershipInterval.updateMany({
+    await lockNesting(tx, directoryId);
+    const below = await groupsAtOrBelow(tx, [id], now);
+    await trackAccessChanges(tx, { ...scope, actor, cause: { kind: "group.deleted", eventId } }, async () => {
+      await tx.membershipInterval.updateMany({
         where: { validTo: null, OR: [{ groupId: id }, { memberGroupId: id }] },
         data: { validTo: now, removedEventId: eventId },
-      }),
-    );
+      });
+      await refreshGroupClosure(tx, { groupIds: [id], below, at: now });
+    });
     // The groups this one was nested in lost a member: their ETags change.
     if (parents.length > 0) {
       await tx.group.updateMany({

@@ -14,6 +14,7 @@ import { now as clockNow } from "@/lib/clock";
 import { applyAuditRetention } from "@/lib/audit/retention";
 import { latestFullVerification, runChainVerification, verifyOnDemand, type OnDemandVerification } from "@/lib/audit/verification-job";
 import { describeVerification } from "@/lib/audit/verify";
+import { runGroupClosureCheck } from "@/lib/access/graph-check";
 
 export const JOB_LOCK_KEYS = {
   requestLogRetention: 72_707_372_401,
@@ -22,6 +23,7 @@ export const JOB_LOCK_KEYS = {
   auditVerification: 72_707_372_404,
   inactivity: 72_707_372_405,
   expiryWarnings: 72_707_372_406,
+  groupClosureCheck: 72_707_372_407,
 } as const;
 // Often enough that access.revoked events for ended contracts and expired rules follow within
 // minutes (access itself ends at the exact instant regardless: the queries filter by time).
@@ -48,6 +50,7 @@ export async function runMaintenanceOnce(
   expiryWarnings?: ExpiryWarningsResult;
   auditRetention?: { deleted: number; throughPosition?: string };
   auditVerification?: { ok: boolean; kind: string; summary: string };
+  groupClosureCheck?: { checkedGroups: number; differences: number };
 }> {
   const config = getConfig();
   const now = options.now ?? clockNow();
@@ -75,7 +78,9 @@ export async function runMaintenanceOnce(
       : await runExclusively(prisma, JOB_LOCK_KEYS.auditRetention, (tx) => applyAuditRetention(tx, { retentionDays: auditRetentionDays, now }));
   const verified = await runExclusively(prisma, JOB_LOCK_KEYS.auditVerification, (tx) => runChainVerification(tx, { now }));
   const auditVerification = verified && { ok: verified.ok, kind: verified.kind, summary: describeVerification(verified) };
-  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification };
+  const closure = await runExclusively(prisma, JOB_LOCK_KEYS.groupClosureCheck, (tx) => runGroupClosureCheck(tx, { now }));
+  const groupClosureCheck = closure && { checkedGroups: closure.checkedGroups, differences: closure.mismatches.length };
+  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck };
 }
 
 /**
@@ -104,6 +109,7 @@ export function startMaintenance(): void {
       if (result.timedEffects?.claimed) log.info("timed access effects recorded", { ...result.timedEffects });
       if (result.auditRetention?.deleted) log.info("audit retention applied", { ...result.auditRetention });
       if (result.auditVerification && !result.auditVerification.ok) log.error("audit chain broken", { ...result.auditVerification });
+      if (result.groupClosureCheck?.differences) log.error("group closure differs from its recomputation", { ...result.groupClosureCheck });
       if (result.expiryWarnings?.events) log.info("access expiry warnings recorded", { ...result.expiryWarnings });
       if (result.inactivity?.flagged || result.inactivity?.suspended) log.info("inactivity policy applied", { ...result.inactivity });
     } catch (err) {
