@@ -11,7 +11,7 @@ import { PATCH as patchAccountRoute } from "@/app/api/admin/accounts/[id]/route"
 import { POST as changePasswordRoute } from "@/app/api/account/password/route";
 import { testSession } from "@/lib/testing/next-auth-session";
 import { changeOwnPassword, createAccount, ensureFirstAdmin, MAX_FAILED_LOGINS, setAccountDisabled, verifyCredentials } from "./accounts";
-import { buildAuthOptions } from "./options";
+import { buildAuthOptions, signInBusyAs429 } from "./options";
 import { HashGate, passwordHashGate } from "./passwords";
 import { resolvePrincipal } from "./principal";
 import { takeSignInAttempt } from "./sign-in-limits";
@@ -342,5 +342,30 @@ describe("item 6: single sign-on matching", () => {
     } finally {
       restore();
     }
+  });
+});
+
+describe("a refused-for-load sign-in is 429 (issue 14 item 4)", () => {
+  // The shapes next-auth's app-router handler answers a credentials callback with
+  // (node_modules/next-auth/next/index.js: with json=true, a redirect becomes {url} at the status).
+  const nextAuthJson = (error: string) =>
+    new Response(JSON.stringify({ url: `http://localhost/api/auth/error?error=${error}` }), {
+      status: 401,
+      headers: { "content-type": "application/json", "set-cookie": "x=1" },
+    });
+
+  it("turns TooManyAttempts into 429 with Retry-After, keeping the body the login page reads", async () => {
+    const res = await signInBusyAs429(nextAuthJson("TooManyAttempts"));
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(res.headers.get("set-cookie")).toBe("x=1");
+    expect(await res.json()).toEqual({ url: "http://localhost/api/auth/error?error=TooManyAttempts" });
+  });
+
+  it("leaves a wrong password (401), a success and a plain form post's redirect as next-auth answered them", async () => {
+    expect((await signInBusyAs429(nextAuthJson("CredentialsSignin"))).status).toBe(401);
+    expect((await signInBusyAs429(Response.json({ url: "http://localhost/dashboard" }))).status).toBe(200);
+    const redirect = new Response(null, { status: 302, headers: { location: "http://localhost/login?error=TooManyAttempts" } });
+    expect((await signInBusyAs429(redirect)).status).toBe(302);
   });
 });

@@ -40,6 +40,23 @@ function signInClientIp(req: { headers?: Record<string, unknown> } | undefined):
 
 // Errors passed to /login?error=…, which the login page turns into text (app/login/login-form.tsx).
 const SIGN_IN_BUSY = "TooManyAttempts";
+const SIGN_IN_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * next-auth answers every refused credentials sign-in alike (401, or a redirect for a plain form
+ * post). A sign-in refused by the rate limits or the hashing bound is 429 with Retry-After, as
+ * clients and monitoring expect: the JSON answer the login page's signIn() reads keeps its body
+ * (the page shows the message from its url). A form post keeps next-auth's redirect to the login
+ * page, which a browser without JavaScript must follow.
+ */
+export async function signInBusyAs429(response: Response): Promise<Response> {
+  if (response.status !== 401 || !response.headers.get("content-type")?.includes("application/json")) return response;
+  const body = await response.clone().json().catch(() => null) as { url?: unknown } | null;
+  if (typeof body?.url !== "string" || new URL(body.url, "http://x").searchParams.get("error") !== SIGN_IN_BUSY) return response;
+  const headers = new Headers(response.headers);
+  headers.set("retry-after", String(SIGN_IN_RETRY_AFTER_SECONDS));
+  return new Response(response.body, { status: 429, headers });
+}
 
 export async function buildAuthOptions(): Promise<AuthOptions> {
   const config = getConfig();

@@ -7,12 +7,14 @@ import { newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, patchBody, q } from "@/lib/testing/scim";
 import { MAX_PATCH_MEMBER_VALUES } from "./group-member-patch";
+import { flushRequestLog } from "./request-log";
 import { MAX_PATCH_OPERATIONS } from "./patch";
 import { GROUP_SCHEMA, USER_SCHEMA } from "./schema";
 
-setupTestDatabase();
+const { db } = setupTestDatabase();
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const requestLogLines = (userAgent: string) => db().prisma.requestLog.count({ where: { userAgent } });
 
 describe("item 1: a PATCH that removes or nulls `active` never enables anyone", () => {
   const shapes: [string, unknown[]][] = [
@@ -282,5 +284,21 @@ describe("item 23: liberal where unambiguous (Microsoft's SCIM reference tests)"
     // Metrics count them under the canonical name.
     expect(resourceLabel("/users/abc")).toBe("Users");
     expect(resourceLabel("/SERVICEPROVIDERCONFIG")).toBe("ServiceProviderConfig");
+  });
+});
+
+describe("item 13 in SCIM bodies: a name the database cannot store is refused, and the request log keeps writing", () => {
+  it("answers an unknown attribute whose name holds a NUL with 400 invalidValue; the batch of log lines around it is written", async () => {
+    const { scim } = await newDirectory();
+    const agent = unique("nul-key");
+    const before = await scim.post<Doc>("/Users", { schemas: [USER_SCHEMA], userName: `${unique("a")}@example.com` }, { "user-agent": agent });
+    expect(before.status).toBe(201);
+    const res = await scim.post<Doc>("/Users", { schemas: [USER_SCHEMA], userName: `${unique("b")}@example.com`, "nickName\u0000x": "v" }, { "user-agent": agent });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.scimType).toBe("invalidValue");
+    expect(res.body.detail).toContain("nickName");
+    await flushRequestLog();
+    // Both lines are written: an unstorable ignored-attribute name once failed the whole batch insert.
+    expect(await requestLogLines(agent)).toBe(2);
   });
 });

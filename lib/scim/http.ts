@@ -2,6 +2,7 @@
 import { scimTypeOf, type AppError } from "@/lib/errors";
 import { MAX_JSON_BODY_BYTES, readBodyBytes } from "@/lib/http/body";
 import { parseIfMatch } from "@/lib/http/if-match";
+import { findUnstorable } from "@/lib/http/unstorable";
 import { ERROR } from "./schema";
 import { ScimError, invalidSyntax } from "./errors";
 
@@ -48,11 +49,17 @@ export async function readScimBody(request: Request): Promise<unknown> {
     throw invalidSyntax("The body is not valid UTF-8");
   }
   if (text.trim() === "") throw invalidSyntax("A JSON body is required");
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (err) {
     throw invalidSyntax(`The body is not valid JSON: ${(err as Error).message}`);
   }
+  // The shared check (lib/http/unstorable.ts) over every value and name: an ignored attribute's name
+  // goes to the request log too, whose batch insert a NUL would fail.
+  const unstorable = findUnstorable(body);
+  if (unstorable) throw new ScimError("invalid_input", unstorable.message);
+  return body;
 }
 
 /**
