@@ -81,4 +81,12 @@ describe("publicBaseUrl (item 19)", () => {
     expect(publicBaseUrl({ headers: headers({ ...forwarded, "x-forwarded-host": "evil.example/path?" }), url: "http://localhost:3000/x" })).toBe("http://localhost:3000");
     expect(publicBaseUrl({ headers: headers({ host: "custodian.example.net" }) })).toBe("https://custodian.example.net");
   });
+
+  it("else the Host the client named, not the address the server bound (Next.js builds request.url from that)", () => {
+    configure({ NEXTAUTH_URL: undefined, TRUSTED_PROXIES: undefined });
+    const url = "http://localhost:3000/scim/v2/Users";
+    expect(publicBaseUrl({ headers: headers({ host: "custodian.internal:8443" }), url })).toBe("http://custodian.internal:8443");
+    expect(publicBaseUrl({ headers: headers({ host: "evil.example/path?" }), url })).toBe("http://localhost:3000");
+    expect(publicBaseUrl({ headers: headers({}), url })).toBe("http://localhost:3000");
+  });
 });

@@ -4,12 +4,13 @@ import { randomUUID } from "node:crypto";
 import { getConfig } from "@/lib/config";
 import { fromTrustedProxy, type HeaderSource } from "@/lib/forwarded";
 
+const HOST = /^[a-z0-9.\-:[\]]+$/i;
 const first = (value: string | null) => value?.split(",")[0]?.trim() || undefined;
 
 /**
  * The public base URL of the app, without a trailing slash: NEXTAUTH_URL when set; else the host
- * and scheme a trusted proxy forwarded (X-Forwarded-Host, X-Forwarded-Proto); else the URL the
- * request reached (`url`, or the Host header). SCIM locations and references, the OpenAPI server,
+ * and scheme a trusted proxy forwarded (X-Forwarded-Host, X-Forwarded-Proto); else the Host the
+ * request named (with the scheme it reached), else the URL it reached. SCIM locations and references, the OpenAPI server,
  * the SCIM URL shown to admins and the CSRF origin check all use it.
  */
 export function publicBaseUrl(request: { headers: HeaderSource; url?: string }): string {
@@ -19,11 +20,16 @@ export function publicBaseUrl(request: { headers: HeaderSource; url?: string }):
   if (fromTrustedProxy(request.headers)) {
     const host = first(request.headers.get("x-forwarded-host"));
     const proto = first(request.headers.get("x-forwarded-proto"))?.toLowerCase();
-    if (host && /^[a-z0-9.\-:[\]]+$/i.test(host)) return `${proto === "http" || proto === "https" ? proto : (reached?.protocol.slice(0, -1) ?? "https")}://${host}`;
+    if (host && HOST.test(host)) return `${proto === "http" || proto === "https" ? proto : (reached?.protocol.slice(0, -1) ?? "https")}://${host}`;
   }
-  if (reached) return reached.origin;
-  const host = request.headers.get("host") ?? "localhost:3000";
-  return `${/^(localhost|127\.|\[::1\])/.test(host) ? "http" : "https"}://${host}`;
+  // The Host the client asked for, not the address Next.js bound: behind a proxy that keeps Host
+  // (or when clients call the server by its name) that is the public name, not "localhost".
+  const host = request.headers.get("host")?.trim();
+  if (host && HOST.test(host)) {
+    const scheme = reached?.protocol.slice(0, -1) ?? (/^(localhost|127\.|\[::1\])/.test(host) ? "http" : "https");
+    return `${scheme}://${host}`;
+  }
+  return reached?.origin ?? "http://localhost:3000";
 }
 
 /** The origin (scheme, host, port) of the public base URL. */
