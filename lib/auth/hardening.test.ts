@@ -2,6 +2,7 @@
 // bound on password hashing), credentials that must die (bootstrap token, sessions, passwords) and
 // single sign-on matching.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { runAt } from "@/lib/clock";
 import { resetConfigForTests } from "@/lib/config";
 import { ensureBootstrapDirectory } from "@/lib/directories/service";
 import { AppError } from "@/lib/errors";
@@ -130,28 +131,32 @@ describe("item 4: the sign-in flood", () => {
 
   it("the credentials sign-in refuses a flood with a message the login page shows, before any hashing", async () => {
     const restore = withEnv({ SIGNIN_ACCOUNT_LIMIT_PER_MINUTE: "2" });
+    // At the start of a one-minute window: on the wall clock the attempts could straddle two windows.
+    const windowStart = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000);
     try {
-      const options = await buildAuthOptions();
-      const authorize = (options.providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<unknown> } }).options.authorize;
-      const email = `${unique("nobody")}@example.com`;
-      const req = { headers: { "x-forwarded-for": "192.0.2.44" } };
-      const messages: string[] = [];
-      for (let i = 0; i < 3; i++) messages.push(await authorize({ email, password: "guess" }, req).then(() => "ok", (e: Error) => e.message));
-      expect(messages).toEqual(["CredentialsSignin", "CredentialsSignin", "TooManyAttempts"]);
-      // Right passwords do not use the account's allowance up: a success clears it.
-      const account = await newAccount();
-      const right = [];
-      for (let i = 0; i < 4; i++) right.push(await authorize({ email: account.email, password: PASSWORD }, req).then((u) => (u as { id: string }).id, (e: Error) => e.message));
-      expect(right).toEqual(Array(4).fill(account.id));
-      // While the hashing bound is full, the sign-in is refused before any database work.
-      const hold = passwordHashGate.fillForTests();
-      try {
-        const before = await db().prisma.signInThrottle.count();
-        await expect(authorize({ email: `${unique("busy")}@example.com`, password: "guess" }, req)).rejects.toThrow("TooManyAttempts");
-        expect(await db().prisma.signInThrottle.count()).toBe(before);
-      } finally {
-        hold();
-      }
+      await runAt(windowStart, async () => {
+        const options = await buildAuthOptions();
+        const authorize = (options.providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<unknown> } }).options.authorize;
+        const email = `${unique("nobody")}@example.com`;
+        const req = { headers: { "x-forwarded-for": "192.0.2.44" } };
+        const messages: string[] = [];
+        for (let i = 0; i < 3; i++) messages.push(await authorize({ email, password: "guess" }, req).then(() => "ok", (e: Error) => e.message));
+        expect(messages).toEqual(["CredentialsSignin", "CredentialsSignin", "TooManyAttempts"]);
+        // Right passwords do not use the account's allowance up: a success clears it.
+        const account = await newAccount();
+        const right = [];
+        for (let i = 0; i < 4; i++) right.push(await authorize({ email: account.email, password: PASSWORD }, req).then((u) => (u as { id: string }).id, (e: Error) => e.message));
+        expect(right).toEqual(Array(4).fill(account.id));
+        // While the hashing bound is full, the sign-in is refused before any database work.
+        const hold = passwordHashGate.fillForTests();
+        try {
+          const before = await db().prisma.signInThrottle.count();
+          await expect(authorize({ email: `${unique("busy")}@example.com`, password: "guess" }, req)).rejects.toThrow("TooManyAttempts");
+          expect(await db().prisma.signInThrottle.count()).toBe(before);
+        } finally {
+          hold();
+        }
+      });
     } finally {
       restore();
     }

@@ -1,6 +1,7 @@
 // Rate limits of the e-mail + password sign-in: per client IP and per account (e-mail), counted in
 // one-minute windows in the database, so every instance behind the load balancer shares them. They
 // come before any password hashing, so a flood costs one upsert per attempt, not an scrypt.
+import { now as clockNow } from "@/lib/clock";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 const WINDOW_MS = 60_000;
@@ -18,7 +19,7 @@ export async function takeSignInAttempt(
   prisma: PrismaClient,
   options: { email: string; ip: string | undefined; limits: SignInLimits; now?: Date },
 ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-  const now = (options.now ?? new Date()).getTime();
+  const now = (options.now ?? clockNow()).getTime();
   const windowStart = new Date(Math.floor(now / WINDOW_MS) * WINDOW_MS);
   const keys = [`account:${options.email.trim().toLowerCase().slice(0, 254)}`, ...(options.ip ? [`ip:${options.ip}`] : [])];
   // One statement per key: INSERT … ON CONFLICT DO UPDATE … RETURNING is atomic, so concurrent
@@ -48,7 +49,7 @@ export async function clearAccountAttempts(prisma: PrismaClient, email: string):
 }
 
 /** Drops windows that ended (the maintenance job); returns how many. */
-export async function pruneSignInThrottle(prisma: Pick<PrismaClient, "signInThrottle">, now = new Date()): Promise<number> {
+export async function pruneSignInThrottle(prisma: Pick<PrismaClient, "signInThrottle">, now = clockNow()): Promise<number> {
   const { count } = await prisma.signInThrottle.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - WINDOW_MS) } } });
   return count;
 }
