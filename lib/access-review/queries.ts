@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { contractsOfUser, whoCanAccessContract, type ContractsOfUserFilter, type Reason } from "@/lib/access/effective-access";
 import { confidentialityFromRank, LEVELS, type Confidentiality, type Level } from "@/lib/access/levels";
+import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
@@ -15,11 +16,8 @@ import { onProcessClient } from "@/lib/db/client";
 export const SUBJECT_KINDS = ["contract", "repository", "user"] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
-/** An instant: an ISO 8601 date-time with offset, or a calendar date (00:00 UTC). Absent = now. */
-export const atInput = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date-time (or YYYY-MM-DD)" })
-  .transform((v) => new Date(v))
-  .optional();
+/** An instant, not in the future (lib/access/instant.ts). Absent = now. */
+export const atInput = pastAtInput.optional();
 
 export const reviewQuery = z.object({
   subject: z.enum(SUBJECT_KINDS),
