@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { checkAccess, contractsOfUser, whoCanAccessContract } from "@/lib/access/effective-access";
-import { atInput } from "@/lib/access/instant";
+import { AT_CLOCK_SKEW_MS, atInput } from "@/lib/access/instant";
 import { LEVELS } from "@/lib/access/levels";
 import { findContract } from "@/lib/contracts/queries";
 import { isUuid } from "@/lib/contracts/schemas";
@@ -13,7 +13,7 @@ import { pageInput, pageWindow } from "@/lib/pagination";
 
 /** A point in time: an RFC 3339 date-time, or a date (00:00 UTC); not in the future (lib/access/instant.ts). */
 export const atParam = atInput.describe(
-  "Answer for this instant instead of now (point in time). An instant more than 5 minutes ahead of the server clock is 400: no forecasts",
+  `Answer for this instant instead of now (point in time). An instant more than ${AT_CLOCK_SKEW_MS / 60_000} minutes ahead of the server clock is 400: no forecasts`,
 );
 
 const userRef = z.string().trim().min(1).max(300).describe("User id, userName (case-insensitive) or externalId");
