@@ -3,8 +3,9 @@
 // from the access engine (lib/access/effective-access.ts); this module only pages and names.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { contractsOfUser, whoCanAccessContract, type ContractsOfUserFilter, type Reason } from "@/lib/access/effective-access";
+import { checkAccess, contractsOfUser, whoCanAccessContract, type ContractsOfUserFilter, type Reason } from "@/lib/access/effective-access";
 import { confidentialityFromRank, LEVELS, type Confidentiality, type Level } from "@/lib/access/levels";
+import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
@@ -15,11 +16,8 @@ import { onProcessClient } from "@/lib/db/client";
 export const SUBJECT_KINDS = ["contract", "repository", "user"] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
-/** An instant: an ISO 8601 date-time with offset, or a calendar date (00:00 UTC). Absent = now. */
-export const atInput = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date-time (or YYYY-MM-DD)" })
-  .transform((v) => new Date(v))
-  .optional();
+/** An instant, not in the future (lib/access/instant.ts). Absent = now. */
+export const atInput = pastAtInput.optional();
 
 export const reviewQuery = z.object({
   subject: z.enum(SUBJECT_KINDS),
@@ -220,6 +218,21 @@ export async function reviewAccess(prisma: PrismaClient, input: Record<string, u
     return { kind: "user", subject, at, ...(await userAccessPage(prisma, { userId: subject.id, ...window, filter })) };
   }
   return { kind: "repository", subject, at, ...(await repositoryAccessPage(prisma, { repositoryId: subject.id, ...window })) };
+}
+
+export const checkQuery = z.object({
+  userId: z.string().trim().min(1, "is required").max(200),
+  contractId: z.string().trim().min(1, "is required").max(200),
+  level: z.enum(LEVELS).default("view"),
+  at: atInput,
+});
+
+/** One person and one contract: allowed or not, the reasons, and why not (the review's single check). */
+export async function checkOne(prisma: PrismaClient, input: Record<string, unknown>) {
+  const q = checkQuery.parse(input);
+  const [user, contract] = [await findSubject(prisma, { kind: "user", id: q.userId }), await findSubject(prisma, { kind: "contract", id: q.contractId })];
+  const result = await checkAccess(prisma, { userId: user.id, contractId: contract.id, level: q.level, at: q.at ?? clockNow() });
+  return { user, contract, requiredLevel: q.level, ...result };
 }
 
 /** The reads the access-review page makes (pages never hold the database client). */

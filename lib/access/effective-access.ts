@@ -9,7 +9,7 @@
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, membershipPathsCte, personGroupsCte } from "./group-graph";
-import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, notEndedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -71,11 +71,49 @@ export interface Reason {
   };
 }
 
+/**
+ * Why an access check said no: every fact at T that stands in the way (several may apply at once,
+ * e.g. a deactivated person and an ended contract). An allowed answer has none.
+ */
+export type Denial =
+  /** The person had not been provisioned yet at T (their first status interval starts later). */
+  | { code: "user_not_yet_provisioned"; provisionedAt: Date | null }
+  /** The person had been deleted by T. */
+  | { code: "user_deleted"; at: Date }
+  /** The person was deactivated at T, since this instant. */
+  | { code: "user_inactive"; since: Date }
+  /** The contract did not exist yet at T (or never did). */
+  | { code: "contract_not_yet_created"; createdAt: Date | null }
+  /** The contract's end date had passed at T (and no rule's grace days still covered it). */
+  | { code: "contract_ended"; endedAt: Date }
+  /** A rule reaching the person and covering the contract had expired (its validUntil passed). */
+  | { code: "grant_expired"; ruleId: string; validUntil: Date }
+  /** A rule reaching the person and covering the contract only grants from a later instant. */
+  | { code: "grant_not_started"; ruleId: string; validFrom: Date }
+  /** Rules grant, but below the level asked for. */
+  | { code: "level_too_low"; level: Level; requiredLevel: Level }
+  /** No rule in force at T names the person (directly or through their groups at T) and covers the contract. */
+  | { code: "no_rule" };
+
+export const DENIAL_CODES = [
+  "user_not_yet_provisioned",
+  "user_deleted",
+  "user_inactive",
+  "contract_not_yet_created",
+  "contract_ended",
+  "grant_expired",
+  "grant_not_started",
+  "level_too_low",
+  "no_rule",
+] as const satisfies readonly Denial["code"][];
+
 export interface AccessCheck {
   allowed: boolean;
   level: Level | null;
   at: Date;
   reasons: Reason[];
+  /** Why not (empty when allowed). */
+  denial: Denial[];
 }
 
 export interface UserRef {
@@ -303,9 +341,81 @@ export async function checkAccess(
     const rows = await reasonRows(q, { userIds: [options.userId], contractIds: [options.contractId], at });
     const reasons = (await buildReasons(q, rows)).get(`${options.userId}|${options.contractId}`) ?? [];
     const level = maxLevel(reasons);
-    const required = levelRank(options.level ?? "view");
-    return { allowed: level !== null && levelRank(level) >= required, level, at, reasons };
+    const requiredLevel = options.level ?? "view";
+    const allowed = level !== null && levelRank(level) >= levelRank(requiredLevel);
+    const denial = allowed ? [] : await denialsOf(q, { userId: options.userId, contractId: options.contractId, at, level, requiredLevel });
+    return { allowed, level, at, reasons, denial };
   });
+}
+
+/** At most this many rule-window denials are listed (a person's rules over one contract are few). */
+const MAX_RULE_DENIALS = 20;
+
+/**
+ * Why a check said no. Three bounded, indexed reads: the person's status interval at or before T
+ * (UserStatusInterval by userId, validFrom), the contract's revision at or before T
+ * (ContractRevision by contractId, validFrom), and the rules in force at T that reach the person
+ * (their groups at T through group-graph.ts, or directly) and cover the contract, whatever their
+ * window says.
+ */
+async function denialsOf(
+  db: Db,
+  options: { userId: string; contractId: string; at: Date; level: Level | null; requiredLevel: Level },
+): Promise<Denial[]> {
+  const { userId, contractId, at } = options;
+  const T = ts(3);
+  type Interval = { active: boolean | null; validFrom: Date | null; validTo: Date | null; first: Date | null };
+  // One after another: they share the read transaction's connection.
+  const [status] = await db.$queryRawUnsafe<Interval[]>(
+    `SELECT s.active, s."validFrom", s."validTo",
+            (SELECT min(f."validFrom") FROM "UserStatusInterval" f WHERE f."userId" = $1) AS first
+     FROM (SELECT 1) one LEFT JOIN LATERAL (
+       SELECT us.active, us."validFrom", us."validTo" FROM "UserStatusInterval" us
+       WHERE us."userId" = $1 AND us."validFrom" <= $2::timestamp(3) ORDER BY us."validFrom" DESC LIMIT 1
+     ) s ON TRUE`,
+    userId,
+    at,
+  );
+  const [revision] = await db.$queryRawUnsafe<(Omit<Interval, "active"> & { endDate: Date | null })[]>(
+    `SELECT c."validFrom", c."validTo", c."endDate",
+            (SELECT min(f."validFrom") FROM "ContractRevision" f WHERE f."contractId" = $1) AS first
+     FROM (SELECT 1) one LEFT JOIN LATERAL (
+       SELECT cr."validFrom", cr."validTo", cr."endDate" FROM "ContractRevision" cr
+       WHERE cr."contractId" = $1 AND cr."validFrom" <= $2::timestamp(3) ORDER BY cr."validFrom" DESC LIMIT 1
+     ) c ON TRUE`,
+    contractId,
+    at,
+  );
+  const rules = await db.$queryRawUnsafe<{ ruleId: string; validFrom: Date | null; validUntil: Date | null }[]>(
+    `WITH RECURSIVE
+     ${personGroupsCte("$1", T)},
+     cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = $2 AND ${validAt("c", T)}),
+     rv AS (
+       SELECT v.* FROM anc JOIN "AccessRuleVersion" v ON v."groupId" = anc.gid
+       WHERE v."principalType" = 'group' AND ${inForceAt("v", T)}
+       UNION ALL
+       SELECT v.* FROM "AccessRuleVersion" v WHERE v."principalType" = 'user' AND v."userId" = $1 AND ${inForceAt("v", T)}
+     )
+     SELECT DISTINCT rv."ruleId", rv."validFrom", rv."validUntil" FROM rv JOIN cr ON ${scopeCovers("rv", "cr")}
+     ORDER BY rv."ruleId" LIMIT ${MAX_RULE_DENIALS + 1}`,
+    userId,
+    contractId,
+    at,
+  );
+  const denial: Denial[] = [];
+  if (status.validFrom === null) denial.push({ code: "user_not_yet_provisioned", provisionedAt: status.first });
+  // A deleted person's intervals are all closed; deactivation opens an inactive one instead.
+  else if (status.validTo !== null && status.validTo <= at) denial.push({ code: "user_deleted", at: status.validTo });
+  else if (!status.active) denial.push({ code: "user_inactive", since: status.validFrom });
+  if (revision.validFrom === null) denial.push({ code: "contract_not_yet_created", createdAt: revision.first });
+  else if (revision.endDate !== null && revision.endDate <= at) denial.push({ code: "contract_ended", endedAt: revision.endDate });
+  for (const r of rules.slice(0, MAX_RULE_DENIALS)) {
+    if (r.validUntil !== null && r.validUntil <= at) denial.push({ code: "grant_expired", ruleId: r.ruleId, validUntil: r.validUntil });
+    else if (r.validFrom !== null && r.validFrom > at) denial.push({ code: "grant_not_started", ruleId: r.ruleId, validFrom: r.validFrom });
+  }
+  if (options.level !== null) denial.push({ code: "level_too_low", level: options.level, requiredLevel: options.requiredLevel });
+  if (rules.length === 0) denial.push({ code: "no_rule" });
+  return denial;
 }
 
 /**

@@ -4,17 +4,17 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { checkAccess, contractsOfUser, whoCanAccessContract } from "@/lib/access/effective-access";
+import { AT_CLOCK_SKEW_MS, atInput } from "@/lib/access/instant";
 import { LEVELS } from "@/lib/access/levels";
 import { findContract } from "@/lib/contracts/queries";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageInput, pageWindow } from "@/lib/pagination";
 
-/** A point in time: an RFC 3339 date-time, or a date (00:00 UTC). */
-export const atParam = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date-time or date" })
-  .transform((v) => new Date(v))
-  .describe("Answer for this instant instead of now (point in time)");
+/** A point in time: an RFC 3339 date-time, or a date (00:00 UTC); not in the future (lib/access/instant.ts). */
+export const atParam = atInput.describe(
+  `Answer for this instant instead of now (point in time). An instant more than ${AT_CLOCK_SKEW_MS / 60_000} minutes ahead of the server clock is 400: no forecasts`,
+);
 
 const userRef = z.string().trim().min(1).max(300).describe("User id, userName (case-insensitive) or externalId");
 const directoryRef = z
@@ -104,6 +104,7 @@ export async function accessCheck(prisma: PrismaClient, query: Record<string, st
     user,
     contract: { id: contract.id, externalRef: contract.externalRef, title: contract.title },
     reasons: result.reasons,
+    denial: result.denial,
   };
 }
 

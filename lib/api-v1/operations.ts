@@ -133,7 +133,7 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "get",
     path: "/api/v1/access/check",
-    summary: "Can this user open this contract at this level?",
+    summary: "Can this user open this contract at this level? With the reasons, or why not (denial); a future `at` is 400",
     tag: "Access",
     scopes: ["access:read"],
     query: accessCheckQuery,

@@ -192,6 +192,21 @@ const contractRef = z.strictObject({
   contractType: z.string(),
 });
 
+// lib/access/effective-access.ts: Denial.
+const denial = z
+  .discriminatedUnion("code", [
+    z.strictObject({ code: z.literal("user_not_yet_provisioned"), provisionedAt: instant.nullable().describe("When the person was provisioned (null: never)") }),
+    z.strictObject({ code: z.literal("user_deleted"), at: instant.describe("When the person was deleted") }),
+    z.strictObject({ code: z.literal("user_inactive"), since: instant.describe("Deactivated since") }),
+    z.strictObject({ code: z.literal("contract_not_yet_created"), createdAt: instant.nullable().describe("When the contract was created (null: never)") }),
+    z.strictObject({ code: z.literal("contract_ended"), endedAt: instant.describe("The contract's end date (no rule's grace days still cover it)") }),
+    z.strictObject({ code: z.literal("grant_expired"), ruleId: z.string(), validUntil: instant.describe("The rule granted until this instant") }),
+    z.strictObject({ code: z.literal("grant_not_started"), ruleId: z.string(), validFrom: instant.describe("The rule grants from this instant") }),
+    z.strictObject({ code: z.literal("level_too_low"), level: level.describe("The level rules grant"), requiredLevel: level }),
+    z.strictObject({ code: z.literal("no_rule") }).describe("No rule in force names the person (directly or through their groups) and covers the contract"),
+  ])
+  .describe("A fact that stands in the way of access at `at`");
+
 export const accessCheckResponse = z.strictObject({
   allowed: z.boolean(),
   level: level.nullable().describe("The effective (highest) level, null = no access"),
@@ -200,6 +215,7 @@ export const accessCheckResponse = z.strictObject({
   user: userSummary,
   contract: contractSummary,
   reasons: z.array(reason),
+  denial: z.array(denial).describe("Why not: empty when allowed; several may apply at once"),
 });
 
 export const contractAccessResponse = z.strictObject({

@@ -31,6 +31,7 @@ const PUBLIC: RouteRule = { kind: "public" };
 export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/access": admin("access:review"),
   "GET /api/admin/access/export": admin("access:export"),
+  "GET /api/admin/access/check": admin("access:review"),
   "GET /api/admin/access/subjects": admin("access:review"),
   "GET /api/admin/access/expiring": admin("access:review"),
   "GET /api/admin/accounts": admin("accounts:manage"),

@@ -39,6 +39,8 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/rules": rulesRoute,
   "/api/v1/users/{ref}/contracts": userContractsRoute,
 };
+const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
 const HTTP_METHODS = ["GET", "PUT", "POST", "PATCH", "DELETE"];
 const operationOf = new Map(
   Object.entries(ROUTES).flatMap(([template, mod]) =>
@@ -288,6 +290,143 @@ describe("access", () => {
     });
     expect(mineThen.body.total).toBe(0);
     expect((await call(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: "nobody" }, key: reader.key })).status).toBe(404);
+  });
+});
+
+// Issue 15, "Answers an auditor accepts": a denial says why (one test per code), and an `at` in
+// the future is refused rather than silently answered as today.
+describe("why not: the denial of an access check", () => {
+  const denialOf = async (key: string, query: string) => {
+    const res = await call(checkRoute.GET, { path: `/api/v1/access/check?${query}`, key });
+    expect(res.status).toBe(200);
+    expect(res.body.allowed).toBe(false);
+    return res.body.denial as Record<string, unknown>[];
+  };
+
+  it("an allowed answer has no denial", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef } = await world(admin.key);
+    const res = await call(checkRoute.GET, { path: `/api/v1/access/check?user=${user.id}&contract=${externalRef}`, key: admin.key });
+    expect(res.body).toMatchObject({ allowed: true, denial: [] });
+  });
+
+  it("user_inactive: the person was deactivated, since when", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { org, user, externalRef } = await world(admin.key);
+    const before = Date.now();
+    await org.deactivate(user.id);
+    const denial = await denialOf(admin.key, `user=${user.id}&contract=${externalRef}`);
+    expect(denial).toEqual([{ code: "user_inactive", since: expect.any(String) }]);
+    expect(Date.parse(denial[0].since as string)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it("user_deleted: the person had been deleted, when", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { org, user, externalRef } = await world(admin.key);
+    expect((await org.scim.delete(`/Users/${user.id}`)).status).toBe(204);
+    const denial = await denialOf(admin.key, `user=${user.id}&contract=${externalRef}`);
+    expect(denial).toContainEqual({ code: "user_deleted", at: expect.any(String) });
+    expect(denial.map((d) => d.code)).not.toContain("user_inactive");
+  });
+
+  it("user_not_yet_provisioned (and contract_not_yet_created): at an instant before they existed", async () => {
+    const admin = await newApiKey(["admin"]);
+    const before = new Date(Date.now() - 60_000).toISOString();
+    const { user, externalRef } = await world(admin.key);
+    const denial = await denialOf(admin.key, `user=${user.id}&contract=${externalRef}&at=${encodeURIComponent(before)}`);
+    expect(denial).toEqual([
+      { code: "user_not_yet_provisioned", provisionedAt: expect.any(String) },
+      { code: "contract_not_yet_created", createdAt: expect.any(String) },
+      { code: "no_rule" },
+    ]);
+    expect(Date.parse(denial[0].provisionedAt as string)).toBeGreaterThan(Date.parse(before));
+  });
+
+  it("contract_ended: the contract's end date had passed", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef, repo } = await world(admin.key);
+    const ended = await call(contractRoute.PUT, {
+      method: "PUT",
+      path: `/api/v1/contracts/${externalRef}`,
+      params: { ref: externalRef },
+      key: admin.key,
+      body: { title: "Master agreement", contractType: "MSA", repository: repo.name, confidentiality: "internal", endDate: day(-2) },
+    });
+    expect(ended.status).toBe(200);
+    const denial = await denialOf(admin.key, `user=${user.id}&contract=${externalRef}`);
+    expect(denial).toEqual([{ code: "contract_ended", endedAt: `${day(-2)}T00:00:00.000Z` }]);
+  });
+
+  it("grant_expired: the rule's validUntil had passed", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { org, repo, externalRef } = await world(admin.key);
+    const ann = await org.user();
+    const validUntil = new Date(Date.now() + 60_000).toISOString();
+    const rule = await call(rulesRoute.POST, {
+      method: "POST",
+      path: "/api/v1/rules",
+      key: admin.key,
+      body: { userId: ann.id, level: "view", repositoryId: repo.id, validUntil, justification: "Audit week" },
+    });
+    expect(rule.status).toBe(201);
+    // Two minutes ahead: within the tolerated clock skew, after the grant's end.
+    const at = new Date(Date.now() + 120_000).toISOString();
+    const denial = await denialOf(admin.key, `user=${ann.id}&contract=${externalRef}&at=${encodeURIComponent(at)}`);
+    expect(denial).toEqual([{ code: "grant_expired", ruleId: rule.body.id, validUntil }]);
+  });
+
+  it("grant_not_started: the rule only grants from a later instant", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { org, repo, externalRef } = await world(admin.key);
+    const ann = await org.user();
+    const group = await org.group([ann.id]);
+    const validFrom = new Date(Date.now() + 86_400_000).toISOString();
+    const rule = await call(rulesRoute.POST, {
+      method: "POST",
+      path: "/api/v1/rules",
+      key: admin.key,
+      body: { groupId: group.id, level: "view", repositoryId: repo.id, validFrom, justification: "Starts tomorrow" },
+    });
+    expect(rule.status).toBe(201);
+    const denial = await denialOf(admin.key, `user=${ann.id}&contract=${externalRef}`);
+    expect(denial).toEqual([{ code: "grant_not_started", ruleId: rule.body.id, validFrom }]);
+  });
+
+  it("level_too_low: rules grant, below the level asked for", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef } = await world(admin.key);
+    const denial = await denialOf(admin.key, `user=${user.id}&contract=${externalRef}&level=manage`);
+    expect(denial).toEqual([{ code: "level_too_low", level: "edit", requiredLevel: "manage" }]);
+  });
+
+  it("no_rule: no rule reaches the person", async () => {
+    const admin = await newApiKey(["admin"]);
+    const { org, externalRef } = await world(admin.key);
+    const stranger = await org.user();
+    expect(await denialOf(admin.key, `user=${stranger.id}&contract=${externalRef}`)).toEqual([{ code: "no_rule" }]);
+  });
+});
+
+describe("an `at` in the future is refused", () => {
+  it("answers 400 naming `at` on the check, who-can-see and a user's contracts; a few minutes of clock skew pass", async () => {
+    const reader = await newApiKey(["access:read"]);
+    const admin = await newApiKey(["admin"]);
+    const { user, externalRef } = await world(admin.key);
+    const future = encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString());
+    const skewed = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const routes = [
+      (at: string) => call(checkRoute.GET, { path: `/api/v1/access/check?user=${user.id}&contract=${externalRef}&at=${at}`, key: reader.key }),
+      (at: string) => call(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?at=${at}`, params: { ref: externalRef }, key: reader.key }),
+      (at: string) => call(userContractsRoute.GET, { path: `/api/v1/users/x/contracts?at=${at}`, params: { ref: user.id }, key: reader.key }),
+    ];
+    for (const get of routes) {
+      const refused = await get(future);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: "invalid_input", message: expect.stringMatching(/^at .* is in the future/), details: [{ path: "at" }] });
+      expect((await get(skewed)).status).toBe(200);
+    }
+    // A calendar date in the future too.
+    expect((await routes[0](day(2))).status).toBe(400);
   });
 });
 

@@ -7,6 +7,7 @@ import { AtSelector } from "@/components/access/at-selector";
 import { SubjectKindToggle, SubjectPicker } from "@/components/access/subject-picker";
 import { ConfidentialityBadge, LevelBadge } from "@/components/access/badges";
 import { ReasonsDisclosure, type ReasonJson } from "@/components/access/reasons";
+import { SingleCheck } from "@/components/access/single-check";
 import { ExportLinks, personColumns, type PersonRow } from "@/components/access/who-can-access";
 import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
@@ -127,6 +128,12 @@ export function AccessReview({
             <DataTable<RepositoryRow> endpoint="/api/admin/access" label="Contracts of the repository" params={params} columns={repositoryColumns} rowKey={(r) => r.contract.id}
               emptyMessage="The repository held no contracts at that time." pageSize={25} />
           )}
+        </Card>
+      )}
+
+      {subject && kind === "user" && (
+        <Card title={`Could ${subject.label} open one contract?`} description="Pick a contract: allowed shows the level and why; not allowed says why not.">
+          <SingleCheck userId={subject.id} at={at} />
         </Card>
       )}
     </div>
