@@ -639,21 +639,25 @@ export async function readersOfContract(
   const at = options.at ?? new Date();
   const reason = options.reason ? parseReasonKey(options.reason) : null;
   const like = options.q ? `%${options.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
+  // Filter parameters follow the four fixed ones, each only when its filter is set.
+  const params: unknown[] = [];
+  const param = (v: unknown) => `$${4 + params.push(v)}`;
   return withStatementTimeout(db, async (q) => {
     const T = ts(2);
     const rows = await q.$queryRawUnsafe<
       { total: number; uid: string | null; userName: string | null; displayName: string | null; directoryId: string | null; active: boolean | null; lvl: number | null }[]
     >(
       `WITH RECURSIVE ${readerReasonsCtes(T)},
+       -- conditions only when asked for: an "$n IS NULL OR …" would keep the planner from
+       -- turning them into hashed semi-joins (one probe of rr per reader otherwise)
        sel AS (
          SELECT a.uid FROM act a
-         WHERE ($5::text IS NULL OR EXISTS (SELECT 1 FROM rr WHERE rr.uid = a.uid AND rr.vid = $5 AND rr.gids IS NOT DISTINCT FROM $6::text[]))
-           AND ($7::text IS NULL OR EXISTS (
-             SELECT 1 FROM "User" u WHERE u.id = a.uid AND (u."userNameKey" LIKE $7 OR lower(u."displayName") LIKE $7)))
+         WHERE TRUE
+           ${reason ? `AND a.uid IN (SELECT rr.uid FROM rr WHERE rr.vid = ${param(reason.versionId)} AND rr.gids IS NOT DISTINCT FROM ${param(reason.gids)}::text[])` : ""}
+           ${like ? `AND a.uid IN (SELECT u.id FROM "User" u WHERE u."userNameKey" LIKE ${param(like)} OR lower(u."displayName") LIKE $${params.length + 4})` : ""}
        ),
        tot AS (SELECT count(*)::int AS total FROM sel)
-       SELECT t.total, p.*,
-              (SELECT max(v.level) FROM rr JOIN rv v ON v.id = rr.vid WHERE rr.uid = p.uid) AS lvl
+       SELECT t.total, p.*, (SELECT max(v.level) FROM rr JOIN rv v ON v.id = rr.vid WHERE rr.uid = p.uid) AS lvl
        FROM tot t LEFT JOIN LATERAL (
          SELECT s.uid, u."userName", u."displayName", u."directoryId", u.active FROM sel s LEFT JOIN "User" u ON u.id = s.uid
          ORDER BY u."userName" NULLS LAST, s.uid OFFSET $3::bigint LIMIT $4::bigint
@@ -663,9 +667,7 @@ export async function readersOfContract(
       at,
       options.offset,
       options.limit,
-      reason?.versionId ?? null,
-      reason?.gids ?? null,
-      like,
+      ...params,
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.uid !== null);
