@@ -29,27 +29,32 @@ async function readersWorld() {
   const repo = await w.repository("agreements");
   const contract = await w.contract(repo, { title: `Customer agreement ${w.tag}` });
   const rule = await w.rule({ groupId: all, level: "edit", repositoryId: repo });
-  return { w, commercial, staff, legal, all, contract, rule };
+  const grant = await w.rule({ userId: staff[3], level: "sign", contractId: contract, validUntil: new Date(Date.now() + 30 * 86_400_000) });
+  return { w, commercial, staff, legal, all, contract, rule, grant };
 }
 
 describe("readers of a contract grouped by reason", () => {
   it("groups 61 readers through two groups into two reasons with counts, pages each, and finds one person by name", async () => {
-    const { w, legal, all, contract, rule } = await readersWorld();
+    const { w, legal, all, contract, rule, grant } = await readersWorld();
     signInAs("auditor");
 
     const grouped = await get(reasonsRoute, "reasons", { contractId: contract });
     expect(grouped.status).toBe(200);
     expect(grouped.body.total).toBe(61);
-    const groups = grouped.body.groups as { key: string; people: number; level: string; rule: { ruleId: string }; via: { kind: string; path: { groupId: string; displayName: string }[] } }[];
-    expect(groups.map((g) => [g.people, g.level, g.rule.ruleId, g.via.path.map((h) => h.groupId)])).toEqual([
+    const groups = grouped.body.groups as { key: string; people: number; level: string; rule: { ruleId: string }; via: { kind: "group"; path: { groupId: string; displayName: string }[] } | { kind: "direct" } }[];
+    expect(groups.map((g) => [g.people, g.level, g.rule.ruleId, g.via.kind === "group" ? g.via.path.map((h) => h.groupId) : "direct"])).toEqual([
+      [1, "sign", grant, "direct"],
       [40, "edit", rule, [legal, all]],
       [21, "edit", rule, [all]],
     ]);
-    expect(groups[0].via.path.map((h) => h.displayName)).toEqual([`Legal - Commercial-${w.tag}`, `All Staff-${w.tag}`]);
+    const direct = await get(readersRoute, "readers", { contractId: contract, reason: groups[0].key });
+    expect(direct.body.items.map((i: { user: { userName: string }; level: string }) => [i.user.userName, i.level])).toEqual([[`staff-03-${w.tag}@example.com`, "sign"]]);
+    const via = groups[1].via;
+    expect(via.kind === "group" && via.path.map((h) => h.displayName)).toEqual([`Legal - Commercial-${w.tag}`, `All Staff-${w.tag}`]);
 
     // Expanding a reason pages its people in name order, without overlap.
-    const page1 = await get(readersRoute, "readers", { contractId: contract, reason: groups[0].key, pageSize: "25" });
-    const page2 = await get(readersRoute, "readers", { contractId: contract, reason: groups[0].key, pageSize: "25", page: "2" });
+    const page1 = await get(readersRoute, "readers", { contractId: contract, reason: groups[1].key, pageSize: "25" });
+    const page2 = await get(readersRoute, "readers", { contractId: contract, reason: groups[1].key, pageSize: "25", page: "2" });
     expect([page1.status, page1.body.total, page1.body.items.length, page2.body.items.length]).toEqual([200, 40, 25, 15]);
     const names = [...page1.body.items, ...page2.body.items].map((i: { user: { userName: string } }) => i.user.userName);
     expect(names).toEqual([...Array(40).keys()].map((i) => `commercial-${String(i).padStart(2, "0")}-${w.tag}@example.com`));

@@ -648,13 +648,15 @@ export async function readersOfContract(
       { total: number; uid: string | null; userName: string | null; displayName: string | null; directoryId: string | null; active: boolean | null; lvl: number | null }[]
     >(
       `WITH RECURSIVE ${readerReasonsCtes(T)},
-       -- conditions only when asked for: an "$n IS NULL OR …" would keep the planner from
-       -- turning them into hashed semi-joins (one probe of rr per reader otherwise)
+       -- One reason: its rows of rr, tested against the active readers; else every active
+       -- reader. Set tests as hashed subplans ("IS TRUE"): the planner cannot estimate CTEs and
+       -- would otherwise probe one CTE per row of the other.
        sel AS (
-         SELECT a.uid FROM act a
-         WHERE TRUE
-           ${reason ? `AND a.uid IN (SELECT rr.uid FROM rr WHERE rr.vid = ${param(reason.versionId)} AND rr.gids IS NOT DISTINCT FROM ${param(reason.gids)}::text[])` : ""}
-           ${like ? `AND a.uid IN (SELECT u.id FROM "User" u WHERE u."userNameKey" LIKE ${param(like)} OR lower(u."displayName") LIKE $${params.length + 4})` : ""}
+         ${reason
+           ? `SELECT rr.uid FROM rr WHERE rr.vid = ${param(reason.versionId)} AND rr.gids IS NOT DISTINCT FROM ${param(reason.gids)}::text[]
+                AND (rr.uid IN (SELECT uid FROM act)) IS TRUE`
+           : `SELECT act.uid FROM act WHERE TRUE`}
+           ${like ? `AND (${reason ? "rr" : "act"}.uid IN (SELECT u.id FROM "User" u WHERE u."userNameKey" LIKE ${param(like)} OR lower(u."displayName") LIKE $${params.length + 4})) IS TRUE` : ""}
        ),
        tot AS (SELECT count(*)::int AS total FROM sel)
        SELECT t.total, p.*, (SELECT max(v.level) FROM rr JOIN rv v ON v.id = rr.vid WHERE rr.uid = p.uid) AS lvl
