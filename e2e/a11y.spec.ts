@@ -40,6 +40,7 @@ const PAGES: { route: string; url: (ids: Ids) => string; screenshot?: string }[]
   { route: "/dashboard/settings", url: () => "/dashboard/settings" },
   { route: "/dashboard/settings/accounts", url: () => "/dashboard/settings/accounts" },
   { route: "/dashboard/settings/api-keys", url: () => "/dashboard/settings/api-keys" },
+  { route: "/dashboard/settings/password", url: () => "/dashboard/settings/password" },
   { route: "/dashboard/webhooks", url: () => "/dashboard/webhooks", screenshot: "a11y-webhooks" },
   { route: "/dashboard/forbidden", url: () => "/dashboard/forbidden" },
 ];

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { postOk, SCIM_GROUP, SCIM_HEADERS, SCIM_USER, signIn } from "./fixtures";
@@ -32,8 +33,11 @@ test("review access to a contract at a past date and export it", async ({ page, 
   await picker.fill(`Settlement agreement ${suffix}`);
   await page.getByRole("option", { name: new RegExp(`Settlement agreement ${suffix}`) }).click();
 
-  // Now: only Stella.
-  const people = page.getByRole("table", { name: "People" });
+  // Now: only Stella, under the one reason (grouped, with a count; expanded to the people).
+  const reasons = page.getByRole("list", { name: "Reasons people can open this contract" });
+  await expect(reasons.getByRole("listitem")).toHaveCount(1);
+  await reasons.getByRole("button", { name: "Show 1 person" }).click();
+  const people = page.getByRole("table", { name: `People through rule v1 via Legal ${suffix}` });
   await expect(people.getByText(`Stella Stays ${suffix}`)).toBeVisible();
   await expect(people.getByText(`Leo Leaves ${suffix}`)).toHaveCount(0);
 
@@ -46,8 +50,19 @@ test("review access to a contract at a past date and export it", async ({ page, 
   await page.getByLabel("As of").fill(local);
   await expect(people.getByText(`Leo Leaves ${suffix}`)).toBeVisible();
   await expect(people.getByText(`Stella Stays ${suffix}`)).toBeVisible();
-  await expect(people.getByText("“Legal reads litigation files”").first()).toBeVisible();
+  await expect(reasons.getByRole("button", { name: "Hide 2 people" })).toBeVisible();
+  await expect(reasons.getByText("“Legal reads litigation files”")).toBeVisible();
   await expect(page).toHaveURL(/subject=contract&id=.*&at=/);
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+
+  // A search shows people again, each with the chain of facts.
+  await page.getByRole("searchbox", { name: "Find a person" }).fill(`leo leaves ${suffix}`);
+  const found = page.getByRole("table", { name: "People who can open this contract" });
+  await expect(found.getByText(`Leo Leaves ${suffix}`)).toBeVisible();
+  await expect(found.getByText(`Stella Stays ${suffix}`)).toHaveCount(0);
+  await expect(found.getByText("“Legal reads litigation files”")).toBeVisible();
+  await page.getByRole("searchbox", { name: "Find a person" }).fill("");
   await page.screenshot({ path: "test-results/screenshots/access-review-past.png", fullPage: true });
 
   const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
@@ -68,6 +83,11 @@ test("review access to a contract at a past date and export it", async ({ page, 
   // The same answer on the contract's own page.
   await page.goto(`/dashboard/contracts/${contract.id}`);
   await expect(page.getByRole("heading", { level: 2, name: "Who can open this and why" })).toBeVisible();
+  await page.getByRole("list", { name: "Reasons people can open this contract" }).getByRole("button", { name: "Show 1 person" }).click();
+  await expect(page.getByRole("table", { name: `People through rule v1 via Legal ${suffix}` }).getByText(`Stella Stays ${suffix}`)).toBeVisible();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: "test-results/screenshots/readers-grouped-1440.png", fullPage: true });
+  await page.getByRole("searchbox", { name: "Find a person" }).fill("stella");
   await expect(page.getByRole("table", { name: "People who can open this contract" }).getByText(`Stella Stays ${suffix}`)).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/contract-detail.png", fullPage: true });
 });

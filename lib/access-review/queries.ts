@@ -3,7 +3,16 @@
 // from the access engine (lib/access/effective-access.ts); this module only pages and names.
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { checkAccess, contractsOfUser, whoCanAccessContract, type ContractsOfUserFilter, type Reason } from "@/lib/access/effective-access";
+import {
+  checkAccess,
+  contractsOfUser,
+  readerReasonGroups,
+  readersOfContract,
+  whoCanAccessContract,
+  type ContractsOfUserFilter,
+  type Reason,
+  type ReaderReasonGroup,
+} from "@/lib/access/effective-access";
 import { confidentialityFromRank, LEVELS, type Confidentiality, type Level } from "@/lib/access/levels";
 import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
@@ -233,6 +242,51 @@ export async function checkOne(prisma: PrismaClient, input: Record<string, unkno
   const [user, contract] = [await findSubject(prisma, { kind: "user", id: q.userId }), await findSubject(prisma, { kind: "contract", id: q.contractId })];
   const result = await checkAccess(prisma, { userId: user.id, contractId: contract.id, level: q.level, at: q.at ?? clockNow() });
   return { user, contract, requiredLevel: q.level, ...result };
+}
+
+/** A contract's readers grouped by reason (the dashboard's "who can open this and why"). */
+export const readerGroupsQuery = z.object({
+  contractId: z.string().trim().min(1, "is required").max(200),
+  at: atInput,
+});
+
+/** One page of a contract's readers: those of one reason (a key from the groups), or a name search. */
+export const readersQuery = readerGroupsQuery.extend({
+  reason: z.string().trim().max(4000).optional().transform((v) => v || undefined),
+  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  page: z.coerce.number().optional(),
+  pageSize: z.coerce.number().optional(),
+});
+
+export interface ReaderGroups {
+  at: Date;
+  /** Everyone who can open the contract (a person reached by several reasons counts once). */
+  total: number;
+  groups: ReaderReasonGroup[];
+}
+
+/** The contract's reasons, each with its number of readers (contract by id or external reference). */
+export async function contractReaderGroups(prisma: PrismaClient, input: Record<string, unknown>): Promise<ReaderGroups> {
+  const q = readerGroupsQuery.parse(input);
+  const subject = await findSubject(prisma, { kind: "contract", id: q.contractId });
+  const at = q.at ?? clockNow();
+  const [groups, everyone] = await Promise.all([
+    readerReasonGroups(prisma, { contractId: subject.id, at }),
+    readersOfContract(prisma, { contractId: subject.id, at, reason: undefined, q: undefined, offset: 0, limit: 1 }),
+  ]);
+  return { at, total: everyone.total, groups };
+}
+
+/** One page of the contract's readers, of one reason or matching a search (then with their reasons). */
+export async function contractReadersPage(
+  prisma: PrismaClient,
+  input: Record<string, unknown>,
+): Promise<Page<{ user: PersonAccess["user"]; level: Level; reasons?: Reason[] }>> {
+  const q = readersQuery.parse(input);
+  const subject = await findSubject(prisma, { kind: "contract", id: q.contractId });
+  const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
+  const result = await readersOfContract(prisma, { contractId: subject.id, at: q.at ?? clockNow(), reason: q.reason, q: q.q, offset: skip, limit: take });
+  return { page, pageSize, total: result.total, items: result.items };
 }
 
 /** The reads the access-review page makes (pages never hold the database client). */

@@ -8,7 +8,7 @@
 // only for the rows of the requested page.
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
-import { descendantGroupsCte, groupPeopleSql, membershipPathsCte, personGroupsCte } from "./group-graph";
+import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipPathsCte, personGroupsCte } from "./group-graph";
 import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
@@ -419,6 +419,20 @@ async function denialsOf(
 }
 
 /**
+ * CTEs `target` (the contract `$1`'s revision at t) and `rv` (the rule versions that grant on it
+ * at t, group and direct ones).
+ */
+const contractRulesCtes = (T: string) => `target AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = $1 AND ${validAt("c", T)}),
+       rv AS (
+         SELECT v.* FROM "AccessRuleVersion" v, target cr
+         WHERE v."contractId" = cr."contractId" AND ${grantsAt("v", T)} AND ${notEndedAt("v", "cr", T)}
+         UNION ALL
+         SELECT v.* FROM "AccessRuleVersion" v, target cr
+         WHERE v."repositoryId" = cr."repositoryId" AND v."contractId" IS NULL AND ${grantsAt("v", T)}
+           AND ${scopeCovers("v", "cr")} AND ${notEndedAt("v", "cr", T)}
+       )`;
+
+/**
  * Everyone who can open the contract at T, with their level and reasons; ordered by userName.
  * Set-based: the rules covering the contract → their groups → nested groups downwards (each edge
  * valid at T) → member users active at T → max level per user, counted and paginated in SQL.
@@ -442,15 +456,7 @@ export async function whoCanAccessContract(
       { total: number; uid: string | null; lvl: number | null; userName: string | null; displayName: string | null; directoryId: string | null }[]
     >(
       `WITH RECURSIVE
-       target AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = $1 AND ${validAt("c", T)}),
-       rv AS (
-         SELECT v.* FROM "AccessRuleVersion" v, target cr
-         WHERE v."contractId" = cr."contractId" AND ${grantsAt("v", T)} AND ${notEndedAt("v", "cr", T)}
-         UNION ALL
-         SELECT v.* FROM "AccessRuleVersion" v, target cr
-         WHERE v."repositoryId" = cr."repositoryId" AND v."contractId" IS NULL AND ${grantsAt("v", T)}
-           AND ${scopeCovers("v", "cr")} AND ${notEndedAt("v", "cr", T)}
-       ),
+       ${contractRulesCtes(T)},
        ${descendantGroupsCte(`SELECT "groupId", max(level) FROM rv WHERE "principalType" = 'group' GROUP BY "groupId"`, T, ["lvl"])},
        cand AS (
          ${groupPeopleSql({ groups: "(SELECT gid, max(lvl) AS lvl FROM down GROUP BY gid)", at: T, columns: ["g.lvl"] })}
@@ -621,6 +627,172 @@ export async function contractsOfUser(
         },
         level: levelFromRank(r.lvl)!,
         reasons: reasons.get(`${options.userId}|${r.cid}`) ?? [],
+      })),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers grouped by reason: the same answer as whoCanAccessContract, one row per distinct reason
+// (rule version, level, membership chain) with how many people it reaches, so thousands of people
+// through one group read as one line. Grouped and counted in SQL; people are fetched a page at a
+// time, per reason or by a name search.
+
+/** One reason shared by `people` readers of the contract. */
+export interface ReaderReasonGroup {
+  /** Names the reason for readersOfContract: `${versionId}:${group ids, comma-separated}` or `${versionId}:direct`. */
+  key: string;
+  people: number;
+  level: Level;
+  rule: Pick<RuleRef, "ruleId" | "versionId" | "version" | "level" | "justification" | "scope">;
+  via: { kind: "group"; path: { groupId: string; displayName: string | null }[] } | { kind: "direct" };
+}
+
+export interface ReaderRow {
+  user: UserRef & { active: boolean | null };
+  /** The reader's effective (highest) level. */
+  level: Level;
+}
+
+const reasonKey = (versionId: string, gids: string[] | null) => `${versionId}:${gids ? gids.join(",") : "direct"}`;
+
+function parseReasonKey(key: string): { versionId: string; gids: string[] | null } {
+  const i = key.indexOf(":");
+  const versionId = key.slice(0, i);
+  const rest = key.slice(i + 1);
+  if (i < 1 || !rest) throw new AppError("invalid_input", "reason is not a reason key");
+  return { versionId, gids: rest === "direct" ? null : rest.split(",") };
+}
+
+/**
+ * CTEs after contractRulesCtes: `rr(uid, vid, gids)` every (reader, rule version, chain) granting
+ * at T, `act(uid)` the readers active at T (the same set whoCanAccessContract lists).
+ */
+const readerReasonsCtes = (T: string) => `${contractRulesCtes(T)},
+       rg AS (SELECT DISTINCT "groupId" AS gid FROM rv WHERE "principalType" = 'group'),
+       ${memberChainsCte("rg", T)},
+       rr AS MATERIALIZED (
+         SELECT c.uid, v.id AS vid, c.gids FROM chain c JOIN rv v ON v."principalType" = 'group' AND v."groupId" = c.gid
+         UNION ALL
+         SELECT v."userId", v.id, NULL::text[] FROM rv v WHERE v."principalType" = 'user'
+       ),
+       act AS MATERIALIZED (SELECT r.uid FROM (SELECT DISTINCT uid FROM rr) r WHERE ${activeSetAt("r.uid", T)})`;
+
+/** The reasons people can open the contract at T, each with its number of readers; highest level, then most people, first. */
+export async function readerReasonGroups(db: Db, options: { contractId: string; at?: Date }): Promise<ReaderReasonGroup[]> {
+  const at = options.at ?? new Date();
+  return withStatementTimeout(db, async (q) => {
+    const T = ts(2);
+    const rows = await q.$queryRawUnsafe<
+      {
+        vid: string;
+        gids: string[] | null;
+        n: number;
+        ruleId: string;
+        version: number;
+        level: number;
+        justification: string;
+        ruleRepositoryId: string | null;
+        ruleContractId: string | null;
+        contractTypes: string[];
+        confidentialityCeiling: number | null;
+      }[]
+    >(
+      `WITH RECURSIVE ${readerReasonsCtes(T)},
+       grp AS (SELECT rr.vid, rr.gids, count(*)::int AS n FROM rr WHERE rr.uid IN (SELECT uid FROM act) GROUP BY rr.vid, rr.gids)
+       SELECT g.vid, g.gids, g.n, v."ruleId", v.version, v.level, v.justification, v."repositoryId" AS "ruleRepositoryId",
+              v."contractId" AS "ruleContractId", v."contractTypes", v."confidentialityCeiling"
+       FROM grp g JOIN "AccessRuleVersion" v ON v.id = g.vid
+       ORDER BY v.level DESC, g.n DESC, v."ruleId", g.gids`,
+      options.contractId,
+      at,
+    );
+    const names = await namesOf(
+      q,
+      [...new Set(rows.flatMap((r) => r.gids ?? []))],
+      [...new Set(rows.flatMap((r) => (r.ruleRepositoryId ? [r.ruleRepositoryId] : [])))],
+    );
+    return rows.map((r) => {
+      const level = levelFromRank(r.level)!;
+      const scope: RuleScope = r.ruleContractId
+        ? { kind: "contract", contractId: r.ruleContractId }
+        : {
+            kind: "repository",
+            repositoryId: r.ruleRepositoryId!,
+            repositoryName: names.repositories.get(r.ruleRepositoryId!) ?? null,
+            contractTypes: r.contractTypes,
+            confidentialityCeiling: r.confidentialityCeiling === null ? null : confidentialityFromRank(r.confidentialityCeiling),
+          };
+      return {
+        key: reasonKey(r.vid, r.gids),
+        people: toInt(r.n),
+        level,
+        rule: { ruleId: r.ruleId, versionId: r.vid, version: r.version, level, justification: r.justification, scope },
+        via: r.gids
+          ? { kind: "group" as const, path: r.gids.map((groupId) => ({ groupId, displayName: names.groups.get(groupId) ?? null })) }
+          : { kind: "direct" as const },
+      };
+    });
+  });
+}
+
+/**
+ * One page of the contract's readers at T, ordered by userName: those one reason (a key from
+ * readerReasonGroups) reaches, or those whose user name or display name contains `q` — the latter
+ * with all their reasons, as whoCanAccessContract gives them.
+ */
+export async function readersOfContract(
+  db: Db,
+  options: { contractId: string; at?: Date; reason?: string; q?: string; offset: number; limit: number },
+): Promise<PageOf<ReaderRow & { reasons?: Reason[] }>> {
+  checkWindow(options.offset, options.limit);
+  const at = options.at ?? new Date();
+  const reason = options.reason ? parseReasonKey(options.reason) : null;
+  const like = options.q ? `%${options.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
+  // Filter parameters follow the four fixed ones, each only when its filter is set.
+  const params: unknown[] = [];
+  const param = (v: unknown) => `$${4 + params.push(v)}`;
+  return withStatementTimeout(db, async (q) => {
+    const T = ts(2);
+    const rows = await q.$queryRawUnsafe<
+      { total: number; uid: string | null; userName: string | null; displayName: string | null; directoryId: string | null; active: boolean | null; lvl: number | null }[]
+    >(
+      `WITH RECURSIVE ${readerReasonsCtes(T)},
+       -- One reason: its rows of rr, tested against the active readers; else every active
+       -- reader. Set tests as hashed subplans ("IS TRUE"): the planner cannot estimate CTEs and
+       -- would otherwise probe one CTE per row of the other.
+       sel AS (
+         ${reason
+           ? `SELECT rr.uid FROM rr WHERE rr.vid = ${param(reason.versionId)} AND rr.gids IS NOT DISTINCT FROM ${param(reason.gids)}::text[]
+                AND (rr.uid IN (SELECT uid FROM act)) IS TRUE`
+           : `SELECT act.uid FROM act WHERE TRUE`}
+           ${like ? `AND (${reason ? "rr" : "act"}.uid IN (SELECT u.id FROM "User" u WHERE u."userNameKey" LIKE ${param(like)} OR lower(u."displayName") LIKE $${params.length + 4})) IS TRUE` : ""}
+       ),
+       tot AS (SELECT count(*)::int AS total FROM sel)
+       SELECT t.total, p.*, (SELECT max(v.level) FROM rr JOIN rv v ON v.id = rr.vid WHERE rr.uid = p.uid) AS lvl
+       FROM tot t LEFT JOIN LATERAL (
+         SELECT s.uid, u."userName", u."displayName", u."directoryId", u.active FROM sel s LEFT JOIN "User" u ON u.id = s.uid
+         ORDER BY u."userName" NULLS LAST, s.uid OFFSET $3::bigint LIMIT $4::bigint
+       ) p ON TRUE
+       ORDER BY p."userName" NULLS LAST, p.uid`,
+      options.contractId,
+      at,
+      options.offset,
+      options.limit,
+      ...params,
+    );
+    const total = toInt(rows[0]?.total);
+    const page = rows.filter((r) => r.uid !== null);
+    // A search shows each person with their reasons; a reason's list already says why.
+    const reasons = reason
+      ? null
+      : await buildReasons(q, await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }));
+    return {
+      total,
+      items: page.map((r) => ({
+        user: { id: r.uid!, userName: r.userName, displayName: r.displayName, directoryId: r.directoryId, active: r.active },
+        level: levelFromRank(r.lvl)!,
+        ...(reasons ? { reasons: reasons.get(`${r.uid}|${options.contractId}`) ?? [] } : {}),
       })),
     };
   });

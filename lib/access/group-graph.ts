@@ -95,6 +95,27 @@ export const membershipPathsCte = (people: string, t: string) =>
    )`;
 
 /**
+ * CTEs `chain_all`, `chain(uid, gid, gids)`: for each group of the relation `groups` (column `gid`)
+ * and each person in it at t, directly or through nesting, the chain membershipPathsCte reports for
+ * that (person, group) — the shortest, ties least in text order — so readers grouped by chain here
+ * match the reasons given person by person. `gids` climbs from the person's direct group to `gid`.
+ */
+export const memberChainsCte = (groups: string, t: string) =>
+  `chain_all(uid, gid, gids) AS (
+     SELECT mi."memberUserId", g.gid, ARRAY[g.gid]::text[]
+     FROM ${groups} g JOIN "MembershipInterval" mi ON mi."groupId" = g.gid
+     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}
+     UNION ALL
+     SELECT mi."memberUserId", g.gid, ${pathArray("gc")}
+     FROM ${groups} g JOIN "GroupClosure" gc ON gc."ancestorId" = g.gid AND ${validAt("gc", t)}
+     JOIN "MembershipInterval" mi ON mi."groupId" = gc."descendantId"
+     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}
+   ),
+   chain(uid, gid, gids) AS (
+     SELECT DISTINCT ON (c.uid, c.gid) c.uid, c.gid, c.gids FROM chain_all c ORDER BY c.uid, c.gid, cardinality(c.gids), c.gids
+   )`;
+
+/**
  * CTEs `down_seed`, `down(gid[, ...carry])`: the groups `seed` selects and every group nested
  * (transitively) inside them at t. `carry` names extra columns of `seed` kept unchanged.
  */

@@ -34,6 +34,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/access/check": admin("access:review"),
   "GET /api/admin/access/subjects": admin("access:review"),
   "GET /api/admin/access/expiring": admin("access:review"),
+  "GET /api/admin/access/reasons": admin("access:review"),
+  "GET /api/admin/access/readers": admin("access:review"),
   "GET /api/admin/accounts": admin("accounts:manage"),
   "POST /api/admin/accounts": admin("accounts:manage"),
   "PATCH /api/admin/accounts/[id]": admin("accounts:manage"),

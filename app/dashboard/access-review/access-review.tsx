@@ -7,8 +7,9 @@ import { AtSelector } from "@/components/access/at-selector";
 import { SubjectKindToggle, SubjectPicker } from "@/components/access/subject-picker";
 import { ConfidentialityBadge, LevelBadge } from "@/components/access/badges";
 import { ReasonsDisclosure, type ReasonJson } from "@/components/access/reasons";
+import { ReadersByReason } from "@/components/access/readers-by-reason";
 import { SingleCheck } from "@/components/access/single-check";
-import { ExportLinks, personColumns, type PersonRow } from "@/components/access/who-can-access";
+import { ExportLinks } from "@/components/access/who-can-access";
 import { Card } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import type { PickerOption } from "@/components/ui/entity-picker";
@@ -116,8 +117,8 @@ export function AccessReview({
           {kind === "contract" && (
             <>
               <p className="mb-3 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/contracts/${subject.id}`}>Open the contract</Link></p>
-              <DataTable<PersonRow> endpoint="/api/admin/access" label="People" params={params} columns={personColumns} rowKey={(r) => r.user.id}
-                emptyMessage={at ? "Nobody could open this contract at that time." : "Nobody can open this contract now."} pageSize={25} />
+              <ReadersByReason contractId={subject.id} at={at}
+                emptyMessage={at ? "Nobody could open this contract at that time." : "Nobody can open this contract now."} />
             </>
           )}
           {kind === "user" && (
