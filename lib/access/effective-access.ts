@@ -13,6 +13,23 @@ import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEnde
 
 export type { Db } from "./sql";
 
+/** A rule version's scope as reasons show it (the repository named), from its row's scope columns. */
+function ruleScopeOf(
+  r: { ruleContractId: string | null; ruleRepositoryId: string | null; contractTypes: string[]; confidentialityCeiling: number | null },
+  repositoryNames: Map<string, string>,
+): RuleScope {
+  return r.ruleContractId
+    ? { kind: "contract", contractId: r.ruleContractId }
+    : {
+        kind: "repository",
+        repositoryId: r.ruleRepositoryId!,
+        repositoryName: repositoryNames.get(r.ruleRepositoryId!) ?? null,
+        contractTypes: r.contractTypes,
+        confidentialityCeiling: r.confidentialityCeiling === null ? null : confidentialityFromRank(r.confidentialityCeiling),
+      };
+}
+
+
 /** One hop of a membership path: the user (or the previous group) is a member of this group. */
 export interface GroupHop {
   groupId: string;
@@ -260,15 +277,7 @@ async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reas
   for (const r of rows) {
     const key = `${r.uid}|${r.cid}`;
     const level = levelFromRank(r.level)!;
-    const scope: RuleScope = r.ruleContractId
-      ? { kind: "contract", contractId: r.ruleContractId }
-      : {
-          kind: "repository",
-          repositoryId: r.ruleRepositoryId!,
-          repositoryName: names.repositories.get(r.ruleRepositoryId!) ?? null,
-          contractTypes: r.contractTypes,
-          confidentialityCeiling: r.confidentialityCeiling === null ? null : confidentialityFromRank(r.confidentialityCeiling),
-        };
+    const scope = ruleScopeOf(r, names.repositories);
     const reason: Reason = {
       level,
       winning: r.level === best.get(key),
@@ -714,15 +723,7 @@ export async function readerReasonGroups(db: Db, options: { contractId: string; 
     );
     return rows.map((r) => {
       const level = levelFromRank(r.level)!;
-      const scope: RuleScope = r.ruleContractId
-        ? { kind: "contract", contractId: r.ruleContractId }
-        : {
-            kind: "repository",
-            repositoryId: r.ruleRepositoryId!,
-            repositoryName: names.repositories.get(r.ruleRepositoryId!) ?? null,
-            contractTypes: r.contractTypes,
-            confidentialityCeiling: r.confidentialityCeiling === null ? null : confidentialityFromRank(r.confidentialityCeiling),
-          };
+      const scope = ruleScopeOf(r, names.repositories);
       return {
         key: reasonKey(r.vid, r.gids),
         people: toInt(r.n),
