@@ -3,7 +3,6 @@
 // kept beside them, forwarded addresses believed only from TRUSTED_PROXIES, and evidence that joins
 // the request log by the server's id within the directory.
 import { afterEach, describe, expect, it } from "vitest";
-import { resetConfigForTests } from "@/lib/config";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { leaversReport } from "@/lib/evidence/leavers";
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA } from "@/lib/scim/schema";
@@ -11,17 +10,11 @@ import { flushRequestLog } from "@/lib/scim/request-log";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, scimClient } from "@/lib/testing/scim";
 import * as openapiRoute from "./api/v1/openapi.json/route";
+import { withEnv } from "@/lib/testing/env";
 
 const { db } = setupTestDatabase();
 
-function configure(env: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  resetConfigForTests();
-}
-afterEach(() => configure({ TRUSTED_PROXIES: undefined, NEXTAUTH_URL: undefined }));
+afterEach(() => withEnv({ TRUSTED_PROXIES: undefined, NEXTAUTH_URL: undefined }));
 
 /** Every URL a SCIM client is handed for one user with a manager, and the group they are in. */
 async function scimUrls(headers: Record<string, string> = {}) {
@@ -59,16 +52,16 @@ describe("the public URL in SCIM locations, $refs and the OpenAPI server (issue 
   const behindProxy = { "x-forwarded-for": "203.0.113.9, 10.0.0.2", "x-forwarded-host": "custodian.example.org", "x-forwarded-proto": "https" };
 
   it("names NEXTAUTH_URL, not the socket's origin", async () => {
-    configure({ NEXTAUTH_URL: "https://custodian.example.com" });
+    withEnv({ NEXTAUTH_URL: "https://custodian.example.com" });
     const urls = await scimUrls(behindProxy);
     expect(urls.length).toBeGreaterThanOrEqual(10);
     for (const url of urls) expect(url).toMatch(/^https:\/\/custodian\.example\.com(\/|$)/);
   });
 
   it("without NEXTAUTH_URL names the host a trusted proxy forwarded, and ignores an untrusted caller's", async () => {
-    configure({ NEXTAUTH_URL: undefined, TRUSTED_PROXIES: "10.0.0.0/8" });
+    withEnv({ NEXTAUTH_URL: undefined, TRUSTED_PROXIES: "10.0.0.0/8" });
     for (const url of await scimUrls(behindProxy)) expect(url).toMatch(/^https:\/\/custodian\.example\.org(\/|$)/);
-    configure({ TRUSTED_PROXIES: undefined });
+    withEnv({ TRUSTED_PROXIES: undefined });
     for (const url of await scimUrls(behindProxy)) expect(url).toMatch(/^http:\/\/localhost(\/|$)/);
   });
 });
@@ -103,9 +96,9 @@ describe("request ids and client addresses (issue 14 item 20)", () => {
       });
       return (await db().prisma.auditEvent.findFirstOrThrow({ where: { targetId: res.body.id, action: "user.created" } })).ip;
     };
-    configure({ TRUSTED_PROXIES: undefined });
+    withEnv({ TRUSTED_PROXIES: undefined });
     expect(await create()).toBe("10.0.0.2");
-    configure({ TRUSTED_PROXIES: "10.0.0.0/8" });
+    withEnv({ TRUSTED_PROXIES: "10.0.0.0/8" });
     expect(await create()).toBe("6.6.6.6");
   });
 

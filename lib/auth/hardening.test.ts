@@ -3,7 +3,6 @@
 // single sign-on matching.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runAt } from "@/lib/clock";
-import { resetConfigForTests } from "@/lib/config";
 import { ensureBootstrapDirectory } from "@/lib/directories/service";
 import { AppError } from "@/lib/errors";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
@@ -17,6 +16,7 @@ import { HashGate, passwordHashGate } from "./passwords";
 import { resolvePrincipal } from "./principal";
 import { takeSignInAttempt } from "./sign-in-limits";
 import { bindSsoIdentity } from "./sso-roles";
+import { withEnv } from "@/lib/testing/env";
 
 vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 
@@ -30,21 +30,6 @@ async function newAccount(role: "admin" | "compliance" | "auditor" = "compliance
   return { ...account, email };
 }
 
-function withEnv(vars: Record<string, string | undefined>) {
-  const previous = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  resetConfigForTests();
-  return () => {
-    for (const [k, v] of Object.entries(previous)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetConfigForTests();
-  };
-}
 
 describe("item 3: the lockout counts parallel guesses", () => {
   it("N parallel wrong guesses and the right one: the counter is N, the account locks, the right one is refused", async () => {
