@@ -30,6 +30,8 @@ export function denialPhrase(d: DenialJson, options: FormatOptions = {}): string
       return `rules grant ${d.level}, ${d.requiredLevel} was asked for`;
     case "no_rule":
       return "no rule reaches this person for this contract";
+    case "excluded":
+      return `excluded from this ${d.scope} ${d.source === "campaign" ? "by an access review campaign" : "by an admin"} since ${when(d.since)}${d.by ? ` (${d.by})` : ""}: ${d.reason}`;
   }
 }
 

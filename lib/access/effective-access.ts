@@ -9,7 +9,7 @@
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipPathsCte, personGroupsCte } from "./group-graph";
-import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -110,7 +110,21 @@ export type Denial =
   /** Rules grant, but below the level asked for. */
   | { code: "level_too_low"; level: Level; requiredLevel: Level }
   /** No rule in force at T names the person (directly or through their groups at T) and covers the contract. */
-  | { code: "no_rule" };
+  | { code: "no_rule" }
+  /**
+   * An exclusion valid at T denies the person this contract (or its whole repository), whatever
+   * the rules grant: set by an admin or by a review campaign's revocation.
+   */
+  | {
+      code: "excluded";
+      exclusionId: string;
+      source: string;
+      campaignId: string | null;
+      reason: string;
+      scope: "repository" | "contract";
+      since: Date;
+      by: string | null;
+    };
 
 export const DENIAL_CODES = [
   "user_not_yet_provisioned",
@@ -122,6 +136,7 @@ export const DENIAL_CODES = [
   "grant_not_started",
   "level_too_low",
   "no_rule",
+  "excluded",
 ] as const satisfies readonly Denial["code"][];
 
 export interface AccessCheck {
@@ -229,7 +244,8 @@ async function reasonRows(db: Db, options: { userIds: string[]; contractIds: str
             rv."repositoryId" AS "ruleRepositoryId", rv."contractId" AS "ruleContractId", rv."contractTypes",
             rv."confidentialityCeiling", rv."validFrom", rv."validUntil", rv."graceDaysAfterEnd", rv."recordedFrom", rv."eventId",
             cr."repositoryId", cr."endDate"
-     FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid`,
+     FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid
+     WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T)}`,
     options.userIds,
     options.contractIds,
     options.at,
@@ -411,7 +427,27 @@ async function denialsOf(
     contractId,
     at,
   );
-  const denial: Denial[] = [];
+  const exclusions = await db.$queryRawUnsafe<
+    { id: string; source: string; campaignId: string | null; reason: string; contractId: string | null; validFrom: Date; createdByLabel: string | null }[]
+  >(
+    `SELECT x.id, x.source, x."campaignId", x.reason, x."contractId", x."validFrom", x."createdByLabel"
+     FROM "Exclusion" x, (SELECT c."repositoryId" FROM "ContractRevision" c WHERE c."contractId" = $2 AND ${validAt("c", T)}) cr
+     WHERE x."userId" = $1 AND (x."contractId" = $2 OR x."repositoryId" = cr."repositoryId") AND ${validAt("x", T)}
+     ORDER BY x."validFrom", x.id`,
+    userId,
+    contractId,
+    at,
+  );
+  const denial: Denial[] = exclusions.map((x) => ({
+    code: "excluded",
+    exclusionId: x.id,
+    source: x.source,
+    campaignId: x.campaignId,
+    reason: x.reason,
+    scope: x.contractId ? "contract" : "repository",
+    since: x.validFrom,
+    by: x.createdByLabel,
+  }));
   if (status.validFrom === null) denial.push({ code: "user_not_yet_provisioned", provisionedAt: status.first });
   // A deleted person's intervals are all closed; deactivation opens an inactive one instead.
   else if (status.validTo !== null && status.validTo <= at) denial.push({ code: "user_deleted", at: status.validTo });
@@ -477,6 +513,7 @@ export async function whoCanAccessContract(
        eff AS (
          SELECT b.uid, b.lvl FROM best b
          WHERE CASE WHEN (SELECT count(*) FROM best) > $5::int THEN ${activeSetAt("b.uid", T)} ELSE ${activeAt("b.uid", T)} END
+           AND ${notExcludedAt("b.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T)}
        ),
        tot AS (SELECT count(*)::int AS total FROM eff),
        -- Many readers: walk "User" in page order and stop after offset + limit rows, testing each
@@ -604,7 +641,7 @@ export async function contractsOfUser(
        sel AS (
          SELECT b.cid, b.lvl, c.title, c."externalRef", b."repositoryId", b.confidentiality, b."contractType"
          FROM best b JOIN "Contract" c ON c.id = b.cid
-         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         WHERE ${[notExcludedAt("$1", "b.cid", `b."repositoryId"`, T), ...where].join(" AND ")}
        )
        SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM sel) t
        LEFT JOIN LATERAL (
@@ -685,7 +722,10 @@ const readerReasonsCtes = (T: string) => `${contractRulesCtes(T)},
          UNION ALL
          SELECT v."userId", v.id, NULL::text[] FROM rv v WHERE v."principalType" = 'user'
        ),
-       act AS MATERIALIZED (SELECT r.uid FROM (SELECT DISTINCT uid FROM rr) r WHERE ${activeSetAt("r.uid", T)})`;
+       act AS MATERIALIZED (
+         SELECT r.uid FROM (SELECT DISTINCT uid FROM rr) r
+         WHERE ${activeSetAt("r.uid", T)} AND ${notExcludedAt("r.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T)}
+       )`;
 
 /** The reasons people can open the contract at T, each with its number of readers; highest level, then most people, first. */
 export async function readerReasonGroups(db: Db, options: { contractId: string; at?: Date }): Promise<ReaderReasonGroup[]> {

@@ -19,7 +19,7 @@ import {
 } from "./levels";
 import type { UserRef } from "./effective-access";
 import { descendantGroupsCte, groupPeopleSql } from "./group-graph";
-import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, windowCovers, withStatementTimeout, type Db } from "./sql";
+import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, validAt, windowCovers, withStatementTimeout, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
 export interface RuleContent {
@@ -178,7 +178,8 @@ async function preview(
      ocov AS (${coveragePerRuleSql("others", T, `cr."contractId" IN (SELECT "contractId" FROM aff_c)`)}),
      cc AS (
        SELECT "contractId", array_agg(DISTINCT key ORDER BY key) AS cls
-       FROM (SELECT key, "contractId" FROM hcov UNION ALL SELECT key, "contractId" FROM ocov) x
+       FROM (SELECT key, "contractId" FROM hcov UNION ALL SELECT key, "contractId" FROM ocov
+             UNION ALL SELECT e.key, a."contractId" FROM excl e JOIN aff_c a ON a."contractId" = e."contractId" OR a."repositoryId" = e."repositoryId") x
        GROUP BY "contractId"
      ),
      ccg AS (
@@ -202,9 +203,16 @@ async function preview(
      aff_u AS (
        SELECT DISTINCT uid FROM rule_users x WHERE key IN ('A', 'B') AND ${activeAt("x.uid", T)}
      ),
+     -- Exclusions valid at T of affected people on affected contracts, as deny keys "X:<id>" in
+     -- both the person's and the contract's class: a pair sharing one has no access, before or after.
+     excl AS (
+       SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId" FROM "Exclusion" x
+       WHERE ${validAt("x", T)} AND x."userId" IN (SELECT uid FROM aff_u)
+         AND (x."contractId" IN (SELECT "contractId" FROM aff_c) OR x."repositoryId" IN (SELECT "repositoryId" FROM aff_c))
+     ),
      uc AS (
        SELECT ru.uid, array_agg(DISTINCT ru.key ORDER BY ru.key) AS cls
-       FROM rule_users ru JOIN aff_u ON aff_u.uid = ru.uid GROUP BY ru.uid
+       FROM (SELECT key, uid FROM rule_users UNION ALL SELECT key, uid FROM excl) ru JOIN aff_u ON aff_u.uid = ru.uid GROUP BY ru.uid
      ),
      ucg AS (
        SELECT uc.cls, count(*)::int AS n, (array_agg(uc.uid ORDER BY u."userName" COLLATE "C" NULLS LAST, uc.uid))[1:$4::int] AS sample
@@ -236,6 +244,10 @@ async function preview(
       let to = 0;
       for (const key of c.cls) {
         if (!keys.has(key)) continue;
+        if (key.startsWith("X:")) {
+          from = to = 0;
+          break;
+        }
         if (key !== "A") from = Math.max(from, levels[key]);
         if (key !== "B") to = Math.max(to, levels[key]);
       }

@@ -94,15 +94,28 @@ export async function snapshotAccess(
        base_rules AS (
          SELECT DISTINCT a.base, r.key FROM anc a JOIN rules r ON r."principalType" = 'group' AND r."groupId" = a.gid
        ),
+       -- Exclusions valid at T of these users in the scope, as deny keys "X:<id>" in both the
+       -- user's and the contract bucket's class (a contract named by one gets a bucket of its own).
+       excl AS (
+         SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId" FROM "Exclusion" x
+         WHERE ${validAt("x", T)} AND x."userId" IN (SELECT uid FROM act)
+           AND (x."repositoryId" IN (SELECT rid FROM scope)
+             OR x."contractId" IN (SELECT cr."contractId" FROM "ContractRevision" cr WHERE cr."repositoryId" IN (SELECT rid FROM scope) AND ${validAt("cr", T)}))
+       ),
        ur AS (
          SELECT d.uid, br.key FROM direct d JOIN base_rules br ON br.base = d.gid
          UNION
          SELECT act.uid, r.key FROM act JOIN rules r ON r."principalType" = 'user' AND r."userId" = act.uid
+         UNION
+         SELECT uid, key FROM excl
        ),
        uc AS (SELECT uid, array_agg(key ORDER BY key) AS cls FROM ur GROUP BY uid),
        used AS (SELECT r.* FROM rules r WHERE r.key IN (SELECT key FROM ur)),
        horizon AS (SELECT ${T} - make_interval(days => COALESCE(max("graceDaysAfterEnd"), 0)) AS since FROM used),
-       targeted AS (SELECT DISTINCT "contractId" FROM used WHERE "contractId" IS NOT NULL),
+       targeted AS (
+         SELECT "contractId" FROM used WHERE "contractId" IS NOT NULL
+         UNION SELECT "contractId" FROM excl WHERE "contractId" IS NOT NULL
+       ),
        -- one revision per contract is valid at T, so UNION dedups a targeted contract of a scanned repository
        src AS (
          SELECT c.* FROM (SELECT DISTINCT "repositoryId" FROM used WHERE "contractId" IS NULL) s
@@ -130,6 +143,8 @@ export async function snapshotAccess(
          SELECT bk.bid, r.key FROM bk JOIN used r ON r."contractId" = bk."contractId" WHERE ${notEndedAt("r", "bk", T)}
          UNION ALL
          SELECT bk.bid, r.key FROM bk JOIN used r ON ${repositoryScopeCovers("r", "bk")} AND ${notEndedAt("r", "bk", T)}
+         UNION ALL
+         SELECT bk.bid, e.key FROM bk JOIN excl e ON e."contractId" = bk."contractId" OR e."repositoryId" = bk."repositoryId"
        ),
        ccg AS (
          SELECT bk."repositoryId", c.cls, sum(bk.n)::int AS n, sum(bk.h)::float8 AS h
@@ -152,7 +167,14 @@ export async function snapshotAccess(
       const perRepository = new Map<string, RepositoryAccess>();
       for (const c of classes) {
         let level = 0;
-        for (const key of c.cls) if (keys.has(key)) level = Math.max(level, levels[key]);
+        for (const key of c.cls) {
+          if (!keys.has(key)) continue;
+          if (key.startsWith("X:")) {
+            level = 0;
+            break;
+          }
+          level = Math.max(level, levels[key]);
+        }
         if (level === 0) continue;
         const acc = perRepository.get(c.repositoryId) ?? { contracts: 0, level: 0, levelSum: 0, fingerprint: 0 };
         acc.contracts += c.n;

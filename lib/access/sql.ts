@@ -19,6 +19,17 @@ export const ts = (n: number) => `$${n}::timestamp(3)`;
 export const validAt = (alias: string, t: string) =>
   `${alias}."validFrom" <= ${t} AND (${alias}."validTo" IS NULL OR ${alias}."validTo" > ${t})`;
 
+/**
+ * The one deny seam: no exclusion valid at t names this person on the contract or on its
+ * repository (the repository the contract was in at t). Exclusions beat every grant, so every
+ * answer of the engine applies this to each (person, contract) it would grant; later kinds of
+ * deny (information walls) join here. A NOT EXISTS correlated by equality on the person, so the
+ * planner may run it as an anti-join over many rows or as an index probe for a few.
+ */
+export const notExcludedAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
+  `NOT EXISTS (SELECT 1 FROM "Exclusion" x WHERE x."userId" = ${userSql}
+     AND (x."contractId" = ${contractSql} OR x."repositoryId" = ${repositorySql}) AND ${validAt("x", t)})`;
+
 /** The user had an active status interval at t (a deleted user's intervals are all closed). */
 export const activeAt = (userIdSql: string, t: string) =>
   `EXISTS (SELECT 1 FROM "UserStatusInterval" us WHERE us."userId" = ${userIdSql} AND us.active AND ${validAt("us", t)})`;

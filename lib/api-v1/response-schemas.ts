@@ -204,6 +204,18 @@ const denial = z
     z.strictObject({ code: z.literal("grant_not_started"), ruleId: z.string(), validFrom: instant.describe("The rule grants from this instant") }),
     z.strictObject({ code: z.literal("level_too_low"), level: level.describe("The level rules grant"), requiredLevel: level }),
     z.strictObject({ code: z.literal("no_rule") }).describe("No rule in force names the person (directly or through their groups) and covers the contract"),
+    z
+      .strictObject({
+        code: z.literal("excluded"),
+        exclusionId: z.string(),
+        source: z.string().describe("Who set it: admin, or campaign (a review revocation)"),
+        campaignId: z.string().nullable(),
+        reason: z.string(),
+        scope: z.enum(["repository", "contract"]).describe("The exclusion names the contract or its whole repository"),
+        since: instant.describe("The exclusion denies from this instant"),
+        by: z.string().nullable().describe("Who created the exclusion"),
+      })
+      .describe("An exclusion beats every grant: the person is denied this contract whatever the rules say"),
   ])
   .describe("A fact that stands in the way of access at `at`");
 

@@ -70,6 +70,10 @@ export const AUDIT_ACTIONS = {
   "rule.created": {},
   "rule.updated": {},
   "rule.deleted": {},
+  // Exclusions (lib/exclusions): a deny beating every grant; the access.revoked / access.granted
+  // events they cause are the webhooks (cause.kind exclusion.created / exclusion.lifted).
+  "exclusion.created": {},
+  "exclusion.lifted": {},
   "group_role.assigned": {},
   "group_role.unassigned": {},
   // Directories and their credentials

@@ -11,6 +11,8 @@ export const ACTIONS = [
   "contracts:write",
   "rules:read",
   "rules:write",
+  // Deny a person a repository or contract, and lift such a deny (lib/exclusions): admins only.
+  "exclusions:write",
   "access:review",
   "access:export",
   "audit:read",

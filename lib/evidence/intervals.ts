@@ -10,6 +10,7 @@
 // with the point-in-time ones at every instant (lib/evidence/intervals.test.ts samples them).
 import { levelFromRank, type Level } from "@/lib/access/levels";
 import { membershipPathsOverWindowCtes, personGroupsOverWindowCte } from "@/lib/access/group-graph";
+import { exclusionIntervals, subtractExclusions } from "@/lib/access/exclusions";
 import { cutoff, overlapsWindow, scopeCovers, ts, type Db } from "@/lib/access/sql";
 
 /** One chain that grants over [from, to) (already clipped to the window). */
@@ -105,7 +106,15 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
     ORDER BY 1, 2, 3${options.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(options.limit))}`}`;
   const param = byUser ? (options.scope as { userId: string }).userId : (options.scope as { contractIds: string[] }).contractIds;
   const repositoryId = byUser ? [] : [(options.scope as { repositoryId?: string }).repositoryId ?? null];
-  return db.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId);
+  const segments = await db.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId);
+  // Exclusions beat every grant: the parts of segments an exclusion covered never granted.
+  const exclusions = await exclusionIntervals(db, {
+    userIds: [...new Set(segments.map((s) => s.userId))],
+    contractIds: [...new Set(segments.map((s) => s.contractId))],
+    from: options.from,
+    to: options.to,
+  });
+  return subtractExclusions(segments, exclusions);
 }
 
 const reasonKey = (s: AccessSegment) => `${s.ruleVersionId}|${s.groupIds?.join(">") ?? "direct"}`;
