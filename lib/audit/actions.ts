@@ -74,6 +74,13 @@ export const AUDIT_ACTIONS = {
   // events they cause are the webhooks (cause.kind exclusion.created / exclusion.lifted).
   "exclusion.created": {},
   "exclusion.lifted": {},
+  // Access review campaigns (lib/reviews)
+  "repository.owners_changed": {},
+  "review_definition.created": {},
+  "review_campaign.started": {},
+  "review_campaign.closed": {},
+  "review_item.decided": {},
+  "review_item.revoked": {},
   "group_role.assigned": {},
   "group_role.unassigned": {},
   // Directories and their credentials

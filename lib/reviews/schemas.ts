@@ -1,0 +1,56 @@
+// Review campaign inputs: the definition's configuration (what to review, who reviews, how), and
+// the decisions reviewers send. Validated at every boundary (admin routes, /api/v1 later).
+import { z } from "zod";
+import { CONFIDENTIALITIES } from "@/lib/access/levels";
+
+const id = z.string().trim().min(1).max(100);
+const ids = z.array(id).max(1000).default([]);
+const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+
+export const REVIEWER_KINDS = ["manager", "repository_owners", "named"] as const;
+export const DECISIONS = ["keep", "revoke", "dont_know"] as const;
+export type Decision = (typeof DECISIONS)[number];
+export const UNDECIDED_DEFAULTS = ["keep", "revoke", "recommendation"] as const;
+
+export const campaignConfig = z.strictObject({
+  scope: z
+    .strictObject({
+      repositoryIds: ids.describe("Only these repositories (empty: all)"),
+      contractTypes: z.array(z.string().trim().min(1).max(100)).max(50).default([]).describe("Only these contract types (empty: all)"),
+      confidentialityFloor: z.enum(CONFIDENTIALITIES).nullish().describe("Only contracts at or above this confidentiality"),
+      directoryIds: ids.describe("Only people of these directories (empty: all)"),
+      groupIds: ids.describe("Only access coming through these groups (empty: any)"),
+      ruleIds: ids.describe("Only access granted by these rules (empty: any)"),
+      directOnly: z.boolean().default(false).describe("Only direct user grants"),
+      inactiveDays: z.number().int().min(1).max(3650).nullish().describe("Only people inactive for this many days (or flagged inactive)"),
+    })
+    .default({ repositoryIds: [], contractTypes: [], directoryIds: [], groupIds: [], ruleIds: [], directOnly: false }),
+  /** Person × repository by default; person × contract from this confidentiality on. */
+  perContractFrom: z.enum(CONFIDENTIALITIES).nullish(),
+  stages: z
+    .array(z.strictObject({ reviewers: z.enum(REVIEWER_KINDS), namedReviewerIds: ids }))
+    .min(1)
+    .max(3)
+    .describe("Each stage's reviewers; keep passes an item to the next stage, revoke ends it"),
+  fallbackReviewerId: id.describe("Reviews what no stage reviewer can (no manager, no owner, self-review) and what stage reviewers don't know"),
+  durationDays: z.number().int().min(1).max(365).default(14),
+  undecided: z.enum(UNDECIDED_DEFAULTS).default("keep").describe("What closing does with items nobody decided"),
+  justification: z.strictObject({ keep: z.boolean().default(false), revoke: z.boolean().default(true) }).default({ keep: false, revoke: true }),
+  bulkAllowed: z.boolean().default(true).describe("Bulk decisions (never for strictly confidential items)"),
+  /** Recommend revoke for people the directory has not touched for this many days. */
+  inactivityRevokeDays: z.number().int().min(1).max(3650).default(90),
+});
+export type CampaignConfig = z.output<typeof campaignConfig>;
+
+export const definitionInput = z.strictObject({
+  name: z.string().trim().min(1).max(200).regex(NO_CONTROL),
+  config: campaignConfig,
+});
+
+export const decisionInput = z.strictObject({
+  itemIds: z.array(id).min(1).max(500),
+  decision: z.enum(DECISIONS),
+  justification: z.string().trim().max(2000).regex(NO_CONTROL).optional().transform((v) => v || undefined),
+  /** Seconds the reviewer spent on the item (the queue measures it); for bulk, on the whole set. */
+  secondsSpent: z.number().int().min(0).max(86_400).optional(),
+});

@@ -1,0 +1,421 @@
+// The only writer of access review campaigns: definitions, start (the population frozen from the
+// access engine, its hash in the audit trail), decisions (stage by stage, each recorded), close
+// (defaults for undecided items) and apply (each revocation an exclusion — or the end of a direct
+// grant in Custodian — with the engine's answer after it as proof). Every write commits with its
+// audit event; revocations reach webhooks as access.revoked through the outbox.
+import { createHash } from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { contractsOfUser, checkAccess } from "@/lib/access/effective-access";
+import { confidentialityRank } from "@/lib/access/levels";
+import { reviewPopulation, type PopulationRow } from "@/lib/access/population";
+import { recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { now as clockNow } from "@/lib/clock";
+import type { Tx } from "@/lib/db/errors";
+import { AppError } from "@/lib/errors";
+import { excludeInTransaction } from "@/lib/exclusions/service";
+import { deleteRule } from "@/lib/rules/service";
+import { campaignConfig, decisionInput, definitionInput, type CampaignConfig, type Decision } from "./schemas";
+
+const DAY_MS = 86_400_000;
+const STRICTLY_CONFIDENTIAL = 3;
+const txOptions = { maxWait: 10_000, timeout: 120_000 };
+
+export async function createDefinition(prisma: PrismaClient, options: { input: unknown; actor: Actor }) {
+  const input = definitionInput.parse(options.input);
+  return prisma.$transaction(async (tx) => {
+    const definition = await tx.reviewDefinition.create({ data: { name: input.name, config: input.config, createdBy: options.actor.label ?? options.actor.id ?? null } });
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "review_definition.created",
+      target: { type: "ReviewDefinition", id: definition.id, label: input.name },
+      after: { name: input.name, config: input.config },
+    });
+    return definition;
+  });
+}
+
+/** Repository owners review its access in campaigns whose stage reviewers are the owners. */
+export async function setRepositoryOwners(prisma: PrismaClient, options: { repositoryId: string; userIds: string[]; actor: Actor }) {
+  return prisma.$transaction(async (tx) => {
+    const repository = await tx.repository.findUnique({ where: { id: options.repositoryId }, select: { id: true, name: true } });
+    if (!repository) throw new AppError("not_found", `Repository ${options.repositoryId} not found`);
+    const found = await tx.user.count({ where: { id: { in: options.userIds } } });
+    if (found !== new Set(options.userIds).size) throw new AppError("invalid_input", "every owner must be a person known to Custodian");
+    const before = (await tx.repositoryOwner.findMany({ where: { repositoryId: repository.id } })).map((o) => o.userId).sort();
+    await tx.repositoryOwner.deleteMany({ where: { repositoryId: repository.id } });
+    await tx.repositoryOwner.createMany({ data: [...new Set(options.userIds)].map((userId) => ({ repositoryId: repository.id, userId })) });
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "repository.owners_changed",
+      target: { type: "Repository", id: repository.id, label: repository.name },
+      before: { owners: before },
+      after: { owners: [...new Set(options.userIds)].sort() },
+    });
+  });
+}
+
+interface Person {
+  id: string;
+  directoryId: string;
+  managerId: string | null;
+  lastSeenAt: Date;
+  inactiveFlaggedAt: Date | null;
+}
+
+/** Who reviews an item at a stage: the stage's reviewer, else the fallback; never the person reviewed (null: nobody can). */
+function reviewerFor(
+  config: CampaignConfig,
+  stage: number,
+  item: { userId: string; repositoryId: string },
+  lookups: { managers: Map<string, string>; owners: Map<string, string[]> },
+): string | null {
+  const spec = config.stages[stage - 1];
+  const candidates =
+    spec.reviewers === "manager"
+      ? [lookups.managers.get(item.userId)]
+      : spec.reviewers === "repository_owners"
+        ? (lookups.owners.get(item.repositoryId) ?? [])
+        : spec.namedReviewerIds;
+  const chosen = candidates.find((c): c is string => !!c && c !== item.userId);
+  if (chosen) return chosen;
+  return config.fallbackReviewerId !== item.userId ? config.fallbackReviewerId : null;
+}
+
+/** Managers (SCIM enterprise `manager`: the manager's id, or externalId as some IdPs send it) and repository owners. */
+async function reviewerLookups(db: PrismaClient | Tx, people: Person[], repositoryIds: string[]) {
+  const wanted = [...new Set(people.flatMap((p) => (p.managerId ? [p.managerId] : [])))];
+  const managers = wanted.length
+    ? await db.user.findMany({ where: { OR: [{ id: { in: wanted } }, { externalId: { in: wanted } }] }, select: { id: true, externalId: true, directoryId: true } })
+    : [];
+  const managerOf = new Map<string, string>();
+  for (const p of people) {
+    if (!p.managerId) continue;
+    const m = managers.find((u) => u.directoryId === p.directoryId && (u.id === p.managerId || u.externalId === p.managerId));
+    if (m) managerOf.set(p.id, m.id);
+  }
+  const ownerRows = await db.repositoryOwner.findMany({ where: { repositoryId: { in: repositoryIds } }, orderBy: [{ repositoryId: "asc" }, { userId: "asc" }] });
+  const owners = new Map<string, string[]>();
+  for (const o of ownerRows) owners.set(o.repositoryId, [...(owners.get(o.repositoryId) ?? []), o.userId]);
+  return { managers: managerOf, owners };
+}
+
+/** The hash of the whole population, line per item in a fixed order: proves later that nothing was added or dropped. */
+export function populationHash(rows: PopulationRow[]): string {
+  const h = createHash("sha256");
+  for (const r of rows) {
+    const reasons = r.reasons.map((x) => `${x.versionId}:${x.gids?.join(">") ?? "direct"}`).join(",");
+    h.update(`${r.userId}|${r.repositoryId}|${r.contractId ?? ""}|${r.level}|${r.contracts}|${reasons}\n`);
+  }
+  return h.digest("hex");
+}
+
+const reasonsKey = (reasons: unknown) =>
+  JSON.stringify((reasons as { versionId: string; gids: string[] | null }[]).map((x) => [x.versionId, x.gids]));
+
+interface Planned {
+  row: PopulationRow;
+  person: Person | undefined;
+  reviewerId: string | null;
+  recommendation: "keep" | "revoke" | null;
+  personStatus: string;
+  inactiveDays: number;
+}
+
+/** The population of a configuration at `at` with reviewers and recommendations: what starting would create. */
+async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: string; config: CampaignConfig; at: Date; dueAt: Date }): Promise<Planned[]> {
+  const { config, at } = options;
+  const rank = (c: Parameters<typeof confidentialityRank>[0] | null | undefined) => (c ? confidentialityRank(c) : null);
+  const rows = await reviewPopulation(db, {
+    at,
+    closeAt: options.dueAt,
+    scope: { ...config.scope, confidentialityFloor: rank(config.scope.confidentialityFloor) },
+    contractFloor: rank(config.perContractFrom),
+  });
+  const people = await db.user.findMany({
+    where: { id: { in: [...new Set(rows.map((r) => r.userId))] } },
+    select: { id: true, directoryId: true, managerId: true, lastSeenAt: true, inactiveFlaggedAt: true },
+  });
+  const personOf = new Map(people.map((p) => [p.id, p]));
+  const lookups = await reviewerLookups(db, people, [...new Set(rows.map((r) => r.repositoryId))]);
+  // Kept, unchanged, in the previous campaign of the same definition → recommend keep.
+  const previous = options.definitionId
+    ? await db.reviewCampaign.findFirst({ where: { definitionId: options.definitionId, status: "closed" }, orderBy: { startedAt: "desc" }, select: { id: true } })
+    : null;
+  const keptBefore = new Set<string>();
+  if (previous) {
+    const kept = await db.reviewItem.findMany({ where: { campaignId: previous.id, outcome: "keep" }, select: { userId: true, repositoryId: true, contractId: true, reasons: true } });
+    for (const k of kept) keptBefore.add(`${k.userId}|${k.repositoryId}|${k.contractId ?? ""}|${reasonsKey(k.reasons)}`);
+  }
+  return rows.map((row) => {
+    const person = personOf.get(row.userId);
+    const inactiveDays = person ? Math.floor((at.getTime() - person.lastSeenAt.getTime()) / DAY_MS) : 0;
+    const flagged = !!person?.inactiveFlaggedAt;
+    const recommendation =
+      flagged || inactiveDays >= config.inactivityRevokeDays
+        ? "revoke"
+        : keptBefore.has(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}|${reasonsKey(row.reasons)}`)
+          ? "keep"
+          : null;
+    return {
+      row,
+      person,
+      reviewerId: reviewerFor(config, 1, row, lookups),
+      recommendation,
+      personStatus: flagged ? "flagged_inactive" : "active",
+      inactiveDays,
+    };
+  });
+}
+
+/** Before starting: how many items and reviewers the definition yields now. */
+export async function previewCampaign(prisma: PrismaClient, options: { definitionId: string }) {
+  const definition = await prisma.reviewDefinition.findUnique({ where: { id: options.definitionId } });
+  if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
+  const config = campaignConfig.parse(definition.config);
+  const at = clockNow();
+  const plan = await planCampaign(prisma, { definitionId: definition.id, config, at, dueAt: new Date(at.getTime() + config.durationDays * DAY_MS) });
+  return {
+    items: plan.length,
+    people: new Set(plan.map((p) => p.row.userId)).size,
+    reviewers: new Set(plan.flatMap((p) => (p.reviewerId ? [p.reviewerId] : []))).size,
+    unassigned: plan.filter((p) => !p.reviewerId).length,
+    recommendedRevoke: plan.filter((p) => p.recommendation === "revoke").length,
+  };
+}
+
+/** Starts a campaign: freezes the population at this instant, records its hash and size in the audit trail. */
+export async function startCampaign(prisma: PrismaClient, options: { definitionId: string; name?: string; actor: Actor }) {
+  return prisma.$transaction(async (tx) => {
+    const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
+    if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
+    const config = campaignConfig.parse(definition.config);
+    const at = clockNow();
+    const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
+    const plan = await planCampaign(tx, { definitionId: definition.id, config, at, dueAt });
+    const hash = populationHash(plan.map((p) => p.row));
+    const name = options.name ?? `${definition.name} ${at.toISOString().slice(0, 10)}`;
+    const campaign = await tx.reviewCampaign.create({
+      data: {
+        definitionId: definition.id,
+        name,
+        config,
+        status: "active",
+        startedAt: at,
+        dueAt,
+        populationHash: hash,
+        populationSize: plan.length,
+        startedBy: options.actor.label ?? options.actor.id ?? null,
+      },
+    });
+    const BATCH = 1000;
+    for (let i = 0; i < plan.length; i += BATCH) {
+      await tx.reviewItem.createMany({
+        data: plan.slice(i, i + BATCH).map((p) => ({
+          campaignId: campaign.id,
+          userId: p.row.userId,
+          repositoryId: p.row.repositoryId,
+          contractId: p.row.contractId,
+          level: p.row.level,
+          contracts: p.row.contracts,
+          confidentiality: p.row.confidentiality,
+          reasons: p.row.reasons as object[],
+          personStatus: p.personStatus,
+          inactiveDays: p.inactiveDays,
+          // "Last opened" comes from the decision log (AuthZEN, issue 18) once it exists.
+          lastOpenedAt: null,
+          recommendation: p.recommendation,
+          reviewerId: p.reviewerId,
+        })),
+      });
+    }
+    const eventId = await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "review_campaign.started",
+      target: { type: "ReviewCampaign", id: campaign.id, label: name },
+      after: {
+        definitionId: definition.id,
+        populationHash: hash,
+        populationSize: plan.length,
+        snapshotAt: at.toISOString(),
+        dueAt: dueAt.toISOString(),
+        reviewers: new Set(plan.flatMap((p) => (p.reviewerId ? [p.reviewerId] : []))).size,
+      },
+    });
+    return tx.reviewCampaign.update({ where: { id: campaign.id }, data: { startEventId: eventId } });
+  }, txOptions);
+}
+
+/**
+ * A reviewer's decision on items of their own queue (several = bulk). Items that are not theirs
+ * are "not found" (reviewers never learn of others' items); self-review is refused; bulk is
+ * refused when the campaign forbids it or an item is strictly confidential. Keep passes an item to
+ * the next stage, if any; don't know to the next stage or, at the last, to the fallback reviewer.
+ */
+export async function decideItems(prisma: PrismaClient, options: { campaignId: string; reviewerId: string; input: unknown; actor: Actor }) {
+  const input = decisionInput.parse(options.input);
+  const itemIds = [...new Set(input.itemIds)];
+  const bulk = itemIds.length > 1;
+  return prisma.$transaction(async (tx) => {
+    const campaign = await tx.reviewCampaign.findUnique({ where: { id: options.campaignId } });
+    if (!campaign) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+    const items = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM "ReviewItem" WHERE id = ANY($1::text[]) AND "campaignId" = $2 AND "reviewerId" = $3 FOR UPDATE`,
+      itemIds,
+      campaign.id,
+      options.reviewerId,
+    );
+    if (items.length !== itemIds.length) throw new AppError("not_found", "Some items are not in your review queue");
+    if (campaign.status !== "active") throw new AppError("conflict", `Campaign ${campaign.name} is ${campaign.status}`);
+    const config = campaignConfig.parse(campaign.config);
+    const rows = await tx.reviewItem.findMany({ where: { id: { in: itemIds } } });
+    if (rows.some((r) => r.userId === options.reviewerId)) throw new AppError("forbidden", "Nobody reviews their own access");
+    if (rows.some((r) => r.decision !== null)) throw new AppError("conflict", "Some items are already decided");
+    if (bulk && !config.bulkAllowed) throw new AppError("invalid_input", "This campaign does not allow bulk decisions");
+    if (bulk && rows.some((r) => r.confidentiality >= STRICTLY_CONFIDENTIAL)) {
+      throw new AppError("invalid_input", "Strictly confidential items are decided one by one, never in bulk");
+    }
+    const needsWhy = (input.decision === "keep" && config.justification.keep) || (input.decision === "revoke" && config.justification.revoke);
+    if (needsWhy && !input.justification) {
+      throw new AppError("invalid_input", `A ${input.decision} decision needs a justification in this campaign`, [{ path: "justification", message: "is required" }]);
+    }
+    const at = clockNow();
+    const lookupsNeeded = input.decision !== "revoke";
+    const people = lookupsNeeded
+      ? await tx.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, directoryId: true, managerId: true, lastSeenAt: true, inactiveFlaggedAt: true } })
+      : [];
+    const lookups = lookupsNeeded ? await reviewerLookups(tx, people, [...new Set(rows.map((r) => r.repositoryId))]) : null;
+    const seconds = input.secondsSpent === undefined ? null : Math.round(input.secondsSpent / rows.length);
+    for (const item of rows) {
+      const eventId = await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: "review_item.decided",
+        target: { type: "ReviewItem", id: item.id, label: `${item.userId} on ${item.contractId ?? item.repositoryId}` },
+        after: { campaignId: campaign.id, stage: item.stage, decision: input.decision, reviewerId: options.reviewerId, justification: input.justification ?? null, bulk },
+      });
+      await tx.reviewDecision.create({
+        data: {
+          itemId: item.id,
+          campaignId: campaign.id,
+          stage: item.stage,
+          decision: input.decision,
+          reviewerId: options.reviewerId,
+          decidedAt: at,
+          justification: input.justification ?? null,
+          secondsSpent: seconds,
+          bulk,
+          eventId,
+        },
+      });
+      await tx.reviewItem.update({ where: { id: item.id }, data: nextState(config, item, input.decision, options.reviewerId, lookups, { at, justification: input.justification, seconds, bulk }) });
+    }
+    return { decided: rows.length };
+  });
+}
+
+function nextState(
+  config: CampaignConfig,
+  item: { stage: number; userId: string; repositoryId: string },
+  decision: Decision,
+  reviewerId: string,
+  lookups: Awaited<ReturnType<typeof reviewerLookups>> | null,
+  d: { at: Date; justification?: string; seconds: number | null; bulk: boolean },
+) {
+  const last = item.stage >= config.stages.length;
+  const decided = { decidedAt: d.at, decidedBy: reviewerId, justification: d.justification ?? null, secondsSpent: d.seconds, bulk: d.bulk };
+  if (decision === "revoke" || (decision === "keep" && last)) return { decision, ...decided };
+  if (!last) return { stage: item.stage + 1, reviewerId: reviewerFor(config, item.stage + 1, item, lookups!), decision: null, ...decided };
+  // Don't know at the last stage: to the fallback reviewer once; the fallback's own "don't know" stays undecided.
+  if (reviewerId !== config.fallbackReviewerId && config.fallbackReviewerId !== item.userId) {
+    return { reviewerId: config.fallbackReviewerId, decision: null, ...decided };
+  }
+  return { decision: "dont_know", ...decided };
+}
+
+/**
+ * Closes the campaign: every item gets its outcome (its decision, else the campaign's default for
+ * undecided items), then each revocation is applied — see applyRevocations.
+ */
+export async function closeCampaign(prisma: PrismaClient, options: { campaignId: string; actor: Actor }) {
+  await prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRawUnsafe<{ status: string; name: string; config: unknown }[]>(
+      `SELECT status, name, config FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`,
+      options.campaignId,
+    );
+    if (locked.length === 0) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+    if (locked[0].status !== "active") throw new AppError("conflict", `Campaign ${locked[0].name} is ${locked[0].status}`);
+    const config = campaignConfig.parse(locked[0].config);
+    await tx.$executeRawUnsafe(`UPDATE "ReviewItem" SET outcome = decision WHERE "campaignId" = $1 AND decision IN ('keep', 'revoke')`, options.campaignId);
+    const fallback = config.undecided === "recommendation" ? `COALESCE(recommendation, 'keep')` : `'${config.undecided === "revoke" ? "revoke" : "keep"}'`;
+    const defaulted = await tx.$executeRawUnsafe(`UPDATE "ReviewItem" SET outcome = ${fallback} WHERE "campaignId" = $1 AND outcome IS NULL`, options.campaignId);
+    const counts = await tx.reviewItem.groupBy({ by: ["outcome"], where: { campaignId: options.campaignId }, _count: true });
+    const at = clockNow();
+    const eventId = await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "review_campaign.closed",
+      target: { type: "ReviewCampaign", id: options.campaignId, label: locked[0].name },
+      after: { closedAt: at.toISOString(), undecidedDefault: config.undecided, defaulted, outcomes: Object.fromEntries(counts.map((c) => [c.outcome, c._count])) },
+    });
+    await tx.reviewCampaign.update({ where: { id: options.campaignId }, data: { status: "closed", closedAt: at, closeEventId: eventId } });
+  }, txOptions);
+  return applyRevocations(prisma, options);
+}
+
+/**
+ * Applies the revocations of a closed campaign not applied yet, each in its own transaction (so a
+ * crash resumes where it stopped and the campaign's size does not bound a transaction): a direct
+ * grant in Custodian whose scope is exactly the item's ends; any other access gets an exclusion
+ * with the campaign as its reason. The engine's answer right after is the proof.
+ */
+export async function applyRevocations(prisma: PrismaClient, options: { campaignId: string; actor: Actor }) {
+  const campaign = await prisma.reviewCampaign.findUniqueOrThrow({ where: { id: options.campaignId } });
+  const pending = await prisma.reviewItem.findMany({
+    where: { campaignId: campaign.id, outcome: "revoke", appliedAt: null },
+    orderBy: { id: "asc" },
+  });
+  for (const item of pending) {
+    const reasons = item.reasons as { ruleId: string; gids: string[] | null }[];
+    const directRules = [...new Set(reasons.filter((r) => r.gids === null).map((r) => r.ruleId))];
+    const allDirect = directRules.length > 0 && reasons.every((r) => r.gids === null);
+    const rules = allDirect ? await prisma.accessRuleVersion.findMany({ where: { ruleId: { in: directRules }, recordedTo: null } }) : [];
+    const exactScope = allDirect && rules.length === directRules.length && rules.every((r) => (item.contractId ? r.contractId === item.contractId : r.repositoryId === item.repositoryId && !r.contractId));
+    const why = `Revoked in access review campaign "${campaign.name}"${item.decidedBy ? `, decided by ${item.decidedBy}` : " (default for undecided items)"}`;
+    let exclusionId: string | null = null;
+    if (exactScope) {
+      for (const ruleId of directRules) await deleteRule(prisma, { id: ruleId, input: { justification: why }, actor: options.actor });
+    } else {
+      exclusionId = await prisma.$transaction(
+        (tx) =>
+          excludeInTransaction(tx, {
+            content: { userId: item.userId, repositoryId: item.contractId ? null : item.repositoryId, contractId: item.contractId, reason: why, validUntil: null, source: "campaign", campaignId: campaign.id },
+            actor: options.actor,
+          }),
+        txOptions,
+      );
+    }
+    const proof = await revocationProof(prisma, item);
+    await prisma.$transaction(async (tx) => {
+      await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: "review_item.revoked",
+        target: { type: "ReviewItem", id: item.id, label: `${item.userId} on ${item.contractId ?? item.repositoryId}` },
+        after: { campaignId: campaign.id, exclusionId, endedRuleIds: exactScope ? directRules : [], proof },
+      });
+      await tx.reviewItem.update({
+        where: { id: item.id },
+        data: { appliedAt: proof.at, exclusionId, endedRuleId: exactScope ? directRules.join(",") : null, proof },
+      });
+    });
+  }
+  return prisma.reviewCampaign.findUniqueOrThrow({ where: { id: campaign.id } });
+}
+
+/** The engine's answer for the person right after the revocation: no contract of the item's scope left. */
+async function revocationProof(prisma: PrismaClient, item: { userId: string; repositoryId: string; contractId: string | null }) {
+  const at = clockNow();
+  if (item.contractId) {
+    const check = await checkAccess(prisma, { userId: item.userId, contractId: item.contractId, at });
+    return { at: at.toISOString(), query: "check", contractId: item.contractId, allowed: check.allowed, denial: check.denial.map((d) => d.code) };
+  }
+  const left = await contractsOfUser(prisma, { userId: item.userId, at, offset: 0, limit: 1, filter: { repositoryId: item.repositoryId } });
+  return { at: at.toISOString(), query: "contracts_of_user", repositoryId: item.repositoryId, allowed: left.total > 0, contractsLeft: left.total };
+}
