@@ -16,6 +16,7 @@ import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { PAGE_RULES, ROUTE_RULES, SERVER_ACTION_RULES, type PageRule, type RouteRule } from "@/lib/testing/authorization-rules";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, SCIM_BASE } from "@/lib/testing/scim";
+import { testSession } from "@/lib/testing/next-auth-session";
 import { USER_SCHEMA } from "@/lib/scim/schema";
 
 vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
@@ -165,6 +166,35 @@ describe("route handlers answer every caller as their rule says", () => {
         if (!allowed && res.status === 403) expect((await res.json()).error.code).toBe("forbidden");
         if (allowed && (res.status === 401 || res.status === 403 || res.status >= 500)) problems.push(`${r.key} as ${role}: ${res.status}, expected it to pass the permission check`);
       }
+    }
+    signInAs(null);
+    expect(problems).toEqual([]);
+  });
+
+  it("reviewer routes: 401 signed out (also with an API key or SCIM token), 403 for an account that is no directory person, through for a person without any role", async () => {
+    const otherKey = await apiKeyOf(["admin"]);
+    const { token, scim } = await newDirectory();
+    const email = `${unique("reviewer")}@example.com`;
+    const person = (await scim.post<{ id: string }>("/Users", { schemas: [USER_SCHEMA], userName: email, emails: [{ value: email, primary: true }], active: true })).body;
+    const issuer = "https://idp.matrix.test";
+    const subject = unique("sub");
+    await db().prisma.ssoIdentity.create({ data: { issuer, subject, userId: person.id } });
+    const problems: string[] = [];
+    for (const r of byKind("reviewer")) {
+      signInAs(null);
+      for (const [who, headers] of [["anonymous", {}], ["API key", bearer(otherKey)], ["SCIM token", bearer(token)]] as const) {
+        const res = await call(r.key, r.file, r.method, headers);
+        if (res.status !== 401) problems.push(`${r.key} as ${who}: ${res.status}, expected 401`);
+      }
+      // the role accounts' e-mails name no directory person: they have no reviews
+      for (const role of ROLES) {
+        signInAs(role);
+        const res = await call(r.key, r.file, r.method);
+        if (res.status !== 403) problems.push(`${r.key} as ${role} (no directory person): ${res.status}, expected 403`);
+      }
+      testSession.current = { kind: "sso", ssoIssuer: issuer, ssoSubject: subject, user: { email } };
+      const res = await call(r.key, r.file, r.method);
+      if (res.status === 401 || res.status === 403 || res.status >= 500) problems.push(`${r.key} as a person without a role: ${res.status}, expected it to pass`);
     }
     signInAs(null);
     expect(problems).toEqual([]);

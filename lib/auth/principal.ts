@@ -71,3 +71,48 @@ export async function requirePermission(action: Action): Promise<Principal> {
   if (!can(principal.roles, action)) throw new AppError("forbidden", `Your role may not ${action}`);
   return principal;
 }
+
+/**
+ * A reviewer: whoever is signed in, as the directory person they are — the SCIM user an SSO
+ * identity is bound to (no dashboard role needed), or the active person whose primary e-mail is a
+ * local account's. Review campaigns assign items to people, so reviewing needs no role.
+ */
+export interface Reviewer {
+  personId: string;
+  /** The signed-in principal's own id and e-mail, for the audit trail. */
+  accountId: string;
+  email: string;
+  kind: "local" | "sso";
+}
+
+export async function resolveReviewer(
+  prisma: PrismaClient,
+  session: Parameters<typeof resolvePrincipal>[1],
+): Promise<Reviewer | "not_linked" | null> {
+  if (!session) return null;
+  if (session.kind === "sso" && typeof session.ssoIssuer === "string" && typeof session.ssoSubject === "string") {
+    const found = await rolesOfSsoIdentity(prisma, { issuer: session.ssoIssuer, subject: session.ssoSubject });
+    if (!found) return null;
+    return { personId: found.userId, accountId: found.userId, email: found.email ?? session.user?.email?.toLowerCase() ?? "", kind: "sso" };
+  }
+  const principal = await resolvePrincipal(prisma, session);
+  if (!principal) return null;
+  const people = await prisma.user.findMany({
+    where: { primaryEmail: principal.email.toLowerCase(), active: true, suspendedAt: null },
+    select: { id: true },
+    take: 2,
+  });
+  // Two directories holding the address are ambiguous: never a tie-break.
+  if (people.length !== 1) return "not_linked";
+  return { personId: people[0].id, accountId: principal.id, email: principal.email, kind: "local" };
+}
+
+/** For route handlers: the signed-in reviewer, else AppError unauthorized / forbidden (not a directory person). */
+export async function requireReviewer(): Promise<Reviewer> {
+  const session = await getServerSession(await buildAuthOptions());
+  const reviewer = await resolveReviewer(await getPrisma(), session as Parameters<typeof resolvePrincipal>[1]);
+  if (!reviewer) throw new AppError("unauthorized", "Sign in first");
+  if (reviewer === "not_linked") throw new AppError("forbidden", "Your account is not linked to exactly one person of a directory, so it has no reviews");
+  return reviewer;
+}
+

@@ -8,7 +8,7 @@
 import { z, type ZodType } from "zod";
 import type { Actor } from "@/lib/audit/record";
 import type { Action } from "@/lib/auth/permissions";
-import { requirePermission, type Principal } from "@/lib/auth/principal";
+import { requirePermission, requireReviewer, type Principal, type Reviewer } from "@/lib/auth/principal";
 import { apiKeyActor, authenticateApiKey, requireAnyScope, type ApiKeyPrincipal, type ApiScope } from "@/lib/api-keys/service";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -26,6 +26,8 @@ type Auth =
   | { permission: Action }
   /** An API key holding the scope, or any one of several (an `admin` key holds every scope). */
   | { scope: ApiScope | readonly ApiScope[] }
+  /** A signed-in person of a directory, whatever their role (review campaigns: "My reviews"). */
+  | { reviewer: true }
   /** Anyone: health, the OpenAPI document, metrics (which checks its own token). */
   | "none";
 
@@ -53,7 +55,9 @@ type Caller<A> = A extends { permission: Action }
   ? { db: PrismaClient; principal: Principal; actor: Actor }
   : A extends { scope: unknown }
     ? { db: PrismaClient; key: ApiKeyPrincipal; actor: Actor }
-    : object;
+    : A extends { reviewer: true }
+      ? { db: PrismaClient; reviewer: Reviewer; actor: Actor }
+      : object;
 
 export type RouteArgs<A, P, Q, B> = Caller<A> & {
   request: Request;
@@ -88,7 +92,7 @@ export function route<A extends Auth, P extends ZodType | undefined = undefined,
       throw err;
     }
     // A session cookie rides along on requests other sites make: forged writes stop here (./cross-site.ts).
-    if (typeof options.auth === "object" && "permission" in options.auth) refuseCrossSite(request, options.accepts);
+    if (typeof options.auth === "object" && ("permission" in options.auth || "reviewer" in options.auth)) refuseCrossSite(request, options.accepts);
     const url = new URL(request.url);
     const ifMatch = ifMatchOf(request);
     const rawParams = await context?.params;
@@ -117,6 +121,11 @@ async function authenticate(auth: Auth, request: Request, requestId: string) {
     const principal = await requirePermission(auth.permission);
     const db = await getPrisma();
     return { db, principal, actor: actorOf({ type: "admin", id: principal.id, label: principal.email }, { request, requestId }) };
+  }
+  if ("reviewer" in auth) {
+    const reviewer = await requireReviewer();
+    const db = await getPrisma();
+    return { db, reviewer, actor: actorOf({ type: "admin", id: reviewer.accountId, label: reviewer.email }, { request, requestId }) };
   }
   const db = await getPrisma();
   const key = await authenticateApiKey(db, request.headers.get("authorization"));

@@ -11,6 +11,8 @@ export type RouteRule =
   | { kind: "api-key"; scopes: ApiScope[] }
   /** /scim/v2: a live bearer token or OAuth access token of the directory that owns the data. */
   | { kind: "scim" }
+  /** A signed-in person of a directory, any role or none (lib/http/route.ts ({ reviewer: true })): "My reviews". */
+  | { kind: "reviewer" }
   /** Anyone (health, OpenAPI description). */
   | { kind: "public" }
   /** next-auth's own endpoints (sign-in, callbacks, CSRF); they need a Next.js request scope. */
@@ -26,6 +28,7 @@ const admin = (action: Action): RouteRule => ({ kind: "admin", action });
 const apiKey = (...scopes: ApiScope[]): RouteRule => ({ kind: "api-key", scopes });
 const SCIM: RouteRule = { kind: "scim" };
 const PUBLIC: RouteRule = { kind: "public" };
+const REVIEWER: RouteRule = { kind: "reviewer" };
 
 /** "METHOD /path" with Next.js's folder names for parameters. */
 export const ROUTE_RULES: Record<string, RouteRule> = {
@@ -87,6 +90,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "POST /api/admin/exclusions": admin("exclusions:write"),
   "GET /api/admin/exclusions/[id]": admin("access:review"),
   "POST /api/admin/exclusions/[id]/lift": admin("exclusions:write"),
+  "GET /api/admin/review-definitions": admin("campaigns:read"),
+  "POST /api/admin/review-definitions": admin("campaigns:manage"),
+  "GET /api/admin/review-definitions/[id]/preview": admin("campaigns:manage"),
+  "POST /api/admin/review-definitions/[id]/start": admin("campaigns:manage"),
+  "GET /api/admin/campaigns": admin("campaigns:read"),
+  "GET /api/admin/campaigns/[id]": admin("campaigns:read"),
+  "POST /api/admin/campaigns/[id]/close": admin("campaigns:manage"),
+  "GET /api/admin/campaigns/[id]/report": admin("campaigns:read"),
+  "PUT /api/admin/repositories/[id]/owners": admin("campaigns:manage"),
+  // Reviewers see and decide only their own items (lib/reviews/queries.ts myQueue, service.ts decideItems).
+  "GET /api/reviews/queue": REVIEWER,
+  "POST /api/reviews/decisions": REVIEWER,
   "GET /api/admin/rules": admin("rules:read"),
   "POST /api/admin/rules": admin("rules:write"),
   "GET /api/admin/rules/[id]": admin("rules:read"),

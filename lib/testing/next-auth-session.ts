@@ -4,7 +4,9 @@
 //   vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 // This module has no runtime imports, so loading it from inside the mock factory cannot cycle back
 // into next-auth.
-export type TestSession = { kind: string; accountId: string; sessionVersion?: number; user: { email: string } };
+export type TestSession =
+  | { kind: string; accountId: string; sessionVersion?: number; user: { email: string } }
+  | { kind: "sso"; ssoIssuer: string; ssoSubject: string; user: { email: string } };
 
 export const testSession: { current: TestSession | null } = { current: null };
 

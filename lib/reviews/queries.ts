@@ -1,0 +1,250 @@
+// Reads of review campaigns: the list, one campaign with its progress, a reviewer's own queue
+// ("My reviews": only items assigned to them — the reviewer id is in every query's where), and the
+// report with its rubber-stamp indicators. Writes are in ./service.ts.
+import { z } from "zod";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { confidentialityFromRank, levelFromRank } from "@/lib/access/levels";
+import { csvField } from "@/lib/csv";
+import { AppError } from "@/lib/errors";
+import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
+import { campaignConfig } from "./schemas";
+
+export const queueQuery = z.object({
+  campaignId: z.string().trim().max(100).optional().transform((v) => v || undefined),
+  state: z.enum(["open", "decided", "all"]).default("open"),
+  recommendation: z.enum(["keep", "revoke", "none"]).optional().or(z.literal("").transform(() => undefined)),
+  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  page: z.coerce.number().optional(),
+  pageSize: z.coerce.number().optional(),
+});
+
+export async function listCampaigns(prisma: PrismaClient, options: { page?: PageInput } = {}) {
+  const { page, pageSize, skip, take } = pageWindow(options.page);
+  const [total, rows] = await Promise.all([
+    prisma.reviewCampaign.count(),
+    prisma.reviewCampaign.findMany({ orderBy: [{ startedAt: "desc" }, { id: "asc" }], skip, take }),
+  ]);
+  const counts = rows.length
+    ? await prisma.reviewItem.groupBy({
+        by: ["campaignId", "decision"],
+        where: { campaignId: { in: rows.map((r) => r.id) } },
+        _count: true,
+      })
+    : [];
+  return {
+    page,
+    pageSize,
+    total,
+    items: rows.map((c) => {
+      const mine = counts.filter((x) => x.campaignId === c.id);
+      const decided = mine.filter((x) => x.decision !== null).reduce((s, x) => s + x._count, 0);
+      return { id: c.id, name: c.name, status: c.status, startedAt: c.startedAt, dueAt: c.dueAt, closedAt: c.closedAt, items: c.populationSize, decided };
+    }),
+  };
+}
+
+export async function listDefinitions(prisma: PrismaClient) {
+  return prisma.reviewDefinition.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: 200 });
+}
+
+/** One campaign: its frozen configuration, population hash, and progress by reviewer and stage. */
+export async function getCampaign(prisma: PrismaClient, options: { id: string }) {
+  const c = await prisma.reviewCampaign.findUnique({ where: { id: options.id } });
+  if (!c) throw new AppError("not_found", `Campaign ${options.id} not found`);
+  const byReviewer = await prisma.$queryRawUnsafe<{ reviewerId: string | null; stage: number; total: number; decided: number; userName: string | null; displayName: string | null }[]>(
+    `SELECT i."reviewerId", i.stage, count(*)::int AS total, count(i.decision)::int AS decided, u."userName", u."displayName"
+     FROM "ReviewItem" i LEFT JOIN "User" u ON u.id = i."reviewerId"
+     WHERE i."campaignId" = $1 GROUP BY i."reviewerId", i.stage, u."userName", u."displayName" ORDER BY i.stage, u."userName" NULLS FIRST`,
+    c.id,
+  );
+  const outcomes = await prisma.reviewItem.groupBy({ by: ["decision", "outcome"], where: { campaignId: c.id }, _count: true });
+  const decided = byReviewer.reduce((s, r) => s + r.decided, 0);
+  const overdue = c.status === "active" && c.dueAt < new Date();
+  return {
+    id: c.id,
+    definitionId: c.definitionId,
+    name: c.name,
+    status: c.status,
+    stage: c.stage,
+    config: campaignConfig.parse(c.config),
+    startedAt: c.startedAt,
+    dueAt: c.dueAt,
+    closedAt: c.closedAt,
+    populationHash: c.populationHash,
+    populationSize: c.populationSize,
+    decided,
+    overdue,
+    reviewers: byReviewer.map((r) => ({ ...r, overdue: overdue && r.decided < r.total })),
+    outcomes: outcomes.map((o) => ({ decision: o.decision, outcome: o.outcome, items: o._count })),
+  };
+}
+
+type ItemRow = Prisma.ReviewItemGetPayload<object>;
+
+/** Names for items: people, repositories, contracts, groups on reasons. */
+async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
+  const reasons = (r: ItemRow) => r.reasons as { versionId: string; ruleId: string; version: number; level: number; gids: string[] | null; since: string }[];
+  const [people, repositories, contracts, groups] = await Promise.all([
+    prisma.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, userName: true, displayName: true, department: true } }),
+    prisma.repository.findMany({ where: { id: { in: rows.map((r) => r.repositoryId) } }, select: { id: true, name: true } }),
+    prisma.contract.findMany({ where: { id: { in: rows.flatMap((r) => (r.contractId ? [r.contractId] : [])) } }, select: { id: true, title: true } }),
+    prisma.group.findMany({ where: { id: { in: rows.flatMap((r) => reasons(r).flatMap((x) => x.gids ?? [])) } }, select: { id: true, displayName: true } }),
+  ]);
+  const person = new Map(people.map((p) => [p.id, p]));
+  const repo = new Map(repositories.map((r) => [r.id, r.name]));
+  const contract = new Map(contracts.map((c) => [c.id, c.title]));
+  const group = new Map(groups.map((g) => [g.id, g.displayName]));
+  return rows.map((r) => ({
+    id: r.id,
+    campaignId: r.campaignId,
+    person: { id: r.userId, userName: person.get(r.userId)?.userName ?? null, displayName: person.get(r.userId)?.displayName ?? null, department: person.get(r.userId)?.department ?? null },
+    repository: { id: r.repositoryId, name: repo.get(r.repositoryId) ?? null },
+    contract: r.contractId ? { id: r.contractId, title: contract.get(r.contractId) ?? null } : null,
+    level: levelFromRank(r.level),
+    contracts: r.contracts,
+    confidentiality: confidentialityFromRank(r.confidentiality),
+    reasons: reasons(r).map((x) => ({
+      ruleId: x.ruleId,
+      version: x.version,
+      level: levelFromRank(x.level),
+      via: x.gids ? { kind: "group" as const, path: x.gids.map((id) => ({ id, name: group.get(id) ?? null })) } : { kind: "direct" as const },
+      since: x.since,
+    })),
+    personStatus: r.personStatus,
+    inactiveDays: r.inactiveDays,
+    lastOpenedAt: r.lastOpenedAt,
+    recommendation: r.recommendation,
+    stage: r.stage,
+    reviewerId: r.reviewerId,
+    decision: r.decision,
+    decidedAt: r.decidedAt,
+    decidedBy: r.decidedBy,
+    justification: r.justification,
+    secondsSpent: r.secondsSpent,
+    bulk: r.bulk,
+    outcome: r.outcome,
+    appliedAt: r.appliedAt,
+    exclusionId: r.exclusionId,
+    endedRuleId: r.endedRuleId,
+    proof: r.proof,
+  }));
+}
+
+export type ReviewItemView = Awaited<ReturnType<typeof itemViews>>[number];
+
+/**
+ * The reviewer's own queue: items assigned to them in active campaigns (their id is in the where;
+ * an item reassigned or passed to the next stage leaves their queue). Open items first.
+ */
+export async function myQueue(prisma: PrismaClient, options: { reviewerId: string; query: z.input<typeof queueQuery> }): Promise<Page<ReviewItemView> & { bulkAllowed: Record<string, boolean> }> {
+  const q = queueQuery.parse(options.query);
+  const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
+  const active = await prisma.reviewCampaign.findMany({ where: { status: "active", ...(q.campaignId ? { id: q.campaignId } : {}) }, select: { id: true, config: true } });
+  const where: Prisma.ReviewItemWhereInput = {
+    reviewerId: options.reviewerId,
+    campaignId: { in: active.map((c) => c.id) },
+    ...(q.state === "open" ? { decision: null } : q.state === "decided" ? { decision: { not: null } } : {}),
+    ...(q.recommendation ? { recommendation: q.recommendation === "none" ? null : q.recommendation } : {}),
+  };
+  if (q.q) {
+    const like = await prisma.user.findMany({
+      where: { OR: [{ userName: { contains: q.q, mode: "insensitive" } }, { displayName: { contains: q.q, mode: "insensitive" } }] },
+      select: { id: true },
+      take: 1000,
+    });
+    where.userId = { in: like.map((u) => u.id) };
+  }
+  const [total, rows] = await Promise.all([
+    prisma.reviewItem.count({ where }),
+    prisma.reviewItem.findMany({ where, orderBy: [{ decision: { sort: "asc", nulls: "first" } }, { confidentiality: "desc" }, { id: "asc" }], skip, take }),
+  ]);
+  return {
+    page,
+    pageSize,
+    total,
+    items: await itemViews(prisma, rows),
+    bulkAllowed: Object.fromEntries(active.map((c) => [c.id, campaignConfig.parse(c.config).bulkAllowed])),
+  };
+}
+
+/** Median of a list (null when empty). */
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Seconds under which a reviewer who kept everything is listed as a possible rubber stamp. */
+export const RUBBER_STAMP_SECONDS = 5;
+
+/**
+ * The campaign report: definition, population hash and size, every item with its reasons and
+ * decision history, exclusions created with proof, and rubber-stamp indicators.
+ */
+export async function campaignReport(prisma: PrismaClient, options: { id: string }) {
+  const campaign = await getCampaign(prisma, options);
+  const rows = await prisma.reviewItem.findMany({ where: { campaignId: campaign.id }, orderBy: [{ userId: "asc" }, { repositoryId: "asc" }, { contractId: "asc" }] });
+  const items = await itemViews(prisma, rows);
+  const history = await prisma.reviewDecision.findMany({ where: { campaignId: campaign.id }, orderBy: [{ decidedAt: "asc" }, { id: "asc" }] });
+  const byItem = new Map<string, typeof history>();
+  for (const d of history) byItem.set(d.itemId, [...(byItem.get(d.itemId) ?? []), d]);
+  const seconds = history.flatMap((d) => (d.secondsSpent === null ? [] : [d.secondsSpent]));
+  const perReviewer = new Map<string, { decisions: number; keeps: number; seconds: number[] }>();
+  for (const d of history) {
+    const r = perReviewer.get(d.reviewerId) ?? { decisions: 0, keeps: 0, seconds: [] };
+    r.decisions++;
+    if (d.decision === "keep") r.keeps++;
+    if (d.secondsSpent !== null) r.seconds.push(d.secondsSpent);
+    perReviewer.set(d.reviewerId, r);
+  }
+  const rubberStamps = [...perReviewer.entries()]
+    .filter(([, r]) => r.decisions > 0 && r.keeps === r.decisions && r.seconds.length === r.decisions && r.seconds.every((s) => s < RUBBER_STAMP_SECONDS))
+    .map(([reviewerId, r]) => ({ reviewerId, decisions: r.decisions, medianSeconds: median(r.seconds) }));
+  return {
+    campaign,
+    indicators: {
+      decisions: history.length,
+      medianSecondsPerDecision: median(seconds),
+      bulkShare: history.length ? history.filter((d) => d.bulk).length / history.length : 0,
+      rubberStampSeconds: RUBBER_STAMP_SECONDS,
+      rubberStamps,
+      revocations: items.filter((i) => i.outcome === "revoke").length,
+      applied: items.filter((i) => i.appliedAt !== null).length,
+      defaulted: items.filter((i) => i.outcome !== null && i.decision !== i.outcome).length,
+    },
+    items: items.map((i) => ({
+      ...i,
+      history: (byItem.get(i.id) ?? []).map((d) => ({ stage: d.stage, decision: d.decision, reviewerId: d.reviewerId, decidedAt: d.decidedAt, justification: d.justification, secondsSpent: d.secondsSpent, bulk: d.bulk, eventId: d.eventId })),
+    })),
+  };
+}
+
+export type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
+
+const CSV_HEADER = [
+  "item_id", "person_id", "user_name", "repository", "contract", "level", "contracts", "confidentiality", "reasons", "person_status",
+  "recommendation", "decision", "decided_by", "decided_at", "justification", "seconds_spent", "bulk", "outcome", "applied_at", "exclusion_id", "proof",
+];
+
+/** The report as CSV: a header naming the campaign and its population hash, then one line per item. */
+export function reportCsv(report: CampaignReport): string {
+  const c = report.campaign;
+  const lines = [
+    `# campaign ${csvField(c.name)} ${c.id}; population ${c.populationSize}; sha256 ${c.populationHash}; started ${c.startedAt.toISOString()}; closed ${c.closedAt?.toISOString() ?? "not yet"}`,
+    CSV_HEADER.join(","),
+  ];
+  for (const i of report.items) {
+    const reasons = i.reasons.map((r) => `${r.ruleId} v${r.version} ${r.level} ${r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" > ") : "direct"} since ${r.since}`).join("; ");
+    lines.push(
+      [
+        i.id, i.person.id, i.person.userName, i.repository.name ?? i.repository.id, i.contract?.title ?? i.contract?.id ?? "", i.level, i.contracts, i.confidentiality, reasons,
+        i.personStatus, i.recommendation ?? "", i.decision ?? "", i.decidedBy ?? "", i.decidedAt?.toISOString() ?? "", i.justification ?? "", i.secondsSpent ?? "",
+        i.bulk, i.outcome ?? "", i.appliedAt?.toISOString() ?? "", i.exclusionId ?? "", i.proof ? JSON.stringify(i.proof) : "",
+      ]
+        .map((v) => csvField(String(v ?? "")))
+        .join(","),
+    );
+  }
+  return lines.join("\r\n") + "\r\n";
+}
