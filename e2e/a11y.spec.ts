@@ -43,6 +43,13 @@ const PAGES: { route: string; url: (ids: Ids) => string; screenshot?: string }[]
   { route: "/dashboard/settings/password", url: () => "/dashboard/settings/password" },
   { route: "/dashboard/webhooks", url: () => "/dashboard/webhooks", screenshot: "a11y-webhooks" },
   { route: "/dashboard/forbidden", url: () => "/dashboard/forbidden" },
+  { route: "/dashboard/campaigns", url: () => "/dashboard/campaigns" },
+  { route: "/dashboard/campaigns/new", url: () => "/dashboard/campaigns/new" },
+  // No campaign is seeded here: the pages' "not found" state is what is checked.
+  { route: "/dashboard/campaigns/[id]", url: () => "/dashboard/campaigns/00000000-0000-0000-0000-000000000000" },
+  { route: "/dashboard/campaigns/[id]/report", url: () => "/dashboard/campaigns/00000000-0000-0000-0000-000000000000/report" },
+  { route: "/dashboard/exclusions", url: () => "/dashboard/exclusions" },
+  { route: "/reviews", url: () => "/reviews" },
 ];
 // Dialogs: the page, the button that opens it, the dialog's name.
 const DIALOGS: { url: (ids: Ids) => string; button: string; dialog: string }[] = [

@@ -26,6 +26,9 @@ const DYNAMIC: Record<string, (i: Ids) => string> = {
   "/dashboard/audit/[id]": (i) => `/dashboard/audit/${i.event}`,
   "/dashboard/directories/[id]": (i) => `/dashboard/directories/${i.directory}`,
   "/dashboard/access-review": (i) => `/dashboard/access-review?subject=contract&id=${i.contract}`,
+  // No campaign is seeded in this walk: the pages' "not found" state is walked.
+  "/dashboard/campaigns/[id]": () => "/dashboard/campaigns/00000000-0000-0000-0000-000000000000",
+  "/dashboard/campaigns/[id]/report": () => "/dashboard/campaigns/00000000-0000-0000-0000-000000000000/report",
 };
 
 /** The dashboard pages a role may open, as URLs (from the one page permission table). */

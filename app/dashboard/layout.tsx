@@ -17,6 +17,8 @@ const nav: { href: string; label: string; action: Action }[] = [
   { href: "/dashboard/contracts", label: "Contracts", action: "contracts:read" },
   { href: "/dashboard/rules", label: "Access rules", action: "rules:read" },
   { href: "/dashboard/access-review", label: "Access review", action: "access:review" },
+  { href: "/dashboard/campaigns", label: "Review campaigns", action: "campaigns:read" },
+  { href: "/dashboard/exclusions", label: "Exclusions", action: "access:review" },
   { href: "/dashboard/evidence", label: "Evidence", action: "evidence:export" },
   { href: "/dashboard/directories", label: "Directories", action: "directories:read" },
   { href: "/dashboard/audit", label: "Audit trail", action: "audit:read" },
@@ -51,6 +53,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <p className="truncate font-medium text-slate-900" title={principal.email}>{principal.name}</p>
           <p className="text-slate-500">{principal.role}</p>
           <div className="mt-2 flex gap-3">
+            <Link href="/reviews" className="text-sm text-slate-600 underline hover:text-slate-900">My reviews</Link>
             {principal.kind === "local" && <Link href="/dashboard/settings/password" className="text-sm text-slate-600 underline hover:text-slate-900">Password</Link>}
             <SignOutButton />
           </div>

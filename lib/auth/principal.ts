@@ -116,3 +116,11 @@ export async function requireReviewer(): Promise<Reviewer> {
   return reviewer;
 }
 
+/** For the "My reviews" page: the reviewer, "not_linked" (signed in, no directory person), or a redirect to sign in. */
+export async function requireReviewerPage(): Promise<Reviewer | "not_linked"> {
+  const session = await getServerSession(await buildAuthOptions());
+  const reviewer = await resolveReviewer(await getPrisma(), session as Parameters<typeof resolvePrincipal>[1]);
+  if (!reviewer) redirect("/login");
+  return reviewer;
+}
+

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db/errors";
 import { now as clockNow } from "@/lib/clock";
+import { onProcessClient } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import type { exclusionListQuery } from "./schemas";
@@ -91,3 +92,8 @@ export async function listExclusions(
   ]);
   return { items: await views(db, rows), page, pageSize, total };
 }
+
+/** The read functions the exclusions page calls. */
+export const exclusionsForPages = {
+  list: onProcessClient(listExclusions),
+};

@@ -6,6 +6,7 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { confidentialityFromRank, levelFromRank } from "@/lib/access/levels";
 import { csvField } from "@/lib/csv";
 import { AppError } from "@/lib/errors";
+import { onProcessClient } from "@/lib/db/client";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { campaignConfig } from "./schemas";
 
@@ -248,3 +249,11 @@ export function reportCsv(report: CampaignReport): string {
   }
   return lines.join("\r\n") + "\r\n";
 }
+
+/** The read functions the campaign pages call (on the process's client: pages never import the database). */
+export const reviewsForPages = {
+  campaigns: onProcessClient(listCampaigns),
+  campaign: onProcessClient(getCampaign),
+  report: onProcessClient(campaignReport),
+  definitions: onProcessClient(listDefinitions),
+};

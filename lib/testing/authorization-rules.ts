@@ -177,6 +177,13 @@ export const PAGE_RULES: Record<string, PageRule> = {
   "/dashboard/groups/[id]": page("groups:read"),
   "/dashboard/repositories": page("contracts:read"),
   "/dashboard/repositories/[id]": page("contracts:read"),
+  "/dashboard/campaigns": page("campaigns:read"),
+  "/dashboard/campaigns/new": page("campaigns:manage"),
+  "/dashboard/campaigns/[id]": page("campaigns:read"),
+  "/dashboard/campaigns/[id]/report": page("campaigns:read"),
+  "/dashboard/exclusions": page("access:review"),
+  // Any signed-in person of a directory (no role): their own review queue.
+  "/reviews": { kind: "signed-in" },
   "/dashboard/rules": page("rules:read"),
   "/dashboard/rules/[id]": page("rules:read"),
   "/dashboard/rules/[id]/edit": page("rules:write"),

@@ -1,0 +1,76 @@
+import Link from "next/link";
+import { CloseCampaignButton } from "@/components/reviews/campaign-actions";
+import { Badge } from "@/components/ui/badge";
+import { Card, DescriptionList } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import { can } from "@/lib/auth/permissions";
+import { requirePagePermission } from "@/lib/auth/principal";
+import { campaignOrNull } from "@/lib/reviews/page-data";
+
+export const metadata = { title: "Access review campaign" };
+
+const link = "text-brand-700 underline underline-offset-2 hover:text-brand-900";
+
+export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
+  const principal = await requirePagePermission("campaigns:read");
+  const { id } = await params;
+  const c = await campaignOrNull(id);
+  const breadcrumb = <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className={link} href="/dashboard/campaigns">Campaigns</Link></nav>;
+  if (!c) return <>{breadcrumb}<PageHeader title="Campaign not found" /></>;
+  const percent = c.populationSize ? Math.round((100 * c.decided) / c.populationSize) : 100;
+  return (
+    <>
+      {breadcrumb}
+      <PageHeader
+        title={c.name}
+        description={`${c.decided} of ${c.populationSize} items decided (${percent}%)`}
+        actions={c.status === "active" && can(principal.roles, "campaigns:manage") ? <CloseCampaignButton campaignId={c.id} /> : undefined}
+      />
+      <div className="space-y-6">
+        <Card title="Campaign">
+          <DescriptionList
+            items={[
+              { term: "Status", value: <>{c.status} {c.overdue && <Badge tone="red">overdue</Badge>}</> },
+              { term: "Started", value: <Time value={c.startedAt} /> },
+              { term: "Due", value: <Time value={c.dueAt} /> },
+              { term: "Closed", value: c.closedAt ? <Time value={c.closedAt} /> : "—" },
+              { term: "Population", value: `${c.populationSize} items` },
+              { term: "Population hash (SHA-256)", value: <code className="break-all text-xs">{c.populationHash}</code> },
+              { term: "Stages", value: c.config.stages.map((s) => s.reviewers.replace("_", " ")).join(" → ") },
+              { term: "Undecided items", value: c.config.undecided },
+              { term: "Report", value: <span className="flex gap-3"><Link className={link} href={`/dashboard/campaigns/${c.id}/report`}>Printable</Link><a className={link} href={`/api/admin/campaigns/${c.id}/report?format=csv`}>CSV</a><a className={link} href={`/api/admin/campaigns/${c.id}/report`}>JSON</a></span> },
+            ]}
+          />
+          <div className="mt-4 h-2 w-full rounded bg-slate-100" role="progressbar" aria-label="Decided" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+            <div className="h-2 rounded bg-brand-600" style={{ width: `${percent}%` }} />
+          </div>
+        </Card>
+        <Card title="Progress by reviewer and stage">
+          <table className="w-full text-left text-sm">
+            <thead className="text-slate-600"><tr><th className="py-1">Stage</th><th>Reviewer</th><th>Decided</th><th /></tr></thead>
+            <tbody>
+              {c.reviewers.map((r) => (
+                <tr key={`${r.stage}-${r.reviewerId}`} className="border-t border-slate-100">
+                  <td className="py-1.5">{r.stage}</td>
+                  <td>{r.reviewerId ? (r.displayName ?? r.userName ?? r.reviewerId) : <Badge tone="amber">no reviewer</Badge>}</td>
+                  <td>{r.decided} of {r.total}</td>
+                  <td>{r.overdue && <Badge tone="red">overdue</Badge>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+        {c.outcomes.some((o) => o.outcome) && (
+          <Card title="Outcomes">
+            <ul className="text-sm">
+              {c.outcomes.filter((o) => o.outcome).map((o) => (
+                <li key={`${o.decision}-${o.outcome}`}>{o.items} × {o.outcome} {o.decision === o.outcome ? "(decided)" : "(default for undecided)"}</li>
+              ))}
+            </ul>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

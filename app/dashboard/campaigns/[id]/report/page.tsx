@@ -1,0 +1,47 @@
+import Link from "next/link";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import { requirePagePermission } from "@/lib/auth/principal";
+import { reportOrNull } from "@/lib/reviews/page-data";
+
+export const metadata = { title: "Campaign report" };
+
+/** The printable report: what an auditor files — population hash, every item, decisions, proof. */
+export default async function CampaignReportPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePagePermission("campaigns:read");
+  const { id } = await params;
+  const report = await reportOrNull(id);
+  if (!report) return <PageHeader title="Campaign not found" />;
+  const { campaign: c, indicators: x } = report;
+  return (
+    <article className="space-y-4 print:text-xs">
+      <nav aria-label="Breadcrumb" className="text-sm print:hidden"><Link className="text-brand-700 underline" href={`/dashboard/campaigns/${c.id}`}>{c.name}</Link></nav>
+      <PageHeader title={`Access review report: ${c.name}`} description={`Population ${c.populationSize} items, SHA-256 ${c.populationHash}`} />
+      <p className="text-sm">
+        Started <Time value={c.startedAt} />, due <Time value={c.dueAt} />, {c.closedAt ? <>closed <Time value={c.closedAt} /></> : "not closed yet"}.
+        {" "}{x.decisions} decisions; median {x.medianSecondsPerDecision ?? "—"} s per decision; {Math.round(x.bulkShare * 100)}% in bulk;
+        {" "}{x.revocations} revocations ({x.applied} applied); {x.defaulted} items took the default.
+        {x.rubberStamps.length > 0 && <> Possible rubber stamps (kept everything in under {x.rubberStampSeconds} s each): {x.rubberStamps.map((r) => r.reviewerId).join(", ")}.</>}
+      </p>
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Every item of the campaign</caption>
+        <thead className="text-slate-600">
+          <tr><th>Person</th><th>Scope</th><th>Level</th><th>Reasons</th><th>Decisions</th><th>Outcome</th><th>Proof</th></tr>
+        </thead>
+        <tbody>
+          {report.items.map((i) => (
+            <tr key={i.id} className="border-t border-slate-100 align-top">
+              <td className="py-1">{i.person.displayName ?? i.person.userName ?? i.person.id}</td>
+              <td>{i.repository.name}{i.contract ? ` / ${i.contract.title}` : ` (${i.contracts} contracts)`}</td>
+              <td>{i.level}</td>
+              <td>{i.reasons.map((r) => (r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" › ") : "direct grant")).join("; ")}</td>
+              <td>{i.history.map((h) => `${h.decision}${h.bulk ? " (bulk)" : ""}${h.justification ? `: ${h.justification}` : ""}`).join("; ") || "—"}</td>
+              <td>{i.outcome ?? "open"}</td>
+              <td>{i.appliedAt ? <>denied from <Time value={i.appliedAt} seconds /></> : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </article>
+  );
+}

@@ -1,0 +1,108 @@
+"use client";
+
+// A campaign definition: scope, granularity, reviewers per stage, fallback, duration, the default
+// for undecided items, justification and bulk rules (lib/reviews/schemas.ts campaignConfig).
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { ApiError, sendJson } from "@/components/ui/api";
+import { Button } from "@/components/ui/button";
+
+const field = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+const REVIEWERS = [
+  { value: "manager", label: "The person's manager (SCIM)" },
+  { value: "repository_owners", label: "The repository's owners" },
+  { value: "named", label: "Named reviewers" },
+];
+const ids = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+
+export function DefinitionForm({ repositories }: { repositories: { id: string; name: string }[] }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(form: FormData) {
+    setBusy(true);
+    setError(null);
+    const stages = [1, 2, 3]
+      .map((n) => ({ reviewers: String(form.get(`stage${n}`) ?? ""), namedReviewerIds: ids(String(form.get(`named${n}`) ?? "")) }))
+      .filter((s) => s.reviewers);
+    const config = {
+      scope: {
+        repositoryIds: form.getAll("repositoryIds").map(String),
+        directOnly: form.get("directOnly") === "on",
+        confidentialityFloor: form.get("confidentialityFloor") || null,
+        inactiveDays: form.get("inactiveDays") ? Number(form.get("inactiveDays")) : null,
+      },
+      perContractFrom: form.get("perContractFrom") || null,
+      stages,
+      fallbackReviewerId: String(form.get("fallbackReviewerId") ?? "").trim(),
+      durationDays: Number(form.get("durationDays") || 14),
+      undecided: form.get("undecided"),
+      justification: { keep: form.get("justifyKeep") === "on", revoke: form.get("justifyRevoke") === "on" },
+      bulkAllowed: form.get("bulkAllowed") === "on",
+    };
+    try {
+      await sendJson("POST", "/api/admin/review-definitions", { name: form.get("name"), config });
+      router.push("/dashboard/campaigns");
+      router.refresh();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : "The definition could not be saved");
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form action={submit} className="max-w-2xl space-y-4">
+      <label className="block text-sm text-slate-700">Name<input required name="name" className={field} /></label>
+      <label className="block text-sm text-slate-700">
+        Repositories (none selected: all)
+        <select multiple name="repositoryIds" className={field} size={Math.min(8, Math.max(3, repositories.length))}>
+          {repositories.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+        </select>
+      </label>
+      <div className="grid grid-cols-2 gap-4">
+        <label className="block text-sm text-slate-700">
+          Confidentiality at least
+          <select name="confidentialityFloor" className={field} defaultValue="">
+            <option value="">Any</option><option value="internal">Internal</option><option value="confidential">Confidential</option><option value="strictly_confidential">Strictly confidential</option>
+          </select>
+        </label>
+        <label className="block text-sm text-slate-700">
+          One item per contract from
+          <select name="perContractFrom" className={field} defaultValue="strictly_confidential">
+            <option value="">Never (person × repository)</option><option value="confidential">Confidential</option><option value="strictly_confidential">Strictly confidential</option>
+          </select>
+        </label>
+        <label className="block text-sm text-slate-700">People inactive for at least (days)<input name="inactiveDays" type="number" min={1} className={field} /></label>
+        <label className="block text-sm text-slate-700">Duration (days)<input name="durationDays" type="number" min={1} max={365} defaultValue={14} className={field} /></label>
+      </div>
+      <label className="flex items-center gap-2 text-sm text-slate-700"><input type="checkbox" name="directOnly" className="accent-brand-600" /> Direct grants only</label>
+      {[1, 2, 3].map((n) => (
+        <fieldset key={n} className="grid grid-cols-2 gap-4 rounded border border-slate-200 p-3">
+          <legend className="px-1 text-sm font-medium text-slate-700">Stage {n}{n > 1 ? " (optional)" : ""}</legend>
+          <label className="block text-sm text-slate-700">
+            Reviewers
+            <select name={`stage${n}`} className={field} defaultValue={n === 1 ? "manager" : ""} required={n === 1}>
+              {n > 1 && <option value="">No stage {n}</option>}
+              {REVIEWERS.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+            </select>
+          </label>
+          <label className="block text-sm text-slate-700">Named reviewers (person ids)<input name={`named${n}`} className={field} /></label>
+        </fieldset>
+      ))}
+      <label className="block text-sm text-slate-700">Fallback reviewer (person id)<input required name="fallbackReviewerId" className={field} /></label>
+      <label className="block text-sm text-slate-700">
+        Items nobody decided
+        <select name="undecided" className={field} defaultValue="keep">
+          <option value="keep">Keep</option><option value="revoke">Revoke</option><option value="recommendation">Follow the recommendation</option>
+        </select>
+      </label>
+      <div className="flex flex-wrap gap-4 text-sm text-slate-700">
+        <label className="flex items-center gap-2"><input type="checkbox" name="justifyRevoke" defaultChecked className="accent-brand-600" /> Revoke needs a justification</label>
+        <label className="flex items-center gap-2"><input type="checkbox" name="justifyKeep" className="accent-brand-600" /> Keep needs a justification</label>
+        <label className="flex items-center gap-2"><input type="checkbox" name="bulkAllowed" defaultChecked className="accent-brand-600" /> Bulk decisions (never for strictly confidential items)</label>
+      </div>
+      {error && <p className="text-sm text-red-700" role="alert">{error}</p>}
+      <Button type="submit" variant="primary" disabled={busy}>Save definition</Button>
+    </form>
+  );
+}
