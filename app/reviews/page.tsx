@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Logo } from "@/components/ui/logo";
 import { SignOutButton } from "@/components/ui/sign-out-button";
 import { requireReviewerPage } from "@/lib/auth/principal";
+import { Providers } from "../dashboard/providers";
 import { ReviewQueue } from "./review-queue";
 
 export const metadata = { title: "My reviews" };
@@ -24,7 +25,9 @@ export default async function MyReviewsPage() {
         {reviewer === "not_linked" ? (
           <p className="mt-4 text-slate-700">Your account is not linked to exactly one person of a directory, so no access reviews are assigned to you.</p>
         ) : (
-          <ReviewQueue />
+          <Providers>
+            <ReviewQueue />
+          </Providers>
         )}
       </main>
     </div>

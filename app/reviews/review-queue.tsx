@@ -4,6 +4,7 @@
 // the reasons (group path or direct grant, since when), status, last opened and the
 // recommendation. Keyboard: j / k (or ↓ / ↑) move, a keep, r revoke, d don't know, x select;
 // with rows selected, Shift+A keeps and Shift+R revokes them all (where the campaign allows bulk).
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, getJson, sendJson } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
@@ -19,22 +20,20 @@ export function ReviewQueue() {
   const [state, setState] = useState("open");
   const [recommendation, setRecommendation] = useState("");
   const [q, setQ] = useState("");
-  const [queue, setQueue] = useState<Queue | null>(null);
   const [current, setCurrent] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [justification, setJustification] = useState("");
   const [message, setMessage] = useState<string | null>(null);
-  const since = useRef(Date.now());
-
+  // Set when a row becomes current: the seconds spent on it are measured from there.
+  const since = useRef(0);
+  const client = useQueryClient();
+  const url = `/api/reviews/queue?${new URLSearchParams({ state, pageSize: "100", ...(recommendation ? { recommendation } : {}), ...(q ? { q } : {}) })}`;
+  const { data: queue } = useQuery({ queryKey: ["reviews", url], queryFn: () => getJson<Queue>(url) });
   const load = useCallback(async () => {
-    const query = new URLSearchParams({ state, pageSize: "100", ...(recommendation ? { recommendation } : {}), ...(q ? { q } : {}) });
-    setQueue(await getJson<Queue>(`/api/reviews/queue?${query}`));
     setSelected(new Set());
-  }, [state, recommendation, q]);
+    await client.invalidateQueries({ queryKey: ["reviews"] });
+  }, [client]);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
   useEffect(() => {
     since.current = Date.now();
   }, [current]);
