@@ -25,7 +25,7 @@ CREATE TABLE "Exclusion" (
     CONSTRAINT "Exclusion_pkey" PRIMARY KEY ("id")
 );
 
-CREATE INDEX "Exclusion_userId_validFrom_idx" ON "Exclusion"("userId", "validFrom");
+CREATE INDEX "Exclusion_userId_idx" ON "Exclusion"("userId");
 CREATE INDEX "Exclusion_repositoryId_validFrom_idx" ON "Exclusion"("repositoryId", "validFrom");
 CREATE INDEX "Exclusion_contractId_validFrom_idx" ON "Exclusion"("contractId", "validFrom");
 CREATE INDEX "Exclusion_campaignId_idx" ON "Exclusion"("campaignId");
