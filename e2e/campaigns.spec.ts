@@ -51,9 +51,9 @@ test.describe.serial("an access review campaign, per role", () => {
     const page = await as(browser, emails.compliance);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Review campaigns" }).click();
     await page.getByRole("link", { name: "New definition" }).click();
-    await page.getByLabel("Name").fill(`Deals review ${suffix}`);
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill(`Deals review ${suffix}`);
     await page.getByLabel(/Repositories/).selectOption(ids.repository);
-    await page.getByLabel("Reviewers").first().selectOption("repository_owners");
+    await page.getByRole("group", { name: "Stage 1" }).getByRole("combobox").selectOption("repository_owners");
     await page.getByLabel("Fallback reviewer (person id)").fill(ids.fallback);
     await page.getByRole("button", { name: "Save definition" }).click();
     await expect(page).toHaveURL(/\/dashboard\/campaigns$/);
@@ -103,6 +103,7 @@ test.describe.serial("an access review campaign, per role", () => {
     const page = await as(browser, emails.auditor);
     await page.goto("/dashboard/campaigns");
     await page.getByRole("link", { name: new RegExp(`Deals review ${suffix}`) }).click();
+    await expect(page).toHaveURL(/\/dashboard\/campaigns\/[0-9a-f-]{36}$/);
     const id = page.url().split("/").pop()!;
     await page.getByRole("link", { name: "Printable" }).click();
     await expect(page.getByRole("heading", { name: new RegExp(`Access review report: Deals review ${suffix}`) })).toBeVisible();
