@@ -8,6 +8,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, getJson, sendJson } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
+import { Time } from "@/components/ui/time";
 import type { ReviewItemView } from "@/lib/reviews/queries";
 
 type Item = Omit<ReviewItemView, "decidedAt" | "appliedAt" | "lastOpenedAt"> & { lastOpenedAt: string | null };
@@ -114,8 +115,8 @@ export function ReviewQueue() {
                 <td className="py-1.5"><input type="checkbox" aria-label={`Select ${i.person.userName ?? i.person.id}`} checked={selected.has(i.id)} onChange={() => setSelected((s) => { const x = new Set(s); if (x.has(i.id)) x.delete(i.id); else x.add(i.id); return x; })} /></td>
                 <td>{i.person.displayName ?? i.person.userName ?? i.person.id}{i.person.department && <div className="text-xs text-slate-500">{i.person.department}</div>}</td>
                 <td>{i.level} on {i.repository.name}{i.contract ? ` / ${i.contract.title}` : ` (${i.contracts} contracts)`}<div className="text-xs text-slate-500">{i.confidentiality.replace("_", " ")}</div></td>
-                <td className="text-xs">{i.reasons.map((r, k) => <div key={k}>{r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" › ") : "direct grant"} ({r.level}) since {r.since.slice(0, 10)}</div>)}</td>
-                <td className="text-xs">{i.personStatus.replace("_", " ")}{i.inactiveDays ? `, untouched ${i.inactiveDays} d` : ""}<div>last opened: {i.lastOpenedAt ? i.lastOpenedAt.slice(0, 10) : "unknown"}</div></td>
+                <td className="text-xs">{i.reasons.map((r, k) => <div key={k}>{r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" › ") : "direct grant"} ({r.level}) since <Time value={r.since} date /></div>)}</td>
+                <td className="text-xs">{i.personStatus.replace("_", " ")}{i.inactiveDays ? `, untouched ${i.inactiveDays} d` : ""}<div>last opened: {i.lastOpenedAt ? <Time value={i.lastOpenedAt} /> : "unknown"}</div></td>
                 <td>{i.recommendation ?? "—"}</td>
                 <td>
                   {i.decision ? i.decision.replace("_", " ") : (

@@ -160,3 +160,14 @@ describe("exclusions in the engine", () => {
     expect(subtractExclusions(items, [{ userId: "u", contractId: "c", from: t(0), to: t(20) }])).toEqual([]);
   });
 });
+
+describe("an exclusion in words", () => {
+  it("names the scope, the source, since when, who and why", async () => {
+    const { denialPhrase } = await import("./denial-text");
+    const phrase = denialPhrase(
+      { code: "excluded", exclusionId: "x", source: "campaign", campaignId: "c", reason: "Left the team", scope: "repository", since: "2026-12-01T10:00:00.000Z", by: "compliance@example.com" },
+      { timeZone: "UTC", locale: "en-GB" },
+    );
+    expect(phrase).toMatch(/^excluded from this repository by an access review campaign since .*2026.*\(compliance@example.com\): Left the team$/);
+  });
+});

@@ -149,6 +149,8 @@ describe("review campaigns", () => {
     expect(s1Ben.proof).toMatchObject({ query: "check", allowed: false, denial: ["excluded"] });
     // every revocation is in the trail with its proof, and the webhook-bound access.revoked event exists
     expect(await w.prisma.auditEvent.count({ where: { action: "review_item.revoked", after: { path: ["campaignId"], equals: campaign.id } } })).toBe(5);
+    // closing again: nothing left to apply, so a conflict
+    await expect(closeCampaign(w.prisma, { campaignId: campaign.id, actor: admin })).rejects.toMatchObject({ code: "conflict" });
     const revokedForAnn = await w.prisma.auditEvent.findMany({ where: { action: "access.revoked", targetId: s.ann } });
     expect(revokedForAnn.some((e) => (e.after as { cause: { kind: string } }).cause.kind === "exclusion.created")).toBe(true);
   });
@@ -210,8 +212,8 @@ describe("review campaigns", () => {
       confidentiality: i.confidentiality,
       reasons: i.reasons as never,
     }));
-    rows.sort((a, b) => (a.userId < b.userId ? -1 : 1));
     expect(populationHash(rows)).toBe(campaign.populationHash);
+    expect(populationHash([...rows].reverse())).toBe(campaign.populationHash);
     expect(populationHash(rows.slice(1))).not.toBe(campaign.populationHash);
   });
 });

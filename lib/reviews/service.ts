@@ -99,13 +99,19 @@ async function reviewerLookups(db: PrismaClient | Tx, people: Person[], reposito
   return { managers: managerOf, owners };
 }
 
-/** The hash of the whole population, line per item in a fixed order: proves later that nothing was added or dropped. */
+/**
+ * The hash of the whole population: one line per item, lines and reasons sorted by code point here
+ * (not by the database's collation, which differs between installations), so anyone can recompute
+ * it from the report and prove later that nothing was added or dropped.
+ */
 export function populationHash(rows: PopulationRow[]): string {
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const lines = rows.map((r) => {
+    const reasons = r.reasons.map((x) => `${x.versionId}:${x.gids?.join(">") ?? "direct"}`).sort(byCodePoint).join(",");
+    return `${r.userId}|${r.repositoryId}|${r.contractId ?? ""}|${r.level}|${r.contracts}|${reasons}\n`;
+  });
   const h = createHash("sha256");
-  for (const r of rows) {
-    const reasons = r.reasons.map((x) => `${x.versionId}:${x.gids?.join(">") ?? "direct"}`).join(",");
-    h.update(`${r.userId}|${r.repositoryId}|${r.contractId ?? ""}|${r.level}|${r.contracts}|${reasons}\n`);
-  }
+  for (const line of lines.sort(byCodePoint)) h.update(line);
   return h.digest("hex");
 }
 
@@ -342,6 +348,8 @@ export async function closeCampaign(prisma: PrismaClient, options: { campaignId:
       options.campaignId,
     );
     if (locked.length === 0) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+    // Closed before, with revocations left to apply (the process stopped mid-way): resume below.
+    if (locked[0].status === "closed" && (await tx.reviewItem.count({ where: { campaignId: options.campaignId, outcome: "revoke", appliedAt: null } })) > 0) return;
     if (locked[0].status !== "active") throw new AppError("conflict", `Campaign ${locked[0].name} is ${locked[0].status}`);
     const config = campaignConfig.parse(locked[0].config);
     await tx.$executeRawUnsafe(`UPDATE "ReviewItem" SET outcome = decision WHERE "campaignId" = $1 AND decision IN ('keep', 'revoke')`, options.campaignId);
