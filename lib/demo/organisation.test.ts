@@ -32,6 +32,13 @@ describe("demo organisation", () => {
     expect(await prisma.accessRuleVersion.count({ where: { principalType: "user" } })).toBeGreaterThan(0);
     expect(await prisma.groupRoleAssignment.count()).toBe(3);
     expect(await prisma.contractRevision.count()).toBeGreaterThan(SMALL.contracts); // renewals, reclassifications
+    // Access review campaigns: one completed with revocations applied (and a late reviewer's items
+    // defaulted), the next in progress.
+    const campaigns = await prisma.reviewCampaign.findMany({ orderBy: { startedAt: "asc" } });
+    expect(campaigns.map((c) => c.status)).toEqual(["closed", "active"]);
+    expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[0].id, outcome: "revoke", appliedAt: { not: null } } })).toBeGreaterThan(0);
+    expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[0].id, decision: null, outcome: "revoke" } })).toBeGreaterThan(0);
+    expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[1].id, decision: null } })).toBeGreaterThan(0);
 
     // Back-dated history: the first events 90 days ago, changes spread over the period.
     const now = Date.now();

@@ -18,6 +18,7 @@ import { createDirectory, createScimToken } from "@/lib/directories/service";
 import { confidentialityRank, type Confidentiality, type Level } from "@/lib/access/levels";
 import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { assignRole } from "@/lib/roles/service";
+import { closeCampaign, createDefinition, decideItems, setRepositoryOwners, startCampaign } from "@/lib/reviews/service";
 import { createRule, deleteRule, updateRule } from "@/lib/rules/service";
 import { handleScimRequest } from "@/lib/scim/router";
 import { flushRequestLog } from "@/lib/scim/request-log";
@@ -427,6 +428,57 @@ export interface LoadOptions {
   progress?: (line: string) => void;
 }
 
+/**
+ * Access review campaigns of the demo (issue 19): a quarterly review of two repositories by their
+ * owners, completed a fortnight ago — some revocations, one late reviewer whose items took the
+ * default (revoke) — and the next one in progress, where items kept unchanged last time carry a
+ * "keep" recommendation.
+ */
+async function demoCampaigns(
+  prisma: PrismaClient,
+  options: { repositoryIds: string[]; adminActor: Actor; at: (day: number, minutes?: number) => Date; days: number },
+) {
+  const { adminActor, at, days } = options;
+  const scope = options.repositoryIds.slice(0, 2);
+  const people = await prisma.user.findMany({ where: { active: true, suspendedAt: null }, orderBy: [{ userName: "asc" }], take: 3, select: { id: true } });
+  if (scope.length === 0 || people.length < 3) return;
+  const [ownerA, ownerB, fallback] = people.map((p) => p.id);
+  await runAt(at(days - 31), async () => {
+    await setRepositoryOwners(prisma, { repositoryId: scope[0], userIds: [ownerA], actor: adminActor });
+    if (scope[1]) await setRepositoryOwners(prisma, { repositoryId: scope[1], userIds: [ownerB], actor: adminActor });
+  });
+  const definition = await runAt(at(days - 31, 10), () =>
+    createDefinition(prisma, {
+      input: {
+        name: "Quarterly review: deal repositories",
+        config: { scope: { repositoryIds: scope }, stages: [{ reviewers: "repository_owners" }], fallbackReviewerId: fallback, durationDays: 14, undecided: "revoke" },
+      },
+      actor: adminActor,
+    }),
+  );
+  const decide = async (campaignId: string, reviewerId: string, share: number) => {
+    const items = await prisma.reviewItem.findMany({ where: { campaignId, reviewerId, decision: null }, orderBy: { id: "asc" } });
+    const reviewer: Actor = { type: "admin", id: reviewerId, label: `reviewer ${reviewerId.slice(0, 8)}` };
+    for (const [i, item] of items.slice(0, Math.ceil(items.length * share)).entries()) {
+      // Revocations only of access through groups: the demo's direct grants stay as the story wrote them.
+      const revoke = i % 7 === 3 && (item.reasons as { gids: string[] | null }[]).some((r) => r.gids !== null);
+      await decideItems(prisma, {
+        campaignId,
+        reviewerId,
+        input: { itemIds: [item.id], decision: revoke ? "revoke" : "keep", justification: revoke ? "No longer works on these matters" : undefined, secondsSpent: 8 + (i % 30) },
+        actor: reviewer,
+      });
+    }
+  };
+  const completed = await runAt(at(days - 30), () => startCampaign(prisma, { definitionId: definition.id, name: "Q3 review: deal repositories", actor: adminActor }));
+  // ownerA decides everything; ownerB (the late reviewer) nothing; the fallback half of theirs.
+  await runAt(at(days - 26), () => decide(completed.id, ownerA, 1));
+  await runAt(at(days - 20), () => decide(completed.id, fallback, 0.5));
+  await runAt(at(days - 16), () => closeCampaign(prisma, { campaignId: completed.id, actor: adminActor }));
+  const current = await runAt(at(days - 3), () => startCampaign(prisma, { definitionId: definition.id, name: "Q4 review: deal repositories", actor: adminActor }));
+  await runAt(at(days - 1), () => decide(current.id, ownerA, 0.4));
+}
+
 /** Whether the demo was loaded into this database (the marker event exists). */
 export async function demoLoaded(prisma: PrismaClient): Promise<boolean> {
   return (await prisma.auditEvent.count({ where: { action: DEMO_MARKER_ACTION } })) > 0;
@@ -826,6 +878,8 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
   await flushRequestLog();
   await runMaintenanceOnce(prisma);
   tick(() => `history: ${steps.length} changes over ${scale.days} days`, true);
+  await demoCampaigns(prisma, { repositoryIds: [...repoIds.values()], adminActor, at, days: scale.days });
+  tick(() => "access review campaigns: one completed, one in progress", true);
 
   const counts = {
     users: await prisma.user.count(),
