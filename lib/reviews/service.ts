@@ -199,7 +199,8 @@ export async function startCampaign(prisma: PrismaClient, options: { definitionI
     const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
     const plan = await planCampaign(tx, { definitionId: definition.id, config, at, dueAt });
     const hash = populationHash(plan.map((p) => p.row));
-    const name = options.name ?? `${definition.name} ${at.toISOString().slice(0, 10)}`;
+    // Numbered, not dated: pages show instants only through the one formatter (the start is on the campaign).
+    const name = options.name ?? `${definition.name} #${(await tx.reviewCampaign.count({ where: { definitionId: definition.id } })) + 1}`;
     const campaign = await tx.reviewCampaign.create({
       data: {
         definitionId: definition.id,
