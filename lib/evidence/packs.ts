@@ -17,7 +17,7 @@ const CONTRACT_BATCH = 200;
 
 export interface ReasonText {
   level: string;
-  /** "Team > Department ← rule 1a2b3c4d v2 (edit) ← repository Deals" */
+  /** "Team > Department ← rule “Legal edits deals” v2 (edit) ← repository Deals" (a deleted group: "Team (deleted group)") */
   chain: string;
   ruleId: string;
   ruleVersion: number;

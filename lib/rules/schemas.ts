@@ -63,8 +63,8 @@ export const deleteRuleInput = z
   .strict();
 
 export const previewRuleInput = z.discriminatedUnion("action", [
-  // A preview may come before the form has a name: the name changes nobody's access.
-  z.object({ action: z.literal("create"), rule: createRuleInput.extend({ name: ruleFields.name.optional() }) }).strict(),
+  // Validated as the create would be (the name too), so the dashboard shows every missing field at once.
+  z.object({ action: z.literal("create"), rule: createRuleInput }).strict(),
   z.object({ action: z.literal("update"), ruleId: id, rule: updateRuleInput }).strict(),
   z.object({ action: z.literal("delete"), ruleId: id }).strict(),
 ]);

@@ -172,7 +172,7 @@ describe("rule history", () => {
     const { user, group, repo } = await scenario();
     const before = await prisma().accessRuleVersion.count();
     const impact = await previewRule(prisma(), {
-      input: { action: "create", rule: { groupId: group.id, level: "view", repositoryId: repo.id, justification: "preview" } },
+      input: { action: "create", rule: { name: "Preview", groupId: group.id, level: "view", repositoryId: repo.id, justification: "preview" } },
     });
     expect(impact.totals).toMatchObject({ usersGaining: 1, usersLosing: 0, contractsGained: 1 });
     expect(impact.gained[0]).toMatchObject({ user: { id: user.id }, contracts: 1, byConfidentiality: { confidential: 1, public: 0 } });

@@ -27,10 +27,9 @@ export interface Problem {
   message: string;
 }
 
-/** The preview may compare a rule not named yet (its name changes nobody's access). */
-export function contentFromCreate(input: Omit<z.output<typeof createRuleInput>, "name"> & { name?: string }): RuleContent {
+export function contentFromCreate(input: z.output<typeof createRuleInput>): RuleContent {
   return {
-    name: input.name ?? "",
+    name: input.name,
     principalType: input.userId !== undefined && input.groupId === undefined ? "user" : "group",
     groupId: input.groupId ?? null,
     userId: input.userId ?? null,

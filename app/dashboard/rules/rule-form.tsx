@@ -75,7 +75,7 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
   const types = useContractTypes({ repositoryId, enabled: scopeKind === "repository" && repositoryId !== "" });
 
   const body: Record<string, unknown> = {
-    // Empty: absent, so the preview works before the rule is named and saving names the field.
+    // Empty: absent, so the server names the missing field.
     name: name.trim() || undefined,
     ...(principalType === "group" ? { groupId: group?.id } : { userId: user?.id }),
     level,
