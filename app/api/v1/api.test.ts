@@ -510,7 +510,7 @@ describe("rules and repositories", () => {
         "/api/v1/users/{ref}/contracts",
       ].sort(),
     );
-    expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["level", "justification"]));
+    expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["name", "level", "justification"]));
     expect(res.body.paths["/api/v1/access/check"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["user", "contract", "level", "at", "directory"]);
   });
 });
