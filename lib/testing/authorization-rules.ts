@@ -106,6 +106,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/auth/[...nextauth]": { kind: "next-auth" },
   "POST /api/auth/[...nextauth]": { kind: "next-auth" },
   "GET /api/bench/floor": { kind: "bench-floor" },
+  // Off (404) unless BENCH_FLOOR_ROUTE=1; an API key with a decision scope either way.
+  "POST /api/bench/decision-floor": apiKey("access:decide", "access:read"),
   "GET /api/health": PUBLIC,
   "GET /api/health/live": PUBLIC,
   "GET /api/metrics": { kind: "metrics-token" },
