@@ -82,11 +82,3 @@ async function writeBatch(db: PrismaClient, batch: Map<string, Pending>): Promis
     );
   }
 }
-
-/** The last permit of each of these pairs (the access review's "last opened"). */
-export async function lastPermits(db: PrismaClient, options: { userId: string; contractIds: string[] }) {
-  return db.decisionLog.findMany({
-    where: { userId: options.userId, contractId: { in: options.contractIds } },
-    select: { contractId: true, lastPermitAt: true, permits: true },
-  });
-}
