@@ -12,6 +12,7 @@ import { callRoute, newApiKey, newOrg } from "@/lib/testing/api-v1";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { withEnv } from "@/lib/testing/env";
 import * as metricsRoute from "@/app/api/metrics/route";
+import * as floorRoute from "@/app/api/bench/decision-floor/route";
 import * as checkRoute from "@/app/api/v1/access/check/route";
 import * as evaluationRoute from "./evaluation/route";
 import * as evaluationsRoute from "./evaluations/route";
@@ -193,5 +194,20 @@ describe("AuthZEN decisions in Custodian's vocabulary", () => {
     const { key } = await newApiKey(["access:decide"]);
     const res = await callRoute(checkRoute.GET, { path: "/api/v1/access/check?user=x&contract=y", key });
     expect(res.status).toBe(403);
+  });
+
+  it("the benchmark's decision floor: 404 unless BENCH_FLOOR_ROUTE=1, then a constant decision for a key with the scope", async () => {
+    const { key } = await newApiKey(["access:decide"]);
+    const body = { subject: { type: "user", id: "x" }, action: { name: "view" }, resource: { type: "contract", id: "y" } };
+    expect((await post(floorRoute.POST, "/api/bench/decision-floor", key, body)).status).toBe(404);
+    const restore = withEnv({ BENCH_FLOOR_ROUTE: "1" });
+    try {
+      const on = await post(floorRoute.POST, "/api/bench/decision-floor", key, body);
+      expect(on.status).toBe(200);
+      expect(on.body).toEqual({ decision: true });
+      expect((await callRoute(floorRoute.POST, { method: "POST", path: "/api/bench/decision-floor", body })).status).toBe(401);
+    } finally {
+      restore();
+    }
   });
 });
