@@ -13,13 +13,16 @@
 //   resource search  a page of 100 for the sampled person nearest 5,000 contracts, concurrency 1
 //   subject search   a page of 100 readers of the widest contract, concurrency 1
 // and prints every phase's rate and p50/p95/p99 beside the load average; then the medians over
-// --runs (default 3) and the targets of issue 18.
+// --runs (default 3) and the targets of issue 18. First, the database statements each request shape
+// costs (BEGIN/COMMIT included; the API key look-up adds one), counted in process as node-postgres
+// sends them — the figure to read beside the rates on a noisy machine.
 //
 //   npm run bench:decisions -- [--scale 1] [--runs 3] [--concurrency 8] [--seconds 10]
 //                             [--requests 2000] [--port 3260]
 //                             [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 import os from "node:os";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { contractsOfUser } from "@/lib/access/effective-access";
 import { createApiKey } from "@/lib/api-keys/service";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
@@ -47,6 +50,14 @@ const SECONDS = Number(values.seconds);
 const REQUESTS = Number(values.requests);
 const PORT = Number(values.port);
 
+const statements: string[] = [];
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const first = args[0] as string | { text?: string };
+  statements.push(typeof first === "string" ? first : (first?.text ?? "?"));
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 
 function scaled(f: number): ScaleOptions {
@@ -61,8 +72,10 @@ async function main() {
   const database = await freshPostgresDatabase(values.postgres!, "custodian_bench_decisions");
   const servers: { stop(): Promise<void> }[] = [];
   try {
-    // The engine's reads take the process database (lib/access/sql.ts): make it the bench's.
+    // The engine's reads take the process database (lib/access/sql.ts): make it the bench's. The
+    // counted calls below log no permits from this process (the servers get DECISION_LOG explicitly).
     process.env.DATABASE_URL = database.url;
+    process.env.DECISION_LOG = "0";
     const db = await getDatabase();
     const summary = await generateScale(db, scale, (line) => process.stdout.write(`  ${line}\n`));
     process.stdout.write(`  generated in ${summary.seconds.toFixed(1)} s\n`);
@@ -85,10 +98,27 @@ async function main() {
        ORDER BY c.id LIMIT 1`,
       allStaff,
     );
+    const { evaluate, evaluateMany, searchResources, searchSubjects } = await import("@/lib/authzen/decisions");
+    const count = async (name: string, fn: () => Promise<unknown>) => {
+      await fn();
+      statements.length = 0;
+      const answer = JSON.stringify(await fn());
+      process.stdout.write(`  statements: ${name.padEnd(44)} ${String(statements.length).padStart(3)}   ${answer.slice(0, 60)}\n`);
+    };
+    const granted = personContracts[0];
+    const someone = scaleId(scale.seed, "user", scale.users);
+    const ev = (subject: string, contract: string) => ({ subject: { type: "user", id: subject }, action: { name: "view" }, resource: { type: "contract", id: contract } });
+    await count("evaluation (permit)", () => evaluate(db.prisma, { body: ev(person.id, granted) }));
+    await count("evaluation (deny)", () => evaluate(db.prisma, { body: ev(someone, scaleId(scale.seed, "contract", 1)) }));
+    await count("evaluations (100 contracts, one person)", () =>
+      evaluateMany(db.prisma, { body: { ...ev(person.id, granted), evaluations: personContracts.slice(0, 100).map((id) => ({ resource: { type: "contract", id } })) } }),
+    );
+    await count("search/resource (page of 100)", () => searchResources(db.prisma, { body: { subject: { type: "user", id: person.id }, action: { name: "view" }, resource: { type: "contract" }, page: { limit: 100 } } }));
+    await count("search/subject (page of 100, widest)", () => searchSubjects(db.prisma, { body: { subject: { type: "user" }, action: { name: "view" }, resource: { type: "contract", id: widest?.id ?? "none" }, page: { limit: 100 } } }));
     await closeDatabase();
     process.stdout.write(`  person ${person.id}: ${person.total} contracts; widest contract ${widest?.id ?? "(none)"}\n`);
 
-    const env = { DATABASE_URL: database.url, BENCH_FLOOR_ROUTE: "1", DECISION_LOG_FLUSH_MS: "1000" };
+    const env = { DATABASE_URL: database.url, BENCH_FLOOR_ROUTE: "1", DECISION_LOG: "1", DECISION_LOG_FLUSH_MS: "1000" };
     const on = await startBuiltServer({ env, port: PORT });
     servers.push(on);
     const off = await startBuiltServer({ env: { ...env, DECISION_LOG: "0" }, port: PORT + 1 });
