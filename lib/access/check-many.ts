@@ -23,7 +23,18 @@ export async function checkAccessMany(
   const contractIds = [...new Set(options.pairs.map((p) => p.contractId))];
   const result = new Map<string, PairCheck>();
   if (options.pairs.length === 0) return result;
-  const reasons = await withStatementTimeout(db, async (q) => buildReasons(q, await reasonRows(q, { userIds, contractIds, at })));
+  // The reason rows cover every person × every contract given: one statement when that product is
+  // close to the pairs asked (one person's page of contracts, or a contract's readers); one per
+  // person when it is not (many people, each asking about other contracts), so a batch never makes
+  // the database answer a cross product it did not ask for.
+  const reasons = await withStatementTimeout(db, async (q) => {
+    if (userIds.length * contractIds.length <= 4 * options.pairs.length + 100) return buildReasons(q, await reasonRows(q, { userIds, contractIds, at }));
+    const byUser = new Map<string, string[]>();
+    for (const p of options.pairs) byUser.set(p.userId, [...(byUser.get(p.userId) ?? []), p.contractId]);
+    const rows = [];
+    for (const [userId, ids] of byUser) rows.push(...(await reasonRows(q, { userIds: [userId], contractIds: [...new Set(ids)], at })));
+    return buildReasons(q, rows);
+  });
   for (const { userId, contractId } of options.pairs) {
     const key = `${userId}|${contractId}`;
     const list = reasons.get(key) ?? [];
