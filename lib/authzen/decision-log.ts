@@ -21,6 +21,7 @@ interface Pending {
 
 let pending = new Map<string, Pending>();
 let timer: ReturnType<typeof setInterval> | undefined;
+let timerMs = 0;
 let flushing: Promise<void> | undefined;
 let target: (() => Promise<PrismaClient>) | undefined;
 
@@ -40,8 +41,11 @@ export function recordPermits(options: { db: () => Promise<PrismaClient>; pairs:
     } else dropped += 1;
   }
   if (dropped > 0) countDecisionLogDrop(dropped);
-  if (!timer) {
-    timer = setInterval(() => void flushDecisionLog().catch((err) => log.error("decision log write failed", { error: String(err) })), getConfig().DECISION_LOG_FLUSH_MS);
+  const interval = getConfig().DECISION_LOG_FLUSH_MS;
+  if (!timer || timerMs !== interval) {
+    if (timer) clearInterval(timer);
+    timerMs = interval;
+    timer = setInterval(() => void flushDecisionLog().catch((err) => log.error("decision log write failed", { error: String(err) })), interval);
     // The log never keeps a process alive (tests, scripts).
     timer.unref?.();
   }

@@ -81,8 +81,10 @@ describe("AuthZEN decisions in Custodian's vocabulary", () => {
   });
 
   it("the decision log keeps the last permit per person × contract (aggregated, written in batches), never a deny or a past instant; /api/metrics counts outcomes", async () => {
-    const restore = withEnv({ METRICS_TOKEN: "metrics-token-for-authzen-test" });
+    // A long interval, so the timer cannot write between the requests and the check below.
+    const restore = withEnv({ METRICS_TOKEN: "metrics-token-for-authzen-test", DECISION_LOG_FLUSH_MS: "60000" });
     try {
+      await flushDecisionLog();
       const { person, contracts, hidden } = await catalogue(2);
       const { key } = await newApiKey(["access:decide"]);
       const prisma = await getPrisma();
