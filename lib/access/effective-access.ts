@@ -206,7 +206,7 @@ interface ReasonRow {
  * contracts (one check, or one page of a list). Membership paths climb from the user through
  * nested groups, each hop valid at T (group-graph.ts: membershipPathsCte).
  */
-async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
+export async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
   if (options.userIds.length === 0 || options.contractIds.length === 0) return [];
   const T = ts(3);
   return db.$queryRawUnsafe<ReasonRow[]>(
@@ -279,7 +279,7 @@ function earliest(...dates: (Date | null)[]): Date | null {
 }
 
 /** Reasons grouped by `${userId}|${contractId}`, winning ones first. */
-async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reason[]>> {
+export async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reason[]>> {
   const groupIds = new Set<string>();
   const repositoryIds = new Set<string>();
   const contractIds = new Set<string>();
