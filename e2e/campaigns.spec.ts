@@ -38,7 +38,7 @@ test.describe.serial("an access review campaign, per role", () => {
     const api = page.request;
     ids.repository = (await postOk<{ id: string }>(api, "/api/admin/repositories", { name: `Deals ${suffix}` })).id;
     ids.contract = (await postOk<{ id: string }>(api, "/api/admin/contracts", { title: `Share purchase ${suffix}`, contractType: "SPA", repositoryId: ids.repository })).id;
-    await postOk(api, "/api/admin/rules", { groupId: group.id, level: "edit", repositoryId: ids.repository, justification: "The deal team works on deals" });
+    await postOk(api, "/api/admin/rules", { name: `Deal team edits deals ${suffix}`, groupId: group.id, level: "edit", repositoryId: ids.repository, justification: "The deal team works on deals" });
     expect((await api.put(`/api/admin/repositories/${ids.repository}/owners`, { data: { userIds: [ids.owner] } })).status()).toBe(200);
     await createAccountInSettings(page, { email: emails.compliance, role: "compliance", password: PASSWORD });
     await createAccountInSettings(page, { email: emails.auditor, role: "auditor", password: PASSWORD });

@@ -5,6 +5,8 @@
 // answer after each revocation, now and at a past instant.
 import { describe, expect, it } from "vitest";
 import { checkAccess, contractsOfUser } from "@/lib/access/effective-access";
+import { flushDecisionLog, recordPermits } from "@/lib/authzen/decision-log";
+import { getPrisma } from "@/lib/db/client";
 import { admin, instant, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { closeCampaign, createDefinition, decideItems, populationHash, previewCampaign, setRepositoryOwners, startCampaign } from "./service";
@@ -72,6 +74,10 @@ describe("review campaigns", () => {
     // ann, ben, owner, cid on repo (4); ann, ben, owner on s1 (3, per contract)
     expect(preview).toMatchObject({ items: 7, people: 4, reviewers: 2, unassigned: 0 });
 
+    // ben opened c1 through the decision API: his item's "last opened"
+    const opened = new Date(Date.now() - 3_600_000);
+    recordPermits({ db: getPrisma, pairs: [{ userId: s.ben, contractId: s.c1 }], at: opened });
+    await flushDecisionLog();
     const campaign = await startCampaign(w.prisma, { definitionId: definition.id, actor: admin });
     expect(campaign).toMatchObject({ status: "active", populationSize: 7 });
     const started = await w.prisma.auditEvent.findUniqueOrThrow({ where: { id: campaign.startEventId! } });
@@ -89,6 +95,8 @@ describe("review campaigns", () => {
     expect(Date.parse(reason.since)).not.toBeNaN();
     // ben's sign grant on c2 ends before close: not reviewed (his item is the group access only)
     expect(item(s.ben).level).toBe(3);
+    expect(item(s.ben).lastOpenedAt?.getTime()).toBe(opened.getTime());
+    expect(item(s.ann).lastOpenedAt).toBeNull();
     // the owner never reviews their own access: the fallback does
     expect(item(s.owner).reviewerId).toBe(s.fallback);
     expect(item(s.owner, s.s1).reviewerId).toBe(s.fallback);

@@ -121,6 +121,7 @@ const reasonsKey = (reasons: unknown) =>
 interface Planned {
   row: PopulationRow;
   person: Person | undefined;
+  lastOpenedAt: Date | null;
   reviewerId: string | null;
   recommendation: "keep" | "revoke" | null;
   personStatus: string;
@@ -152,6 +153,19 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
     const kept = await db.reviewItem.findMany({ where: { campaignId: previous.id, outcome: "keep" }, select: { userId: true, repositoryId: true, contractId: true, reasons: true } });
     for (const k of kept) keptBefore.add(`${k.userId}|${k.repositoryId}|${k.contractId ?? ""}|${reasonsKey(k.reasons)}`);
   }
+  // "Last opened": the decision log's last permit (AuthZEN) on a contract of the item, when known.
+  const opened = await db.$queryRawUnsafe<{ userId: string; repositoryId: string; contractId: string; at: Date }[]>(
+    `SELECT d."userId", c."repositoryId", d."contractId", d."lastPermitAt" AS at
+     FROM "DecisionLog" d JOIN "Contract" c ON c.id = d."contractId" WHERE d."userId" = ANY($1::text[])`,
+    [...personOf.keys()],
+  );
+  const lastOpened = new Map<string, Date>();
+  for (const o of opened) {
+    for (const key of [`${o.userId}|${o.repositoryId}|`, `${o.userId}|${o.repositoryId}|${o.contractId}`]) {
+      const seen = lastOpened.get(key);
+      if (!seen || seen < o.at) lastOpened.set(key, o.at);
+    }
+  }
   return rows.map((row) => {
     const person = personOf.get(row.userId);
     const inactiveDays = person ? Math.floor((at.getTime() - person.lastSeenAt.getTime()) / DAY_MS) : 0;
@@ -165,6 +179,7 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
     return {
       row,
       person,
+      lastOpenedAt: lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null,
       reviewerId: reviewerFor(config, 1, row, lookups),
       recommendation,
       personStatus: flagged ? "flagged_inactive" : "active",
@@ -228,8 +243,7 @@ export async function startCampaign(prisma: PrismaClient, options: { definitionI
           reasons: p.row.reasons as object[],
           personStatus: p.personStatus,
           inactiveDays: p.inactiveDays,
-          // "Last opened" comes from the decision log (AuthZEN, issue 18) once it exists.
-          lastOpenedAt: null,
+          lastOpenedAt: p.lastOpenedAt,
           recommendation: p.recommendation,
           reviewerId: p.reviewerId,
         })),
