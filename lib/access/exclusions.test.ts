@@ -7,6 +7,7 @@ import { createExclusion, liftExclusion } from "@/lib/exclusions/service";
 import { admin, instant, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { checkAccess, contractsOfUser, readerReasonGroups, readersOfContract, whoCanAccessContract } from "./effective-access";
+import { checkAccessMany } from "./check-many";
 import { subtractExclusions } from "./exclusions";
 import { previewRuleChange } from "./impact";
 import { snapshotAccess } from "./snapshot";
@@ -64,6 +65,9 @@ describe("exclusions in the engine", () => {
         by: "access test",
       },
     ]);
+    // batch checks (AuthZEN evaluations) read the same reason rows: denied too
+    const batch = await checkAccessMany(w.prisma, { pairs: [{ userId: ann, contractId: c1 }, { userId: ben, contractId: c1 }] });
+    expect([batch.get(`${ann}|${c1}`)?.level, batch.get(`${ben}|${c1}`)?.level]).toEqual([null, "edit"]);
     // the other repository is untouched; ben is untouched
     expect((await checkAccess(w.prisma, { userId: ann, contractId: c3 })).allowed).toBe(true);
     expect((await checkAccess(w.prisma, { userId: ben, contractId: c1 })).level).toBe("edit");
