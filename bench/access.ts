@@ -10,6 +10,12 @@
 //                           [--repositories 500] [--contracts 200000] [--rules 5000]
 //                           [--pglite-scale 0.2] [--samples 200] [--seconds 60]
 //                           [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+//                           [--template perf_scale]
+//
+// --template NAME (PostgreSQL): generate the organisation once into the database NAME on the
+// server (created when missing, kept afterwards), and run each time on a copy of it
+// (CREATE DATABASE … TEMPLATE NAME, dropped afterwards) — for iterating on query plans. The copy
+// is migrated first, so new migrations (indexes) apply; the flags must match those that made it.
 //
 // --pglite-scale multiplies every count for the PGlite run (the embedded database is single-
 // connection WebAssembly; 1 = full scale).
@@ -29,7 +35,9 @@ import { openDatabase, type Database } from "@/lib/db/client";
 import type { Actor } from "@/lib/audit/record";
 import { createGroup, updateGroup } from "@/lib/groups/service";
 import { createRule } from "@/lib/rules/service";
-import { DEFAULT_SCALE, generateScale, groupLayout, scaleId, type ScaleOptions } from "../scripts/generate-scale";
+import { DEFAULT_SCALE, generateScale, groupLayout, scaleId, type ScaleOptions, type ScaleSummary } from "../scripts/generate-scale";
+import { migrate } from "@/lib/db/migrate";
+import pg from "pg";
 import { percentile } from "./load";
 import { freshPostgresDatabase } from "./server";
 import { mulberry32 } from "@/lib/random";
@@ -48,6 +56,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "60" },
     postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
     ladder: { type: "string", default: "25" },
+    template: { type: "string" },
   },
 });
 
@@ -102,11 +111,18 @@ async function measure(name: string, fn: (i: number) => Promise<string | void>, 
   return m;
 }
 
-async function run(db: Database, scale: ScaleOptions, label: string) {
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-  process.stdout.write(`\n# ${label}: generating ${JSON.stringify(scale)} (load average ${load})\n`);
-  const summary = await generateScale(db, scale, (line) => process.stdout.write(`${line}\n`));
-  process.stdout.write(`  generated in ${summary.seconds.toFixed(1)} s: ${JSON.stringify(summary.rows)}\n`);
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+
+async function run(db: Database, scale: ScaleOptions, label: string, generated?: ScaleSummary) {
+  const load = loadAverage();
+  let summary = generated;
+  if (!summary) {
+    process.stdout.write(`\n# ${label}: generating ${JSON.stringify(scale)} (load average ${load})\n`);
+    summary = await generateScale(db, scale, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`  generated in ${summary.seconds.toFixed(1)} s: ${JSON.stringify(summary.rows)}\n`);
+  } else {
+    process.stdout.write(`\n# ${label}: on a copy of the generated ${JSON.stringify(scale)} (load average ${load})\n`);
+  }
   const p = db.prisma;
   const pick = prng(scale.seed * 7 + 1);
   const user = () => scaleId(scale.seed, "user", pick(scale.users));
@@ -261,12 +277,66 @@ function printTable(label: string, scale: ScaleOptions, rows: Measure[], loadBef
   }
 }
 
+/** With --template: the template database generated (once), then a fresh copy of it to run on. */
+async function copyOfTemplate(serverUrl: string, template: string): Promise<{ url: string; drop(): Promise<void>; summary: ScaleSummary }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(template)) throw new Error("--template must be a plain lower-case database name");
+  const urlOf = (name: string) => {
+    const u = new URL(serverUrl);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [template])).rowCount! > 0;
+    let summary: ScaleSummary;
+    if (!exists) {
+      await admin.query(`CREATE DATABASE "${template}"`);
+      const db = await openDatabase({ databaseUrl: urlOf(template), poolMax: 2 });
+      try {
+        process.stdout.write(`\n# generating ${JSON.stringify(FULL)} into the template database ${template} (kept)\n`);
+        summary = await generateScale(db, FULL, (line) => process.stdout.write(`${line}\n`));
+      } finally {
+        await db.close();
+      }
+    } else {
+      const c = new pg.Client({ connectionString: urlOf(template) });
+      await c.connect();
+      try {
+        const [row] = (await c.query(`SELECT count(*)::int AS n FROM "User" WHERE "directoryId" = $1`, [scaleId(FULL.seed, "directory", 1)])).rows;
+        if (row.n !== FULL.users) throw new Error(`template ${template} holds ${row.n} users of seed ${FULL.seed}, not --users ${FULL.users}`);
+      } finally {
+        await c.end();
+      }
+      summary = { options: FULL, directoryId: scaleId(FULL.seed, "directory", 1), rows: {}, seconds: 0 };
+    }
+    const name = `${template}_run_${Date.now()}`;
+    const t = performance.now();
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    process.stdout.write(`  copied ${template} → ${name} in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    return {
+      url: urlOf(name),
+      summary,
+      async drop() {
+        const c = new pg.Client({ connectionString: serverUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  } finally {
+    await admin.end();
+  }
+}
+
 async function benchPostgres() {
-  const database = await freshPostgresDatabase(values.postgres!);
+  const copy = values.template ? await copyOfTemplate(values.postgres!, values.template) : undefined;
+  const database = copy ?? (await freshPostgresDatabase(values.postgres!));
   try {
     const db = await openDatabase({ databaseUrl: database.url, poolMax: 4 });
     try {
-      await run(db, FULL, "PostgreSQL");
+      if (copy) await db.withSession((s) => migrate(s));
+      await run(db, FULL, "PostgreSQL", copy?.summary);
     } finally {
       await db.close();
     }

@@ -8,7 +8,7 @@
 // only for the rows of the requested page.
 import { AppError } from "@/lib/errors";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
-import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipPathsCte, personGroupsCte } from "./group-graph";
+import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
 import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
@@ -174,6 +174,8 @@ interface ReasonRow {
   gids: string[] | null;
   sinces: Date[] | null;
   events: (string | null)[] | null;
+  /** Each hop's group name now (null: deleted since). */
+  names: (string | null)[] | null;
   vid: string;
   ruleId: string;
   version: number;
@@ -192,6 +194,8 @@ interface ReasonRow {
   recordedFrom: Date;
   eventId: string | null;
   repositoryId: string;
+  repositoryName: string | null;
+  ruleRepositoryName: string | null;
   endDate: Date | null;
 }
 
@@ -203,33 +207,38 @@ interface ReasonRow {
 async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
   if (options.userIds.length === 0 || options.contractIds.length === 0) return [];
   const T = ts(3);
+  // One statement with the names reasons show; a chain's hops are looked up only for the rows that
+  // grant (a person in a 25-layer ladder is in 50 groups, few of which a rule on the contract names).
   return db.$queryRawUnsafe<ReasonRow[]>(
     `WITH RECURSIVE
      act AS (SELECT u.id AS uid FROM unnest($1::text[]) AS u(id) WHERE ${activeAt("u.id", T)}),
      ${membershipPathsCte("act", T)},
      cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = ANY($2::text[]) AND ${validAt("c", T)}),
      rv AS (
-       SELECT v.* FROM (SELECT DISTINCT gid FROM up) g JOIN "AccessRuleVersion" v ON v."groupId" = g.gid
+       SELECT v.* FROM (SELECT DISTINCT gid FROM up_path) g JOIN "AccessRuleVersion" v ON v."groupId" = g.gid
        WHERE v."principalType" = 'group' AND ${grantsAt("v", T)}
        UNION ALL
        SELECT v.* FROM act JOIN "AccessRuleVersion" v ON v."userId" = act.uid
        WHERE v."principalType" = 'user' AND ${grantsAt("v", T)}
      ),
      hits AS (
-       SELECT up.uid, up.gids, up.sinces, up.events, rv.id AS vid, cr."contractId" AS cid
-       FROM up JOIN rv ON rv."principalType" = 'group' AND rv."groupId" = up.gid
+       SELECT up.uid, up.gids, rv.id AS vid, cr."contractId" AS cid
+       FROM up_path up JOIN rv ON rv."principalType" = 'group' AND rv."groupId" = up.gid
        JOIN cr ON ${scopeCovers("rv", "cr")} AND ${notEndedAt("rv", "cr", T)}
        UNION ALL
-       SELECT act.uid, NULL, NULL, NULL, rv.id, cr."contractId"
+       SELECT act.uid, NULL, rv.id, cr."contractId"
        FROM act JOIN rv ON rv."principalType" = 'user' AND rv."userId" = act.uid
        JOIN cr ON ${scopeCovers("rv", "cr")} AND ${notEndedAt("rv", "cr", T)}
      )
-     SELECT h.uid, h.cid, h.gids, h.sinces, h.events, h.vid,
+     SELECT h.uid, h.cid, h.gids, hop.sinces, hop.events, hop.names, h.vid,
             rv."ruleId", rv.version, rv.level, rv."authorType", rv."authorId", rv."authorLabel", rv.justification,
             rv."repositoryId" AS "ruleRepositoryId", rv."contractId" AS "ruleContractId", rv."contractTypes",
             rv."confidentialityCeiling", rv."validFrom", rv."validUntil", rv."graceDaysAfterEnd", rv."recordedFrom", rv."eventId",
-            cr."repositoryId", cr."endDate"
-     FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid`,
+            cr."repositoryId", cr."endDate",
+            (SELECT r.name FROM "Repository" r WHERE r.id = cr."repositoryId") AS "repositoryName",
+            (SELECT r.name FROM "Repository" r WHERE r.id = rv."repositoryId") AS "ruleRepositoryName"
+     FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid
+     LEFT JOIN LATERAL (${membershipHopsSql("h", T)}) hop ON TRUE`,
     options.userIds,
     options.contractIds,
     options.at,
@@ -259,15 +268,7 @@ function earliest(...dates: (Date | null)[]): Date | null {
 }
 
 /** Reasons grouped by `${userId}|${contractId}`, winning ones first. */
-async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reason[]>> {
-  const groupIds = new Set<string>();
-  const repositoryIds = new Set<string>();
-  for (const r of rows) {
-    for (const g of r.gids ?? []) groupIds.add(g);
-    repositoryIds.add(r.repositoryId);
-    if (r.ruleRepositoryId) repositoryIds.add(r.ruleRepositoryId);
-  }
-  const names = await namesOf(db, [...groupIds], [...repositoryIds]);
+function buildReasons(rows: ReasonRow[]): Map<string, Reason[]> {
   const byPair = new Map<string, Reason[]>();
   const best = new Map<string, number>();
   for (const r of rows) {
@@ -277,7 +278,7 @@ async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reas
   for (const r of rows) {
     const key = `${r.uid}|${r.cid}`;
     const level = levelFromRank(r.level)!;
-    const scope = ruleScopeOf(r, names.repositories);
+    const scope = ruleScopeOf(r, new Map(r.ruleRepositoryId && r.ruleRepositoryName !== null ? [[r.ruleRepositoryId, r.ruleRepositoryName]] : []));
     const reason: Reason = {
       level,
       winning: r.level === best.get(key),
@@ -286,7 +287,7 @@ async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reas
             kind: "group",
             path: r.gids.map((groupId, i) => ({
               groupId,
-              displayName: names.groups.get(groupId) ?? null,
+              displayName: r.names?.[i] ?? null,
               memberSince: r.sinces![i],
               addedEventId: r.events![i] ?? null,
             })),
@@ -309,7 +310,7 @@ async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reas
       contract: {
         id: r.cid,
         repositoryId: r.repositoryId,
-        repositoryName: names.repositories.get(r.repositoryId) ?? null,
+        repositoryName: r.repositoryName,
         endDate: r.endDate,
         grantsUntil: earliest(r.validUntil, r.endDate ? addDays(r.endDate, r.graceDaysAfterEnd ?? 0) : null),
       },
@@ -348,7 +349,7 @@ export async function checkAccess(
   const at = options.at ?? new Date();
   return withStatementTimeout(db, async (q) => {
     const rows = await reasonRows(q, { userIds: [options.userId], contractIds: [options.contractId], at });
-    const reasons = (await buildReasons(q, rows)).get(`${options.userId}|${options.contractId}`) ?? [];
+    const reasons = buildReasons(rows).get(`${options.userId}|${options.contractId}`) ?? [];
     const level = maxLevel(reasons);
     const requiredLevel = options.level ?? "view";
     const allowed = level !== null && levelRank(level) >= levelRank(requiredLevel);
@@ -361,7 +362,7 @@ export async function checkAccess(
 const MAX_RULE_DENIALS = 20;
 
 /**
- * Why a check said no. Three bounded, indexed reads: the person's status interval at or before T
+ * Why a check said no. Bounded, indexed reads in one statement: the person's status interval at or before T
  * (UserStatusInterval by userId, validFrom), the contract's revision at or before T
  * (ContractRevision by contractId, validFrom), and the rules in force at T that reach the person
  * (their groups at T through group-graph.ts, or directly) and cover the contract, whatever their
@@ -373,44 +374,57 @@ async function denialsOf(
 ): Promise<Denial[]> {
   const { userId, contractId, at } = options;
   const T = ts(3);
-  type Interval = { active: boolean | null; validFrom: Date | null; validTo: Date | null; first: Date | null };
-  // One after another: they share the read transaction's connection.
-  const [status] = await db.$queryRawUnsafe<Interval[]>(
-    `SELECT s.active, s."validFrom", s."validTo",
-            (SELECT min(f."validFrom") FROM "UserStatusInterval" f WHERE f."userId" = $1) AS first
-     FROM (SELECT 1) one LEFT JOIN LATERAL (
-       SELECT us.active, us."validFrom", us."validTo" FROM "UserStatusInterval" us
-       WHERE us."userId" = $1 AND us."validFrom" <= $2::timestamp(3) ORDER BY us."validFrom" DESC LIMIT 1
-     ) s ON TRUE`,
-    userId,
-    at,
-  );
-  const [revision] = await db.$queryRawUnsafe<(Omit<Interval, "active"> & { endDate: Date | null })[]>(
-    `SELECT c."validFrom", c."validTo", c."endDate",
-            (SELECT min(f."validFrom") FROM "ContractRevision" f WHERE f."contractId" = $1) AS first
-     FROM (SELECT 1) one LEFT JOIN LATERAL (
-       SELECT cr."validFrom", cr."validTo", cr."endDate" FROM "ContractRevision" cr
-       WHERE cr."contractId" = $1 AND cr."validFrom" <= $2::timestamp(3) ORDER BY cr."validFrom" DESC LIMIT 1
-     ) c ON TRUE`,
-    contractId,
-    at,
-  );
-  const rules = await db.$queryRawUnsafe<{ ruleId: string; validFrom: Date | null; validUntil: Date | null }[]>(
+  // One statement (one round trip): the status interval and the contract revision at or before T,
+  // and the rules in force at T reaching the person and covering the contract.
+  const [row] = await db.$queryRawUnsafe<
+    {
+      active: boolean | null;
+      statusFrom: Date | null;
+      statusTo: Date | null;
+      firstStatus: Date | null;
+      revisionFrom: Date | null;
+      endDate: Date | null;
+      firstRevision: Date | null;
+      ruleIds: string[] | null;
+      ruleFroms: (Date | null)[] | null;
+      ruleUntils: (Date | null)[] | null;
+    }[]
+  >(
     `WITH RECURSIVE
      ${personGroupsCte("$1", T)},
+     st AS (
+       SELECT us.active, us."validFrom", us."validTo" FROM "UserStatusInterval" us
+       WHERE us."userId" = $1 AND us."validFrom" <= ${T} ORDER BY us."validFrom" DESC LIMIT 1
+     ),
+     rev AS (
+       SELECT c."validFrom", c."endDate" FROM "ContractRevision" c
+       WHERE c."contractId" = $2 AND c."validFrom" <= ${T} ORDER BY c."validFrom" DESC LIMIT 1
+     ),
      cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = $2 AND ${validAt("c", T)}),
      rv AS (
        SELECT v.* FROM anc JOIN "AccessRuleVersion" v ON v."groupId" = anc.gid
        WHERE v."principalType" = 'group' AND ${inForceAt("v", T)}
        UNION ALL
        SELECT v.* FROM "AccessRuleVersion" v WHERE v."principalType" = 'user' AND v."userId" = $1 AND ${inForceAt("v", T)}
+     ),
+     rules AS (
+       SELECT DISTINCT rv."ruleId", rv."validFrom", rv."validUntil" FROM rv JOIN cr ON ${scopeCovers("rv", "cr")}
+       ORDER BY rv."ruleId" LIMIT ${MAX_RULE_DENIALS + 1}
      )
-     SELECT DISTINCT rv."ruleId", rv."validFrom", rv."validUntil" FROM rv JOIN cr ON ${scopeCovers("rv", "cr")}
-     ORDER BY rv."ruleId" LIMIT ${MAX_RULE_DENIALS + 1}`,
+     SELECT (SELECT active FROM st) AS active, (SELECT "validFrom" FROM st) AS "statusFrom", (SELECT "validTo" FROM st) AS "statusTo",
+            (SELECT min(f."validFrom") FROM "UserStatusInterval" f WHERE f."userId" = $1) AS "firstStatus",
+            (SELECT "validFrom" FROM rev) AS "revisionFrom", (SELECT "endDate" FROM rev) AS "endDate",
+            (SELECT min(f."validFrom") FROM "ContractRevision" f WHERE f."contractId" = $2) AS "firstRevision",
+            (SELECT array_agg("ruleId" ORDER BY "ruleId") FROM rules) AS "ruleIds",
+            (SELECT array_agg("validFrom" ORDER BY "ruleId")::timestamp(3)[] FROM rules) AS "ruleFroms",
+            (SELECT array_agg("validUntil" ORDER BY "ruleId")::timestamp(3)[] FROM rules) AS "ruleUntils"`,
     userId,
     contractId,
     at,
   );
+  const rules = (row.ruleIds ?? []).map((ruleId, i) => ({ ruleId, validFrom: row.ruleFroms![i], validUntil: row.ruleUntils![i] }));
+  const status = { active: row.active, validFrom: row.statusFrom, validTo: row.statusTo, first: row.firstStatus };
+  const revision = { validFrom: row.revisionFrom, endDate: row.endDate, first: row.firstRevision };
   const denial: Denial[] = [];
   if (status.validFrom === null) denial.push({ code: "user_not_yet_provisioned", provisionedAt: status.first });
   // A deleted person's intervals are all closed; deactivation opens an inactive one instead.
@@ -521,8 +535,7 @@ export async function whoCanAccessContract(
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.uid !== null);
-    const reasons = await buildReasons(
-      q,
+    const reasons = buildReasons(
       await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }),
     );
     return {
@@ -619,8 +632,7 @@ export async function contractsOfUser(
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.cid !== null);
-    const reasons = await buildReasons(
-      q,
+    const reasons = buildReasons(
       await reasonRows(q, { userIds: [options.userId], contractIds: page.map((r) => r.cid!), at }),
     );
     return {
@@ -787,7 +799,7 @@ export async function readersOfContract(
     // A search shows each person with their reasons; a reason's list already says why.
     const reasons = reason
       ? null
-      : await buildReasons(q, await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }));
+      : buildReasons(await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }));
     return {
       total,
       items: page.map((r) => ({
