@@ -91,20 +91,24 @@ export const coverageSql = (rules: string, t: string, extraContractFilter = "TRU
  * tell how few rows a CTE yields and otherwise hashes the whole ContractRevision table (200,000
  * rows at scale) to serve 40 rules.
  */
-export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter = "TRUE") => `
-  SELECT r.key, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
+export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter = "TRUE", carry: string[] = []) => {
+  // `carry`: columns of the rule row passed through (e.g. its level), so callers need not join back
+  const more = carry.map((c) => `, r.${c}`).join("");
+  return `
+  SELECT r.key${more}, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
   FROM ${rules} r CROSS JOIN LATERAL (
     SELECT cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType" FROM "ContractRevision" cr
     WHERE cr."contractId" = r."contractId" AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
     OFFSET 0
   ) c
   UNION ALL
-  SELECT r.key, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
+  SELECT r.key${more}, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
   FROM ${rules} r CROSS JOIN LATERAL (
     SELECT cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType" FROM "ContractRevision" cr
     WHERE ${repositoryScopeCovers("r", "cr")} AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
     OFFSET 0
   ) c`;
+};
 
 /**
  * Runs an access read under ACCESS_STATEMENT_TIMEOUT_MS, so that one pathological request cannot
