@@ -360,20 +360,10 @@ async function copyOfTemplate(serverUrl: string, template: string): Promise<{ ur
       }
       summary = { options: FULL, directoryId: scaleId(FULL.seed, "directory", 1), rows: {}, seconds: 0 };
     }
-    const name = `${template}_run_${Date.now()}`;
     const t = performance.now();
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-    process.stdout.write(`  copied ${template} → ${name} in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-    return {
-      url: urlOf(name),
-      summary,
-      async drop() {
-        const c = new pg.Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
+    const copy = await freshPostgresDatabase(serverUrl, `${template}_run`, template);
+    process.stdout.write(`  copied ${template} → ${copy.name} in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    return { ...copy, summary };
   } finally {
     await admin.end();
   }
