@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import {
+
   checkAccess,
   contractsOfUser,
   readerReasonGroups,
@@ -16,6 +17,7 @@ import {
 import { confidentialityFromRank, LEVELS, type Confidentiality, type Level } from "@/lib/access/levels";
 import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
+import { datedText } from "@/lib/calendar-date";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
@@ -78,7 +80,7 @@ export interface ContractAccess {
 }
 
 export interface RepositoryContractRow {
-  contract: { id: string; title: string | null; externalRef: string | null; confidentiality: Confidentiality; contractType: string; endDate: Date | null };
+  contract: { id: string; title: string | null; externalRef: string | null; confidentiality: Confidentiality; contractType: string; endDate: string | null };
   /** People who could open the contract at T. */
   people: number;
 }
@@ -189,8 +191,8 @@ export async function repositoryAccessPage(
   const at = options.at ?? clockNow();
   const T = ts(2);
   const [rows, [{ n }]] = await Promise.all([
-    prisma.$queryRawUnsafe<{ id: string; title: string; externalRef: string | null; confidentiality: number; contractType: string; endDate: Date | null }[]>(
-      `SELECT c.id, c.title, c."externalRef", cr.confidentiality, cr."contractType", cr."endDate"
+    prisma.$queryRawUnsafe<{ id: string; title: string; externalRef: string | null; confidentiality: number; contractType: string; endDate: Date | null; endDay: Date | null }[]>(
+      `SELECT c.id, c.title, c."externalRef", cr.confidentiality, cr."contractType", cr."endDate", cr."endDay"
          FROM "ContractRevision" cr JOIN "Contract" c ON c.id = cr."contractId"
         WHERE cr."repositoryId" = $1 AND ${validAt("cr", T)}
         ORDER BY c.title, c.id OFFSET ${skip} LIMIT ${take}`,
@@ -209,7 +211,7 @@ export async function repositoryAccessPage(
     pageSize,
     total: toInt(n),
     items: rows.map((r, i) => ({
-      contract: { id: r.id, title: r.title, externalRef: r.externalRef, confidentiality: confidentialityFromRank(r.confidentiality), contractType: r.contractType, endDate: r.endDate },
+      contract: { id: r.id, title: r.title, externalRef: r.externalRef, confidentiality: confidentialityFromRank(r.confidentiality), contractType: r.contractType, endDate: datedText(r.endDate, r.endDay) },
       people: people[i].total,
     })),
   };

@@ -8,6 +8,8 @@ import { CONTRACT_STATUSES } from "@/lib/contracts/schemas";
 
 // Dates leave the services as Date or toISOString(); both serialize to UTC with a Z.
 const instant = z.iso.datetime().describe("RFC 3339 date-time (UTC)");
+// Dates given date-only come back as the day they were given (README "Dates and time zones").
+const dayOrInstant = z.union([z.iso.date(), instant]).describe("A calendar date (YYYY-MM-DD, in ACCESS_TIME_ZONE) when given date-only, else an RFC 3339 date-time (UTC)");
 const level = z.enum(LEVELS);
 const confidentiality = z.enum(CONFIDENTIALITIES);
 const count = z.number().int().min(0);
@@ -31,8 +33,9 @@ export const contractResponse = z.strictObject({
   contractType: z.string(),
   confidentiality,
   status: z.enum(CONTRACT_STATUSES),
-  effectiveDate: instant.nullable(),
-  endDate: instant.nullable(),
+  effectiveDate: dayOrInstant.nullable(),
+  endDate: dayOrInstant.nullable().describe("A date is inclusive: access through rules runs through that day in ACCESS_TIME_ZONE; an instant is exclusive"),
+  accessEndsAt: instant.nullable().describe("The instant access through rules ends (before grace days): the start of the day after endDate in ACCESS_TIME_ZONE, or endDate itself"),
   owner: z.string().nullable(),
   tags: z.array(z.string()),
   repository: z.strictObject({ id: z.string(), name: z.string() }),
