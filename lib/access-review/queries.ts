@@ -18,6 +18,7 @@ import { confidentialityFromRank, LEVELS, type Confidentiality, type Level } fro
 import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
 import { datedText } from "@/lib/calendar-date";
+import { holdersOfUserNameAt } from "@/lib/users/name-history";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
@@ -115,8 +116,12 @@ export async function findSubject(prisma: PrismaClient, options: { kind: Subject
   return { kind, id, label: `Deleted user ${id.slice(0, 8)}…`, secondary: "deleted; history kept by id" };
 }
 
-/** Up to 20 candidates for the subject picker. */
-export async function searchSubjects(prisma: PrismaClient, options: { kind: SubjectKind; q: string }): Promise<SubjectSummary[]> {
+/**
+ * Up to 20 candidates for the subject picker. With `at` (a review of the past), a query that is a
+ * whole userName first lists whoever held it at `at` — also a person deleted since, by id — and
+ * marks a current holder who did not hold it then (identity across time): both are listed by id.
+ */
+export async function searchSubjects(prisma: PrismaClient, options: { kind: SubjectKind; q: string; at?: Date }): Promise<SubjectSummary[]> {
   const q = options.q.trim();
   const take = 20;
   if (options.kind === "contract") {
@@ -142,7 +147,20 @@ export async function searchSubjects(prisma: PrismaClient, options: { kind: Subj
     take,
     include: { directory: { select: { name: true } } },
   });
-  return rows.map((u) => ({ kind: "user", id: u.id, label: u.displayName ?? u.userName, secondary: `${u.userName} · ${u.directory.name}${u.active ? "" : " · deactivated"}` }));
+  const people: SubjectSummary[] = rows.map((u) => ({ kind: "user", id: u.id, label: u.displayName ?? u.userName, secondary: `${u.userName} · ${u.directory.name}${u.active ? "" : " · deactivated"}` }));
+  if (!options.at || !q) return people;
+  const holders = await holdersOfUserNameAt(prisma, { userName: q, at: options.at });
+  const heldThen = new Set(holders.map((h) => h.id));
+  const then = holders.map((h): SubjectSummary => {
+    const current = people.find((p) => p.id === h.id);
+    return current
+      ? { ...current, secondary: `${current.secondary} · held “${q}” at the chosen instant` }
+      : { kind: "user", id: h.id, label: `Deleted user ${h.id.slice(0, 8)}…`, secondary: `held “${q}” at the chosen instant; deleted since (history kept by id)` };
+  });
+  const others = people
+    .filter((p) => !heldThen.has(p.id))
+    .map((p) => (rows.find((u) => u.id === p.id)?.userNameKey === q.toLowerCase() ? { ...p, secondary: `${p.secondary} · did not hold “${q}” at the chosen instant` } : p));
+  return [...then, ...others].slice(0, take);
 }
 
 /** Everyone who could open the contract at `at`, with level and reasons (one page). */

@@ -103,7 +103,7 @@ export function AccessReview({
       <Card title="What to review">
         <div className="grid gap-4 lg:grid-cols-[auto_minmax(0,1fr)]">
           <SubjectKindToggle legend="Review" name="subject-kind" kinds={KINDS} value={kind} onChange={switchTo} />
-          <SubjectPicker kind={kind} value={subject} onChange={choose} />
+          <SubjectPicker kind={kind} value={subject} onChange={choose} at={at} />
           <div className="lg:col-span-2"><AtSelector value={at} onChange={changeAt} /></div>
         </div>
       </Card>
