@@ -19,6 +19,7 @@ import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
 import { datedText } from "@/lib/calendar-date";
 import { holdersOfUserNameAt } from "@/lib/users/name-history";
+import { accessSince } from "@/lib/evidence/intervals";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
@@ -63,6 +64,8 @@ export interface SubjectSummary {
 export interface PersonAccess {
   user: { id: string; userName: string | null; displayName: string | null; directoryId: string | null; active: boolean | null };
   level: Level;
+  /** From when they have had access at `level` or higher without a break (lib/evidence/intervals.ts accessSince). */
+  since: Date | null;
   reasons: Reason[];
 }
 
@@ -171,12 +174,16 @@ export async function contractAccessPage(
   const { page, pageSize, skip, take } = pageWindow({ page: options.page, pageSize: options.pageSize });
   const result = await whoCanAccessContract(prisma, { contractId: options.contractId, at: options.at, offset: skip, limit: take });
   const ids = result.items.map((i) => i.user.id);
-  const active = new Map((await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, active: true } })).map((u) => [u.id, u.active]));
+  const [users, since] = await Promise.all([
+    prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, active: true } }),
+    accessSince(prisma, { contractId: options.contractId, at: options.at ?? clockNow(), readers: result.items.map((i) => ({ userId: i.user.id, level: i.level })) }),
+  ]);
+  const active = new Map(users.map((u) => [u.id, u.active]));
   return {
     page,
     pageSize,
     total: result.total,
-    items: result.items.map((i) => ({ user: { ...i.user, active: active.get(i.user.id) ?? null }, level: i.level, reasons: i.reasons })),
+    items: result.items.map((i) => ({ user: { ...i.user, active: active.get(i.user.id) ?? null }, level: i.level, since: since.get(i.user.id) ?? null, reasons: i.reasons })),
   };
 }
 
@@ -301,12 +308,15 @@ export async function contractReaderGroups(prisma: PrismaClient, input: Record<s
 export async function contractReadersPage(
   prisma: PrismaClient,
   input: Record<string, unknown>,
-): Promise<Page<{ user: PersonAccess["user"]; level: Level; reasons?: Reason[] }>> {
+): Promise<Page<{ user: PersonAccess["user"]; level: Level; since: Date | null; reasons?: Reason[] }>> {
   const q = readersQuery.parse(input);
   const subject = await findSubject(prisma, { kind: "contract", id: q.contractId });
   const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
-  const result = await readersOfContract(prisma, { contractId: subject.id, at: q.at ?? clockNow(), reason: q.reason, q: q.q, offset: skip, limit: take });
-  return { page, pageSize, total: result.total, items: result.items };
+  const at = q.at ?? clockNow();
+  const result = await readersOfContract(prisma, { contractId: subject.id, at, reason: q.reason, q: q.q, offset: skip, limit: take });
+  // Since when, for this page's readers only.
+  const since = await accessSince(prisma, { contractId: subject.id, at, readers: result.items.map((i) => ({ userId: i.user.id, level: i.level })) });
+  return { page, pageSize, total: result.total, items: result.items.map((i) => ({ ...i, since: since.get(i.user.id) ?? null })) };
 }
 
 /** The reads the access-review page makes (pages never hold the database client). */

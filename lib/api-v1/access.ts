@@ -11,6 +11,7 @@ import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageInput, pageWindow } from "@/lib/pagination";
 import { holdersOfUserNameAt } from "@/lib/users/name-history";
+import { accessSince } from "@/lib/evidence/intervals";
 
 /** A point in time: an RFC 3339 date-time, or a date (00:00 UTC); not in the future (lib/access/instant.ts). */
 export const atParam = atInput.describe(
@@ -136,13 +137,15 @@ export async function contractAccess(prisma: PrismaClient, options: { ref: strin
   const w = pageWindow(page);
   const instant = at ?? new Date();
   const result = await whoCanAccessContract(prisma, { contractId: contract.id, at: instant, offset: w.skip, limit: w.take });
+  // Since when, for this page's readers only.
+  const since = await accessSince(prisma, { contractId: contract.id, at: instant, readers: result.items.map((i) => ({ userId: i.user.id, level: i.level })) });
   return {
     contract: { id: contract.id, externalRef: contract.externalRef, title: contract.title },
     at: instant,
     page: w.page,
     pageSize: w.pageSize,
     total: result.total,
-    items: result.items,
+    items: result.items.map((i) => ({ ...i, since: since.get(i.user.id) ?? null })),
   };
 }
 

@@ -225,7 +225,16 @@ export const contractAccessResponse = z.strictObject({
   contract: contractSummary,
   at: instant,
   ...pageMeta,
-  items: z.array(z.strictObject({ user: userRef, level, reasons: z.array(reason) })),
+  items: z.array(
+    z.strictObject({
+      user: userRef,
+      level,
+      since: instant
+        .nullable()
+        .describe("From when the person has had access at this level or higher without a break, up to `at` (membership and nesting, rule versions and their windows, active status, the contract's revisions and end date all counted)"),
+      reasons: z.array(reason),
+    }),
+  ),
 });
 
 export const userContractsResponse = z.strictObject({
