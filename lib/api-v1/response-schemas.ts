@@ -251,8 +251,24 @@ const userImpact = z.strictObject({
   changes: z.array(z.strictObject({ from: level.nullable(), to: level.nullable(), contracts: count })),
 });
 
+const contractImpact = z.strictObject({
+  contract: z.strictObject({
+    id: z.string(),
+    title: z.string(),
+    externalRef: z.string().nullable(),
+    repositoryId: z.string(),
+    repositoryName: z.string().nullable(),
+    confidentiality,
+  }),
+  people: count.describe("How many people gain (or lose) access or level on it"),
+});
+const contractImpactList = z.strictObject({ total: count, items: z.array(contractImpact) });
+
 export const previewResponse = z.strictObject({
-  at: instant,
+  at: instant.describe("The instant previewed: now, or the rule's start when it starts later (atBasis)"),
+  atBasis: z
+    .enum(["now", "rule_start"])
+    .describe("rule_start: the rule starts later, so the preview answers who gains what when it starts, as things stand now (memberships, other rules, contracts)"),
   gained: z.array(userImpact),
   lost: z.array(userImpact),
   totals: z.strictObject({
@@ -264,6 +280,9 @@ export const previewResponse = z.strictObject({
     grantsLost: count,
   }),
   truncated: z.boolean().describe("gained or lost lists fewer users than the totals"),
+  contracts: z
+    .strictObject({ page: count, pageSize: count, gained: contractImpactList, lost: contractImpactList })
+    .describe("The contracts gaining and losing, one page of each by title (?page=&pageSize=)"),
 });
 
 /** The document itself: only its frame is described (it describes itself). */
