@@ -19,7 +19,7 @@ import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
 import { datedText } from "@/lib/calendar-date";
 import { holdersOfUserNameAt } from "@/lib/users/name-history";
-import { accessSince } from "@/lib/evidence/intervals";
+import { accessSince } from "@/lib/access/intervals";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
@@ -64,7 +64,7 @@ export interface SubjectSummary {
 export interface PersonAccess {
   user: { id: string; userName: string | null; displayName: string | null; directoryId: string | null; active: boolean | null };
   level: Level;
-  /** From when they have had access at `level` or higher without a break (lib/evidence/intervals.ts accessSince). */
+  /** From when they have had access at `level` or higher without a break (lib/access/intervals.ts accessSince). */
   since: Date | null;
   reasons: Reason[];
 }

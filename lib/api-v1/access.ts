@@ -11,7 +11,7 @@ import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageInput, pageWindow } from "@/lib/pagination";
 import { holdersOfUserNameAt } from "@/lib/users/name-history";
-import { accessSince } from "@/lib/evidence/intervals";
+import { accessSince } from "@/lib/access/intervals";
 
 /** A point in time: an RFC 3339 date-time, or a date (00:00 UTC); not in the future (lib/access/instant.ts). */
 export const atParam = atInput.describe(

@@ -7,7 +7,7 @@
 // those intervals, and access over a window is the union over chains. This module computes exactly
 // that in SQL (one row per chain segment), then sweeps the segments per (person, contract) into
 // maximal intervals of constant level and constant reasons. Same predicates, so the answers agree
-// with the point-in-time ones at every instant (lib/evidence/intervals.test.ts samples them).
+// with the point-in-time ones at every instant (lib/access/intervals.test.ts samples them).
 import { levelFromRank, levelRank, type Level } from "@/lib/access/levels";
 import { membershipPathsOverWindowCtes, personGroupsOverWindowCte } from "@/lib/access/group-graph";
 import { cutoff, overlapsWindow, scopeCovers, ts, type Db } from "@/lib/access/sql";
