@@ -13,7 +13,7 @@ import { pageInput, pageWindow } from "@/lib/pagination";
 import { holdersOfUserNameAt } from "@/lib/users/name-history";
 import { accessSince } from "@/lib/access/intervals";
 
-/** A point in time: an RFC 3339 date-time, or a date (00:00 UTC); not in the future (lib/access/instant.ts). */
+/** A point in time: an RFC 3339 date-time, or a date (its start in ACCESS_TIME_ZONE); not in the future (lib/access/instant.ts). */
 export const atParam = atInput.describe(
   `Answer for this instant instead of now (point in time). An instant more than ${AT_CLOCK_SKEW_MS / 60_000} minutes ahead of the server clock is 400: no forecasts`,
 );

@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runAt } from "@/lib/clock";
 import { checkAccess } from "@/lib/access/effective-access";
+import { atInput } from "@/lib/access/instant";
+import { windowInput } from "@/lib/evidence/window";
 import { migrate, readMigrations } from "@/lib/db/migrate";
 import { freshDatabase, setupTestDatabase } from "@/lib/testing/database";
 import { newWorld } from "@/lib/testing/access-world";
@@ -56,6 +58,9 @@ describe("end dates are inclusive calendar dates", () => {
     expect(await allowedAt(w, ann, contract, "2025-03-31T22:00:00Z")).toBe(false); // 00:00 on 1 April in Berlin
     expect(await allowedAt(w, ann, contract, "2025-03-31T23:30:00Z")).toBe(false); // still 31 March in UTC
     expect(await getContract(w.prisma, { ref: contract })).toMatchObject({ endDate: "2025-03-31", accessEndsAt: "2025-03-31T22:00:00.000Z" });
+    // A date-only `at` (and evidence window dates) is the start of that day in the zone too.
+    expect(atInput.parse("2025-03-31").toISOString()).toBe("2025-03-30T22:00:00.000Z");
+    expect(windowInput.parse({ from: "2025-01-01", to: "2025-04-01" })).toEqual({ from: new Date("2024-12-31T23:00:00Z"), to: new Date("2025-03-31T22:00:00Z") });
   });
 
   it("an instant stays an instant (exclusive), and the CSV import reads dates as days too", async () => {
