@@ -44,7 +44,14 @@ function breakdown(b: Record<string, number>) {
   return CONFS.filter((c) => (b[c] ?? 0) > 0).map((c) => `${formatNumber(b[c])} ${CONFIDENTIALITY_LABELS[c].toLowerCase()}`).join(", ") || "—";
 }
 
-function ImpactTable({ title, rows, tone }: { title: string; rows: ImpactUser[]; tone: "green" | "red" }) {
+/** A titled, scrolling table of one side of the impact (people or contracts); `children` are the rows. */
+function ImpactFrame({ title, tone, headers, children, footer }: {
+  title: string;
+  tone: "green" | "red";
+  headers: [label: string, right?: boolean][];
+  children: React.ReactNode;
+  footer?: React.ReactNode;
+}) {
   return (
     <div>
       <h4 className={`mb-1 text-sm font-semibold ${tone === "green" ? "text-green-800" : "text-red-800"}`}>{title}</h4>
@@ -52,27 +59,33 @@ function ImpactTable({ title, rows, tone }: { title: string; rows: ImpactUser[];
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={title}>
           <thead className="sticky top-0 bg-slate-50">
             <tr>
-              <th scope="col" className="px-3 py-1.5 text-left font-medium text-slate-600">Person</th>
-              <th scope="col" className="px-3 py-1.5 text-right font-medium text-slate-600">Contracts</th>
-              <th scope="col" className="px-3 py-1.5 text-left font-medium text-slate-600">By confidentiality</th>
-              <th scope="col" className="px-3 py-1.5 text-left font-medium text-slate-600">Level change</th>
+              {headers.map(([label, right]) => (
+                <th key={label} scope="col" className={`px-3 py-1.5 font-medium text-slate-600 ${right ? "text-right" : "text-left"}`}>{label}</th>
+              ))}
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {rows.map((r) => (
-              <tr key={r.user.id}>
-                <td className="px-3 py-1.5">
-                  {r.user.userName ? <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/users/${r.user.id}`}>{r.user.displayName ?? r.user.userName}</Link> : <span className="italic text-slate-500">deleted user</span>}
-                </td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(r.contracts)}</td>
-                <td className="px-3 py-1.5 text-xs">{breakdown(r.byConfidentiality)}</td>
-                <td className="px-3 py-1.5 text-xs">{r.changes.map((c) => `${c.from ?? "none"} → ${c.to ?? "none"} (${formatNumber(c.contracts)})`).join("; ")}</td>
-              </tr>
-            ))}
-          </tbody>
+          <tbody className="divide-y divide-slate-100 bg-white">{children}</tbody>
         </table>
       </div>
+      {footer}
     </div>
+  );
+}
+
+function ImpactTable({ title, rows, tone }: { title: string; rows: ImpactUser[]; tone: "green" | "red" }) {
+  return (
+    <ImpactFrame title={title} tone={tone} headers={[["Person"], ["Contracts", true], ["By confidentiality"], ["Level change"]]}>
+      {rows.map((r) => (
+        <tr key={r.user.id}>
+          <td className="px-3 py-1.5">
+            {r.user.userName ? <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/users/${r.user.id}`}>{r.user.displayName ?? r.user.userName}</Link> : <span className="italic text-slate-500">deleted user</span>}
+          </td>
+          <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(r.contracts)}</td>
+          <td className="px-3 py-1.5 text-xs">{breakdown(r.byConfidentiality)}</td>
+          <td className="px-3 py-1.5 text-xs">{r.changes.map((c) => `${c.from ?? "none"} → ${c.to ?? "none"} (${formatNumber(c.contracts)})`).join("; ")}</td>
+        </tr>
+      ))}
+    </ImpactFrame>
   );
 }
 
@@ -85,42 +98,27 @@ function ContractsTable({ title, list, page, pageSize, onPage, tone }: {
   tone: "green" | "red";
 }) {
   const pages = Math.max(1, Math.ceil(list.total / pageSize));
+  const footer = pages > 1 && (
+    <nav aria-label={`${title} pages`} className="mt-1 flex items-center gap-2 text-xs text-slate-600">
+      <button type="button" className="rounded border border-slate-300 bg-white px-2 py-0.5 disabled:opacity-50" disabled={!onPage || page <= 1} onClick={() => onPage?.(page - 1)}>Previous</button>
+      <span>Page {formatNumber(page)} of {formatNumber(pages)} ({formatNumber(list.total)} contracts)</span>
+      <button type="button" className="rounded border border-slate-300 bg-white px-2 py-0.5 disabled:opacity-50" disabled={!onPage || page >= pages} onClick={() => onPage?.(page + 1)}>Next</button>
+    </nav>
+  );
   return (
-    <div>
-      <h4 className={`mb-1 text-sm font-semibold ${tone === "green" ? "text-green-800" : "text-red-800"}`}>{title}</h4>
-      <div className="max-h-72 overflow-auto rounded-md border border-slate-200">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={title}>
-          <thead className="sticky top-0 bg-slate-50">
-            <tr>
-              <th scope="col" className="px-3 py-1.5 text-left font-medium text-slate-600">Contract</th>
-              <th scope="col" className="px-3 py-1.5 text-left font-medium text-slate-600">Repository</th>
-              <th scope="col" className="px-3 py-1.5 text-left font-medium text-slate-600">Confidentiality</th>
-              <th scope="col" className="px-3 py-1.5 text-right font-medium text-slate-600">People</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {list.items.map((r) => (
-              <tr key={r.contract.id}>
-                <td className="px-3 py-1.5">
-                  <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/contracts/${r.contract.id}`}>{r.contract.title}</Link>
-                  {r.contract.externalRef && <span className="block text-xs text-slate-500">{r.contract.externalRef}</span>}
-                </td>
-                <td className="px-3 py-1.5 text-xs">{r.contract.repositoryName ?? "—"}</td>
-                <td className="px-3 py-1.5"><ConfidentialityBadge value={r.contract.confidentiality} /></td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(r.people)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {pages > 1 && (
-        <nav aria-label={`${title} pages`} className="mt-1 flex items-center gap-2 text-xs text-slate-600">
-          <button type="button" className="rounded border border-slate-300 bg-white px-2 py-0.5 disabled:opacity-50" disabled={!onPage || page <= 1} onClick={() => onPage?.(page - 1)}>Previous</button>
-          <span>Page {formatNumber(page)} of {formatNumber(pages)} ({formatNumber(list.total)} contracts)</span>
-          <button type="button" className="rounded border border-slate-300 bg-white px-2 py-0.5 disabled:opacity-50" disabled={!onPage || page >= pages} onClick={() => onPage?.(page + 1)}>Next</button>
-        </nav>
-      )}
-    </div>
+    <ImpactFrame title={title} tone={tone} headers={[["Contract"], ["Repository"], ["Confidentiality"], ["People", true]]} footer={footer}>
+      {list.items.map((r) => (
+        <tr key={r.contract.id}>
+          <td className="px-3 py-1.5">
+            <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/contracts/${r.contract.id}`}>{r.contract.title}</Link>
+            {r.contract.externalRef && <span className="block text-xs text-slate-500">{r.contract.externalRef}</span>}
+          </td>
+          <td className="px-3 py-1.5 text-xs">{r.contract.repositoryName ?? "—"}</td>
+          <td className="px-3 py-1.5"><ConfidentialityBadge value={r.contract.confidentiality} /></td>
+          <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(r.people)}</td>
+        </tr>
+      ))}
+    </ImpactFrame>
   );
 }
 
