@@ -84,6 +84,10 @@ const envSchema = z.object({
   ACCESS_TIME_ZONE: optionalString
     .refine((v) => v === undefined || isTimeZone(v), "must be an IANA time zone name, e.g. UTC or Europe/Berlin")
     .transform((v) => v ?? "UTC"),
+  // The AuthZEN decision log (lib/authzen/decision-log.ts): on unless set to 0; how often its
+  // buffered permits are written.
+  DECISION_LOG: optionalString.pipe(z.enum(["0", "1"]).optional()).transform((v) => v !== "0"),
+  DECISION_LOG_FLUSH_MS: intWithDefault(2_000, 100, 60_000),
 });
 
 /**

@@ -220,7 +220,7 @@ describe("a ladder of nested groups", () => {
 /** A brand-new database (PGlite, or one on TEST_DATABASE_URL's server). */
 describe("the migration", () => {
   it("builds the closure from the stored history: past questions answer the same before and after", async () => {
-    const { db, dispose } = await freshDatabase();
+    const { db, dispose } = await freshDatabase("custodian_closure");
     try {
       const all = readMigrations();
       const at = all.findIndex((m) => m.name === "20261207060000_group_closure");

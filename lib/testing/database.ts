@@ -64,13 +64,13 @@ export function setupTestDatabase(options: { empty?: boolean } = {}): { db: () =
 export const unique = (prefix = "t") => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
- * A second, unmigrated database of the test's own (migration tests migrate it step by step):
- * a database on the TEST_DATABASE_URL server, else a PGlite folder; `dispose` drops it.
+ * A database of its own, not migrated (migration tests migrate it step by step): a new database on
+ * the TEST_DATABASE_URL server, else a PGlite folder. dispose() drops or removes it.
  */
-export async function freshDatabase(): Promise<{ db: Database; dispose: () => Promise<void> }> {
+export async function freshDatabase(prefix = "custodian_fresh"): Promise<{ db: Database; dispose: () => Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
-    const name = `custodian_fresh_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+    const name = `${prefix}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
     await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
@@ -83,7 +83,7 @@ export async function freshDatabase(): Promise<{ db: Database; dispose: () => Pr
       },
     };
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), "custodian-fresh-"));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const db = await openDatabase({ pgliteDataDir: path.join(dir, "pglite") });
   return { db, dispose: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
 }

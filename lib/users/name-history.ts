@@ -10,6 +10,7 @@ export interface UserNameHolder {
   directoryId: string;
   /** The current userName; null when the person has since been deleted (the name was erased). */
   userName: string | null;
+  displayName: string | null;
   deleted: boolean;
   heldFrom: Date;
   heldUntil: Date | null;
@@ -20,8 +21,8 @@ export async function holdersOfUserNameAt(
   db: PrismaClient | Tx,
   options: { userName: string; at: Date; directoryId?: string },
 ): Promise<UserNameHolder[]> {
-  const rows = await db.$queryRawUnsafe<{ id: string; directoryId: string; userName: string | null; heldFrom: Date; heldUntil: Date | null }[]>(
-    `SELECT h."userId" AS id, h."directoryId", u."userName", h."validFrom" AS "heldFrom", h."validTo" AS "heldUntil"
+  const rows = await db.$queryRawUnsafe<{ id: string; directoryId: string; userName: string | null; displayName: string | null; heldFrom: Date; heldUntil: Date | null }[]>(
+    `SELECT h."userId" AS id, h."directoryId", u."userName", u."displayName", h."validFrom" AS "heldFrom", h."validTo" AS "heldUntil"
        FROM "UserNameInterval" h LEFT JOIN "User" u ON u.id = h."userId"
       WHERE h."nameDigest" = "user_name_digest"($1) AND h."validFrom" <= $2::timestamp(3)
         AND (h."validTo" IS NULL OR h."validTo" > $2::timestamp(3))
