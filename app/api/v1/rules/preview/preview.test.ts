@@ -28,7 +28,7 @@ describe("POST /api/v1/rules/preview", () => {
       expect(documentProblems({ method: "post", path: "/api/v1/rules/preview", status: res.status, body: res.body })).toEqual([]);
       return res.body;
     };
-    const rule = { groupId: all, level: "view", repositoryId: repo, justification: "Leases for everyone" };
+    const rule = { name: "Leases for everyone", groupId: all, level: "view", repositoryId: repo, justification: "Leases for everyone" };
 
     const later = await ask({ ...rule, validFrom: startsAt.toISOString() });
     expect(later).toMatchObject({ atBasis: "rule_start", at: startsAt.toISOString() });
