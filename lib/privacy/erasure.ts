@@ -195,11 +195,12 @@ export async function eraseSubjectInTx(
   await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', '', true)`);
 
   // Indexed counts only: this runs inside every SCIM DELETE.
-  const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint }[]>(
+  const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint; names: bigint }[]>(
     `SELECT (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1) AS events,
             (SELECT count(*) FROM "MembershipInterval" WHERE "memberUserId" = $1) AS memberships,
             (SELECT count(*) FROM "UserStatusInterval" WHERE "userId" = $1) AS statuses,
-            (SELECT count(*) FROM "AccessRuleVersion" WHERE "userId" = $1) AS rules`,
+            (SELECT count(*) FROM "AccessRuleVersion" WHERE "userId" = $1) AS rules,
+            (SELECT count(*) FROM "UserNameInterval" WHERE "userId" = $1) AS names`,
     subjectId,
   );
   const retained: RetainedItem[] = [
@@ -207,6 +208,7 @@ export async function eraseSubjectInTx(
     { what: "Group membership history (validity intervals) under the pseudonymous user id", count: Number(kept.memberships), legalBasis: LEGAL_BASIS.accountability },
     { what: "Account status history (active/inactive/deleted intervals) under the pseudonymous user id", count: Number(kept.statuses), legalBasis: LEGAL_BASIS.accountability },
     { what: "Access rule versions naming the user as a direct-grant principal (by id)", count: Number(kept.rules), legalBasis: LEGAL_BASIS.accountability },
+    { what: "When the user held their userName, as a keyed digest of the name (not the name): a past question by that name still finds this pseudonymous id", count: Number(kept.names), legalBasis: LEGAL_BASIS.accountability },
   ];
 
   const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, requestLogEntries, webhookPayloadsCleared };
