@@ -156,7 +156,9 @@ describe("effective access", () => {
     const g = await w.group("g", [gina, hank]);
     const repo = await w.repository("expiry");
     const contract = await w.contract(repo);
-    const until = new Date(Date.now() + 1500);
+    // Wide enough for the three steps before the sleep on a loaded 2-core machine (1.5 s was
+    // overrun at load 20: the rule had expired before the first assertion).
+    const until = new Date(Date.now() + 5000);
     await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until });
     expect(await whoCan(contract)).toEqual({ [gina]: "view", [hank]: "view" });
     await w.removeMember(g, gina);
