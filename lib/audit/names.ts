@@ -36,6 +36,9 @@ export function nameObjectSql(type: string | undefined, idSql: string): string {
 /** Target types whose audit label is the object's name. */
 const LABEL_IS_NAME = new Set(Object.keys(RESOLVABLE));
 
+/** Whether an event's target label is the target's name (otherwise a description, e.g. a rule's). */
+export const labelIsName = (targetType: string | null) => !!targetType && LABEL_IS_NAME.has(targetType);
+
 /** Keys of recorded documents that hold the id of a named object (one id, or a list of ids). */
 const ID_KEYS: Record<string, string> = {
   groupId: "Group",

@@ -67,15 +67,25 @@ $$;
 CREATE INDEX "AuditEvent_names_User_idx" ON "AuditEvent" USING gin (("names" -> 'User'));
 
 -- The text the free-text search reads: labels, action, names and the recorded documents, with
--- punctuation as blanks so "alice@example.com" is found by "alice", "example.com" or the whole.
--- 'simple': no stemming or stop words (names and identifiers, not prose), and IMMUTABLE as an
--- index expression requires. lib/audit/queries.ts builds its query over the same expression.
+-- blanks and punctuation as separators, so "alice@example.com" is found by "alice", "example.com"
+-- or the whole. 'simple': no stemming or stop words (names and identifiers, not prose), and
+-- IMMUTABLE as an index expression requires. lib/audit/queries.ts matches it with
+-- audit_search_query, which splits the search text the same way.
 CREATE FUNCTION "audit_search_vector"(actor_label text, target_label text, action text, names jsonb, before jsonb, after jsonb)
 RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT to_tsvector('simple'::regconfig, regexp_replace(lower(
     coalesce(actor_label, '') || ' ' || coalesce(target_label, '') || ' ' || coalesce(action, '') || ' ' ||
     coalesce(names::text, '') || ' ' || left(coalesce(before::text, ''), 20000) || ' ' || left(coalesce(after::text, ''), 20000)
-  ), '[^[:alnum:]]+', ' ', 'g'))
+  ), '[[:space:][:punct:]]+', ' ', 'g'))
+$$;
+
+-- The words of a search, in order, each a prefix, one after the other ("legal comm" finds
+-- "Legal – Commercial"); NULL when the text has no words. IMMUTABLE, so a search's query is folded
+-- to a constant when planned and the planner estimates it from the index's statistics.
+CREATE FUNCTION "audit_search_query"(q text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT to_tsquery('simple'::regconfig, string_agg(w.word || ':*', ' <-> ' ORDER BY w.n))
+  FROM regexp_split_to_table(btrim(regexp_replace(lower(q), '[[:space:][:punct:]]+', ' ', 'g')), ' ') WITH ORDINALITY AS w(word, n)
+  WHERE w.word <> ''
 $$;
 
 CREATE INDEX "AuditEvent_search_idx" ON "AuditEvent"
