@@ -9,6 +9,7 @@ import { newWorld } from "@/lib/testing/access-world";
 import { getAuditEvent, listAuditEvents, SEARCH_VECTOR_SQL } from "./queries";
 import { verifyAuditChain } from "./verify";
 import type { AuditNames } from "./names";
+import { userTimeline } from "@/lib/users/detail-queries";
 
 const { db } = setupTestDatabase();
 
@@ -93,6 +94,39 @@ describe("names stored with audit events", () => {
     const page = await listAuditEvents(prisma, { targetId: detail.targetId! });
     expect(page.items).toHaveLength(1);
     expect(page.currentNames).toEqual({ Group: { [group]: name } });
+  });
+});
+
+describe("a person's timeline names the causes of access changes (issue 16 item 2)", () => {
+  it("membership of a group, and a rule, by name", async () => {
+    const prisma = db().prisma;
+    const w = await newWorld();
+    const bob = await w.user("bob");
+    const legal = await w.group("Legal – Commercial");
+    const repository = await w.repository("Employment");
+    await w.contract(repository);
+    await w.rule({ groupId: legal, level: "edit", repositoryId: repository });
+    await w.addMembers(legal, [bob]);
+    const facilities = await w.group("Facilities", [bob]);
+    const leases = await w.repository("Leases");
+    await w.contract(leases);
+    await w.rule({ groupId: facilities, level: "view", repositoryId: leases });
+    const [legalName, facilitiesName, employment, leasesName] = await Promise.all([
+      prisma.group.findUniqueOrThrow({ where: { id: legal } }).then((g) => g.displayName),
+      prisma.group.findUniqueOrThrow({ where: { id: facilities } }).then((g) => g.displayName),
+      prisma.repository.findUniqueOrThrow({ where: { id: repository } }).then((r) => r.name),
+      prisma.repository.findUniqueOrThrow({ where: { id: leases } }).then((r) => r.name),
+    ]);
+    const timeline = await userTimeline(prisma, { userId: bob });
+    const granted = timeline.items.filter((i) => i.action === "access.granted");
+    expect(granted).toHaveLength(2);
+    const byMembership = granted.find((i) => (i.after as { cause: { kind: string } }).cause.kind === "membership.added")!;
+    expect((byMembership.after as { cause: { groupId: string } }).cause.groupId).toBe(legal);
+    expect(byMembership.names).toMatchObject({ Group: { [legal]: legalName } });
+    const byRule = granted.find((i) => (i.after as { cause: { kind: string } }).cause.kind === "rule.created")!;
+    const ruleId = (byRule.after as { cause: { subjects: { id: string }[] } }).cause.subjects[0].id;
+    expect(byRule.names?.AccessRule?.[ruleId]).toBe(`view rule for ${facilitiesName} on ${leasesName}`);
+    expect(employment).toBeTruthy();
   });
 });
 

@@ -14,13 +14,23 @@ export const PERSON_TYPE = "User";
 /** A UUID anywhere in a text (ids in older labels: "edit for group e01ce201-… on repository …"). */
 export const UUID_PATTERN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-/** Types whose name is read from their table: the table and the name column (as SQL). */
-const RESOLVABLE: Record<string, { table: string; name: string }> = {
-  Group: { table: "Group", name: `"displayName"` },
-  Repository: { table: "Repository", name: `"name"` },
-  Contract: { table: "Contract", name: `"title"` },
-  Directory: { table: "Directory", name: `"name"` },
-  User: { table: "User", name: `COALESCE(NULLIF("displayName", ''), "userName")` },
+/** Types whose name is read from their table: the table and the name (SQL over the row aliased `t`). */
+const RESOLVABLE: Record<string, { table: string; name: (t: string) => string }> = {
+  Group: { table: "Group", name: (t) => `${t}."displayName"` },
+  Repository: { table: "Repository", name: (t) => `${t}."name"` },
+  Contract: { table: "Contract", name: (t) => `${t}."title"` },
+  Directory: { table: "Directory", name: (t) => `${t}."name"` },
+  User: { table: "User", name: (t) => `COALESCE(NULLIF(${t}."displayName", ''), ${t}."userName")` },
+  // Rules have no name of their own yet: "edit rule for Legal – Commercial on Employment" from the
+  // current version (when rules get names, read the name here).
+  AccessRule: {
+    table: "AccessRule",
+    name: (t) => `(SELECT (ARRAY['view','comment','edit','sign','manage'])[v.level] || ' rule for ' || COALESCE(g."displayName", u."userName", 'a deleted principal')
+                     || ' on ' || COALESCE(r.name, c.title, 'a deleted scope')
+                   FROM "AccessRuleVersion" v LEFT JOIN "Group" g ON g.id = v."groupId" LEFT JOIN "User" u ON u.id = v."userId"
+                   LEFT JOIN "Repository" r ON r.id = v."repositoryId" LEFT JOIN "Contract" c ON c.id = v."contractId"
+                  WHERE v."ruleId" = ${t}.id AND v.version = ${t}."currentVersion")`,
+  },
 };
 
 /**
@@ -30,11 +40,11 @@ const RESOLVABLE: Record<string, { table: string; name: string }> = {
 export function nameObjectSql(type: string | undefined, idSql: string): string {
   const r = type ? RESOLVABLE[type] : undefined;
   if (!r) return `'{}'::jsonb`;
-  return `COALESCE((SELECT jsonb_build_object('${type}', jsonb_build_object(x.id, ${r.name})) FROM "${r.table}" x WHERE x.id = ${idSql}), '{}'::jsonb)`;
+  return `COALESCE((SELECT jsonb_build_object('${type}', jsonb_build_object(x.id, ${r.name("x")})) FROM "${r.table}" x WHERE x.id = ${idSql}), '{}'::jsonb)`;
 }
 
 /** Target types whose audit label is the object's name. */
-const LABEL_IS_NAME = new Set(Object.keys(RESOLVABLE));
+const LABEL_IS_NAME = new Set(["Group", "Repository", "Contract", "Directory", "User"]);
 
 /** Whether an event's target label is the target's name (otherwise a description, e.g. a rule's). */
 export const labelIsName = (targetType: string | null) => !!targetType && LABEL_IS_NAME.has(targetType);
@@ -122,7 +132,7 @@ export async function currentNames(db: Queryable, refs: NamedRef[]): Promise<Aud
   for (const [type, ids] of byType) {
     params.push([...ids]);
     const { table, name } = RESOLVABLE[type];
-    parts.push(`SELECT '${type}' AS type, id, ${name} AS name FROM "${table}" WHERE id = ANY($${params.length}::text[])`);
+    parts.push(`SELECT '${type}' AS type, t.id, ${name("t")} AS name FROM "${table}" t WHERE t.id = ANY($${params.length}::text[])`);
   }
   const rows = await db.$queryRawUnsafe<{ type: string; id: string; name: string | null }[]>(parts.join(" UNION ALL "), ...params);
   const out: AuditNames = {};
@@ -158,7 +168,11 @@ export async function namesForEvent(
     input.target?.label && LABEL_IS_NAME.has(input.target.type) ? { [input.target.type]: { [input.target.id]: input.target.label } } : undefined,
     input.names,
   );
-  const missing = refs.filter((r) => r.type in RESOLVABLE && !given?.[r.type]?.[r.id]);
+  // A target described by its label (a rule: "edit for group … on repository …") is named by the
+  // names of what the label mentions, not by a lookup of the target in the middle of its change.
+  const t = input.target;
+  const described = (r: NamedRef) => !!t?.label && !LABEL_IS_NAME.has(t.type) && r.type === t.type && r.id === t.id;
+  const missing = refs.filter((r) => r.type in RESOLVABLE && !given?.[r.type]?.[r.id] && !described(r));
   return mergeNames(missing.length ? await currentNames(tx, missing) : undefined, given);
 }
 
