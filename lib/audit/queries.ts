@@ -239,6 +239,8 @@ function dropEmpty(input: AuditQueryInput): AuditQueryInput {
 export interface AuditEventDetail extends AuditListItem {
   before: unknown;
   after: unknown;
+  /** The directory's name: stored with the event, else today's. */
+  directoryName: string | null;
   /** Today's names of what the event shows without a stored name (events written before names were stored). */
   currentNames: AuditNames;
 }
@@ -247,7 +249,9 @@ export async function getAuditEvent(prisma: PrismaClient, id: string): Promise<A
   const e = await prisma.auditEvent.findUnique({ where: { id } });
   if (!e) throw new AppError("not_found", "Audit event not found");
   const item = itemOf({ ...e, hasChanges: e.before !== null || e.after !== null });
-  return { ...item, before: e.before, after: e.after, currentNames: await fallbackNames(prisma, [{ ...item, before: e.before, after: e.after }]) };
+  const currentNames = await fallbackNames(prisma, [{ ...item, before: e.before, after: e.after }]);
+  const directoryName = e.directoryId ? eventNameOf(item.names, currentNames, e.directoryId) : null;
+  return { ...item, before: e.before, after: e.after, directoryName, currentNames };
 }
 
 /** The name an event shows for an id: stored with it, else today's, else null ("(unknown)"). */
