@@ -294,7 +294,8 @@ test.describe.serial("the dashboard as each role walks it", () => {
       await settle(audit);
       const names = audit.getByRole("table", { name: "Names recorded with this event" });
       await expect(names).toContainText(`Legal ${suffix}`);
-      await expect(names).toContainText(`Employment ${suffix}`);
+      // ids.event: the newest rule.created, the view rule on the leases.
+      await expect(names).toContainText(`Leases ${suffix}`);
       await expect(audit.getByRole("link", { name: `Legal ${suffix}` })).toHaveCount(0);
       await expect(audit.getByRole("table", { name: "Changes recorded by this event" })).toContainText(`Legal ${suffix}`);
       await audit.screenshot({ path: `${SCREENS_DIR}/audit-event-${width}.png`, fullPage: true });
@@ -317,5 +318,22 @@ test.describe.serial("the dashboard as each role walks it", () => {
     }
     expect(shownIds, "raw ids on screen outside id elements ([data-id])").toEqual([]);
     expect(findings).toEqual([]);
+  });
+
+  test("the raw-id check can fail: an id outside an id element is reported, inside one it is not", async ({ browser }) => {
+    const page = await rolePage(browser);
+    await signIn(page, accounts.auditor, PASSWORD);
+    await settle(page);
+    const id = "e01ce201-8a6d-4c1e-9f0a-2b3c4d5e6f70";
+    await page.evaluate((raw) => {
+      const marked = document.createElement("code");
+      marked.dataset.id = "";
+      marked.textContent = raw;
+      document.querySelector("main")?.append(marked);
+    }, id);
+    expect(await rawIds(page)).toEqual([]);
+    await page.evaluate((raw) => document.querySelector("main")?.append(`cause: membership of group ${raw}`), id);
+    expect(await rawIds(page)).toEqual([expect.stringContaining(id)]);
+    await page.context().close();
   });
 });

@@ -5,7 +5,7 @@
 // after the change — whatever the change was (membership, status, rule) — and comparing.
 import type { AccessChangeDocument, AuditAction, AuditDocument } from "@/lib/audit/actions";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
-import { namesForEvent, mergeNames, type AuditNames } from "@/lib/audit/names";
+import { currentNames, mergeNames, referencesOf, type AuditNames } from "@/lib/audit/names";
 import type { Tx } from "@/lib/db/errors";
 import { levelFromRank } from "./levels";
 import { diffSnapshots, snapshotAccess, type RepositoryAccessChange } from "./snapshot";
@@ -230,8 +230,10 @@ export async function recordAccessChanges(
   );
   const users = new Map(labels.filter((l) => l.k === "u").map((l) => [l.id, l]));
   const repositories = new Map(labels.filter((l) => l.k === "r").map((l) => [l.id, l.label]));
-  // The cause's names (its group, rule, contract) once for every event it causes.
-  const causeNames = await namesForEvent(tx, { after: { cause } });
+  // The cause's names (its group, rule, contract) and the directories' once for every event.
+  const directoryIds = [...new Set(labels.filter((l) => l.k === "u" && l.directoryId).map((l) => l.directoryId!))];
+  const shared = await currentNames(tx, [...referencesOf({ after: { cause } }).refs, ...directoryIds.map((id) => ({ type: "Directory", id }))]);
+  const { Directory: directories = {}, ...causeNames } = shared;
   const events: { action: AuditAction; directoryId: string | null; targetId: string; targetLabel: string | null; before: AuditDocument; after: AccessChangeDocument; names: AuditNames | undefined }[] = [];
   for (const c of changes) {
     const user = users.get(c.userId);
@@ -247,7 +249,13 @@ export async function recordAccessChanges(
     for (const action of [c.granted ? "access.granted" : null, c.revoked ? "access.revoked" : null] as const) {
       // A deletion's events name the user by id only, like user.deleted itself.
       const targetLabel = cause.kind === "user.deleted" ? null : (user?.label ?? null);
-      const names = mergeNames(causeNames, after.repositoryName ? { Repository: { [c.repositoryId]: after.repositoryName } } : undefined, targetLabel ? { User: { [c.userId]: targetLabel } } : undefined);
+      const directoryId = user?.directoryId;
+      const names = mergeNames(
+        causeNames,
+        directoryId && directories[directoryId] ? { Directory: { [directoryId]: directories[directoryId] } } : undefined,
+        after.repositoryName ? { Repository: { [c.repositoryId]: after.repositoryName } } : undefined,
+        targetLabel ? { User: { [c.userId]: targetLabel } } : undefined,
+      );
       if (action) events.push({ action, directoryId: user?.directoryId ?? null, targetId: c.userId, targetLabel, before, after, names });
     }
   }

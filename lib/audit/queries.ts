@@ -16,7 +16,7 @@ import { csvField } from "@/lib/csv";
 import { log } from "@/lib/log";
 import { now as clockNow } from "@/lib/clock";
 import { onProcessClient } from "@/lib/db/client";
-import { currentNamesOfIds, mergeNames, nameIndex, referencesOf, UUID_PATTERN, type AuditNames } from "./names";
+import { currentNamesOfIds, nameIndex, referencesOf, UUID_PATTERN, type AuditNames } from "./names";
 
 export const ACTOR_TYPES = ["directory", "admin", "system", "api"] as const;
 export const DEFAULT_AUDIT_PAGE_SIZE = 50;
