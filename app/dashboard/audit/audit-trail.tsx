@@ -11,6 +11,7 @@ import { actorTone } from "./actor-tone";
 import { apiQuery, EMPTY_FILTERS, urlQuery, type AuditFilterKey, type AuditFilters } from "./filters";
 import { useAuditEvents, useAuditFilterOptions } from "@/components/data-hooks/audit";
 import { Time } from "@/components/ui/time";
+import { HorizontalScroll } from "@/components/ui/horizontal-scroll";
 import { NamedRef, NamedText, nameLookup } from "@/components/audit/named";
 import { labelIsName } from "@/lib/audit/names";
 
@@ -172,7 +173,8 @@ export function AuditTrail({
       </form>
 
       <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-        <div className="overflow-x-auto">
+        {/* At 1,024 px the Target and Directory columns are off screen: scroll with a cue. */}
+        <HorizontalScroll label="Audit events">
           <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Audit events" aria-busy={events.isFetching}>
             <thead className="bg-slate-50">
               <tr>
@@ -252,7 +254,7 @@ export function AuditTrail({
               })}
             </tbody>
           </table>
-        </div>
+        </HorizontalScroll>
         <div className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 px-4 py-2 text-sm text-slate-600">
           <span role="status">
             {events.data ? `Showing ${items.length.toLocaleString("en")} event${items.length === 1 ? "" : "s"}` : " "}
