@@ -310,6 +310,9 @@ test.describe.serial("the dashboard as each role walks it", () => {
       await expect(events.getByRole("link", { name: /^Details of rule\.created/ }).first()).toBeVisible();
       await expect(audit.getByText(/Searched the whole trail in [\d,]+ ms/)).toBeVisible();
       await expect(events).toContainText(`edit for group Legal ${suffix} on repository Employment ${suffix}`);
+      // Columns off screen at this width are one click away, with a cue.
+      const directoryHeader = await events.getByRole("columnheader", { name: "Directory" }).boundingBox();
+      if (!directoryHeader || directoryHeader.x + directoryHeader.width > width) await expect(audit.getByRole("button", { name: "More columns →" })).toBeVisible();
       await audit.screenshot({ path: `${SCREENS_DIR}/audit-search-${width}.png`, fullPage: true });
       findings.push(...(await axe(audit, `audit search results @${width}`)));
       shownIds.push(...(await rawIds(audit)));
