@@ -125,7 +125,11 @@ describe("a person's timeline names the causes of access changes (issue 16 item 
     expect(byMembership.names).toMatchObject({ Group: { [legal]: legalName } });
     const byRule = granted.find((i) => (i.after as { cause: { kind: string } }).cause.kind === "rule.created")!;
     const ruleId = (byRule.after as { cause: { subjects: { id: string }[] } }).cause.subjects[0].id;
-    expect(byRule.names?.AccessRule?.[ruleId]).toBe(`view rule for ${facilitiesName} on ${leasesName}`);
+    const ruleName = (await prisma.accessRuleVersion.findFirstOrThrow({ where: { ruleId }, orderBy: { version: "desc" } })).name;
+    expect(byRule.names?.AccessRule?.[ruleId]).toBe(ruleName);
+    // The rule event itself names the rule, its group and its repository.
+    const ruleEvent = await eventOf(prisma, { action: "rule.created", targetId: ruleId });
+    expect(ruleEvent.names).toMatchObject({ AccessRule: { [ruleId]: ruleName }, Group: { [facilities]: facilitiesName }, Repository: { [leases]: leasesName } });
     expect(employment).toBeTruthy();
   });
 });

@@ -21,15 +21,10 @@ const RESOLVABLE: Record<string, { table: string; name: (t: string) => string }>
   Contract: { table: "Contract", name: (t) => `${t}."title"` },
   Directory: { table: "Directory", name: (t) => `${t}."name"` },
   User: { table: "User", name: (t) => `COALESCE(NULLIF(${t}."displayName", ''), ${t}."userName")` },
-  // Rules have no name of their own yet: "edit rule for Legal – Commercial on Employment" from the
-  // current version (when rules get names, read the name here).
+  // A rule's name is per version (a rename is a new version): the current one.
   AccessRule: {
     table: "AccessRule",
-    name: (t) => `(SELECT (ARRAY['view','comment','edit','sign','manage'])[v.level] || ' rule for ' || COALESCE(g."displayName", u."userName", 'a deleted principal')
-                     || ' on ' || COALESCE(r.name, c.title, 'a deleted scope')
-                   FROM "AccessRuleVersion" v LEFT JOIN "Group" g ON g.id = v."groupId" LEFT JOIN "User" u ON u.id = v."userId"
-                   LEFT JOIN "Repository" r ON r.id = v."repositoryId" LEFT JOIN "Contract" c ON c.id = v."contractId"
-                  WHERE v."ruleId" = ${t}.id AND v.version = ${t}."currentVersion")`,
+    name: (t) => `(SELECT v.name FROM "AccessRuleVersion" v WHERE v."ruleId" = ${t}.id AND v.version = ${t}."currentVersion")`,
   },
 };
 
@@ -44,7 +39,7 @@ export function nameObjectSql(type: string | undefined, idSql: string): string {
 }
 
 /** Target types whose audit label is the object's name. */
-const LABEL_IS_NAME = new Set(["Group", "Repository", "Contract", "Directory", "User"]);
+const LABEL_IS_NAME = new Set(["Group", "Repository", "Contract", "Directory", "User", "AccessRule"]);
 
 /** Whether an event's target label is the target's name (otherwise a description, e.g. a rule's). */
 export const labelIsName = (targetType: string | null) => !!targetType && LABEL_IS_NAME.has(targetType);
