@@ -5,6 +5,7 @@
 //   - audit events about the user: label (userName) and, on user.* events, the before/after SCIM
 //     documents are cleared (the trigger lets only this through); the events keep the pseudonymous
 //     user id, action, time, actor and their hashes, so the chain stays verifiable;
+//   - the user's name stored with any audit event (names.User, kept outside the hash for this);
 //   - the SCIM request log: entries whose query string names the userName or an e-mail address —
 //     a literal of the logged filter, or the whole value of a parameter that is not SCIM paging,
 //     sorting or attribute selection — are deleted (exact, case-insensitive: a user called "sers"
@@ -192,6 +193,12 @@ export async function eraseSubjectInTx(
     now,
     erasureId,
   );
+  // The person's name stored with any event (lib/audit/names.ts): a group's member list, a rule's
+  // principal, an access change… Found through the GIN index on names->'User'.
+  const auditNamesCleared = await tx.$executeRawUnsafe(
+    `UPDATE "AuditEvent" SET "names" = jsonb_set("names", '{User}', ("names" -> 'User') - $1) WHERE "names" -> 'User' ? $1`,
+    subjectId,
+  );
   await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', '', true)`);
 
   // Indexed counts only: this runs inside every SCIM DELETE.
@@ -211,7 +218,7 @@ export async function eraseSubjectInTx(
     { what: "When the user held their userName, as a keyed digest of the name (not the name): a past question by that name still finds this pseudonymous id", count: Number(kept.names), legalBasis: LEGAL_BASIS.accountability },
   ];
 
-  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, requestLogEntries, webhookPayloadsCleared };
+  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, auditNamesCleared, requestLogEntries, webhookPayloadsCleared };
   const eventId = await recordAuditEvent(tx, {
     actor: options.actor,
     action: ERASURE_ACTION,
