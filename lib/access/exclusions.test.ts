@@ -2,7 +2,7 @@
 // contracts, readers by reason, impact previews, access change events, evidence intervals — now
 // and at past instants (a lifted exclusion still denies inside its interval).
 import { describe, expect, it } from "vitest";
-import { accessIntervals } from "@/lib/evidence/intervals";
+import { accessIntervals } from "./intervals";
 import { createExclusion, liftExclusion } from "@/lib/exclusions/service";
 import { admin, instant, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
