@@ -128,7 +128,7 @@ const sqlTimestamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z",
  * CTEs shared by the preview and its contract list ($1 the hypothetical rows, $3 the rule's id):
  * `hyp` the rule before (B) and after (A) granting at T, `hcov` what they cover, `aff_c` the
  * contracts whose access can change, `others` / `ocov` the other rules covering them, `cc` each
- * contract's class (the set of relevant rules covering it).
+ * contract's class (the set of relevant rules and exclusions covering it).
  */
 const contractClassCtes = (T: string) => `
      hyp AS (
@@ -149,6 +149,13 @@ const contractClassCtes = (T: string) => `
            OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM aff_c))
      ),
      ocov AS (${coveragePerRuleSql("others", T, `cr."contractId" IN (SELECT "contractId" FROM aff_c)`)}),
+     -- Exclusions valid at T on affected contracts, as deny keys "X:<id>" in the contract's class
+     -- and (the preview's uc) the excluded person's: a pair sharing one has no access, before or after.
+     excl AS (
+       SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId" FROM "Exclusion" x
+       WHERE ${validAt("x", T)}
+         AND (x."contractId" IN (SELECT "contractId" FROM aff_c) OR x."repositoryId" IN (SELECT "repositoryId" FROM aff_c))
+     ),
      cc AS (
        SELECT "contractId", array_agg(DISTINCT key ORDER BY key) AS cls
        FROM (SELECT key, "contractId" FROM hcov UNION ALL SELECT key, "contractId" FROM ocov
@@ -236,13 +243,6 @@ async function preview(db: Db, options: PreviewOptions): Promise<RuleChangeImpac
      aff_u AS (
        -- the users active at T hashed once (an all-staff rule reaches 50,000: one probe each cost 300 ms)
        SELECT DISTINCT uid FROM rule_users x WHERE key IN ('A', 'B') AND ${activeSetAt("x.uid", T)}
-     ),
-     -- Exclusions valid at T of affected people on affected contracts, as deny keys "X:<id>" in
-     -- both the person's and the contract's class: a pair sharing one has no access, before or after.
-     excl AS (
-       SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId" FROM "Exclusion" x
-       WHERE ${validAt("x", T)} AND x."userId" IN (SELECT uid FROM aff_u)
-         AND (x."contractId" IN (SELECT "contractId" FROM aff_c) OR x."repositoryId" IN (SELECT "repositoryId" FROM aff_c))
      ),
      -- a hashed set test, not a join: the planner cannot estimate these CTEs and would nest loops
      uc AS (
