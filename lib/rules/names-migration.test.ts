@@ -28,7 +28,7 @@ describe("the rule-names migration", () => {
         const cols = Object.keys(data);
         await q.$executeRawUnsafe(
           `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")})`,
-          ...Object.values(data).map((v) => (v !== null && typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : v)),
+          ...Object.values(data as Record<string, unknown>).map((v) => (v !== null && typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : v)),
         );
         return data.id;
       };
