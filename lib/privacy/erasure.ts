@@ -8,7 +8,8 @@
 //   - the SCIM request log: entries whose query string names the userName or an e-mail address —
 //     a literal of the logged filter, or the whole value of a parameter that is not SCIM paging,
 //     sorting or attribute selection — are deleted (exact, case-insensitive: a user called "sers"
-//     must not take every "/Users?…" line with them, nor "100" every "count=100");
+//     must not take every "/Users?…" line with them, nor "100" every "count=100"), found by the
+//     keys stored with each line (RequestLogSubject), by index;
 //   - kept under the pseudonymous id (listed in the certificate with their legal basis):
 //     membership and status history, access rules naming the user, access-change events.
 // Every erasure is an ErasureRecord (append-only) and a "privacy.erased" audit event; its
@@ -21,8 +22,7 @@ import { contractsOfUser } from "@/lib/access/effective-access";
 import type { Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import type { ErasedCounts, RetainedItem } from "@/lib/audit/certificate";
-import type { Filter } from "@/lib/scim/filter/ast";
-import { parseFilter } from "@/lib/scim/filter/parse-filter";
+import { subjectKey, valuesNamedByPath } from "@/lib/scim/request-log-subjects";
 
 export const ERASURE_ACTION = "privacy.erased";
 
@@ -74,59 +74,6 @@ function candidatePatterns(identifiers: Set<string>): string[] {
   return [...forms].map((f) => `${before}${escapeRegex(f)}${after}`);
 }
 
-/** SCIM query parameters that never carry a person's values (RFC 7644 §3.4.2.3–4, §3.9; cursor paging). */
-const VALUE_FREE_PARAMETERS = new Set(["attributes", "excludedattributes", "sortby", "sortorder", "startindex", "count", "cursor"]);
-
-/** A value a logged path names; `partial` when it was cut off by the log's path limit. */
-type NamedValue = { text: string; partial?: boolean };
-
-function filterLiterals(filter: Filter, out: NamedValue[]): void {
-  if (filter.kind === "compare") {
-    if (filter.value !== null) out.push({ text: String(filter.value) });
-  } else if (filter.kind === "and" || filter.kind === "or") {
-    filterLiterals(filter.left, out);
-    filterLiterals(filter.right, out);
-  } else if (filter.kind === "not" || filter.kind === "valuePath") filterLiterals(filter.filter, out);
-}
-
-/** The quoted strings and bare words of a filter the parser rejects (the log keeps those too). */
-function looseLiterals(text: string, out: NamedValue[]): void {
-  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)("?)|([^\s"()[\]]+)/g)) {
-    if (m[3] !== undefined) {
-      out.push({ text: m[3] });
-      continue;
-    }
-    let literal = m[1];
-    try {
-      literal = JSON.parse(`"${m[1]}"`) as string;
-    } catch {
-      // keep it as written
-    }
-    out.push({ text: literal, partial: m[2] === "" });
-  }
-}
-
-/** The values a logged request path names: its filter's literals, and other parameters' values. */
-function valuesNamedByPath(path: string): NamedValue[] {
-  const q = path.indexOf("?");
-  if (q < 0) return [];
-  const out: NamedValue[] = [];
-  for (const [name, value] of new URLSearchParams(path.slice(q + 1))) {
-    const key = name.toLowerCase();
-    if (VALUE_FREE_PARAMETERS.has(key)) continue;
-    if (key !== "filter") {
-      out.push({ text: value });
-      continue;
-    }
-    try {
-      filterLiterals(parseFilter(value), out);
-    } catch {
-      looseLiterals(value, out);
-    }
-  }
-  return out;
-}
-
 /** Whether the path names one of the identifiers exactly (a cut-off literal: as its beginning). */
 function namesSubject(path: string, identifiers: Set<string>): boolean {
   return valuesNamedByPath(path).some(({ text, partial }) => {
@@ -154,20 +101,29 @@ export async function eraseSubjectInTx(
     emails: [...new Set([...(options.identifiers?.emails ?? []), ...(fromTrail.emails ?? [])])],
   };
 
-  // Only entries with a query string can name a user (paths carry ids only). SQL finds the lines
-  // where an identifier stands between delimiters; the exact test reads their query strings.
+  // Only entries with a query string can name a user (paths carry ids only). Each line keeps the
+  // keys of the values its query named (lib/scim/request-log-subjects.ts): those naming the subject
+  // are found by index. Lines without keys (written before issue 17, or naming too many values)
+  // are read the old way: SQL finds the lines where an identifier stands between delimiters; the
+  // exact test reads their query strings.
   const names = identifierSet(identifiers);
-  const candidates =
-    names.size === 0
-      ? []
-      : await tx.$queryRawUnsafe<{ id: string; path: string }[]>(
-          `SELECT id, path FROM "RequestLog"
-           WHERE ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0 AND lower("path") ~ ANY($2::text[])`,
-          options.directoryId,
-          candidatePatterns(names),
-        );
-  const doomed = candidates.filter((c) => namesSubject(c.path, names)).map((c) => c.id);
-  const requestLogEntries = doomed.length === 0 ? 0 : await tx.$executeRawUnsafe(`DELETE FROM "RequestLog" WHERE id = ANY($1::text[])`, doomed);
+  let requestLogEntries = 0;
+  if (names.size > 0) {
+    requestLogEntries += await tx.$executeRawUnsafe(
+      `DELETE FROM "RequestLog" WHERE ($1::text IS NULL OR "directoryId" = $1)
+         AND id IN (SELECT "requestLogId" FROM "RequestLogSubject" WHERE "key" = ANY($2::text[]))`,
+      options.directoryId,
+      [...names].map(subjectKey),
+    );
+    const candidates = await tx.$queryRawUnsafe<{ id: string; path: string }[]>(
+      `SELECT id, path FROM "RequestLog"
+       WHERE NOT "subjectKeysStored" AND ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0 AND lower("path") ~ ANY($2::text[])`,
+      options.directoryId,
+      candidatePatterns(names),
+    );
+    const doomed = candidates.filter((c) => namesSubject(c.path, names)).map((c) => c.id);
+    if (doomed.length > 0) requestLogEntries += await tx.$executeRawUnsafe(`DELETE FROM "RequestLog" WHERE id = ANY($1::text[])`, doomed);
+  }
 
   // Webhook deliveries keep the body they send and replay: take the same fields out of it.
   const webhookPayloadsCleared = await tx.$executeRawUnsafe(

@@ -106,6 +106,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/auth/[...nextauth]": { kind: "next-auth" },
   "POST /api/auth/[...nextauth]": { kind: "next-auth" },
   "GET /api/bench/floor": { kind: "bench-floor" },
+  "GET /api/bench/floor/list": { kind: "bench-floor" },
+  "POST /api/bench/floor/write": { kind: "bench-floor" },
   "GET /api/health": PUBLIC,
   "GET /api/health/live": PUBLIC,
   "GET /api/metrics": { kind: "metrics-token" },
