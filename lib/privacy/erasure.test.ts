@@ -232,4 +232,24 @@ describe("GDPR erasure", () => {
     const record = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: created.body.id } });
     expect(record.erased).toMatchObject({ requestLogEntries: 2 });
   });
+
+  it("erases the lines naming a userName the person had before a rename (read from the trail, in the statement that clears it)", async () => {
+    const prisma = db().prisma;
+    const { directory, scim } = await newDirectory("entra");
+    const before = `fay.${unique("f")}@contoso.example`;
+    const after = `fay.renamed.${unique("f")}@contoso.example`;
+    const created = await scim.post<{ id: string }>("/Users", { schemas: [USER_SCHEMA], userName: before });
+    expect(created.status).toBe(201);
+    const oldLookup = `/Users${q(`userName eq "${before}"`)}`;
+    expect((await scim.get(oldLookup)).status).toBe(200);
+    expect((await scim.patch(`/Users/${created.body.id}`, patchBody({ op: "replace", path: "userName", value: after }))).status).toBe(200);
+    const newLookup = `/Users${q(`userName eq "${after}"`)}`;
+    expect((await scim.get(newLookup)).status).toBe(200);
+    await flushRequestLog();
+    const lines = () => prisma.requestLog.count({ where: { directoryId: directory.id, path: { in: [oldLookup, newLookup] } } });
+    expect(await lines()).toBe(2);
+    expect((await scim.delete(`/Users/${created.body.id}`)).status).toBe(204);
+    expect(await lines()).toBe(0);
+    expect(await personalDataLeft(before, after)).toMatchObject({ events: 0, logs: 0, users: 0 });
+  });
 });

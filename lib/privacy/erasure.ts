@@ -35,24 +35,59 @@ export const LEGAL_BASIS = {
 export interface SubjectIdentifiers {
   userName?: string | null;
   emails?: string[];
+  /** userNames the trail recorded before a rename. */
+  formerNames?: string[];
 }
 
-/** The identifiers still on record in the trail (for a user whose row is already gone). */
-async function identifiersFromTrail(tx: Tx, subjectId: string): Promise<SubjectIdentifiers> {
-  const rows = await tx.$queryRawUnsafe<{ label: string | null; emails: unknown }[]>(
-    `SELECT "targetLabel" AS label, COALESCE("after"->'emails', "before"->'emails') AS emails
-     FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1 AND "erasedAt" IS NULL AND "personalFields" IS NOT NULL`,
+/**
+ * Clears the subject's personal fields from the trail and from the webhook bodies that copy them,
+ * and hands back the identifiers those fields held (for a user whose row is already gone, and for
+ * names the user had before). One statement: its reading CTE sees the events as they were before
+ * its own updates. The audit trigger admits the update only under `custodian.audit_erasure`.
+ */
+async function clearTrail(tx: Tx, subjectId: string, now: Date, erasureId: string): Promise<{ fromTrail: SubjectIdentifiers; auditEventsCleared: number; webhookPayloadsCleared: number }> {
+  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
+  const [row] = await tx.$queryRawUnsafe<{ labels: string[] | null; emails: unknown[] | null; events: bigint | number; deliveries: bigint | number }[]>(
+    `WITH old AS (
+       SELECT id, "targetLabel" AS label, COALESCE("after"->'emails', "before"->'emails') AS emails
+       FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1 AND "erasedAt" IS NULL AND "personalFields" IS NOT NULL),
+     -- Webhook deliveries keep the body they send and replay: take the same fields out of it.
+     deliveries AS (
+       UPDATE "WebhookDelivery" d
+          SET payload = ((CASE WHEN a."personalFields" = 'targetLabel' THEN d.payload::jsonb #- '{data,target,label}'
+                               ELSE d.payload::jsonb #- '{data,target,label}' #- '{data,before}' #- '{data,after}' END)
+                         || '{"personalDataErased": true}'::jsonb)::text
+         FROM "AuditEvent" a
+        WHERE a.id = d."eventId" AND a."targetType" = 'User' AND a."targetId" = $1 AND a."personalFields" IS NOT NULL
+       RETURNING 1),
+     events AS (
+       UPDATE "AuditEvent" e SET "targetLabel" = NULL,
+              "before" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."before" END,
+              "after" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."after" END,
+              "personalSalt" = NULL, "erasedAt" = $2, "erasureId" = $3
+         FROM old WHERE e.id = old.id
+       RETURNING 1)
+     SELECT (SELECT array_agg(label ORDER BY label) FROM old WHERE label IS NOT NULL) AS labels,
+            (SELECT array_agg(emails) FROM old WHERE emails IS NOT NULL) AS emails,
+            (SELECT count(*) FROM events) AS events,
+            (SELECT count(*) FROM deliveries) AS deliveries`,
     subjectId,
+    now,
+    erasureId,
   );
   const emails = new Set<string>();
-  for (const r of rows)
-    if (Array.isArray(r.emails)) for (const e of r.emails) if (e && typeof e === "object" && typeof (e as { value?: unknown }).value === "string") emails.add((e as { value: string }).value);
-  return { userName: rows.find((r) => r.label)?.label ?? null, emails: [...emails] };
+  for (const list of row.emails ?? [])
+    if (Array.isArray(list)) for (const e of list) if (e && typeof e === "object" && typeof (e as { value?: unknown }).value === "string") emails.add((e as { value: string }).value);
+  return {
+    fromTrail: { userName: row.labels?.[0] ?? null, emails: [...emails], formerNames: row.labels ?? [] },
+    auditEventsCleared: Number(row.events),
+    webhookPayloadsCleared: Number(row.deliveries),
+  };
 }
 
 /** Each identifier once, lower-cased (userName and e-mail addresses are case-insensitive in SCIM). */
 function identifierSet(ids: SubjectIdentifiers): Set<string> {
-  return new Set([ids.userName, ...(ids.emails ?? [])].filter((v): v is string => !!v).map((v) => v.toLowerCase()));
+  return new Set([ids.userName, ...(ids.emails ?? []), ...(ids.formerNames ?? [])].filter((v): v is string => !!v).map((v) => v.toLowerCase()));
 }
 
 // Postgres regular-expression metacharacters (ARE), escaped to match themselves.
@@ -95,10 +130,12 @@ export async function eraseSubjectInTx(
   const { subjectId, now } = options;
   const access = await contractsOfUser(tx, { userId: subjectId, at: now, offset: 0, limit: 1 });
   if (access.total > 0) throw new AppError("conflict", `User ${subjectId} still has access to ${access.total} contracts; deprovision before erasing`);
-  const fromTrail = await identifiersFromTrail(tx, subjectId);
+  const erasureId = randomUUID();
+  const { fromTrail, auditEventsCleared, webhookPayloadsCleared } = await clearTrail(tx, subjectId, now, erasureId);
   const identifiers: SubjectIdentifiers = {
     userName: options.identifiers?.userName ?? fromTrail.userName,
     emails: [...new Set([...(options.identifiers?.emails ?? []), ...(fromTrail.emails ?? [])])],
+    formerNames: fromTrail.formerNames,
   };
 
   // Only entries with a query string can name a user (paths carry ids only). Each line keeps the
@@ -109,50 +146,31 @@ export async function eraseSubjectInTx(
   const names = identifierSet(identifiers);
   let requestLogEntries = 0;
   if (names.size > 0) {
-    requestLogEntries += await tx.$executeRawUnsafe(
-      `DELETE FROM "RequestLog" WHERE ($1::text IS NULL OR "directoryId" = $1)
-         AND id IN (SELECT "requestLogId" FROM "RequestLogSubject" WHERE "key" = ANY($2::text[]))`,
+    // One round trip: the keyed lines are deleted and the unkeyed candidates read in one statement
+    // (disjoint sets, so the candidates' snapshot before the delete is the right one).
+    const [found] = await tx.$queryRawUnsafe<{ deleted: bigint | number; candidates: { id: string; path: string }[] | null }[]>(
+      `WITH keyed AS (
+         DELETE FROM "RequestLog" WHERE ($1::text IS NULL OR "directoryId" = $1)
+           AND id IN (SELECT "requestLogId" FROM "RequestLogSubject" WHERE "key" = ANY($2::text[]))
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM keyed) AS deleted,
+              (SELECT json_agg(json_build_object('id', id, 'path', path)) FROM "RequestLog"
+                WHERE NOT "subjectKeysStored" AND ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0
+                  AND lower("path") ~ ANY($3::text[])) AS candidates`,
       options.directoryId,
       [...names].map(subjectKey),
-    );
-    const candidates = await tx.$queryRawUnsafe<{ id: string; path: string }[]>(
-      `SELECT id, path FROM "RequestLog"
-       WHERE NOT "subjectKeysStored" AND ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0 AND lower("path") ~ ANY($2::text[])`,
-      options.directoryId,
       candidatePatterns(names),
     );
-    const doomed = candidates.filter((c) => namesSubject(c.path, names)).map((c) => c.id);
+    requestLogEntries += Number(found.deleted);
+    const doomed = (found.candidates ?? []).filter((c) => namesSubject(c.path, names)).map((c) => c.id);
     if (doomed.length > 0) requestLogEntries += await tx.$executeRawUnsafe(`DELETE FROM "RequestLog" WHERE id = ANY($1::text[])`, doomed);
   }
 
-  // Webhook deliveries keep the body they send and replay: take the same fields out of it.
-  const webhookPayloadsCleared = await tx.$executeRawUnsafe(
-    `UPDATE "WebhookDelivery" d
-        SET payload = ((CASE WHEN a."personalFields" = 'targetLabel' THEN d.payload::jsonb #- '{data,target,label}'
-                             ELSE d.payload::jsonb #- '{data,target,label}' #- '{data,before}' #- '{data,after}' END)
-                       || '{"personalDataErased": true}'::jsonb)::text
-       FROM "AuditEvent" a
-      WHERE a.id = d."eventId" AND a."targetType" = 'User' AND a."targetId" = $1 AND a."personalFields" IS NOT NULL`,
-    subjectId,
-  );
-
-  const erasureId = randomUUID();
-  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
-  const auditEventsCleared = await tx.$executeRawUnsafe(
-    `UPDATE "AuditEvent" SET "targetLabel" = NULL,
-            "before" = CASE WHEN "personalFields" = 'targetLabel' THEN "before" END,
-            "after" = CASE WHEN "personalFields" = 'targetLabel' THEN "after" END,
-            "personalSalt" = NULL, "erasedAt" = $2, "erasureId" = $3
-     WHERE "targetType" = 'User' AND "targetId" = $1 AND "personalFields" IS NOT NULL AND "erasedAt" IS NULL`,
-    subjectId,
-    now,
-    erasureId,
-  );
-  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', '', true)`);
-
-  // Indexed counts only: this runs inside every SCIM DELETE.
+  // Indexed counts only: this runs inside every SCIM DELETE. The erasure setting is cleared in the
+  // same statement (one round trip less).
   const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint }[]>(
-    `SELECT (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1) AS events,
+    `SELECT set_config('custodian.audit_erasure', '', true) AS cleared,
+            (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1) AS events,
             (SELECT count(*) FROM "MembershipInterval" WHERE "memberUserId" = $1) AS memberships,
             (SELECT count(*) FROM "UserStatusInterval" WHERE "userId" = $1) AS statuses,
             (SELECT count(*) FROM "AccessRuleVersion" WHERE "userId" = $1) AS rules`,
