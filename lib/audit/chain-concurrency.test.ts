@@ -65,7 +65,7 @@ describe.skipIf(!process.env.DATABASE_URL)("audit chain under concurrency (Postg
 
   it("links at commit: a transaction that wrote an event holds no chain lock until it commits, and positions follow commit order (issue 17)", async () => {
     const [first, second] = [await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolMax: 2 }), await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolMax: 2 })];
-    const event = (id: string) => ({ actor: { type: "system" as const, label: "link test" }, action: "group.updated", target: { type: "Group", id }, after: { id } });
+    const event = (id: string) => ({ actor: { type: "system" as const, label: "link test" }, action: "group.updated" as const, target: { type: "Group", id }, after: { id } });
     let release: (() => void) | undefined;
     try {
       const held = new Promise<void>((resolve) => (release = resolve));
