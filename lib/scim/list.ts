@@ -124,6 +124,8 @@ export async function findPage<Row extends { id: string }>(
     for (const row of rows) delete row.__total;
     return { total, rows };
   }
+  // An empty first page: nothing matches (the existence check before every create).
+  if (offset === 0 && limit > 0) return { total: 0, rows };
   const [{ n }] = await prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n ${from}`, ...params);
   return { total: Number(n), rows };
 }
