@@ -16,6 +16,8 @@ const nextConfig = {
       // HTML routes set their own, see SELF_POLICED_API_PATHS).
       { source: API_CSP_SOURCE, headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
       { source: "/scim/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+      { source: "/access/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+      { source: "/.well-known/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
       // HSTS only when the request came over HTTPS (set by the TLS-terminating proxy); proxy.ts
       // also sends it on pages when NEXTAUTH_URL is https.
       { source: "/:path*", has: httpsOnly, headers: [{ key: "Strict-Transport-Security", value: HSTS }] },

@@ -11,7 +11,7 @@ import { HSTS, pageContentSecurityPolicy, servedOverHttps } from "@/lib/http/sec
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  if (pathname.startsWith("/scim/") || pathname.startsWith("/api/")) return undecodablePath(pathname);
+  if (pathname.startsWith("/scim/") || pathname.startsWith("/api/") || pathname.startsWith("/access/")) return undecodablePath(pathname);
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const https = servedOverHttps(request.headers, process.env.NEXTAUTH_URL);
   const policy = pageContentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === "development", https });
@@ -42,7 +42,8 @@ function undecodablePath(pathname: string): NextResponse {
 export const config = {
   matcher: [
     {
-      source: "/((?!api/|scim/|_next/static|_next/image|favicon.ico).*)",
+      // AuthZEN's JSON endpoints (/access/, /.well-known/) are no pages either.
+      source: "/((?!api/|scim/|access/|\\.well-known/|_next/static|_next/image|favicon.ico).*)",
       // Prefetches are not rendered as documents; they reuse the page's policy.
       missing: [
         { type: "header", key: "next-router-prefetch" },
@@ -50,6 +51,6 @@ export const config = {
       ],
     },
     // Only paths with a percent sign (see above).
-    "/(scim|api)/(.*%.*)",
+    "/(scim|api|access)/(.*%.*)",
   ],
 };

@@ -226,7 +226,7 @@ async function run(db: Database, scale: ScaleOptions, label: string) {
       }
       below = pair;
     }
-    await createRule(p, { input: { groupId: below[0], level: "view", repositoryId: repository(), justification: "bench: a rule on the top of the ladder" }, actor });
+    await createRule(p, { input: { name: `bench ladder top ${below[0]}`, groupId: below[0], level: "view", repositoryId: repository(), justification: "bench: a rule on the top of the ladder" }, actor });
     const ladder = await measure(
       `access check (random user × contract), ladder of ${layers} layers + rule on its top`,
       async () => ((await checkAccess(p, { userId: user(), contractId: contract() })).allowed ? "allowed" : "denied"),

@@ -7,6 +7,7 @@ export interface PhaseResult {
   seconds: number;
   rps: number;
   p50: number;
+  p95: number;
   p99: number;
 }
 
@@ -52,6 +53,7 @@ export async function runPhase(
     seconds,
     rps: latencies.length / seconds,
     p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
   };
 }

@@ -125,7 +125,7 @@ test("every dashboard page has no serious or critical axe findings", async ({ pa
   });
   expect(put.status(), await put.text()).toBe(201);
   const contract = (await put.json()) as { id: string };
-  const rule = await postOk<{ id: string }>(request, "/api/v1/rules", { groupId: group.id, level: "view", repositoryId: repository.id, justification: "Legal reads litigation files" }, api);
+  const rule = await postOk<{ id: string }>(request, "/api/v1/rules", { name: "Legal reads litigation files", groupId: group.id, level: "view", repositoryId: repository.id, justification: "Legal reads litigation files" }, api);
 
   const directories = (await (await page.request.get("/api/admin/directories")).json()) as { items: { id: string }[] };
   const events = (await (await page.request.get("/api/admin/audit")).json()) as { items: { id: string }[] };

@@ -18,7 +18,7 @@ test("review access to a contract at a past date and export it", async ({ page, 
   await signIn(page);
   const repo = await postOk<{ id: string }>(page.request, "/api/admin/repositories", { name: `Litigation ${suffix}` });
   const contract = await postOk<{ id: string }>(page.request, "/api/admin/contracts", { title: `Settlement agreement ${suffix}`, contractType: "Settlement", confidentiality: "confidential", repositoryId: repo.id, externalRef: `SETTLE-${suffix}` });
-  await postOk(page.request, "/api/admin/rules", { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal reads litigation files" });
+  await postOk(page.request, "/api/admin/rules", { name: "Legal reads litigation files", groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal reads litigation files" });
 
   await page.waitForTimeout(1_200);
   const before = new Date();

@@ -17,7 +17,7 @@ test("build an evidence pack for a contract, download the CSV, see the leavers c
   await signIn(page);
   const repo = await postOk<{ id: string }>(page.request, "/api/admin/repositories", { name: `Procurement ${suffix}` });
   await postOk(page.request, "/api/admin/contracts", { title: `Supply agreement ${suffix}`, contractType: "Supply", confidentiality: "internal", repositoryId: repo.id });
-  await postOk(page.request, "/api/admin/rules", { groupId: group.id, level: "comment", repositoryId: repo.id, justification: "Audit reviews procurement" });
+  await postOk(page.request, "/api/admin/rules", { name: "Audit reviews procurement", groupId: group.id, level: "comment", repositoryId: repo.id, justification: "Audit reviews procurement" });
   const off = await request.patch(`/scim/v2/Users/${leave.id}`, { headers: SCIM_HEADERS, data: { schemas: [PATCH], Operations: [{ op: "replace", path: "active", value: false }] } });
   expect(off.status()).toBe(200);
 

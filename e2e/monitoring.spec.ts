@@ -28,7 +28,7 @@ test("directory health, inactivity policy and access ending soon", async ({ page
   const repo = await postOk<{ id: string }>(page.request, "/api/admin/repositories", { name: `Suppliers ${suffix}` });
   const endDate = new Date(Date.now() + 10 * 86_400_000).toISOString();
   await postOk(page.request, "/api/admin/contracts", { title: `Catering agreement ${suffix}`, contractType: "Supply", confidentiality: "internal", repositoryId: repo.id, endDate });
-  await postOk(page.request, "/api/admin/rules", { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Procurement reads supplier contracts" });
+  await postOk(page.request, "/api/admin/rules", { name: "Procurement reads supplier contracts", groupId: group.id, level: "view", repositoryId: repo.id, justification: "Procurement reads supplier contracts" });
 
   // The directory page: health panels.
   const directories = (await (await page.request.get("/api/admin/directories?search=Default")).json()) as { items: { id: string; name: string }[] };

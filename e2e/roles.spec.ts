@@ -55,7 +55,7 @@ const WRITES: { what: string; file: string; method: Method; action: Action; url:
     url: () => "/api/admin/contracts/import",
     csv: (s) => `externalRef,title,contractType,confidentiality,repository\nROLES-${s.suffix},Mutual NDA ${s.suffix},NDA,internal,Litigation ${s.suffix}\n` },
   { what: "create a rule", file: "rules/route.ts", method: "POST", action: "rules:write",
-    url: () => "/api/admin/rules", body: (s) => ({ groupId: s.groupId, level: "comment", contractId: s.contractId, justification: "Legal comments on settlements" }) },
+    url: () => "/api/admin/rules", body: (s) => ({ name: "Legal comments on settlements", groupId: s.groupId, level: "comment", contractId: s.contractId, justification: "Legal comments on settlements" }) },
   { what: "preview a rule's impact", file: "rules/preview/route.ts", method: "POST", action: "rules:write",
     url: () => "/api/admin/rules/preview", body: (s) => ({ action: "delete", ruleId: s.ruleId }) },
   { what: "update a rule", file: "rules/[id]/route.ts", method: "PATCH", action: "rules:write",
@@ -229,7 +229,7 @@ test.describe.serial("per role", () => {
     const token = await postOk<{ record: { id: string } }>(api, `/api/admin/directories/${directory.id}/tokens`, { name: "to revoke" });
     const repository = await postOk<{ id: string }>(api, "/api/admin/repositories", { name: `Litigation ${suffix}` });
     const contract = await postOk<{ id: string }>(api, "/api/admin/contracts", { title: `Settlement agreement ${suffix}`, contractType: "Settlement", repositoryId: repository.id });
-    const rule = await postOk<{ id: string }>(api, "/api/admin/rules", { groupId: group.id, level: "view", repositoryId: repository.id, justification: "Legal reads litigation files" });
+    const rule = await postOk<{ id: string }>(api, "/api/admin/rules", { name: "Legal reads litigation files", groupId: group.id, level: "view", repositoryId: repository.id, justification: "Legal reads litigation files" });
     const victim = await postOk<{ id: string }>(api, "/api/admin/accounts", { email: `leaver.${suffix}@example.com`, role: "auditor", password: PASSWORD });
     await createApiKeyInSettings(page, `Contract system ${suffix}`, ["access:read"]);
     const keys = (await (await api.get("/api/admin/api-keys?status=active")).json()) as { items: { id: string; name: string }[] };

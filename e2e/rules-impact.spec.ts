@@ -36,6 +36,9 @@ test("create a rule, see the impact preview, save it, see the user's access chan
   // A server-side validation error shows next to its field.
   await page.getByRole("button", { name: "Preview impact" }).click();
   await expect(page.getByRole("textbox", { name: "Justification" })).toHaveAttribute("aria-invalid", "true");
+  // A rule needs a name (issue 15): reasons, lists and the audit trail show it.
+  await expect(page.getByRole("textbox", { name: "Name" })).toHaveAttribute("aria-invalid", "true");
+  await page.getByRole("textbox", { name: "Name" }).fill(`Procurement edits supply ${suffix}`);
   await page.getByRole("textbox", { name: "Justification" }).fill("Procurement negotiates and edits supply agreements");
   await page.getByRole("button", { name: "Preview impact" }).click();
   await expect(page.getByRole("combobox", { name: "Repository" })).toHaveAttribute("aria-invalid", "true");
@@ -58,7 +61,7 @@ test("create a rule, see the impact preview, save it, see the user's access chan
   await page.getByRole("combobox", { name: "Level" }).selectOption("edit");
   await page.getByRole("button", { name: "Confirm and create rule" }).click();
 
-  await expect(page.getByRole("heading", { level: 1, name: "Access rule · version 1" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: `Procurement edits supply ${suffix}` })).toBeVisible();
   await expect(page.getByText("Saved as version 1.")).toBeVisible();
   await expect(page.getByText("Procurement negotiates and edits supply agreements").first()).toBeVisible();
   await expect(page.getByText("Version 1", { exact: true })).toBeVisible();
@@ -72,6 +75,7 @@ test("create a rule, see the impact preview, save it, see the user's access chan
   await expect(access.getByText("edit", { exact: true }).first()).toBeVisible();
   await access.getByText(`Procurement ${suffix}`).first().click();
   await expect(access.getByText("“Procurement negotiates and edits supply agreements”")).toBeVisible();
+  await expect(access.getByRole("link", { name: `Procurement edits supply ${suffix}` })).toBeVisible();
   await expect(page.getByText("Access granted")).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/user-access-after-rule.png", fullPage: true });
 
@@ -81,11 +85,13 @@ test("create a rule, see the impact preview, save it, see the user's access chan
   await expect(page.getByRole("heading", { level: 1, name: "Edit access rule" })).toBeVisible();
   await page.getByRole("combobox", { name: "Level" }).selectOption("comment");
   await page.getByRole("textbox", { name: "Justification" }).fill("Procurement only comments; legal edits");
+  await page.getByRole("textbox", { name: "Name" }).fill(`Procurement comments on supply ${suffix}`);
   await page.getByRole("button", { name: "Preview impact" }).click();
   await expect(page.getByRole("region", { name: "Impact of this change" }).getByText(/1\s+person loses access to\s+1\s+contract/)).toBeVisible();
   await expect(page.getByRole("table", { name: "Losing access" }).getByText("edit → comment (1)")).toBeVisible();
   await page.getByRole("button", { name: "Confirm and save changes" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Access rule · version 2" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: `Procurement comments on supply ${suffix}` })).toBeVisible();
+  await expect(page.getByText("Saved as version 2.")).toBeVisible();
   await expect(page.getByText("Version 1", { exact: true })).toBeVisible();
   await expect(page.getByRole("listitem").filter({ hasText: "Version 2" }).getByText("edit", { exact: true })).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/rule-detail.png", fullPage: true });

@@ -125,8 +125,8 @@ test.describe.serial("the dashboard as each role walks it", () => {
       expect(put.status(), await put.text()).toBe(201);
       if (i === 0) contract = ((await put.json()) as { id: string }).id;
     }
-    const rule = await postOk<{ id: string }>(request, "/api/v1/rules", { groupId: group.id, level: "edit", repositoryId: repository.id, justification: "HR administers employment contracts" }, api);
-    await postOk(request, "/api/v1/rules", { groupId: group.id, level: "view", repositoryId: other.id, justification: "Facilities read leases" }, api);
+    const rule = await postOk<{ id: string }>(request, "/api/v1/rules", { name: "HR administers employment contracts", groupId: group.id, level: "edit", repositoryId: repository.id, justification: "HR administers employment contracts" }, api);
+    await postOk(request, "/api/v1/rules", { name: "Facilities read leases", groupId: group.id, level: "view", repositoryId: other.id, justification: "Facilities read leases" }, api);
     for (const role of ["compliance", "auditor"] as const) {
       await postOk(page.request, "/api/admin/accounts", { email: accounts[role], name: `${role} walker`, role, password: PASSWORD });
     }

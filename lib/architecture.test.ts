@@ -54,13 +54,15 @@ const PARTS: Part[] = [
   { name: "auth", layer: "delivery", files: ["lib/auth/"] },
   { name: "scim", layer: "delivery", files: ["lib/scim/"] },
   { name: "api-v1", layer: "delivery", files: ["lib/api-v1/"] },
+  // OpenID AuthZEN 1.0: its request shapes and Custodian's vocabulary in them, the decision log.
+  { name: "authzen", layer: "delivery", files: ["lib/authzen/"] },
   // Drivers of the domain: the periodic jobs, the demo loader (through the SCIM service, as an
   // identity provider would), process start-up, bootstrap and health.
   { name: "jobs", layer: "delivery", files: ["lib/jobs/"] },
   { name: "demo", layer: "delivery", files: ["lib/demo/"] },
   { name: "composition", layer: "delivery", files: ["lib/start-up.ts", "lib/bootstrap.ts", "lib/health.ts"] },
   // Next.js: route handlers (and the tests that span all of them), then pages and their helpers.
-  { name: "routes", layer: "surface", files: ["app/api/", "app/scim/", /^app\/[^/]+\.test\.ts$/, "proxy.ts", "instrumentation.ts"] },
+  { name: "routes", layer: "surface", files: ["app/api/", "app/scim/", "app/access/", "app/.well-known/", /^app\/[^/]+\.test\.ts$/, "proxy.ts", "instrumentation.ts"] },
   { name: "pages", layer: "surface", files: ["app/"] },
   { name: "components", layer: "surface", files: ["components/"] },
   { name: "testing", layer: "tools", files: ["lib/testing/", "e2e/", "lib/architecture.test.ts"] },

@@ -78,6 +78,10 @@ const envSchema = z.object({
   GROUP_NESTING_MAX_DEPTH: intWithDefault(32, 1, 64),
   // Milliseconds an access read (check, lists, previews) may run before it is cancelled.
   ACCESS_STATEMENT_TIMEOUT_MS: intWithDefault(10_000, 100, 600_000),
+  // The AuthZEN decision log (lib/authzen/decision-log.ts): on unless set to 0; how often its
+  // buffered permits are written.
+  DECISION_LOG: optionalString.pipe(z.enum(["0", "1"]).optional()).transform((v) => v !== "0"),
+  DECISION_LOG_FLUSH_MS: intWithDefault(2_000, 100, 60_000),
 });
 
 /**

@@ -258,18 +258,22 @@ export async function generateScale(
     ],
     [
       "rules",
-      `INSERT INTO "AccessRule" (id, "currentVersion", "deletedAt", "createdAt")
+      // Names are unique by k; the key is claimed only by live rules (lib/rules/service.ts claimName).
+      `INSERT INTO "AccessRule" (id, "currentVersion", "deletedAt", "createdAt", "nameKey", "scopeRepositoryId")
        SELECT ${id("rule", "k")}, CASE WHEN history IS NULL THEN 1 ELSE 2 END,
-              CASE WHEN history = 'deleted' THEN recorded + interval '5 days' END, recorded
+              CASE WHEN history = 'deleted' THEN recorded + interval '5 days' END, recorded,
+              CASE WHEN history IS DISTINCT FROM 'deleted' THEN 'generated rule ' || k END,
+              CASE WHEN scope_repo IS NOT NULL THEN ${id("repository", "scope_repo")}
+                   ELSE (SELECT c."repositoryId" FROM "Contract" c WHERE c.id = ${id("contract", "scope_contract")}) END
        FROM scale_rule`,
     ],
     [
       // version 1 (closed after 5 days when there is a version 2, whose level differs), version 2
       "rule versions",
-      `INSERT INTO "AccessRuleVersion" (id, "ruleId", version, change, "principalType", "groupId", "userId", level, "repositoryId",
+      `INSERT INTO "AccessRuleVersion" (id, "ruleId", version, change, name, "principalType", "groupId", "userId", level, "repositoryId",
          "contractId", "contractTypes", "confidentialityCeiling", "validFrom", "validUntil", "graceDaysAfterEnd", justification,
          "authorType", "authorLabel", "recordedFrom", "recordedTo")
-       SELECT ${id("version", "k || ':' || v")}, ${id("rule", "k")}, v, CASE WHEN v = 1 THEN 'created' ELSE history END,
+       SELECT ${id("version", "k || ':' || v")}, ${id("rule", "k")}, v, CASE WHEN v = 1 THEN 'created' ELSE history END, 'Generated rule ' || k,
               CASE WHEN kind = 'user' THEN 'user' ELSE 'group' END,
               CASE WHEN kind <> 'user' THEN ${id("group", "principal")} END,
               CASE WHEN kind = 'user' THEN ${id("user", "principal")} END,

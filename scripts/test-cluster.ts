@@ -248,11 +248,11 @@ async function run(databaseUrl: string, logDir: string, sql: pg.Client, servers:
   const directUser = userIds[3];
   const in30Days = new Date(Date.now() + 30 * 86_400_000).toISOString();
   const ruleSpecs = [
-    { key: "r1", via: apiA, body: { groupId: G, repositoryId: repo.R1, level: "view", justification: "cluster r1" } },
-    { key: "r2", via: adminB, body: { groupId: H, repositoryId: repo.R1, level: "edit", contractTypes: ["NDA"], justification: "cluster r2" } },
-    { key: "r3", via: apiB, body: { groupId: N, repositoryId: repo.R2, level: "comment", confidentialityCeiling: "internal", justification: "cluster r3" } },
-    { key: "r4", via: adminA, body: { groupId: G, repositoryId: repo.R2, level: "sign", justification: "cluster r4" } },
-    { key: "r5", via: apiA, body: { userId: directUser, contractId: contractId.c5, level: "manage", validUntil: in30Days, justification: "cluster r5" } },
+    { key: "r1", via: apiA, body: { name: "cluster r1", groupId: G, repositoryId: repo.R1, level: "view", justification: "cluster r1" } },
+    { key: "r2", via: adminB, body: { name: "cluster r2", groupId: H, repositoryId: repo.R1, level: "edit", contractTypes: ["NDA"], justification: "cluster r2" } },
+    { key: "r3", via: apiB, body: { name: "cluster r3", groupId: N, repositoryId: repo.R2, level: "comment", confidentialityCeiling: "internal", justification: "cluster r3" } },
+    { key: "r4", via: adminA, body: { name: "cluster r4", groupId: G, repositoryId: repo.R2, level: "sign", justification: "cluster r4" } },
+    { key: "r5", via: apiA, body: { name: "cluster r5", userId: directUser, contractId: contractId.c5, level: "manage", validUntil: in30Days, justification: "cluster r5" } },
   ] as const;
   const ruleResults = await Promise.all(ruleSpecs.map((r) => r.via.call<{ id: string; version: number }>("POST", "/rules", r.body)));
   report.equal("rules created concurrently (API key and dashboard session, both servers)", ruleResults.map((r) => r.status), ruleSpecs.map(() => 201));
@@ -410,8 +410,8 @@ async function run(databaseUrl: string, logDir: string, sql: pg.Client, servers:
   // before the instants even on a loaded machine.
   const due = Date.now() + 10_000;
   const [r6, r7] = await Promise.all([
-    apiA.call<{ id: string }>("POST", "/rules", { groupId: G, repositoryId: repo.R4, level: "edit", validUntil: new Date(due).toISOString(), justification: "cluster r6 expires" }),
-    apiB.call<{ id: string }>("POST", "/rules", { groupId: H, repositoryId: repo.R3, level: "view", validFrom: new Date(due + 500).toISOString(), justification: "cluster r7 starts" }),
+    apiA.call<{ id: string }>("POST", "/rules", { name: "cluster r6", groupId: G, repositoryId: repo.R4, level: "edit", validUntil: new Date(due).toISOString(), justification: "cluster r6 expires" }),
+    apiB.call<{ id: string }>("POST", "/rules", { name: "cluster r7", groupId: H, repositoryId: repo.R3, level: "view", validFrom: new Date(due + 500).toISOString(), justification: "cluster r7 starts" }),
   ]);
   report.equal("an expiring and a starting rule created", [r6.status, r7.status], [201, 201]);
   const gUser = expectedMembers[0];

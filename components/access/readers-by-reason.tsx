@@ -13,7 +13,7 @@ import type { Jsonified } from "@/lib/access-review/queries";
 import { Badge } from "@/components/ui/badge";
 import { formatNumber } from "@/components/ui/format";
 import { LevelBadge } from "./badges";
-import { ReasonList, type ReasonJson } from "./reasons";
+import { hopLabel, ReasonList, type ReasonJson } from "./reasons";
 
 type GroupJson = Jsonified<ReaderReasonGroup>;
 
@@ -75,9 +75,9 @@ function ReasonGroupRow({ group, contractId, at }: { group: GroupJson; contractI
         <LevelBadge level={group.level} />
         <span className="text-slate-700">
           <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${group.rule.ruleId}`}>
-            Rule v{group.rule.version}
+            {group.rule.name}
           </Link>{" "}
-          on {scopeText(group.rule)}
+          <span className="text-xs text-slate-500">(version {group.rule.version})</span> on {scopeText(group.rule)}
         </span>
         <span className="text-slate-600">
           {group.via.kind === "direct" ? (
@@ -89,10 +89,10 @@ function ReasonGroupRow({ group, contractId, at }: { group: GroupJson; contractI
                 <span key={`${hop.groupId}-${i}`}>
                   {i > 0 && <span aria-hidden="true" className="text-slate-400"> → </span>}
                   {i > 0 && <span className="sr-only"> inside </span>}
-                  {hop.displayName ? (
-                    <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/groups/${hop.groupId}`}>{hop.displayName}</Link>
+                  {hop.deleted || !hop.displayName ? (
+                    <span className="italic text-slate-500">{hopLabel(hop)}</span>
                   ) : (
-                    <span className="italic text-slate-500">deleted group</span>
+                    <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/groups/${hop.groupId}`}>{hop.displayName}</Link>
                   )}
                 </span>
               ))}
@@ -114,7 +114,7 @@ function ReasonGroupRow({ group, contractId, at }: { group: GroupJson; contractI
         <div id={panelId} className="border-t border-slate-200 px-3 py-2">
           <DataTable<PersonRow>
             endpoint="/api/admin/access/readers"
-            label={`People through rule v${group.rule.version}${group.via.kind === "group" ? ` via ${group.via.path.map((h) => h.displayName ?? "deleted group").join(" → ")}` : " (direct grant)"}`}
+            label={`People through rule ${group.rule.name}${group.via.kind === "group" ? ` via ${group.via.path.map(hopLabel).join(" → ")}` : " (direct grant)"}`}
             params={{ contractId, at, reason: group.key }}
             columns={readerColumns}
             rowKey={(r) => r.user.id}

@@ -11,9 +11,23 @@ import { Time } from "@/components/ui/time";
 
 export type ReasonJson = Jsonified<Reason>;
 
+/** A group of a membership chain in words: a deleted group by the name it had, marked. */
+export const hopLabel = (h: { displayName: string | null; deleted: boolean }) =>
+  `${h.displayName ?? "unknown group"}${h.deleted ? " (deleted)" : ""}`;
+
 function Scope({ reason }: { reason: ReasonJson }) {
   const scope = reason.rule.scope;
-  if (scope.kind === "contract") return <span>this contract only</span>;
+  if (scope.kind === "contract") {
+    return (
+      <span>
+        contract{" "}
+        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/contracts/${scope.contractId}`}>
+          {scope.contractTitle ?? "(untitled)"}
+        </Link>{" "}
+        only
+      </span>
+    );
+  }
   const narrowing = [
     scope.contractTypes.length ? `types ${scope.contractTypes.join(", ")}` : null,
     scope.confidentialityCeiling ? `up to ${scope.confidentialityCeiling.replace("_", " ")}` : null,
@@ -43,7 +57,12 @@ export function ReasonChain({ reason }: { reason: ReasonJson }) {
             {reason.via.path.map((hop, i) => (
               <li key={`${hop.groupId}-${i}`} className="flex items-center gap-1">
                 {i > 0 && <span aria-hidden="true" className="text-slate-400">→</span>}
-                {hop.displayName ? (
+                {hop.deleted ? (
+                  // A deleted group keeps its name in past answers; it has no page any more.
+                  <span>
+                    <span className="font-medium">{hop.displayName ?? "unknown group"}</span> <span className="italic text-slate-500">(deleted)</span>
+                  </span>
+                ) : hop.displayName ? (
                   <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/groups/${hop.groupId}`}>{hop.displayName}</Link>
                 ) : (
                   <span className="italic text-slate-500">deleted group</span>
@@ -56,8 +75,9 @@ export function ReasonChain({ reason }: { reason: ReasonJson }) {
       </div>
       <div className="mt-1 text-slate-700">
         <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${reason.rule.ruleId}`}>
-          Rule v{reason.rule.version}
+          {reason.rule.name}
         </Link>{" "}
+        <span className="text-slate-500">(version {reason.rule.version})</span>{" "}
         grants <strong>{reason.rule.level}</strong> on <Scope reason={reason} /> — by {reason.rule.author.label ?? reason.rule.author.type}
         , in force since <Time value={reason.rule.recordedFrom} />
         {reason.contract.grantsUntil && <>, grants until <Time value={reason.contract.grantsUntil} /></>}
@@ -79,7 +99,7 @@ export function ReasonsDisclosure({ reasons }: { reasons: ReasonJson[] }) {
     ? "no reasons"
     : first.via.kind === "direct"
       ? "direct grant"
-      : first.via.path.map((h) => h.displayName ?? "deleted group").join(" → ");
+      : first.via.path.map(hopLabel).join(" → ");
   return (
     <details className="group">
       <summary className="cursor-pointer text-sm text-slate-700 marker:text-slate-400">

@@ -7,7 +7,7 @@ import { Time } from "@/components/ui/time";
 type RuleLike = Pick<
   RuleView,
   "principalType" | "groupId" | "userId" | "principalName" | "repositoryId" | "contractId" | "scopeName" | "contractTypes" | "confidentialityCeiling" | "validFrom" | "validUntil" | "graceDaysAfterEnd"
->;
+> & { principalDeleted?: boolean };
 
 export function RulePrincipal({ rule }: { rule: RuleLike }) {
   if (rule.principalType === "user") {
@@ -21,7 +21,12 @@ export function RulePrincipal({ rule }: { rule: RuleLike }) {
   return (
     <span>
       <span className="text-slate-500">group </span>
-      {rule.principalName ? (
+      {rule.principalDeleted ? (
+        // A deleted group keeps its name (it is not personal data); there is no page to link to.
+        <span>
+          <span className="font-medium">{rule.principalName ?? "unknown group"}</span> <span className="text-xs italic text-slate-500">(deleted)</span>
+        </span>
+      ) : rule.principalName ? (
         <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/groups/${rule.groupId}`}>{rule.principalName}</Link>
       ) : (
         <span className="italic">deleted group</span>

@@ -15,10 +15,12 @@ const columns: Column<RuleView>[] = [
     key: "rule",
     header: "Rule",
     render: (r) => (
-      <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/rules/${r.id}`}>
-        v{r.version}
-        <span className="block max-w-72 truncate text-xs font-normal text-slate-600" title={r.justification}>{r.justification}</span>
-      </Link>
+      <>
+        <Link className="font-medium text-brand-700 hover:underline" href={`/dashboard/rules/${r.id}`}>{r.name}</Link>
+        <span className="block max-w-72 truncate text-xs text-slate-600" title={r.justification}>
+          version {r.version} · {r.justification}
+        </span>
+      </>
     ),
   },
   { key: "level", header: "Level", render: (r) => <LevelBadge level={r.level} /> },

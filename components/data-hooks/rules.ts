@@ -9,6 +9,7 @@ import { adminKey } from "./keys";
 export interface RuleVersion {
   version: number;
   change: string;
+  name: string;
   principalType: string;
   groupId: string | null;
   userId: string | null;

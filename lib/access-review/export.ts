@@ -34,6 +34,7 @@ export interface ExportRow {
   via: string;
   memberSince: string | null;
   ruleId: string;
+  ruleName: string;
   ruleVersion: number;
   ruleAuthor: string | null;
   justification: string;
@@ -46,7 +47,9 @@ const BATCH = 500;
 
 function viaText(reason: Reason): string {
   if (reason.via.kind === "direct") return "direct grant";
-  return reason.via.path.map((hop) => hop.displayName ?? `deleted group ${hop.groupId}`).join(" > ");
+  return reason.via.path
+    .map((hop) => (hop.displayName === null ? `deleted group ${hop.groupId}` : hop.deleted ? `${hop.displayName} (deleted group)` : hop.displayName))
+    .join(" > ");
 }
 
 function rowsOf(
@@ -71,6 +74,7 @@ function rowsOf(
     via: viaText(r),
     memberSince: r.via.kind === "group" ? (r.via.path[0]?.memberSince.toISOString() ?? null) : null,
     ruleId: r.rule.ruleId,
+    ruleName: r.rule.name,
     ruleVersion: r.rule.version,
     ruleAuthor: r.rule.author.label ?? r.rule.author.id,
     justification: r.rule.justification,
@@ -116,7 +120,7 @@ async function collectRows(prisma: PrismaClient, subject: SubjectSummary, at: Da
 
 export const EXPORT_COLUMNS: (keyof ExportRow)[] = [
   "at", "userId", "userName", "displayName", "contractId", "contractTitle", "contractExternalRef", "repository",
-  "effectiveLevel", "reasonLevel", "winning", "via", "memberSince", "ruleId", "ruleVersion", "ruleAuthor", "justification", "grantsUntil",
+  "effectiveLevel", "reasonLevel", "winning", "via", "memberSince", "ruleId", "ruleName", "ruleVersion", "ruleAuthor", "justification", "grantsUntil",
 ];
 
 export function toCsv(rows: ExportRow[]): string {

@@ -31,8 +31,8 @@ describe("access review", () => {
     const w = await world();
     const beforeRules = new Date();
     await tick();
-    await createRule(w.prisma, { input: { groupId: w.all, level: "view", repositoryId: w.repo.id, confidentialityCeiling: "confidential", justification: "Everyone reads sales NDAs" }, actor: admin });
-    await createRule(w.prisma, { input: { groupId: w.legal, level: "edit", repositoryId: w.repo.id, justification: "Legal edits all sales contracts" }, actor: admin });
+    await createRule(w.prisma, { input: { name: "Everyone reads", groupId: w.all, level: "view", repositoryId: w.repo.id, confidentialityCeiling: "confidential", justification: "Everyone reads sales NDAs" }, actor: admin });
+    await createRule(w.prisma, { input: { name: "Legal edits", groupId: w.legal, level: "edit", repositoryId: w.repo.id, justification: "Legal edits all sales contracts" }, actor: admin });
     await tick();
     const afterRules = new Date();
     await tick();
@@ -73,10 +73,10 @@ describe("access review", () => {
 
   it("exports a review as CSV and JSON and records the export in the audit trail", async () => {
     const w = await world();
-    await createRule(w.prisma, { input: { groupId: w.all, level: "comment", repositoryId: w.repo.id, justification: "=cmd|' /C calc'!A0" }, actor: admin });
+    await createRule(w.prisma, { input: { name: "Everyone comments", groupId: w.all, level: "comment", repositoryId: w.repo.id, justification: "=cmd|' /C calc'!A0" }, actor: admin });
     const csv = await exportAccess(w.prisma, { input: { subject: "repository", id: w.repo.id, format: "csv" }, actor: admin });
     const lines = csv.body.trim().split("\r\n");
-    expect(lines[0]).toBe("at,userId,userName,displayName,contractId,contractTitle,contractExternalRef,repository,effectiveLevel,reasonLevel,winning,via,memberSince,ruleId,ruleVersion,ruleAuthor,justification,grantsUntil");
+    expect(lines[0]).toBe("at,userId,userName,displayName,contractId,contractTitle,contractExternalRef,repository,effectiveLevel,reasonLevel,winning,via,memberSince,ruleId,ruleName,ruleVersion,ruleAuthor,justification,grantsUntil");
     expect(csv.rows).toBe(4); // two contracts × two people, one reason each
     expect(lines.filter((l) => l.includes("Alice"))[0]).toContain(`"'=cmd|' /C calc'!A0"`.replace(/^"|"$/g, ""));
     expect(csv.contentType).toMatch(/text\/csv/);
@@ -87,6 +87,7 @@ describe("access review", () => {
       ["MSA Acme", expect.stringContaining(" > ")],
       ["NDA Acme", expect.stringContaining(" > ")],
     ]);
+    expect(parsed.rows.map((r: { ruleName: string }) => r.ruleName)).toContain("Everyone comments");
     const events = await w.prisma.auditEvent.findMany({ where: { action: "access.exported", targetId: { in: [w.repo.id, w.alice] } } });
     expect(events).toHaveLength(2);
   });

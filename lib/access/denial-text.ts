@@ -23,9 +23,9 @@ export function denialPhrase(d: DenialJson, options: FormatOptions = {}): string
     case "contract_ended":
       return `the contract ended on ${formatDate(d.endedAt, options)}`;
     case "grant_expired":
-      return `the grant expired on ${when(d.validUntil)} (rule ${d.ruleId.slice(0, 8)})`;
+      return `the grant expired on ${when(d.validUntil)} (rule “${d.ruleName}”)`;
     case "grant_not_started":
-      return `the grant only starts on ${when(d.validFrom)} (rule ${d.ruleId.slice(0, 8)})`;
+      return `the grant only starts on ${when(d.validFrom)} (rule “${d.ruleName}”)`;
     case "level_too_low":
       return `rules grant ${d.level}, ${d.requiredLevel} was asked for`;
     case "no_rule":

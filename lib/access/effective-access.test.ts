@@ -75,10 +75,13 @@ describe("effective access", () => {
     const repo = await w.repository("deals");
     const deal = await w.contract(repo);
     const other = await w.contract(repo);
-    await w.rule({ groupId: team, level: "sign", contractId: deal });
+    await w.rule({ name: "Deal team signs", groupId: team, level: "sign", contractId: deal });
     const check = await checkAccess(w.prisma, { userId: bob, contractId: deal });
     expect(check.level).toBe("sign");
-    expect(check.reasons[0].rule.scope).toEqual({ kind: "contract", contractId: deal });
+    // The reason names the rule and the contract it is on.
+    const title = (await w.prisma.contract.findUniqueOrThrow({ where: { id: deal } })).title;
+    expect(check.reasons[0].rule.name).toBe("Deal team signs");
+    expect(check.reasons[0].rule.scope).toEqual({ kind: "contract", contractId: deal, contractTitle: title });
     expect((await checkAccess(w.prisma, { userId: bob, contractId: other })).allowed).toBe(false);
   });
 

@@ -13,17 +13,17 @@ import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEnde
 
 export type { Db } from "./sql";
 
-/** A rule version's scope as reasons show it (the repository named), from its row's scope columns. */
+/** A rule version's scope as reasons show it (the repository or contract named), from its row's scope columns. */
 function ruleScopeOf(
   r: { ruleContractId: string | null; ruleRepositoryId: string | null; contractTypes: string[]; confidentialityCeiling: number | null },
-  repositoryNames: Map<string, string>,
+  names: Names,
 ): RuleScope {
   return r.ruleContractId
-    ? { kind: "contract", contractId: r.ruleContractId }
+    ? { kind: "contract", contractId: r.ruleContractId, contractTitle: names.contracts.get(r.ruleContractId) ?? null }
     : {
         kind: "repository",
         repositoryId: r.ruleRepositoryId!,
-        repositoryName: repositoryNames.get(r.ruleRepositoryId!) ?? null,
+        repositoryName: names.repositories.get(r.ruleRepositoryId!) ?? null,
         contractTypes: r.contractTypes,
         confidentialityCeiling: r.confidentialityCeiling === null ? null : confidentialityFromRank(r.confidentialityCeiling),
       };
@@ -33,8 +33,10 @@ function ruleScopeOf(
 /** One hop of a membership path: the user (or the previous group) is a member of this group. */
 export interface GroupHop {
   groupId: string;
-  /** The group's current name (null when the group has since been deleted). */
+  /** The group's current name; a group deleted since keeps its last name (and `deleted` says so). */
   displayName: string | null;
+  /** The group has been deleted since (its name is the one it had when deleted). */
+  deleted: boolean;
   /** Start of the membership interval valid at T. */
   memberSince: Date;
   /** The audit event that added this membership. */
@@ -49,10 +51,12 @@ export type RuleScope =
       contractTypes: string[];
       confidentialityCeiling: Confidentiality | null;
     }
-  | { kind: "contract"; contractId: string };
+  | { kind: "contract"; contractId: string; contractTitle: string | null };
 
 export interface RuleRef {
   ruleId: string;
+  /** The rule's name as of this version. */
+  name: string;
   versionId: string;
   version: number;
   level: Level;
@@ -104,9 +108,9 @@ export type Denial =
   /** The contract's end date had passed at T (and no rule's grace days still covered it). */
   | { code: "contract_ended"; endedAt: Date }
   /** A rule reaching the person and covering the contract had expired (its validUntil passed). */
-  | { code: "grant_expired"; ruleId: string; validUntil: Date }
+  | { code: "grant_expired"; ruleId: string; ruleName: string; validUntil: Date }
   /** A rule reaching the person and covering the contract only grants from a later instant. */
-  | { code: "grant_not_started"; ruleId: string; validFrom: Date }
+  | { code: "grant_not_started"; ruleId: string; ruleName: string; validFrom: Date }
   /** Rules grant, but below the level asked for. */
   | { code: "level_too_low"; level: Level; requiredLevel: Level }
   /** No rule in force at T names the person (directly or through their groups at T) and covers the contract. */
@@ -147,6 +151,7 @@ export interface ContractRef {
   externalRef: string | null;
   /** Repository, confidentiality and type as they were at T. */
   repositoryId: string;
+  repositoryName: string | null;
   confidentiality: Confidentiality;
   contractType: string;
 }
@@ -176,6 +181,7 @@ interface ReasonRow {
   events: (string | null)[] | null;
   vid: string;
   ruleId: string;
+  name: string;
   version: number;
   level: number;
   authorType: string;
@@ -200,7 +206,7 @@ interface ReasonRow {
  * contracts (one check, or one page of a list). Membership paths climb from the user through
  * nested groups, each hop valid at T (group-graph.ts: membershipPathsCte).
  */
-async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
+export async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
   if (options.userIds.length === 0 || options.contractIds.length === 0) return [];
   const T = ts(3);
   return db.$queryRawUnsafe<ReasonRow[]>(
@@ -225,7 +231,7 @@ async function reasonRows(db: Db, options: { userIds: string[]; contractIds: str
        JOIN cr ON ${scopeCovers("rv", "cr")} AND ${notEndedAt("rv", "cr", T)}
      )
      SELECT h.uid, h.cid, h.gids, h.sinces, h.events, h.vid,
-            rv."ruleId", rv.version, rv.level, rv."authorType", rv."authorId", rv."authorLabel", rv.justification,
+            rv."ruleId", rv.name, rv.version, rv.level, rv."authorType", rv."authorId", rv."authorLabel", rv.justification,
             rv."repositoryId" AS "ruleRepositoryId", rv."contractId" AS "ruleContractId", rv."contractTypes",
             rv."confidentialityCeiling", rv."validFrom", rv."validUntil", rv."graceDaysAfterEnd", rv."recordedFrom", rv."eventId",
             cr."repositoryId", cr."endDate"
@@ -236,19 +242,33 @@ async function reasonRows(db: Db, options: { userIds: string[]; contractIds: str
   );
 }
 
-async function namesOf(db: Db, groupIds: string[], repositoryIds: string[]) {
+interface Names {
+  groups: Map<string, { displayName: string; deleted: boolean }>;
+  repositories: Map<string, string>;
+  contracts: Map<string, string>;
+}
+
+/** Names of groups (a deleted group: its kept name, DeletedGroup), repositories and contracts. */
+async function namesOf(db: Db, ids: { groups?: string[]; repositories?: string[]; contracts?: string[] }): Promise<Names> {
+  const [groupIds, repositoryIds, contractIds] = [ids.groups ?? [], ids.repositories ?? [], ids.contracts ?? []];
   const rows =
-    groupIds.length + repositoryIds.length === 0
+    groupIds.length + repositoryIds.length + contractIds.length === 0
       ? []
       : await db.$queryRawUnsafe<{ k: string; id: string; name: string }[]>(
           `SELECT 'g' AS k, id, "displayName" AS name FROM "Group" WHERE id = ANY($1::text[])
-           UNION ALL SELECT 'r', id, name FROM "Repository" WHERE id = ANY($2::text[])`,
+           UNION ALL SELECT 'd', id, "displayName" FROM "DeletedGroup" WHERE id = ANY($1::text[])
+           UNION ALL SELECT 'r', id, name FROM "Repository" WHERE id = ANY($2::text[])
+           UNION ALL SELECT 'c', id, title FROM "Contract" WHERE id = ANY($3::text[])`,
           groupIds,
           repositoryIds,
+          contractIds,
         );
-  const groups = new Map(rows.filter((r) => r.k === "g").map((r) => [r.id, r.name]));
-  const repositories = new Map(rows.filter((r) => r.k === "r").map((r) => [r.id, r.name]));
-  return { groups, repositories };
+  const groups = new Map<string, { displayName: string; deleted: boolean }>();
+  // A live row wins over a kept name (ids are never reused, but a restore could bring one back).
+  for (const r of rows) if (r.k === "d") groups.set(r.id, { displayName: r.name, deleted: true });
+  for (const r of rows) if (r.k === "g") groups.set(r.id, { displayName: r.name, deleted: false });
+  const of = (k: string) => new Map(rows.filter((r) => r.k === k).map((r) => [r.id, r.name]));
+  return { groups, repositories: of("r"), contracts: of("c") };
 }
 
 const addDays = (d: Date, days: number) => new Date(d.getTime() + days * 86_400_000);
@@ -259,15 +279,17 @@ function earliest(...dates: (Date | null)[]): Date | null {
 }
 
 /** Reasons grouped by `${userId}|${contractId}`, winning ones first. */
-async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reason[]>> {
+export async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reason[]>> {
   const groupIds = new Set<string>();
   const repositoryIds = new Set<string>();
+  const contractIds = new Set<string>();
   for (const r of rows) {
     for (const g of r.gids ?? []) groupIds.add(g);
     repositoryIds.add(r.repositoryId);
     if (r.ruleRepositoryId) repositoryIds.add(r.ruleRepositoryId);
+    if (r.ruleContractId) contractIds.add(r.ruleContractId);
   }
-  const names = await namesOf(db, [...groupIds], [...repositoryIds]);
+  const names = await namesOf(db, { groups: [...groupIds], repositories: [...repositoryIds], contracts: [...contractIds] });
   const byPair = new Map<string, Reason[]>();
   const best = new Map<string, number>();
   for (const r of rows) {
@@ -277,7 +299,7 @@ async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reas
   for (const r of rows) {
     const key = `${r.uid}|${r.cid}`;
     const level = levelFromRank(r.level)!;
-    const scope = ruleScopeOf(r, names.repositories);
+    const scope = ruleScopeOf(r, names);
     const reason: Reason = {
       level,
       winning: r.level === best.get(key),
@@ -286,7 +308,8 @@ async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reas
             kind: "group",
             path: r.gids.map((groupId, i) => ({
               groupId,
-              displayName: names.groups.get(groupId) ?? null,
+              displayName: names.groups.get(groupId)?.displayName ?? null,
+              deleted: names.groups.get(groupId)?.deleted ?? false,
               memberSince: r.sinces![i],
               addedEventId: r.events![i] ?? null,
             })),
@@ -294,6 +317,7 @@ async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reas
         : { kind: "direct" },
       rule: {
         ruleId: r.ruleId,
+        name: r.name,
         versionId: r.vid,
         version: r.version,
         level,
@@ -395,7 +419,7 @@ async function denialsOf(
     contractId,
     at,
   );
-  const rules = await db.$queryRawUnsafe<{ ruleId: string; validFrom: Date | null; validUntil: Date | null }[]>(
+  const rules = await db.$queryRawUnsafe<{ ruleId: string; name: string; validFrom: Date | null; validUntil: Date | null }[]>(
     `WITH RECURSIVE
      ${personGroupsCte("$1", T)},
      cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = $2 AND ${validAt("c", T)}),
@@ -405,7 +429,7 @@ async function denialsOf(
        UNION ALL
        SELECT v.* FROM "AccessRuleVersion" v WHERE v."principalType" = 'user' AND v."userId" = $1 AND ${inForceAt("v", T)}
      )
-     SELECT DISTINCT rv."ruleId", rv."validFrom", rv."validUntil" FROM rv JOIN cr ON ${scopeCovers("rv", "cr")}
+     SELECT DISTINCT rv."ruleId", rv.name, rv."validFrom", rv."validUntil" FROM rv JOIN cr ON ${scopeCovers("rv", "cr")}
      ORDER BY rv."ruleId" LIMIT ${MAX_RULE_DENIALS + 1}`,
     userId,
     contractId,
@@ -419,8 +443,8 @@ async function denialsOf(
   if (revision.validFrom === null) denial.push({ code: "contract_not_yet_created", createdAt: revision.first });
   else if (revision.endDate !== null && revision.endDate <= at) denial.push({ code: "contract_ended", endedAt: revision.endDate });
   for (const r of rules.slice(0, MAX_RULE_DENIALS)) {
-    if (r.validUntil !== null && r.validUntil <= at) denial.push({ code: "grant_expired", ruleId: r.ruleId, validUntil: r.validUntil });
-    else if (r.validFrom !== null && r.validFrom > at) denial.push({ code: "grant_not_started", ruleId: r.ruleId, validFrom: r.validFrom });
+    if (r.validUntil !== null && r.validUntil <= at) denial.push({ code: "grant_expired", ruleId: r.ruleId, ruleName: r.name, validUntil: r.validUntil });
+    else if (r.validFrom !== null && r.validFrom > at) denial.push({ code: "grant_not_started", ruleId: r.ruleId, ruleName: r.name, validFrom: r.validFrom });
   }
   if (options.level !== null) denial.push({ code: "level_too_low", level: options.level, requiredLevel: options.requiredLevel });
   if (rules.length === 0) denial.push({ code: "no_rule" });
@@ -623,6 +647,7 @@ export async function contractsOfUser(
       q,
       await reasonRows(q, { userIds: [options.userId], contractIds: page.map((r) => r.cid!), at }),
     );
+    const names = await namesOf(q, { repositories: [...new Set(page.map((r) => r.repositoryId!))] });
     return {
       total,
       items: page.map((r) => ({
@@ -631,6 +656,7 @@ export async function contractsOfUser(
           title: r.title,
           externalRef: r.externalRef,
           repositoryId: r.repositoryId!,
+          repositoryName: names.repositories.get(r.repositoryId!) ?? null,
           confidentiality: confidentialityFromRank(r.confidentiality!),
           contractType: r.contractType!,
         },
@@ -653,8 +679,8 @@ export interface ReaderReasonGroup {
   key: string;
   people: number;
   level: Level;
-  rule: Pick<RuleRef, "ruleId" | "versionId" | "version" | "level" | "justification" | "scope">;
-  via: { kind: "group"; path: { groupId: string; displayName: string | null }[] } | { kind: "direct" };
+  rule: Pick<RuleRef, "ruleId" | "name" | "versionId" | "version" | "level" | "justification" | "scope">;
+  via: { kind: "group"; path: { groupId: string; displayName: string | null; deleted: boolean }[] } | { kind: "direct" };
 }
 
 export interface ReaderRow {
@@ -698,6 +724,7 @@ export async function readerReasonGroups(db: Db, options: { contractId: string; 
         gids: string[] | null;
         n: number;
         ruleId: string;
+        name: string;
         version: number;
         level: number;
         justification: string;
@@ -709,28 +736,35 @@ export async function readerReasonGroups(db: Db, options: { contractId: string; 
     >(
       `WITH RECURSIVE ${readerReasonsCtes(T)},
        grp AS (SELECT rr.vid, rr.gids, count(*)::int AS n FROM rr WHERE rr.uid IN (SELECT uid FROM act) GROUP BY rr.vid, rr.gids)
-       SELECT g.vid, g.gids, g.n, v."ruleId", v.version, v.level, v.justification, v."repositoryId" AS "ruleRepositoryId",
+       SELECT g.vid, g.gids, g.n, v."ruleId", v.name, v.version, v.level, v.justification, v."repositoryId" AS "ruleRepositoryId",
               v."contractId" AS "ruleContractId", v."contractTypes", v."confidentialityCeiling"
        FROM grp g JOIN "AccessRuleVersion" v ON v.id = g.vid
        ORDER BY v.level DESC, g.n DESC, v."ruleId", g.gids`,
       options.contractId,
       at,
     );
-    const names = await namesOf(
-      q,
-      [...new Set(rows.flatMap((r) => r.gids ?? []))],
-      [...new Set(rows.flatMap((r) => (r.ruleRepositoryId ? [r.ruleRepositoryId] : [])))],
-    );
+    const names = await namesOf(q, {
+      groups: [...new Set(rows.flatMap((r) => r.gids ?? []))],
+      repositories: [...new Set(rows.flatMap((r) => (r.ruleRepositoryId ? [r.ruleRepositoryId] : [])))],
+      contracts: [...new Set(rows.flatMap((r) => (r.ruleContractId ? [r.ruleContractId] : [])))],
+    });
     return rows.map((r) => {
       const level = levelFromRank(r.level)!;
-      const scope = ruleScopeOf(r, names.repositories);
+      const scope = ruleScopeOf(r, names);
       return {
         key: reasonKey(r.vid, r.gids),
         people: toInt(r.n),
         level,
-        rule: { ruleId: r.ruleId, versionId: r.vid, version: r.version, level, justification: r.justification, scope },
+        rule: { ruleId: r.ruleId, name: r.name, versionId: r.vid, version: r.version, level, justification: r.justification, scope },
         via: r.gids
-          ? { kind: "group" as const, path: r.gids.map((groupId) => ({ groupId, displayName: names.groups.get(groupId) ?? null })) }
+          ? {
+              kind: "group" as const,
+              path: r.gids.map((groupId) => ({
+                groupId,
+                displayName: names.groups.get(groupId)?.displayName ?? null,
+                deleted: names.groups.get(groupId)?.deleted ?? false,
+              })),
+            }
           : { kind: "direct" as const },
       };
     });

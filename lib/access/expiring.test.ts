@@ -21,7 +21,7 @@ async function expiringWorld() {
   const soon = await w.contract(repo, { title: `ending-${w.tag}`, endDate: inDays(10) });
   const later = await w.contract(repo, { endDate: inDays(40) });
   await w.rule({ groupId: team, level: "view", repositoryId: repo });
-  const rule = await w.rule({ groupId: team, level: "edit", repositoryId: repo, validUntil: inDays(5) });
+  const rule = await w.rule({ name: `Team edits until soon ${w.tag}`, groupId: team, level: "edit", repositoryId: repo, validUntil: inDays(5) });
   const grant = await w.rule({ userId: cid, level: "view", contractId: later, validUntil: inDays(20) });
   return { w, soon, later, rule, grant, ids: new Set([soon, later, rule, grant]) };
 }
@@ -42,6 +42,8 @@ describe("expiring access", () => {
     const contract = items.find((i) => i.id === soon)!;
     expect(contract.reviewHref).toBe(`/dashboard/access-review?subject=contract&id=${soon}`);
     expect(contract.label).toBe(`ending-${w.tag}`);
+    // A rule is named by its name; what it grants to whom is the detail.
+    expect(items.find((i) => i.id === rule)).toMatchObject({ label: `Team edits until soon ${w.tag}`, detail: expect.stringMatching(/^Edit · /) });
     expect(mine((await listExpiringAccess(w.prisma, { days: 7, limit: 500 })).items, ids)).toEqual([["rule", rule, 2]]);
   });
 
@@ -49,6 +51,7 @@ describe("expiring access", () => {
     const { w, soon, rule, grant, ids } = await expiringWorld();
     await w.prisma.$transaction((tx) => recordExpiryWarnings(tx, { now: new Date(), leadDays: 7 }));
     expect(await warnings(ids)).toEqual([rule]);
+    expect((await w.prisma.auditEvent.findFirstOrThrow({ where: { action: "access.expiring", targetId: rule } })).targetLabel).toBe(`Team edits until soon ${w.tag}`);
     const url = process.env.DATABASE_URL;
     const second = url ? await openDatabase({ databaseUrl: url, poolMax: 2 }) : undefined;
     try {

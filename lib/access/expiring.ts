@@ -69,8 +69,9 @@ async function candidates(db: Db, now: Date, until: Date, limit: number, unwarne
     ),
     db.$queryRawUnsafe<Candidate[]>(
       `SELECT CASE WHEN v."principalType" = 'user' THEN 'grant' ELSE 'rule' END AS kind, v."ruleId" AS id,
-              concat_ws(' → ', COALESCE(g."displayName", u."userName", 'deleted principal'), COALESCE(c.title, rp.name)) AS label,
-              initcap(CASE v.level WHEN 1 THEN 'view' WHEN 2 THEN 'comment' WHEN 3 THEN 'edit' WHEN 4 THEN 'sign' ELSE 'manage' END) AS detail,
+              v.name AS label,
+              initcap(CASE v.level WHEN 1 THEN 'view' WHEN 2 THEN 'comment' WHEN 3 THEN 'edit' WHEN 4 THEN 'sign' ELSE 'manage' END)
+                || ' · ' || concat_ws(' → ', COALESCE(g."displayName", u."userName", 'deleted principal'), COALESCE(c.title, rp.name)) AS detail,
               v."validUntil" AS "endsAt", v."principalType", v."groupId", v."userId",
               COALESCE(v."repositoryId", c."repositoryId") AS "repositoryId", v."contractId"
        FROM "AccessRuleVersion" v

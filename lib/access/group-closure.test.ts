@@ -5,18 +5,14 @@
 // over the membership history that the closure replaced (kept here as the reference), and the
 // maintained table with its recomputation from history (verifyGroupClosure). Also: the nesting depth
 // limit, and a ladder of nested groups (whose paths double with every layer) answered in bounded time.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import fc from "fast-check";
-import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { runAt } from "@/lib/clock";
 import { resetConfigForTests } from "@/lib/config";
-import { getPrisma, openDatabase, type Database } from "@/lib/db/client";
+import { getPrisma } from "@/lib/db/client";
 import { migrate, readMigrations } from "@/lib/db/migrate";
-import { setupTestDatabase, unique } from "@/lib/testing/database";
+import { freshDatabase, setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, type ScimClient } from "@/lib/testing/scim";
 import { groupsOfPersonAt, usersInGroup, verifyGroupClosure } from "./group-graph";
 import { activeAt, ts, validAt } from "./sql";
@@ -222,36 +218,9 @@ describe("a ladder of nested groups", () => {
 });
 
 /** A brand-new database (PGlite, or one on TEST_DATABASE_URL's server). */
-async function freshDatabase(): Promise<{ db: Database; dispose: () => Promise<void> }> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const name = `custodian_closure_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const db = await openDatabase({ databaseUrl: url.toString(), poolMax: 2 });
-    return {
-      db,
-      dispose: async () => {
-        await db.close();
-        const c = new pg.Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(path.join(os.tmpdir(), "custodian-closure-"));
-  const db = await openDatabase({ pgliteDataDir: path.join(dir, "pglite") });
-  return { db, dispose: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
-}
-
 describe("the migration", () => {
   it("builds the closure from the stored history: past questions answer the same before and after", async () => {
-    const { db, dispose } = await freshDatabase();
+    const { db, dispose } = await freshDatabase("custodian_closure");
     try {
       const all = readMigrations();
       const at = all.findIndex((m) => m.name === "20261207060000_group_closure");

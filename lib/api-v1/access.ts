@@ -52,7 +52,7 @@ export interface UserCandidate {
 export async function resolveUser(
   prisma: PrismaClient,
   options: { ref: string; directory?: string },
-): Promise<{ id: string; userName: string | null; directoryId: string | null }> {
+): Promise<{ id: string; userName: string | null; displayName: string | null; directoryId: string | null }> {
   const { ref } = options;
   let directoryId: string | undefined;
   if (options.directory) {
@@ -64,23 +64,26 @@ export async function resolveUser(
   }
   const scope = directoryId ? { directoryId } : {};
   if (isUuid(ref)) {
-    const byId = await prisma.user.findFirst({ where: { id: ref, ...scope }, select: { id: true, userName: true, directoryId: true } });
+    const byId = await prisma.user.findFirst({ where: { id: ref, ...scope }, select: { id: true, userName: true, displayName: true, directoryId: true } });
     if (byId) return byId;
   }
   const matches = await prisma.user.findMany({
     where: { ...scope, OR: [{ userNameKey: ref.toLowerCase() }, { externalId: ref }] },
-    select: { id: true, userName: true, externalId: true, directory: { select: { id: true, name: true } } },
+    select: { id: true, userName: true, displayName: true, externalId: true, directory: { select: { id: true, name: true } } },
     orderBy: { id: "asc" },
     take: 20,
   });
-  if (matches.length === 1) return { id: matches[0].id, userName: matches[0].userName, directoryId: matches[0].directory.id };
+  if (matches.length === 1) {
+    const [m] = matches;
+    return { id: m.id, userName: m.userName, displayName: m.displayName, directoryId: m.directory.id };
+  }
   if (matches.length > 1) {
     const candidates: UserCandidate[] = matches.map((m) => ({ id: m.id, userName: m.userName, externalId: m.externalId, directory: m.directory }));
     throw new AppError("conflict", `"${ref}" names ${matches.length} users; pass directory= or a user id`, { candidates });
   }
   if (isUuid(ref) && !directoryId) {
     const history = await prisma.userStatusInterval.findFirst({ where: { userId: ref }, select: { userId: true, directoryId: true } });
-    if (history) return { id: history.userId, userName: null, directoryId: history.directoryId };
+    if (history) return { id: history.userId, userName: null, displayName: null, directoryId: history.directoryId };
   }
   throw new AppError("not_found", `No user with id, userName or externalId "${ref}"`);
 }

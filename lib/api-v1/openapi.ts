@@ -122,7 +122,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       description:
         "Contract metadata, access rules and effective access (who can open which contract, and why). " +
         "Authenticate with `Authorization: Bearer cak_…` (create keys with `npm run cli -- api-key create`). " +
-        `Scopes: ${API_SCOPES.join(", ")}. Errors are \`{ error: { code, message, details } }\`; every response carries x-request-id.`,
+        `Scopes: ${API_SCOPES.join(", ")}. Errors are \`{ error: { code, message, details } }\`; every response carries x-request-id. ` +
+        "For decisions, the recommended interface is the OpenID AuthZEN 1.0 API beside this one (`/access/v1/evaluation`, `/evaluations`, `/search/{subject,resource,action}`; metadata at `/.well-known/authzen-configuration`; scope `access:decide`): see the README, \"Connect your contract system\".",
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",

@@ -169,7 +169,8 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     scopes: ["rules:write"],
     body: { schema: createRuleInput, required: true },
     responses: { 201: ok(ruleResponse, "Created") },
-    errors: [400],
+    // 409: the name is taken by another live rule of the repository.
+    errors: [400, 409],
   },
   {
     method: "get",

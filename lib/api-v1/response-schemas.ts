@@ -81,7 +81,10 @@ export const repositoryPage = z.strictObject({
 
 const author = z.strictObject({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() });
 
+const ruleName = z.string().describe("The rule's name: unique (case-insensitively) among the live rules of the repository its scope lies in");
+
 const ruleContent = {
+  name: ruleName,
   principalType: z.enum(["group", "user"]),
   groupId: z.string().nullable(),
   userId: z.string().nullable(),
@@ -102,8 +105,12 @@ export const ruleResponse = z.strictObject({
   ...ruleContent,
   deleted: z.boolean(),
   deletedAt: instant.nullable(),
-  principalName: z.string().nullable().describe("The group's displayName or the user's userName (now)"),
-  scopeName: z.string().nullable().describe("The repository's name or the contract's title (now)"),
+  principalName: z
+    .string()
+    .nullable()
+    .describe("The group's displayName or the user's userName (now); a deleted group keeps the name it had (principalDeleted)"),
+  principalDeleted: z.boolean().describe("The group the rule names has been deleted; principalName is the name it had then"),
+  scopeName: z.string().nullable().describe("The repository's name, or for a contract rule the contract's title (now)"),
   author,
   createdAt: instant,
   updatedAt: instant,
@@ -133,7 +140,7 @@ const ruleScope = z.discriminatedUnion("kind", [
     contractTypes: z.array(z.string()),
     confidentialityCeiling: confidentiality.nullable(),
   }),
-  z.strictObject({ kind: z.literal("contract"), contractId: z.string() }),
+  z.strictObject({ kind: z.literal("contract"), contractId: z.string(), contractTitle: z.string().nullable().describe("The contract's title (now)") }),
 ]);
 
 const reason = z
@@ -147,7 +154,8 @@ const reason = z
           .array(
             z.strictObject({
               groupId: z.string(),
-              displayName: z.string().nullable(),
+              displayName: z.string().nullable().describe("The group's name; a group deleted since keeps the name it had"),
+              deleted: z.boolean().describe("The group has been deleted since"),
               memberSince: instant,
               addedEventId: z.string().nullable(),
             }),
@@ -158,6 +166,7 @@ const reason = z
     ]),
     rule: z.strictObject({
       ruleId: z.string(),
+      name: ruleName.describe("The rule's name as of this version"),
       versionId: z.string(),
       version: z.number().int(),
       level,
@@ -180,14 +189,19 @@ const reason = z
   })
   .describe("One chain of facts: user ← group(s) ← rule version ← repository/contract");
 
-const userSummary = z.strictObject({ id: z.string(), userName: z.string().nullable(), directoryId: z.string().nullable() });
-const userRef = userSummary.extend({ displayName: z.string().nullable() });
+const userRef = z.strictObject({
+  id: z.string(),
+  userName: z.string().nullable().describe("Null when the person has since been deleted"),
+  displayName: z.string().nullable(),
+  directoryId: z.string().nullable(),
+});
 const contractSummary = z.strictObject({ id: z.string(), externalRef: z.string().nullable(), title: z.string() });
 const contractRef = z.strictObject({
   id: z.string(),
   title: z.string().nullable(),
   externalRef: z.string().nullable(),
   repositoryId: z.string(),
+  repositoryName: z.string().nullable().describe("The repository the contract was in at `at` (its name now)"),
   confidentiality,
   contractType: z.string(),
 });
@@ -200,8 +214,8 @@ const denial = z
     z.strictObject({ code: z.literal("user_inactive"), since: instant.describe("Deactivated since") }),
     z.strictObject({ code: z.literal("contract_not_yet_created"), createdAt: instant.nullable().describe("When the contract was created (null: never)") }),
     z.strictObject({ code: z.literal("contract_ended"), endedAt: instant.describe("The contract's end date (no rule's grace days still cover it)") }),
-    z.strictObject({ code: z.literal("grant_expired"), ruleId: z.string(), validUntil: instant.describe("The rule granted until this instant") }),
-    z.strictObject({ code: z.literal("grant_not_started"), ruleId: z.string(), validFrom: instant.describe("The rule grants from this instant") }),
+    z.strictObject({ code: z.literal("grant_expired"), ruleId: z.string(), ruleName: ruleName, validUntil: instant.describe("The rule granted until this instant") }),
+    z.strictObject({ code: z.literal("grant_not_started"), ruleId: z.string(), ruleName: ruleName, validFrom: instant.describe("The rule grants from this instant") }),
     z.strictObject({ code: z.literal("level_too_low"), level: level.describe("The level rules grant"), requiredLevel: level }),
     z.strictObject({ code: z.literal("no_rule") }).describe("No rule in force names the person (directly or through their groups) and covers the contract"),
   ])
@@ -212,7 +226,7 @@ export const accessCheckResponse = z.strictObject({
   level: level.nullable().describe("The effective (highest) level, null = no access"),
   requiredLevel: level,
   at: instant,
-  user: userSummary,
+  user: userRef,
   contract: contractSummary,
   reasons: z.array(reason),
   denial: z.array(denial).describe("Why not: empty when allowed; several may apply at once"),
@@ -226,7 +240,7 @@ export const contractAccessResponse = z.strictObject({
 });
 
 export const userContractsResponse = z.strictObject({
-  user: userSummary,
+  user: userRef,
   at: instant,
   ...pageMeta,
   items: z.array(z.strictObject({ contract: contractRef, level, reasons: z.array(reason) })),

@@ -649,12 +649,15 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
   await runAt(at(1, 60), async () => {
     for (const spec of repoSpecs) {
       for (const r of spec.rules) {
+        const types = r.types?.filter((t) => spec.types.includes(t));
         const rule = await createRule(prisma, {
           input: {
+            // Named as an administrator would: who, what, which part of the repository.
+            name: `${r.group} ${r.level}${types?.length ? ` (${types.join(", ")})` : ""}`,
             groupId: groupIds.get(r.group)!,
             level: r.level,
             repositoryId: repoIds.get(spec.name)!,
-            ...(r.types ? { contractTypes: r.types.filter((t) => spec.types.includes(t)) } : {}),
+            ...(types ? { contractTypes: types } : {}),
             ...(r.ceiling ? { confidentialityCeiling: r.ceiling } : {}),
             ...(r.grace ? { graceDaysAfterEnd: r.grace } : {}),
             justification: r.why,
@@ -670,6 +673,7 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
       for (const repo of c.repositories.filter((r) => repoIds.has(r)).slice(0, 1)) {
         const rule = await createRule(prisma, {
           input: {
+            name: `${c.name} engagement`,
             groupId: groupIds.get(partnerGroup(c.name))!,
             level: "view",
             repositoryId: repoIds.get(repo)!,
@@ -687,7 +691,7 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
     for (const c of partnerContracts) {
       const company = PARTNER_COMPANIES.find((p) => p.name === c.counterparty)!;
       const rule = await createRule(prisma, {
-        input: { groupId: groupIds.get(partnerGroup(company.name))!, level: "comment", contractId: c.id, justification: `${company.name} negotiates ${c.externalRef} with us` },
+        input: { name: `${company.name} negotiates ${c.externalRef}`, groupId: groupIds.get(partnerGroup(company.name))!, level: "comment", contractId: c.id, justification: `${company.name} negotiates ${c.externalRef} with us` },
         actor: adminActor,
       });
       ruleIds.push(rule.id);
@@ -787,6 +791,8 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
     steps.push({ day, minute: minuteOfDay(), run: async () => {
       const rule = await createRule(prisma, {
         input: {
+          // A rule name is not personal data: the ticket names the exception, not the person.
+          name: `Temporary access REQ-${4000 + i}`,
           userId: p.id!,
           level: "view",
           repositoryId: repoIds.get(spec.name)!,
@@ -801,7 +807,7 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
   }
   // Rule maintenance: one widened, one narrowed, one withdrawn.
   steps.push({ day: Math.floor(scale.days / 3), minute: 30, run: () =>
-    updateRule(prisma, { id: ruleIds[1], input: { confidentialityCeiling: "strictly_confidential", justification: "Sales leadership approved access to strictly confidential customer terms (CAB-118)" }, actor: adminActor }),
+    updateRule(prisma, { id: ruleIds[1], input: { name: "Sales view, strictly confidential (CAB-118)", confidentialityCeiling: "strictly_confidential", justification: "Sales leadership approved access to strictly confidential customer terms (CAB-118)" }, actor: adminActor }),
   });
   steps.push({ day: Math.floor(scale.days / 2), minute: 45, run: () =>
     updateRule(prisma, { id: ruleIds[2], input: { graceDaysAfterEnd: 30, justification: "Signatories keep access 30 days after a contract ends, for close-out (SP-4 rev. 2)" }, actor: adminActor }),

@@ -17,7 +17,7 @@ const CONTRACT_BATCH = 200;
 
 export interface ReasonText {
   level: string;
-  /** "Team > Department ← rule 1a2b3c4d v2 (edit) ← repository Deals" */
+  /** "Team > Department ← rule “Legal edits deals” v2 (edit) ← repository Deals" (a deleted group: "Team (deleted group)") */
   chain: string;
   ruleId: string;
   ruleVersion: number;
@@ -66,8 +66,10 @@ async function namesFor(db: Db, intervals: AccessInterval[]) {
     `SELECT 'u' AS k, id, "userName" AS a, "displayName" AS b, NULL AS c FROM "User" WHERE id = ANY($1::text[])
      UNION ALL SELECT 'c', c.id, c.title, c."externalRef", r.name FROM "Contract" c JOIN "Repository" r ON r.id = c."repositoryId" WHERE c.id = ANY($2::text[])
      UNION ALL SELECT 'g', id, "displayName", NULL, NULL FROM "Group" WHERE id = ANY($3::text[])
+     UNION ALL SELECT 'g', d.id, d."displayName" || ' (deleted group)', NULL, NULL FROM "DeletedGroup" d
+       WHERE d.id = ANY($3::text[]) AND NOT EXISTS (SELECT 1 FROM "Group" g WHERE g.id = d.id)
      UNION ALL SELECT 'r', id, name, NULL, NULL FROM "Repository" WHERE id = ANY($4::text[])
-     UNION ALL SELECT 'v', id, justification, COALESCE("authorLabel", "authorId"), NULL FROM "AccessRuleVersion" WHERE id = ANY($5::text[])`,
+     UNION ALL SELECT 'v', id, justification, COALESCE("authorLabel", "authorId"), name FROM "AccessRuleVersion" WHERE id = ANY($5::text[])`,
     userIds,
     contractIds,
     groupIds,
@@ -106,7 +108,7 @@ export async function describeIntervals(db: Db, intervals: AccessInterval[]): Pr
         const version = n.versions.get(r.ruleVersionId);
         return {
           level: r.level,
-          chain: `${via} ← rule ${shortId(r.ruleId)} v${r.ruleVersion} (${r.level}) ← ${scope}`,
+          chain: `${via} ← rule “${version?.c ?? shortId(r.ruleId)}” v${r.ruleVersion} (${r.level}) ← ${scope}`,
           ruleId: r.ruleId,
           ruleVersion: r.ruleVersion,
           groupIds: r.groupIds,

@@ -73,9 +73,13 @@ export async function personPack(prisma: PrismaClient, options: { id: string; wi
     prisma.membershipInterval.findMany({ where: { memberUserId: userId }, orderBy: [{ validFrom: "asc" }, { id: "asc" }], take: MAX_PERSON_ROWS }),
     prisma.userStatusInterval.findMany({ where: { userId }, orderBy: [{ validFrom: "asc" }, { id: "asc" }], take: MAX_PERSON_ROWS }),
   ]);
-  const groupNames = new Map(
-    (await prisma.group.findMany({ where: { id: { in: [...new Set(memberships.map((m) => m.groupId))] } }, select: { id: true, displayName: true } })).map((g) => [g.id, g.displayName]),
-  );
+  const groupIds = [...new Set(memberships.map((m) => m.groupId))];
+  // A deleted group keeps its name (DeletedGroup), marked; a live group's current name wins.
+  const [live, deleted] = await Promise.all([
+    prisma.group.findMany({ where: { id: { in: groupIds } }, select: { id: true, displayName: true } }),
+    prisma.deletedGroup.findMany({ where: { id: { in: groupIds } }, select: { id: true, displayName: true } }),
+  ]);
+  const groupNames = new Map([...deleted.map((g) => [g.id, `${g.displayName} (deleted group)`] as const), ...live.map((g) => [g.id, g.displayName] as const)]);
 
   // A dashboard account is matched by e-mail: the person's userName or any of their addresses.
   const emails = user

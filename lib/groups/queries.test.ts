@@ -65,9 +65,9 @@ describe("group read models", () => {
     for (const [title, confidentiality] of [["A", "public"], ["B", "internal"], ["C", "strictly_confidential"]] as const) {
       await createContract(prisma, { input: { title, contractType: "nda", confidentiality, repositoryId: repo.id }, actor });
     }
-    await createRule(prisma, { input: { groupId: team.body.id, level: "edit", repositoryId: repo.id, confidentialityCeiling: "internal", justification: "team edits" }, actor });
-    await createRule(prisma, { input: { groupId: parent.body.id, level: "view", repositoryId: repo.id, justification: "parent views all" }, actor });
-    await createRule(prisma, { input: { groupId: team.body.id, level: "sign", repositoryId: repo.id, validFrom: new Date(Date.now() + 86_400_000).toISOString(), justification: "later" }, actor });
+    await createRule(prisma, { input: { name: "Team edits", groupId: team.body.id, level: "edit", repositoryId: repo.id, confidentialityCeiling: "internal", justification: "team edits" }, actor });
+    await createRule(prisma, { input: { name: "Parent views", groupId: parent.body.id, level: "view", repositoryId: repo.id, justification: "parent views all" }, actor });
+    await createRule(prisma, { input: { name: "Team signs later", groupId: team.body.id, level: "sign", repositoryId: repo.id, validFrom: new Date(Date.now() + 86_400_000).toISOString(), justification: "later" }, actor });
 
     const access = await groupAccess(prisma, { groupId: team.body.id as string });
     expect(access.rules.map((r) => [r.justification, r.viaGroup.displayName, r.grantsNow])).toEqual(

@@ -447,6 +447,12 @@ export async function deleteGroup(
       });
     }
     await tx.group.delete({ where: { id } });
+    // The name outlives the row: past reasons and the rules that named the group still show it.
+    await tx.deletedGroup.upsert({
+      where: { id },
+      create: { id, directoryId, displayName: current.displayName, deletedAt: now, eventId },
+      update: { displayName: current.displayName, deletedAt: now, eventId },
+    });
   }));
 }
 

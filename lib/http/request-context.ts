@@ -6,8 +6,15 @@ import { log, requestContext } from "@/lib/log";
 import { clientRequestIdOf, newRequestId } from "./client";
 import { errorResponse, toAppError } from "./error-response";
 
-/** Request id, one log line per request, and every thrown error answered from the error table. */
-export function withRequestContext<C>(handler: (request: Request, context: C | undefined, requestId: string) => Promise<Response>) {
+/**
+ * Request id, one log line per request, and every thrown error answered from the error table.
+ * `echoClientRequestId`: the response's X-Request-Id is the caller's own when it sent a sane one —
+ * AuthZEN 1.0 requires the echo (its certification scenario §2.5); the log line keeps ours.
+ */
+export function withRequestContext<C>(
+  handler: (request: Request, context: C | undefined, requestId: string) => Promise<Response>,
+  options: { echoClientRequestId?: boolean } = {},
+) {
   return async (request: Request, context?: C): Promise<Response> => {
     const requestId = newRequestId();
     return requestContext.run({ requestId }, async () => {
@@ -18,8 +25,8 @@ export function withRequestContext<C>(handler: (request: Request, context: C | u
       } catch (err) {
         response = errorResponse(toAppError(err, requestId, { method: request.method, path: new URL(request.url).pathname }));
       }
-      response.headers.set("x-request-id", requestId);
       const clientRequestId = clientRequestIdOf(request);
+      response.headers.set("x-request-id", options.echoClientRequestId && clientRequestId ? clientRequestId : requestId);
       log.info("request", {
         method: request.method,
         path: new URL(request.url).pathname,

@@ -47,6 +47,8 @@ interface RouteOptions<A extends Auth, P, Q, B> {
    * route that reads another kind of body itself declares it (the CSV import: text/csv).
    */
   accepts?: readonly string[];
+  /** Answer X-Request-Id with the caller's own id when it sent one (AuthZEN); else ours. */
+  echoRequestId?: boolean;
 }
 
 type Caller<A> = A extends { permission: Action }
@@ -108,7 +110,7 @@ export function route<A extends Auth, P extends ZodType | undefined = undefined,
     // API keys serve integrations: answers are never cached by a proxy in between.
     if (typeof options.auth === "object" && "scope" in options.auth) response.headers.set("cache-control", "no-store");
     return response;
-  });
+  }, { echoClientRequestId: options.echoRequestId });
 }
 
 async function authenticate(auth: Auth, request: Request, requestId: string) {

@@ -127,3 +127,28 @@ processGauge("nodejs_eventloop_lag_seconds", "Mean event loop delay since the la
   return mean;
 });
 processGauge("nodejs_eventloop_lag_p99_seconds", "99th percentile event loop delay since the last scrape, seconds.", () => lagP99);
+
+const authzenDecisions = new Counter({
+  name: "custodian_authzen_decisions_total",
+  help: "Decisions answered by this instance's AuthZEN API, by endpoint (evaluation, evaluations) and outcome (permit, deny, error: a malformed batch item).",
+  labelNames: ["endpoint", "outcome"] as const,
+  registers: [registry],
+});
+for (const endpoint of ["evaluation", "evaluations"] as const) for (const outcome of ["permit", "deny", "error"] as const) authzenDecisions.inc({ endpoint, outcome }, 0);
+
+/** Decisions of one AuthZEN request, counted per outcome (lib/authzen). */
+export function countDecisions(options: { endpoint: "evaluation" | "evaluations"; permit: number; deny: number; error: number }): void {
+  for (const outcome of ["permit", "deny", "error"] as const) if (options[outcome] > 0) authzenDecisions.inc({ endpoint: options.endpoint, outcome }, options[outcome]);
+}
+
+const decisionLogDropped = new Counter({
+  name: "custodian_decision_log_dropped_total",
+  help: "Permits the decision log did not record: its in-process buffer was full (the database was slow to take the batches).",
+  registers: [registry],
+});
+decisionLogDropped.inc(0);
+
+/** A permit the decision log's full buffer could not hold (lib/authzen/decision-log.ts). */
+export function countDecisionLogDrop(n = 1): void {
+  decisionLogDropped.inc(n);
+}

@@ -5,6 +5,7 @@ import { confidentialityFromRank, levelFromRank } from "@/lib/access/levels";
 
 /** What a version stores, names already turned into ranks. */
 export interface RuleContent {
+  name: string;
   principalType: "group" | "user";
   groupId: string | null;
   userId: string | null;
@@ -21,6 +22,7 @@ export interface RuleContent {
 
 export function contentOf(v: AccessRuleVersion): RuleContent {
   return {
+    name: v.name,
     principalType: v.principalType === "user" ? "user" : "group",
     groupId: v.groupId,
     userId: v.userId,
@@ -39,6 +41,7 @@ export function contentOf(v: AccessRuleVersion): RuleContent {
 /** What the audit trail and the API show of a rule's content (names, ISO instants). */
 export function ruleSnapshot(c: RuleContent) {
   return {
+    name: c.name,
     principalType: c.principalType,
     groupId: c.groupId,
     userId: c.userId,

@@ -13,7 +13,10 @@ export type RuleView = ReturnType<typeof ruleSnapshot> & {
   version: number;
   deleted: boolean;
   deletedAt: string | null;
+  /** The group's displayName (a deleted group's kept name) or the user's userName. */
   principalName: string | null;
+  /** The group the rule names has been deleted (principalName is the name it had). */
+  principalDeleted: boolean;
   scopeName: string | null;
   author: { type: string; id: string | null; label: string | null };
   createdAt: string;
@@ -22,6 +25,7 @@ export type RuleView = ReturnType<typeof ruleSnapshot> & {
 
 interface Names {
   groups: Map<string, string>;
+  deletedGroups: Map<string, string>;
   users: Map<string, string>;
   repositories: Map<string, string>;
   contracts: Map<string, string>;
@@ -30,14 +34,16 @@ interface Names {
 async function namesFor(prisma: PrismaClient, versions: AccessRuleVersion[]): Promise<Names> {
   const ids = (k: "groupId" | "userId" | "repositoryId" | "contractId") =>
     [...new Set(versions.map((v) => v[k]).filter((x): x is string => x !== null))];
-  const [groups, users, repositories, contracts] = await Promise.all([
+  const [groups, deletedGroups, users, repositories, contracts] = await Promise.all([
     prisma.group.findMany({ where: { id: { in: ids("groupId") } }, select: { id: true, displayName: true } }),
+    prisma.deletedGroup.findMany({ where: { id: { in: ids("groupId") } }, select: { id: true, displayName: true } }),
     prisma.user.findMany({ where: { id: { in: ids("userId") } }, select: { id: true, userName: true } }),
     prisma.repository.findMany({ where: { id: { in: ids("repositoryId") } }, select: { id: true, name: true } }),
     prisma.contract.findMany({ where: { id: { in: ids("contractId") } }, select: { id: true, title: true } }),
   ]);
   return {
     groups: new Map(groups.map((g) => [g.id, g.displayName])),
+    deletedGroups: new Map(deletedGroups.map((g) => [g.id, g.displayName])),
     users: new Map(users.map((u) => [u.id, u.userName])),
     repositories: new Map(repositories.map((r) => [r.id, r.name])),
     contracts: new Map(contracts.map((c) => [c.id, c.title])),
@@ -52,7 +58,8 @@ function ruleView(v: AccessRuleVersion, rule: { createdAt: Date; deletedAt: Date
     ...ruleSnapshot(c),
     deleted: v.change === "deleted",
     deletedAt: rule.deletedAt?.toISOString() ?? null,
-    principalName: (c.groupId ? names.groups.get(c.groupId) : names.users.get(c.userId ?? "")) ?? null,
+    principalName: (c.groupId ? (names.groups.get(c.groupId) ?? names.deletedGroups.get(c.groupId)) : names.users.get(c.userId ?? "")) ?? null,
+    principalDeleted: c.groupId !== null && !names.groups.has(c.groupId) && names.deletedGroups.has(c.groupId),
     scopeName: (c.repositoryId ? names.repositories.get(c.repositoryId) : names.contracts.get(c.contractId ?? "")) ?? null,
     author: { type: v.authorType, id: v.authorId, label: v.authorLabel },
     createdAt: rule.createdAt.toISOString(),

@@ -7,7 +7,17 @@ const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 const id = z.string().trim().min(1).max(100);
 const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 
+/** A rule's name: unique (case-insensitively) among the live rules of its scope's repository. */
+const ruleName = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(200)
+  .regex(NO_CONTROL, "must not contain control characters")
+  .describe("The rule's name, unique (case-insensitively) among the live rules of the repository its scope lies in (a contract's repository for a contract rule)");
+
 const ruleFields = {
+  name: ruleName,
   groupId: id.optional().describe("Principal: a SCIM group, by id (never by display name) …"),
   userId: id.optional().describe("… or a single user: a time-boxed direct grant (needs validUntil)"),
   level: z.enum(LEVELS),
@@ -41,6 +51,7 @@ export const createRuleInput = z.object(ruleFields).strict();
 export const updateRuleInput = z
   .object({
     ...ruleFields,
+    name: ruleFields.name.optional().describe("Renames the rule (a new version)"),
     level: ruleFields.level.optional(),
     contractTypes: ruleFields.contractTypes.nullable(),
     justification: ruleFields.justification.optional(),
@@ -52,6 +63,7 @@ export const deleteRuleInput = z
   .strict();
 
 export const previewRuleInput = z.discriminatedUnion("action", [
+  // Validated as the create would be (the name too), so the dashboard shows every missing field at once.
   z.object({ action: z.literal("create"), rule: createRuleInput }).strict(),
   z.object({ action: z.literal("update"), ruleId: id, rule: updateRuleInput }).strict(),
   z.object({ action: z.literal("delete"), ruleId: id }).strict(),

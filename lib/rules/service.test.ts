@@ -47,7 +47,7 @@ const accessEvents = (userId: string) =>
 describe("rule validation", () => {
   it("requires a justification, exactly one principal and one scope, and existing references", async () => {
     const { group, user, repo, contract } = await scenario();
-    const base = { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal team reads NDAs" };
+    const base = { name: "Legal reads NDAs", groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal team reads NDAs" };
 
     await expect(createRule(prisma(), { input: { ...base, justification: undefined }, actor: testActor })).rejects.toMatchObject({ name: "ZodError" });
     expect((await appError(createRule(prisma(), { input: { ...base, userId: user.id, validUntil: inDays(5) }, actor: testActor }))).details).toEqual([
@@ -73,7 +73,7 @@ describe("rule validation", () => {
 
   it("requires a direct user grant to expire, within a year", async () => {
     const { user, contract } = await scenario();
-    const base = { userId: user.id, level: "edit", contractId: contract.id, justification: "Covering for a colleague" };
+    const base = { name: "Covering for a colleague", userId: user.id, level: "edit", contractId: contract.id, justification: "Covering for a colleague" };
     expect((await appError(createRule(prisma(), { input: base, actor: testActor }))).details).toEqual([
       { path: "validUntil", message: "a direct user grant needs an expiry (validUntil)" },
     ]);
@@ -96,7 +96,7 @@ describe("rule history", () => {
   it("appends versions on update and delete and never rewrites earlier ones", async () => {
     const { group, repo } = await scenario();
     const created = await createRule(prisma(), {
-      input: { groupId: group.id, level: "view", repositoryId: repo.id, contractTypes: ["NDA"], confidentialityCeiling: "confidential", justification: "Initial" },
+      input: { name: "NDA readers", groupId: group.id, level: "view", repositoryId: repo.id, contractTypes: ["NDA"], confidentialityCeiling: "confidential", justification: "Initial" },
       actor: testActor,
     });
     const v1Before = await prisma().accessRuleVersion.findUniqueOrThrow({ where: { ruleId_version: { ruleId: created.id, version: 1 } } });
@@ -147,7 +147,7 @@ describe("rule history", () => {
 
   it("records access.granted and access.revoked for the principal's users in the same transaction", async () => {
     const { user, group, repo } = await scenario();
-    const rule = await createRule(prisma(), { input: { groupId: group.id, level: "comment", repositoryId: repo.id, justification: "Reviewers" }, actor: testActor });
+    const rule = await createRule(prisma(), { input: { name: "Reviewers", groupId: group.id, level: "comment", repositoryId: repo.id, justification: "Reviewers" }, actor: testActor });
     await deleteRule(prisma(), { id: rule.id, actor: testActor });
     const events = await accessEvents(user.id);
     expect(events.map((e) => e.action)).toEqual(["access.granted", "access.revoked"]);
@@ -157,8 +157,8 @@ describe("rule history", () => {
 
   it("lists current rules with filters, paginated", async () => {
     const { group, repo, contract } = await scenario();
-    const a = await createRule(prisma(), { input: { groupId: group.id, level: "view", repositoryId: repo.id, justification: "a" + "bc" }, actor: testActor });
-    const b = await createRule(prisma(), { input: { groupId: group.id, level: "sign", contractId: contract.id, justification: "signers" }, actor: testActor });
+    const a = await createRule(prisma(), { input: { name: "Readers", groupId: group.id, level: "view", repositoryId: repo.id, justification: "a" + "bc" }, actor: testActor });
+    const b = await createRule(prisma(), { input: { name: "Signers", groupId: group.id, level: "sign", contractId: contract.id, justification: "signers" }, actor: testActor });
     const page1 = await listRules(prisma(), { filter: { groupId: group.id }, page: { page: 1, pageSize: 1 } });
     const page2 = await listRules(prisma(), { filter: { groupId: group.id }, page: { page: 2, pageSize: 1 } });
     expect(page1.total).toBe(2);
@@ -172,11 +172,73 @@ describe("rule history", () => {
     const { user, group, repo } = await scenario();
     const before = await prisma().accessRuleVersion.count();
     const impact = await previewRule(prisma(), {
-      input: { action: "create", rule: { groupId: group.id, level: "view", repositoryId: repo.id, justification: "preview" } },
+      input: { action: "create", rule: { name: "Preview", groupId: group.id, level: "view", repositoryId: repo.id, justification: "preview" } },
     });
     expect(impact.totals).toMatchObject({ usersGaining: 1, usersLosing: 0, contractsGained: 1 });
     expect(impact.gained[0]).toMatchObject({ user: { id: user.id }, contracts: 1, byConfidentiality: { confidential: 1, public: 0 } });
     expect(await prisma().accessRuleVersion.count()).toBe(before);
+  });
+});
+
+describe("rule names", () => {
+  it("are required, unique per repository (contract rules in their contract's repository), freed by deletion", async () => {
+    const { group, repo, contract } = await scenario();
+    const other = await newRepository();
+    const base = { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Legal reads NDAs" };
+    await expect(createRule(prisma(), { input: base, actor: testActor })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(createRule(prisma(), { input: { ...base, name: "  " }, actor: testActor })).rejects.toMatchObject({ name: "ZodError" });
+    const first = await createRule(prisma(), { input: { ...base, name: "Legal NDA readers" }, actor: testActor });
+    expect(first.name).toBe("Legal NDA readers");
+
+    // The same name, in any case, in the same repository — also for a rule on one of its contracts.
+    const taken = await appError(createRule(prisma(), { input: { ...base, name: "legal nda READERS", level: "edit" }, actor: testActor }));
+    expect(taken.code).toBe("conflict");
+    expect(taken.message).toContain(repo.name);
+    const onContract = { ...base, repositoryId: undefined, contractId: contract.id, name: "Legal NDA readers" };
+    expect((await appError(createRule(prisma(), { input: onContract, actor: testActor }))).code).toBe("conflict");
+    // Another repository may use it.
+    await createRule(prisma(), { input: { ...base, repositoryId: other.id, name: "Legal NDA readers" }, actor: testActor });
+    // Renaming onto a taken name is refused; moving a rule's scope into a repository where its name is taken too.
+    const second = await createRule(prisma(), { input: { ...base, name: "Second" }, actor: testActor });
+    expect((await appError(updateRule(prisma(), { id: second.id, input: { name: "LEGAL NDA READERS" }, actor: testActor }))).code).toBe("conflict");
+    const elsewhere = await createRule(prisma(), { input: { ...base, repositoryId: other.id, name: "Second" }, actor: testActor });
+    expect((await appError(updateRule(prisma(), { id: elsewhere.id, input: { repositoryId: repo.id }, actor: testActor }))).code).toBe("conflict");
+    // A deleted rule's name can be taken again; the deleted rule keeps it in its history.
+    await deleteRule(prisma(), { id: first.id, actor: testActor });
+    const again = await createRule(prisma(), { input: onContract, actor: testActor });
+    expect(again).toMatchObject({ name: "Legal NDA readers", contractId: contract.id, scopeName: "Rule test contract" });
+    expect((await getRule(prisma(), { id: first.id })).name).toBe("Legal NDA readers");
+  });
+
+  it("renaming is a new version; rule events carry the name", async () => {
+    const { user, group, repo } = await scenario();
+    const rule = await createRule(prisma(), {
+      input: { name: "Procurement readers", groupId: group.id, level: "view", repositoryId: repo.id, justification: "Procurement reads" },
+      actor: testActor,
+    });
+    const renamed = await updateRule(prisma(), { id: rule.id, input: { name: "Procurement readers (EU)" }, expectedVersion: 1, actor: testActor });
+    expect(renamed).toMatchObject({ version: 2, name: "Procurement readers (EU)" });
+    expect((await listRuleVersions(prisma(), { ruleId: rule.id })).map((v) => [v.version, v.name])).toEqual([
+      [1, "Procurement readers"],
+      [2, "Procurement readers (EU)"],
+    ]);
+    await deleteRule(prisma(), { id: rule.id, actor: testActor });
+    const audit = await prisma().auditEvent.findMany({ where: { targetId: rule.id }, orderBy: { seq: "asc" } });
+    expect(audit.map((e) => [e.action, e.targetLabel])).toEqual([
+      ["rule.created", "Procurement readers"],
+      ["rule.updated", "Procurement readers (EU)"],
+      ["rule.deleted", "Procurement readers (EU)"],
+    ]);
+    expect(audit[0].after).toMatchObject({ name: "Procurement readers" });
+    expect(audit[1].before).toEqual({ version: 1, name: "Procurement readers" });
+    expect(audit[1].after).toEqual({ version: 2, name: "Procurement readers (EU)" });
+    expect(audit[2].before).toMatchObject({ name: "Procurement readers (EU)" });
+    // The access events a rule causes name it.
+    const events = await accessEvents(user.id);
+    expect(events.map((e) => (e.after as { cause: { description: string } }).cause.description)).toEqual([
+      'access rule "Procurement readers"',
+      'access rule "Procurement readers (EU)"',
+    ]);
   });
 });
 

@@ -10,7 +10,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { diffObjects, recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { isRetryableConflict, retryOnConflict, type RetryOptions, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { confidentialityRank, levelFromRank, levelRank } from "@/lib/access/levels";
+import { confidentialityRank, levelRank } from "@/lib/access/levels";
 import { ruleScopeRepositories, trackAccessChanges } from "@/lib/access/change-events";
 import { usersInGroup } from "@/lib/access/group-graph";
 import { now as clockNow } from "@/lib/clock";
@@ -29,6 +29,7 @@ export interface Problem {
 
 export function contentFromCreate(input: z.output<typeof createRuleInput>): RuleContent {
   return {
+    name: input.name,
     principalType: input.userId !== undefined && input.groupId === undefined ? "user" : "group",
     groupId: input.groupId ?? null,
     userId: input.userId ?? null,
@@ -62,6 +63,7 @@ export function applyPatch(current: RuleContent, patch: z.output<typeof updateRu
     // A single contract has no types or ceiling to narrow by.
     Object.assign(next, { contractId: patch.contractId, repositoryId: null, contractTypes: [], confidentialityCeiling: null });
   }
+  if (patch.name !== undefined) next.name = patch.name;
   if (patch.level !== undefined) next.level = levelRank(patch.level);
   if (patch.contractTypes !== undefined) next.contractTypes = [...new Set(patch.contractTypes ?? [])];
   if (patch.confidentialityCeiling !== undefined) {
@@ -124,8 +126,30 @@ export function fail(problems: Problem[]): never {
   throw new AppError("invalid_input", problems.map((p) => `${p.path}: ${p.message}`).join("; "), problems);
 }
 
-const ruleLabel = (c: RuleContent) =>
-  `${levelFromRank(c.level)} for ${c.principalType} ${c.groupId ?? c.userId} on ${c.repositoryId ? `repository ${c.repositoryId}` : `contract ${c.contractId}`}`;
+/** Rule events are labelled with the rule's name (the snapshot in the event says the rest). */
+const ruleLabel = (c: RuleContent) => c.name;
+
+/**
+ * Claims the rule's name in the repository its scope lies in (its repository, or its contract's
+ * repository now): a live rule there with the same name (case-insensitively) is a conflict. The
+ * unique index on (scopeRepositoryId, nameKey) holds it under concurrent writes too.
+ */
+async function claimName(tx: Tx, options: { ruleId: string; content: RuleContent }) {
+  const { ruleId, content } = options;
+  const scopeRepositoryId =
+    content.repositoryId ??
+    (await tx.contract.findUnique({ where: { id: content.contractId! }, select: { repositoryId: true } }))?.repositoryId ??
+    null;
+  const nameKey = content.name.toLowerCase();
+  const taken = await tx.accessRule.findFirst({ where: { scopeRepositoryId, nameKey, id: { not: ruleId } }, select: { id: true } });
+  if (taken) {
+    const repository = scopeRepositoryId ? await tx.repository.findUnique({ where: { id: scopeRepositoryId }, select: { name: true } }) : null;
+    throw new AppError("conflict", `A rule named "${content.name}" already exists in repository "${repository?.name ?? scopeRepositoryId}"`, [
+      { path: "name", message: "is taken by another rule of this repository", ruleId: taken.id },
+    ]);
+  }
+  return { nameKey, scopeRepositoryId };
+}
 
 /** The users a principal reaches now: a group's members (nested groups included), or the user. */
 async function usersOf(tx: Tx, c: RuleContent | undefined): Promise<string[]> {
@@ -174,10 +198,10 @@ const retryOnce: RetryOptions = { attempts: 2, retryOn: isRetryableConflict };
 const txOptions = { maxWait: 10_000, timeout: 60_000 };
 
 /** The access.granted / access.revoked events name the rule change (and its audit event) as cause. */
-const causeOf = (kind: "rule.created" | "rule.updated" | "rule.deleted", ruleId: string) => (eventId: string) => ({
+const causeOf = (kind: "rule.created" | "rule.updated" | "rule.deleted", ruleId: string, name: string) => (eventId: string) => ({
   kind,
   eventId,
-  description: `access rule ${ruleId}`,
+  description: `access rule "${name}"`,
   subjects: [{ kind: "AccessRule", id: ruleId, eventId }],
 });
 
@@ -192,14 +216,15 @@ export async function createRule(prisma: PrismaClient, options: { input: unknown
     prisma.$transaction(async (tx) => {
       const refs = await referenceProblems(tx, content);
       if (refs.length) fail(refs);
+      const claim = await claimName(tx, { ruleId, content });
       const userIds = await usersOf(tx, content);
       // Only the repositories the rule can touch are compared: a rule on a group of 47k people
       // summarises their access there, not everywhere (22 s → 1.3 s per summary at scale).
       const repositoryIds = () => ruleScopeRepositories(tx, [content]);
-      await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.created", ruleId) }, async () => {
+      await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.created", ruleId, content.name) }, async () => {
         // Taken inside the change: the engine compares access just before and just after it.
         const at = clockNow();
-        await tx.accessRule.create({ data: { id: ruleId, currentVersion: 1, createdAt: at } });
+        await tx.accessRule.create({ data: { id: ruleId, currentVersion: 1, createdAt: at, ...claim } });
         const eventId = await recordAuditEvent(tx, {
           actor: options.actor,
           action: "rule.created",
@@ -236,10 +261,11 @@ export async function updateRule(
       if (refs.length) fail(refs);
       const diff = diffObjects(ruleSnapshot(before), ruleSnapshot(next));
       if (Object.keys(diff.before).length === 0 && Object.keys(diff.after).length === 0) return;
+      const claim = await claimName(tx, { ruleId: rule.id, content: next });
       const version = rule.currentVersion + 1;
       const userIds = [...new Set([...(await usersOf(tx, before)), ...(await usersOf(tx, next))])];
       const repositoryIds = () => ruleScopeRepositories(tx, [before, next]);
-      await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.updated", rule.id) }, async () => {
+      await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.updated", rule.id, next.name) }, async () => {
         const at = clockNow();
         const eventId = await recordAuditEvent(tx, {
           actor: options.actor,
@@ -249,7 +275,7 @@ export async function updateRule(
           after: { version, ...diff.after },
         });
         await appendVersion(tx, { ruleId: rule.id, version, change: "updated", content: next, actor: options.actor, eventId, now: at });
-        await tx.accessRule.update({ where: { id: rule.id }, data: { currentVersion: version } });
+        await tx.accessRule.update({ where: { id: rule.id }, data: { currentVersion: version, ...claim } });
         return eventId;
       });
     }, txOptions),
@@ -276,7 +302,7 @@ export async function deleteRule(
       const version = rule.currentVersion + 1;
       const userIds = await usersOf(tx, before);
       const repositoryIds = () => ruleScopeRepositories(tx, [before]);
-      await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.deleted", rule.id) }, async () => {
+      await trackAccessChanges(tx, { userIds, repositoryIds, actor: options.actor, cause: causeOf("rule.deleted", rule.id, before.name) }, async () => {
         const at = clockNow();
         const eventId = await recordAuditEvent(tx, {
           actor: options.actor,
@@ -286,7 +312,7 @@ export async function deleteRule(
           after: { version, ...(input.justification ? { justification: input.justification } : {}) },
         });
         await appendVersion(tx, { ruleId: rule.id, version, change: "deleted", content: final, actor: options.actor, eventId, now: at });
-        await tx.accessRule.update({ where: { id: rule.id }, data: { currentVersion: version, deletedAt: at } });
+        await tx.accessRule.update({ where: { id: rule.id }, data: { currentVersion: version, deletedAt: at, nameKey: null } });
         return eventId;
       });
     }, txOptions),

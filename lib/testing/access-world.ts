@@ -105,6 +105,8 @@ export async function newWorld() {
   }
 
   type RuleInput = {
+    /** Default: a unique name. */
+    name?: string;
     groupId?: string;
     userId?: string;
     level: "view" | "comment" | "edit" | "sign" | "manage";
@@ -121,7 +123,7 @@ export async function newWorld() {
 
   async function rule(input: RuleInput): Promise<string> {
     const view = await createRule(prisma, {
-      input: { ...input, validFrom: iso(input.validFrom), validUntil: iso(input.validUntil), justification: "access engine test" },
+      input: { name: unique("rule"), ...input, validFrom: iso(input.validFrom), validUntil: iso(input.validUntil), justification: "access engine test" },
       actor: admin,
     });
     return view.id;

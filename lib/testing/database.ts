@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { resetConfigForTests } from "../config";
-import { closeDatabase, getDatabase, type Database } from "../db/client";
+import { closeDatabase, getDatabase, openDatabase, type Database } from "../db/client";
 import { migrate } from "../db/migrate";
 
 async function adminQuery(serverUrl: string, sql: string) {
@@ -62,3 +62,28 @@ export function setupTestDatabase(options: { empty?: boolean } = {}): { db: () =
 
 /** A short unique suffix for test data names. */
 export const unique = (prefix = "t") => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * A database of its own, not migrated (migration tests migrate it step by step): a new database on
+ * the TEST_DATABASE_URL server, else a PGlite folder. dispose() drops or removes it.
+ */
+export async function freshDatabase(prefix = "custodian_fresh"): Promise<{ db: Database; dispose: () => Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `${prefix}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+    await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const db = await openDatabase({ databaseUrl: url.toString(), poolMax: 2 });
+    return {
+      db,
+      dispose: async () => {
+        await db.close();
+        await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const db = await openDatabase({ pgliteDataDir: path.join(dir, "pglite") });
+  return { db, dispose: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
+}

@@ -80,7 +80,7 @@ async function world(writer: string) {
     method: "POST",
     path: "/api/v1/rules",
     key: writer,
-    body: { groupId: group.id, level: "edit", repositoryId: repo.id, justification: "Procurement edits MSAs" },
+    body: { name: "Procurement MSA editors", groupId: group.id, level: "edit", repositoryId: repo.id, justification: "Procurement edits MSAs" },
   });
   expect(rule.status).toBe(201);
   return { org, user, other, group, repo, externalRef, contract: put.body, rule: rule.body };
@@ -366,13 +366,13 @@ describe("why not: the denial of an access check", () => {
       method: "POST",
       path: "/api/v1/rules",
       key: admin.key,
-      body: { userId: ann.id, level: "view", repositoryId: repo.id, validUntil, justification: "Audit week" },
+      body: { name: "Audit week", userId: ann.id, level: "view", repositoryId: repo.id, validUntil, justification: "Audit week" },
     });
     expect(rule.status).toBe(201);
     // Two minutes ahead: within the tolerated clock skew, after the grant's end.
     const at = new Date(Date.now() + 120_000).toISOString();
     const denial = await denialOf(admin.key, `user=${ann.id}&contract=${externalRef}&at=${encodeURIComponent(at)}`);
-    expect(denial).toEqual([{ code: "grant_expired", ruleId: rule.body.id, validUntil }]);
+    expect(denial).toEqual([{ code: "grant_expired", ruleId: rule.body.id, ruleName: "Audit week", validUntil }]);
   });
 
   it("grant_not_started: the rule only grants from a later instant", async () => {
@@ -385,11 +385,11 @@ describe("why not: the denial of an access check", () => {
       method: "POST",
       path: "/api/v1/rules",
       key: admin.key,
-      body: { groupId: group.id, level: "view", repositoryId: repo.id, validFrom, justification: "Starts tomorrow" },
+      body: { name: "Starts tomorrow", groupId: group.id, level: "view", repositoryId: repo.id, validFrom, justification: "Starts tomorrow" },
     });
     expect(rule.status).toBe(201);
     const denial = await denialOf(admin.key, `user=${ann.id}&contract=${externalRef}`);
-    expect(denial).toEqual([{ code: "grant_not_started", ruleId: rule.body.id, validFrom }]);
+    expect(denial).toEqual([{ code: "grant_not_started", ruleId: rule.body.id, ruleName: "Starts tomorrow", validFrom }]);
   });
 
   it("level_too_low: rules grant, below the level asked for", async () => {
@@ -445,7 +445,7 @@ describe("rules and repositories", () => {
       method: "POST",
       path: "/api/v1/rules",
       key: writer.key,
-      body: { userId: other.id, level: "view", repositoryId: rule.repositoryId, justification: "temporary" },
+      body: { name: "Temporary", userId: other.id, level: "view", repositoryId: rule.repositoryId, justification: "temporary" },
     });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.details).toEqual([{ path: "validUntil", message: "a direct user grant needs an expiry (validUntil)" }]);
@@ -510,8 +510,111 @@ describe("rules and repositories", () => {
         "/api/v1/users/{ref}/contracts",
       ].sort(),
     );
-    expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["level", "justification"]));
+    expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["name", "level", "justification"]));
     expect(res.body.paths["/api/v1/access/check"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["user", "contract", "level", "at", "directory"]);
+  });
+});
+
+// Issue 15 "Answers an auditor accepts": rules have names, shown in every reason; a deleted group
+// keeps its name in past answers and in the rules that named it; every answer names what it points at.
+describe("names and shapes", () => {
+  it("names the rule in every reason, the subject's display name, a contract rule's contract and a user's repositories", async () => {
+    const admin = await newApiKey(["admin"]);
+    const org = await newOrg();
+    const ann = await org.user(`${unique("ann")}@example.com`, { displayName: "Ann Example" });
+    const group = await org.group([ann.id], unique("Procurement"));
+    const repo = await newRepository();
+    const externalRef = unique("N");
+    const put = await call(contractRoute.PUT, {
+      method: "PUT",
+      path: `/api/v1/contracts/${externalRef}`,
+      params: { ref: externalRef },
+      key: admin.key,
+      body: { title: "Supply agreement", contractType: "MSA", repository: repo.name },
+    });
+    const post = (body: Record<string, unknown>) => call(rulesRoute.POST, { method: "POST", path: "/api/v1/rules", key: admin.key, body });
+    const base = { groupId: group.id, level: "view", repositoryId: repo.id, justification: "Procurement reads its contracts" };
+    expect((await post(base)).status).toBe(400);
+    const readers = await post({ ...base, name: "Procurement readers" });
+    expect(readers.status).toBe(201);
+    expect(readers.body).toMatchObject({ name: "Procurement readers", principalName: expect.stringMatching(/^Procurement/), principalDeleted: false });
+    expect((await post({ ...base, name: "PROCUREMENT READERS" })).status).toBe(409);
+    const signers = await post({ name: "Supply signers", groupId: group.id, level: "sign", contractId: put.body.id, justification: "Signs the supply agreement" });
+    expect(signers.body).toMatchObject({ name: "Supply signers", scopeName: "Supply agreement" });
+
+    const check = await call(checkRoute.GET, { path: `/api/v1/access/check?user=${ann.id}&contract=${externalRef}`, key: admin.key });
+    expect(check.status).toBe(200);
+    expect(check.body.user).toEqual({ id: ann.id, userName: ann.userName, displayName: "Ann Example", directoryId: org.directory.id });
+    expect(check.body.reasons.map((r: { rule: { name: string; scope: unknown } }) => [r.rule.name, r.rule.scope])).toEqual([
+      ["Supply signers", { kind: "contract", contractId: put.body.id, contractTitle: "Supply agreement" }],
+      ["Procurement readers", expect.objectContaining({ kind: "repository", repositoryId: repo.id, repositoryName: repo.name })],
+    ]);
+
+    const who = await call(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access`, params: { ref: externalRef }, key: admin.key });
+    expect(who.body.items[0].user).toMatchObject({ id: ann.id, displayName: "Ann Example" });
+    expect(who.body.items[0].reasons.map((r: { rule: { name: string } }) => r.rule.name)).toEqual(["Supply signers", "Procurement readers"]);
+
+    const mine = await call(userContractsRoute.GET, { path: `/api/v1/users/x/contracts`, params: { ref: ann.id }, key: admin.key });
+    expect(mine.body.user).toMatchObject({ id: ann.id, displayName: "Ann Example" });
+    expect(mine.body.items[0].contract).toMatchObject({ id: put.body.id, repositoryId: repo.id, repositoryName: repo.name });
+    expect(mine.body.items[0].reasons[0].rule).toMatchObject({ name: "Supply signers", scope: { contractTitle: "Supply agreement" } });
+
+    const at = (id: string) => ({ path: `/api/v1/rules/${id}`, params: { id }, key: admin.key });
+    const renamed = await call(ruleRoute.PATCH, { ...at(readers.body.id), method: "PATCH", body: { name: "Procurement readers (EU)" } });
+    expect(renamed.body).toMatchObject({ version: 2, name: "Procurement readers (EU)" });
+    const versions = await call(ruleVersionsRoute.GET, { path: `/api/v1/rules/${readers.body.id}/versions`, params: { id: readers.body.id }, key: admin.key });
+    expect(versions.body.items.map((v: { name: string }) => v.name)).toEqual(["Procurement readers", "Procurement readers (EU)"]);
+    // A past answer names the rule as it was then.
+    const before = await call(checkRoute.GET, {
+      path: `/api/v1/access/check?user=${ann.id}&contract=${externalRef}&at=${encodeURIComponent(renamed.body.createdAt)}`,
+      key: admin.key,
+    });
+    expect(before.body.reasons.map((r: { rule: { name: string } }) => r.rule.name)).toContain("Procurement readers");
+  });
+
+  it("a deleted group keeps its name in past reasons and in the rules that named it", async () => {
+    const admin = await newApiKey(["admin"]);
+    const org = await newOrg();
+    const ann = await org.user();
+    const team = await org.group([ann.id], unique("Deal team"));
+    const department = await org.group([team.id], unique("Corporate"));
+    const repo = await newRepository();
+    const externalRef = unique("D");
+    await call(contractRoute.PUT, {
+      method: "PUT",
+      path: `/api/v1/contracts/${externalRef}`,
+      params: { ref: externalRef },
+      key: admin.key,
+      body: { title: "Share purchase", contractType: "SPA", repository: repo.name },
+    });
+    const rule = await call(rulesRoute.POST, {
+      method: "POST",
+      path: "/api/v1/rules",
+      key: admin.key,
+      body: { name: "Corporate reads deals", groupId: department.id, level: "view", repositoryId: repo.id, justification: "Deal work" },
+    });
+    const teamName = (await prisma().group.findUniqueOrThrow({ where: { id: team.id } })).displayName;
+    const departmentName = (await prisma().group.findUniqueOrThrow({ where: { id: department.id } })).displayName;
+    await new Promise((r) => setTimeout(r, 5));
+    const then = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await org.scim.delete(`/Groups/${team.id}`)).status).toBe(204);
+    expect((await org.scim.delete(`/Groups/${department.id}`)).status).toBe(204);
+
+    const past = await call(checkRoute.GET, { path: `/api/v1/access/check?user=${ann.id}&contract=${externalRef}&at=${encodeURIComponent(then)}`, key: admin.key });
+    expect(past.body.allowed).toBe(true);
+    expect(past.body.reasons[0].via.path).toEqual([
+      expect.objectContaining({ groupId: team.id, displayName: teamName, deleted: true }),
+      expect.objectContaining({ groupId: department.id, displayName: departmentName, deleted: true }),
+    ]);
+    const whoThen = await call(contractAccessRoute.GET, { path: `/api/v1/contracts/x/access?at=${encodeURIComponent(then)}`, params: { ref: externalRef }, key: admin.key });
+    expect(whoThen.body.items[0].reasons[0].via.path.map((h: { displayName: string }) => h.displayName)).toEqual([teamName, departmentName]);
+    // Now: no access, and the rule still says whom it named.
+    expect((await call(checkRoute.GET, { path: `/api/v1/access/check?user=${ann.id}&contract=${externalRef}`, key: admin.key })).body.allowed).toBe(false);
+    const named = await call(ruleRoute.GET, { path: `/api/v1/rules/${rule.body.id}`, params: { id: rule.body.id }, key: admin.key });
+    expect(named.body).toMatchObject({ groupId: department.id, principalName: departmentName, principalDeleted: true });
+    const listed = await call(rulesRoute.GET, { path: `/api/v1/rules?groupId=${department.id}`, key: admin.key });
+    expect(listed.body.items).toEqual([expect.objectContaining({ principalName: departmentName, principalDeleted: true })]);
   });
 });
 

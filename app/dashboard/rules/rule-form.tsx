@@ -70,10 +70,13 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
   const [validUntil, setValidUntil] = useState(rule?.validUntil ? toLocalInputValue(new Date(rule.validUntil)) : "");
   const [grace, setGrace] = useState(rule?.graceDaysAfterEnd === null || rule?.graceDaysAfterEnd === undefined ? "" : String(rule.graceDaysAfterEnd));
   const [justification, setJustification] = useState(rule?.justification ?? "");
+  const [name, setName] = useState(rule?.name ?? "");
 
   const types = useContractTypes({ repositoryId, enabled: scopeKind === "repository" && repositoryId !== "" });
 
   const body: Record<string, unknown> = {
+    // Empty: absent, so the server names the missing field.
+    name: name.trim() || undefined,
     ...(principalType === "group" ? { groupId: group?.id } : { userId: user?.id }),
     level,
     ...(scopeKind === "repository"
@@ -110,13 +113,17 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
   const errors = { ...fieldErrors(error, { prefix: "rule" }) };
   const principalError = errors.groupId ?? errors.userId;
   const scopeError = errors.repositoryId ?? errors.contractId;
-  const placed = new Set(["groupId", "userId", "level", "repositoryId", "contractId", "contractTypes", "confidentialityCeiling", "validFrom", "validUntil", "graceDaysAfterEnd", "justification"]);
+  const placed = new Set(["name", "groupId", "userId", "level", "repositoryId", "contractId", "contractTypes", "confidentialityCeiling", "validFrom", "validUntil", "graceDaysAfterEnd", "justification"]);
   const unplaced = Object.entries(errors).filter(([k]) => !placed.has(k)).map(([k, m]) => (k ? `${k}: ${m}` : m));
   const formError = error && Object.keys(errors).length === 0 ? errorMessage(error) : unplaced.join("; ") || undefined;
 
   const knownTypes = [...new Set([...(types.data?.items ?? []), ...contractTypes])].sort();
   return (
     <form className="max-w-4xl space-y-6" noValidate onSubmit={(e) => { e.preventDefault(); preview.mutate(bodyKey); }}>
+      <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 md:grid-cols-2">
+        <TextField className="md:col-span-2" label="Name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} error={errors.name}
+          hint="How reasons, lists and the audit trail name this rule. Unique within its repository (a contract rule: its contract's repository); renaming saves a new version." />
+      </section>
       <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 md:grid-cols-2">
         <h2 className="text-base font-semibold text-slate-900 md:col-span-2">Who</h2>
         <div className="md:col-span-2">

@@ -120,8 +120,8 @@ function Access({ groupId, canWriteRules }: { groupId: string; canWriteRules: bo
                   {data.rules.map((r) => (
                     <tr key={r.id}>
                       <td className="px-3 py-2 align-top">
-                        <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${r.id}`}>v{r.version}</Link>
-                        <span className="block max-w-64 truncate text-xs text-slate-500" title={r.justification}>{r.justification}</span>
+                        <Link className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${r.id}`}>{r.name}</Link>
+                        <span className="block max-w-64 truncate text-xs text-slate-500" title={r.justification}>version {r.version} · {r.justification}</span>
                       </td>
                       <td className="px-3 py-2 align-top"><LevelBadge level={r.level} /></td>
                       <td className="px-3 py-2 align-top"><RuleScope rule={r} /></td>

@@ -21,6 +21,7 @@ import { Time } from "@/components/ui/time";
 
 
 const FIELDS: [keyof RuleVersion, string][] = [
+  ["name", "name"],
   ["level", "level"],
   ["groupId", "group"],
   ["userId", "person"],
@@ -57,6 +58,7 @@ function Versions({ ruleId }: { ruleId: string }) {
                 <li key={v.version} className="rounded-md border border-slate-200 px-4 py-3 text-sm">
                   <div className="flex flex-wrap items-center gap-2">
                     <span className="font-semibold">Version {v.version}</span>
+                    <span className="text-slate-700">{v.name}</span>
                     <Badge tone={v.change === "deleted" ? "red" : v.change === "created" ? "green" : "blue"}>{v.change}</Badge>
                     {v.recordedTo === null && <Badge tone="gray">current</Badge>}
                     <span className="text-slate-600">
@@ -129,8 +131,8 @@ export function RuleDetailView({ id, canWrite, justSaved }: { id: string; canWri
   return (
     <div className="space-y-6">
       <PageHeader
-        title={`Access rule · version ${r.version}`}
-        description={r.justification}
+        title={r.name}
+        description={`Access rule, version ${r.version}: ${r.justification}`}
         actions={canWrite && !r.deleted ? (
           <div className="flex gap-2">
             <ButtonLink variant="primary" href={`/dashboard/rules/${r.id}/edit`}>Edit</ButtonLink>

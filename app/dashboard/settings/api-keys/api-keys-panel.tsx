@@ -29,6 +29,7 @@ interface ApiKeyItem {
 
 const SCOPE_HINTS: Record<string, string> = {
   "access:read": "Check and list who can access what",
+  "access:decide": "Ask for decisions through the AuthZEN API only (for gateways and the contract system)",
   "contracts:read": "Read repositories and contracts",
   "contracts:write": "Create and update repositories and contracts",
   "rules:read": "Read access rules",

@@ -21,7 +21,7 @@ export default async function EditRulePage({ params }: { params: Promise<{ id: s
   const label = (name: string | null, id: string | null) => ({ id: id ?? "", label: name ?? id ?? "", secondary: null });
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${rule.id}`}>Rule v{rule.version}</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/rules/${rule.id}`}>{rule.name}</Link></nav>
       <PageHeader title="Edit access rule" description={`Saving writes version ${rule.version + 1}; the current version stays in the history. You will see the impact before saving.`} />
       <RuleForm
         repositories={repositories}

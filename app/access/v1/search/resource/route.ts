@@ -1,0 +1,11 @@
+import { searchResources } from "@/lib/authzen/decisions";
+import { requireJsonContentType } from "@/lib/authzen/protocol";
+import { jsonBody, route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** AuthZEN 1.0 §8.5: which contracts this person may act on → { results: [{ type, id }], page } */
+export const POST = route({ auth: { scope: ["access:decide", "access:read"] }, body: jsonBody, echoRequestId: true }, async ({ db, request, body }) => {
+  requireJsonContentType(request);
+  return Response.json(await searchResources(db, { body }));
+});

@@ -1,0 +1,188 @@
+// `npm run bench:decisions`: the AuthZEN decision API over HTTP, against the built app (`npm run
+// build` first) on a fresh PostgreSQL database filled with the access benchmark's organisation
+// (scripts/generate-scale.ts; --scale 1 = full: 50,000 users, 200,000 contracts).
+//
+// Two servers of the same build on the same database: one with the decision log on (the default),
+// one with it off (DECISION_LOG=0), both with the floor route on (BENCH_FLOOR_ROUTE=1: POST
+// /api/bench/decision-floor, an authenticated route answering a constant decision). Each run
+// measures, with the closed-loop load generator of bench/load.ts:
+//   floor            POST /api/bench/decision-floor at --concurrency (default 8)
+//   single           POST /access/v1/evaluation, random person × contract, at --concurrency
+//   single, log off  the same against the log-off server (the decision log's overhead)
+//   batch 100        POST /access/v1/evaluations, 100 contracts for one person, concurrency 1
+//   resource search  a page of 100 for the sampled person nearest 5,000 contracts, concurrency 1
+//   subject search   a page of 100 readers of the widest contract, concurrency 1
+// and prints every phase's rate and p50/p95/p99 beside the load average; then the medians over
+// --runs (default 3) and the targets of issue 18. First, the database statements each request shape
+// costs (BEGIN/COMMIT included; the API key look-up adds one), counted in process as node-postgres
+// sends them — the figure to read beside the rates on a noisy machine.
+//
+//   npm run bench:decisions -- [--scale 1] [--runs 3] [--concurrency 8] [--seconds 10]
+//                             [--requests 2000] [--port 3260]
+//                             [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+import os from "node:os";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { contractsOfUser } from "@/lib/access/effective-access";
+import { createApiKey } from "@/lib/api-keys/service";
+import { closeDatabase, getDatabase } from "@/lib/db/client";
+import { mulberry32 } from "@/lib/random";
+import { DEFAULT_SCALE, generateScale, groupLayout, scaleId, type ScaleOptions } from "../scripts/generate-scale";
+import { median, runPhase, type PhaseResult } from "./load";
+import { freshPostgresDatabase, startBuiltServer } from "./server";
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: "string", default: "1" },
+    runs: { type: "string", default: "3" },
+    concurrency: { type: "string", default: "8" },
+    seconds: { type: "string", default: "10" },
+    requests: { type: "string", default: "2000" },
+    port: { type: "string", default: "3260" },
+    postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+  },
+});
+
+const SCALE = Number(values.scale);
+const RUNS = Number(values.runs);
+const CONCURRENCY = Number(values.concurrency);
+const SECONDS = Number(values.seconds);
+const REQUESTS = Number(values.requests);
+const PORT = Number(values.port);
+
+const statements: string[] = [];
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const first = args[0] as string | { text?: string };
+  statements.push(typeof first === "string" ? first : (first?.text ?? "?"));
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+
+function scaled(f: number): ScaleOptions {
+  const n = (x: number, min: number) => Math.max(min, Math.round(x * f));
+  const o = DEFAULT_SCALE;
+  return { ...o, users: n(o.users, 10), groups: n(o.groups, 5), repositories: n(o.repositories, 1), contracts: n(o.contracts, 1), rules: n(o.rules, 1) };
+}
+
+async function main() {
+  const scale = scaled(SCALE);
+  process.stdout.write(`# bench:decisions — scale ${SCALE} ${JSON.stringify(scale)}, ${RUNS} runs, concurrency ${CONCURRENCY} (load average ${load()})\n`);
+  const database = await freshPostgresDatabase(values.postgres!, "custodian_bench_decisions");
+  const servers: { stop(): Promise<void> }[] = [];
+  try {
+    // The engine's reads take the process database (lib/access/sql.ts): make it the bench's. The
+    // counted calls below log no permits from this process (the servers get DECISION_LOG explicitly).
+    process.env.DATABASE_URL = database.url;
+    process.env.DECISION_LOG = "0";
+    const db = await getDatabase();
+    const summary = await generateScale(db, scale, (line) => process.stdout.write(`  ${line}\n`));
+    process.stdout.write(`  generated in ${summary.seconds.toFixed(1)} s\n`);
+    const { key } = await createApiKey(db.prisma, { input: { name: "bench:decisions", scopes: ["access:decide"] }, actor: { type: "system", label: "bench:decisions" } });
+
+    // The person whose contract count is closest to 5,000, among a sample.
+    const wanted = 5000;
+    let person = { id: scaleId(scale.seed, "user", 1), total: -Infinity };
+    for (let n = 1; n <= Math.min(scale.users, 60); n++) {
+      const id = scaleId(scale.seed, "user", Math.ceil((n * scale.users) / 60));
+      const { total } = await contractsOfUser(db.prisma, { userId: id, offset: 0, limit: 1 });
+      if (Math.abs(total - wanted) < Math.abs(person.total - wanted)) person = { id, total };
+    }
+    const personContracts = (await contractsOfUser(db.prisma, { userId: person.id, offset: 0, limit: 1000 })).items.map((i) => i.contract.id);
+    const allStaff = scaleId(scale.seed, "group", groupLayout(scale.groups).allStaff);
+    const [widest] = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT c.id FROM "AccessRuleVersion" v JOIN "Contract" c ON c."repositoryId" = v."repositoryId"
+       WHERE v."groupId" = $1 AND v."recordedTo" IS NULL AND v.change <> 'deleted' AND v."validFrom" IS NULL
+         AND jsonb_array_length(v."contractTypes") = 0 AND c.confidentiality = 0 AND c."endDate" IS NULL
+       ORDER BY c.id LIMIT 1`,
+      allStaff,
+    );
+    const { evaluate, evaluateMany, searchResources, searchSubjects } = await import("@/lib/authzen/decisions");
+    const count = async (name: string, fn: () => Promise<unknown>) => {
+      await fn();
+      statements.length = 0;
+      const answer = JSON.stringify(await fn());
+      process.stdout.write(`  statements: ${name.padEnd(44)} ${String(statements.length).padStart(3)}   ${answer.slice(0, 60)}\n`);
+    };
+    const granted = personContracts[0];
+    const someone = scaleId(scale.seed, "user", scale.users);
+    const ev = (subject: string, contract: string) => ({ subject: { type: "user", id: subject }, action: { name: "view" }, resource: { type: "contract", id: contract } });
+    await count("evaluation (permit)", () => evaluate(db.prisma, { body: ev(person.id, granted) }));
+    await count("evaluation (deny)", () => evaluate(db.prisma, { body: ev(someone, scaleId(scale.seed, "contract", 1)) }));
+    await count("evaluations (100 contracts, one person)", () =>
+      evaluateMany(db.prisma, { body: { ...ev(person.id, granted), evaluations: personContracts.slice(0, 100).map((id) => ({ resource: { type: "contract", id } })) } }),
+    );
+    await count("search/resource (page of 100)", () => searchResources(db.prisma, { body: { subject: { type: "user", id: person.id }, action: { name: "view" }, resource: { type: "contract" }, page: { limit: 100 } } }));
+    await count("search/subject (page of 100, widest)", () => searchSubjects(db.prisma, { body: { subject: { type: "user" }, action: { name: "view" }, resource: { type: "contract", id: widest?.id ?? "none" }, page: { limit: 100 } } }));
+    await closeDatabase();
+    process.stdout.write(`  person ${person.id}: ${person.total} contracts; widest contract ${widest?.id ?? "(none)"}\n`);
+
+    const env = { DATABASE_URL: database.url, BENCH_FLOOR_ROUTE: "1", DECISION_LOG: "1", DECISION_LOG_FLUSH_MS: "1000" };
+    const on = await startBuiltServer({ env, port: PORT });
+    servers.push(on);
+    const off = await startBuiltServer({ env: { ...env, DECISION_LOG: "0" }, port: PORT + 1 });
+    servers.push(off);
+
+    const rand = mulberry32(scale.seed * 13 + 5);
+    const pick = (n: number) => 1 + Math.floor(rand() * n);
+    const post = async (base: string, path: string, body: unknown) => {
+      const res = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      await res.arrayBuffer();
+      return res.status === 200;
+    };
+    const single = () => ({
+      subject: { type: "user", id: scaleId(scale.seed, "user", pick(scale.users)) },
+      action: { name: "view" },
+      resource: { type: "contract", id: scaleId(scale.seed, "contract", pick(scale.contracts)) },
+    });
+    const batch = () => {
+      const start = pick(Math.max(1, personContracts.length - 100)) - 1;
+      const ids = personContracts.length >= 100 ? personContracts.slice(start, start + 100) : Array.from({ length: 100 }, () => scaleId(scale.seed, "contract", pick(scale.contracts)));
+      return { subject: { type: "user", id: person.id }, action: { name: "view" }, evaluations: ids.map((id) => ({ resource: { type: "contract", id } })) };
+    };
+    const limit = { timeLimitMs: SECONDS * 1000 };
+    const phases = async (): Promise<PhaseResult[]> => [
+      await runPhase("floor", REQUESTS, CONCURRENCY, () => post(on.baseUrl, "/api/bench/decision-floor", single()), limit),
+      await runPhase("single evaluation", REQUESTS, CONCURRENCY, () => post(on.baseUrl, "/access/v1/evaluation", single()), limit),
+      await runPhase("single evaluation, log off", REQUESTS, CONCURRENCY, () => post(off.baseUrl, "/access/v1/evaluation", single()), limit),
+      await runPhase("evaluations: 100 contracts", REQUESTS, 1, () => post(on.baseUrl, "/access/v1/evaluations", batch()), limit),
+      await runPhase("resource search: page of 100", REQUESTS, 1, () => post(on.baseUrl, "/access/v1/search/resource", { subject: { type: "user", id: person.id }, action: { name: "view" }, resource: { type: "contract" }, page: { limit: 100 } }), limit),
+      await runPhase("subject search: page of 100, widest", REQUESTS, 1, () => post(on.baseUrl, "/access/v1/search/subject", { subject: { type: "user" }, action: { name: "view" }, resource: { type: "contract", id: widest?.id ?? "none" }, page: { limit: 100 } }), limit),
+    ];
+
+    // Warm-up (JIT, pools, plans): one short pass, not reported.
+    await runPhase("warm-up", 200, CONCURRENCY, () => post(on.baseUrl, "/access/v1/evaluation", single()), { timeLimitMs: 5000 });
+    await runPhase("warm-up", 200, CONCURRENCY, () => post(off.baseUrl, "/access/v1/evaluation", single()), { timeLimitMs: 5000 });
+    const runs: PhaseResult[][] = [];
+    for (let r = 1; r <= RUNS; r++) {
+      const results = await phases();
+      runs.push(results);
+      process.stdout.write(`\n## run ${r} (load average ${load()})\n`);
+      for (const p of results) {
+        process.stdout.write(`  ${p.phase.padEnd(38)} ${p.rps.toFixed(0).padStart(6)} req/s  p50 ${p.p50.toFixed(1)}  p95 ${p.p95.toFixed(1)}  p99 ${p.p99.toFixed(1)} ms  (${p.requests} req, ${p.errors} errors)\n`);
+      }
+    }
+    const med = (phase: string, f: (p: PhaseResult) => number) => median(runs.map((rs) => f(rs.find((p) => p.phase === phase)!)));
+    const ratio = median(runs.map((rs) => rs[1].rps / rs[0].rps));
+    const overhead = median(runs.map((rs) => 1 - rs[1].rps / rs[2].rps));
+    const rows: [string, string, string, boolean][] = [
+      ["single evaluation ÷ floor (c=" + CONCURRENCY + ")", ratio.toFixed(2), "≥ 0.6", ratio >= 0.6],
+      ["single evaluation p95", `${med("single evaluation", (p) => p.p95).toFixed(1)} ms`, "< 5 ms", med("single evaluation", (p) => p.p95) < 5],
+      ["evaluations of 100 p95", `${med("evaluations: 100 contracts", (p) => p.p95).toFixed(1)} ms`, "< 20 ms", med("evaluations: 100 contracts", (p) => p.p95) < 20],
+      ["resource search page p95", `${med("resource search: page of 100", (p) => p.p95).toFixed(1)} ms`, "< 30 ms", med("resource search: page of 100", (p) => p.p95) < 30],
+      ["subject search page p95", `${med("subject search: page of 100, widest", (p) => p.p95).toFixed(1)} ms`, "< 50 ms", med("subject search: page of 100, widest", (p) => p.p95) < 50],
+      ["decision log overhead", `${(overhead * 100).toFixed(1)} %`, "< 5 %", overhead < 0.05],
+    ];
+    process.stdout.write(`\n## medians of ${RUNS} runs, scale ${SCALE} (load average ${load()})\n`);
+    for (const [name, value, target, met] of rows) process.stdout.write(`  ${name.padEnd(38)} ${value.padStart(10)}   target ${target.padEnd(7)} ${met ? "met" : "NOT met"}\n`);
+  } finally {
+    for (const s of servers) await s.stop();
+    await database.drop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// Many checks in one answer: the AuthZEN batch (a search results page asks about 100 contracts for
+// one person) must not cost 100 checks. The same reason rows as checkAccess, for every asked
+// (person, contract) pair at once — one set-based statement over the distinct people and contracts,
+// then the pairs read off its result — so a batch answers exactly what single checks would.
+import { levelRank, type Level } from "./levels";
+import { buildReasons, reasonRows, type Reason } from "./effective-access";
+import { withStatementTimeout, type Db } from "./sql";
+
+export interface PairCheck {
+  /** The person's effective (highest) level on the contract at T; null for none. */
+  level: Level | null;
+  /** Every reason that grants, winning ones first (as checkAccess gives them). */
+  reasons: Reason[];
+}
+
+/** Effective level and reasons of each (userId, contractId) pair at T, keyed `${userId}|${contractId}`. */
+export async function checkAccessMany(
+  db: Db,
+  options: { pairs: { userId: string; contractId: string }[]; at?: Date },
+): Promise<Map<string, PairCheck>> {
+  const at = options.at ?? new Date();
+  const userIds = [...new Set(options.pairs.map((p) => p.userId))];
+  const contractIds = [...new Set(options.pairs.map((p) => p.contractId))];
+  const result = new Map<string, PairCheck>();
+  if (options.pairs.length === 0) return result;
+  // The reason rows cover every person × every contract given: one statement when that product is
+  // close to the pairs asked (one person's page of contracts, or a contract's readers); one per
+  // person when it is not (many people, each asking about other contracts), so a batch never makes
+  // the database answer a cross product it did not ask for.
+  const reasons = await withStatementTimeout(db, async (q) => {
+    if (userIds.length * contractIds.length <= 4 * options.pairs.length + 100) return buildReasons(q, await reasonRows(q, { userIds, contractIds, at }));
+    const byUser = new Map<string, string[]>();
+    for (const p of options.pairs) byUser.set(p.userId, [...(byUser.get(p.userId) ?? []), p.contractId]);
+    const rows = [];
+    for (const [userId, ids] of byUser) rows.push(...(await reasonRows(q, { userIds: [userId], contractIds: [...new Set(ids)], at })));
+    return buildReasons(q, rows);
+  });
+  for (const { userId, contractId } of options.pairs) {
+    const key = `${userId}|${contractId}`;
+    const list = reasons.get(key) ?? [];
+    const level = list.reduce<Level | null>((m, r) => (m === null || levelRank(r.level) > levelRank(m) ? r.level : m), null);
+    result.set(key, { level, reasons: list });
+  }
+  return result;
+}
