@@ -29,12 +29,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A fresh, uniquely named database on a PostgreSQL server; dropped by the returned function. */
-export async function freshPostgresDatabase(serverUrl: string, prefix = "custodian_bench"): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+/**
+ * A fresh, uniquely named database on a PostgreSQL server (a copy of `template` when given);
+ * dropped by the returned function.
+ */
+export async function freshPostgresDatabase(
+  serverUrl: string,
+  prefix = "custodian_bench",
+  template?: string,
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `${prefix}_${Date.now()}_${Math.random().toString(36).slice(2, 6)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

@@ -37,7 +37,7 @@ test("review access to a contract at a past date and export it", async ({ page, 
   const reasons = page.getByRole("list", { name: "Reasons people can open this contract" });
   await expect(reasons.getByRole("listitem")).toHaveCount(1);
   await reasons.getByRole("button", { name: "Show 1 person" }).click();
-  const people = page.getByRole("table", { name: `People through rule v1 via Legal ${suffix}` });
+  const people = page.getByRole("table", { name: `People through rule Legal reads litigation files via Legal ${suffix}` });
   await expect(people.getByText(`Stella Stays ${suffix}`)).toBeVisible();
   await expect(people.getByText(`Leo Leaves ${suffix}`)).toHaveCount(0);
 
@@ -84,7 +84,7 @@ test("review access to a contract at a past date and export it", async ({ page, 
   await page.goto(`/dashboard/contracts/${contract.id}`);
   await expect(page.getByRole("heading", { level: 2, name: "Who can open this and why" })).toBeVisible();
   await page.getByRole("list", { name: "Reasons people can open this contract" }).getByRole("button", { name: "Show 1 person" }).click();
-  await expect(page.getByRole("table", { name: `People through rule v1 via Legal ${suffix}` }).getByText(`Stella Stays ${suffix}`)).toBeVisible();
+  await expect(page.getByRole("table", { name: `People through rule Legal reads litigation files via Legal ${suffix}` }).getByText(`Stella Stays ${suffix}`)).toBeVisible();
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: "test-results/screenshots/readers-grouped-1440.png", fullPage: true });
   await page.getByRole("searchbox", { name: "Find a person" }).fill("stella");

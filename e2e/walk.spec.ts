@@ -6,12 +6,14 @@ import { PAGE_RULES } from "../lib/testing/authorization-rules";
 import { createApiKeyInSettings, E2E_ADMIN, postOk, scimUserAndGroup, signIn, uniqueSuffix } from "./fixtures";
 
 // Every dashboard page as each role walks it (issue 16): no console error, no date or time on
-// screen that the one formatter (lib/time-format.ts, shown through <Time>) did not produce, hints
-// only for what the role may do, and axe clean on the states reached by acting (filters applied,
-// lists expanded, the sidebar collapsed). Screenshots at 1,440 and 1,024 px go to SCREENS_DIR.
+// screen that the one formatter (lib/time-format.ts, shown through <Time>) did not produce, no raw
+// id (a UUID) on screen outside the elements marked as ids ([data-id]: where a name exists, the
+// page shows the name), hints only for what the role may do, and axe clean on the states reached
+// by acting (filters applied, lists expanded, a search run, the sidebar collapsed). Screenshots at
+// 1,440 and 1,024 px go to SCREENS_DIR (e2e/screenshots, git-ignored).
 
 const PASSWORD = "walk-e2e-password-1234";
-const SCREENS_DIR = process.env.SCREENS_DIR ?? "test-results/screenshots";
+const SCREENS_DIR = process.env.SCREENS_DIR ?? "e2e/screenshots";
 
 type Ids = { user: string; group: string; repository: string; contract: string; rule: string; directory: string; event: string };
 
@@ -85,6 +87,27 @@ async function strayDates(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * UUID-shaped strings in the rendered text outside id elements ([data-id]): a raw id shown where a
+ * name exists. Text that is not rendered (closed <details>, hidden) is not on screen.
+ */
+async function rawIds(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? "";
+      if (!uuid.test(text)) continue;
+      const parent = node.parentElement;
+      if (!parent || parent.closest("[data-id], script, style, textarea, select, [hidden]")) continue;
+      if (!parent.checkVisibility()) continue;
+      found.push(`${parent.tagName.toLowerCase()}: ${text.trim().slice(0, 120)}`);
+    }
+    return found;
+  });
+}
+
 async function axe(page: Page, what: string): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
@@ -142,18 +165,20 @@ test.describe.serial("the dashboard as each role walks it", () => {
   });
 
   for (const role of ["admin", "compliance", "auditor"] as const) {
-    test(`as ${role}: every page without console errors or dates outside the formatter`, async ({ browser }) => {
+    test(`as ${role}: every page without console errors, raw ids or dates outside the formatter`, async ({ browser }) => {
       test.setTimeout(180_000);
       const page = await rolePage(browser);
       const errors = watchConsole(page);
       await signIn(page, accounts[role], role === "admin" ? E2E_ADMIN.password : PASSWORD);
       const stray: string[] = [];
+      const shownIds: string[] = [];
       const urls = pagesFor(role, ids);
       for (const url of urls) {
         await page.goto(url);
         await settle(page);
         await expect(page.getByRole("heading", { name: "Not allowed" }), url).toHaveCount(url === "/dashboard/forbidden" ? 1 : 0);
         stray.push(...(await strayDates(page)).map((t) => `${url}: ${t}`));
+        shownIds.push(...(await rawIds(page)).map((t) => `${url}: ${t}`));
       }
       // Hints name only what the role can do.
       if (can([role], "directories:read") && !can([role], "directories:write")) {
@@ -164,6 +189,7 @@ test.describe.serial("the dashboard as each role walks it", () => {
       }
       console.log(`walk: ${role} opened ${urls.length} pages`);
       expect(stray, "dates not produced by lib/time-format (through <Time>)").toEqual([]);
+      expect(shownIds, "raw ids on screen outside id elements ([data-id])").toEqual([]);
       expect(errors, "console errors").toEqual([]);
       await page.context().close();
     });
@@ -226,5 +252,92 @@ test.describe.serial("the dashboard as each role walks it", () => {
       await page.context().close();
     }
     expect(findings).toEqual([]);
+  });
+
+  test("evidence reads as names: a contract's readers, a person's timeline, an audit event and a whole-trail search; axe after acting; screenshots", async ({ browser }) => {
+    test.setTimeout(240_000);
+    mkdirSync(SCREENS_DIR, { recursive: true });
+    const findings: string[] = [];
+    const shownIds: string[] = [];
+    for (const width of [1440, 1024]) {
+      // Compliance: the contract's readers grouped by reason (one group expanded), the person's timeline.
+      const page = await rolePage(browser, width);
+      const errors = watchConsole(page);
+      await signIn(page, accounts.compliance, PASSWORD);
+      await page.goto(`/dashboard/contracts/${ids.contract}`);
+      await settle(page);
+      await page.getByRole("button", { name: /^Show / }).first().click();
+      await expect(page.getByRole("button", { name: /^Hide / }).first()).toBeVisible();
+      await page.waitForLoadState("networkidle");
+      await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
+      await page.screenshot({ path: `${SCREENS_DIR}/contract-readers-${width}.png`, fullPage: true });
+      findings.push(...(await axe(page, `contract readers (expanded) @${width}`)));
+      shownIds.push(...(await rawIds(page)));
+
+      await page.goto(`/dashboard/users/${ids.user}`);
+      await settle(page);
+      const timeline = page.locator("ol").filter({ hasText: "Access granted" }).first();
+      await expect(timeline).toContainText("rule created: HR administers employment contracts");
+      await expect(timeline.getByRole("link", { name: "HR administers employment contracts" })).toBeVisible();
+      await timeline.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENS_DIR}/person-timeline-${width}.png`, fullPage: true });
+      findings.push(...(await axe(page, `person's timeline @${width}`)));
+      shownIds.push(...(await rawIds(page)));
+      expect(errors, "console errors").toEqual([]);
+      await page.context().close();
+
+      // Auditor: may not open groups or repositories, so sees their names without links.
+      const audit = await rolePage(browser, width);
+      const auditErrors = watchConsole(audit);
+      await signIn(audit, accounts.auditor, PASSWORD);
+      await audit.goto(`/dashboard/audit/${ids.event}`);
+      await settle(audit);
+      const names = audit.getByRole("table", { name: "Names recorded with this event" });
+      await expect(names).toContainText(`Legal ${suffix}`);
+      // ids.event: the newest rule.created, the view rule on the leases.
+      await expect(names).toContainText(`Leases ${suffix}`);
+      await expect(names).toContainText("Facilities read leases");
+      await expect(audit.getByRole("link", { name: `Legal ${suffix}` })).toHaveCount(0);
+      await expect(audit.getByRole("table", { name: "Changes recorded by this event" })).toContainText(`Legal ${suffix}`);
+      await audit.screenshot({ path: `${SCREENS_DIR}/audit-event-${width}.png`, fullPage: true });
+      findings.push(...(await axe(audit, `audit event @${width}`)));
+      shownIds.push(...(await rawIds(audit)));
+
+      await audit.goto("/dashboard/audit");
+      await settle(audit);
+      await audit.getByRole("searchbox", { name: "Search" }).fill(`Legal ${suffix}`);
+      await audit.getByRole("button", { name: "Apply filters" }).click();
+      const events = audit.getByRole("table", { name: "Audit events" });
+      await expect(events.getByRole("link", { name: /^Details of rule\.created/ }).first()).toBeVisible();
+      await expect(audit.getByText(/Searched the whole trail in [\d,]+ ms/)).toBeVisible();
+      await expect(events).toContainText("HR administers employment contracts");
+      // Columns off screen at this width are one click away, with a cue.
+      const directoryHeader = await events.getByRole("columnheader", { name: "Directory" }).boundingBox();
+      if (!directoryHeader || directoryHeader.x + directoryHeader.width > width) await expect(audit.getByRole("button", { name: "More columns →" })).toBeVisible();
+      await audit.screenshot({ path: `${SCREENS_DIR}/audit-search-${width}.png`, fullPage: true });
+      findings.push(...(await axe(audit, `audit search results @${width}`)));
+      shownIds.push(...(await rawIds(audit)));
+      expect(auditErrors, "console errors").toEqual([]);
+      await audit.context().close();
+    }
+    expect(shownIds, "raw ids on screen outside id elements ([data-id])").toEqual([]);
+    expect(findings).toEqual([]);
+  });
+
+  test("the raw-id check can fail: an id outside an id element is reported, inside one it is not", async ({ browser }) => {
+    const page = await rolePage(browser);
+    await signIn(page, accounts.auditor, PASSWORD);
+    await settle(page);
+    const id = "e01ce201-8a6d-4c1e-9f0a-2b3c4d5e6f70";
+    await page.evaluate((raw) => {
+      const marked = document.createElement("code");
+      marked.dataset.id = "";
+      marked.textContent = raw;
+      document.querySelector("main")?.append(marked);
+    }, id);
+    expect(await rawIds(page)).toEqual([]);
+    await page.evaluate((raw) => document.querySelector("main")?.append(`cause: membership of group ${raw}`), id);
+    expect(await rawIds(page)).toEqual([expect.stringContaining(id)]);
+    await page.context().close();
   });
 });

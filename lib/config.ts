@@ -2,6 +2,7 @@
 // product understands is listed in this schema and in README.md's configuration table.
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
+import { isTimeZone } from "./calendar-date";
 
 const optionalString = z
   .string()
@@ -78,6 +79,11 @@ const envSchema = z.object({
   GROUP_NESTING_MAX_DEPTH: intWithDefault(32, 1, 64),
   // Milliseconds an access read (check, lists, previews) may run before it is cancelled.
   ACCESS_STATEMENT_TIMEOUT_MS: intWithDefault(10_000, 100, 600_000),
+  // The time zone of date-only inputs (a contract's end date "2026-03-31" grants through the end of
+  // that day here). An IANA name; changing it affects dates written afterwards, not stored ones.
+  ACCESS_TIME_ZONE: optionalString
+    .refine((v) => v === undefined || isTimeZone(v), "must be an IANA time zone name, e.g. UTC or Europe/Berlin")
+    .transform((v) => v ?? "UTC"),
   // The AuthZEN decision log (lib/authzen/decision-log.ts): on unless set to 0; how often its
   // buffered permits are written.
   DECISION_LOG: optionalString.pipe(z.enum(["0", "1"]).optional()).transform((v) => v !== "0"),

@@ -12,6 +12,7 @@ import type { ReaderReasonGroup } from "@/lib/access/effective-access";
 import type { Jsonified } from "@/lib/access-review/queries";
 import { Badge } from "@/components/ui/badge";
 import { formatNumber } from "@/components/ui/format";
+import { Time } from "@/components/ui/time";
 import { LevelBadge } from "./badges";
 import { hopLabel, ReasonList, type ReasonJson } from "./reasons";
 
@@ -20,6 +21,8 @@ type GroupJson = Jsonified<ReaderReasonGroup>;
 export interface PersonRow {
   user: { id: string; userName: string | null; displayName: string | null; active: boolean | null };
   level: string;
+  /** From when they have had access at this level or higher without a break (ISO). */
+  since?: string | null;
   /** Present when the row comes from a search (a reason's own list says why already). */
   reasons?: ReasonJson[];
 }
@@ -48,6 +51,7 @@ export const personColumns: Column<PersonRow>[] = [
       </span>
     ),
   },
+  { key: "since", header: "Since", render: (r) => (r.since ? <Time value={r.since} /> : "—") },
   { key: "why", header: "Why", className: "w-2/3", render: (r) => <ReasonList reasons={r.reasons ?? []} /> },
 ];
 

@@ -39,7 +39,8 @@ const LABELS: Record<SubjectKind, [label: string, placeholder: string]> = {
   user: ["Person", "Name, userName or e-mail"],
 };
 
-export function SubjectPicker({ kind, value, onChange }: { kind: SubjectKind; value: PickerOption | null; onChange: (subject: PickerOption | null) => void }) {
+/** `at`: the instant under review (ISO); people are then also found by the userName they held then. */
+export function SubjectPicker({ kind, value, onChange, at }: { kind: SubjectKind; value: PickerOption | null; onChange: (subject: PickerOption | null) => void; at?: string }) {
   const [label, placeholder] = LABELS[kind];
   return (
     <EntityPicker<SubjectSummary>
@@ -47,7 +48,7 @@ export function SubjectPicker({ kind, value, onChange }: { kind: SubjectKind; va
       label={label}
       value={value}
       onChange={onChange}
-      searchUrl={(q) => `/api/admin/access/subjects?kind=${kind}&q=${encodeURIComponent(q)}`}
+      searchUrl={(q) => `/api/admin/access/subjects?kind=${kind}&q=${encodeURIComponent(q)}${at ? `&at=${encodeURIComponent(at)}` : ""}`}
       toOption={(s) => ({ id: s.id, label: s.label, secondary: s.secondary })}
       placeholder={placeholder}
     />

@@ -10,6 +10,39 @@ import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import type { TimelineItem } from "@/lib/users/detail-queries";
 import { useUserTimeline } from "@/components/data-hooks/users";
 import { Time } from "@/components/ui/time";
+import { NamedRef, NamedText, nameLookup, type NameLookup } from "@/components/audit/named";
+
+type CauseDoc = { kind?: string; action?: string; type?: string; description?: string; groupId?: string; subjects?: { kind: string; id: string }[] };
+
+const RULE_CHANGE: Record<string, string> = { "rule.created": "rule created", "rule.updated": "rule changed", "rule.deleted": "rule deleted" };
+
+/** A cause in words, naming its group, rule and contract (ids only where nothing names them). */
+function Cause({ cause, lookup, links }: { cause: CauseDoc; lookup: NameLookup; links: readonly string[] }) {
+  const kind = cause.kind ?? cause.action ?? cause.type ?? "";
+  const groupId = cause.groupId ?? (kind.startsWith("membership.") ? cause.description?.match(/[0-9a-f-]{36}/i)?.[0] : undefined);
+  if (groupId) return <>membership of <NamedRef id={groupId} type="Group" lookup={lookup} links={links} showId={!lookup.has(groupId)} /></>;
+  const subjects = cause.subjects ?? [];
+  if (RULE_CHANGE[kind] && subjects[0]) {
+    return <>{RULE_CHANGE[kind]}: <NamedRef id={subjects[0].id} type="AccessRule" lookup={lookup} links={links} showId={!lookup.has(subjects[0].id)} /></>;
+  }
+  const text = cause.description ?? kind;
+  // Subjects the description counts but does not name ("2 contract(s) reached their end date").
+  const unnamed = subjects.filter((s) => !text.includes(s.id));
+  return (
+    <>
+      <NamedText text={text} lookup={lookup} links={links} />
+      {unnamed.length > 0 && (
+        <>
+          {": "}
+          {unnamed.slice(0, 3).map((s, i) => (
+            <span key={s.id}>{i > 0 && ", "}<NamedRef id={s.id} lookup={lookup} links={links} showId={!lookup.has(s.id)} /></span>
+          ))}
+          {unnamed.length > 3 && ` and ${unnamed.length - 3} more`}
+        </>
+      )}
+    </>
+  );
+}
 
 const TITLES: Record<string, string> = {
   "user.created": "Provisioned",
@@ -37,7 +70,7 @@ function changedKeys(item: TimelineItem): string {
   return keys.length ? keys.slice(0, 8).join(", ") + (keys.length > 8 ? "…" : "") : "";
 }
 
-function Detail({ item }: { item: TimelineItem }) {
+function Detail({ item, links }: { item: TimelineItem; links: readonly string[] }) {
   if (item.kind !== "event") {
     const group = item.group;
     const name = group?.exists ? (
@@ -48,15 +81,16 @@ function Detail({ item }: { item: TimelineItem }) {
     return <>{item.kind === "membership.added" ? "Joined" : "Left"} {name}{item.action === "group.deleted" && " — the group was deleted"}{item.action === "user.deleted" && " — the user was deleted"}</>;
   }
   if (item.action === "access.granted" || item.action === "access.revoked") {
-    const after = (item.after ?? {}) as { repositoryId?: string; repositoryName?: string | null; contracts?: number; level?: string | null; cause?: { kind?: string; action?: string; type?: string; description?: string } };
+    const after = (item.after ?? {}) as { repositoryId?: string; repositoryName?: string | null; contracts?: number; level?: string | null; cause?: CauseDoc };
     const before = (item.before ?? {}) as { contracts?: number; level?: string | null };
-    const cause = after.cause?.description ?? after.cause?.kind ?? after.cause?.action ?? after.cause?.type;
+    const cause = after.cause;
+    const lookup = nameLookup(item.names);
     return (
       <>
         <span className="font-medium">{TITLES[item.action]}</span> in{" "}
         {after.repositoryId ? <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href={`/dashboard/repositories/${after.repositoryId}`}>{after.repositoryName ?? "a repository"}</Link> : "a repository"}:{" "}
         {before.contracts ?? 0} → {plural(after.contracts ?? 0, "contract")}{after.level ? ` (up to ${after.level})` : ""}
-        {cause && <span className="text-slate-500"> · cause: {cause}</span>}
+        {cause && <span className="text-slate-500"> · cause: <Cause cause={cause} lookup={lookup} links={links} /></span>}
       </>
     );
   }
@@ -69,7 +103,7 @@ function Detail({ item }: { item: TimelineItem }) {
   );
 }
 
-export function Timeline({ userId }: { userId: string }) {
+export function Timeline({ userId, links = [] }: { userId: string; links?: readonly string[] }) {
   const [page, setPage] = useState(1);
   const pageSize = 20;
   const query = useUserTimeline({ userId, page, pageSize });
@@ -83,7 +117,7 @@ export function Timeline({ userId }: { userId: string }) {
         {data.items.map((item) => (
           <li key={item.key} className="relative text-sm">
             <span className={`absolute -left-[26px] top-1.5 h-2.5 w-2.5 rounded-full ring-2 ring-white ${DOT[item.kind === "event" ? (item.action ?? "") : item.kind] ?? "bg-slate-400"}`} aria-hidden="true" />
-            <div className="text-slate-800"><Detail item={item} /></div>
+            <div className="text-slate-800"><Detail item={item} links={links} /></div>
             <div className="text-xs text-slate-500">
               <time dateTime={item.at}><Time value={item.at} /></time>
               {item.actor.label && <> · by {item.actor.label}</>}

@@ -9,12 +9,12 @@ import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import type { ContractView } from "@/lib/contracts/queries";
 import { useContractTypes } from "@/components/data-hooks/contracts";
-import { Time } from "@/components/ui/time";
+import { isDay, Time } from "@/components/ui/time";
 
 export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;
 
 function ended(c: ContractView) {
-  return c.endDate !== null && new Date(c.endDate).getTime() <= Date.now();
+  return c.accessEndsAt !== null && new Date(c.accessEndsAt).getTime() <= Date.now();
 }
 
 const allColumns: Column<ContractView>[] = [
@@ -41,7 +41,7 @@ const allColumns: Column<ContractView>[] = [
     className: "whitespace-nowrap",
     render: (c) => (
       <span className={ended(c) ? "text-slate-500" : ""}>
-        <Time value={c.endDate} date />
+        <Time value={c.endDate} date={isDay(c.endDate)} />
         {ended(c) && <span className="block text-xs">ended</span>}
       </span>
     ),

@@ -53,7 +53,13 @@ const kindStyle: Record<DiffKind, { row: string; label: string }> = {
   unchanged: { row: "", label: "same" },
 };
 
-export function JsonDiff({ before, after }: { before: unknown; after: unknown }) {
+export function JsonDiff({ before, after, describe }: {
+  before: unknown;
+  after: unknown;
+  /** Shows a value another way (e.g. an id as the name of what it identifies); undefined: as recorded. */
+  describe?: (value: unknown) => React.ReactNode | undefined;
+}) {
+  const cell = (value: unknown, present: boolean) => (present && describe?.(value)) || show(value, present);
   const rows = diffRows(before, after);
   if (rows.length === 0) return <p className="text-sm text-slate-600">This event records no before/after values.</p>;
   return (
@@ -73,10 +79,10 @@ export function JsonDiff({ before, after }: { before: unknown; after: unknown })
               <th scope="row" className="px-4 py-2 text-left align-top font-mono text-xs font-medium text-slate-800">{r.path}</th>
               <td className="px-4 py-2 align-top text-xs text-slate-700">{kindStyle[r.kind].label}</td>
               <td data-raw="" className="max-w-md px-4 py-2 align-top font-mono text-xs whitespace-pre-wrap break-all text-slate-800">
-                {r.kind === "added" ? <span className="text-slate-400">—</span> : show(r.before, r.hasBefore)}
+                {r.kind === "added" ? <span className="text-slate-400">—</span> : cell(r.before, r.hasBefore)}
               </td>
               <td data-raw="" className="max-w-md px-4 py-2 align-top font-mono text-xs whitespace-pre-wrap break-all text-slate-800">
-                {r.kind === "removed" ? <span className="text-slate-400">—</span> : show(r.after, r.hasAfter)}
+                {r.kind === "removed" ? <span className="text-slate-400">—</span> : cell(r.after, r.hasAfter)}
               </td>
             </tr>
           ))}

@@ -30,6 +30,10 @@ export function Time({ value, date = false, seconds = false, className }: {
   );
 }
 
+/** Whether a date field holds a calendar day ("2026-03-31") rather than an instant: contract dates
+ * given date-only come back as days, those given as instants (or migrated past ones) as instants. */
+export const isDay = (value: string | null | undefined) => typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
 /** "3 min ago" for recency columns (last used, last request); the exact time on hover. */
 export function RelativeTime({ value, never = "never" }: { value: string | null | undefined; never?: string }) {
   const iso = toIso(value);

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import {
+
   checkAccess,
   contractsOfUser,
   readerReasonGroups,
@@ -16,6 +17,9 @@ import {
 import { confidentialityFromRank, LEVELS, type Confidentiality, type Level } from "@/lib/access/levels";
 import { atInput as pastAtInput } from "@/lib/access/instant";
 import { toInt, ts, validAt } from "@/lib/access/sql";
+import { datedText } from "@/lib/calendar-date";
+import { holdersOfUserNameAt } from "@/lib/users/name-history";
+import { accessSince } from "@/lib/access/intervals";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
@@ -60,6 +64,8 @@ export interface SubjectSummary {
 export interface PersonAccess {
   user: { id: string; userName: string | null; displayName: string | null; directoryId: string | null; active: boolean | null };
   level: Level;
+  /** From when they have had access at `level` or higher without a break (lib/access/intervals.ts accessSince). */
+  since: Date | null;
   reasons: Reason[];
 }
 
@@ -78,7 +84,7 @@ export interface ContractAccess {
 }
 
 export interface RepositoryContractRow {
-  contract: { id: string; title: string | null; externalRef: string | null; confidentiality: Confidentiality; contractType: string; endDate: Date | null };
+  contract: { id: string; title: string | null; externalRef: string | null; confidentiality: Confidentiality; contractType: string; endDate: string | null };
   /** People who could open the contract at T. */
   people: number;
 }
@@ -113,8 +119,12 @@ export async function findSubject(prisma: PrismaClient, options: { kind: Subject
   return { kind, id, label: `Deleted user ${id.slice(0, 8)}…`, secondary: "deleted; history kept by id" };
 }
 
-/** Up to 20 candidates for the subject picker. */
-export async function searchSubjects(prisma: PrismaClient, options: { kind: SubjectKind; q: string }): Promise<SubjectSummary[]> {
+/**
+ * Up to 20 candidates for the subject picker. With `at` (a review of the past), a query that is a
+ * whole userName first lists whoever held it at `at` — also a person deleted since, by id — and
+ * marks a current holder who did not hold it then (identity across time): both are listed by id.
+ */
+export async function searchSubjects(prisma: PrismaClient, options: { kind: SubjectKind; q: string; at?: Date }): Promise<SubjectSummary[]> {
   const q = options.q.trim();
   const take = 20;
   if (options.kind === "contract") {
@@ -140,7 +150,20 @@ export async function searchSubjects(prisma: PrismaClient, options: { kind: Subj
     take,
     include: { directory: { select: { name: true } } },
   });
-  return rows.map((u) => ({ kind: "user", id: u.id, label: u.displayName ?? u.userName, secondary: `${u.userName} · ${u.directory.name}${u.active ? "" : " · deactivated"}` }));
+  const people: SubjectSummary[] = rows.map((u) => ({ kind: "user", id: u.id, label: u.displayName ?? u.userName, secondary: `${u.userName} · ${u.directory.name}${u.active ? "" : " · deactivated"}` }));
+  if (!options.at || !q) return people;
+  const holders = await holdersOfUserNameAt(prisma, { userName: q, at: options.at });
+  const heldThen = new Set(holders.map((h) => h.id));
+  const then = holders.map((h): SubjectSummary => {
+    const current = people.find((p) => p.id === h.id);
+    return current
+      ? { ...current, secondary: `${current.secondary} · held “${q}” at the chosen instant` }
+      : { kind: "user", id: h.id, label: `Deleted user ${h.id.slice(0, 8)}…`, secondary: `held “${q}” at the chosen instant; deleted since (history kept by id)` };
+  });
+  const others = people
+    .filter((p) => !heldThen.has(p.id))
+    .map((p) => (rows.find((u) => u.id === p.id)?.userNameKey === q.toLowerCase() ? { ...p, secondary: `${p.secondary} · did not hold “${q}” at the chosen instant` } : p));
+  return [...then, ...others].slice(0, take);
 }
 
 /** Everyone who could open the contract at `at`, with level and reasons (one page). */
@@ -151,12 +174,16 @@ export async function contractAccessPage(
   const { page, pageSize, skip, take } = pageWindow({ page: options.page, pageSize: options.pageSize });
   const result = await whoCanAccessContract(prisma, { contractId: options.contractId, at: options.at, offset: skip, limit: take });
   const ids = result.items.map((i) => i.user.id);
-  const active = new Map((await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, active: true } })).map((u) => [u.id, u.active]));
+  const [users, since] = await Promise.all([
+    prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, active: true } }),
+    accessSince(prisma, { contractId: options.contractId, at: options.at ?? clockNow(), readers: result.items.map((i) => ({ userId: i.user.id, level: i.level })) }),
+  ]);
+  const active = new Map(users.map((u) => [u.id, u.active]));
   return {
     page,
     pageSize,
     total: result.total,
-    items: result.items.map((i) => ({ user: { ...i.user, active: active.get(i.user.id) ?? null }, level: i.level, reasons: i.reasons })),
+    items: result.items.map((i) => ({ user: { ...i.user, active: active.get(i.user.id) ?? null }, level: i.level, since: since.get(i.user.id) ?? null, reasons: i.reasons })),
   };
 }
 
@@ -189,8 +216,8 @@ export async function repositoryAccessPage(
   const at = options.at ?? clockNow();
   const T = ts(2);
   const [rows, [{ n }]] = await Promise.all([
-    prisma.$queryRawUnsafe<{ id: string; title: string; externalRef: string | null; confidentiality: number; contractType: string; endDate: Date | null }[]>(
-      `SELECT c.id, c.title, c."externalRef", cr.confidentiality, cr."contractType", cr."endDate"
+    prisma.$queryRawUnsafe<{ id: string; title: string; externalRef: string | null; confidentiality: number; contractType: string; endDate: Date | null; endDay: Date | null }[]>(
+      `SELECT c.id, c.title, c."externalRef", cr.confidentiality, cr."contractType", cr."endDate", cr."endDay"
          FROM "ContractRevision" cr JOIN "Contract" c ON c.id = cr."contractId"
         WHERE cr."repositoryId" = $1 AND ${validAt("cr", T)}
         ORDER BY c.title, c.id OFFSET ${skip} LIMIT ${take}`,
@@ -209,7 +236,7 @@ export async function repositoryAccessPage(
     pageSize,
     total: toInt(n),
     items: rows.map((r, i) => ({
-      contract: { id: r.id, title: r.title, externalRef: r.externalRef, confidentiality: confidentialityFromRank(r.confidentiality), contractType: r.contractType, endDate: r.endDate },
+      contract: { id: r.id, title: r.title, externalRef: r.externalRef, confidentiality: confidentialityFromRank(r.confidentiality), contractType: r.contractType, endDate: datedText(r.endDate, r.endDay) },
       people: people[i].total,
     })),
   };
@@ -281,12 +308,15 @@ export async function contractReaderGroups(prisma: PrismaClient, input: Record<s
 export async function contractReadersPage(
   prisma: PrismaClient,
   input: Record<string, unknown>,
-): Promise<Page<{ user: PersonAccess["user"]; level: Level; reasons?: Reason[] }>> {
+): Promise<Page<{ user: PersonAccess["user"]; level: Level; since: Date | null; reasons?: Reason[] }>> {
   const q = readersQuery.parse(input);
   const subject = await findSubject(prisma, { kind: "contract", id: q.contractId });
   const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
-  const result = await readersOfContract(prisma, { contractId: subject.id, at: q.at ?? clockNow(), reason: q.reason, q: q.q, offset: skip, limit: take });
-  return { page, pageSize, total: result.total, items: result.items };
+  const at = q.at ?? clockNow();
+  const result = await readersOfContract(prisma, { contractId: subject.id, at, reason: q.reason, q: q.q, offset: skip, limit: take });
+  // Since when, for this page's readers only.
+  const since = await accessSince(prisma, { contractId: subject.id, at, readers: result.items.map((i) => ({ userId: i.user.id, level: i.level })) });
+  return { page, pageSize, total: result.total, items: result.items.map((i) => ({ ...i, since: since.get(i.user.id) ?? null })) };
 }
 
 /** The reads the access-review page makes (pages never hold the database client). */

@@ -5,6 +5,7 @@
 // after the change — whatever the change was (membership, status, rule) — and comparing.
 import type { AccessChangeDocument, AuditAction, AuditDocument } from "@/lib/audit/actions";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { currentNames, mergeNames, referencesOf, type AuditNames } from "@/lib/audit/names";
 import type { Tx } from "@/lib/db/errors";
 import { levelFromRank } from "./levels";
 import { diffSnapshots, snapshotAccess, type RepositoryAccessChange } from "./snapshot";
@@ -23,6 +24,8 @@ export interface AccessChangeCause {
   /** The audit event of the causing change. */
   eventId?: string;
   description?: string;
+  /** The group whose membership changed (its name is stored with the events: lib/audit/names.ts). */
+  groupId?: string;
   /** The causing subjects when there are several (timed effects), capped. */
   subjects?: { kind: string; id: string; eventId?: string | null }[];
 }
@@ -197,7 +200,7 @@ export async function trackMembershipChange<T>(
       repositoryIds: () => repositoriesGrantedThroughGroup(tx, options.groupId),
       userIds: async () => [...new Set([...c.addedUsers, ...c.removedUsers, ...(await usersInGroups(tx, [...c.addedGroups, ...c.removedGroups], clockNow()))])],
       actor: options.actor,
-      cause: { kind, eventId: options.eventId, description: `membership of group ${options.groupId}` },
+      cause: { kind, eventId: options.eventId, description: `membership of group ${options.groupId}`, groupId: options.groupId },
     },
     change,
   );
@@ -227,7 +230,11 @@ export async function recordAccessChanges(
   );
   const users = new Map(labels.filter((l) => l.k === "u").map((l) => [l.id, l]));
   const repositories = new Map(labels.filter((l) => l.k === "r").map((l) => [l.id, l.label]));
-  const events: { action: AuditAction; directoryId: string | null; targetId: string; targetLabel: string | null; before: AuditDocument; after: AccessChangeDocument }[] = [];
+  // The cause's names (its group, rule, contract) and the directories' once for every event.
+  const directoryIds = [...new Set(labels.filter((l) => l.k === "u" && l.directoryId).map((l) => l.directoryId!))];
+  const shared = await currentNames(tx, [...referencesOf({ after: { cause } }).refs, ...directoryIds.map((id) => ({ type: "Directory", id }))]);
+  const { Directory: directories = {}, ...causeNames } = shared;
+  const events: { action: AuditAction; directoryId: string | null; targetId: string; targetLabel: string | null; before: AuditDocument; after: AccessChangeDocument; names: AuditNames | undefined }[] = [];
   for (const c of changes) {
     const user = users.get(c.userId);
     const before = { contracts: c.before.contracts, level: levelFromRank(c.before.level) };
@@ -242,7 +249,14 @@ export async function recordAccessChanges(
     for (const action of [c.granted ? "access.granted" : null, c.revoked ? "access.revoked" : null] as const) {
       // A deletion's events name the user by id only, like user.deleted itself.
       const targetLabel = cause.kind === "user.deleted" ? null : (user?.label ?? null);
-      if (action) events.push({ action, directoryId: user?.directoryId ?? null, targetId: c.userId, targetLabel, before, after });
+      const directoryId = user?.directoryId;
+      const names = mergeNames(
+        causeNames,
+        directoryId && directories[directoryId] ? { Directory: { [directoryId]: directories[directoryId] } } : undefined,
+        after.repositoryName ? { Repository: { [c.repositoryId]: after.repositoryName } } : undefined,
+        targetLabel ? { User: { [c.userId]: targetLabel } } : undefined,
+      );
+      if (action) events.push({ action, directoryId: user?.directoryId ?? null, targetId: c.userId, targetLabel, before, after, names });
     }
   }
   if (events.length <= BULK_THRESHOLD) {
@@ -254,6 +268,7 @@ export async function recordAccessChanges(
         target: { type: "User", id: e.targetId, label: e.targetLabel },
         before: e.before,
         after: e.after,
+        names: e.names,
       });
     }
     return events.length;
@@ -263,12 +278,12 @@ export async function recordAccessChanges(
   // recordAuditEvent writes (keep the two in step).
   await tx.$executeRawUnsafe(
     `INSERT INTO "AuditEvent" (id, "createdAt", "actorType", "actorId", "actorLabel", "directoryId", action,
-                               "targetType", "targetId", "targetLabel", before, after, "requestId", ip, "clientRequestId")
+                               "targetType", "targetId", "targetLabel", before, after, "requestId", ip, "clientRequestId", names)
      SELECT gen_random_uuid()::text, $2::timestamp(3), $3, $4, $5, COALESCE(e."directoryId", $6), e.action,
-            'User', e."targetId", e."targetLabel", e.before, e.after, $7, $8, $9
+            'User', e."targetId", e."targetLabel", e.before, e.after, $7, $8, $9, e.names
      FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-            AS (action text, "directoryId" text, "targetId" text, "targetLabel" text, before jsonb, after jsonb))
-          WITH ORDINALITY AS e(action, "directoryId", "targetId", "targetLabel", before, after, n)
+            AS (action text, "directoryId" text, "targetId" text, "targetLabel" text, before jsonb, after jsonb, names jsonb))
+          WITH ORDINALITY AS e(action, "directoryId", "targetId", "targetLabel", before, after, names, n)
      ORDER BY e.n`,
     JSON.stringify(events),
     clockNow(),

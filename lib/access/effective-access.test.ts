@@ -156,7 +156,9 @@ describe("effective access", () => {
     const g = await w.group("g", [gina, hank]);
     const repo = await w.repository("expiry");
     const contract = await w.contract(repo);
-    const until = new Date(Date.now() + 1500);
+    // Wide enough for the three steps before the sleep on a loaded 2-core machine (1.5 s was
+    // overrun at load 20: the rule had expired before the first assertion).
+    const until = new Date(Date.now() + 5000);
     await w.rule({ groupId: g, level: "view", repositoryId: repo, validUntil: until });
     expect(await whoCan(contract)).toEqual({ [gina]: "view", [hank]: "view" });
     await w.removeMember(g, gina);
@@ -235,6 +237,51 @@ describe("effective access", () => {
     const kimThen = page.items.find((i) => i.user.id === kim)!;
     expect(kimThen.user.userName).toBeNull();
     expect(kimThen.reasons).toHaveLength(1);
+  });
+
+  it("pages a person's contracts by title, the same whether it walks contracts in title order or sorts them", async () => {
+    const w = await newWorld();
+    const pat = await w.user("pat");
+    const team = await w.group("titles", [pat]);
+    const repo = await w.repository("titles-a");
+    const other = await w.repository("titles-b");
+    const tag = `${Date.now().toString(36)}`;
+    // two contracts share a title (then id order decides), one is not granted
+    const titles = ["Delta", "alpha", "Charlie", "Bravo", "Echo", "Bravo"].map((t) => `${t} ${tag}`);
+    const granted: { id: string; title: string; level: string }[] = [];
+    for (const [i, title] of titles.entries()) {
+      const id = await w.contract(i % 2 ? other : repo, { title });
+      granted.push({ id, title, level: i % 2 ? "edit" : "view" });
+    }
+    await w.contract(repo, { title: `Zulu ${tag}`, confidentiality: "strictly_confidential" });
+    await w.rule({ groupId: team, level: "view", repositoryId: repo, confidentialityCeiling: "confidential" });
+    await w.rule({ groupId: team, level: "edit", repositoryId: other });
+    const sorted = await w.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM "Contract" WHERE id = ANY($1::text[]) ORDER BY title, id`,
+      granted.map((g) => g.id),
+    );
+    const expected = sorted.map((r) => r.id);
+    for (const walk of [true, false, undefined]) {
+      const all = await contractsOfUser(w.prisma, { userId: pat, offset: 0, limit: 100, walk });
+      expect(all.total).toBe(6);
+      expect(all.items.map((i) => i.contract.id)).toEqual(expected);
+      expect(all.items.map((i) => i.level)).toEqual(expected.map((id) => granted.find((g) => g.id === id)!.level));
+      expect(all.items.every((i) => i.reasons.length === 1 && i.contract.title !== null)).toBe(true);
+      for (const limit of [1, 4]) {
+        for (let offset = 0; offset <= 7; offset += limit) {
+          const page = await contractsOfUser(w.prisma, { userId: pat, offset, limit, walk });
+          expect(page.total).toBe(6);
+          expect(page.items.map((i) => i.contract.id)).toEqual(expected.slice(offset, offset + limit));
+        }
+      }
+      const edits = await contractsOfUser(w.prisma, { userId: pat, offset: 0, limit: 2, walk, filter: { level: "edit" } });
+      expect(edits.total).toBe(3);
+      expect(edits.items.map((i) => i.contract.id)).toEqual(expected.filter((id) => granted.find((g) => g.id === id)!.level === "edit").slice(0, 2));
+      const inRepo = await contractsOfUser(w.prisma, { userId: pat, offset: 1, limit: 5, walk, filter: { repositoryId: repo } });
+      expect(inRepo.total).toBe(3);
+      const searched = await contractsOfUser(w.prisma, { userId: pat, offset: 0, limit: 5, walk, filter: { q: `bravo ${tag}` } });
+      expect(searched.total).toBe(2);
+    }
   });
 
   it("pages many readers by userName, deleted ones last by id, the same whether it walks users or sorts readers", async () => {

@@ -325,4 +325,23 @@ describe("the statement timeout of access reads", () => {
       expect(httpStatusOf.timeout).toBe(503);
     }
   });
+
+  it("bounds reads on a database the caller opened itself (a benchmark's, a script's), not only the process's", async () => {
+    process.env.ACCESS_STATEMENT_TIMEOUT_MS = "150";
+    resetConfigForTests();
+    const { withStatementTimeout } = await import("./sql");
+    const other = await freshDatabase("custodian_timeout");
+    try {
+      // (it used to compare with the process client, so another database's reads ran unbounded)
+      const shown = await withStatementTimeout(other.db.prisma, async (q) => (await q.$queryRawUnsafe<{ statement_timeout: string }[]>("SHOW statement_timeout"))[0]);
+      expect(shown.statement_timeout).toBe("150ms");
+      // a transaction client is the writer's: it runs as it is
+      const inTx = await other.db.prisma.$transaction((tx) =>
+        withStatementTimeout(tx, async (q) => (await q.$queryRawUnsafe<{ statement_timeout: string }[]>("SHOW statement_timeout"))[0]),
+      );
+      expect(inTx.statement_timeout).not.toBe("150ms");
+    } finally {
+      await other.dispose();
+    }
+  });
 });

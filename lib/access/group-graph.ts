@@ -67,11 +67,11 @@ export const personGroupsCte = (person: string, t: string, when?: string) =>
   );
 
 /**
- * CTEs `up_path`, `up(uid, gid, gids, sinces, events)`: for each person of the relation `people`
- * (column `uid`) and each group they are in at t, the shortest membership chain (ties: least in
- * text order): `gids` climbs from the group the person is directly in to `gid`; `sinces` and
- * `events` are each hop's interval start and adding audit event. One chain per (person, group),
- * not every chain: the number of chains grows exponentially with the graph, the reasons must not.
+ * CTE `up_path(uid, gid, gids)`: for each person of the relation `people` (column `uid`) and each
+ * group they are in at t, the shortest membership chain (ties: least in text order): `gids` climbs
+ * from the group the person is directly in to `gid`. One chain per (person, group), not every
+ * chain: the number of chains grows exponentially with the graph, the reasons must not. The hops'
+ * details (membershipHopsSql) are looked up only for the chains an answer shows.
  */
 export const membershipPathsCte = (people: string, t: string) =>
   `up_path(uid, gid, gids) AS (
@@ -84,15 +84,21 @@ export const membershipPathsCte = (people: string, t: string) =>
        JOIN "GroupClosure" gc ON gc."descendantId" = mi."groupId" AND ${validAt("gc", t)}
        WHERE ${validAt("mi", t)}
      ) x ORDER BY x.uid, x.gid, cardinality(x.gids), x.gids
-   ),
-   up(uid, gid, gids, sinces, events) AS (
-     SELECT p.uid, p.gid, p.gids, h.sinces, h.events FROM up_path p CROSS JOIN LATERAL (
-       SELECT array_agg(mi."validFrom" ORDER BY x.k)::timestamp(3)[] AS sinces, array_agg(mi."addedEventId" ORDER BY x.k)::text[] AS events
-       FROM unnest(p.gids) WITH ORDINALITY AS x(g, k)
-       JOIN "MembershipInterval" mi ON mi."groupId" = x.g AND ${validAt("mi", t)}
-        AND ((x.k = 1 AND mi."memberUserId" = p.uid) OR (x.k > 1 AND mi."memberGroupId" = p.gids[x.k - 1]))
-     ) h
    )`;
+
+/**
+ * A one-row SELECT, for LATERAL use, of the hops of the chain `gids` of person `uid` (columns of
+ * the outer row `alias`; a chain from membershipPathsCte) at t: `sinces` and `events` are each
+ * hop's interval start and adding audit event, `names` each group's current name (null when
+ * deleted). All null for a null chain (a direct grant).
+ */
+export const membershipHopsSql = (alias: string, t: string) =>
+  `SELECT array_agg(mi."validFrom" ORDER BY x.k)::timestamp(3)[] AS sinces, array_agg(mi."addedEventId" ORDER BY x.k)::text[] AS events,
+          array_agg(g."displayName" ORDER BY x.k)::text[] AS names
+   FROM unnest(${alias}.gids) WITH ORDINALITY AS x(g, k)
+   JOIN "MembershipInterval" mi ON mi."groupId" = x.g AND ${validAt("mi", t)}
+    AND ((x.k = 1 AND mi."memberUserId" = ${alias}.uid) OR (x.k > 1 AND mi."memberGroupId" = ${alias}.gids[x.k - 1]))
+   LEFT JOIN "Group" g ON g.id = x.g`;
 
 /**
  * CTEs `chain_all`, `chain(uid, gid, gids)`: for each group of the relation `groups` (column `gid`)

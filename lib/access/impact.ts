@@ -19,7 +19,7 @@ import {
 } from "./levels";
 import type { UserRef } from "./effective-access";
 import { descendantGroupsCte, groupPeopleSql } from "./group-graph";
-import { activeAt, coveragePerRuleSql, grantsAt, inForceAt, ts, windowCovers, withStatementTimeout, type Db } from "./sql";
+import { activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, ts, windowCovers, withStatementTimeout, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
 export interface RuleContent {
@@ -48,6 +48,20 @@ export interface UserImpact {
   changes: { from: Level | null; to: Level | null; contracts: number }[];
 }
 
+/** A contract whose access changes, with how many people gain (or lose) on it. */
+export interface ContractImpact {
+  contract: { id: string; title: string; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: number };
+  people: number;
+}
+
+/** One page (by title) of the contracts gaining and losing; totals are totals.contractsGained/Lost. */
+export interface ContractImpactPages {
+  offset: number;
+  limit: number;
+  gained: ContractImpact[];
+  lost: ContractImpact[];
+}
+
 export interface RuleChangeImpact {
   at: Date;
   gained: UserImpact[];
@@ -64,6 +78,7 @@ export interface RuleChangeImpact {
   };
   /** True when `gained` or `lost` lists fewer users than the totals (capped lists). */
   truncated: boolean;
+  contracts: ContractImpactPages;
 }
 
 export function ruleContentOf(v: AccessRuleVersion): RuleContent {
@@ -109,55 +124,13 @@ function toRow(key: "A" | "B", r: RuleContent) {
 /** UTC wall-clock text for a TIMESTAMP(3) column inside JSON parameters. */
 const sqlTimestamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
-interface ImpactRow {
-  users: { cls: string[]; n: number; sample: string[] }[];
-  contracts: { cls: string[]; conf: number; n: number }[];
-  levels: Record<string, number>;
-}
-
-const emptyByConfidentiality = (): ByConfidentiality => ({ 0: 0, 1: 0, 2: 0, 3: 0 });
-
 /**
- * Who gains and who loses access at `at` (default now) if a rule changes from `before` to `after`:
- * create = no before, delete = no after. For an edit or delete pass `ruleId`, so the rule's stored
- * version does not count among the users' other rules; `before` then defaults to that stored
- * version. Lists hold at most `limit` users each (default 100); totals are exact.
+ * CTEs shared by the preview and its contract list ($1 the hypothetical rows, $3 the rule's id):
+ * `hyp` the rule before (B) and after (A) granting at T, `hcov` what they cover, `aff_c` the
+ * contracts whose access can change, `others` / `ocov` the other rules covering them, `cc` each
+ * contract's class (the set of relevant rules covering it).
  */
-export async function previewRuleChange(
-  db: Db,
-  options: { before?: RuleContent; after?: RuleContent; ruleId?: string; at?: Date; limit?: number },
-): Promise<RuleChangeImpact> {
-  return withStatementTimeout(db, (q) => preview(q, options));
-}
-
-async function preview(
-  db: Db,
-  options: { before?: RuleContent; after?: RuleContent; ruleId?: string; at?: Date; limit?: number },
-): Promise<RuleChangeImpact> {
-  const at = options.at ?? new Date();
-  const limit = options.limit ?? 100;
-  let before = options.before;
-  if (!before && options.ruleId) {
-    const [stored] = await db.$queryRawUnsafe<AccessRuleVersion[]>(
-      `SELECT * FROM "AccessRuleVersion" v WHERE v."ruleId" = $1 AND ${inForceAt("v", ts(2))}`,
-      options.ruleId,
-      at,
-    );
-    before = stored ? ruleContentOf(stored) : undefined;
-  }
-  const rows = [...(before ? [toRow("B", before)] : []), ...(options.after ? [toRow("A", options.after)] : [])];
-  const empty: RuleChangeImpact = {
-    at,
-    gained: [],
-    lost: [],
-    totals: { usersGaining: 0, usersLosing: 0, contractsGained: 0, contractsLost: 0, grantsGained: 0, grantsLost: 0 },
-    truncated: false,
-  };
-  if (rows.length === 0) return empty;
-
-  const T = ts(2);
-  const [row] = await db.$queryRawUnsafe<{ r: ImpactRow }[]>(
-    `WITH RECURSIVE
+const contractClassCtes = (T: string) => `
      hyp AS (
        SELECT h.* FROM jsonb_to_recordset($1::jsonb) AS h(
          key text, "principalType" text, "groupId" text, "userId" text, level int, "repositoryId" text,
@@ -180,7 +153,67 @@ async function preview(
        SELECT "contractId", array_agg(DISTINCT key ORDER BY key) AS cls
        FROM (SELECT key, "contractId" FROM hcov UNION ALL SELECT key, "contractId" FROM ocov) x
        GROUP BY "contractId"
-     ),
+     )`;
+
+interface ImpactRow {
+  users: { cls: string[]; n: number; sample: string[] }[];
+  contracts: { cls: string[]; conf: number; n: number }[];
+  levels: Record<string, number>;
+}
+
+const emptyByConfidentiality = (): ByConfidentiality => ({ 0: 0, 1: 0, 2: 0, 3: 0 });
+
+/**
+ * Who gains and who loses access at `at` (default now) if a rule changes from `before` to `after`:
+ * create = no before, delete = no after. For an edit or delete pass `ruleId`, so the rule's stored
+ * version does not count among the users' other rules; `before` then defaults to that stored
+ * version. Lists hold at most `limit` users each (default 100); totals are exact.
+ */
+export async function previewRuleChange(
+  db: Db,
+  options: PreviewOptions,
+): Promise<RuleChangeImpact> {
+  return withStatementTimeout(db, (q) => preview(q, options));
+}
+
+interface PreviewOptions {
+  before?: RuleContent;
+  after?: RuleContent;
+  ruleId?: string;
+  at?: Date;
+  limit?: number;
+  /** The page of contracts listed (ordered by title); default the first 50. */
+  contracts?: { offset: number; limit: number };
+}
+
+async function preview(db: Db, options: PreviewOptions): Promise<RuleChangeImpact> {
+  const at = options.at ?? new Date();
+  const limit = options.limit ?? 100;
+  const contractWindow = options.contracts ?? { offset: 0, limit: 50 };
+  let before = options.before;
+  if (!before && options.ruleId) {
+    const [stored] = await db.$queryRawUnsafe<AccessRuleVersion[]>(
+      `SELECT * FROM "AccessRuleVersion" v WHERE v."ruleId" = $1 AND ${inForceAt("v", ts(2))}`,
+      options.ruleId,
+      at,
+    );
+    before = stored ? ruleContentOf(stored) : undefined;
+  }
+  const rows = [...(before ? [toRow("B", before)] : []), ...(options.after ? [toRow("A", options.after)] : [])];
+  const empty: RuleChangeImpact = {
+    at,
+    gained: [],
+    lost: [],
+    totals: { usersGaining: 0, usersLosing: 0, contractsGained: 0, contractsLost: 0, grantsGained: 0, grantsLost: 0 },
+    truncated: false,
+    contracts: { ...contractWindow, gained: [], lost: [] },
+  };
+  if (rows.length === 0) return empty;
+
+  const T = ts(2);
+  const [row] = await db.$queryRawUnsafe<{ r: ImpactRow }[]>(
+    `WITH RECURSIVE
+     ${contractClassCtes(T)},
      ccg AS (
        SELECT cc.cls, a.confidentiality AS conf, count(*)::int AS n
        FROM cc JOIN aff_c a ON a."contractId" = cc."contractId" GROUP BY cc.cls, a.confidentiality
@@ -200,15 +233,20 @@ async function preview(
        SELECT key, "userId" FROM relevant WHERE "principalType" = 'user'
      ),
      aff_u AS (
-       SELECT DISTINCT uid FROM rule_users x WHERE key IN ('A', 'B') AND ${activeAt("x.uid", T)}
+       -- the users active at T hashed once (an all-staff rule reaches 50,000: one probe each cost 300 ms)
+       SELECT DISTINCT uid FROM rule_users x WHERE key IN ('A', 'B') AND ${activeSetAt("x.uid", T)}
      ),
+     -- a hashed set test, not a join: the planner cannot estimate these CTEs and would nest loops
      uc AS (
        SELECT ru.uid, array_agg(DISTINCT ru.key ORDER BY ru.key) AS cls
-       FROM rule_users ru JOIN aff_u ON aff_u.uid = ru.uid GROUP BY ru.uid
+       FROM rule_users ru WHERE (ru.uid IN (SELECT uid FROM aff_u)) IS TRUE GROUP BY ru.uid
      ),
+     -- the names read in one pass over "User" and hashed (as a join the planner, expecting a few
+     -- rows, probes the primary key once per user: 47,500 probes for an all-staff rule)
+     names AS MATERIALIZED (SELECT u.id, u."userName" FROM "User" u WHERE (u.id IN (SELECT uid FROM aff_u)) IS TRUE),
      ucg AS (
        SELECT uc.cls, count(*)::int AS n, (array_agg(uc.uid ORDER BY u."userName" COLLATE "C" NULLS LAST, uc.uid))[1:$4::int] AS sample
-       FROM uc LEFT JOIN "User" u ON u.id = uc.uid GROUP BY uc.cls
+       FROM uc LEFT JOIN names u ON u.id = uc.uid GROUP BY uc.cls
      )
      SELECT jsonb_build_object(
        'users', (SELECT coalesce(jsonb_agg(jsonb_build_object('cls', cls, 'n', n, 'sample', sample)), '[]'::jsonb) FROM ucg),
@@ -292,13 +330,48 @@ async function preview(
   };
   const gained = list("gained");
   const lost = list("lost");
+  // People gaining / losing per contract class (a class's contracts all change alike).
+  const peopleOn = (side: "gained" | "lost") => {
+    const out = new Map<string, number>();
+    for (const u of perUserClass) {
+      // A contract class appears once per confidentiality among the deltas: count its people once.
+      for (const key of new Set(u[side].map((d) => JSON.stringify(contracts[d.contractClass].cls)))) out.set(key, (out.get(key) ?? 0) + u.cls.n);
+    }
+    return out;
+  };
+  const contractPage = async (side: "gained" | "lost", total: number) =>
+    total === 0 || contractWindow.offset >= total ? [] : contractImpacts(db, { rows, at, ruleId: options.ruleId, people: peopleOn(side), window: contractWindow });
   return {
     at,
     gained,
     lost,
     totals,
     truncated: gained.length < totals.usersGaining || lost.length < totals.usersLosing,
+    contracts: { ...contractWindow, gained: await contractPage("gained", totals.contractsGained), lost: await contractPage("lost", totals.contractsLost) },
   };
+}
+
+/** One page, by title, of the contracts in the given classes (JSON of their rule-key arrays → people). */
+async function contractImpacts(
+  db: Db,
+  options: { rows: unknown[]; at: Date; ruleId?: string; people: Map<string, number>; window: { offset: number; limit: number } },
+): Promise<ContractImpact[]> {
+  const T = ts(2);
+  const found = await db.$queryRawUnsafe<(ContractImpact["contract"] & { cls: string[] })[]>(
+    `WITH RECURSIVE ${contractClassCtes(T)}
+     SELECT c.id, c.title, c."externalRef", a."repositoryId", r.name AS "repositoryName", a.confidentiality, cc.cls
+       FROM cc JOIN aff_c a ON a."contractId" = cc."contractId" JOIN "Contract" c ON c.id = cc."contractId"
+       LEFT JOIN "Repository" r ON r.id = a."repositoryId"
+      WHERE to_jsonb(cc.cls) IN (SELECT jsonb_array_elements($4::jsonb))
+      ORDER BY c.title, c.id OFFSET $5::bigint LIMIT $6::bigint`,
+    JSON.stringify(options.rows),
+    options.at,
+    options.ruleId ?? null,
+    JSON.stringify([...options.people.keys()].map((k) => JSON.parse(k))),
+    options.window.offset,
+    options.window.limit,
+  );
+  return found.map(({ cls, ...contract }) => ({ contract, people: options.people.get(JSON.stringify(cls)) ?? 0 }));
 }
 
 function byUserName(a: UserImpact, b: UserImpact): number {

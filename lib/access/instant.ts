@@ -3,6 +3,8 @@
 // today's answer (the history has nothing after now), which an auditor could take for a forecast.
 import { z } from "zod";
 import { now as clockNow } from "@/lib/clock";
+import { startOfDay } from "@/lib/calendar-date";
+import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 
 /** Tolerated lead of `at` over the server clock: callers' clocks drift a little. */
@@ -18,7 +20,10 @@ export function pastInstant(at: Date): Date {
   return at;
 }
 
-/** An instant: an RFC 3339 date-time with offset, or a calendar date (00:00 UTC); never the future. */
+/** A date-only instant input: the start of that day in ACCESS_TIME_ZONE (default UTC). */
+export const instantOf = (v: string): Date => (v.length === 10 ? startOfDay(v, getConfig().ACCESS_TIME_ZONE) : new Date(v));
+
+/** An instant: an RFC 3339 date-time with offset, or a calendar date (its start in ACCESS_TIME_ZONE); never the future. */
 export const atInput = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date-time or date (YYYY-MM-DD)" })
-  .transform((v) => pastInstant(new Date(v)));
+  .transform((v) => pastInstant(instantOf(v)));

@@ -2,7 +2,7 @@
 // "in scope" are written once: the live answer, the point-in-time answer, the impact preview, the
 // change events and the timed job all use these exact predicates (now is just T = current time).
 import { getConfig } from "@/lib/config";
-import { getPrisma } from "@/lib/db/client";
+import { databaseOf } from "@/lib/db/client";
 import { isStatementTimeout, type Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 
@@ -91,35 +91,42 @@ export const coverageSql = (rules: string, t: string, extraContractFilter = "TRU
  * tell how few rows a CTE yields and otherwise hashes the whole ContractRevision table (200,000
  * rows at scale) to serve 40 rules.
  */
-export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter = "TRUE") => `
-  SELECT r.key, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
+export const coveragePerRuleSql = (rules: string, t: string, extraContractFilter = "TRUE", carry: string[] = []) => {
+  // `carry`: columns of the rule row passed through (e.g. its level), so callers need not join back
+  const more = carry.map((c) => `, r.${c}`).join("");
+  return `
+  SELECT r.key${more}, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
   FROM ${rules} r CROSS JOIN LATERAL (
     SELECT cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType" FROM "ContractRevision" cr
     WHERE cr."contractId" = r."contractId" AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
     OFFSET 0
   ) c
   UNION ALL
-  SELECT r.key, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
+  SELECT r.key${more}, c."contractId", c."repositoryId", c.confidentiality, c."contractType"
   FROM ${rules} r CROSS JOIN LATERAL (
     SELECT cr."contractId", cr."repositoryId", cr.confidentiality, cr."contractType" FROM "ContractRevision" cr
     WHERE ${repositoryScopeCovers("r", "cr")} AND ${validAt("cr", t)} AND ${notEndedAt("r", "cr", t)} AND ${extraContractFilter}
     OFFSET 0
   ) c`;
+};
 
 /**
- * Runs an access read under ACCESS_STATEMENT_TIMEOUT_MS (`SET LOCAL statement_timeout` in a
- * read transaction of its own), so that one pathological request cannot hold a pooled connection;
- * a cancelled statement is AppError("timeout"), 503. Given a transaction (a write computing access
- * changes), it runs in it unchanged: the writer's transaction decides.
+ * Runs an access read under ACCESS_STATEMENT_TIMEOUT_MS, so that one pathological request cannot
+ * hold a pooled connection; a cancelled statement is AppError("timeout"), 503. Given a process
+ * client on PostgreSQL, the read runs on the database's bounded pool, whose connections carry the
+ * timeout from their start (no transaction, no SET LOCAL: that cost three round trips per check);
+ * on PGlite, in a read transaction with `SET LOCAL statement_timeout`. Given a transaction (a write
+ * computing access changes), it runs in it unchanged: the writer's transaction decides.
  */
 export async function withStatementTimeout<T>(db: Db, fn: (q: Db) => Promise<T>): Promise<T> {
-  // Only the process's client opens a transaction (a transaction client cannot nest one).
-  const root = await getPrisma();
-  if ((db as unknown) !== root) return fn(db);
-  const ms = getConfig().ACCESS_STATEMENT_TIMEOUT_MS;
+  const database = databaseOf(db);
+  if (!database) return fn(db);
+  const ms = Math.trunc(getConfig().ACCESS_STATEMENT_TIMEOUT_MS);
   try {
-    return await root.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.trunc(ms)}`);
+    const bounded = database.boundedReads(ms);
+    if (bounded) return await fn(bounded);
+    return await database.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${ms}`);
       return fn(tx);
     });
   } catch (err) {

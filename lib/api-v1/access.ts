@@ -10,13 +10,20 @@ import { findContract } from "@/lib/contracts/queries";
 import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageInput, pageWindow } from "@/lib/pagination";
+import { holdersOfUserNameAt } from "@/lib/users/name-history";
+import { accessSince } from "@/lib/access/intervals";
 
-/** A point in time: an RFC 3339 date-time, or a date (00:00 UTC); not in the future (lib/access/instant.ts). */
+/** A point in time: an RFC 3339 date-time, or a date (its start in ACCESS_TIME_ZONE); not in the future (lib/access/instant.ts). */
 export const atParam = atInput.describe(
   `Answer for this instant instead of now (point in time). An instant more than ${AT_CLOCK_SKEW_MS / 60_000} minutes ahead of the server clock is 400: no forecasts`,
 );
 
-const userRef = z.string().trim().min(1).max(300).describe("User id, userName (case-insensitive) or externalId");
+const userRef = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .describe("User id, userName (case-insensitive) or externalId. With `at`, a userName means whoever held it at that instant (even if deleted since and the name re-used); several holders then → 409 with the candidates by id");
 const directoryRef = z
   .string()
   .trim()
@@ -38,7 +45,8 @@ export const userContractsQuery = pageInput.extend({ at: atParam.optional(), dir
 
 export interface UserCandidate {
   id: string;
-  userName: string;
+  /** null: the person has since been deleted (their name was erased). */
+  userName: string | null;
   externalId: string | null;
   directory: { id: string; name: string };
 }
@@ -48,10 +56,15 @@ export interface UserCandidate {
  * externalId, optionally within one directory. Several matches across directories → conflict with
  * the candidates, so the caller can retry with `directory=` or the id. A deleted user can still be
  * named by id for point-in-time questions (their status history keeps the id).
+ *
+ * With `at` (a question about the past), a userName means whoever held it at `at` — the person who
+ * held it then, even if deleted since and the name given to someone new (identity across time);
+ * several holders then (in several directories) → conflict with the candidates by id. When nobody
+ * held it then, the current holder (or externalId) is meant, as without `at`.
  */
 export async function resolveUser(
   prisma: PrismaClient,
-  options: { ref: string; directory?: string },
+  options: { ref: string; directory?: string; at?: Date },
 ): Promise<{ id: string; userName: string | null; displayName: string | null; directoryId: string | null }> {
   const { ref } = options;
   let directoryId: string | undefined;
@@ -66,6 +79,18 @@ export async function resolveUser(
   if (isUuid(ref)) {
     const byId = await prisma.user.findFirst({ where: { id: ref, ...scope }, select: { id: true, userName: true, displayName: true, directoryId: true } });
     if (byId) return byId;
+  }
+  if (options.at) {
+    const holders = await holdersOfUserNameAt(prisma, { userName: ref, at: options.at, directoryId });
+    if (holders.length === 1) {
+      const [h] = holders;
+      return { id: h.id, userName: h.userName, displayName: h.displayName, directoryId: h.directoryId };
+    }
+    if (holders.length > 1) {
+      const names = new Map((await prisma.directory.findMany({ where: { id: { in: holders.map((h) => h.directoryId) } }, select: { id: true, name: true } })).map((d) => [d.id, d.name]));
+      const candidates: UserCandidate[] = holders.map((h) => ({ id: h.id, userName: h.userName, externalId: null, directory: { id: h.directoryId, name: names.get(h.directoryId) ?? "" } }));
+      throw new AppError("conflict", `"${ref}" was held by ${holders.length} users at ${options.at.toISOString()}; pass directory= or a user id`, { candidates });
+    }
   }
   const matches = await prisma.user.findMany({
     where: { ...scope, OR: [{ userNameKey: ref.toLowerCase() }, { externalId: ref }] },
@@ -97,7 +122,7 @@ async function resolveContract(prisma: PrismaClient, ref: string) {
 /** GET /api/v1/access/check */
 export async function accessCheck(prisma: PrismaClient, query: Record<string, string>) {
   const q = accessCheckQuery.parse(query);
-  const [user, contract] = await Promise.all([resolveUser(prisma, { ref: q.user, directory: q.directory }), resolveContract(prisma, q.contract)]);
+  const [user, contract] = await Promise.all([resolveUser(prisma, { ref: q.user, directory: q.directory, at: q.at }), resolveContract(prisma, q.contract)]);
   const result = await checkAccess(prisma, { userId: user.id, contractId: contract.id, level: q.level, at: q.at });
   return {
     allowed: result.allowed,
@@ -118,20 +143,22 @@ export async function contractAccess(prisma: PrismaClient, options: { ref: strin
   const w = pageWindow(page);
   const instant = at ?? new Date();
   const result = await whoCanAccessContract(prisma, { contractId: contract.id, at: instant, offset: w.skip, limit: w.take });
+  // Since when, for this page's readers only.
+  const since = await accessSince(prisma, { contractId: contract.id, at: instant, readers: result.items.map((i) => ({ userId: i.user.id, level: i.level })) });
   return {
     contract: { id: contract.id, externalRef: contract.externalRef, title: contract.title },
     at: instant,
     page: w.page,
     pageSize: w.pageSize,
     total: result.total,
-    items: result.items,
+    items: result.items.map((i) => ({ ...i, since: since.get(i.user.id) ?? null })),
   };
 }
 
 /** GET /api/v1/users/{ref}/contracts */
 export async function userContracts(prisma: PrismaClient, options: { ref: string; query: Record<string, string> }) {
   const { at, directory, ...page } = userContractsQuery.parse(options.query);
-  const user = await resolveUser(prisma, { ref: options.ref, directory });
+  const user = await resolveUser(prisma, { ref: options.ref, directory, at });
   const w = pageWindow(page);
   const instant = at ?? new Date();
   const result = await contractsOfUser(prisma, { userId: user.id, at: instant, offset: w.skip, limit: w.take });

@@ -223,6 +223,7 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     tag: "Rules",
     scopes: ["rules:write"],
     body: { schema: previewRuleInput, required: true },
+    query: pageInput,
     responses: { 200: ok(previewResponse) },
     errors: [400, 404],
   },

@@ -8,6 +8,8 @@ import { CONTRACT_STATUSES } from "@/lib/contracts/schemas";
 
 // Dates leave the services as Date or toISOString(); both serialize to UTC with a Z.
 const instant = z.iso.datetime().describe("RFC 3339 date-time (UTC)");
+// Dates given date-only come back as the day they were given (README "Dates and time zones").
+const dayOrInstant = z.union([z.iso.date(), instant]).describe("A calendar date (YYYY-MM-DD, in ACCESS_TIME_ZONE) when given date-only, else an RFC 3339 date-time (UTC)");
 const level = z.enum(LEVELS);
 const confidentiality = z.enum(CONFIDENTIALITIES);
 const count = z.number().int().min(0);
@@ -31,8 +33,9 @@ export const contractResponse = z.strictObject({
   contractType: z.string(),
   confidentiality,
   status: z.enum(CONTRACT_STATUSES),
-  effectiveDate: instant.nullable(),
-  endDate: instant.nullable(),
+  effectiveDate: dayOrInstant.nullable(),
+  endDate: dayOrInstant.nullable().describe("A date is inclusive: access through rules runs through that day in ACCESS_TIME_ZONE; an instant is exclusive"),
+  accessEndsAt: instant.nullable().describe("The instant access through rules ends (before grace days): the start of the day after endDate in ACCESS_TIME_ZONE, or endDate itself"),
   owner: z.string().nullable(),
   tags: z.array(z.string()),
   repository: z.strictObject({ id: z.string(), name: z.string() }),
@@ -236,7 +239,16 @@ export const contractAccessResponse = z.strictObject({
   contract: contractSummary,
   at: instant,
   ...pageMeta,
-  items: z.array(z.strictObject({ user: userRef, level, reasons: z.array(reason) })),
+  items: z.array(
+    z.strictObject({
+      user: userRef,
+      level,
+      since: instant
+        .nullable()
+        .describe("From when the person has had access at this level or higher without a break, up to `at` (membership and nesting, rule versions and their windows, active status, the contract's revisions and end date all counted)"),
+      reasons: z.array(reason),
+    }),
+  ),
 });
 
 export const userContractsResponse = z.strictObject({
@@ -253,8 +265,24 @@ const userImpact = z.strictObject({
   changes: z.array(z.strictObject({ from: level.nullable(), to: level.nullable(), contracts: count })),
 });
 
+const contractImpact = z.strictObject({
+  contract: z.strictObject({
+    id: z.string(),
+    title: z.string(),
+    externalRef: z.string().nullable(),
+    repositoryId: z.string(),
+    repositoryName: z.string().nullable(),
+    confidentiality,
+  }),
+  people: count.describe("How many people gain (or lose) access or level on it"),
+});
+const contractImpactList = z.strictObject({ total: count, items: z.array(contractImpact) });
+
 export const previewResponse = z.strictObject({
-  at: instant,
+  at: instant.describe("The instant previewed: now, or the rule's start when it starts later (atBasis)"),
+  atBasis: z
+    .enum(["now", "rule_start"])
+    .describe("rule_start: the rule starts later, so the preview answers who gains what when it starts, as things stand now (memberships, other rules, contracts)"),
   gained: z.array(userImpact),
   lost: z.array(userImpact),
   totals: z.strictObject({
@@ -266,6 +294,9 @@ export const previewResponse = z.strictObject({
     grantsLost: count,
   }),
   truncated: z.boolean().describe("gained or lost lists fewer users than the totals"),
+  contracts: z
+    .strictObject({ page: count, pageSize: count, gained: contractImpactList, lost: contractImpactList })
+    .describe("The contracts gaining and losing, one page of each by title (?page=&pageSize=)"),
 });
 
 /** The document itself: only its frame is described (it describes itself). */

@@ -11,6 +11,8 @@ export interface ErasedCounts {
   requestLogEntries: number;
   /** Webhook deliveries (sent or pending) whose stored payload carried the erased fields. */
   webhookPayloadsCleared: number;
+  /** Audit events that kept the subject's name among the names of what they touched (absent on older records). */
+  auditNamesCleared?: number;
 }
 
 
@@ -101,6 +103,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}td,th{border:1px
 <table>
 <tr><td>User record</td><td class="n">${escapeHtml(c.erased.userRecord)}</td></tr>
 <tr><td>Audit events whose personal fields were cleared</td><td class="n">${escapeHtml(c.erased.auditEventsCleared)}</td></tr>
+<tr><td>Audit events whose stored names named the person</td><td class="n">${escapeHtml(c.erased.auditNamesCleared ?? 0)}</td></tr>
 <tr><td>SCIM request-log entries naming the user</td><td class="n">${escapeHtml(c.erased.requestLogEntries)}</td></tr>
 <tr><td>Webhook delivery bodies carrying those fields</td><td class="n">${escapeHtml(c.erased.webhookPayloadsCleared ?? 0)}</td></tr>
 </table>

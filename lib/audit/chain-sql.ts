@@ -2,7 +2,8 @@
 // (prisma/migrations/20261128070000_audit_chain) computes the same expressions with its own
 // functions; the verifier inlines them here so that it depends only on PostgreSQL built-ins, not on
 // functions stored in the database it checks. chain.test.ts proves both agree. clientRequestId
-// (migration 20261207050000) is part of the content only when set, so older events hash as before.
+// (migration 20261207050000) and names (20261207130000, people's names left out: erasable) are part
+// of the content only when set, so older events hash as before.
 import { createHash } from "node:crypto";
 
 /** prevHash of position 1 (and of an empty chain's head). */
@@ -21,7 +22,8 @@ export const CONTENT_TEXT_SQL = `(jsonb_build_object(
     'after', CASE WHEN e."personalFields" IS NULL OR e."personalFields" = 'targetLabel' THEN e."after" END,
     'requestId', e."requestId", 'ip', e."ip",
     'personalFields', e."personalFields", 'personalDigest', e."personalDigest"
-  ) || CASE WHEN e."clientRequestId" IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('clientRequestId', e."clientRequestId") END)::text`;
+  ) || CASE WHEN e."clientRequestId" IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('clientRequestId', e."clientRequestId") END
+    || CASE WHEN e."names" IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('names', e."names" - 'User') END)::text`;
 
 /** The personal part of the event aliased `e` (null when it has none). */
 export const PERSONAL_TEXT_SQL = `CASE

@@ -2,11 +2,13 @@
 // so page 10,000 costs what page 1 costs, the event detail, the values the filters offer, and
 // the export of a filtered set in batches.
 //
-// Filters on indexed columns (time, action, target, directory) are plain predicates. Filters that
-// can only be answered by reading rows — free text (labels, action and the before/after JSON as
-// text), partial actor and target labels, request id — are bounded: one request examines at most
-// a window of `seq` values and, when it found fewer matches than asked for, hands back a cursor to
-// continue below that window. The work per request stays constant on millions of events.
+// Filters on indexed columns (time, action, target, directory) are plain predicates; so is the
+// free-text search, over a full-text index of labels, action, stored names and the before/after
+// JSON (migration 20261207130000): it searches the whole trail in one request. Filters that can
+// only be answered by reading rows — partial actor and target labels, request id — are bounded:
+// one request examines at most a window of `seq` values and, when it found fewer matches than asked
+// for, hands back a cursor to continue below that window. The work per request stays constant on
+// millions of events.
 import { z } from "zod";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -14,13 +16,14 @@ import { csvField } from "@/lib/csv";
 import { log } from "@/lib/log";
 import { now as clockNow } from "@/lib/clock";
 import { onProcessClient } from "@/lib/db/client";
+import { currentNamesOfIds, nameIndex, referencesOf, UUID_PATTERN, type AuditNames } from "./names";
 
 export const ACTOR_TYPES = ["directory", "admin", "system", "api"] as const;
 export const DEFAULT_AUDIT_PAGE_SIZE = 50;
 export const MAX_AUDIT_PAGE_SIZE = 500;
 /** Events one request examines for row-reading filters. */
 export const AUDIT_SCAN_WINDOW = 20_000;
-/** Characters of each before/after document the free-text search looks at. */
+/** Characters of each before/after document the free-text search looks at (the index's expression says the same). */
 export const AUDIT_JSON_SEARCH_CHARS = 20_000;
 export const AUDIT_EXPORT_CAP = 100_000;
 
@@ -58,7 +61,7 @@ export const auditQuery = z
     target: optionalText(200),
     directoryId: optionalText(64),
     requestId: optionalText(128),
-    /** Free text over actor label, target label, action and the before/after JSON. */
+    /** Words (each a prefix, in order) over actor and target labels, action, names and the before/after JSON. */
     q: optionalText(200),
     /** Exclusive upper bound of `seq` (from the previous page's nextCursor). */
     cursor: z
@@ -90,6 +93,8 @@ export interface AuditListItem {
   clientRequestId: string | null;
   ip: string | null;
   hasChanges: boolean;
+  /** Names of what the event touches, as they were when it was written (null on older events). */
+  names: AuditNames | null;
 }
 
 export interface AuditPage {
@@ -101,6 +106,10 @@ export interface AuditPage {
    * the limit and a nextCursor, "load more" continues the search below it.
    */
   scannedDownTo: string | null;
+  /** Today's names of ids the page's events show without a stored name (older events). */
+  currentNames: AuditNames;
+  /** How long the database took to answer, in milliseconds. */
+  tookMs: number;
 }
 
 /** Escapes LIKE wildcards so user text matches literally. */
@@ -109,7 +118,7 @@ function likeContains(text: string): string {
 }
 
 function usesRowReadingFilter(q: AuditQuery): boolean {
-  return Boolean(q.q || q.actor || q.target || q.requestId);
+  return Boolean(q.actor || q.target || q.requestId);
 }
 
 function conditionsOf(q: AuditQuery): Prisma.Sql[] {
@@ -128,19 +137,15 @@ function conditionsOf(q: AuditQuery): Prisma.Sql[] {
   if (q.directoryId) c.push(Prisma.sql`"directoryId" = ${q.directoryId}`);
   // Either id finds the request: the server's, or the one the caller sent.
   if (q.requestId) c.push(Prisma.sql`("requestId" = ${q.requestId} OR "clientRequestId" = ${q.requestId})`);
-  if (q.q) {
-    const p = likeContains(q.q);
-    c.push(Prisma.sql`(
-      "actorLabel" ILIKE ${p} OR "targetLabel" ILIKE ${p} OR "action" ILIKE ${p}
-      OR left("before"::text, ${AUDIT_JSON_SEARCH_CHARS}) ILIKE ${p}
-      OR left("after"::text, ${AUDIT_JSON_SEARCH_CHARS}) ILIKE ${p}
-    )`);
-  }
+  // The index's own expression, so PostgreSQL answers it from AuditEvent_search_idx.
+  if (q.q) c.push(Prisma.sql`${Prisma.raw(SEARCH_VECTOR_SQL)} @@ "audit_search_query"(${q.q})`);
   return c;
 }
 
+export const SEARCH_VECTOR_SQL = `"audit_search_vector"("actorLabel", "targetLabel", "action", "names", "before", "after")`;
+
 /** A row as the database returns it: the list item before seq and time are made strings. */
-type AuditRow = Omit<AuditListItem, "seq" | "createdAt"> & { seq: bigint | number | string; createdAt: Date | string };
+type AuditRow = Omit<AuditListItem, "seq" | "createdAt" | "names"> & { seq: bigint | number | string; createdAt: Date | string; names: unknown };
 
 function itemOf(r: AuditRow): AuditListItem {
   return {
@@ -159,7 +164,22 @@ function itemOf(r: AuditRow): AuditListItem {
     clientRequestId: r.clientRequestId,
     ip: r.ip,
     hasChanges: Boolean(r.hasChanges),
+    names: (r.names as AuditNames | null) ?? null,
   };
+}
+
+/** Ids an event shows (target, directory, ids in its labels and documents) that it holds no name for. */
+function unnamedIds(e: { targetId: string | null; directoryId: string | null; targetLabel: string | null; actorLabel: string | null; names: AuditNames | null; before?: unknown; after?: unknown }): string[] {
+  const named = nameIndex(e.names);
+  const ids = [e.targetId, e.directoryId, ...(e.targetLabel?.match(UUID_PATTERN) ?? []), ...(e.actorLabel?.match(UUID_PATTERN) ?? [])];
+  ids.push(...referencesOf({ before: e.before, after: e.after }).refs.map((r) => r.id));
+  return ids.filter((id): id is string => !!id && !named.has(id));
+}
+
+/** Fallback for events written before names were stored: the names on record today. */
+async function fallbackNames(prisma: PrismaClient, events: Parameters<typeof unnamedIds>[0][]): Promise<AuditNames> {
+  const ids = events.flatMap(unnamedIds);
+  return ids.length ? ((await currentNamesOfIds(prisma, ids)) ?? {}) : {};
 }
 
 async function seqBounds(prisma: PrismaClient): Promise<{ min: bigint; max: bigint } | undefined> {
@@ -175,17 +195,19 @@ export async function listAuditEvents(
   options: { scanWindow?: number } = {},
 ): Promise<AuditPage> {
   const q = auditQuery.parse(dropEmpty(input));
-  return listParsed(prisma, q, options.scanWindow ?? AUDIT_SCAN_WINDOW);
+  const page = await listParsed(prisma, q, options.scanWindow ?? AUDIT_SCAN_WINDOW);
+  return { ...page, currentNames: await fallbackNames(prisma, page.items) };
 }
 
-async function listParsed(prisma: PrismaClient, q: AuditQuery, scanWindow: number): Promise<AuditPage> {
+async function listParsed(prisma: PrismaClient, q: AuditQuery, scanWindow: number): Promise<Omit<AuditPage, "currentNames">> {
+  const started = performance.now();
   const conditions = conditionsOf(q);
   let scannedDownTo: bigint | undefined;
   let lowestSeq: bigint | undefined;
   if (q.cursor !== undefined) conditions.push(Prisma.sql`"seq" < ${q.cursor}`);
   if (usesRowReadingFilter(q)) {
     const bounds = await seqBounds(prisma);
-    if (!bounds) return { items: [], nextCursor: null, scannedDownTo: null };
+    if (!bounds) return { items: [], nextCursor: null, scannedDownTo: null, tookMs: Math.round(performance.now() - started) };
     const upper = q.cursor ?? bounds.max + BigInt(1);
     scannedDownTo = upper - BigInt(scanWindow);
     if (scannedDownTo < bounds.min) scannedDownTo = bounds.min;
@@ -195,7 +217,7 @@ async function listParsed(prisma: PrismaClient, q: AuditQuery, scanWindow: numbe
   const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   const rows = await prisma.$queryRaw<AuditRow[]>`
     SELECT "id", "seq", "createdAt", "actorType", "actorId", "actorLabel", "directoryId", "action",
-           "targetType", "targetId", "targetLabel", "requestId", "clientRequestId", "ip",
+           "targetType", "targetId", "targetLabel", "requestId", "clientRequestId", "ip", "names",
            ("before" IS NOT NULL OR "after" IS NOT NULL) AS "hasChanges"
     FROM "AuditEvent" ${where}
     ORDER BY "seq" DESC
@@ -204,7 +226,7 @@ async function listParsed(prisma: PrismaClient, q: AuditQuery, scanWindow: numbe
   let nextCursor: string | null = null;
   if (rows.length > q.limit) nextCursor = items[items.length - 1].seq;
   else if (scannedDownTo !== undefined && lowestSeq !== undefined && scannedDownTo > lowestSeq) nextCursor = String(scannedDownTo);
-  return { items, nextCursor, scannedDownTo: scannedDownTo === undefined ? null : String(scannedDownTo) };
+  return { items, nextCursor, scannedDownTo: scannedDownTo === undefined ? null : String(scannedDownTo), tookMs: Math.round(performance.now() - started) };
 }
 
 function dropEmpty(input: AuditQueryInput): AuditQueryInput {
@@ -217,19 +239,24 @@ function dropEmpty(input: AuditQueryInput): AuditQueryInput {
 export interface AuditEventDetail extends AuditListItem {
   before: unknown;
   after: unknown;
+  /** The directory's name: stored with the event, else today's. */
   directoryName: string | null;
+  /** Today's names of what the event shows without a stored name (events written before names were stored). */
+  currentNames: AuditNames;
 }
 
 export async function getAuditEvent(prisma: PrismaClient, id: string): Promise<AuditEventDetail> {
   const e = await prisma.auditEvent.findUnique({ where: { id } });
   if (!e) throw new AppError("not_found", "Audit event not found");
-  const directory = e.directoryId ? await prisma.directory.findUnique({ where: { id: e.directoryId }, select: { name: true } }) : null;
-  return {
-    ...itemOf({ ...e, hasChanges: e.before !== null || e.after !== null }),
-    before: e.before,
-    after: e.after,
-    directoryName: directory?.name ?? null,
-  };
+  const item = itemOf({ ...e, hasChanges: e.before !== null || e.after !== null });
+  const currentNames = await fallbackNames(prisma, [{ ...item, before: e.before, after: e.after }]);
+  const directoryName = e.directoryId ? eventNameOf(item.names, currentNames, e.directoryId) : null;
+  return { ...item, before: e.before, after: e.after, directoryName, currentNames };
+}
+
+/** The name an event shows for an id: stored with it, else today's, else null ("(unknown)"). */
+export function eventNameOf(names: AuditNames | null, currentNames: AuditNames, id: string): string | null {
+  return nameIndex(names, currentNames).get(id)?.name ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------

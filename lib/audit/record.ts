@@ -5,6 +5,7 @@ import type { Tx } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { now as clockNow } from "@/lib/clock";
 import type { AfterOf, AuditAction, BeforeOf } from "./actions";
+import { nameObjectSql, namesForEvent, namesGiven, type AuditNames } from "./names";
 
 export type ActorType = "directory" | "admin" | "system" | "api";
 
@@ -29,17 +30,21 @@ export interface AuditInput<A extends AuditAction = AuditAction> {
   target?: { type: string; id: string; label?: string | null };
   before?: BeforeOf<A> | null;
   after?: AfterOf<A> | null;
+  /** Names the event should keep that its tables do not hold (e.g. a rule's name); see ./names.ts. */
+  names?: AuditNames;
 }
 
 const json = (v: unknown) => (v === undefined ? undefined : (v as Prisma.InputJsonValue));
 
 export async function recordAuditEvent<A extends AuditAction>(tx: Tx, input: AuditInput<A>): Promise<string> {
-  const event = await tx.auditEvent.create({ data: auditColumns(input), select: { id: true } });
+  // Names as they are now, in the writing transaction (before a deletion in it, or after a rename).
+  const names = await namesForEvent(tx, { ...input, directoryId: input.directoryId ?? input.actor.directoryId });
+  const event = await tx.auditEvent.create({ data: auditColumns(input, names), select: { id: true } });
   return event.id;
 }
 
 /** The columns of an audit event (everything but its id and sequence number). */
-function auditColumns(input: AuditInput) {
+function auditColumns(input: AuditInput, names: AuditNames | undefined) {
   return {
     createdAt: clockNow(),
     actorType: input.actor.type,
@@ -55,6 +60,7 @@ function auditColumns(input: AuditInput) {
     requestId: input.actor.requestId,
     ip: input.actor.ip,
     clientRequestId: input.actor.clientRequestId,
+    names: json(names),
   };
 }
 
@@ -74,7 +80,14 @@ export function auditEventStatement<A extends AuditAction>(input: AuditInput<A>)
 } {
   const id = randomUUID();
   // JSON.stringify drops undefined members: those columns get their defaults (NULL).
-  const row = { id, ...auditColumns(input) };
+  // Always a names column: the statement adds the directory's name (and an unlabelled target's).
+  const row = { id, ...auditColumns(input, namesGiven(input) ?? {}) };
+  const namesSql = (param: string) => {
+    const targetNamed = !!namesGiven({ target: input.target });
+    return ` || jsonb_build_object('names', ${nameObjectSql("Directory", `${param}::jsonb->>'directoryId'`)}${
+      targetNamed ? "" : ` || ${nameObjectSql(input.target?.type, `${param}::jsonb->>'targetId'`)}`
+    } || (${param}::jsonb->'names'))`;
+  };
   const columns = Object.keys(row)
     .filter((k) => row[k as keyof typeof row] !== undefined)
     .map((k) => `"${k}"`)
@@ -85,7 +98,7 @@ export function auditEventStatement<A extends AuditAction>(input: AuditInput<A>)
     // `overrides`: a jsonb expression whose members replace the row's (values computed by the
     // statement itself, e.g. which members it added); those members must be present in `input`.
     insert: (param, after, overrides) =>
-      `INSERT INTO "AuditEvent" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"AuditEvent", ${param}::jsonb${overrides ? ` || ${overrides}` : ""})` +
+      `INSERT INTO "AuditEvent" (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::"AuditEvent", ${param}::jsonb${namesSql(param)}${overrides ? ` || ${overrides}` : ""})` +
       (after ? ` WHERE EXISTS (SELECT 1 FROM ${after})` : "") +
       " RETURNING id",
   };

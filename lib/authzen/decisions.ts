@@ -87,6 +87,7 @@ function compactReason(r: Reason) {
   const starts = [r.rule.validFrom ?? r.rule.recordedFrom, ...(r.via.kind === "group" ? r.via.path.map((h) => h.memberSince) : [])];
   return {
     rule: r.rule.ruleId,
+    ruleName: r.rule.name,
     level: r.level,
     via: r.via.kind === "group" ? r.via.path.map((h) => ({ group: h.groupId, name: h.displayName })) : "direct",
     since: new Date(Math.max(...starts.map((d) => new Date(d).getTime()))).toISOString(),

@@ -11,6 +11,7 @@ import { AppError } from "@/lib/errors";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
 import { onProcessClient } from "@/lib/db/client";
+import { datedText } from "@/lib/calendar-date";
 
 // Views: how a contract and a repository are answered (the writes in ./service.ts answer the same).
 
@@ -24,8 +25,12 @@ export interface ContractView {
   contractType: string;
   confidentiality: string;
   status: string;
+  /** A day ("2026-03-31", in ACCESS_TIME_ZONE) when given date-only, else an instant. */
   effectiveDate: string | null;
+  /** Inclusive when a day; exclusive when an instant. */
   endDate: string | null;
+  /** The instant access through rules ends (before grace days): after endDate's day, or endDate itself. */
+  accessEndsAt: string | null;
   owner: string | null;
   tags: string[];
   repository: { id: string; name: string };
@@ -43,8 +48,9 @@ export function contractView(c: ContractWithRepository): ContractView {
     contractType: c.contractType,
     confidentiality: confidentialityFromRank(c.confidentiality),
     status: c.status,
-    effectiveDate: c.effectiveDate?.toISOString() ?? null,
-    endDate: c.endDate?.toISOString() ?? null,
+    effectiveDate: datedText(c.effectiveDate, c.effectiveDay),
+    endDate: datedText(c.endDate, c.endDay),
+    accessEndsAt: c.endDate?.toISOString() ?? null,
     owner: c.owner,
     tags: Array.isArray(c.tags) ? (c.tags as string[]) : [],
     repository: { id: c.repository.id, name: c.repository.name },
@@ -186,7 +192,8 @@ export async function listContractRevisions(prisma: PrismaClient, options: { con
     repositoryId: r.repositoryId,
     contractType: r.contractType,
     confidentiality: confidentialityFromRank(r.confidentiality),
-    endDate: r.endDate?.toISOString() ?? null,
+    endDate: datedText(r.endDate, r.endDay),
+    accessEndsAt: r.endDate?.toISOString() ?? null,
     validFrom: r.validFrom.toISOString(),
     validTo: r.validTo?.toISOString() ?? null,
     eventId: r.eventId,
@@ -240,7 +247,7 @@ export interface ContractDetail {
 
 export async function getContractDetail(prisma: PrismaClient, options: { id: string; now?: Date }): Promise<ContractDetail> {
   const contract = await getContract(prisma, { ref: options.id });
-  const ended = contract.endDate !== null && new Date(contract.endDate).getTime() <= (options.now ?? clockNow()).getTime();
+  const ended = contract.accessEndsAt !== null && new Date(contract.accessEndsAt).getTime() <= (options.now ?? clockNow()).getTime();
   return { contract, ended, revisions: await listContractRevisions(prisma, { contractId: contract.id }) };
 }
 

@@ -2,6 +2,8 @@
 // the CSV import validate them.
 import { z } from "zod";
 import { CONFIDENTIALITIES } from "@/lib/access/levels";
+import { endOfDay, startOfDay } from "@/lib/calendar-date";
+import { getConfig } from "@/lib/config";
 
 export const CONTRACT_STATUSES = ["draft", "active", "suspended", "expired", "terminated", "archived"] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
@@ -23,10 +25,28 @@ export const externalRefSchema = z
   .regex(NO_CONTROL, "must not contain control characters")
   .describe("The contract system's own identifier of the contract (unique)");
 
-/** A calendar date (YYYY-MM-DD, taken as 00:00 UTC) or an RFC 3339 date-time with offset. */
-export const dateInput = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "must be a date (YYYY-MM-DD) or an ISO 8601 date-time" })
-  .transform((v) => new Date(v));
+/** A date input as stored: the instant the engine compares and, when date-only, the day as written. */
+export interface DatedValue {
+  at: Date;
+  day: string | null;
+}
+
+/**
+ * A calendar date (YYYY-MM-DD, a day in ACCESS_TIME_ZONE) or an RFC 3339 date-time with offset.
+ * `edge` says which instant a day stands for: its first ("start") or the first after it ("end":
+ * an end date is inclusive, access runs through that day).
+ */
+const datedInput = (edge: "start" | "end") =>
+  z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "must be a date (YYYY-MM-DD) or an ISO 8601 date-time" })
+    .transform((v): DatedValue => {
+      if (v.length > 10) return { at: new Date(v), day: null };
+      const zone = getConfig().ACCESS_TIME_ZONE;
+      return { at: edge === "start" ? startOfDay(v, zone) : endOfDay(v, zone), day: v };
+    });
+
+export const startDateInput = datedInput("start");
+export const endDateInput = datedInput("end");
 
 const text = (max: number) => z.string().trim().max(max).regex(NO_CONTROL, "must not contain control characters");
 const optionalText = (max: number) =>
@@ -42,8 +62,10 @@ const contractFields = {
   contractType: text(100).min(1, "is required").describe("Free-form type, e.g. NDA, MSA, DPA; rules match it exactly"),
   confidentiality: confidentialitySchema.default("internal"),
   status: z.enum(CONTRACT_STATUSES).default("active"),
-  effectiveDate: dateInput.nullish(),
-  endDate: dateInput.nullish().describe("When the contract ends; access through rules ends then (plus a rule's grace days)"),
+  effectiveDate: startDateInput.nullish().describe("When the contract takes effect: a date (YYYY-MM-DD, in ACCESS_TIME_ZONE) or an instant"),
+  endDate: endDateInput
+    .nullish()
+    .describe("When the contract ends: a date (YYYY-MM-DD) is inclusive — access through rules runs through that day in ACCESS_TIME_ZONE (plus a rule's grace days) — or an instant (exclusive)"),
   owner: optionalText(200),
   tags: z.array(text(100).min(1)).max(50).default([]),
   repositoryId: z.string().regex(UUID, "must be a repository id").optional().describe("The repository, by id …"),
@@ -53,8 +75,8 @@ const contractFields = {
 type RefinableContract = {
   repositoryId?: string;
   repository?: string;
-  effectiveDate?: Date | null;
-  endDate?: Date | null;
+  effectiveDate?: DatedValue | null;
+  endDate?: DatedValue | null;
 };
 
 function refineContract(value: RefinableContract, ctx: z.RefinementCtx) {
@@ -64,7 +86,7 @@ function refineContract(value: RefinableContract, ctx: z.RefinementCtx) {
   if (value.repositoryId !== undefined && value.repository !== undefined) {
     ctx.addIssue({ code: "custom", path: ["repository"], message: "give repository (name) or repositoryId, not both" });
   }
-  if (value.effectiveDate && value.endDate && value.endDate < value.effectiveDate) {
+  if (value.effectiveDate && value.endDate && value.endDate.at < value.effectiveDate.at) {
     ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before effectiveDate" });
   }
 }
@@ -97,8 +119,8 @@ export const updateContractInput = z
     contractType: contractFields.contractType.optional(),
     confidentiality: confidentialitySchema.optional(),
     status: z.enum(CONTRACT_STATUSES).optional(),
-    effectiveDate: dateInput.nullable().optional(),
-    endDate: dateInput.nullable().optional(),
+    effectiveDate: startDateInput.nullable().optional(),
+    endDate: endDateInput.nullable().optional(),
     owner: optionalText(200).optional(),
     tags: contractFields.tags.optional(),
     repositoryId: contractFields.repositoryId,

@@ -63,7 +63,9 @@ describe("upsertContractByExternalRef", () => {
       version: 1,
       confidentiality: "confidential",
       status: "active",
-      endDate: "2030-12-31T00:00:00.000Z",
+      // A date-only end date comes back as the date; access runs through that day (UTC by default).
+      endDate: "2030-12-31",
+      accessEndsAt: "2031-01-01T00:00:00.000Z",
       tags: ["a", "b"],
       repository: { id: repo.id, name: repo.name },
     });
@@ -105,7 +107,7 @@ describe("upsertContractByExternalRef", () => {
       [a.id, "internal", null],
       [b.id, "internal", null],
       [b.id, "strictly_confidential", null],
-      [b.id, "strictly_confidential", "2031-01-01T00:00:00.000Z"],
+      [b.id, "strictly_confidential", "2031-01-01"],
     ]);
     // Contiguous: each revision ends exactly where the next begins; only the last is open.
     for (let i = 0; i < revisions.length - 1; i++) expect(revisions[i].validTo).toBe(revisions[i + 1].validFrom);

@@ -26,9 +26,11 @@ import {
   repositoryInput,
   updateContractInput,
   updateRepositoryInput,
+  type DatedValue,
 } from "./schemas";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
 import { now as clockNow } from "@/lib/clock";
+import { datedText, dayValue } from "@/lib/calendar-date";
 
 // ---------------------------------------------------------------------------------------------
 // Repositories
@@ -96,8 +98,12 @@ export interface ContractData {
   contractType: string;
   confidentiality: number;
   status: string;
+  /** Instants the engine compares (endDate exclusive) … */
   effectiveDate: Date | null;
   endDate: Date | null;
+  /** … and the days as written when date-only (DATE columns: 00:00 UTC of the day). */
+  effectiveDay: Date | null;
+  endDay: Date | null;
   owner: string | null;
   tags: string[];
 }
@@ -118,6 +124,9 @@ export interface ItemProblem {
   message: string;
 }
 
+/** A DATE column's value of a parsed date input (null when it was an instant). */
+const dayColumn = (v: DatedValue | null | undefined): Date | null => (v?.day ? dayValue(v.day) : null);
+
 type ParsedContract = z.output<typeof contractItem> | z.output<typeof contractBody> | z.output<typeof createContractInput>;
 
 /** What the audit trail shows of a contract. */
@@ -130,8 +139,8 @@ function snapshot(d: ContractData): Record<string, unknown> {
     contractType: d.contractType,
     confidentiality: confidentialityFromRank(d.confidentiality),
     status: d.status,
-    effectiveDate: d.effectiveDate?.toISOString() ?? null,
-    endDate: d.endDate?.toISOString() ?? null,
+    effectiveDate: datedText(d.effectiveDate, d.effectiveDay),
+    endDate: datedText(d.endDate, d.endDay),
     owner: d.owner,
     tags: d.tags,
   };
@@ -148,6 +157,8 @@ function dataOf(c: Contract): ContractData {
     status: c.status,
     effectiveDate: c.effectiveDate,
     endDate: c.endDate,
+    effectiveDay: c.effectiveDay,
+    endDay: c.endDay,
     owner: c.owner,
     tags: Array.isArray(c.tags) ? (c.tags as string[]) : [],
   };
@@ -207,8 +218,10 @@ export function toContractData(value: ParsedContract, repositoryId: string, exte
     contractType: value.contractType,
     confidentiality: confidentialityRank(value.confidentiality),
     status: value.status,
-    effectiveDate: value.effectiveDate ?? null,
-    endDate: value.endDate ?? null,
+    effectiveDate: value.effectiveDate?.at ?? null,
+    endDate: value.endDate?.at ?? null,
+    effectiveDay: dayColumn(value.effectiveDate),
+    endDay: dayColumn(value.endDate),
     owner: value.owner ?? null,
     tags: [...new Set(value.tags)],
   };
@@ -240,6 +253,7 @@ async function openRevision(tx: Tx, contractId: string, d: ContractData, eventId
       contractType: d.contractType,
       confidentiality: d.confidentiality,
       endDate: d.endDate,
+      endDay: d.endDay,
       validFrom: at,
       eventId,
     },
@@ -369,6 +383,7 @@ export async function upsertContractsInTx(tx: Tx, items: ContractData[], actor: 
         contractType: item.contractType,
         confidentiality: item.confidentiality,
         endDate: item.endDate,
+        endDay: item.endDay,
         validFrom: now,
         eventId,
       });
@@ -537,8 +552,10 @@ export async function updateContract(
         contractType: input.contractType ?? base.contractType,
         confidentiality: input.confidentiality === undefined ? base.confidentiality : confidentialityRank(input.confidentiality),
         status: input.status ?? base.status,
-        effectiveDate: input.effectiveDate === undefined ? base.effectiveDate : input.effectiveDate,
-        endDate: input.endDate === undefined ? base.endDate : input.endDate,
+        effectiveDate: input.effectiveDate === undefined ? base.effectiveDate : (input.effectiveDate?.at ?? null),
+        endDate: input.endDate === undefined ? base.endDate : (input.endDate?.at ?? null),
+        effectiveDay: input.effectiveDate === undefined ? base.effectiveDay : dayColumn(input.effectiveDate),
+        endDay: input.endDate === undefined ? base.endDay : dayColumn(input.endDate),
         owner: input.owner === undefined ? base.owner : input.owner,
         tags: input.tags ? [...new Set(input.tags)] : base.tags,
       };

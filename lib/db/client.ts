@@ -34,6 +34,13 @@ export interface Database {
   /** Human-readable target for logs (never includes a password). */
   target: string;
   prisma: PrismaClient;
+  /**
+   * A client for reads that must finish within `statementTimeoutMs` (the access engine's), or
+   * null when the database cannot bound statements per connection (PGlite: one connection).
+   * PostgreSQL: a pool of its own whose connections carry `statement_timeout` from their start-up
+   * packet, so a bounded read costs no extra round trip (no transaction, no SET LOCAL).
+   */
+  boundedReads(statementTimeoutMs: number): PrismaClient | null;
   /** A dedicated connection for work that needs session state (migrator, advisory locks). */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -55,26 +62,50 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Databases by their process client, so a caller holding a client can find its bounded pool. */
+const databaseOfClient = new WeakMap<object, Database>();
+
+/** The database `client` is the root client of, or undefined (a transaction client, or foreign). */
+export function databaseOf(client: unknown): Database | undefined {
+  return typeof client === "object" && client !== null ? databaseOfClient.get(client) : undefined;
+}
+
 async function openPostgres(url: string, poolMax: number): Promise<Database> {
   const [{ default: pg }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolMax,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    application_name: "custodian",
-    // JIT compilation costs more than it saves on these short OLTP queries (measured: a 65 ms
-    // access query took 1.4 s with JIT on; the planner cannot estimate the access engine's
-    // recursive CTEs and lands above jit_above_cost). Set per connection, so no query pays a
-    // round trip for `SET LOCAL jit = off` (PGlite has no JIT).
-    options: "-c jit=off",
-  });
-  pool.on("error", (err) => log.error("postgres pool error", { err: err.message }));
+  const newPool = (settings: string, name: string) => {
+    const p = new pg.Pool({
+      connectionString: url,
+      max: poolMax,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+      application_name: name,
+      // JIT compilation costs more than it saves on these short OLTP queries (measured: a 65 ms
+      // access query took 1.4 s with JIT on; the planner cannot estimate the access engine's
+      // recursive CTEs and lands above jit_above_cost). Set per connection, so no query pays a
+      // round trip for `SET LOCAL jit = off` (PGlite has no JIT).
+      options: `-c jit=off${settings}`,
+    });
+    p.on("error", (err) => log.error("postgres pool error", { err: err.message }));
+    return p;
+  };
+  const pool = newPool("", "custodian");
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
-  return {
+  // One bounded pool per timeout value (the setting is read once per process; tests change it).
+  const bounded = new Map<number, { pool: InstanceType<typeof pg.Pool>; prisma: PrismaClient }>();
+  const database: Database = {
     kind: "postgres",
     target: redactUrl(url),
     prisma,
+    boundedReads(ms) {
+      const key = Math.trunc(ms);
+      let entry = bounded.get(key);
+      if (!entry) {
+        const p = newPool(` -c statement_timeout=${key}`, "custodian-access");
+        entry = { pool: p, prisma: new PrismaClient({ adapter: new PrismaPg(p) }) };
+        bounded.set(key, entry);
+      }
+      return entry.prisma;
+    },
     async withSession(fn) {
       const client = await pool.connect();
       const tx: SqlTx = {
@@ -101,10 +132,16 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
       }
     },
     async close() {
+      for (const entry of bounded.values()) {
+        await entry.prisma.$disconnect();
+        await entry.pool.end();
+      }
       await prisma.$disconnect();
       await pool.end();
     },
   };
+  databaseOfClient.set(prisma, database);
+  return database;
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -123,10 +160,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     query: async <T>(sql: string, params?: unknown[]) => (await q.query<T>(sql, params)).rows,
     exec: async (sql: string) => void (await q.exec(sql)),
   });
-  return {
+  const database: Database = {
     kind: "pglite",
     target: dir,
     prisma,
+    boundedReads: () => null,
     // PGlite is one connection; its transaction() holds it exclusively for the callback.
     withSession: (fn) =>
       fn({ ...asTx(client), transaction: (body) => client.transaction((t) => body(asTx(t))) }),
@@ -136,6 +174,8 @@ async function openPglite(dataDir: string): Promise<Database> {
       releaseDataDirLock(dir);
     },
   };
+  databaseOfClient.set(prisma, database);
+  return database;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {

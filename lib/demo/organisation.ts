@@ -528,6 +528,9 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
       status,
       effectiveDate,
       endDate,
+      // The demo's dates are instants (a time of day), not calendar days.
+      effectiveDay: null,
+      endDay: null,
       owner: spec.owner,
       tags: rng.float() < 0.2 ? [rng.pick(["priority", "auto-renew", "regulated", "legacy", "gdpr"])] : [],
     });

@@ -25,7 +25,7 @@ describe("evidence packs over the cap", () => {
     await saveContracts(w.prisma, {
       items: Array.from({ length: CONTRACTS }, (_, i) => ({
         externalRef: `CA-${w.tag}-${i}`, repositoryId: repo, title: `Customer agreement ${i}`, counterparty: null, contractType: "MSA",
-        confidentiality: 1, status: "active", effectiveDate: null, endDate: null, owner: null, tags: [],
+        confidentiality: 1, status: "active", effectiveDate: null, endDate: null, effectiveDay: null, endDay: null, owner: null, tags: [],
       })),
       actor: admin,
     });

@@ -6,7 +6,7 @@ import { findSubject, type SubjectSummary } from "@/lib/access-review/queries";
 import { ts, type Db } from "@/lib/access/sql";
 import { now as clockNow } from "@/lib/clock";
 import { collectAccessEvents, type EvidenceEvent } from "./events";
-import { cappedAccessIntervals, type AccessInterval, type IntervalReason } from "./intervals";
+import { cappedAccessIntervals, type AccessInterval, type IntervalReason } from "@/lib/access/intervals";
 import { clipWindow, type Window } from "./window";
 
 /** Interval rows beyond this are not evidence of one subject, they are a dump: the pack says so. */

@@ -10,7 +10,7 @@ import { ts } from "@/lib/access/sql";
 import { now as clockNow } from "@/lib/clock";
 import { userDocFromRow } from "@/lib/scim/mapping";
 import { collectAccessEvents, type EvidenceEvent } from "./events";
-import { cappedAccessIntervals } from "./intervals";
+import { cappedAccessIntervals } from "@/lib/access/intervals";
 import { describeIntervals, MAX_INTERVALS, type IntervalRow } from "./packs";
 import { clipWindow, type Window } from "./window";
 

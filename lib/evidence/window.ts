@@ -1,13 +1,15 @@
 // The time window of an evidence pack: [from, to), validated once at the boundary.
 import { z } from "zod";
 import { now as clockNow } from "@/lib/clock";
+import { instantOf } from "@/lib/access/instant";
 
 export const MAX_WINDOW_DAYS = 3 * 366;
 const DAY = 86_400_000;
 
+// A date is the start of that day in ACCESS_TIME_ZONE (so `to` as a date is exclusive).
 const instantInput = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date-time (or YYYY-MM-DD)" })
-  .transform((v) => new Date(v));
+  .transform(instantOf);
 
 export const windowInput = z
   .object({ from: instantInput, to: instantInput })

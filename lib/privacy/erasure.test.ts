@@ -46,7 +46,7 @@ async function provisionedUser() {
 async function personalDataLeft(userName: string, email: string) {
   const prisma = db().prisma;
   const [row] = await prisma.$queryRawUnsafe<{ events: bigint; logs: bigint; users: bigint }[]>(
-    `SELECT (SELECT count(*) FROM "AuditEvent" WHERE concat("targetLabel", "before"::text, "after"::text) ILIKE ANY($1)) AS events,
+    `SELECT (SELECT count(*) FROM "AuditEvent" WHERE concat("targetLabel", "before"::text, "after"::text, "names"::text) ILIKE ANY($1)) AS events,
             (SELECT count(*) FROM "RequestLog" WHERE path ILIKE ANY($1)) AS logs,
             (SELECT count(*) FROM "User" WHERE "userName" = $2) AS users`,
     [`%${userName}%`, `%${email}%`, `%${encodeURIComponent(userName)}%`, `%${encodeURIComponent(email)}%`],
@@ -72,6 +72,9 @@ describe("GDPR erasure", () => {
     // The group's event keeps the member list of pseudonymous ids.
     const groupEvent = await prisma.auditEvent.findFirstOrThrow({ where: { targetId: groupId, action: "group.created" } });
     expect(JSON.stringify(groupEvent.after)).toContain(id);
+    // …and the group's name stored with it, but no longer the person's name.
+    expect(groupEvent.names).toMatchObject({ Group: { [groupId]: expect.any(String) } });
+    expect((groupEvent.names as { User?: Record<string, string> }).User?.[id]).toBeUndefined();
 
     const record = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: id } });
     expect(record).toMatchObject({ directoryId: directory.id, effectiveAccessCount: 0, actorType: "directory" });

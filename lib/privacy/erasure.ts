@@ -5,6 +5,7 @@
 //   - audit events about the user: label (userName) and, on user.* events, the before/after SCIM
 //     documents are cleared (the trigger lets only this through); the events keep the pseudonymous
 //     user id, action, time, actor and their hashes, so the chain stays verifiable;
+//   - the user's name stored with any audit event (names.User, kept outside the hash for this);
 //   - the SCIM request log: entries whose query string names the userName or an e-mail address —
 //     a literal of the logged filter, or the whole value of a parameter that is not SCIM paging,
 //     sorting or attribute selection — are deleted (exact, case-insensitive: a user called "sers"
@@ -166,14 +167,23 @@ export async function eraseSubjectInTx(
     if (doomed.length > 0) requestLogEntries += await tx.$executeRawUnsafe(`DELETE FROM "RequestLog" WHERE id = ANY($1::text[])`, doomed);
   }
 
+  // The person's name stored with any event (lib/audit/names.ts): a group's member list, a rule's
+  // principal, an access change… Found through the GIN index on names->'User'. Still under the
+  // erasure setting clearTrail set; a statement of its own (one update per row and statement).
+  const auditNamesCleared = await tx.$executeRawUnsafe(
+    `UPDATE "AuditEvent" SET "names" = jsonb_set("names", '{User}', ("names" -> 'User') - $1) WHERE "names" -> 'User' ? $1`,
+    subjectId,
+  );
+
   // Indexed counts only: this runs inside every SCIM DELETE. The erasure setting is cleared in the
   // same statement (one round trip less).
-  const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint }[]>(
+  const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint; names: bigint }[]>(
     `SELECT set_config('custodian.audit_erasure', '', true) AS cleared,
             (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1) AS events,
             (SELECT count(*) FROM "MembershipInterval" WHERE "memberUserId" = $1) AS memberships,
             (SELECT count(*) FROM "UserStatusInterval" WHERE "userId" = $1) AS statuses,
-            (SELECT count(*) FROM "AccessRuleVersion" WHERE "userId" = $1) AS rules`,
+            (SELECT count(*) FROM "AccessRuleVersion" WHERE "userId" = $1) AS rules,
+            (SELECT count(*) FROM "UserNameInterval" WHERE "userId" = $1) AS names`,
     subjectId,
   );
   const retained: RetainedItem[] = [
@@ -181,9 +191,10 @@ export async function eraseSubjectInTx(
     { what: "Group membership history (validity intervals) under the pseudonymous user id", count: Number(kept.memberships), legalBasis: LEGAL_BASIS.accountability },
     { what: "Account status history (active/inactive/deleted intervals) under the pseudonymous user id", count: Number(kept.statuses), legalBasis: LEGAL_BASIS.accountability },
     { what: "Access rule versions naming the user as a direct-grant principal (by id)", count: Number(kept.rules), legalBasis: LEGAL_BASIS.accountability },
+    { what: "When the user held their userName, as a keyed digest of the name (not the name): a past question by that name still finds this pseudonymous id", count: Number(kept.names), legalBasis: LEGAL_BASIS.accountability },
   ];
 
-  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, requestLogEntries, webhookPayloadsCleared };
+  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, auditNamesCleared, requestLogEntries, webhookPayloadsCleared };
   const eventId = await recordAuditEvent(tx, {
     actor: options.actor,
     action: ERASURE_ACTION,

@@ -1,6 +1,7 @@
 // The rule-names migration (20261207100000_rule_names) on a database written before it: every rule
 // gets a readable name, unique among the live rules of its scope's repository; every version of a
 // rule the same name; groups deleted before it get their kept name from their group.deleted event.
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { migrate, readMigrations } from "@/lib/db/migrate";
 import { freshDatabase } from "@/lib/testing/database";
@@ -19,18 +20,33 @@ describe("the rule-names migration", () => {
       expect(at).toBeGreaterThan(0);
       await db.withSession((s) => migrate(s, all.slice(0, at)));
       const q = db.prisma;
-      const dir = (await q.directory.create({ data: { name: "old-directory" } })).id;
-      const legal = (await q.group.create({ data: { directoryId: dir, displayName: "Legal", displayNameKey: "legal" } })).id;
-      const gone = (await q.group.create({ data: { directoryId: dir, displayName: "Old team", displayNameKey: "old team" } })).id;
-      const ann = (await q.user.create({ data: { directoryId: dir, userName: "ann@example.com", userNameKey: "ann@example.com" } })).id;
-      const lit = (await q.repository.create({ data: { name: "Litigation" } })).id;
-      const sales = (await q.repository.create({ data: { name: "Sales" } })).id;
-      const settlement = (await q.contract.create({ data: { repositoryId: lit, title: "Settlement", contractType: "SETTLEMENT" } })).id;
+      // Rows as the schema stood before the migration, in SQL: the generated client knows the
+      // columns of every later migration too (a contract's endDay, an event's names), which this
+      // database does not have yet.
+      const insert = async (table: string, row: Record<string, unknown>) => {
+        const data = { id: randomUUID(), ...row };
+        const cols = Object.keys(data);
+        await q.$executeRawUnsafe(
+          `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")})`,
+          ...Object.values(data as Record<string, unknown>).map((v) => (v !== null && typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : v)),
+        );
+        return data.id;
+      };
+      const stamp = { updatedAt: new Date() };
+      const dir = await insert("Directory", { name: "old-directory", ...stamp });
+      const legal = await insert("Group", { directoryId: dir, displayName: "Legal", displayNameKey: "legal", ...stamp });
+      const gone = await insert("Group", { directoryId: dir, displayName: "Old team", displayNameKey: "old team", ...stamp });
+      const ann = await insert("User", { directoryId: dir, userName: "ann@example.com", userNameKey: "ann@example.com", ...stamp });
+      const lit = await insert("Repository", { name: "Litigation", ...stamp });
+      const sales = await insert("Repository", { name: "Sales", ...stamp });
+      const settlement = await insert("Contract", { repositoryId: lit, title: "Settlement", contractType: "SETTLEMENT", ...stamp });
       // The group was deleted before the migration: only its group.deleted event remembers its name.
-      await q.auditEvent.create({
-        data: { actorType: "directory", action: "group.deleted", directoryId: dir, targetType: "Group", targetId: gone, targetLabel: "Old team", before: { displayName: "Old team" } },
-      });
-      await q.group.delete({ where: { id: gone } });
+      await q.$executeRawUnsafe(
+        `INSERT INTO "AuditEvent" (id, "actorType", action, "directoryId", "targetType", "targetId", "targetLabel", before)
+         VALUES ($1, 'directory', 'group.deleted', $2, 'Group', $3, 'Old team', $4::jsonb)`,
+        randomUUID(), dir, gone, JSON.stringify({ displayName: "Old team" }),
+      );
+      await q.$executeRawUnsafe(`DELETE FROM "Group" WHERE id = $1`, gone);
 
       const t0 = Date.UTC(2025, 0, 1);
       let n = 0;

@@ -4,7 +4,8 @@ import type { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { CONFIDENTIALITIES } from "@/lib/access/levels";
-import { previewRuleChange, type ByConfidentiality, type UserImpact } from "@/lib/access/impact";
+import { previewRuleChange, type ByConfidentiality, type ContractImpact, type UserImpact } from "@/lib/access/impact";
+import { pageWindow, type PageInput } from "@/lib/pagination";
 import { now as clockNow } from "@/lib/clock";
 import { contentOf, type RuleContent } from "./content";
 import { previewRuleInput } from "./schemas";
@@ -43,13 +44,40 @@ const byConfidentialityNames = (b: ByConfidentiality) =>
 
 const userImpactView = (u: UserImpact) => ({ ...u, byConfidentiality: byConfidentialityNames(u.byConfidentiality) });
 
+const contractImpactView = (c: ContractImpact) => ({ ...c, contract: { ...c.contract, confidentiality: CONFIDENTIALITIES[c.contract.confidentiality] } });
+
 /**
  * Who would gain and who would lose access, to how many contracts by confidentiality, if the
- * rule change were saved (engine: previewRuleChange). Validates the change exactly as the write
- * would; writes nothing.
+ * rule change were saved (engine: previewRuleChange), and which contracts (one page, by title).
+ * Validates the change exactly as the write would; writes nothing.
+ *
+ * A rule that starts later is previewed at its start (`atBasis: "rule_start"`): who gains what
+ * when it starts, as things stand now (memberships, other rules and contracts as of now; contracts
+ * ending before then and rules expiring by then no longer count). Otherwise now (`atBasis: "now"`).
  */
-export async function previewRule(prisma: PrismaClient, options: { input: unknown; limit?: number }) {
-  const { after, ruleId } = await proposedRuleContent(prisma, previewRuleInput.parse(options.input));
-  const impact = await previewRuleChange(prisma, { after: after ?? undefined, ruleId: ruleId ?? undefined, limit: options.limit });
-  return { ...impact, gained: impact.gained.map(userImpactView), lost: impact.lost.map(userImpactView) };
+export async function previewRule(prisma: PrismaClient, options: { input: unknown; limit?: number; contractsPage?: PageInput }) {
+  const { before, after, ruleId } = await proposedRuleContent(prisma, previewRuleInput.parse(options.input));
+  const now = clockNow();
+  const start = (after ?? before)?.validFrom ?? null;
+  const lookAhead = start !== null && start.getTime() > now.getTime();
+  const w = pageWindow(options.contractsPage);
+  const impact = await previewRuleChange(prisma, {
+    after: after ?? undefined,
+    ruleId: ruleId ?? undefined,
+    limit: options.limit,
+    at: lookAhead ? start : now,
+    contracts: { offset: w.skip, limit: w.take },
+  });
+  return {
+    ...impact,
+    atBasis: lookAhead ? ("rule_start" as const) : ("now" as const),
+    gained: impact.gained.map(userImpactView),
+    lost: impact.lost.map(userImpactView),
+    contracts: {
+      page: w.page,
+      pageSize: w.pageSize,
+      gained: { total: impact.totals.contractsGained, items: impact.contracts.gained.map(contractImpactView) },
+      lost: { total: impact.totals.contractsLost, items: impact.contracts.lost.map(contractImpactView) },
+    },
+  };
 }

@@ -2,6 +2,7 @@
 // groups (direct and through nesting), and the timeline of everything that happened to them.
 // Effective contract access comes from the access engine (lib/access), not from here.
 import { groupsOfPerson } from "@/lib/access/group-graph";
+import { currentNames, mergeNames, nameIndex, referencesOf, type AuditNames } from "@/lib/audit/names";
 import { z } from "zod";
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -148,6 +149,8 @@ export interface TimelineItem {
   group: { id: string; displayName: string | null; exists: boolean } | null;
   before: unknown;
   after: unknown;
+  /** Names of what the event touches (its cause's group, rule, contract): stored with it, else today's. */
+  names: AuditNames | null;
 }
 
 /**
@@ -160,16 +163,16 @@ export async function userTimeline(prisma: PrismaClient, options: { userId: stri
   const { page, pageSize, skip, take } = pageWindow({ page: options.page, pageSize: options.pageSize ?? 25 });
   const union = `
     SELECT 'event' AS kind, e.id AS key, e."createdAt" AS at, e.seq AS seq, e.action, e.id AS "eventId",
-           e."actorType", e."actorLabel", NULL::text AS "groupId", e.before, e.after
+           e."actorType", e."actorLabel", NULL::text AS "groupId", e.before, e.after, e.names
       FROM "AuditEvent" e WHERE e."targetType" = 'User' AND e."targetId" = $1
     UNION ALL
     SELECT 'membership.added', 'a:' || mi.id, mi."validFrom", ae.seq, ae.action, mi."addedEventId",
-           ae."actorType", ae."actorLabel", mi."groupId", NULL::jsonb, NULL::jsonb
+           ae."actorType", ae."actorLabel", mi."groupId", NULL::jsonb, NULL::jsonb, ae.names
       FROM "MembershipInterval" mi LEFT JOIN "AuditEvent" ae ON ae.id = mi."addedEventId"
      WHERE mi."memberUserId" = $1
     UNION ALL
     SELECT 'membership.removed', 'r:' || mi.id, mi."validTo", ae.seq, ae.action, mi."removedEventId",
-           ae."actorType", ae."actorLabel", mi."groupId", NULL::jsonb, NULL::jsonb
+           ae."actorType", ae."actorLabel", mi."groupId", NULL::jsonb, NULL::jsonb, ae.names
       FROM "MembershipInterval" mi LEFT JOIN "AuditEvent" ae ON ae.id = mi."removedEventId"
      WHERE mi."memberUserId" = $1 AND mi."validTo" IS NOT NULL`;
   const [rows, [{ n }]] = await Promise.all([
@@ -185,6 +188,7 @@ export async function userTimeline(prisma: PrismaClient, options: { userId: stri
         groupId: string | null;
         before: unknown;
         after: unknown;
+        names: AuditNames | null;
       }[]
     >(`SELECT * FROM (${union}) t ORDER BY at DESC, seq DESC NULLS LAST, key DESC LIMIT ${take} OFFSET ${skip}`, options.userId),
     prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n FROM (${union}) t`, options.userId),
@@ -200,6 +204,13 @@ export async function userTimeline(prisma: PrismaClient, options: { userId: stri
       })
     : [];
   const live = new Map(groups.map((g) => [g.id, g.displayName]));
+  // Causes of access changes name their group, rule and contract: as stored with the event, else
+  // (events older than stored names) as they are named today.
+  const unnamed = rows.flatMap((r) => {
+    const stored = nameIndex(r.names);
+    return referencesOf({ after: r.after }).refs.filter((ref) => !stored.has(ref.id));
+  });
+  const today = unnamed.length ? await currentNames(prisma, unnamed) : {};
   const remembered = new Map(labels.map((l) => [l.targetId!, l.targetLabel]));
   return {
     page,
@@ -215,6 +226,7 @@ export async function userTimeline(prisma: PrismaClient, options: { userId: stri
       group: r.groupId ? { id: r.groupId, displayName: live.get(r.groupId) ?? remembered.get(r.groupId) ?? null, exists: live.has(r.groupId) } : null,
       before: r.before ?? null,
       after: r.after ?? null,
+      names: mergeNames(today, r.names ?? undefined) ?? null,
     })),
   };
 }

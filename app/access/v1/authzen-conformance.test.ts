@@ -58,7 +58,7 @@ async function fixture() {
         method: "POST",
         path: "/api/v1/rules",
         key: admin.key,
-        body: { groupId, level, contractId: contracts[0], justification: "AuthZEN certification fixture" },
+        body: { name: `Certification ${level}`, groupId, level, contractId: contracts[0], justification: "AuthZEN certification fixture" },
       });
       expect(rule.status).toBe(201);
     }

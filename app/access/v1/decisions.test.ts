@@ -35,7 +35,7 @@ async function catalogue(n: number) {
   for (let i = 0; i < n; i++) contracts.push(await w.contract(repo, { title: `C${String(i).padStart(3, "0")}` }));
   const elsewhere = await w.contract(other, { title: "Elsewhere" });
   const hidden = await w.contract(other, { title: "Hidden" });
-  await w.rule({ groupId: group, level: "edit", repositoryId: repo });
+  await w.rule({ groupId: group, level: "edit", repositoryId: repo, name: "Buyers edit the shelf" });
   await w.rule({ groupId: group, level: "view", contractId: elsewhere });
   return { w, person, outsider, repo, other, contracts, elsewhere, hidden };
 }
@@ -70,6 +70,8 @@ describe("AuthZEN decisions in Custodian's vocabulary", () => {
       expect(batch.evaluations[i].decision, `item ${i}`).toBe(single.allowed);
     }
     expect(batch.evaluations.slice(0, 98).every((e) => e.decision && e.context.level === "edit")).toBe(true);
+    // A permit names its rule, for a gateway's log (the rule's id alone means nothing there).
+    expect(batch.evaluations[0].context.reasons).toEqual([expect.objectContaining({ ruleName: "Buyers edit the shelf", level: "edit" })]);
     expect(batch.evaluations[98]).toMatchObject({ decision: false, context: { reason: "level_too_low", level: "view" } });
     expect(batch.evaluations[99]).toMatchObject({ decision: false, context: { reason: "no_rule" } });
 

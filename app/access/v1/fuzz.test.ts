@@ -36,7 +36,7 @@ describe("AuthZEN endpoints under fuzzed bodies", () => {
     const repo = await newRepository();
     const prisma = await getPrisma();
     const contract = await createContract(prisma, { input: { title: "Fuzz", contractType: "NDA", confidentiality: "internal", repositoryId: repo.id, externalRef: unique("FZ") }, actor: testActor });
-    await createRule(prisma, { input: { groupId: g.id, level: "edit", repositoryId: repo.id, justification: "fuzz" }, actor: testActor });
+    await createRule(prisma, { input: { name: "Fuzz editors", groupId: g.id, level: "edit", repositoryId: repo.id, justification: "fuzz" }, actor: testActor });
 
     // Known ids mixed with anything, so the fuzz reaches the engine as well as the parser.
     const id = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(userName, u.id, contract.id, contract.externalRef ?? contract.id, repo.name, repo.id) }, fc.string(), fc.anything());

@@ -354,7 +354,8 @@ describe("why not: the denial of an access check", () => {
     });
     expect(ended.status).toBe(200);
     const denial = await denialOf(admin.key, `user=${user.id}&contract=${externalRef}`);
-    expect(denial).toEqual([{ code: "contract_ended", endedAt: `${day(-2)}T00:00:00.000Z` }]);
+    // The end date is inclusive (ACCESS_TIME_ZONE, UTC here): access ended when the next day began.
+    expect(denial).toEqual([{ code: "contract_ended", endedAt: `${day(-1)}T00:00:00.000Z` }]);
   });
 
   it("grant_expired: the rule's validUntil had passed", async () => {

@@ -15,7 +15,7 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import type { PickerOption } from "@/components/ui/entity-picker";
 import { formatNumber } from "@/components/ui/format";
 import type { SubjectKind, SubjectSummary } from "@/lib/access-review/queries";
-import { Time } from "@/components/ui/time";
+import { isDay, Time } from "@/components/ui/time";
 
 interface UserContractRow {
   contract: { id: string; title: string | null; externalRef: string | null; repositoryId: string; repositoryName: string | null; confidentiality: string; contractType: string };
@@ -93,7 +93,7 @@ export function AccessReview({
     },
     { key: "type", header: "Type", render: (r) => r.contract.contractType },
     { key: "confidentiality", header: "Confidentiality", render: (r) => <ConfidentialityBadge value={r.contract.confidentiality} /> },
-    { key: "endDate", header: "End date", render: (r) => <Time value={r.contract.endDate} date /> },
+    { key: "endDate", header: "End date", render: (r) => <Time value={r.contract.endDate} date={isDay(r.contract.endDate)} /> },
     { key: "people", header: "People who could open it", className: "text-right", render: (r) => formatNumber(r.people) },
   ];
 
@@ -103,7 +103,7 @@ export function AccessReview({
       <Card title="What to review">
         <div className="grid gap-4 lg:grid-cols-[auto_minmax(0,1fr)]">
           <SubjectKindToggle legend="Review" name="subject-kind" kinds={KINDS} value={kind} onChange={switchTo} />
-          <SubjectPicker kind={kind} value={subject} onChange={choose} />
+          <SubjectPicker kind={kind} value={subject} onChange={choose} at={at} />
           <div className="lg:col-span-2"><AtSelector value={at} onChange={changeAt} /></div>
         </div>
       </Card>

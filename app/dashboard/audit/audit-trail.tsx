@@ -11,6 +11,9 @@ import { actorTone } from "./actor-tone";
 import { apiQuery, EMPTY_FILTERS, urlQuery, type AuditFilterKey, type AuditFilters } from "./filters";
 import { useAuditEvents, useAuditFilterOptions } from "@/components/data-hooks/audit";
 import { Time } from "@/components/ui/time";
+import { HorizontalScroll } from "@/components/ui/horizontal-scroll";
+import { NamedRef, NamedText, nameLookup } from "@/components/audit/named";
+import { labelIsName } from "@/lib/audit/names";
 
 const inputClass = "mt-1 block w-full rounded-md border px-2.5 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
 
@@ -54,6 +57,7 @@ export function AuditTrail({
   canExport,
   exportCap,
   scanWindow,
+  links,
 }: {
   initial: AuditFilters;
   actorTypes: string[];
@@ -61,6 +65,8 @@ export function AuditTrail({
   canExport: boolean;
   exportCap: number;
   scanWindow: number;
+  /** The named types this viewer may follow to their pages. */
+  links: string[];
 }) {
   const pathname = usePathname();
   const [draft, setDraft] = useState<AuditFilters>(initial);
@@ -75,6 +81,8 @@ export function AuditTrail({
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   const lastPage = events.data?.pages.at(-1);
   const directoryName = new Map(directories.map((d) => [d.id, d.name]));
+  // Today's names, for events written before names were stored with them (every page's).
+  const currentNames = Object.assign({}, ...(events.data?.pages.map((p) => p.currentNames) ?? []));
   const change = (key: AuditFilterKey, value: string) => setDraft((d) => ({ ...d, [key]: value }));
 
   function apply(next: AuditFilters) {
@@ -103,7 +111,7 @@ export function AuditTrail({
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <div className="sm:col-span-2">
             <FilterInput name="q" label="Search" type="search" filters={draft} onChange={change} error={errors.q}
-              placeholder="e-mail, user name, group, token, value…" hint="Actor, target, action and the recorded before/after values." />
+              placeholder="e-mail, user name, group, token, value…" hint="Whole words or their beginnings, over actor, target, names, action and the recorded values — the whole trail." />
           </div>
           <FilterInput name="from" label="From" type="datetime-local" step="1" filters={draft} onChange={change} error={errors.from} />
           <FilterInput name="to" label="To" type="datetime-local" step="1" filters={draft} onChange={change} error={errors.to} />
@@ -165,7 +173,8 @@ export function AuditTrail({
       </form>
 
       <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-        <div className="overflow-x-auto">
+        {/* At 1,024 px the Target and Directory columns are off screen: scroll with a cue. */}
+        <HorizontalScroll label="Audit events">
           <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Audit events" aria-busy={events.isFetching}>
             <thead className="bg-slate-50">
               <tr>
@@ -198,45 +207,62 @@ export function AuditTrail({
                   </td>
                 </tr>
               )}
-              {items.map((e) => (
-                <tr key={e.id} className="hover:bg-slate-50">
-                  <td className="px-4 py-2 align-top whitespace-nowrap text-slate-800">
-                    <Time value={e.createdAt} />
-                    <span className="block text-xs text-slate-500">#{e.seq}</span>
-                  </td>
-                  <td className="px-4 py-2 align-top">
-                    <Badge tone={actorTone(e.actorType)}>{e.actorType}</Badge>
-                    <span className="mt-0.5 block max-w-56 truncate text-slate-800" title={e.actorLabel ?? e.actorId ?? undefined}>
-                      {e.actorLabel ?? e.actorId ?? "—"}
-                    </span>
-                  </td>
-                  <td className="px-4 py-2 align-top">
-                    <Link href={`/dashboard/audit/${e.id}`} className="font-mono text-xs font-medium text-brand-700 hover:underline"
-                      aria-label={`Details of ${e.action} at ${formatDateTime(e.createdAt)}`}>
-                      {e.action}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2 align-top">
-                    {e.targetType ? (
-                      <>
-                        <span className="text-xs text-slate-500">{e.targetType}</span>
-                        <span className="block max-w-72 truncate text-slate-800" title={e.targetLabel ?? e.targetId ?? undefined}>
-                          {e.targetLabel ?? e.targetId}
-                        </span>
-                      </>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="px-4 py-2 align-top text-slate-700">{e.directoryId ? (directoryName.get(e.directoryId) ?? "—") : "—"}</td>
-                </tr>
-              ))}
+              {items.map((e) => {
+                const lookup = nameLookup(e.names, currentNames);
+                return (
+                  <tr key={e.id} className="hover:bg-slate-50">
+                    <td className="px-4 py-2 align-top whitespace-nowrap text-slate-800">
+                      <Time value={e.createdAt} />
+                      <span className="block text-xs text-slate-500">#{e.seq}</span>
+                    </td>
+                    <td className="px-4 py-2 align-top">
+                      <Badge tone={actorTone(e.actorType)}>{e.actorType}</Badge>
+                      <span className="mt-0.5 block max-w-56 truncate text-slate-800" title={e.actorLabel ?? undefined}>
+                        {e.actorLabel ? <NamedText text={e.actorLabel} lookup={lookup} links={links} /> : e.actorId ? <code data-id="" className="font-mono text-xs">{e.actorId}</code> : "—"}
+                      </span>
+                    </td>
+                    <td className="px-4 py-2 align-top">
+                      <Link href={`/dashboard/audit/${e.id}`} className="font-mono text-xs font-medium text-brand-700 hover:underline"
+                        aria-label={`Details of ${e.action} at ${formatDateTime(e.createdAt)}`}>
+                        {e.action}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2 align-top">
+                      {e.targetType && e.targetId ? (
+                        <>
+                          <span className="text-xs text-slate-500">{e.targetType}</span>
+                          <span className="block max-w-72 truncate text-slate-800">
+                            {e.targetLabel && !labelIsName(e.targetType) ? (
+                              <>
+                                <NamedText text={e.targetLabel} lookup={lookup} links={links} />
+                                <code data-id="" className="ml-1.5 font-mono text-xs text-slate-500" title={e.targetId}>{e.targetId.slice(0, 8)}</code>
+                              </>
+                            ) : (
+                              <NamedRef id={e.targetId} type={e.targetType} lookup={lookup} links={links} fallback={e.targetLabel} />
+                            )}
+                          </span>
+                        </>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                    <td className="px-4 py-2 align-top text-slate-700">
+                      {e.directoryId ? <NamedRef id={e.directoryId} type="Directory" lookup={lookup} links={links} fallback={directoryName.get(e.directoryId)} showId={false} /> : "—"}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
-        </div>
+        </HorizontalScroll>
         <div className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 px-4 py-2 text-sm text-slate-600">
           <span role="status">
             {events.data ? `Showing ${items.length.toLocaleString("en")} event${items.length === 1 ? "" : "s"}` : " "}
+            {applied.q.trim() && lastPage && (
+              <span className="ml-2 text-xs text-slate-500">
+                Searched the whole trail in {lastPage.tookMs.toLocaleString("en")} ms.
+              </span>
+            )}
             {lastPage?.scannedDownTo && events.hasNextPage && (
               <span className="ml-2 text-xs text-slate-500">
                 Text and partial-name filters search {scanWindow.toLocaleString("en")} events per step; searched down to #{lastPage.scannedDownTo}.

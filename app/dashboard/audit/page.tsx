@@ -4,6 +4,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { directoriesForPages } from "@/lib/directories/queries";
 import { AuditTrail } from "./audit-trail";
+import { linkableTypes } from "@/components/audit/named";
 import { ChainStatusCard } from "./chain-status";
 import { AUDIT_FILTER_KEYS, type AuditFilters } from "./filters";
 
@@ -35,6 +36,7 @@ export default async function AuditPage({ searchParams }: Props) {
         canExport={can(principal.roles, "audit:export")}
         exportCap={AUDIT_EXPORT_CAP}
         scanWindow={AUDIT_SCAN_WINDOW}
+        links={linkableTypes(principal.roles)}
       />
     </>
   );

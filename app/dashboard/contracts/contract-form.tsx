@@ -44,8 +44,10 @@ export function ContractForm({ initial, repositories, defaultRepositoryId }: { i
         contractType: v.contractType,
         confidentiality: v.confidentiality,
         status: v.status,
-        effectiveDate: v.effectiveDate || null,
-        endDate: v.endDate || null,
+        // An edit sends a date only when it changed: an end date stored as an instant (not a day)
+        // shows as its UTC day here, and resending that day would move it.
+        ...(initial && v.effectiveDate === day(initial.effectiveDate) ? {} : { effectiveDate: v.effectiveDate || null }),
+        ...(initial && v.endDate === day(initial.endDate) ? {} : { endDate: v.endDate || null }),
         owner: v.owner || null,
         tags: v.tags.split(",").map((t) => t.trim()).filter(Boolean),
       };
@@ -82,7 +84,7 @@ export function ContractForm({ initial, repositories, defaultRepositoryId }: { i
         {CONTRACT_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
       </SelectField>
       <TextField label="Effective date" type="date" value={v.effectiveDate} onChange={set("effectiveDate")} error={errors.effectiveDate} />
-      <TextField label="End date" type="date" value={v.endDate} onChange={set("endDate")} error={errors.endDate} hint="Access through rules ends then (plus a rule's grace days)." />
+      <TextField label="End date" type="date" value={v.endDate} onChange={set("endDate")} error={errors.endDate} hint="Inclusive: access through rules runs through this day in the access time zone (plus a rule's grace days)." />
       <TextField label="Owner" value={v.owner} onChange={set("owner")} error={errors.owner} />
       <TextField label="Tags" value={v.tags} onChange={set("tags")} error={errors.tags} hint="Comma-separated." />
       <div className="md:col-span-2"><FormError message={formError} /></div>

@@ -84,7 +84,8 @@ export function RequestLogPanel({ directoryId, directories }: { directoryId?: st
       key: "path",
       header: "Path",
       render: (r) => (
-        <span className="block max-w-md truncate font-mono text-xs" title={r.path}>
+        // The path as the identity provider sent it (resource ids included): a raw record, an id column.
+        <span data-id="" className="block max-w-md truncate font-mono text-xs" title={r.path}>
           {r.path || "/"}
         </span>
       ),

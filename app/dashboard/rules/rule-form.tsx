@@ -91,9 +91,9 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   const bodyKey = JSON.stringify(body);
 
+  const previewBody = (key: string) => (rule ? { action: "update", ruleId: rule.id, rule: JSON.parse(key) } : { action: "create", rule: JSON.parse(key) });
   const preview = useMutation({
-    mutationFn: (key: string) =>
-      sendJson<RuleImpact>("POST", "/api/admin/rules/preview", rule ? { action: "update", ruleId: rule.id, rule: JSON.parse(key) } : { action: "create", rule: JSON.parse(key) }),
+    mutationFn: (key: string) => sendJson<RuleImpact>("POST", "/api/admin/rules/preview", previewBody(key)),
   });
   const save = useMutation({
     mutationFn: (key: string) =>
@@ -205,7 +205,7 @@ export function RuleForm({ initial, repositories }: { initial: RuleFormInitial; 
       </section>
 
       <FormError message={formError} />
-      {previewIsCurrent && preview.data && <ImpactPreview impact={preview.data} />}
+      {previewIsCurrent && preview.data && <ImpactPreview impact={preview.data} request={previewBody(bodyKey)} />}
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit" variant={previewIsCurrent ? "secondary" : "primary"} disabled={preview.isPending || save.isPending}>
           {preview.isPending ? "Computing impact…" : previewIsCurrent ? "Preview again" : "Preview impact"}

@@ -54,7 +54,8 @@ CREATE CONSTRAINT TRIGGER "AuditEvent_link" AFTER INSERT ON "AuditEvent"
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "audit_event_link"();
 
 -- Updates are refused, except (1) the link above, of an event its own transaction inserted: only
--- the chain columns change, from unlinked to linked; (2) the GDPR erasure, as before.
+-- the chain columns change, from unlinked to linked; (2) the two GDPR erasure steps, as migration
+-- 20261207130000_audit_names_search left them (people's names out of "names"; personal fields).
 CREATE OR REPLACE FUNCTION "audit_event_before_update"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF current_setting('custodian.audit_link', true) = 'on' AND OLD."hash" = '' AND OLD."seq" < 0 THEN
@@ -62,6 +63,15 @@ BEGIN
        OR (to_jsonb(NEW) - 'seq' - 'prevHash' - 'hash') IS DISTINCT FROM (to_jsonb(OLD) - 'seq' - 'prevHash' - 'hash') THEN
       RAISE EXCEPTION 'audit events are append-only (the link may only set the chain columns)' USING ERRCODE = 'P0001';
     END IF;
+    RETURN NEW;
+  END IF;
+  IF current_setting('custodian.audit_erasure', true) IS NOT NULL
+     AND current_setting('custodian.audit_erasure', true) <> ''
+     AND NEW."names" IS DISTINCT FROM OLD."names"
+     AND (to_jsonb(NEW) - 'names') = (to_jsonb(OLD) - 'names')
+     AND (NEW."names" - 'User') IS NOT DISTINCT FROM (OLD."names" - 'User')
+     AND COALESCE(NEW."names" -> 'User', '{}'::jsonb) <@ COALESCE(OLD."names" -> 'User', '{}'::jsonb)
+  THEN
     RETURN NEW;
   END IF;
   IF current_setting('custodian.audit_erasure', true) IS NULL
@@ -76,11 +86,11 @@ BEGIN
      OR (OLD."personalFields" = 'targetLabel' AND (NEW."before" IS DISTINCT FROM OLD."before" OR NEW."after" IS DISTINCT FROM OLD."after"))
      OR (NEW."id", NEW."seq", NEW."createdAt", NEW."actorType", NEW."actorId", NEW."actorLabel", NEW."directoryId", NEW."action",
          NEW."targetType", NEW."targetId", NEW."requestId", NEW."ip", NEW."clientRequestId", NEW."contentHash", NEW."prevHash", NEW."hash",
-         NEW."personalFields", NEW."personalDigest")
+         NEW."personalFields", NEW."personalDigest", NEW."names")
         IS DISTINCT FROM
         (OLD."id", OLD."seq", OLD."createdAt", OLD."actorType", OLD."actorId", OLD."actorLabel", OLD."directoryId", OLD."action",
          OLD."targetType", OLD."targetId", OLD."requestId", OLD."ip", OLD."clientRequestId", OLD."contentHash", OLD."prevHash", OLD."hash",
-         OLD."personalFields", OLD."personalDigest")
+         OLD."personalFields", OLD."personalDigest", OLD."names")
   THEN
     RAISE EXCEPTION 'audit events are append-only (only a GDPR erasure may clear personal fields)' USING ERRCODE = 'P0001';
   END IF;

@@ -11,7 +11,7 @@ import { Card, DescriptionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Empty, ErrorMessage, Loading } from "@/components/ui/query-state";
 import { useContract } from "@/components/data-hooks/contracts";
-import { Time } from "@/components/ui/time";
+import { isDay, Time } from "@/components/ui/time";
 
 export function ContractDetailView(props: { id: string; canWrite: boolean; canReadRules: boolean; canWriteRules: boolean; canReview: boolean; canExport: boolean }) {
   const query = useContract(props.id);
@@ -41,8 +41,8 @@ export function ContractDetailView(props: { id: string; canWrite: boolean; canRe
               { term: "Type", value: c.contractType },
               { term: "Confidentiality", value: <ConfidentialityBadge value={c.confidentiality} /> },
               { term: "Status", value: <Badge tone={c.status === "active" ? "green" : "gray"}>{c.status}</Badge> },
-              { term: "Effective", value: <Time value={c.effectiveDate} date /> },
-              { term: "Ends", value: <><Time value={c.endDate} date />{ended && <span className="text-slate-500"> (ended — rules grant only within their grace days)</span>}</> },
+              { term: "Effective", value: <Time value={c.effectiveDate} date={isDay(c.effectiveDate)} /> },
+              { term: "Ends", value: <><Time value={c.endDate} date={isDay(c.endDate)} />{ended && <span className="text-slate-500"> (ended — rules grant only within their grace days)</span>}</> },
               { term: "Owner", value: c.owner },
               { term: "Tags", value: c.tags.length ? c.tags.join(", ") : null },
               { term: "External ref", value: c.externalRef },
@@ -58,7 +58,7 @@ export function ContractDetailView(props: { id: string; canWrite: boolean; canRe
                   <Time value={r.validFrom} /> → {r.validTo ? <Time value={r.validTo} /> : "now"}
                 </div>
                 <div>
-                  {r.contractType} · <ConfidentialityBadge value={r.confidentiality} /> · ends <Time value={r.endDate} date />
+                  {r.contractType} · <ConfidentialityBadge value={r.confidentiality} /> · ends <Time value={r.endDate} date={isDay(r.endDate)} />
                   {r.repositoryId !== c.repository.id && <span className="text-slate-500"> · in another repository</span>}
                 </div>
               </li>

@@ -110,7 +110,7 @@ function DeleteRule({ rule, onDeleted }: { rule: RuleView; onDeleted: () => void
       >
         <p>The rule stops granting immediately. Its versions stay in the history.</p>
         <div className="mt-3">
-          {preview.isPending ? <Loading label="Computing who loses access…" /> : preview.error ? <ErrorMessage error={preview.error} /> : preview.data && <ImpactPreview impact={preview.data} />}
+          {preview.isPending ? <Loading label="Computing who loses access…" /> : preview.error ? <ErrorMessage error={preview.error} /> : preview.data && <ImpactPreview impact={preview.data} request={{ action: "delete", ruleId: rule.id }} />}
         </div>
         <TextAreaField className="mt-3" label="Why is it removed? (optional)" rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} />
       </ConfirmDialog>

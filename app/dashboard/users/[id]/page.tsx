@@ -3,6 +3,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { contractsForPages } from "@/lib/contracts/queries";
 import { UserDetailView } from "./user-detail-view";
+import { linkableTypes } from "@/components/audit/named";
 
 export const metadata = { title: "User" };
 
@@ -16,7 +17,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
         <Link className="text-brand-700 underline underline-offset-2 hover:text-brand-900" href="/dashboard/users">Users</Link>
       </nav>
-      <UserDetailView id={id} canErase={can(principal.roles, "users:erase")} repositories={repositories} />
+      <UserDetailView id={id} canErase={can(principal.roles, "users:erase")} repositories={repositories} links={linkableTypes(principal.roles)} />
     </>
   );
 }

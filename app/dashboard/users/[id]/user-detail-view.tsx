@@ -191,7 +191,13 @@ function ContractAccess({ id, at, repositories }: { id: string; at: string | und
   );
 }
 
-export function UserDetailView({ id, canErase = false, repositories }: { id: string; canErase?: boolean; repositories?: { id: string; name: string }[] }) {
+export function UserDetailView({ id, canErase = false, repositories, links = [] }: {
+  id: string;
+  canErase?: boolean;
+  repositories?: { id: string; name: string }[];
+  /** The named types this viewer may follow from the timeline. */
+  links?: string[];
+}) {
   const [at, setAt] = useState<string | undefined>(undefined);
   const query = useUser(id);
   if (query.isPending) return <Loading />;
@@ -215,7 +221,7 @@ export function UserDetailView({ id, canErase = false, repositories }: { id: str
       </Card>
       <Card title="Timeline" description="Everything that happened to this person, newest first."
         actions={<Link className="text-sm text-brand-700 hover:underline" href={`/dashboard/audit?targetType=User&targetId=${id}`}>Events in the audit trail</Link>}>
-        <Timeline userId={id} />
+        <Timeline userId={id} links={links} />
       </Card>
       {canErase && <EraseUser id={id} userName={user.core.userName} />}
     </div>

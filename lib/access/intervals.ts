@@ -7,8 +7,8 @@
 // those intervals, and access over a window is the union over chains. This module computes exactly
 // that in SQL (one row per chain segment), then sweeps the segments per (person, contract) into
 // maximal intervals of constant level and constant reasons. Same predicates, so the answers agree
-// with the point-in-time ones at every instant (lib/evidence/intervals.test.ts samples them).
-import { levelFromRank, type Level } from "@/lib/access/levels";
+// with the point-in-time ones at every instant (lib/access/intervals.test.ts samples them).
+import { levelFromRank, levelRank, type Level } from "@/lib/access/levels";
 import { membershipPathsOverWindowCtes, personGroupsOverWindowCte } from "@/lib/access/group-graph";
 import { cutoff, overlapsWindow, scopeCovers, ts, type Db } from "@/lib/access/sql";
 
@@ -46,8 +46,11 @@ export interface AccessInterval {
   reasons: IntervalReason[];
 }
 
-/** A set of contracts (optionally only while they were in one repository), or one person. */
-export type SegmentScope = { contractIds: string[]; repositoryId?: string } | { userId: string };
+/**
+ * A set of contracts (optionally only while they were in one repository, optionally only for some
+ * people — a page of readers), or one person.
+ */
+export type SegmentScope = { contractIds: string[]; repositoryId?: string; userIds?: string[] } | { userId: string };
 
 /**
  * Every chain segment granting inside [from, to), for a set of contracts or for one person (all
@@ -65,6 +68,9 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
     ? `(v."principalType" = 'user' AND v."userId" = $1) OR (v."principalType" = 'group' AND v."groupId" IN (SELECT gid FROM anc))`
     : `v."contractId" = ANY($1::text[]) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM cr)`;
   const contractFilter = byUser ? "TRUE" : `c."contractId" = ANY($1::text[]) AND ($4::text IS NULL OR c."repositoryId" = $4::text)`;
+  // Some people of a set of contracts: their rows only, from the first membership step on.
+  const people = byUser ? undefined : (options.scope as { userIds?: string[] }).userIds;
+  const person = byUser ? "$1" : people ? "ANY($5::text[])" : undefined;
   const sql = `WITH RECURSIVE
     ${personGroupsOverWindowCte(byUser ? "$1" : null, F, T)},
     cr AS (
@@ -87,14 +93,14 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
       ) x WHERE lo < hi
     ),
     -- from each rule's group down through nested groups; the path is built member-first
-    ${membershipPathsOverWindowCtes(`SELECT DISTINCT "groupId" AS gid FROM rv WHERE "principalType" = 'group'`, F, T, byUser ? "$1" : undefined)},
+    ${membershipPathsOverWindowCtes(`SELECT DISTINCT "groupId" AS gid FROM rv WHERE "principalType" = 'group'`, F, T, person)},
     paths AS (
       SELECT um.uid, um.gids, rv.vid, cov."contractId", greatest(um.lo, cov.lo) AS lo, least(um.hi, cov.hi) AS hi
       FROM um JOIN rv ON rv."principalType" = 'group' AND rv."groupId" = um.rgid JOIN cov ON cov.vid = rv.vid
       WHERE greatest(um.lo, cov.lo) < least(um.hi, cov.hi)
       UNION ALL
       SELECT rv."userId", NULL, rv.vid, cov."contractId", cov.lo, cov.hi
-      FROM rv JOIN cov ON cov.vid = rv.vid WHERE rv."principalType" = 'user' ${byUser ? `AND rv."userId" = $1` : ""}
+      FROM rv JOIN cov ON cov.vid = rv.vid WHERE rv."principalType" = 'user' ${person ? `AND rv."userId" = ${person}` : ""}
     )
     SELECT p.uid AS "userId", p."contractId", greatest(p.lo, us."validFrom") AS "from", least(p.hi, us."validTo") AS "to",
            rv.level, rv."ruleId", rv.version AS "ruleVersion", rv.vid AS "ruleVersionId", p.gids AS "groupIds",
@@ -104,7 +110,7 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
     WHERE greatest(p.lo, us."validFrom") < least(p.hi, us."validTo")
     ORDER BY 1, 2, 3${options.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(options.limit))}`}`;
   const param = byUser ? (options.scope as { userId: string }).userId : (options.scope as { contractIds: string[] }).contractIds;
-  const repositoryId = byUser ? [] : [(options.scope as { repositoryId?: string }).repositoryId ?? null];
+  const repositoryId = byUser ? [] : [(options.scope as { repositoryId?: string }).repositoryId ?? null, ...(people ? [people] : [])];
   return db.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId);
 }
 
@@ -235,4 +241,46 @@ export async function cappedAccessIntervals(
     intervals.length = options.max;
   }
   return { intervals, truncated };
+}
+
+/**
+ * "Since when", for a page of readers of one contract: per person, the instant from which they had
+ * access to it continuously, at `level` or higher, up to `at` — across every fact of the chains
+ * (membership and nesting intervals, the rule versions' recording and validity windows, the user's
+ * active status, the contract's revisions and end date). Chains that hand over to one another
+ * without a gap count as continuous. Only these people's segments are read (the page, not the
+ * population). A person without access at `at` is left out.
+ */
+export async function accessSince(
+  db: Db,
+  options: { contractId: string; at: Date; readers: { userId: string; level: Level }[] },
+): Promise<Map<string, Date>> {
+  const out = new Map<string, Date>();
+  if (options.readers.length === 0) return out;
+  const at = options.at.getTime();
+  const segments = await accessSegments(db, {
+    scope: { contractIds: [options.contractId], userIds: options.readers.map((r) => r.userId) },
+    from: new Date(0),
+    to: new Date(at + 1),
+  });
+  const byUser = new Map<string, AccessSegment[]>();
+  for (const s of segments) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s]);
+  for (const { userId, level } of options.readers) {
+    const min = levelRank(level);
+    const spans = (byUser.get(userId) ?? []).filter((s) => s.level >= min).map((s) => [s.from.getTime(), s.to.getTime()] as const);
+    // Start from the spans covering `at`, then step back through every span that touches the start.
+    let since: number | null = null;
+    for (const [from, to] of spans) if (from <= at && at < to && (since === null || from < since)) since = from;
+    for (let changed = since !== null; changed; ) {
+      changed = false;
+      for (const [from, to] of spans) {
+        if (from < since! && to >= since!) {
+          since = from;
+          changed = true;
+        }
+      }
+    }
+    if (since !== null) out.set(userId, new Date(since));
+  }
+  return out;
 }
