@@ -293,16 +293,33 @@ describe("route handlers answer every caller as their rule says", () => {
     expect(problems).toEqual([]);
   });
 
-  it("/api/bench/floor: 404 for every caller unless BENCH_FLOOR_ROUTE=1, then the row to anyone", async () => {
+  it("/api/bench/floor/**: 404 for every caller unless BENCH_FLOOR_ROUTE=1, then ids, versions and counters to anyone", async () => {
     const dir = await newDirectory();
     const created = await dir.scim.post("/Users", { schemas: [USER_SCHEMA], userName: `${unique("floor")}@example.com` });
     const row = { id: created.body.id as string };
     const problems: string[] = [];
+    // What each floor may answer when on: no personal data, only ids, versions, counters and totals.
+    const answers: Record<string, (body: Record<string, unknown>) => boolean> = {
+      "GET /api/bench/floor": (b) => {
+        const user = b.user as Record<string, unknown> | null;
+        return user?.id === row.id && Object.keys(user).sort().join() === "id,version";
+      },
+      "GET /api/bench/floor/list": (b) => {
+        const rows = b.rows as Record<string, unknown>[];
+        return Object.keys(b).sort().join() === "rows,total" && (b.total as number) >= 1 && rows.length >= 1 && rows.length <= 100 && rows.every((r) => Object.keys(r).sort().join() === "id,version");
+      },
+      "POST /api/bench/floor/write": (b) => {
+        const written = b.row as Record<string, unknown>;
+        return Object.keys(written).sort().join() === "id,n" && written.id === 7 && (written.n as number) >= 1;
+      },
+    };
     try {
-      for (const r of byKind("bench-floor")) {
+      const rules = byKind("bench-floor");
+      expect(rules.map((r) => r.key).sort()).toEqual(Object.keys(answers).sort());
+      for (const r of rules) {
         const handler = await handlerOf(r.file, r.method);
         const send = (headers: Record<string, string>) =>
-          handler(new Request(`http://localhost${r.key.split(" ")[1]}?id=${row.id}`, { headers }), { params: Promise.resolve({}) });
+          handler(new Request(`http://localhost${r.key.split(" ")[1]}?id=${row.id}&key=7&offset=0`, { method: r.method, headers }), { params: Promise.resolve({}) });
         delete process.env.BENCH_FLOOR_ROUTE;
         resetConfigForTests();
         for (const [who, headers, session] of [["anonymous", {}, null], ["an admin session", {}, "admin"], ["a SCIM token", bearer(dir.token), null]] as const) {
@@ -314,9 +331,8 @@ describe("route handlers answer every caller as their rule says", () => {
         resetConfigForTests();
         signInAs(null);
         const on = await send({});
-        const body = (await on.json()) as { user: Record<string, unknown> | null };
-        // It reads the row but discloses no personal data: id and version only.
-        if (on.status !== 200 || body.user?.id !== row.id || Object.keys(body.user ?? {}).sort().join() !== "id,version") problems.push(`${r.key} on, anonymous: ${on.status} ${JSON.stringify(body).slice(0, 80)}`);
+        const body = (await on.json()) as Record<string, unknown>;
+        if (on.status !== 200 || !answers[r.key](body)) problems.push(`${r.key} on, anonymous: ${on.status} ${JSON.stringify(body).slice(0, 120)}`);
       }
     } finally {
       delete process.env.BENCH_FLOOR_ROUTE;

@@ -54,6 +54,7 @@ async function main() {
       post: (p: string, b: unknown) => call("POST", p, b),
       put: (p: string, b: unknown) => call("PUT", p, b),
       patch: (p: string, b: unknown) => call("PATCH", p, b),
+      delete: (p: string) => call("DELETE", p),
     };
     const q = (filter: string) => `?filter=${encodeURIComponent(filter)}`;
     const patchBody = (...Operations: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
@@ -87,6 +88,8 @@ async function main() {
       ["PATCH deactivate", () => scim.patch(`/Users/${ids[7 + (n++ % 50)]}`, patchBody({ op: "replace", value: { active: false } }))],
       ["group member add", () => scim.patch(`/Groups/${group}`, patchBody({ op: "add", path: "members", value: [{ value: ids[60 + (n++ % 50)] }] }))],
       ["group member remove", () => scim.patch(`/Groups/${group}`, patchBody({ op: "remove", path: "members", value: [{ value: ids[60 + (n++ % 50)] }] }))],
+      ["PATCH Entra e-mail value path", () => scim.patch(`/Users/${ids[8]}`, patchBody({ op: "Replace", path: 'emails[type eq "work"].value', value: `w${n++}@example.com` }))],
+      ["DELETE (with erasure)", () => scim.delete(`/Users/${ids[110 + (n++ % 10)]}`)],
     ];
     console.log("| request | statements | of which BEGIN/COMMIT |\n|---|---:|---:|");
     for (const [name, call] of shapes) {

@@ -44,7 +44,7 @@ const PARTS: Part[] = [
     files: [
       "lib/scim/filter/",
       // Split files and folders of these (patch-members.ts, resource/normalize.ts) count too.
-      /^lib\/scim\/(schema|resource|normalize-resource|project-resource|patch|group-member-patch|mapping|user-data|ignored|text|errors|path|serialize)([-./]|\.ts$)/,
+      /^lib\/scim\/(schema|resource|normalize-resource|project-resource|patch|group-member-patch|mapping|user-data|ignored|text|errors|path|serialize|request-log-subjects)([-./]|\.ts$)/,
     ],
   },
   ...["access", "audit", "contracts", "rules", "users", "groups", "roles", "directories", "api-keys", "webhooks", "evidence", "monitoring", "accounts", "overview", "access-review", "privacy", "exclusions", "reviews"].map(domain),

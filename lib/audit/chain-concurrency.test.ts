@@ -62,4 +62,42 @@ describe.skipIf(!process.env.DATABASE_URL)("audit chain under concurrency (Postg
       await Promise.all(instances.map((d) => d.close()));
     }
   }, 180_000);
+
+  it("links at commit: a transaction that wrote an event holds no chain lock until it commits, and positions follow commit order (issue 17)", async () => {
+    const [first, second] = [await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolMax: 2 }), await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolMax: 2 })];
+    const event = (id: string) => ({ actor: { type: "system" as const, label: "link test" }, action: "group.updated" as const, target: { type: "Group", id }, after: { id } });
+    let release: (() => void) | undefined;
+    try {
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let seenInside: { seq: bigint; hash: string } | undefined;
+      let written!: () => void;
+      const wrote = new Promise<void>((resolve) => (written = resolve));
+      const slow = first.prisma.$transaction(async (tx) => {
+        const id = await recordAuditEvent(tx, event("slow"));
+        // Unlinked inside its own transaction, invisible outside it.
+        seenInside = await tx.auditEvent.findUniqueOrThrow({ where: { id }, select: { seq: true, hash: true } });
+        written();
+        await held;
+        return id;
+      });
+      await wrote;
+      // Before issue 17 this waited on the slow transaction's lock on the chain head (and timed out).
+      const fast = await Promise.race([
+        second.prisma.$transaction((tx) => recordAuditEvent(tx, event("fast"))),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("blocked by another transaction's open audit event")), 5000)),
+      ]);
+      release!();
+      const slowId = await slow;
+      expect(seenInside!.seq).toBeLessThan(0n);
+      expect(seenInside!.hash).toBe("");
+      const [a, b] = await Promise.all([fast, slowId].map((id) => db().prisma.auditEvent.findUniqueOrThrow({ where: { id }, select: { seq: true, hash: true } })));
+      expect(a.seq).toBeGreaterThan(0n);
+      expect(b.seq).toBe(a.seq + 1n);
+      expect(b.hash).not.toBe("");
+      expect((await verifyAuditChain(db().prisma)).ok).toBe(true);
+    } finally {
+      release?.();
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-// The audit chain's canonical forms, as the verifier recomputes them. The insert trigger
+// The audit chain's canonical forms, as the verifier recomputes them. The insert and link triggers
 // (prisma/migrations/20261128070000_audit_chain) computes the same expressions with its own
 // functions; the verifier inlines them here so that it depends only on PostgreSQL built-ins, not on
 // functions stored in the database it checks. chain.test.ts proves both agree. clientRequestId

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from "vitest";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newDirectory, patchBody, q } from "@/lib/testing/scim";
-import { flushRequestLog } from "@/lib/scim/request-log";
+import { flushRequestLog, MAX_SUBJECT_KEYS_PER_LINE } from "@/lib/scim/request-log";
+import { subjectKey, subjectKeysOfQuery } from "@/lib/scim/request-log-subjects";
 import { POST as eraseRoute } from "@/app/api/admin/users/[id]/erase/route";
 import { GET as certificateRoute } from "@/app/api/admin/erasures/[id]/certificate/route";
 import { GET as erasuresRoute } from "@/app/api/admin/erasures/route";
@@ -179,5 +180,79 @@ describe("GDPR erasure", () => {
     expect(await logged(paths.unrelated)).toBe(paths.unrelated.length);
     const hundredRecord = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: hundred } });
     expect(hundredRecord.erased).toMatchObject({ requestLogEntries: paths.hundred.length });
+  });
+
+  it("each request-log line keeps the keys of the values its query names; erasure deletes by them, not by reading paths (issue 17)", async () => {
+    const prisma = db().prisma;
+    const { directory, scim } = await newDirectory("entra");
+    const dana = `Dana.${unique("d")}@contoso.example`;
+    const created = await scim.post<{ id: string }>("/Users", { schemas: [USER_SCHEMA], userName: dana });
+    expect(created.status).toBe(201);
+    const lookup = `/Users${q(`userName eq "${dana.toUpperCase()}"`, "&count=100")}`;
+    expect((await scim.get(lookup)).status).toBe(200);
+    expect((await scim.get(`/Users?startIndex=1&count=100`)).status).toBe(200);
+    await flushRequestLog();
+    const line = await prisma.requestLog.findFirstOrThrow({ where: { directoryId: directory.id, path: lookup }, include: { subjects: true } });
+    // The literal, case-folded and hashed; paging parameters name no one.
+    expect(line.subjectKeysStored).toBe(true);
+    expect(line.subjects.map((k) => k.key)).toEqual([subjectKey(dana)]);
+    const paging = await prisma.requestLog.findFirstOrThrow({ where: { directoryId: directory.id, path: `/Users?startIndex=1&count=100` }, include: { subjects: true } });
+    expect(paging.subjects).toEqual([]);
+    expect(paging.subjectKeysStored).toBe(true);
+
+    // A keyed line is found by its keys only: one whose keys do not name Dana stays, whatever its
+    // path says (before issue 17 the scan of paths took it).
+    const decoy = await prisma.requestLog.create({
+      data: { directoryId: directory.id, method: "GET", path: `/Users${q(`userName eq "${dana}"`)}`, status: 200, latencyMs: 1, subjectKeysStored: true, subjects: { create: [{ key: subjectKey("someone-else") }] } },
+    });
+    expect((await scim.delete(`/Users/${created.body.id}`)).status).toBe(204);
+    expect(await prisma.requestLog.count({ where: { id: line.id } })).toBe(0);
+    expect(await prisma.requestLogSubject.count({ where: { requestLogId: line.id } })).toBe(0);
+    expect(await prisma.requestLog.count({ where: { id: { in: [paging.id, decoy.id] } } })).toBe(2);
+  });
+
+  it("lines without keys (written before issue 17, or naming too many values) are still erased exactly from their paths", async () => {
+    const prisma = db().prisma;
+    const { directory, scim } = await newDirectory("entra");
+    const erin = `erin.${unique("e")}@contoso.example`;
+    const created = await scim.post<{ id: string }>("/Users", { schemas: [USER_SCHEMA], userName: erin });
+    expect(created.status).toBe(201);
+    const legacy = (path: string) => prisma.requestLog.create({ data: { directoryId: directory.id, method: "GET", path, status: 200, latencyMs: 1 } });
+    const naming = await legacy(`/Users${q(`userName eq "${erin}"`)}`);
+    const unrelated = await legacy(`/Users${q(`userName sw "${erin.slice(0, 4)}"`)}`);
+    // A filter naming more values than a line keeps keys for: logged unkeyed, read from its path.
+    const many = Array.from({ length: MAX_SUBJECT_KEYS_PER_LINE }, (_, i) => `id eq "${i}"`).join(" or ");
+    const wide = `/Users${q(`userName eq "${erin}" or ${many}`)}`;
+    expect(subjectKeysOfQuery(wide.slice(wide.indexOf("?"))).length).toBeGreaterThan(MAX_SUBJECT_KEYS_PER_LINE);
+    expect((await scim.get(wide)).status).toBeLessThan(500);
+    await flushRequestLog();
+    const wideLine = await prisma.requestLog.findFirstOrThrow({ where: { directoryId: directory.id, path: wide.slice(0, 2048) } });
+    expect(wideLine.subjectKeysStored).toBe(false);
+
+    expect((await scim.delete(`/Users/${created.body.id}`)).status).toBe(204);
+    expect(await prisma.requestLog.count({ where: { id: { in: [naming.id, wideLine.id] } } })).toBe(0);
+    expect(await prisma.requestLog.count({ where: { id: unrelated.id } })).toBe(1);
+    const record = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: created.body.id } });
+    expect(record.erased).toMatchObject({ requestLogEntries: 2 });
+  });
+
+  it("erases the lines naming a userName the person had before a rename (read from the trail, in the statement that clears it)", async () => {
+    const prisma = db().prisma;
+    const { directory, scim } = await newDirectory("entra");
+    const before = `fay.${unique("f")}@contoso.example`;
+    const after = `fay.renamed.${unique("f")}@contoso.example`;
+    const created = await scim.post<{ id: string }>("/Users", { schemas: [USER_SCHEMA], userName: before });
+    expect(created.status).toBe(201);
+    const oldLookup = `/Users${q(`userName eq "${before}"`)}`;
+    expect((await scim.get(oldLookup)).status).toBe(200);
+    expect((await scim.patch(`/Users/${created.body.id}`, patchBody({ op: "replace", path: "userName", value: after }))).status).toBe(200);
+    const newLookup = `/Users${q(`userName eq "${after}"`)}`;
+    expect((await scim.get(newLookup)).status).toBe(200);
+    await flushRequestLog();
+    const lines = () => prisma.requestLog.count({ where: { directoryId: directory.id, path: { in: [oldLookup, newLookup] } } });
+    expect(await lines()).toBe(2);
+    expect((await scim.delete(`/Users/${created.body.id}`)).status).toBe(204);
+    expect(await lines()).toBe(0);
+    expect(await personalDataLeft(before, after)).toMatchObject({ events: 0, logs: 0, users: 0 });
   });
 });

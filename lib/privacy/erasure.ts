@@ -9,7 +9,8 @@
 //   - the SCIM request log: entries whose query string names the userName or an e-mail address —
 //     a literal of the logged filter, or the whole value of a parameter that is not SCIM paging,
 //     sorting or attribute selection — are deleted (exact, case-insensitive: a user called "sers"
-//     must not take every "/Users?…" line with them, nor "100" every "count=100");
+//     must not take every "/Users?…" line with them, nor "100" every "count=100"), found by the
+//     keys stored with each line (RequestLogSubject), by index;
 //   - kept under the pseudonymous id (listed in the certificate with their legal basis):
 //     membership and status history, access rules naming the user, access-change events.
 // Every erasure is an ErasureRecord (append-only) and a "privacy.erased" audit event; its
@@ -22,8 +23,7 @@ import { contractsOfUser } from "@/lib/access/effective-access";
 import type { Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import type { ErasedCounts, RetainedItem } from "@/lib/audit/certificate";
-import type { Filter } from "@/lib/scim/filter/ast";
-import { parseFilter } from "@/lib/scim/filter/parse-filter";
+import { subjectKey, valuesNamedByPath } from "@/lib/scim/request-log-subjects";
 
 export const ERASURE_ACTION = "privacy.erased";
 
@@ -36,24 +36,59 @@ export const LEGAL_BASIS = {
 export interface SubjectIdentifiers {
   userName?: string | null;
   emails?: string[];
+  /** userNames the trail recorded before a rename. */
+  formerNames?: string[];
 }
 
-/** The identifiers still on record in the trail (for a user whose row is already gone). */
-async function identifiersFromTrail(tx: Tx, subjectId: string): Promise<SubjectIdentifiers> {
-  const rows = await tx.$queryRawUnsafe<{ label: string | null; emails: unknown }[]>(
-    `SELECT "targetLabel" AS label, COALESCE("after"->'emails', "before"->'emails') AS emails
-     FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1 AND "erasedAt" IS NULL AND "personalFields" IS NOT NULL`,
+/**
+ * Clears the subject's personal fields from the trail and from the webhook bodies that copy them,
+ * and hands back the identifiers those fields held (for a user whose row is already gone, and for
+ * names the user had before). One statement: its reading CTE sees the events as they were before
+ * its own updates. The audit trigger admits the update only under `custodian.audit_erasure`.
+ */
+async function clearTrail(tx: Tx, subjectId: string, now: Date, erasureId: string): Promise<{ fromTrail: SubjectIdentifiers; auditEventsCleared: number; webhookPayloadsCleared: number }> {
+  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
+  const [row] = await tx.$queryRawUnsafe<{ labels: string[] | null; emails: unknown[] | null; events: bigint | number; deliveries: bigint | number }[]>(
+    `WITH old AS (
+       SELECT id, "targetLabel" AS label, COALESCE("after"->'emails', "before"->'emails') AS emails
+       FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1 AND "erasedAt" IS NULL AND "personalFields" IS NOT NULL),
+     -- Webhook deliveries keep the body they send and replay: take the same fields out of it.
+     deliveries AS (
+       UPDATE "WebhookDelivery" d
+          SET payload = ((CASE WHEN a."personalFields" = 'targetLabel' THEN d.payload::jsonb #- '{data,target,label}'
+                               ELSE d.payload::jsonb #- '{data,target,label}' #- '{data,before}' #- '{data,after}' END)
+                         || '{"personalDataErased": true}'::jsonb)::text
+         FROM "AuditEvent" a
+        WHERE a.id = d."eventId" AND a."targetType" = 'User' AND a."targetId" = $1 AND a."personalFields" IS NOT NULL
+       RETURNING 1),
+     events AS (
+       UPDATE "AuditEvent" e SET "targetLabel" = NULL,
+              "before" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."before" END,
+              "after" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."after" END,
+              "personalSalt" = NULL, "erasedAt" = $2, "erasureId" = $3
+         FROM old WHERE e.id = old.id
+       RETURNING 1)
+     SELECT (SELECT array_agg(label ORDER BY label) FROM old WHERE label IS NOT NULL) AS labels,
+            (SELECT array_agg(emails) FROM old WHERE emails IS NOT NULL) AS emails,
+            (SELECT count(*) FROM events) AS events,
+            (SELECT count(*) FROM deliveries) AS deliveries`,
     subjectId,
+    now,
+    erasureId,
   );
   const emails = new Set<string>();
-  for (const r of rows)
-    if (Array.isArray(r.emails)) for (const e of r.emails) if (e && typeof e === "object" && typeof (e as { value?: unknown }).value === "string") emails.add((e as { value: string }).value);
-  return { userName: rows.find((r) => r.label)?.label ?? null, emails: [...emails] };
+  for (const list of row.emails ?? [])
+    if (Array.isArray(list)) for (const e of list) if (e && typeof e === "object" && typeof (e as { value?: unknown }).value === "string") emails.add((e as { value: string }).value);
+  return {
+    fromTrail: { userName: row.labels?.[0] ?? null, emails: [...emails], formerNames: row.labels ?? [] },
+    auditEventsCleared: Number(row.events),
+    webhookPayloadsCleared: Number(row.deliveries),
+  };
 }
 
 /** Each identifier once, lower-cased (userName and e-mail addresses are case-insensitive in SCIM). */
 function identifierSet(ids: SubjectIdentifiers): Set<string> {
-  return new Set([ids.userName, ...(ids.emails ?? [])].filter((v): v is string => !!v).map((v) => v.toLowerCase()));
+  return new Set([ids.userName, ...(ids.emails ?? []), ...(ids.formerNames ?? [])].filter((v): v is string => !!v).map((v) => v.toLowerCase()));
 }
 
 // Postgres regular-expression metacharacters (ARE), escaped to match themselves.
@@ -73,59 +108,6 @@ function candidatePatterns(identifiers: Set<string>): string[] {
     for (const form of [v, encoded, encoded.replace(/%20/g, "+")]) forms.add(form);
   }
   return [...forms].map((f) => `${before}${escapeRegex(f)}${after}`);
-}
-
-/** SCIM query parameters that never carry a person's values (RFC 7644 §3.4.2.3–4, §3.9; cursor paging). */
-const VALUE_FREE_PARAMETERS = new Set(["attributes", "excludedattributes", "sortby", "sortorder", "startindex", "count", "cursor"]);
-
-/** A value a logged path names; `partial` when it was cut off by the log's path limit. */
-type NamedValue = { text: string; partial?: boolean };
-
-function filterLiterals(filter: Filter, out: NamedValue[]): void {
-  if (filter.kind === "compare") {
-    if (filter.value !== null) out.push({ text: String(filter.value) });
-  } else if (filter.kind === "and" || filter.kind === "or") {
-    filterLiterals(filter.left, out);
-    filterLiterals(filter.right, out);
-  } else if (filter.kind === "not" || filter.kind === "valuePath") filterLiterals(filter.filter, out);
-}
-
-/** The quoted strings and bare words of a filter the parser rejects (the log keeps those too). */
-function looseLiterals(text: string, out: NamedValue[]): void {
-  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)("?)|([^\s"()[\]]+)/g)) {
-    if (m[3] !== undefined) {
-      out.push({ text: m[3] });
-      continue;
-    }
-    let literal = m[1];
-    try {
-      literal = JSON.parse(`"${m[1]}"`) as string;
-    } catch {
-      // keep it as written
-    }
-    out.push({ text: literal, partial: m[2] === "" });
-  }
-}
-
-/** The values a logged request path names: its filter's literals, and other parameters' values. */
-function valuesNamedByPath(path: string): NamedValue[] {
-  const q = path.indexOf("?");
-  if (q < 0) return [];
-  const out: NamedValue[] = [];
-  for (const [name, value] of new URLSearchParams(path.slice(q + 1))) {
-    const key = name.toLowerCase();
-    if (VALUE_FREE_PARAMETERS.has(key)) continue;
-    if (key !== "filter") {
-      out.push({ text: value });
-      continue;
-    }
-    try {
-      filterLiterals(parseFilter(value), out);
-    } catch {
-      looseLiterals(value, out);
-    }
-  }
-  return out;
 }
 
 /** Whether the path names one of the identifiers exactly (a cut-off literal: as its beginning). */
@@ -149,61 +131,55 @@ export async function eraseSubjectInTx(
   const { subjectId, now } = options;
   const access = await contractsOfUser(tx, { userId: subjectId, at: now, offset: 0, limit: 1 });
   if (access.total > 0) throw new AppError("conflict", `User ${subjectId} still has access to ${access.total} contracts; deprovision before erasing`);
-  const fromTrail = await identifiersFromTrail(tx, subjectId);
+  const erasureId = randomUUID();
+  const { fromTrail, auditEventsCleared, webhookPayloadsCleared } = await clearTrail(tx, subjectId, now, erasureId);
   const identifiers: SubjectIdentifiers = {
     userName: options.identifiers?.userName ?? fromTrail.userName,
     emails: [...new Set([...(options.identifiers?.emails ?? []), ...(fromTrail.emails ?? [])])],
+    formerNames: fromTrail.formerNames,
   };
 
-  // Only entries with a query string can name a user (paths carry ids only). SQL finds the lines
-  // where an identifier stands between delimiters; the exact test reads their query strings.
+  // Only entries with a query string can name a user (paths carry ids only). Each line keeps the
+  // keys of the values its query named (lib/scim/request-log-subjects.ts): those naming the subject
+  // are found by index. Lines without keys (written before issue 17, or naming too many values)
+  // are read the old way: SQL finds the lines where an identifier stands between delimiters; the
+  // exact test reads their query strings.
   const names = identifierSet(identifiers);
-  const candidates =
-    names.size === 0
-      ? []
-      : await tx.$queryRawUnsafe<{ id: string; path: string }[]>(
-          `SELECT id, path FROM "RequestLog"
-           WHERE ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0 AND lower("path") ~ ANY($2::text[])`,
-          options.directoryId,
-          candidatePatterns(names),
-        );
-  const doomed = candidates.filter((c) => namesSubject(c.path, names)).map((c) => c.id);
-  const requestLogEntries = doomed.length === 0 ? 0 : await tx.$executeRawUnsafe(`DELETE FROM "RequestLog" WHERE id = ANY($1::text[])`, doomed);
+  let requestLogEntries = 0;
+  if (names.size > 0) {
+    // One round trip: the keyed lines are deleted and the unkeyed candidates read in one statement
+    // (disjoint sets, so the candidates' snapshot before the delete is the right one).
+    const [found] = await tx.$queryRawUnsafe<{ deleted: bigint | number; candidates: { id: string; path: string }[] | null }[]>(
+      `WITH keyed AS (
+         DELETE FROM "RequestLog" WHERE ($1::text IS NULL OR "directoryId" = $1)
+           AND id IN (SELECT "requestLogId" FROM "RequestLogSubject" WHERE "key" = ANY($2::text[]))
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM keyed) AS deleted,
+              (SELECT json_agg(json_build_object('id', id, 'path', path)) FROM "RequestLog"
+                WHERE NOT "subjectKeysStored" AND ($1::text IS NULL OR "directoryId" = $1) AND strpos("path", '?') > 0
+                  AND lower("path") ~ ANY($3::text[])) AS candidates`,
+      options.directoryId,
+      [...names].map(subjectKey),
+      candidatePatterns(names),
+    );
+    requestLogEntries += Number(found.deleted);
+    const doomed = (found.candidates ?? []).filter((c) => namesSubject(c.path, names)).map((c) => c.id);
+    if (doomed.length > 0) requestLogEntries += await tx.$executeRawUnsafe(`DELETE FROM "RequestLog" WHERE id = ANY($1::text[])`, doomed);
+  }
 
-  // Webhook deliveries keep the body they send and replay: take the same fields out of it.
-  const webhookPayloadsCleared = await tx.$executeRawUnsafe(
-    `UPDATE "WebhookDelivery" d
-        SET payload = ((CASE WHEN a."personalFields" = 'targetLabel' THEN d.payload::jsonb #- '{data,target,label}'
-                             ELSE d.payload::jsonb #- '{data,target,label}' #- '{data,before}' #- '{data,after}' END)
-                       || '{"personalDataErased": true}'::jsonb)::text
-       FROM "AuditEvent" a
-      WHERE a.id = d."eventId" AND a."targetType" = 'User' AND a."targetId" = $1 AND a."personalFields" IS NOT NULL`,
-    subjectId,
-  );
-
-  const erasureId = randomUUID();
-  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
-  const auditEventsCleared = await tx.$executeRawUnsafe(
-    `UPDATE "AuditEvent" SET "targetLabel" = NULL,
-            "before" = CASE WHEN "personalFields" = 'targetLabel' THEN "before" END,
-            "after" = CASE WHEN "personalFields" = 'targetLabel' THEN "after" END,
-            "personalSalt" = NULL, "erasedAt" = $2, "erasureId" = $3
-     WHERE "targetType" = 'User' AND "targetId" = $1 AND "personalFields" IS NOT NULL AND "erasedAt" IS NULL`,
-    subjectId,
-    now,
-    erasureId,
-  );
   // The person's name stored with any event (lib/audit/names.ts): a group's member list, a rule's
-  // principal, an access change… Found through the GIN index on names->'User'.
+  // principal, an access change… Found through the GIN index on names->'User'. Still under the
+  // erasure setting clearTrail set; a statement of its own (one update per row and statement).
   const auditNamesCleared = await tx.$executeRawUnsafe(
     `UPDATE "AuditEvent" SET "names" = jsonb_set("names", '{User}', ("names" -> 'User') - $1) WHERE "names" -> 'User' ? $1`,
     subjectId,
   );
-  await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', '', true)`);
 
-  // Indexed counts only: this runs inside every SCIM DELETE.
+  // Indexed counts only: this runs inside every SCIM DELETE. The erasure setting is cleared in the
+  // same statement (one round trip less).
   const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint; names: bigint }[]>(
-    `SELECT (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1) AS events,
+    `SELECT set_config('custodian.audit_erasure', '', true) AS cleared,
+            (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1) AS events,
             (SELECT count(*) FROM "MembershipInterval" WHERE "memberUserId" = $1) AS memberships,
             (SELECT count(*) FROM "UserStatusInterval" WHERE "userId" = $1) AS statuses,
             (SELECT count(*) FROM "AccessRuleVersion" WHERE "userId" = $1) AS rules,

@@ -83,8 +83,8 @@ export interface Page<Row> {
  * One page of rows (in order) plus the total matching, for one resource type of a directory. The
  * rows are whole table rows read by the page query itself (the same shape Prisma returns for the
  * model), not ids loaded again by a second query. `columns` adds computed columns (SQL over the
- * row alias `t`), e.g. a user's groups, so a page is one statement; the total comes from a window
- * count in the same statement, and from a separate count only for a page past the end.
+ * row alias `t`), e.g. a user's groups, so a page is one statement; the total comes in the same
+ * statement, and from a separate count only for a page past the end.
  */
 export async function findPage<Row extends { id: string }>(
   prisma: PrismaClient,
@@ -104,11 +104,13 @@ export async function findPage<Row extends { id: string }>(
     ? `${sortColumn(resourceType, alias, query.sortBy, parseSortPath)} ${direction} NULLS LAST, ${alias}."createdAt", ${alias}."id"`
     : `${alias}."createdAt" ${direction}, ${alias}."id" ${direction}`;
   const from = `FROM ${TABLES[resourceType]} ${alias} WHERE ${where}`;
-  // A filter selects few rows (Entra's and Okta's lookups): its total comes from a window count in
-  // the page query itself. An unfiltered page would read every row for that window; it stops at
-  // the page and counts separately instead, only when the page does not tell the total.
-  const windowCount = query.filter !== undefined;
-  const page = `SELECT ${alias}.*${windowCount ? `, count(*) OVER () AS "__total"` : ""} ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+  // The total comes with the page, in the same statement: a filter selects few rows (Entra's and
+  // Okta's lookups), so a window count over them is cheap; an unfiltered page would read every row
+  // for that window, so it stops at the page and takes the total from an index-only count in a
+  // scalar subquery instead (issue 17: a separate count statement cost the list page a round trip
+  // and a plan). Only a page past the end, which has no row to carry the total, counts separately.
+  const totalSql = query.filter !== undefined ? `count(*) OVER ()` : `(SELECT count(*) FROM ${TABLES[resourceType]} c WHERE c."directoryId" = $1)`;
+  const page = `SELECT ${alias}.*, ${totalSql} AS "__total" ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
   // Computed columns are evaluated for the page's rows only, outside its LIMIT.
   const rows =
     limit > 0
@@ -117,12 +119,13 @@ export async function findPage<Row extends { id: string }>(
           ...params,
         )
       : [];
-  if (windowCount && rows.length > 0) {
+  if (rows.length > 0) {
     const total = Number(rows[0].__total);
     for (const row of rows) delete row.__total;
     return { total, rows };
   }
-  if (offset === 0 && limit > 0 && rows.length < limit) return { total: rows.length, rows };
+  // An empty first page: nothing matches (the existence check before every create).
+  if (offset === 0 && limit > 0) return { total: 0, rows };
   const [{ n }] = await prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n ${from}`, ...params);
   return { total: Number(n), rows };
 }

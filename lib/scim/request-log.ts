@@ -6,7 +6,9 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { now as clockNow } from "@/lib/clock";
+import { randomUUID } from "node:crypto";
 import { countRequestLogDrop } from "@/lib/monitoring/metrics";
+import { subjectKeysOfQuery } from "./request-log-subjects";
 
 export interface RequestLogEntry {
   createdAt: Date;
@@ -30,14 +32,22 @@ const ENTRY_COLUMNS = [
   "createdAt", "directoryId", "credentialId", "method", "path", "status", "scimType", "latencyMs",
   "ignoredCount", "ignoredAttributes", "userAgent", "requestId", "clientRequestId",
 ] as const satisfies readonly (keyof RequestLogEntry)[];
-const COLUMNS = ["id", ...ENTRY_COLUMNS].map((c) => `"${c}"`).join(", ");
-const COLUMNS_FROM_JSON = ENTRY_COLUMNS.map((c) => `"${c}"`).join(", ");
+const COLUMNS = ["id", ...ENTRY_COLUMNS, "subjectKeysStored"].map((c) => `"${c}"`).join(", ");
+
+/** A queued line: its id is made here, so its subject keys can name it in the same statement. */
+type QueuedEntry = RequestLogEntry & { id: string; subjectKeysStored: boolean; subjectKeys: string[] };
+
+/**
+ * A line naming more values than this keeps no keys and is marked unkeyed: erasure reads its path
+ * instead (lib/privacy/erasure.ts), so it stays exact without a thousand key rows for one request.
+ */
+export const MAX_SUBJECT_KEYS_PER_LINE = 64;
 
 const FLUSH_INTERVAL_MS = 500;
 const MAX_BUFFER = 500;
 /** Entries buffered or in a batch not yet written; past it new ones are dropped (and counted). */
 export const MAX_PENDING_ENTRIES = 5_000;
-let buffer: RequestLogEntry[] = [];
+let buffer: QueuedEntry[] = [];
 let pending = 0;
 let timer: NodeJS.Timeout | undefined;
 let prismaRef: PrismaClient | undefined;
@@ -86,10 +96,20 @@ export function logScimRequest(prisma: PrismaClient, entry: RequestLogEntry, opt
   pending++;
   prismaRef = prisma;
   const textLimit = unauthenticated ? UNAUTHENTICATED_TEXT_LIMIT : undefined;
+  const path = entry.path.slice(0, textLimit ?? 2048);
+  // Keys of what the request named, from the whole query (a literal the stored path cuts off still
+  // names the subject); an unauthenticated line keeps only its short path, so only that.
+  const query = unauthenticated ? path : entry.path;
+  const q = query.indexOf("?");
+  const keys = q < 0 ? [] : subjectKeysOfQuery(query.slice(q));
+  const keyed = keys.length <= MAX_SUBJECT_KEYS_PER_LINE;
   buffer.push({
     ...entry,
-    path: entry.path.slice(0, textLimit ?? 2048),
+    id: randomUUID(),
+    path,
     userAgent: entry.userAgent?.slice(0, textLimit ?? 512) ?? null,
+    subjectKeysStored: keyed,
+    subjectKeys: keyed ? keys : [],
   });
   if (buffer.length >= MAX_BUFFER) void flushRequestLog();
   else if (!timer) {
@@ -107,10 +127,12 @@ export function flushRequestLog(): Promise<void> {
   if (batch.length === 0 || !prisma) return flushing;
   flushing = flushing.then(() =>
     // One parameter for the whole batch: Prisma's createMany serialised and bound every field of
-    // up to 500 rows, which showed in every SCIM request's CPU profile.
+    // up to 500 rows, which showed in every SCIM request's CPU profile. The lines and their subject
+    // keys in one statement (the foreign key is checked at its end, when the lines exist).
     prisma.$executeRawUnsafe(
-      `INSERT INTO "RequestLog" (${COLUMNS}) SELECT gen_random_uuid()::text, ${COLUMNS_FROM_JSON}
-       FROM jsonb_populate_recordset(NULL::"RequestLog", $1::jsonb)`,
+      `WITH lines AS (INSERT INTO "RequestLog" (${COLUMNS}) SELECT ${COLUMNS} FROM jsonb_populate_recordset(NULL::"RequestLog", $1::jsonb))
+       INSERT INTO "RequestLogSubject" ("requestLogId", "key")
+       SELECT e->>'id', k FROM jsonb_array_elements($1::jsonb) e, jsonb_array_elements_text(e->'subjectKeys') k`,
       JSON.stringify(batch),
     ).then(
       () => undefined,

@@ -125,6 +125,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/auth/[...nextauth]": { kind: "next-auth" },
   "POST /api/auth/[...nextauth]": { kind: "next-auth" },
   "GET /api/bench/floor": { kind: "bench-floor" },
+  "GET /api/bench/floor/list": { kind: "bench-floor" },
+  "POST /api/bench/floor/write": { kind: "bench-floor" },
   // Off (404) unless BENCH_FLOOR_ROUTE=1; an API key with a decision scope either way.
   "POST /api/bench/decision-floor": apiKey("access:decide", "access:read"),
   "GET /api/health": PUBLIC,

@@ -281,8 +281,10 @@ export async function deleteUser(
   return retryOnConflict(() => prisma.$transaction(async (tx) => {
     // The groups this user leaves are locked before the user (see lockUser): a group write holds
     // its group, then needs the user's KEY SHARE lock to add it.
-    const groupsOf = async () => (await tx.groupMember.findMany({ where: { memberUserId: id }, select: { groupId: true } })).map((m) => m.groupId);
-    const locked = (await tx.user.count({ where: { id, directoryId } })) > 0 ? await groupsOf() : [];
+    // Scoped by the directory in the same statement (a user of another directory has none here).
+    const groupsOf = async () =>
+      (await tx.groupMember.findMany({ where: { memberUserId: id, memberUser: { directoryId } }, select: { groupId: true } })).map((m) => m.groupId);
+    const locked = await groupsOf();
     await lockGroupRows(tx, directoryId, locked);
     const current = await lockUser(tx, directoryId, id, "delete");
     checkVersion(current, options.expectedVersion);
