@@ -4,13 +4,15 @@
 // then the pairs read off its result — so a batch answers exactly what single checks would.
 import { levelRank, type Level } from "./levels";
 import { buildReasons, reasonRows, type Reason } from "./effective-access";
-import { withStatementTimeout, type Db } from "./sql";
+import { ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export interface PairCheck {
   /** The person's effective (highest) level on the contract at T; null for none. */
   level: Level | null;
   /** Every reason that grants, winning ones first (as checkAccess gives them). */
   reasons: Reason[];
+  /** An exclusion valid at T denies this pair (so a denied batch item says why, as a single check does). */
+  excluded: boolean;
 }
 
 /** Effective level and reasons of each (userId, contractId) pair at T, keyed `${userId}|${contractId}`. */
@@ -35,11 +37,33 @@ export async function checkAccessMany(
     for (const [userId, ids] of byUser) rows.push(...(await reasonRows(q, { userIds: [userId], contractIds: [...new Set(ids)], at })));
     return buildReasons(q, rows);
   });
+  const levels = new Map(
+    options.pairs.map(({ userId, contractId }) => {
+      const key = `${userId}|${contractId}`;
+      return [key, (reasons.get(key) ?? []).reduce<Level | null>((m, r) => (m === null || levelRank(r.level) > levelRank(m) ? r.level : m), null)];
+    }),
+  );
+  const excluded = await excludedPairs(db, { pairs: options.pairs.filter((p) => levels.get(`${p.userId}|${p.contractId}`) === null), at });
   for (const { userId, contractId } of options.pairs) {
     const key = `${userId}|${contractId}`;
-    const list = reasons.get(key) ?? [];
-    const level = list.reduce<Level | null>((m, r) => (m === null || levelRank(r.level) > levelRank(m) ? r.level : m), null);
-    result.set(key, { level, reasons: list });
+    result.set(key, { level: levels.get(key)!, reasons: reasons.get(key) ?? [], excluded: excluded.has(key) });
   }
   return result;
+}
+
+/** The denied pairs an exclusion explains: one statement over the distinct people and contracts, none when nothing was denied. */
+async function excludedPairs(db: Db, options: { pairs: { userId: string; contractId: string }[]; at: Date }): Promise<Set<string>> {
+  if (options.pairs.length === 0) return new Set();
+  const T = ts(3);
+  const rows = await withStatementTimeout(db, (q) =>
+    q.$queryRawUnsafe<{ userId: string; contractId: string }[]>(
+      `SELECT DISTINCT x."userId", cr."contractId" FROM "ContractRevision" cr
+       JOIN "Exclusion" x ON (x."contractId" = cr."contractId" OR x."repositoryId" = cr."repositoryId")
+       WHERE cr."contractId" = ANY($2::text[]) AND ${validAt("cr", T)} AND x."userId" = ANY($1::text[]) AND ${validAt("x", T)}`,
+      [...new Set(options.pairs.map((p) => p.userId))],
+      [...new Set(options.pairs.map((p) => p.contractId))],
+      options.at,
+    ),
+  );
+  return new Set(rows.map((r) => `${r.userId}|${r.contractId}`));
 }

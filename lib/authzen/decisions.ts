@@ -208,7 +208,7 @@ export async function evaluateMany(db: PrismaClient, options: { body: unknown })
       const allowed = check.level !== null && levelRank(check.level) >= levelRank(p.level);
       answers[p.index] = allowed
         ? { decision: true, context: permitContext(check.level!, check.reasons) }
-        : { decision: false, context: denyContext(check.level ? "level_too_low" : "no_rule", check.level ? { level: check.level } : {}) };
+        : { decision: false, context: check.excluded ? denyContext("excluded") : denyContext(check.level ? "level_too_low" : "no_rule", check.level ? { level: check.level } : {}) };
     }
   }
   const evaluations = applySemantic(answers as Decision[], input.semantic);

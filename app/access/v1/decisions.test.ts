@@ -3,6 +3,8 @@
 // counter, resource-search paging over many contracts, repositories, ambiguity across directories.
 import { describe, expect, it } from "vitest";
 import { checkAccess } from "@/lib/access/effective-access";
+import { createExclusion } from "@/lib/exclusions/service";
+import { testActor } from "@/lib/testing/api-v1";
 import { evaluateMany } from "@/lib/authzen/decisions";
 import { flushDecisionLog } from "@/lib/authzen/decision-log";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -76,10 +78,21 @@ describe("AuthZEN decisions in Custodian's vocabulary", () => {
     expect(batch.evaluations[99]).toMatchObject({ decision: false, context: { reason: "no_rule" } });
 
     counter.n = 0;
-    await evaluateMany(client, { body: body(asked.slice(0, 10)) });
+    // The last ten: permits and denies, like the hundred (a batch with a deny reads which denies an exclusion explains).
+    await evaluateMany(client, { body: body(asked.slice(-10)) });
     // Set-based: ten items or a hundred cost the same statements (subject, contracts, reasons, names).
     expect(statementsFor100).toBe(counter.n);
     expect(statementsFor100).toBeLessThanOrEqual(8);
+  });
+
+  it("a batch says 'excluded' for a person an exclusion denies, as a single evaluation does (it said no_rule)", async () => {
+    const { w, person, contracts } = await catalogue(3);
+    await createExclusion(w.prisma, { input: { userId: person, contractId: contracts[1], reason: "Conflict on C001" }, actor: testActor });
+    const batch = (await evaluateMany(w.prisma, {
+      body: { subject: { type: "user", id: person }, action: { name: "view" }, evaluations: contracts.map((id) => ({ resource: { type: "contract", id } })) },
+    })) as { evaluations: { decision: boolean; context: Record<string, unknown> }[] };
+    expect(batch.evaluations.map((e) => e.decision)).toEqual([true, false, true]);
+    expect(batch.evaluations[1].context).toMatchObject({ reason: "excluded" });
   });
 
   it("the decision log keeps the last permit per person × contract (aggregated, written in batches), never a deny or a past instant; /api/metrics counts outcomes", async () => {
