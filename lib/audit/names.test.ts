@@ -6,9 +6,9 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { newWorld } from "@/lib/testing/access-world";
-import { getAuditEvent, listAuditEvents, SEARCH_VECTOR_SQL } from "./queries";
+import { eventNameOf, getAuditEvent, listAuditEvents, SEARCH_VECTOR_SQL } from "./queries";
 import { verifyAuditChain } from "./verify";
-import type { AuditNames } from "./names";
+import { DELETED_GROUP_MARK, type AuditNames } from "./names";
 import { userTimeline } from "@/lib/users/detail-queries";
 
 const { db } = setupTestDatabase();
@@ -94,6 +94,32 @@ describe("names stored with audit events", () => {
     const page = await listAuditEvents(prisma, { targetId: detail.targetId! });
     expect(page.items).toHaveLength(1);
     expect(page.currentNames).toEqual({ Group: { [group]: name } });
+  });
+});
+
+describe("events older than stored names that name a group since deleted (issue 15/16 leftover)", () => {
+  it("show the group's kept name (DeletedGroup), marked deleted, not (unknown)", async () => {
+    const prisma = db().prisma;
+    const w = await newWorld();
+    const group = await w.group("Harbour Disputes");
+    const name = (await prisma.group.findUniqueOrThrow({ where: { id: group } })).displayName;
+    const id = randomUUID();
+    // As an event of an older release: no names column set.
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "AuditEvent" (id, "actorType", action, "targetType", "targetId", "targetLabel", after)
+       VALUES ($1, 'admin', 'rule.created', 'AccessRule', $2, $3, $4::jsonb)`,
+      id,
+      randomUUID(),
+      `view for group ${group}`,
+      JSON.stringify({ groupId: group }),
+    );
+    await w.removeGroup(group);
+    const detail = await getAuditEvent(prisma, id);
+    expect(detail.names).toBeNull();
+    expect(detail.currentNames).toEqual({ Group: { [group]: `${name}${DELETED_GROUP_MARK}` } });
+    expect(eventNameOf(detail.names, detail.currentNames, group)).toBe(`${name} (deleted group)`);
+    const page = await listAuditEvents(prisma, { targetId: detail.targetId! });
+    expect(page.currentNames).toEqual({ Group: { [group]: `${name}${DELETED_GROUP_MARK}` } });
   });
 });
 

@@ -112,6 +112,9 @@ export function referencesOf(input: {
 
 type Queryable = Pick<Tx, "$queryRawUnsafe">;
 
+/** Appended to a deleted group's kept name (as evidence packs mark it). */
+export const DELETED_GROUP_MARK = " (deleted group)";
+
 /** The current names of the given references (those still on record), in one query. */
 export async function currentNames(db: Queryable, refs: NamedRef[]): Promise<AuditNames> {
   const byType = new Map<string, Set<string>>();
@@ -128,6 +131,14 @@ export async function currentNames(db: Queryable, refs: NamedRef[]): Promise<Aud
     params.push([...ids]);
     const { table, name } = RESOLVABLE[type];
     parts.push(`SELECT '${type}' AS type, t.id, ${name("t")} AS name FROM "${table}" t WHERE t.id = ANY($${params.length}::text[])`);
+    // A deleted group keeps its display name (DeletedGroup, issue 15), marked so no one reads it
+    // as a live group; a live row with the same id wins.
+    if (type === "Group") {
+      parts.push(
+        `SELECT 'Group', d.id, d."displayName" || '${DELETED_GROUP_MARK}' FROM "DeletedGroup" d
+          WHERE d.id = ANY($${params.length}::text[]) AND NOT EXISTS (SELECT 1 FROM "Group" g WHERE g.id = d.id)`,
+      );
+    }
   }
   const rows = await db.$queryRawUnsafe<{ type: string; id: string; name: string | null }[]>(parts.join(" UNION ALL "), ...params);
   const out: AuditNames = {};

@@ -195,14 +195,10 @@ export async function userTimeline(prisma: PrismaClient, options: { userId: stri
   ]);
   const groupIds = [...new Set(rows.map((r) => r.groupId).filter((id): id is string => id !== null))];
   const groups = groupIds.length ? await prisma.group.findMany({ where: { id: { in: groupIds } }, select: { id: true, displayName: true } }) : [];
-  // A deleted group keeps its name in the audit trail: its group.deleted event.
+  // A deleted group keeps its display name in DeletedGroup (not in its group.deleted event, which
+  // audit retention may delete).
   const gone = groupIds.filter((id) => !groups.some((g) => g.id === id));
-  const labels = gone.length
-    ? await prisma.auditEvent.findMany({
-        where: { action: "group.deleted", targetType: "Group", targetId: { in: gone } },
-        select: { targetId: true, targetLabel: true },
-      })
-    : [];
+  const kept = gone.length ? await prisma.deletedGroup.findMany({ where: { id: { in: gone } }, select: { id: true, displayName: true } }) : [];
   const live = new Map(groups.map((g) => [g.id, g.displayName]));
   // Causes of access changes name their group, rule and contract: as stored with the event, else
   // (events older than stored names) as they are named today.
@@ -211,7 +207,7 @@ export async function userTimeline(prisma: PrismaClient, options: { userId: stri
     return referencesOf({ after: r.after }).refs.filter((ref) => !stored.has(ref.id));
   });
   const today = unnamed.length ? await currentNames(prisma, unnamed) : {};
-  const remembered = new Map(labels.map((l) => [l.targetId!, l.targetLabel]));
+  const remembered = new Map(kept.map((g) => [g.id, g.displayName]));
   return {
     page,
     pageSize,
