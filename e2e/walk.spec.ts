@@ -175,6 +175,7 @@ test.describe.serial("the dashboard as each role walks it", () => {
       await signIn(page, accounts[role], role === "admin" ? E2E_ADMIN.password : PASSWORD);
       const stray: string[] = [];
       const shownIds: string[] = [];
+      const nested: string[] = [];
       const urls = pagesFor(role, ids);
       for (const url of urls) {
         await page.goto(url);
@@ -182,6 +183,8 @@ test.describe.serial("the dashboard as each role walks it", () => {
         await expect(page.getByRole("heading", { name: "Not allowed" }), url).toHaveCount(url === "/dashboard/forbidden" ? 1 : 0);
         stray.push(...(await strayDates(page)).map((t) => `${url}: ${t}`));
         shownIds.push(...(await rawIds(page)).map((t) => `${url}: ${t}`));
+        // <time> may not contain another <time> (HTML content model).
+        if (await page.locator("time time").count()) nested.push(url);
       }
       // Hints name only what the role can do.
       if (can([role], "directories:read") && !can([role], "directories:write")) {
@@ -193,6 +196,7 @@ test.describe.serial("the dashboard as each role walks it", () => {
       console.log(`walk: ${role} opened ${urls.length} pages`);
       expect(stray, "dates not produced by lib/time-format (through <Time>)").toEqual([]);
       expect(shownIds, "raw ids on screen outside id elements ([data-id])").toEqual([]);
+      expect(nested, "pages with a <time> inside a <time>").toEqual([]);
       expect(errors, "console errors").toEqual([]);
       await page.context().close();
     });

@@ -119,7 +119,8 @@ export function Timeline({ userId, links = [] }: { userId: string; links?: reado
             <span className={`absolute -left-[26px] top-1.5 h-2.5 w-2.5 rounded-full ring-2 ring-white ${DOT[item.kind === "event" ? (item.action ?? "") : item.kind] ?? "bg-slate-400"}`} aria-hidden="true" />
             <div className="text-slate-800"><Detail item={item} links={links} /></div>
             <div className="text-xs text-slate-500">
-              <time dateTime={item.at}><Time value={item.at} /></time>
+              {/* <Time> is the <time> element itself: a wrapper <time> would nest one in another. */}
+              <Time value={item.at} />
               {item.actor.label && <> · by {item.actor.label}</>}
               {item.actor.type && !item.actor.label && <> · by {item.actor.type}</>}
             </div>
