@@ -91,6 +91,9 @@ export async function listRules(
     ...(f.repositoryId ? { repositoryId: f.repositoryId } : {}),
     ...(f.contractId ? { contractId: f.contractId } : {}),
     ...(f.principalType ? { principalType: f.principalType } : {}),
+    // ILIKE in the database on the current version's name. Prisma passes % and _ through as
+    // wildcards: escape them (and the escape character) so they match themselves.
+    ...(f.search ? { name: { contains: f.search.replace(/[\\%_]/g, (c) => `\\${c}`), mode: "insensitive" } } : {}),
   };
   const [rows, total] = await Promise.all([
     prisma.accessRuleVersion.findMany({

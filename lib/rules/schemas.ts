@@ -70,6 +70,8 @@ export const previewRuleInput = z.discriminatedUnion("action", [
 ]);
 
 export const listRulesInput = z.object({
+  /** Part of the rule's current name, any case. */
+  search: z.string().trim().max(200).optional(),
   groupId: id.optional(),
   userId: id.optional(),
   repositoryId: id.optional(),

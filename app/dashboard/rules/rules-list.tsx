@@ -6,12 +6,18 @@ import { RulesTable } from "@/components/access/rules-table";
 const select = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 export function RulesList({ repositories }: { repositories: { id: string; name: string }[] }) {
+  const [search, setSearch] = useState("");
   const [principalType, setPrincipalType] = useState("");
   const [repositoryId, setRepositoryId] = useState("");
   const [includeDeleted, setIncludeDeleted] = useState(false);
   return (
     <div className="space-y-4">
       <form className="flex flex-wrap items-end gap-3" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label className="text-sm text-slate-700">
+          Search
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Rule name"
+            className="mt-1 block w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
+        </label>
         <label className="text-sm text-slate-700">
           Principal
           <select value={principalType} onChange={(e) => setPrincipalType(e.target.value)} className={select}>
@@ -33,8 +39,8 @@ export function RulesList({ repositories }: { repositories: { id: string; name: 
         </label>
       </form>
       <RulesTable
-        filter={{ principalType, repositoryId, includeDeleted: includeDeleted ? "true" : undefined }}
-        emptyMessage={principalType || repositoryId ? "No rules match these filters." : "No access rules yet."}
+        filter={{ search: search.trim(), principalType, repositoryId, includeDeleted: includeDeleted ? "true" : undefined }}
+        emptyMessage={search.trim() || principalType || repositoryId ? "No rules match these filters." : "No access rules yet."}
       />
     </div>
   );
