@@ -7,6 +7,7 @@
 // Lists are computed and paginated in the database; reasons (the chain of facts) are computed
 // only for the rows of the requested page.
 import { AppError } from "@/lib/errors";
+import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
 import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
@@ -33,7 +34,11 @@ function ruleScopeOf(
 /** One hop of a membership path: the user (or the previous group) is a member of this group. */
 export interface GroupHop {
   groupId: string;
-  /** The group's current name; a group deleted since keeps its last name (and `deleted` says so). */
+  /**
+   * The group's current name; a group deleted since keeps its last name (and `deleted` says so).
+   * A check at an explicit past T (checkAccess) gives the name at T where the audit trail still holds
+   * every rename since T (not after audit retention deleted events newer than T).
+   */
   displayName: string | null;
   /** The group has been deleted since (its name is the one it had when deleted). */
   deleted: boolean;
@@ -380,6 +385,13 @@ function maxLevel(reasons: Reason[] | undefined): Level | null {
   return reasons.reduce((m, r) => (levelRank(r.level) > levelRank(m) ? r.level : m), reasons[0].level);
 }
 
+/** Group hops take the name the group had at T where the audit trail tells it (lib/audit/names.ts groupNamesAt). */
+async function nameGroupsAsOf(db: Db, reasons: Reason[], at: Date): Promise<void> {
+  const hops = reasons.flatMap((r) => (r.via.kind === "group" ? r.via.path : []));
+  const then = await groupNamesAt(db, hops.map((h) => h.groupId), at);
+  for (const hop of hops) hop.displayName = then?.get(hop.groupId) ?? hop.displayName;
+}
+
 /**
  * Can this user open this contract at T (default now), at the requested level (default view)?
  * The answer carries every rule that grants, through every membership path, winning ones marked.
@@ -392,6 +404,8 @@ export async function checkAccess(
   return withStatementTimeout(db, async (q) => {
     const rows = await reasonRows(q, { userIds: [options.userId], contractIds: [options.contractId], at });
     const reasons = (await buildReasons(q, rows)).get(`${options.userId}|${options.contractId}`) ?? [];
+    // A question about the past names groups as they were then (one indexed read of renames after T).
+    if (options.at) await nameGroupsAsOf(q, reasons, at);
     const level = maxLevel(reasons);
     const requiredLevel = options.level ?? "view";
     const allowed = level !== null && levelRank(level) >= levelRank(requiredLevel);

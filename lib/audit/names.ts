@@ -194,3 +194,27 @@ export function nameIndex(...all: (AuditNames | null | undefined)[]): Map<string
   for (const names of all) for (const [type, byId] of Object.entries(names ?? {})) for (const [id, name] of Object.entries(byId)) if (!out.has(id)) out.set(id, { type, name });
   return out;
 }
+
+/**
+ * Groups' display names as they were at `at`, from the audit trail: a group's only rename path
+ * (lib/groups/service.ts updateGroup) records `group.updated` with the old name in `before`, so the
+ * name at T is the old name of the first rename after T, and the name today (or kept at deletion,
+ * DeletedGroup) when there was none. Answers only when the trail after T is whole: retention deletes
+ * events older than its cutoff, so for T before a retention cutoff a rename may be gone, and the map
+ * is empty (callers keep today's name). Ids without a rename after T are absent (today's name holds).
+ */
+export async function groupNamesAt(db: Queryable, groupIds: string[], at: Date): Promise<Map<string, string> | undefined> {
+  if (groupIds.length === 0) return new Map();
+  const [{ cutoff }] = await db.$queryRawUnsafe<{ cutoff: Date | null }[]>(`SELECT max(cutoff) AS cutoff FROM "AuditChainCheckpoint"`);
+  if (cutoff !== null && new Date(cutoff).getTime() > at.getTime()) return undefined;
+  const rows = await db.$queryRawUnsafe<{ id: string; name: string }[]>(
+    `SELECT DISTINCT ON (e."targetId") e."targetId" AS id, e.before->>'displayName' AS name
+       FROM "AuditEvent" e
+      WHERE e."targetType" = 'Group' AND e."targetId" = ANY($1::text[]) AND e.action = 'group.updated'
+        AND e."createdAt" > $2::timestamp(3) AND e.before->>'displayName' IS NOT NULL
+      ORDER BY e."targetId", e.seq`,
+    [...new Set(groupIds)],
+    at,
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
