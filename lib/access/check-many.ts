@@ -3,7 +3,7 @@
 // (person, contract) pair at once — one set-based statement over the distinct people and contracts,
 // then the pairs read off its result — so a batch answers exactly what single checks would.
 import { levelRank, type Level } from "./levels";
-import { buildReasons, reasonRows, type Reason } from "./effective-access";
+import { buildReasons, nameGroupsAsOf, reasonRows, type Reason } from "./effective-access";
 import { ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export interface PairCheck {
@@ -37,6 +37,8 @@ export async function checkAccessMany(
     for (const [userId, ids] of byUser) rows.push(...(await reasonRows(q, { userIds: [userId], contractIds: [...new Set(ids)], at })));
     return buildReasons(q, rows);
   });
+  // As checkAccess: a question about the past names groups as they were then.
+  if (options.at) await nameGroupsAsOf(db, [...reasons.values()].flat(), at);
   const levels = new Map(
     options.pairs.map(({ userId, contractId }) => {
       const key = `${userId}|${contractId}`;

@@ -386,7 +386,7 @@ function maxLevel(reasons: Reason[] | undefined): Level | null {
 }
 
 /** Group hops take the name the group had at T where the audit trail tells it (lib/audit/names.ts groupNamesAt). */
-async function nameGroupsAsOf(db: Db, reasons: Reason[], at: Date): Promise<void> {
+export async function nameGroupsAsOf(db: Db, reasons: Reason[], at: Date): Promise<void> {
   const hops = reasons.flatMap((r) => (r.via.kind === "group" ? r.via.path : []));
   const then = await groupNamesAt(db, hops.map((h) => h.groupId), at);
   for (const hop of hops) hop.displayName = then?.get(hop.groupId) ?? hop.displayName;

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { applyAuditRetention } from "@/lib/audit/retention";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { newWorld } from "@/lib/testing/access-world";
+import { checkAccessMany } from "./check-many";
 import { checkAccess, type Reason } from "./effective-access";
 
 // Its own database: the last step deletes the whole trail.
@@ -44,6 +45,9 @@ describe("group names in a check at a past instant", () => {
     expect(pathNames((await check(t1)).reasons)).toEqual([inner0, outer0]);
     expect(pathNames((await check(t2)).reasons)).toEqual([`${inner0} & Litigation`, `${outer0} Department`]);
     expect(pathNames((await check()).reasons)).toEqual([`${inner0} (old)`, `${outer0} Department`]);
+    // A batch answers what single checks do.
+    const batch = await checkAccessMany(prisma, { pairs: [{ userId: dana, contractId: contract }], at: t1 });
+    expect(pathNames(batch.get(`${dana}|${contract}`)!.reasons)).toEqual([inner0, outer0]);
 
     // Deleted since: the name at T, marked deleted.
     await w.removeGroup(inner);
