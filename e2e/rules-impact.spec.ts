@@ -111,3 +111,20 @@ test("create a rule, see the impact preview, save it, see the user's access chan
   await expect(page.getByRole("table", { name: "Contract access" }).getByText("No contract access.")).toBeVisible();
   await expect(page.getByText(/Access revoked/).first()).toBeVisible();
 });
+
+test("the rules list searches by name, any case", async ({ page, request }) => {
+  const suffix = Date.now().toString(36);
+  const group = await postOk<{ id: string }>(request, "/scim/v2/Groups", { schemas: [SCIM_GROUP], displayName: `Search group ${suffix}`, members: [] }, SCIM_HEADERS);
+  await signIn(page);
+  const repo = await postOk<{ id: string }>(page.request, "/api/admin/repositories", { name: `Search repo ${suffix}`, owner: "legal@contoso.example" });
+  for (const name of [`Osprey readers ${suffix}`, `Heron editors ${suffix}`]) {
+    await postOk(page.request, "/api/admin/rules", { name, groupId: group.id, level: "view", repositoryId: repo.id, justification: "search test" });
+  }
+  await page.goto("/dashboard/rules");
+  const table = page.getByRole("table", { name: "Access rules" });
+  await page.getByRole("searchbox", { name: "Search" }).fill(`OSPREY READERS ${suffix}`.toUpperCase());
+  await expect(table.getByRole("link", { name: `Osprey readers ${suffix}` })).toBeVisible();
+  await expect(table.getByRole("link", { name: `Heron editors ${suffix}` })).toHaveCount(0);
+  await page.getByRole("searchbox", { name: "Search" }).fill(`no such rule ${suffix}`);
+  await expect(page.getByText("No rules match these filters.")).toBeVisible();
+});
