@@ -19,6 +19,20 @@ async function eventOf(prisma: PrismaClient, where: { action: string; targetId?:
   return prisma.auditEvent.findFirstOrThrow({ where, orderBy: { seq: "desc" } });
 }
 
+/** A rule.created event as an older release wrote it: no names column set. */
+async function olderRuleEvent(prisma: PrismaClient, label: string, after: object): Promise<string> {
+  const id = randomUUID();
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "AuditEvent" (id, "actorType", action, "targetType", "targetId", "targetLabel", after)
+     VALUES ($1, 'admin', 'rule.created', 'AccessRule', $2, $3, $4::jsonb)`,
+    id,
+    randomUUID(),
+    label,
+    JSON.stringify(after),
+  );
+  return id;
+}
+
 describe("names stored with audit events", () => {
   it("keep the names as they were: a later rename does not change history", async () => {
     const prisma = db().prisma;
@@ -77,16 +91,7 @@ describe("names stored with audit events", () => {
     const w = await newWorld();
     const group = await w.group("Facilities");
     const gone = randomUUID();
-    const id = randomUUID();
-    // As an event of an older release: no names column set.
-    await prisma.$executeRawUnsafe(
-      `INSERT INTO "AuditEvent" (id, "actorType", action, "targetType", "targetId", "targetLabel", after)
-       VALUES ($1, 'admin', 'rule.created', 'AccessRule', $2, $3, $4::jsonb)`,
-      id,
-      randomUUID(),
-      `view for group ${group} on repository ${gone}`,
-      JSON.stringify({ groupId: group, repositoryId: gone }),
-    );
+    const id = await olderRuleEvent(prisma, `view for group ${group} on repository ${gone}`, { groupId: group, repositoryId: gone });
     const detail = await getAuditEvent(prisma, id);
     expect(detail.names).toBeNull();
     const name = (await prisma.group.findUniqueOrThrow({ where: { id: group } })).displayName;
@@ -103,16 +108,7 @@ describe("events older than stored names that name a group since deleted (issue 
     const w = await newWorld();
     const group = await w.group("Harbour Disputes");
     const name = (await prisma.group.findUniqueOrThrow({ where: { id: group } })).displayName;
-    const id = randomUUID();
-    // As an event of an older release: no names column set.
-    await prisma.$executeRawUnsafe(
-      `INSERT INTO "AuditEvent" (id, "actorType", action, "targetType", "targetId", "targetLabel", after)
-       VALUES ($1, 'admin', 'rule.created', 'AccessRule', $2, $3, $4::jsonb)`,
-      id,
-      randomUUID(),
-      `view for group ${group}`,
-      JSON.stringify({ groupId: group }),
-    );
+    const id = await olderRuleEvent(prisma, `view for group ${group}`, { groupId: group });
     await w.removeGroup(group);
     const detail = await getAuditEvent(prisma, id);
     expect(detail.names).toBeNull();
