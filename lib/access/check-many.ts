@@ -38,7 +38,7 @@ export async function checkAccessMany(
     return buildReasons(q, rows);
   });
   // As checkAccess: a question about the past names groups as they were then.
-  if (options.at) await nameGroupsAsOf(db, [...reasons.values()].flat(), at);
+  if (options.at) await withStatementTimeout(db, (q) => nameGroupsAsOf(q, [...reasons.values()].flat(), at));
   const levels = new Map(
     options.pairs.map(({ userId, contractId }) => {
       const key = `${userId}|${contractId}`;

@@ -36,7 +36,7 @@ export interface GroupHop {
   groupId: string;
   /**
    * The group's current name; a group deleted since keeps its last name (and `deleted` says so).
-   * A check at an explicit past T (checkAccess) gives the name at T where the audit trail still holds
+   * A check at an explicit past T (checkAccess, checkAccessMany) gives the name at T where the audit trail still holds
    * every rename since T (not after audit retention deleted events newer than T).
    */
   displayName: string | null;
