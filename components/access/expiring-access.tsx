@@ -37,7 +37,7 @@ export function ExpiringAccess({ canReadRules }: { canReadRules: boolean }) {
           <tbody>
             {query.data.items.map((i) => (
               <tr key={`${i.kind}-${i.id}`} className="border-t border-slate-100 align-top">
-                <td className="py-1.5 pr-3 whitespace-nowrap"><time dateTime={i.endsAt}><Time value={i.endsAt} /></time></td>
+                <td className="py-1.5 pr-3 whitespace-nowrap"><Time value={i.endsAt} /></td>
                 <td className="py-1.5 pr-3">
                   <Badge tone={KIND[i.kind].tone}>{KIND[i.kind].label}</Badge> <span className="font-medium">{i.label}</span>
                   {i.detail && <span className="block text-xs text-slate-600">{i.detail}</span>}

@@ -1,0 +1,22 @@
+// The overview's "access ending" card as the browser gets it (server render, its data already in
+// the query cache): one <time> per end, never a <time> inside another (invalid HTML).
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+import { adminKey } from "@/components/data-hooks/keys";
+import type { ExpiringItem } from "@/lib/access/expiring";
+import { ExpiringAccess } from "./expiring-access";
+
+describe("expiring access markup", () => {
+  it("shows each end in one <time>, not one nested in another", () => {
+    const client = new QueryClient();
+    const items: ExpiringItem[] = [
+      { kind: "rule", id: "r1", label: "Legal reads leases", detail: "Leases", endsAt: "2026-12-20T00:00:00.000Z", people: 3, reviewHref: null, ruleId: "r1" },
+    ];
+    client.setQueryData(adminKey("/api/admin/access/expiring"), { days: 30, items });
+    const html = renderToStaticMarkup(createElement(QueryClientProvider, { client }, createElement(ExpiringAccess, { canReadRules: true })));
+    expect(html).toContain("Legal reads leases");
+    expect(html.match(/<time\b/g)).toHaveLength(1);
+  });
+});
