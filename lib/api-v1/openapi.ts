@@ -75,6 +75,11 @@ function errorStatusesOf(operation: ApiOperation): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+function requirement(scopes: readonly string[]): string {
+  if (scopes.length === 1 && scopes[0] === "admin") return "Requires an `admin` API key.";
+  return `Requires an API key with ${scopes.map((s) => `\`${s}\``).join(" or ")} (or \`admin\`).`;
+}
+
 function operationObject(operation: ApiOperation, requests: Components, responses: Components) {
   const json = (schema: JsonSchema) => ({ content: { "application/json": { schema } } });
   const parameters = [
@@ -98,7 +103,7 @@ function operationObject(operation: ApiOperation, requests: Components, response
     tags: [operation.tag],
     ...(operation.scopes
       ? {
-          description: [`Requires an API key with ${operation.scopes.map((s) => `\`${s}\``).join(" or ")} (or \`admin\`).`, operation.note].filter(Boolean).join(" "),
+          description: [requirement(operation.scopes), operation.note].filter(Boolean).join(" "),
           security: [{ apiKey: [] }],
         }
       : { security: [] }),

@@ -801,6 +801,7 @@ describe("review campaigns and exclusions (the dashboard's services, over API ke
     const paths = document.paths as Record<string, Record<string, { description?: string; responses: Record<string, { content: Record<string, unknown> }> }>>;
     expect(Object.keys(paths["/api/v1/campaigns/{id}/report"].get.responses["200"].content)).toEqual(["application/json", "text/csv"]);
     expect(paths["/api/v1/campaigns/{id}/items"].get.description).toMatch(/not part of this API/);
+    expect(paths["/api/v1/campaigns/{id}/close"].post.description).toBe("Requires an `admin` API key.");
     expect(document.info.description).toMatch(/reviewers' decisions are not made with API keys/);
     // Reads take access:read, writes admin; no operation records a decision.
     const ours = API_V1_OPERATIONS.filter((o) => o.tag === "Reviews" || o.tag === "Exclusions");
