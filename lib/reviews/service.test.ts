@@ -225,3 +225,45 @@ describe("review campaigns", () => {
     expect(populationHash(rows.slice(1))).not.toBe(campaign.populationHash);
   });
 });
+
+// PGlite is one connection: its transactions never overlap, so the race exists on PostgreSQL only.
+describe.skipIf(!process.env.DATABASE_URL)("decisions racing a close (PostgreSQL)", () => {
+  it("a decision that read the campaign before a close committed is refused, not left unapplied beside outcome keep (issue 19 item 2)", async () => {
+    const s = await setting();
+    const { w } = s;
+    const definition = await createDefinition(w.prisma, {
+      input: { name: "Race", config: { scope: { repositoryIds: [s.repo] }, stages: [{ reviewers: "named", namedReviewerIds: [s.mgr] }], fallbackReviewerId: s.fallback, undecided: "keep" } },
+      actor: admin,
+    });
+    const campaign = await startCampaign(w.prisma, { definitionId: definition.id, actor: admin });
+    const item = await w.prisma.reviewItem.findFirstOrThrow({ where: { campaignId: campaign.id, userId: s.ann } });
+    // A close in progress, as closeCampaign takes it: the campaign row FOR UPDATE, then the items' outcomes.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const closing = w.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT id FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`, campaign.id);
+      holding();
+      await gate;
+      await tx.$executeRawUnsafe(`UPDATE "ReviewItem" SET outcome = COALESCE(decision, 'keep') WHERE "campaignId" = $1`, campaign.id);
+      await tx.reviewCampaign.update({ where: { id: campaign.id }, data: { status: "closed", closedAt: new Date() } });
+    });
+    await held;
+    const deciding = decideItems(w.prisma, {
+      campaignId: campaign.id,
+      reviewerId: s.mgr,
+      input: { itemIds: [item.id], decision: "revoke", justification: "Left the matter" },
+      actor: { type: "admin", id: s.mgr },
+    }).then(
+      () => "decided",
+      (e: { code?: string }) => e.code,
+    );
+    // Long enough for the decision to pass its status check had it not waited for the lock.
+    await new Promise((r) => setTimeout(r, 500));
+    release();
+    await closing;
+    expect(await deciding).toBe("conflict");
+    expect(await w.prisma.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ decision: null, outcome: "keep" });
+  });
+});

@@ -277,8 +277,12 @@ export async function decideItems(prisma: PrismaClient, options: { campaignId: s
   const itemIds = [...new Set(input.itemIds)];
   const bulk = itemIds.length > 1;
   return prisma.$transaction(async (tx) => {
-    const campaign = await tx.reviewCampaign.findUnique({ where: { id: options.campaignId } });
-    if (!campaign) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+    // FOR SHARE: decisions run side by side, but wait for a close (FOR UPDATE) in progress and then
+    // read its status — a decision after close is refused, never left unapplied beside its outcome.
+    // Campaign row before item rows, as close takes them: no deadlock.
+    const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "ReviewCampaign" WHERE id = $1 FOR SHARE`, options.campaignId);
+    if (locked.length === 0) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+    const campaign = await tx.reviewCampaign.findUniqueOrThrow({ where: { id: options.campaignId } });
     const items = await tx.$queryRawUnsafe<{ id: string }[]>(
       `SELECT id FROM "ReviewItem" WHERE id = ANY($1::text[]) AND "campaignId" = $2 AND "reviewerId" = $3 FOR UPDATE`,
       itemIds,
