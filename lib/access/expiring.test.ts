@@ -4,7 +4,8 @@ import { openDatabase } from "@/lib/db/client";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { listExpiringAccess, recordExpiryWarnings, type ExpiringItem } from "./expiring";
-import { newWorld } from "@/lib/testing/access-world";
+import { createExclusion } from "@/lib/exclusions/service";
+import { admin, newWorld } from "@/lib/testing/access-world";
 
 vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 
@@ -23,7 +24,7 @@ async function expiringWorld() {
   await w.rule({ groupId: team, level: "view", repositoryId: repo });
   const rule = await w.rule({ name: `Team edits until soon ${w.tag}`, groupId: team, level: "edit", repositoryId: repo, validUntil: inDays(5) });
   const grant = await w.rule({ userId: cid, level: "view", contractId: later, validUntil: inDays(20) });
-  return { w, soon, later, rule, grant, ids: new Set([soon, later, rule, grant]) };
+  return { w, ann, cid, repo, soon, later, rule, grant, ids: new Set([soon, later, rule, grant]) };
 }
 
 const mine = (items: ExpiringItem[], ids: Set<string>) => items.filter((i) => ids.has(i.id)).map((i) => [i.kind, i.id, i.people]);
@@ -69,6 +70,22 @@ describe("expiring access", () => {
     await w.changeContract(soon, { endDate: inDays(12).toISOString() });
     await w.prisma.$transaction((tx) => recordExpiryWarnings(tx, { now: new Date(), leadDays: 30 }));
     expect((await warnings(new Set([soon]))).length).toBe(2);
+  });
+
+  it("does not count or warn about people an exclusion already denies (issue 19 item 4)", async () => {
+    const { w, ann, cid, repo, later, rule, grant } = await expiringWorld();
+    await createExclusion(w.prisma, { input: { userId: ann, repositoryId: repo, reason: "Left the deal team" }, actor: admin });
+    await createExclusion(w.prisma, { input: { userId: cid, contractId: later, reason: "Conflict of interest" }, actor: admin });
+    const { items } = await listExpiringAccess(w.prisma, { days: 30, limit: 500 });
+    // the rule reaches bob only now; cid's grant reaches nobody
+    expect(mine(items, new Set([rule, grant]))).toEqual([
+      ["rule", rule, 1],
+      ["grant", grant, 0],
+    ]);
+    await w.prisma.$transaction((tx) => recordExpiryWarnings(tx, { now: new Date(), leadDays: 30 }));
+    expect(await warnings(new Set([grant]))).toEqual([]);
+    const ruleWarning = await w.prisma.auditEvent.findFirstOrThrow({ where: { action: "access.expiring", targetId: rule } });
+    expect(ruleWarning.after).toMatchObject({ people: 1 });
   });
 
   it("is visible to whoever can review access", async () => {

@@ -93,13 +93,35 @@ async function candidates(db: Db, now: Date, until: Date, limit: number, unwarne
 
 /** Active people who lose (or may lose) access when the item ends. */
 async function peopleOf(db: Db, c: Candidate, now: Date): Promise<number> {
+  // whoCanAccessContract already leaves out people an exclusion denies.
   if (c.kind === "contract") return (await whoCanAccessContract(db, { contractId: c.id, at: now, offset: 0, limit: 1 })).total;
-  if (c.principalType === "group" && c.groupId) return (await usersInGroup(db, c.groupId, now)).length;
-  if (c.userId) {
+  let ids: string[] = [];
+  if (c.principalType === "group" && c.groupId) ids = await usersInGroup(db, c.groupId, now);
+  else if (c.userId) {
     const [row] = await db.$queryRawUnsafe<{ ok: boolean }[]>(`SELECT ${activeAt("$1", ts(2))} AS ok`, c.userId, now);
-    return row?.ok ? 1 : 0;
+    if (row?.ok) ids = [c.userId];
   }
-  return 0;
+  return (await notExcluded(db, c, ids, now)).length;
+}
+
+/**
+ * The people a rule's end can still take something from: leaves out those an exclusion in force
+ * denies the rule's whole scope (its repository, or its contract). A contract exclusion under a
+ * repository rule spares the rest of the repository, so that person is still warned about.
+ */
+async function notExcluded(db: Db, c: Candidate, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0 || !c.repositoryId) return ids;
+  const excluded = await db.$queryRawUnsafe<{ userId: string }[]>(
+    `SELECT DISTINCT x."userId" FROM "Exclusion" x
+     WHERE x."userId" = ANY($1::text[]) AND x."validFrom" <= ${ts(2)} AND (x."validTo" IS NULL OR x."validTo" > ${ts(2)})
+       AND (x."repositoryId" = $3 OR (x."contractId" IS NOT NULL AND x."contractId" = $4))`,
+    ids,
+    now,
+    c.repositoryId,
+    c.contractId,
+  );
+  const denied = new Set(excluded.map((e) => e.userId));
+  return ids.filter((id) => !denied.has(id));
 }
 
 function reviewHref(c: Candidate): string | null {

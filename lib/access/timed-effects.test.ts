@@ -5,7 +5,8 @@ import { runMaintenanceOnce } from "@/lib/jobs/maintenance";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { checkAccess } from "./effective-access";
 import { processTimedEffects, processTimedEffectsInTx } from "./timed-effects";
-import { newWorld, sleep } from "@/lib/testing/access-world";
+import { admin, newWorld, sleep } from "@/lib/testing/access-world";
+import { createExclusion, liftExclusion } from "@/lib/exclusions/service";
 
 const { db } = setupTestDatabase();
 
@@ -21,7 +22,7 @@ async function timedEvents(userId: string) {
       before: r.before,
       after: r.after as Record<string, unknown> & { cause: { kind: string; eventId?: string } },
     }))
-    .filter((e) => ["rule.expiry", "contract.end", "rule.start", "timed"].includes(e.after.cause.kind));
+    .filter((e) => ["rule.expiry", "contract.end", "rule.start", "exclusion.end", "timed"].includes(e.after.cause.kind));
 }
 
 describe("timed effects", () => {
@@ -118,6 +119,45 @@ describe("timed effects", () => {
       ["contract.end", endAt.toISOString(), 1],
       ["rule.expiry", until.toISOString(), 1],
     ]);
+  });
+
+  it("records access.granted when a time-limited exclusion reaches its end, once; a lifted one is not (issue 19 item 4)", async () => {
+    const base = Date.now() - 300_000;
+    const until = new Date(base + 60_000);
+    const { w, ida, repo, c2, timed, lifted } = await runAt(new Date(base), async () => {
+      const w = await newWorld();
+      const [ida, joe] = [await w.user("ida"), await w.user("joe")];
+      const g = await w.group("g", [ida, joe]);
+      const repo = await w.repository("excluded-for-a-while");
+      await w.contract(repo);
+      const c2 = await w.contract(repo);
+      await w.rule({ groupId: g, level: "view", repositoryId: repo });
+      const timed = await createExclusion(w.prisma, { input: { userId: ida, repositoryId: repo, reason: "Ethical wall until the deal closes", validUntil: until.toISOString() }, actor: admin });
+      const lifted = await createExclusion(w.prisma, { input: { userId: joe, contractId: c2, reason: "Ethical wall on one contract", validUntil: until.toISOString() }, actor: admin });
+      await liftExclusion(w.prisma, { id: lifted.id, input: { justification: "Deal closed early" }, actor: admin });
+      return { w, ida, joe, repo, c2, timed, lifted };
+    });
+    expect((await checkAccess(w.prisma, { userId: ida, contractId: c2 })).allowed).toBe(true);
+    const now = new Date();
+    await Promise.all([processTimedEffects(w.prisma, { now }), processTimedEffects(w.prisma, { now })]);
+    await processTimedEffects(w.prisma, { now: new Date() });
+    const created = await w.prisma.auditEvent.findFirstOrThrow({ where: { action: "exclusion.created", targetId: timed.id } });
+    expect(await timedEvents(ida)).toEqual([
+      {
+        action: "access.granted",
+        before: { contracts: 0, level: null },
+        after: expect.objectContaining({
+          repositoryId: repo,
+          contracts: 2,
+          level: "view",
+          effectiveAt: until.toISOString(),
+          cause: expect.objectContaining({ kind: "exclusion.end", eventId: created.id }),
+        }),
+      },
+    ]);
+    expect(await w.prisma.timedEffect.count({ where: { subjectId: timed.id } })).toBe(1);
+    // The lift recorded its own change when it happened: nothing timed for it.
+    expect(await w.prisma.timedEffect.count({ where: { subjectId: lifted.id } })).toBe(0);
   });
 
   it("runs from the maintenance job, once across concurrent instances", async () => {

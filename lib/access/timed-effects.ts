@@ -1,5 +1,6 @@
 // Time-driven access changes: a contract passing its end date (+ the rule's grace days), a rule
-// passing its validUntil, a rule reaching a future validFrom. The access queries already filter by
+// passing its validUntil, a rule reaching a future validFrom, a time-limited exclusion reaching its
+// end (access returns: access.granted). The access queries already filter by
 // time, so access ends at the exact instant whether or not this job runs; the job only RECORDS the
 // change (access.revoked / access.granted events), after the fact, once.
 //
@@ -35,7 +36,7 @@ const MAX_EVENTS_PER_RUN = 50_000;
 const CAUSE_SUBJECTS_LIMIT = 20;
 
 interface DueRow {
-  kind: "contract.end" | "rule.expiry" | "rule.start";
+  kind: "contract.end" | "rule.expiry" | "rule.start" | "exclusion.end";
   subjectId: string;
   dueAt: Date;
   eventId: string | null;
@@ -136,6 +137,13 @@ async function dueRows(db: Db, since: Date, now: Date): Promise<DueRow[]> {
        WHERE v."validFrom" > ${S} AND v."validFrom" <= ${N} AND v.change <> 'deleted'
          AND v."recordedFrom" < v."validFrom" AND (v."recordedTo" IS NULL OR v."recordedTo" > v."validFrom")
          AND (v."validUntil" IS NULL OR v."validUntil" > v."validFrom")
+       UNION ALL
+       -- A lifted exclusion's end is the lift, recorded synchronously by whoever lifted it.
+       SELECT 'exclusion.end', x.id, x."validTo", x."eventId", 'user', NULL, x."userId",
+              COALESCE(x."repositoryId", (SELECT cr."repositoryId" FROM "ContractRevision" cr
+                WHERE cr."contractId" = x."contractId" AND cr."validFrom" < x."validTo" ORDER BY cr."validFrom" DESC LIMIT 1))
+       FROM "Exclusion" x
+       WHERE x."validTo" > ${S} AND x."validTo" <= ${N} AND x."liftedAt" IS NULL AND x."validFrom" < x."validTo"
      ) due
      ORDER BY "dueAt", kind, "subjectId"
      LIMIT ${MAX_ROWS_PER_RUN}`,
@@ -193,6 +201,7 @@ function causeOf(items: { kind: DueRow["kind"]; subjectId: string; eventId: stri
     count("contract.end") && `${count("contract.end")} contract(s) reached their end date (plus grace)`,
     count("rule.expiry") && `${count("rule.expiry")} rule(s) expired`,
     count("rule.start") && `${count("rule.start")} rule(s) took effect`,
+    count("exclusion.end") && `${count("exclusion.end")} exclusion(s) reached their end`,
   ].filter(Boolean);
   return {
     kind: kinds.length === 1 ? kinds[0] : "timed",

@@ -75,6 +75,11 @@ function errorStatusesOf(operation: ApiOperation): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+function requirement(scopes: readonly string[]): string {
+  if (scopes.length === 1 && scopes[0] === "admin") return "Requires an `admin` API key.";
+  return `Requires an API key with ${scopes.map((s) => `\`${s}\``).join(" or ")} (or \`admin\`).`;
+}
+
 function operationObject(operation: ApiOperation, requests: Components, responses: Components) {
   const json = (schema: JsonSchema) => ({ content: { "application/json": { schema } } });
   const parameters = [
@@ -84,10 +89,11 @@ function operationObject(operation: ApiOperation, requests: Components, response
       ? [{ name: "If-Match", in: "header", required: false, description: 'The version the change expects, e.g. "3" (409 otherwise)', schema: { type: "string" } }]
       : []),
   ];
-  const successes = Object.entries(operation.responses).map(([status, r]) => [
-    status,
-    { description: r.description, ...json(schemaOf(r.schema, responses, "output")) },
-  ]);
+  const successes = Object.entries(operation.responses).map(([status, r]) => {
+    const body = json(schemaOf(r.schema, responses, "output"));
+    if (operation.csv && status === "200") Object.assign(body.content, { "text/csv": { schema: { type: "string" } } });
+    return [status, { description: r.description, ...body }];
+  });
   const errors = errorStatusesOf(operation).map((s) => [
     String(s),
     { description: ERROR_DESCRIPTIONS[s] ?? "Error", ...json({ $ref: `${COMPONENTS}Error` }) },
@@ -97,7 +103,7 @@ function operationObject(operation: ApiOperation, requests: Components, response
     tags: [operation.tag],
     ...(operation.scopes
       ? {
-          description: `Requires an API key with ${operation.scopes.map((s) => `\`${s}\``).join(" or ")} (or \`admin\`).`,
+          description: [requirement(operation.scopes), operation.note].filter(Boolean).join(" "),
           security: [{ apiKey: [] }],
         }
       : { security: [] }),
@@ -120,9 +126,9 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       title: "Custodian API",
       version: "1",
       description:
-        "Contract metadata, access rules and effective access (who can open which contract, and why). " +
+        "Contract metadata, access rules and effective access (who can open which contract, and why), access review campaigns and exclusions. " +
         "Authenticate with `Authorization: Bearer cak_…` (create keys with `npm run cli -- api-key create`). " +
-        `Scopes: ${API_SCOPES.join(", ")}. Errors are \`{ error: { code, message, details } }\`; every response carries x-request-id. ` +
+        `Scopes: ${API_SCOPES.join(", ")}. Review campaigns and exclusions: \`access:read\` reads them, \`admin\` creates definitions, starts and closes campaigns, creates and lifts exclusions; reviewers' decisions are not made with API keys (they are people's, in the dashboard). Errors are \`{ error: { code, message, details } }\`; every response carries x-request-id. ` +
         "For decisions, the recommended interface is the OpenID AuthZEN 1.0 API beside this one (`/access/v1/evaluation`, `/evaluations`, `/search/{subject,resource,action}`; metadata at `/.well-known/authzen-configuration`; scope `access:decide`): see the README, \"Connect your contract system\".",
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),

@@ -25,6 +25,19 @@ import {
 import { MAX_BULK_ITEMS, bulkContractsBody, contractBody, contractItem, repositoryInput } from "@/lib/contracts/schemas";
 import { listRulesInput, previewRuleInput, createRuleInput, deleteRuleInput, updateRuleInput } from "@/lib/rules/schemas";
 import { pageInput } from "@/lib/pagination";
+import {
+  campaignItemPage,
+  campaignPage,
+  campaignReportResponse,
+  campaignResponse,
+  exclusionPage,
+  exclusionResponse,
+  reviewDefinitionList,
+  reviewDefinitionResponse,
+} from "@/lib/api-v1/review-responses";
+import { createExclusionInput, exclusionListQuery, liftExclusionInput } from "@/lib/exclusions/schemas";
+import { campaignItemsQuery, reportQuery } from "@/lib/reviews/queries";
+import { definitionInput, startCampaignInput } from "@/lib/reviews/schemas";
 
 export type HttpMethod = "get" | "put" | "post" | "patch" | "delete";
 
@@ -36,7 +49,7 @@ export interface ApiOperation {
   /** OpenAPI path template, e.g. /api/v1/rules/{id}. */
   path: string;
   summary: string;
-  tag: "Contracts" | "Access" | "Rules" | "Repositories" | "Meta";
+  tag: "Contracts" | "Access" | "Rules" | "Repositories" | "Reviews" | "Exclusions" | "Meta";
   /** The key needs one of these (an `admin` key holds every scope); null = public. */
   scopes: readonly ApiScope[] | null;
   params?: z.ZodObject;
@@ -47,6 +60,10 @@ export interface ApiOperation {
   /** Success statuses: what each answers. */
   responses: Partial<Record<200 | 201, { description: string; schema: z.ZodType }>>;
   errors: readonly ErrorStatus[];
+  /** Said after the scope in the document's description (e.g. what an API key may not do here). */
+  note?: string;
+  /** The 200 answer is also available as text/csv (`?format=csv`). */
+  csv?: boolean;
 }
 
 /**
@@ -64,6 +81,9 @@ export const namedRequestSchemas = {
   RuleUpdate: updateRuleInput,
   RuleDelete: deleteRuleInput,
   RulePreview: previewRuleInput,
+  ReviewDefinitionCreate: definitionInput,
+  ExclusionCreate: createExclusionInput,
+  ExclusionLift: liftExclusionInput,
 } satisfies Record<string, z.ZodType>;
 
 export const namedResponseSchemas = {
@@ -81,10 +101,22 @@ export const namedResponseSchemas = {
   AccessCheck: accessCheckResponse,
   ContractAccessPage: contractAccessResponse,
   UserContractsPage: userContractsResponse,
+  ReviewDefinition: reviewDefinitionResponse,
+  ReviewDefinitionList: reviewDefinitionList,
+  Campaign: campaignResponse,
+  CampaignPage: campaignPage,
+  CampaignItemPage: campaignItemPage,
+  CampaignReport: campaignReportResponse,
+  Exclusion: exclusionResponse,
+  ExclusionPage: exclusionPage,
 } satisfies Record<string, z.ZodType>;
 
 const contractRef = z.object({ ref: z.string().describe("Contract id or external reference") });
 const ruleId = z.object({ id: z.string().describe("Rule id") });
+const idOf = (what: string) => z.object({ id: z.string().describe(`${what} id`) });
+// Reviewer decisions need a person: an API key is none, so it can neither decide nor be a reviewer.
+const NO_DECISIONS =
+  "Decisions on items are not part of this API: reviewers are people, who decide in the dashboard (My reviews) after signing in; an API key is nobody's identity, so it cannot decide, and self-review stays impossible.";
 const ok = (schema: z.ZodType, description = "OK") => ({ description, schema });
 
 export const API_V1_OPERATIONS: readonly ApiOperation[] = [
@@ -247,6 +279,144 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     body: { schema: repositoryInput, required: true },
     responses: { 201: ok(repositoryResponse, "Created") },
     errors: [400, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/review-definitions",
+    summary: "Review campaign definitions (the 200 most recent)",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    responses: { 200: ok(reviewDefinitionList) },
+    errors: [],
+  },
+  {
+    method: "post",
+    path: "/api/v1/review-definitions",
+    summary: "Create a review campaign definition (scope, stages and reviewers, duration, defaults)",
+    tag: "Reviews",
+    scopes: ["admin"],
+    body: { schema: definitionInput, required: true },
+    responses: { 201: ok(reviewDefinitionResponse, "Created") },
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/api/v1/review-definitions/{id}",
+    summary: "A review campaign definition",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    params: idOf("Definition"),
+    responses: { 200: ok(reviewDefinitionResponse) },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/v1/review-definitions/{id}/start",
+    summary: "Start a campaign of the definition: the population is frozen now, its hash recorded in the audit trail",
+    tag: "Reviews",
+    scopes: ["admin"],
+    params: idOf("Definition"),
+    body: { schema: startCampaignInput, required: false },
+    responses: { 201: ok(campaignResponse, "Started") },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/campaigns",
+    summary: "Review campaigns, most recent first (paginated)",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    query: pageInput,
+    responses: { 200: ok(campaignPage) },
+    errors: [400],
+    note: NO_DECISIONS,
+  },
+  {
+    method: "get",
+    path: "/api/v1/campaigns/{id}",
+    summary: "A campaign: frozen configuration, population hash, progress by reviewer and stage",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    params: idOf("Campaign"),
+    responses: { 200: ok(campaignResponse) },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/campaigns/{id}/items",
+    summary: "A campaign's items with reasons, recommendation and decision (paginated)",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    params: idOf("Campaign"),
+    query: pageInput.extend(campaignItemsQuery.shape),
+    responses: { 200: ok(campaignItemPage) },
+    errors: [400, 404],
+    note: NO_DECISIONS,
+  },
+  {
+    method: "get",
+    path: "/api/v1/campaigns/{id}/report",
+    summary: "The campaign report: every item with its decision history, revocations with proof, rubber-stamp indicators (JSON, or CSV with ?format=csv)",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    params: idOf("Campaign"),
+    query: reportQuery,
+    responses: { 200: ok(campaignReportResponse) },
+    errors: [400, 404],
+    csv: true,
+  },
+  {
+    method: "post",
+    path: "/api/v1/campaigns/{id}/close",
+    summary: "Close the campaign: undecided items get the campaign's default, then each revocation is applied (an exclusion, or the end of a direct grant)",
+    tag: "Reviews",
+    scopes: ["admin"],
+    params: idOf("Campaign"),
+    responses: { 200: ok(campaignResponse) },
+    // 409: the campaign is closed already.
+    errors: [404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/exclusions",
+    summary: "Exclusions (denies that beat every grant), each explained, filtered and paginated",
+    tag: "Exclusions",
+    scopes: ["access:read"],
+    query: pageInput.extend(exclusionListQuery.shape),
+    responses: { 200: ok(exclusionPage) },
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/api/v1/exclusions",
+    summary: "Exclude a person from a repository or a contract, now, until lifted (or validUntil)",
+    tag: "Exclusions",
+    scopes: ["admin"],
+    body: { schema: createExclusionInput, required: true },
+    responses: { 201: ok(exclusionResponse, "Created") },
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/api/v1/exclusions/{id}",
+    summary: "An exclusion, explained",
+    tag: "Exclusions",
+    scopes: ["access:read"],
+    params: idOf("Exclusion"),
+    responses: { 200: ok(exclusionResponse) },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/v1/exclusions/{id}/lift",
+    summary: "Lift an exclusion now, with a justification (it stays in answers at past instants)",
+    tag: "Exclusions",
+    scopes: ["admin"],
+    params: idOf("Exclusion"),
+    body: { schema: liftExclusionInput, required: true },
+    responses: { 200: ok(exclusionResponse) },
+    // 409: it has ended already.
+    errors: [400, 404, 409],
   },
   {
     method: "get",

@@ -49,12 +49,15 @@ const kindOf = (type: string) => {
   return value === "contract" || value === "repository" ? value : null;
 };
 
-/** The user a subject names, null when none (or not a user); ambiguity across directories is the REST API's 409. */
-async function userIdOf(db: PrismaClient, subject: { type: string; id: string; properties?: Json }): Promise<string | null> {
+/**
+ * The user a subject names, null when none (or not a user); ambiguity across directories is the REST
+ * API's 409. Asked about a past instant, a userName means whoever held it then (as /api/v1 answers).
+ */
+async function userIdOf(db: PrismaClient, subject: { type: string; id: string; properties?: Json }, at?: Date): Promise<string | null> {
   if (subject.type.trim().toLowerCase() !== "user") return null;
   const directory = typeof subject.properties?.directory === "string" ? subject.properties.directory : undefined;
   try {
-    return (await resolveUser(db, { ref: subject.id.trim(), directory })).id;
+    return (await resolveUser(db, { ref: subject.id.trim(), directory, at })).id;
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") return null;
     throw err;
@@ -97,8 +100,11 @@ function compactReason(r: Reason) {
 
 const permitContext = (level: Level, reasons: Reason[]) => ({ level, reasons: reasons.filter((r) => r.winning).slice(0, MAX_REASONS).map(compactReason) });
 const denyContext = (reason: string, extra: Json = {}) => ({ reason, ...extra });
+/** A denial as a gateway may read it: an exclusion's free-text reason and its author stay in Custodian. */
+const PRIVATE_DENIAL_FIELDS = new Set(["reason", "by"]);
+const publicDenial = (d: Denial) => (d.code === "excluded" ? Object.fromEntries(Object.entries(d).filter(([k]) => !PRIVATE_DENIAL_FIELDS.has(k))) : { ...d });
 const denialContext = (denial: Denial[], level: Level | null) =>
-  denyContext(denial[0]?.code ?? "no_rule", { ...(level ? { level } : {}), denials: denial.map((d) => ({ ...d })) });
+  denyContext(denial[0]?.code ?? "no_rule", { ...(level ? { level } : {}), denials: denial.map(publicDenial) });
 
 /** Whether the person can open at least one contract of the repository at the level (the repository's decision). */
 async function repositoryDecision(db: PrismaClient, options: { userId: string; repositoryId: string; level: Level; at?: Date }): Promise<Decision> {
@@ -121,7 +127,7 @@ async function decideOne(db: PrismaClient, request: EvaluationRequest): Promise<
   const kind = kindOf(request.resource.type);
   // The subject and the resource are looked up side by side: two round trips in the time of one.
   const [userId, resourceId] = await Promise.all([
-    userIdOf(db, request.subject),
+    userIdOf(db, request.subject, at),
     kind === "repository"
       ? repositoryIdOf(db, request.resource.id)
       : kind === "contract"
@@ -150,14 +156,21 @@ export async function evaluateMany(db: PrismaClient, options: { body: unknown })
   const errors = new Set<number>();
   // Resolve every distinct subject once, every contract in one query.
   const subjects = new Map<string, Promise<{ userId: string | null } | { error: AppError }>>();
-  const subjectOf = (s: EvaluationRequest["subject"]) => {
-    const key = JSON.stringify([s.type, s.id, s.properties?.directory ?? null]);
-    if (!subjects.has(key)) subjects.set(key, userIdOf(db, s).then((userId) => ({ userId }), (error) => (error instanceof AppError ? { error } : Promise.reject(error))));
+  const subjectOf = (s: EvaluationRequest["subject"], context: EvaluationRequest["context"]) => {
+    // An item's bad time is reported below as that item's error; its subject is then looked up as of now.
+    let at: Date | undefined;
+    try {
+      at = instantOf(context);
+    } catch {
+      at = undefined;
+    }
+    const key = JSON.stringify([s.type, s.id, s.properties?.directory ?? null, at?.getTime() ?? null]);
+    if (!subjects.has(key)) subjects.set(key, userIdOf(db, s, at).then((userId) => ({ userId }), (error) => (error instanceof AppError ? { error } : Promise.reject(error))));
     return subjects.get(key)!;
   };
   const requests = input.items.map((item) => (item.ok ? item.request : null));
   const contractRefs = requests.flatMap((r) => (r && kindOf(r.resource.type) === "contract" ? [r.resource.id] : []));
-  const [contracts, users] = await Promise.all([contractIdsOf(db, contractRefs), Promise.all(requests.map((r) => (r ? subjectOf(r.subject) : null)))]);
+  const [contracts, users] = await Promise.all([contractIdsOf(db, contractRefs), Promise.all(requests.map((r) => (r ? subjectOf(r.subject, r.context) : null)))]);
   const pending: { index: number; userId: string; contractId: string; level: Level; at: Date | undefined }[] = [];
   for (const [index, item] of input.items.entries()) {
     if (!item.ok) {
@@ -277,7 +290,7 @@ export async function searchResources(db: PrismaClient, options: { body: unknown
   const cursor = cursorOf({ page: q.page, fingerprint, at });
   const level = levelOf(q.action.name);
   if (!level || kindOf(q.resource.type) !== "contract") return empty();
-  const userId = await userIdOf(db, q.subject);
+  const userId = await userIdOf(db, q.subject, at);
   if (!userId) return empty();
   const page = await contractsOfUser(db, { userId, at: cursor.at, offset: cursor.offset, limit: cursor.limit, filter: { level } });
   const results = page.items.map((i) => ({ type: "contract", id: i.contract.externalRef ?? i.contract.id, properties: { custodian_id: i.contract.id, level: i.level } }));
@@ -289,7 +302,7 @@ export async function searchActions(db: PrismaClient, options: { body: unknown }
   const q = actionSearchRequest.parse(options.body);
   const at = instantOf(q.context);
   const kind = kindOf(q.resource.type);
-  const userId = kind ? await userIdOf(db, q.subject) : null;
+  const userId = kind ? await userIdOf(db, q.subject, at) : null;
   if (!userId) return empty<{ name: string }>();
   let level: Level | null = null;
   if (kind === "contract") {

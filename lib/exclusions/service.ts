@@ -29,7 +29,7 @@ export interface ExclusionContent {
 export async function excludeInTransaction(tx: Tx, options: { content: ExclusionContent; actor: Actor }): Promise<string> {
   const c = options.content;
   const [user, repository, contract] = await Promise.all([
-    tx.user.findUnique({ where: { id: c.userId }, select: { id: true, userName: true } }),
+    tx.user.findUnique({ where: { id: c.userId }, select: { id: true } }),
     c.repositoryId ? tx.repository.findUnique({ where: { id: c.repositoryId }, select: { id: true } }) : true,
     c.contractId ? tx.contract.findUnique({ where: { id: c.contractId }, select: { id: true } }) : true,
   ]);
@@ -39,6 +39,9 @@ export async function excludeInTransaction(tx: Tx, options: { content: Exclusion
   if (c.validUntil && c.validUntil <= clockNow()) {
     throw new AppError("invalid_input", "validUntil must be in the future", [{ path: "validUntil", message: "must be in the future" }]);
   }
+  // Ids only: the label and the cause description are hashed audit content (copied into every
+  // access event, webhook and search), which an erasure cannot rewrite. The person's name is stored
+  // with the event in the erasable names (after.userId → names.User, lib/audit/names.ts).
   const scope = c.repositoryId ? `repository ${c.repositoryId}` : `contract ${c.contractId}`;
   let id = "";
   await trackAccessChanges(
@@ -47,7 +50,7 @@ export async function excludeInTransaction(tx: Tx, options: { content: Exclusion
       userIds: [c.userId],
       repositoryIds: () => ruleScopeRepositories(tx, [c]),
       actor: options.actor,
-      cause: (eventId: string) => ({ kind: "exclusion.created", eventId, description: `exclusion of ${user.userName} from ${scope}` }),
+      cause: (eventId: string) => ({ kind: "exclusion.created", eventId, description: `exclusion from ${scope}` }),
     },
     async () => {
       // Taken inside the change: the engine compares access just before and just after it.
@@ -72,7 +75,7 @@ export async function excludeInTransaction(tx: Tx, options: { content: Exclusion
       const eventId = await recordAuditEvent(tx, {
         actor: options.actor,
         action: "exclusion.created",
-        target: { type: "Exclusion", id: row.id, label: `${user.userName} from ${scope}` },
+        target: { type: "Exclusion", id: row.id, label: `user ${c.userId} from ${scope}` },
         after: {
           userId: c.userId,
           repositoryId: c.repositoryId,

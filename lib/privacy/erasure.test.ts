@@ -13,6 +13,8 @@ import { getSigningKey } from "@/lib/audit/signing";
 import { verifyErasureCertificate, type ErasureCertificate } from "@/lib/audit/certificate";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { ERASURE_ACTION } from "./erasure";
+import { createExclusion } from "@/lib/exclusions/service";
+import { admin, newWorld } from "@/lib/testing/access-world";
 
 vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next-auth-session")).mockNextAuth(importOriginal));
 
@@ -108,6 +110,25 @@ describe("GDPR erasure", () => {
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     const list = await (await erasuresRoute(new Request("http://localhost/api/admin/erasures"), undefined)).json();
     expect(list.items.map((i: { id: string }) => i.id)).toContain(record.id);
+  });
+
+  it("an exclusion of the person leaves no name in hashed content: its label, nor the cause copied into access events (issue 19 item 1)", async () => {
+    const prisma = db().prisma;
+    const { scim, id, userName, email, groupId } = await provisionedUser();
+    const w = await newWorld();
+    const repo = await w.repository("erase-excl");
+    await w.contract(repo);
+    await w.rule({ groupId, level: "view", repositoryId: repo });
+    const x = await createExclusion(prisma, { input: { userId: id, repositoryId: repo, reason: "Left the deal team" }, actor: admin });
+    const revoked = await prisma.auditEvent.findMany({ where: { action: "access.revoked", targetId: id } });
+    expect(revoked.length).toBeGreaterThan(0);
+    const created = await prisma.auditEvent.findFirstOrThrow({ where: { action: "exclusion.created", targetId: x.id } });
+    // The person is named where erasure can remove it: the names stored with the event.
+    expect((created.names as { User?: Record<string, string> }).User?.[id]).toBeTruthy();
+
+    expect((await scim.delete(`/Users/${id}`)).status).toBe(204);
+    expect(await personalDataLeft(userName, email)).toEqual({ events: 0, logs: 0, users: 0 });
+    expect((await verifyAuditChain(prisma)).ok).toBe(true);
   });
 
   it("the admin erase action is admin-only, deletes a provisioned user, and erases a user deleted earlier", async () => {

@@ -48,6 +48,12 @@ export async function listDefinitions(prisma: PrismaClient) {
   return prisma.reviewDefinition.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: 200 });
 }
 
+export async function getDefinition(prisma: PrismaClient, options: { id: string }) {
+  const definition = await prisma.reviewDefinition.findUnique({ where: { id: options.id } });
+  if (!definition) throw new AppError("not_found", `Review definition ${options.id} not found`);
+  return definition;
+}
+
 /** One campaign: its frozen configuration, population hash, and progress by reviewer and stage. */
 export async function getCampaign(prisma: PrismaClient, options: { id: string }) {
   const c = await prisma.reviewCampaign.findUnique({ where: { id: options.id } });
@@ -133,6 +139,32 @@ async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
 
 export type ReviewItemView = Awaited<ReturnType<typeof itemViews>>[number];
 
+export const campaignItemsQuery = z.object({
+  state: z.enum(["open", "decided", "all"]).default("all").describe("open: no decision yet; decided: a decision recorded"),
+  reviewerId: z.string().trim().min(1).max(100).optional().describe("Only items assigned to this reviewer now"),
+});
+
+/** Every item of a campaign (monitoring, the API), paged in the database; the campaign must exist. */
+export async function campaignItems(
+  prisma: PrismaClient,
+  options: { id: string; filter: z.output<typeof campaignItemsQuery>; page?: PageInput },
+): Promise<Page<ReviewItemView>> {
+  const campaign = await prisma.reviewCampaign.findUnique({ where: { id: options.id }, select: { id: true } });
+  if (!campaign) throw new AppError("not_found", `Campaign ${options.id} not found`);
+  const { page, pageSize, skip, take } = pageWindow(options.page);
+  const f = options.filter;
+  const where: Prisma.ReviewItemWhereInput = {
+    campaignId: campaign.id,
+    ...(f.state === "open" ? { decision: null } : f.state === "decided" ? { decision: { not: null } } : {}),
+    ...(f.reviewerId ? { reviewerId: f.reviewerId } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    prisma.reviewItem.count({ where }),
+    prisma.reviewItem.findMany({ where, orderBy: [{ userId: "asc" }, { repositoryId: "asc" }, { contractId: "asc" }, { id: "asc" }], skip, take }),
+  ]);
+  return { page, pageSize, total, items: await itemViews(prisma, rows) };
+}
+
 /**
  * The reviewer's own queue: items assigned to them in active campaigns (their id is in the where;
  * an item reassigned or passed to the next stage leaves their queue). Open items first.
@@ -175,6 +207,8 @@ function median(values: number[]): number | null {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+export const reportQuery = z.object({ format: z.enum(["json", "csv"]).default("json").describe("csv: one line per item, after a header line naming the population hash") });
 
 /** Seconds under which a reviewer who kept everything is listed as a possible rubber stamp. */
 export const RUBBER_STAMP_SECONDS = 5;
@@ -248,6 +282,11 @@ export function reportCsv(report: CampaignReport): string {
     );
   }
   return lines.join("\r\n") + "\r\n";
+}
+
+/** The report as a CSV download (dashboard and /api/v1 answer the same file). */
+export function reportCsvFile(report: CampaignReport) {
+  return { filename: `campaign-${report.campaign.id}.csv`, contentType: "text/csv; charset=utf-8", body: reportCsv(report) };
 }
 
 /** The read functions the campaign pages call (on the process's client: pages never import the database). */

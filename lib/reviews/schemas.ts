@@ -54,3 +54,6 @@ export const decisionInput = z.strictObject({
   /** Seconds the reviewer spent on the item (the queue measures it); for bulk, on the whole set. */
   secondsSpent: z.number().int().min(0).max(86_400).optional(),
 });
+
+/** Starting a campaign: an optional name (default: the definition's name and a number). */
+export const startCampaignInput = z.strictObject({ name: z.string().trim().min(1).max(200).regex(NO_CONTROL).optional() }).optional();

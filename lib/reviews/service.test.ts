@@ -189,6 +189,47 @@ describe("review campaigns", () => {
     expect((await checkAccess(w.prisma, { userId: s.cid, contractId: s.c1 })).denial.map((d) => d.code)).toContain("no_rule");
   });
 
+  it("a repository-level revoke spares the contracts reviewed separately in the same campaign (issue 19 item 3)", async () => {
+    const s = await setting();
+    const { w } = s;
+    const hi = await w.contract(s.repo, { confidentiality: "strictly_confidential" });
+    const definition = await createDefinition(w.prisma, {
+      input: {
+        name: "Mixed granularity",
+        config: {
+          scope: { repositoryIds: [s.repo] },
+          perContractFrom: "strictly_confidential",
+          stages: [{ reviewers: "named", namedReviewerIds: [s.mgr] }],
+          fallbackReviewerId: s.fallback,
+          undecided: "keep",
+          justification: { keep: false, revoke: false },
+        },
+      },
+      actor: admin,
+    });
+    const campaign = await startCampaign(w.prisma, { definitionId: definition.id, actor: admin });
+    const items = await w.prisma.reviewItem.findMany({ where: { campaignId: campaign.id } });
+    const item = (userId: string, contractId: string | null = null) => items.find((i) => i.userId === userId && i.contractId === contractId)!;
+    const decide = (id: string, decision: "keep" | "revoke") =>
+      decideItems(w.prisma, { campaignId: campaign.id, reviewerId: s.mgr, input: { itemIds: [id], decision }, actor: { type: "admin", id: s.mgr } });
+    // ann through the group rule, cid through his direct grant on the repository: repository revoked, the strictly confidential contract kept
+    expect(item(s.ann)).toMatchObject({ contracts: 2 });
+    for (const who of [s.ann, s.cid]) {
+      await decide(item(who).id, "revoke");
+      await decide(item(who, hi).id, "keep");
+    }
+    await closeCampaign(w.prisma, { campaignId: campaign.id, actor: admin });
+    for (const who of [s.ann, s.cid]) {
+      expect((await checkAccess(w.prisma, { userId: who, contractId: hi })).allowed).toBe(true);
+      for (const c of [s.c1, s.c2]) expect((await checkAccess(w.prisma, { userId: who, contractId: c })).allowed).toBe(false);
+      const applied = await w.prisma.reviewItem.findUniqueOrThrow({ where: { id: item(who).id } });
+      expect(applied.proof).toMatchObject({ allowed: false, contractsLeft: 0, contracts: 2 });
+      expect(applied.exclusionId).not.toBeNull();
+    }
+    // cid's direct grant stays: it still gives him the contract kept separately
+    expect(await w.prisma.reviewItem.count({ where: { campaignId: campaign.id, endedRuleId: { not: null } } })).toBe(0);
+  });
+
   it("two stages: the manager first, then the owners; keep passes on, the hash covers the whole population", async () => {
     const s = await setting();
     const { w } = s;
@@ -223,5 +264,47 @@ describe("review campaigns", () => {
     expect(populationHash(rows)).toBe(campaign.populationHash);
     expect(populationHash([...rows].reverse())).toBe(campaign.populationHash);
     expect(populationHash(rows.slice(1))).not.toBe(campaign.populationHash);
+  });
+});
+
+// PGlite is one connection: its transactions never overlap, so the race exists on PostgreSQL only.
+describe.skipIf(!process.env.DATABASE_URL)("decisions racing a close (PostgreSQL)", () => {
+  it("a decision that read the campaign before a close committed is refused, not left unapplied beside outcome keep (issue 19 item 2)", async () => {
+    const s = await setting();
+    const { w } = s;
+    const definition = await createDefinition(w.prisma, {
+      input: { name: "Race", config: { scope: { repositoryIds: [s.repo] }, stages: [{ reviewers: "named", namedReviewerIds: [s.mgr] }], fallbackReviewerId: s.fallback, undecided: "keep" } },
+      actor: admin,
+    });
+    const campaign = await startCampaign(w.prisma, { definitionId: definition.id, actor: admin });
+    const item = await w.prisma.reviewItem.findFirstOrThrow({ where: { campaignId: campaign.id, userId: s.ann } });
+    // A close in progress, as closeCampaign takes it: the campaign row FOR UPDATE, then the items' outcomes.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const closing = w.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT id FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`, campaign.id);
+      holding();
+      await gate;
+      await tx.$executeRawUnsafe(`UPDATE "ReviewItem" SET outcome = COALESCE(decision, 'keep') WHERE "campaignId" = $1`, campaign.id);
+      await tx.reviewCampaign.update({ where: { id: campaign.id }, data: { status: "closed", closedAt: new Date() } });
+    });
+    await held;
+    const deciding = decideItems(w.prisma, {
+      campaignId: campaign.id,
+      reviewerId: s.mgr,
+      input: { itemIds: [item.id], decision: "revoke", justification: "Left the matter" },
+      actor: { type: "admin", id: s.mgr },
+    }).then(
+      () => "decided",
+      (e: { code?: string }) => e.code,
+    );
+    // Long enough for the decision to pass its status check had it not waited for the lock.
+    await new Promise((r) => setTimeout(r, 500));
+    release();
+    await closing;
+    expect(await deciding).toBe("conflict");
+    expect(await w.prisma.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ decision: null, outcome: "keep" });
   });
 });

@@ -5,6 +5,7 @@
 // audit event; revocations reach webhooks as access.revoked through the outbox.
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { checkAccessMany } from "@/lib/access/check-many";
 import { contractsOfUser, checkAccess } from "@/lib/access/effective-access";
 import { confidentialityRank } from "@/lib/access/levels";
 import { reviewPopulation, type PopulationRow } from "@/lib/access/population";
@@ -277,8 +278,12 @@ export async function decideItems(prisma: PrismaClient, options: { campaignId: s
   const itemIds = [...new Set(input.itemIds)];
   const bulk = itemIds.length > 1;
   return prisma.$transaction(async (tx) => {
-    const campaign = await tx.reviewCampaign.findUnique({ where: { id: options.campaignId } });
-    if (!campaign) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+    // FOR SHARE: decisions run side by side, but wait for a close (FOR UPDATE) in progress and then
+    // read its status — a decision after close is refused, never left unapplied beside its outcome.
+    // Campaign row before item rows, as close takes them: no deadlock.
+    const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "ReviewCampaign" WHERE id = $1 FOR SHARE`, options.campaignId);
+    if (locked.length === 0) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+    const campaign = await tx.reviewCampaign.findUniqueOrThrow({ where: { id: options.campaignId } });
     const items = await tx.$queryRawUnsafe<{ id: string }[]>(
       `SELECT id FROM "ReviewItem" WHERE id = ANY($1::text[]) AND "campaignId" = $2 AND "reviewerId" = $3 FOR UPDATE`,
       itemIds,
@@ -391,37 +396,52 @@ export async function closeCampaign(prisma: PrismaClient, options: { campaignId:
  */
 export async function applyRevocations(prisma: PrismaClient, options: { campaignId: string; actor: Actor }) {
   const campaign = await prisma.reviewCampaign.findUniqueOrThrow({ where: { id: options.campaignId } });
+  const config = campaignConfig.parse(campaign.config);
+  const floor = config.perContractFrom ? confidentialityRank(config.perContractFrom) : null;
   const pending = await prisma.reviewItem.findMany({
     where: { campaignId: campaign.id, outcome: "revoke", appliedAt: null },
     orderBy: { id: "asc" },
   });
   for (const item of pending) {
+    // A repository item beside per-contract items of the same person and repository covered only
+    // the contracts below the per-contract floor: those are excluded one by one, so the contracts
+    // reviewed separately (kept, or revoked by their own item) are left to their own decision.
+    const covered = await coveredContracts(prisma, { campaignId: campaign.id, floor, item });
     const reasons = item.reasons as { ruleId: string; gids: string[] | null }[];
     const directRules = [...new Set(reasons.filter((r) => r.gids === null).map((r) => r.ruleId))];
-    const allDirect = directRules.length > 0 && reasons.every((r) => r.gids === null);
+    const allDirect = !covered && directRules.length > 0 && reasons.every((r) => r.gids === null);
     const rules = allDirect ? await prisma.accessRuleVersion.findMany({ where: { ruleId: { in: directRules }, recordedTo: null } }) : [];
     const exactScope = allDirect && rules.length === directRules.length && rules.every((r) => (item.contractId ? r.contractId === item.contractId : r.repositoryId === item.repositoryId && !r.contractId));
     const why = `Revoked in access review campaign "${campaign.name}"${item.decidedBy ? `, decided by ${item.decidedBy}` : " (default for undecided items)"}`;
-    let exclusionId: string | null = null;
+    let exclusionIds: string[] = [];
     if (exactScope) {
       for (const ruleId of directRules) await deleteRule(prisma, { id: ruleId, input: { justification: why }, actor: options.actor });
     } else {
-      exclusionId = await prisma.$transaction(
-        (tx) =>
-          excludeInTransaction(tx, {
-            content: { userId: item.userId, repositoryId: item.contractId ? null : item.repositoryId, contractId: item.contractId, reason: why, validUntil: null, source: "campaign", campaignId: campaign.id },
-            actor: options.actor,
-          }),
-        txOptions,
-      );
+      const scopes = covered
+        ? covered.map((contractId) => ({ repositoryId: null, contractId }))
+        : [{ repositoryId: item.contractId ? null : item.repositoryId, contractId: item.contractId }];
+      exclusionIds = await prisma.$transaction(async (tx) => {
+        const ids: string[] = [];
+        for (const scope of scopes) {
+          ids.push(
+            await excludeInTransaction(tx, {
+              content: { userId: item.userId, ...scope, reason: why, validUntil: null, source: "campaign", campaignId: campaign.id },
+              actor: options.actor,
+            }),
+          );
+        }
+        return ids;
+      }, txOptions);
     }
-    const proof = await revocationProof(prisma, item);
+    // The item's one exclusion (the first, when a repository item was applied contract by contract; all are in the event).
+    const exclusionId = exclusionIds[0] ?? null;
+    const proof = await revocationProof(prisma, item, covered);
     await prisma.$transaction(async (tx) => {
       await recordAuditEvent(tx, {
         actor: options.actor,
         action: "review_item.revoked",
         target: { type: "ReviewItem", id: item.id, label: `${item.userId} on ${item.contractId ?? item.repositoryId}` },
-        after: { campaignId: campaign.id, exclusionId, endedRuleIds: exactScope ? directRules : [], proof },
+        after: { campaignId: campaign.id, exclusionId, ...(covered ? { exclusionIds } : {}), endedRuleIds: exactScope ? directRules : [], proof },
       });
       await tx.reviewItem.update({
         where: { id: item.id },
@@ -432,9 +452,41 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
   return prisma.reviewCampaign.findUniqueOrThrow({ where: { id: campaign.id } });
 }
 
+/**
+ * The contracts a repository item covered when the same person × repository also has per-contract
+ * items in the campaign: the repository's current, not ended contracts below the per-contract
+ * floor. Null when the item is not such an item (a contract item, or a repository reviewed whole).
+ * Contracts added to the repository later are not excluded (the revocation covers what was reviewed).
+ */
+async function coveredContracts(
+  prisma: PrismaClient,
+  options: { campaignId: string; floor: number | null; item: { userId: string; repositoryId: string; contractId: string | null } },
+): Promise<string[] | null> {
+  const { item, floor } = options;
+  if (item.contractId || floor === null) return null;
+  const separately = await prisma.reviewItem.count({
+    where: { campaignId: options.campaignId, userId: item.userId, repositoryId: item.repositoryId, contractId: { not: null } },
+  });
+  if (separately === 0) return null;
+  const rows = await prisma.$queryRawUnsafe<{ contractId: string }[]>(
+    `SELECT cr."contractId" FROM "ContractRevision" cr
+     WHERE cr."repositoryId" = $1 AND cr."validTo" IS NULL AND cr.confidentiality < $2::int AND (cr."endDate" IS NULL OR cr."endDate" > $3::timestamp(3))
+     ORDER BY cr."contractId"`,
+    item.repositoryId,
+    floor,
+    clockNow(),
+  );
+  return rows.map((r) => r.contractId);
+}
+
 /** The engine's answer for the person right after the revocation: no contract of the item's scope left. */
-async function revocationProof(prisma: PrismaClient, item: { userId: string; repositoryId: string; contractId: string | null }) {
+async function revocationProof(prisma: PrismaClient, item: { userId: string; repositoryId: string; contractId: string | null }, covered: string[] | null) {
   const at = clockNow();
+  if (covered) {
+    const checks = await checkAccessMany(prisma, { pairs: covered.map((contractId) => ({ userId: item.userId, contractId })), at });
+    const left = covered.filter((c) => checks.get(`${item.userId}|${c}`)?.level).length;
+    return { at: at.toISOString(), query: "check_many", repositoryId: item.repositoryId, contracts: covered.length, allowed: left > 0, contractsLeft: left };
+  }
   if (item.contractId) {
     const check = await checkAccess(prisma, { userId: item.userId, contractId: item.contractId, at });
     return { at: at.toISOString(), query: "check", contractId: item.contractId, allowed: check.allowed, denial: check.denial.map((d) => d.code) };

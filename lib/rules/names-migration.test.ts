@@ -78,6 +78,14 @@ describe("the rule-names migration", () => {
       const r6 = await rule([{ groupId: legal, level: 1, repositoryId: sales }, { groupId: legal, level: 1, repositoryId: sales }], true);
       const r7 = await rule([{ groupId: legal, level: 1, repositoryId: sales }]);
       const r8 = await rule([narrowed].map((v) => ({ ...v, repositoryId: sales })));
+      // A suffixed name can meet another rule's own name in the same repository: a contract there
+      // titled "Leases (2)" gives "Legal — view on Leases (2)", the name the second repository-wide
+      // duplicate gets. Both then carry their id, or the unique index would fail the migration.
+      const leases = await insert("Repository", { name: "Leases", ...stamp });
+      const leasesTwo = await insert("Contract", { repositoryId: leases, title: "Leases (2)", contractType: "LEASE", ...stamp });
+      const r9 = await rule([{ groupId: legal, level: 1, repositoryId: leases }]);
+      const r10 = await rule([{ groupId: legal, level: 1, repositoryId: leases }]);
+      const r11 = await rule([{ groupId: legal, level: 1, contractId: leasesTwo }]);
 
       await db.withSession((s) => migrate(s, all));
 
@@ -93,6 +101,7 @@ describe("the rule-names migration", () => {
         [r7]: "Legal — view on Sales",
         [r8]: "Legal — edit on Sales (MSA, NDA; up to confidential)",
       });
+      expect([r9, r10, r11].map((r) => names.get(r))).toEqual(["Legal — view on Leases", `Legal — view on Leases (2) [${r10.slice(0, 8)}]`, `Legal — view on Leases (2) [${r11.slice(0, 8)}]`]);
       // Every version of a rule carries the rule's name.
       for (const v of versions) expect(v.name).toBe(names.get(v.ruleId));
       const keys = await q.accessRule.findMany({ select: { id: true, nameKey: true, scopeRepositoryId: true } });

@@ -78,6 +78,23 @@ afterAll(async () => {
 });
 
 describe("webhooks", () => {
+  it("queues the events one statement writes in the order they were written (= their chain positions)", async () => {
+    const r = await receiver();
+    await endpoint(r.url, ["access.granted"]);
+    const prisma = await getPrisma();
+    const ids = Array.from({ length: 5 }, () => crypto.randomUUID());
+    // One multi-row INSERT, as the batched access-change writer does.
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "AuditEvent" (id, "actorType", action, "targetType", "targetId") VALUES ${ids.map((_, i) => `($${i + 1}, 'system', 'access.granted', 'User', $${i + 1})`).join(", ")}`,
+      ...ids,
+    );
+    const queued = await prisma.webhookOutbox.findMany({ where: { auditEventId: { in: ids } }, orderBy: { id: "asc" } });
+    const events = await prisma.auditEvent.findMany({ where: { id: { in: ids } }, orderBy: { seq: "asc" }, select: { id: true } });
+    expect(events.map((e) => e.id)).toEqual(ids);
+    expect(queued.map((q) => q.auditEventId)).toEqual(ids);
+    await drain();
+  });
+
   it("deliver a committed change, signed, with a stable payload", async () => {
     const r = await receiver();
     const { secret, endpoint: e } = await endpoint(r.url, ["user.provisioned", "user.deactivated"]);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { checkAccess } from "@/lib/access/effective-access";
 import { createExclusion } from "@/lib/exclusions/service";
+import { runAt } from "@/lib/clock";
 import { testActor } from "@/lib/testing/api-v1";
 import { evaluateMany } from "@/lib/authzen/decisions";
 import { flushDecisionLog } from "@/lib/authzen/decision-log";
@@ -93,6 +94,40 @@ describe("AuthZEN decisions in Custodian's vocabulary", () => {
     })) as { evaluations: { decision: boolean; context: Record<string, unknown> }[] };
     expect(batch.evaluations.map((e) => e.decision)).toEqual([true, false, true]);
     expect(batch.evaluations[1].context).toMatchObject({ reason: "excluded" });
+  });
+
+  it("a single evaluation of an excluded person names the exclusion's kind, never its free-text reason or its author", async () => {
+    const { w, person, contracts } = await catalogue(2);
+    await createExclusion(w.prisma, { input: { userId: person, contractId: contracts[0], reason: "Conflict: married to the counterparty's CFO" }, actor: testActor });
+    const { key } = await newApiKey(["access:decide"]);
+    const res = await post(evaluationRoute.POST, "/access/v1/evaluation", key, { subject: { type: "user", id: person }, action: { name: "view" }, resource: { type: "contract", id: contracts[0] } });
+    expect(res.body).toMatchObject({ decision: false, context: { reason: "excluded", denials: [expect.objectContaining({ code: "excluded", scope: "contract" })] } });
+    expect(JSON.stringify(res.body)).not.toContain("CFO");
+    expect(JSON.stringify(res.body)).not.toContain(testActor.label);
+  });
+
+  it("context.time names whoever held a userName then (a reused userName is not the new person's answer)", async () => {
+    const DAY = 86_400_000;
+    const { w, oldAlice, contract } = await runAt(new Date(Date.now() - 10 * DAY), async () => {
+      const w = await newWorld();
+      const oldAlice = await w.user("alice");
+      const legal = await w.group("legal", [oldAlice]);
+      const repo = await w.repository("leases");
+      const contract = await w.contract(repo);
+      await w.rule({ groupId: legal, level: "edit", repositoryId: repo });
+      return { w, oldAlice, contract };
+    });
+    await runAt(new Date(Date.now() - 5 * DAY), () => w.removeUser(oldAlice));
+    await runAt(new Date(Date.now() - 2 * DAY), () => w.user("alice"));
+    const { key } = await newApiKey(["access:decide"]);
+    const ask = (time?: Date) => ({ subject: { type: "user", id: `alice-${w.tag}@example.com` }, action: { name: "view" }, resource: { type: "contract", id: contract }, ...(time ? { context: { time: time.toISOString() } } : {}) });
+    const past = new Date(Date.now() - 8 * DAY);
+    expect((await post(evaluationRoute.POST, "/access/v1/evaluation", key, ask(past))).body.decision).toBe(true);
+    expect((await post(evaluationRoute.POST, "/access/v1/evaluation", key, ask())).body.decision).toBe(false);
+    const batch = await post(evaluationsRoute.POST, "/access/v1/evaluations", key, { evaluations: [ask(past), ask()] });
+    expect(batch.body.evaluations.map((e: { decision: boolean }) => e.decision)).toEqual([true, false]);
+    const actions = await post(actionSearchRoute.POST, "/access/v1/search/action", key, { subject: ask().subject, resource: ask().resource, context: { time: past.toISOString() } });
+    expect(actions.body.results).toContainEqual({ name: "edit" });
   });
 
   it("the decision log keeps the last permit per person × contract (aggregated, written in batches), never a deny or a past instant; /api/metrics counts outcomes", async () => {

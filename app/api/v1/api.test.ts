@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
 import { callRoute, documentProblems, newApiKey, newOrg, newRepository, testActor, type ApiResult } from "@/lib/testing/api-v1";
+import { buildOpenApiDocument } from "@/lib/api-v1/openapi";
 import { API_V1_OPERATIONS } from "@/lib/api-v1/operations";
 import { ROUTE_RULES } from "@/lib/testing/authorization-rules";
 import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
@@ -21,6 +22,18 @@ import * as ruleVersionsRoute from "./rules/[id]/versions/route";
 import * as previewRoute from "./rules/preview/route";
 import * as rulesRoute from "./rules/route";
 import * as userContractsRoute from "./users/[ref]/contracts/route";
+import * as campaignCloseRoute from "./campaigns/[id]/close/route";
+import * as campaignItemsRoute from "./campaigns/[id]/items/route";
+import * as campaignReportRoute from "./campaigns/[id]/report/route";
+import * as campaignRoute from "./campaigns/[id]/route";
+import * as campaignsRoute from "./campaigns/route";
+import * as definitionRoute from "./review-definitions/[id]/route";
+import * as definitionStartRoute from "./review-definitions/[id]/start/route";
+import * as definitionsRoute from "./review-definitions/route";
+import * as exclusionLiftRoute from "./exclusions/[id]/lift/route";
+import * as exclusionRoute from "./exclusions/[id]/route";
+import * as exclusionsRoute from "./exclusions/route";
+import { decideItems } from "@/lib/reviews/service";
 
 const { db } = setupTestDatabase();
 const prisma = () => db().prisma;
@@ -38,6 +51,17 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/rules/preview": previewRoute,
   "/api/v1/rules": rulesRoute,
   "/api/v1/users/{ref}/contracts": userContractsRoute,
+  "/api/v1/review-definitions": definitionsRoute,
+  "/api/v1/review-definitions/{id}": definitionRoute,
+  "/api/v1/review-definitions/{id}/start": definitionStartRoute,
+  "/api/v1/campaigns": campaignsRoute,
+  "/api/v1/campaigns/{id}": campaignRoute,
+  "/api/v1/campaigns/{id}/items": campaignItemsRoute,
+  "/api/v1/campaigns/{id}/report": campaignReportRoute,
+  "/api/v1/campaigns/{id}/close": campaignCloseRoute,
+  "/api/v1/exclusions": exclusionsRoute,
+  "/api/v1/exclusions/{id}": exclusionRoute,
+  "/api/v1/exclusions/{id}/lift": exclusionLiftRoute,
 };
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
@@ -509,6 +533,17 @@ describe("rules and repositories", () => {
         "/api/v1/rules/{id}",
         "/api/v1/rules/{id}/versions",
         "/api/v1/users/{ref}/contracts",
+        "/api/v1/review-definitions",
+        "/api/v1/review-definitions/{id}",
+        "/api/v1/review-definitions/{id}/start",
+        "/api/v1/campaigns",
+        "/api/v1/campaigns/{id}",
+        "/api/v1/campaigns/{id}/items",
+        "/api/v1/campaigns/{id}/report",
+        "/api/v1/campaigns/{id}/close",
+        "/api/v1/exclusions",
+        "/api/v1/exclusions/{id}",
+        "/api/v1/exclusions/{id}/lift",
       ].sort(),
     );
     expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["name", "level", "justification"]));
@@ -616,6 +651,163 @@ describe("names and shapes", () => {
     expect(named.body).toMatchObject({ groupId: department.id, principalName: departmentName, principalDeleted: true });
     const listed = await call(rulesRoute.GET, { path: `/api/v1/rules?groupId=${department.id}`, key: admin.key });
     expect(listed.body.items).toEqual([expect.objectContaining({ principalName: departmentName, principalDeleted: true })]);
+  });
+});
+
+describe("review campaigns and exclusions (the dashboard's services, over API keys)", () => {
+  const MISSING = "00000000-0000-0000-0000-000000000000";
+
+  it("creates a definition, starts, lists, reads, pages, closes a campaign and reports it (JSON and CSV)", async () => {
+    const admin = await newApiKey(["admin"]);
+    const reader = await newApiKey(["access:read"]);
+    const { org, user, other, repo, externalRef } = await world(admin.key);
+    const reviewer = await org.user();
+    const config = { scope: { repositoryIds: [repo.id] }, stages: [{ reviewers: "named", namedReviewerIds: [reviewer.id] }], fallbackReviewerId: reviewer.id };
+    const definitionBody = { name: unique("Quarterly"), config };
+    const post = (key?: string, body: unknown = definitionBody) => call(definitionsRoute.POST, { method: "POST", path: "/api/v1/review-definitions", key, body });
+
+    expect((await post()).status).toBe(401);
+    expect((await post(reader.key)).status).toBe(403);
+    const invalid = await post(admin.key, { name: "No stages", config: { ...config, stages: [] } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details).toEqual([expect.objectContaining({ path: "config.stages" })]);
+    const created = await post(admin.key);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: definitionBody.name, config: { durationDays: 14, undecided: "keep" } });
+    const id = created.body.id as string;
+
+    const listed = await call(definitionsRoute.GET, { path: "/api/v1/review-definitions", key: reader.key });
+    expect(listed.body.items.map((d: { id: string }) => d.id)).toContain(id);
+    expect((await call(definitionRoute.GET, { path: `/api/v1/review-definitions/${id}`, params: { id }, key: reader.key })).body.id).toBe(id);
+    expect((await call(definitionRoute.GET, { path: `/api/v1/review-definitions/${MISSING}`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
+
+    const start = (defId: string, key: string, body?: unknown) =>
+      call(definitionStartRoute.POST, { method: "POST", path: `/api/v1/review-definitions/${defId}/start`, params: { id: defId }, key, body });
+    expect((await start(id, reader.key)).status).toBe(403);
+    expect((await start(MISSING, admin.key)).status).toBe(404);
+    expect((await start(id, admin.key, { name: "" })).status).toBe(400);
+    expect((await start(id, admin.key, { name: "Q1", extra: true })).status).toBe(400);
+    const started = await start(id, admin.key, { name: unique("Q1") });
+    expect(started.status).toBe(201);
+    // user and other, each through the group rule on the repository
+    expect(started.body).toMatchObject({ definitionId: id, status: "active", populationSize: 2, decided: 0, populationHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const campaignId = started.body.id as string;
+
+    const campaigns = await call(campaignsRoute.GET, { path: "/api/v1/campaigns?pageSize=200", key: reader.key });
+    expect(campaigns.body.items).toContainEqual(expect.objectContaining({ id: campaignId, items: 2, decided: 0 }));
+    expect((await call(campaignsRoute.GET, { path: "/api/v1/campaigns?page=0", key: reader.key })).status).toBe(400);
+    expect((await call(campaignRoute.GET, { path: `/api/v1/campaigns/${campaignId}`, params: { id: campaignId }, key: reader.key })).body.reviewers).toEqual([
+      expect.objectContaining({ reviewerId: reviewer.id, stage: 1, total: 2, decided: 0 }),
+    ]);
+    expect((await call(campaignRoute.GET, { path: `/api/v1/campaigns/${MISSING}`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
+
+    const items = (query: string, campaign = campaignId, key = reader.key) =>
+      call(campaignItemsRoute.GET, { path: `/api/v1/campaigns/${campaign}/items${query}`, params: { id: campaign }, key });
+    const first = await items("?pageSize=1");
+    expect(first.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
+    const second = await items("?pageSize=1&page=2");
+    const both = [first.body.items[0], second.body.items[0]];
+    expect(both.map((i: { person: { id: string } }) => i.person.id).sort()).toEqual([user.id, other.id].sort());
+    expect(both[0]).toMatchObject({ repository: { id: repo.id }, level: "edit", reasons: [expect.objectContaining({ via: expect.objectContaining({ kind: "group" }) })] });
+    expect((await items("?state=maybe")).status).toBe(400);
+    expect((await items("", MISSING)).status).toBe(404);
+    expect((await items("", campaignId, (await newApiKey(["contracts:read"])).key)).status).toBe(403);
+
+    // The reviewer decides in the dashboard (a signed-in person); the API sees the result.
+    const annItem = both.find((i: { person: { id: string } }) => i.person.id === user.id);
+    await decideItems(prisma(), { campaignId, reviewerId: reviewer.id, input: { itemIds: [annItem.id], decision: "revoke", justification: "Left procurement" }, actor: testActor });
+    const decided = await items("?state=decided");
+    expect(decided.body.items).toEqual([expect.objectContaining({ id: annItem.id, decision: "revoke", decidedBy: reviewer.id })]);
+    expect((await items(`?state=open&reviewerId=${reviewer.id}`)).body.total).toBe(1);
+
+    const close = (key: string, campaign = campaignId) =>
+      call(campaignCloseRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaign}/close`, params: { id: campaign }, key });
+    expect((await close(reader.key)).status).toBe(403);
+    expect((await close(admin.key, MISSING)).status).toBe(404);
+    const closed = await close(admin.key);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: "closed", closedAt: expect.any(String) });
+    expect(closed.body.outcomes).toEqual(expect.arrayContaining([{ decision: "revoke", outcome: "revoke", items: 1 }, { decision: null, outcome: "keep", items: 1 }]));
+    expect((await close(admin.key)).status).toBe(409);
+
+    // The revocation took effect: an exclusion from the campaign, and the engine denies.
+    const check = await call(checkRoute.GET, { path: `/api/v1/access/check?user=${user.id}&contract=${externalRef}`, key: admin.key });
+    expect(check.body.allowed).toBe(false);
+    const fromCampaign = await call(exclusionsRoute.GET, { path: `/api/v1/exclusions?campaignId=${campaignId}`, key: reader.key });
+    expect(fromCampaign.body).toMatchObject({ total: 1, items: [{ user: { id: user.id }, scope: { kind: "repository", id: repo.id }, source: "campaign", active: true }] });
+
+    const report = await call(campaignReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report`, params: { id: campaignId }, key: reader.key });
+    expect(report.body.indicators).toMatchObject({ decisions: 1, revocations: 1, applied: 1, defaulted: 1 });
+    expect(report.body.items.find((i: { id: string }) => i.id === annItem.id)).toMatchObject({
+      exclusionId: fromCampaign.body.items[0].id,
+      history: [expect.objectContaining({ decision: "revoke", reviewerId: reviewer.id, justification: "Left procurement" })],
+    });
+    expect((await call(campaignReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report?format=xml`, params: { id: campaignId }, key: reader.key })).status).toBe(400);
+    expect((await call(campaignReportRoute.GET, { path: `/api/v1/campaigns/${MISSING}/report`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
+    // CSV is not JSON, so this one is read as text (the document lists text/csv for it; see below).
+    const csv = await campaignReportRoute.GET(new Request(`http://localhost/api/v1/campaigns/${campaignId}/report?format=csv`, { headers: { authorization: `Bearer ${reader.key}` } }), {
+      params: Promise.resolve({ id: campaignId }),
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toContain(`sha256 ${started.body.populationHash}`);
+    expect(lines).toHaveLength(4);
+  });
+
+  it("creates, lists, explains and lifts exclusions; the engine follows", async () => {
+    const admin = await newApiKey(["admin"]);
+    const reader = await newApiKey(["access:read"]);
+    const { other, contract, externalRef } = await world(admin.key);
+    const allowed = async () => (await call(checkRoute.GET, { path: `/api/v1/access/check?user=${other.id}&contract=${externalRef}`, key: admin.key })).body.allowed;
+    const post = (body: unknown, key = admin.key) => call(exclusionsRoute.POST, { method: "POST", path: "/api/v1/exclusions", key, body });
+    const body = { userId: other.id, contractId: contract.id, reason: "Conflict of interest with the counterparty" };
+
+    expect((await post(body, reader.key)).status).toBe(403);
+    expect((await post({ ...body, repositoryId: "r" })).status).toBe(400);
+    expect((await post({ ...body, reason: "why" })).status).toBe(400);
+    const noUser = await post({ ...body, userId: MISSING });
+    expect(noUser.status).toBe(400);
+    expect(noUser.body.error.details).toEqual([{ path: "userId", message: "no such user" }]);
+    expect(await allowed()).toBe(true);
+    const created = await post(body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ user: { id: other.id }, scope: { kind: "contract", id: contract.id }, source: "admin", active: true, lifted: null });
+    expect(created.body.explanation).toMatch(/by an admin/);
+    expect(await allowed()).toBe(false);
+    const id = created.body.id as string;
+
+    const list = await call(exclusionsRoute.GET, { path: `/api/v1/exclusions?userId=${other.id}&state=active`, key: reader.key });
+    expect(list.body).toMatchObject({ total: 1, items: [{ id }] });
+    expect((await call(exclusionsRoute.GET, { path: "/api/v1/exclusions?state=maybe", key: reader.key })).status).toBe(400);
+    expect((await call(exclusionRoute.GET, { path: `/api/v1/exclusions/${id}`, params: { id }, key: reader.key })).body.id).toBe(id);
+    expect((await call(exclusionRoute.GET, { path: `/api/v1/exclusions/${MISSING}`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
+
+    const lift = (exclusionId: string, liftBody: unknown, key = admin.key) =>
+      call(exclusionLiftRoute.POST, { method: "POST", path: `/api/v1/exclusions/${exclusionId}/lift`, params: { id: exclusionId }, key, body: liftBody });
+    const justification = { justification: "Conflict resolved by the general counsel" };
+    expect((await lift(id, justification, reader.key)).status).toBe(403);
+    expect((await lift(id, { justification: "ok" })).status).toBe(400);
+    expect((await lift(MISSING, justification)).status).toBe(404);
+    const lifted = await lift(id, justification);
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toMatchObject({ active: false, lifted: { justification: justification.justification } });
+    expect((await lift(id, justification)).status).toBe(409);
+    expect(await allowed()).toBe(true);
+  });
+
+  it("documents the report's CSV, and that API keys make no reviewer decisions", () => {
+    const document = buildOpenApiDocument();
+    const paths = document.paths as Record<string, Record<string, { description?: string; responses: Record<string, { content: Record<string, unknown> }> }>>;
+    expect(Object.keys(paths["/api/v1/campaigns/{id}/report"].get.responses["200"].content)).toEqual(["application/json", "text/csv"]);
+    expect(paths["/api/v1/campaigns/{id}/items"].get.description).toMatch(/not part of this API/);
+    expect(paths["/api/v1/campaigns/{id}/close"].post.description).toBe("Requires an `admin` API key.");
+    expect(document.info.description).toMatch(/reviewers' decisions are not made with API keys/);
+    // Reads take access:read, writes admin; no operation records a decision.
+    const ours = API_V1_OPERATIONS.filter((o) => o.tag === "Reviews" || o.tag === "Exclusions");
+    expect(ours.filter((o) => o.method !== "get").every((o) => o.scopes?.join() === "admin")).toBe(true);
+    expect(ours.filter((o) => o.method === "get").every((o) => o.scopes?.join() === "access:read")).toBe(true);
+    expect(ours.map((o) => o.path).filter((p) => /decision/.test(p))).toEqual([]);
   });
 });
 

@@ -67,6 +67,13 @@ FROM (
   FROM base
 ) b;
 
+-- A suffixed name can equal another live rule's own name in the same repository (a contract titled
+-- "Sales (2)" there): those rules carry the start of their id too, so the unique index below holds.
+UPDATE "rule_name_backfill" b SET "name" = b."name" || ' [' || left(b."ruleId", 8) || ']'
+WHERE b."deletedAt" IS NULL AND EXISTS (
+  SELECT 1 FROM "rule_name_backfill" o
+  WHERE o."ruleId" <> b."ruleId" AND o."deletedAt" IS NULL AND o.scope = b.scope AND lower(o."name") = lower(b."name"));
+
 UPDATE "AccessRuleVersion" v SET "name" = n."name" FROM "rule_name_backfill" n WHERE v."ruleId" = n."ruleId";
 UPDATE "AccessRule" a
 SET "nameKey" = CASE WHEN a."deletedAt" IS NULL THEN lower(n."name") END, "scopeRepositoryId" = n.scope

@@ -1,0 +1,8 @@
+import { idParams, route } from "@/lib/http/route";
+import { getDefinition } from "@/lib/reviews/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ auth: { scope: "access:read" }, params: idParams }, async ({ db, params }) =>
+  Response.json(await getDefinition(db, { id: params.id })),
+);

@@ -1,0 +1,160 @@
+// What the /api/v1 review-campaign and exclusion operations answer, read off the functions that
+// build the bodies (lib/reviews/queries.ts getCampaign, itemViews, campaignReport; lib/reviews/service.ts
+// createDefinition; lib/exclusions/queries.ts views). Strict, as in response-schemas.ts: a field a
+// service adds without describing it here fails app/api/v1/api.test.ts.
+import { z } from "zod";
+import { CONFIDENTIALITIES, LEVELS } from "@/lib/access/levels";
+import { campaignConfig, DECISIONS } from "@/lib/reviews/schemas";
+
+const instant = z.iso.datetime().describe("RFC 3339 date-time (UTC)");
+const count = z.number().int().min(0);
+const pageMeta = { page: z.number().int().min(1), pageSize: z.number().int().min(1), total: count };
+const decision = z.enum(DECISIONS);
+const outcome = z.enum(["keep", "revoke"]);
+
+export const reviewDefinitionResponse = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  config: campaignConfig,
+  createdBy: z.string().nullable(),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+export const reviewDefinitionList = z.strictObject({ items: z.array(reviewDefinitionResponse).describe("The 200 most recent definitions") });
+
+const campaignStatus = z.enum(["active", "closed"]);
+
+export const campaignSummary = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  status: campaignStatus,
+  startedAt: instant,
+  dueAt: instant,
+  closedAt: instant.nullable(),
+  items: count.describe("The population's size"),
+  decided: count,
+});
+
+export const campaignPage = z.strictObject({ items: z.array(campaignSummary), ...pageMeta });
+
+export const campaignResponse = z.strictObject({
+  id: z.string(),
+  definitionId: z.string(),
+  name: z.string(),
+  status: campaignStatus,
+  stage: z.number().int().min(1),
+  config: campaignConfig.describe("The definition's configuration, frozen at start"),
+  startedAt: instant.describe("The instant the population was frozen"),
+  dueAt: instant,
+  closedAt: instant.nullable(),
+  populationHash: z.string().describe("SHA-256 of the whole population (recomputable from the report), also in the audit trail"),
+  populationSize: count,
+  decided: count,
+  overdue: z.boolean(),
+  reviewers: z.array(
+    z.strictObject({
+      reviewerId: z.string().nullable().describe("null: items nobody can review (no reviewer and no usable fallback)"),
+      stage: z.number().int().min(1),
+      total: count,
+      decided: count,
+      userName: z.string().nullable(),
+      displayName: z.string().nullable(),
+      overdue: z.boolean(),
+    }),
+  ),
+  outcomes: z.array(z.strictObject({ decision: decision.nullable(), outcome: outcome.nullable(), items: count })),
+});
+
+const itemReason = z.strictObject({
+  ruleId: z.string(),
+  version: z.number().int(),
+  level: z.enum(LEVELS).nullable(),
+  via: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("group"), path: z.array(z.strictObject({ id: z.string(), name: z.string().nullable() })) }),
+    z.strictObject({ kind: z.literal("direct") }),
+  ]),
+  since: z.string().describe("Since when the reason held, at the snapshot"),
+});
+
+const itemContent = {
+  id: z.string(),
+  campaignId: z.string(),
+  person: z.strictObject({ id: z.string(), userName: z.string().nullable(), displayName: z.string().nullable(), department: z.string().nullable() }),
+  repository: z.strictObject({ id: z.string(), name: z.string().nullable() }),
+  contract: z.strictObject({ id: z.string(), title: z.string().nullable() }).nullable().describe("Set when the item is person × contract"),
+  level: z.enum(LEVELS).nullable(),
+  contracts: count.describe("Contracts of the item's scope the person could open at the snapshot"),
+  confidentiality: z.enum(CONFIDENTIALITIES),
+  reasons: z.array(itemReason),
+  personStatus: z.string(),
+  inactiveDays: z.number().int(),
+  lastOpenedAt: instant.nullable().describe("The decision API's last permit to this person in the item's scope, when known"),
+  recommendation: outcome.nullable(),
+  stage: z.number().int().min(1),
+  reviewerId: z.string().nullable(),
+  decision: decision.nullable(),
+  decidedAt: instant.nullable(),
+  decidedBy: z.string().nullable(),
+  justification: z.string().nullable(),
+  secondsSpent: z.number().int().nullable(),
+  bulk: z.boolean(),
+  outcome: outcome.nullable().describe("Set at close: the decision, else the campaign's default for undecided items"),
+  appliedAt: instant.nullable(),
+  exclusionId: z.string().nullable(),
+  endedRuleId: z.string().nullable().describe("The direct grants (comma-separated rule ids) a revocation ended instead of excluding"),
+  proof: z.unknown().describe("The engine's answer right after the revocation (null before)"),
+};
+
+export const campaignItemPage = z.strictObject({ items: z.array(z.strictObject(itemContent)), ...pageMeta });
+
+export const campaignReportResponse = z.strictObject({
+  campaign: campaignResponse,
+  indicators: z.strictObject({
+    decisions: count,
+    medianSecondsPerDecision: z.number().nullable(),
+    bulkShare: z.number().min(0).max(1),
+    rubberStampSeconds: count,
+    rubberStamps: z.array(z.strictObject({ reviewerId: z.string(), decisions: count, medianSeconds: z.number().nullable() })),
+    revocations: count,
+    applied: count,
+    defaulted: count,
+  }),
+  items: z.array(
+    z.strictObject({
+      ...itemContent,
+      history: z.array(
+        z.strictObject({
+          stage: z.number().int().min(1),
+          decision,
+          reviewerId: z.string(),
+          decidedAt: instant,
+          justification: z.string().nullable(),
+          secondsSpent: z.number().int().nullable(),
+          bulk: z.boolean(),
+          eventId: z.string().nullable().describe("The audit event recording the decision"),
+        }),
+      ),
+    }),
+  ),
+});
+
+const by = z.strictObject({ type: z.string().nullable(), id: z.string().nullable(), label: z.string().nullable() });
+
+export const exclusionResponse = z.strictObject({
+  id: z.string(),
+  user: z.strictObject({ id: z.string(), userName: z.string().nullable(), displayName: z.string().nullable() }),
+  scope: z.strictObject({ kind: z.enum(["repository", "contract"]), id: z.string(), name: z.string().nullable() }),
+  source: z.enum(["admin", "campaign"]),
+  campaignId: z.string().nullable(),
+  reason: z.string(),
+  validFrom: instant,
+  validTo: instant.nullable(),
+  active: z.boolean().describe("Denies now"),
+  createdAt: instant,
+  createdBy: by,
+  lifted: z.strictObject({ at: instant, by, justification: z.string().nullable() }).nullable(),
+  explanation: z.string().describe('One sentence: "Excluded by access review campaign …, decided by …: reason"'),
+});
+
+export const exclusionPage = z.strictObject({ items: z.array(exclusionResponse), ...pageMeta });
