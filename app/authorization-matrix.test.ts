@@ -64,6 +64,17 @@ const serverActionFiles = [...files, ...walk(path.join(APP, "..", "lib")), ...wa
   (f) => /\.(ts|tsx)$/.test(f) && !f.includes(`${path.sep}generated${path.sep}`) && /^\s*["']use server["']/m.test(readFileSync(f, "utf8")),
 );
 
+/** A dashboard route refuses with 401 whoever is not signed in: nobody, an API key, a SCIM token. */
+async function signedOutRefusals(r: { key: string; file: string; method: string }, credentials: { apiKey: string; scimToken: string }): Promise<string[]> {
+  signInAs(null);
+  const refused: string[] = [];
+  for (const [who, headers] of [["anonymous", {}], ["API key", bearer(credentials.apiKey)], ["SCIM token", bearer(credentials.scimToken)]] as const) {
+    const res = await call(r.key, r.file, r.method, headers);
+    if (res.status !== 401) refused.push(`${r.key} as ${who}: ${res.status}, expected 401`);
+  }
+  return refused;
+}
+
 describe("every route, page and server action has a rule", () => {
   it("finds the routes and pages on the file system", () => {
     expect(routes.length).toBeGreaterThan(50);
@@ -153,11 +164,7 @@ describe("route handlers answer every caller as their rule says", () => {
     const problems: string[] = [];
     for (const r of byKind("admin")) {
       const rule = ROUTE_RULES[r.key] as Extract<RouteRule, { kind: "admin" }>;
-      signInAs(null);
-      for (const [who, headers] of [["anonymous", {}], ["API key", bearer(otherKey)], ["SCIM token", bearer(token)]] as const) {
-        const res = await call(r.key, r.file, r.method, headers);
-        if (res.status !== 401) problems.push(`${r.key} as ${who}: ${res.status}, expected 401`);
-      }
+      problems.push(...(await signedOutRefusals(r, { apiKey: otherKey, scimToken: token })));
       for (const role of ROLES) {
         signInAs(role);
         const res = await call(r.key, r.file, r.method);
@@ -181,11 +188,7 @@ describe("route handlers answer every caller as their rule says", () => {
     await db().prisma.ssoIdentity.create({ data: { issuer, subject, userId: person.id } });
     const problems: string[] = [];
     for (const r of byKind("reviewer")) {
-      signInAs(null);
-      for (const [who, headers] of [["anonymous", {}], ["API key", bearer(otherKey)], ["SCIM token", bearer(token)]] as const) {
-        const res = await call(r.key, r.file, r.method, headers);
-        if (res.status !== 401) problems.push(`${r.key} as ${who}: ${res.status}, expected 401`);
-      }
+      problems.push(...(await signedOutRefusals(r, { apiKey: otherKey, scimToken: token })));
       // the role accounts' e-mails name no directory person: they have no reviews
       for (const role of ROLES) {
         signInAs(role);

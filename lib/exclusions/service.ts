@@ -55,14 +55,11 @@ export async function excludeInTransaction(tx: Tx, options: { content: Exclusion
     async () => {
       // Taken inside the change: the engine compares access just before and just after it.
       const at = clockNow();
+      // What the row and its audit event both state.
+      const stated = { userId: c.userId, repositoryId: c.repositoryId, contractId: c.contractId, source: c.source, campaignId: c.campaignId ?? null, reason: c.reason };
       const row = await tx.exclusion.create({
         data: {
-          userId: c.userId,
-          repositoryId: c.repositoryId,
-          contractId: c.contractId,
-          source: c.source,
-          campaignId: c.campaignId ?? null,
-          reason: c.reason,
+          ...stated,
           validFrom: at,
           validTo: c.validUntil,
           createdAt: at,
@@ -77,12 +74,7 @@ export async function excludeInTransaction(tx: Tx, options: { content: Exclusion
         action: "exclusion.created",
         target: { type: "Exclusion", id: row.id, label: `user ${c.userId} from ${scope}` },
         after: {
-          userId: c.userId,
-          repositoryId: c.repositoryId,
-          contractId: c.contractId,
-          source: c.source,
-          campaignId: c.campaignId ?? null,
-          reason: c.reason,
+          ...stated,
           validFrom: at.toISOString(),
           validTo: c.validUntil?.toISOString() ?? null,
         },

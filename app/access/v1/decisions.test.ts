@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { checkAccess } from "@/lib/access/effective-access";
 import { createExclusion } from "@/lib/exclusions/service";
-import { runAt } from "@/lib/clock";
+import { daysAgo, reusedUserName } from "@/lib/testing/reused-user-name";
 import { testActor } from "@/lib/testing/api-v1";
 import { evaluateMany } from "@/lib/authzen/decisions";
 import { flushDecisionLog } from "@/lib/authzen/decision-log";
@@ -107,21 +107,10 @@ describe("AuthZEN decisions in Custodian's vocabulary", () => {
   });
 
   it("context.time names whoever held a userName then (a reused userName is not the new person's answer)", async () => {
-    const DAY = 86_400_000;
-    const { w, oldAlice, contract } = await runAt(new Date(Date.now() - 10 * DAY), async () => {
-      const w = await newWorld();
-      const oldAlice = await w.user("alice");
-      const legal = await w.group("legal", [oldAlice]);
-      const repo = await w.repository("leases");
-      const contract = await w.contract(repo);
-      await w.rule({ groupId: legal, level: "edit", repositoryId: repo });
-      return { w, oldAlice, contract };
-    });
-    await runAt(new Date(Date.now() - 5 * DAY), () => w.removeUser(oldAlice));
-    await runAt(new Date(Date.now() - 2 * DAY), () => w.user("alice"));
+    const { userName, contract } = await reusedUserName();
     const { key } = await newApiKey(["access:decide"]);
-    const ask = (time?: Date) => ({ subject: { type: "user", id: `alice-${w.tag}@example.com` }, action: { name: "view" }, resource: { type: "contract", id: contract }, ...(time ? { context: { time: time.toISOString() } } : {}) });
-    const past = new Date(Date.now() - 8 * DAY);
+    const ask = (time?: Date) => ({ subject: { type: "user", id: userName }, action: { name: "view" }, resource: { type: "contract", id: contract }, ...(time ? { context: { time: time.toISOString() } } : {}) });
+    const past = daysAgo(8);
     expect((await post(evaluationRoute.POST, "/access/v1/evaluation", key, ask(past))).body.decision).toBe(true);
     expect((await post(evaluationRoute.POST, "/access/v1/evaluation", key, ask())).body.decision).toBe(false);
     const batch = await post(evaluationsRoute.POST, "/access/v1/evaluations", key, { evaluations: [ask(past), ask()] });

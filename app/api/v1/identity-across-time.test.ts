@@ -8,34 +8,19 @@ import { migrate, readMigrations } from "@/lib/db/migrate";
 import { freshDatabase, setupTestDatabase } from "@/lib/testing/database";
 import { callRoute, newApiKey } from "@/lib/testing/api-v1";
 import { newWorld } from "@/lib/testing/access-world";
+import { daysAgo, reusedUserName } from "@/lib/testing/reused-user-name";
 import { holdersOfUserNameAt } from "@/lib/users/name-history";
 import * as checkRoute from "./access/check/route";
 import * as userContractsRoute from "./users/[ref]/contracts/route";
 
 setupTestDatabase();
 
-const DAY = 86_400_000;
-const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
 
 describe("a question about the past by userName", () => {
   it("answers for the person who held the userName then, not the new person who holds it now", async () => {
     const { key } = await newApiKey(["access:read"]);
-    // 10 days ago: Alice (the first) joins Legal, which may edit the leases.
-    const { w, oldAlice, contract } = await runAt(daysAgo(10), async () => {
-      const w = await newWorld();
-      const oldAlice = await w.user("alice");
-      const legal = await w.group("legal", [oldAlice]);
-      const repo = await w.repository("leases");
-      const contract = await w.contract(repo);
-      await w.rule({ groupId: legal, level: "edit", repositoryId: repo });
-      return { w, oldAlice, contract };
-    });
-    // 5 days ago she is deleted; 2 days ago a new person gets the same userName (no groups).
-    await runAt(daysAgo(5), () => w.removeUser(oldAlice));
-    const newAlice = await runAt(daysAgo(2), () => w.user("alice"));
+    const { oldAlice, newAlice, contract, userName } = await reusedUserName();
     expect(newAlice).not.toBe(oldAlice);
-    const userName = `alice-${w.tag}@example.com`;
-
     const check = (query: string) => callRoute(checkRoute.GET, { path: `/api/v1/access/check?${query}`, key });
     const past = await check(`user=${encodeURIComponent(userName.toUpperCase())}&contract=${contract}&at=${daysAgo(8).toISOString()}`);
     expect(past.status).toBe(200);
