@@ -154,7 +154,7 @@ export const exclusionResponse = z.strictObject({
   createdAt: instant,
   createdBy: by,
   lifted: z.strictObject({ at: instant, by, justification: z.string().nullable() }).nullable(),
-  explanation: z.string().describe('One sentence: "Excluded by access review campaign …, decided by …: reason"'),
+  explanation: z.string().describe('One sentence: "Excluded by access review campaign \"name\", applied by …: reason"'),
 });
 
 export const exclusionPage = z.strictObject({ items: z.array(exclusionResponse), ...pageMeta });

@@ -23,18 +23,20 @@ export interface ExclusionView {
   createdAt: Date;
   createdBy: { type: string; id: string | null; label: string | null };
   lifted: { at: Date; by: { type: string | null; id: string | null; label: string | null }; justification: string | null } | null;
-  /** One sentence for the list: "Excluded by campaign … , decided by …". */
+  /** One sentence for the list: "Excluded by access review campaign "Q4 review", applied by …: reason". */
   explanation: string;
 }
 
 type Row = Prisma.ExclusionGetPayload<object>;
 
 async function views(db: PrismaClient | Tx, rows: Row[]): Promise<ExclusionView[]> {
-  const [users, repositories, contracts] = await Promise.all([
+  const [users, repositories, contracts, campaigns] = await Promise.all([
     db.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, userName: true, displayName: true } }),
     db.repository.findMany({ where: { id: { in: rows.flatMap((r) => (r.repositoryId ? [r.repositoryId] : [])) } }, select: { id: true, name: true } }),
     db.contract.findMany({ where: { id: { in: rows.flatMap((r) => (r.contractId ? [r.contractId] : [])) } }, select: { id: true, title: true } }),
+    db.reviewCampaign.findMany({ where: { id: { in: rows.flatMap((r) => (r.campaignId ? [r.campaignId] : [])) } }, select: { id: true, name: true } }),
   ]);
+  const campaignName = new Map(campaigns.map((c) => [c.id, c.name]));
   const userOf = new Map(users.map((u) => [u.id, u]));
   const repositoryName = new Map(repositories.map((r) => [r.id, r.name]));
   const contractTitle = new Map(contracts.map((c) => [c.id, c.title]));
@@ -60,7 +62,11 @@ async function views(db: PrismaClient | Tx, rows: Row[]): Promise<ExclusionView[
       lifted: r.liftedAt
         ? { at: r.liftedAt, by: { type: r.liftedByType, id: r.liftedById, label: r.liftedByLabel }, justification: r.liftJustification }
         : null,
-      explanation: `Excluded ${r.source === "campaign" ? `by access review campaign ${r.campaignId}` : "by an admin"}, decided by ${by}: ${r.reason}`,
+      // The campaign by its name (the list is read by people, who cannot resolve an id).
+      explanation:
+        r.source === "campaign"
+          ? `Excluded by access review campaign "${(r.campaignId && campaignName.get(r.campaignId)) ?? "(deleted campaign)"}", applied by ${by}: ${r.reason}`
+          : `Excluded by an admin, ${by}: ${r.reason}`,
     };
   });
 }

@@ -412,7 +412,8 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
     const allDirect = !covered && directRules.length > 0 && reasons.every((r) => r.gids === null);
     const rules = allDirect ? await prisma.accessRuleVersion.findMany({ where: { ruleId: { in: directRules }, recordedTo: null } }) : [];
     const exactScope = allDirect && rules.length === directRules.length && rules.every((r) => (item.contractId ? r.contractId === item.contractId : r.repositoryId === item.repositoryId && !r.contractId));
-    const why = `Revoked in access review campaign "${campaign.name}"${item.decidedBy ? `, decided by ${item.decidedBy}` : " (default for undecided items)"}`;
+    // No person in it (it is stored in hashed audit content): who decided is in the item's decision history.
+    const why = `Revoked in access review campaign "${campaign.name}"${item.decidedBy ? " by its reviewer's decision" : " (default for undecided items)"}`;
     let exclusionIds: string[] = [];
     if (exactScope) {
       for (const ruleId of directRules) await deleteRule(prisma, { id: ruleId, input: { justification: why }, actor: options.actor });

@@ -114,6 +114,9 @@ describe("review campaigns through the routes", () => {
     expect(list.body.total).toBe(1);
     expect(list.body.items[0]).toMatchObject({ source: "campaign", active: true, user: { id: ann } });
     expect(list.body.items[0].explanation).toMatch(/^Excluded by access review campaign/);
+    // Read by people: the campaign by its name, and no id (the walk found "campaign <uuid>, decided by <uuid>").
+    expect(list.body.items[0].explanation).toContain(`"${started.body.name}"`);
+    expect(list.body.items[0].explanation).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
     const exclusionId = list.body.items[0].id as string;
     expect((await call(liftRoute.POST, `/api/admin/exclusions/${exclusionId}/lift`, { body: { justification: "Re-joined the team" }, params: { id: exclusionId } })).status).toBe(403);
     signInAs("admin");

@@ -26,7 +26,7 @@ export function ErasureList() {
           {items.map((e) => (
             <tr key={e.id} className="border-t border-slate-100">
               <td className="py-2 pr-3 whitespace-nowrap"><Time value={e.erasedAt} /></td>
-              <td className="py-2 pr-3"><code className="text-xs">{e.subjectId}</code></td>
+              <td className="py-2 pr-3"><code className="text-xs" data-id>{e.subjectId}</code></td>
               <td className="py-2 pr-3">{e.actorLabel ?? e.actorType}</td>
               <td className="py-2 pr-3">{formatNumber(e.erased.auditEventsCleared)}</td>
               <td className="py-2 pr-3 whitespace-nowrap">
