@@ -37,7 +37,10 @@ export function ExpiringAccess({ canReadRules }: { canReadRules: boolean }) {
           <tbody>
             {query.data.items.map((i) => (
               <tr key={`${i.kind}-${i.id}`} className="border-t border-slate-100 align-top">
-                <td className="py-1.5 pr-3 whitespace-nowrap"><Time value={i.endsAt} /></td>
+                <td className="py-1.5 pr-3 whitespace-nowrap">
+                  {/* A date-only contract end is its last day, as the contract page shows it, not the next day's midnight. */}
+                  {i.endDay ? <Time value={i.endDay} date /> : <Time value={i.endsAt} />}
+                </td>
                 <td className="py-1.5 pr-3">
                   <Badge tone={KIND[i.kind].tone}>{KIND[i.kind].label}</Badge> <span className="font-medium">{i.label}</span>
                   {i.detail && <span className="block text-xs text-slate-600">{i.detail}</span>}

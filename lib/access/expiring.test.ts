@@ -48,6 +48,18 @@ describe("expiring access", () => {
     expect(mine((await listExpiringAccess(w.prisma, { days: 7, limit: 500 })).items, ids)).toEqual([["rule", rule, 2]]);
   });
 
+  it("gives a date-only contract end as its last day beside the instant access ends; an instant end has none", async () => {
+    const { w, soon, later, ids } = await expiringWorld();
+    const day = inDays(8).toISOString().slice(0, 10);
+    await w.changeContract(soon, { endDate: day });
+    const items = (await listExpiringAccess(w.prisma, { days: 30, limit: 500 })).items.filter((i) => ids.has(i.id));
+    const ending = items.find((i) => i.id === soon)!;
+    expect(ending.endDay).toBe(day);
+    expect(new Date(ending.endsAt).getTime()).toBeGreaterThan(new Date(`${day}T00:00:00Z`).getTime());
+    expect(items.find((i) => i.id === later)).toBeUndefined();
+    expect(items.filter((i) => i.kind !== "contract").every((i) => i.endDay === null)).toBe(true);
+  });
+
   it("records one access.expiring event per item within the lead time, once across runs and runners", async () => {
     const { w, soon, rule, grant, ids } = await expiringWorld();
     await w.prisma.$transaction((tx) => recordExpiryWarnings(tx, { now: new Date(), leadDays: 7 }));

@@ -24,6 +24,11 @@ export interface ExpiringItem {
   /** Repository (and, for rules, the principal) — context for the label. */
   detail: string | null;
   endsAt: string;
+  /**
+   * A contract's last day as written ("2026-12-17", inclusive in ACCESS_TIME_ZONE) when its end date
+   * was given date-only; endsAt is then the instant access ends (the next day's start). Null otherwise.
+   */
+  endDay: string | null;
   /** People who can open the contract now / people the rule reaches now (active users). */
   people: number;
   /** Where to review the access concerned (the access review of the contract or repository). */
@@ -43,6 +48,7 @@ interface Candidate {
   label: string;
   detail: string | null;
   endsAt: Date;
+  endDay: Date | null;
   principalType: string | null;
   groupId: string | null;
   userId: string | null;
@@ -57,7 +63,7 @@ async function candidates(db: Db, now: Date, until: Date, limit: number, unwarne
     unwarnedOnly ? `AND NOT EXISTS (SELECT 1 FROM "TimedEffect" te WHERE te.kind = '${kind}' AND te."subjectId" = ${id} AND te."dueAt" = ${end})` : "";
   const [contracts, rules] = await Promise.all([
     db.$queryRawUnsafe<Candidate[]>(
-      `SELECT 'contract' AS kind, c.id, c.title AS label, r.name AS detail, cr."endDate" AS "endsAt",
+      `SELECT 'contract' AS kind, c.id, c.title AS label, r.name AS detail, cr."endDate" AS "endsAt", cr."endDay",
               NULL AS "principalType", NULL AS "groupId", NULL AS "userId", cr."repositoryId", c.id AS "contractId"
        FROM "ContractRevision" cr JOIN "Contract" c ON c.id = cr."contractId" JOIN "Repository" r ON r.id = cr."repositoryId"
        WHERE cr."validTo" IS NULL AND cr."endDate" > ${ts(1)} AND cr."endDate" <= ${ts(2)}
@@ -72,7 +78,7 @@ async function candidates(db: Db, now: Date, until: Date, limit: number, unwarne
               v.name AS label,
               initcap(CASE v.level WHEN 1 THEN 'view' WHEN 2 THEN 'comment' WHEN 3 THEN 'edit' WHEN 4 THEN 'sign' ELSE 'manage' END)
                 || ' · ' || concat_ws(' → ', COALESCE(g."displayName", u."userName", 'deleted principal'), COALESCE(c.title, rp.name)) AS detail,
-              v."validUntil" AS "endsAt", v."principalType", v."groupId", v."userId",
+              v."validUntil" AS "endsAt", NULL::date AS "endDay", v."principalType", v."groupId", v."userId",
               COALESCE(v."repositoryId", c."repositoryId") AS "repositoryId", v."contractId"
        FROM "AccessRuleVersion" v
        LEFT JOIN "Group" g ON g.id = v."groupId" LEFT JOIN "User" u ON u.id = v."userId"
@@ -142,6 +148,7 @@ export async function listExpiringAccess(db: Db, options: { days: number; now?: 
       label: c.label,
       detail: c.detail,
       endsAt: c.endsAt.toISOString(),
+      endDay: c.endDay ? new Date(c.endDay).toISOString().slice(0, 10) : null,
       people: await peopleOf(db, c, now),
       reviewHref: reviewHref(c),
       ruleId: c.kind === "contract" ? null : c.id,
