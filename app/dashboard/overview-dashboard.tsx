@@ -1,5 +1,6 @@
 "use client";
 
+import { causeLabel } from "@/components/access/cause-labels";
 import Link from "next/link";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
@@ -162,23 +163,6 @@ function AccessChart({ data }: { data: Overview }) {
 
 type Revocation = Overview["revocations"][number];
 
-const CAUSES: Record<string, string> = {
-  "membership.removed": "Removed from a group",
-  "membership.changed": "Group membership changed",
-  "membership.added": "Group membership changed",
-  "group.deleted": "A group was deleted",
-  "user.deactivated": "Account deactivated",
-  "user.deleted": "Account deleted",
-  "user.activated": "Account reactivated",
-  "rule.created": "A rule was created",
-  "rule.updated": "A rule was changed",
-  "rule.deleted": "A rule was deleted",
-  "contract.updated": "A contract was changed",
-  "contract.deleted": "A contract was deleted",
-  "rule.expiry": "A rule expired",
-  "rule.start": "A rule took effect",
-  "timed": "Contract ends and rule expiries",
-};
 
 const linkClass = "text-brand-700 underline underline-offset-2 hover:text-brand-900";
 
@@ -204,7 +188,7 @@ function RevocationCause({ item }: { item: Revocation }) {
       </span>
     );
   }
-  const label = CAUSES[cause.kind] ?? cause.kind;
+  const label = causeLabel(cause.kind);
   return <span className="font-medium">{cause.eventId ? <Link className={linkClass} href={`/dashboard/audit/${cause.eventId}`}>{label}</Link> : label}</span>;
 }
 
