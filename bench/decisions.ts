@@ -20,9 +20,9 @@
 //   npm run bench:decisions -- [--scale 1] [--runs 3] [--concurrency 8] [--seconds 10]
 //                             [--requests 2000] [--port 3260]
 //                             [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+import { recordPgStatements } from "./pg-statements";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { contractsOfUser } from "@/lib/access/effective-access";
 import { createApiKey } from "@/lib/api-keys/service";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
@@ -50,13 +50,7 @@ const SECONDS = Number(values.seconds);
 const REQUESTS = Number(values.requests);
 const PORT = Number(values.port);
 
-const statements: string[] = [];
-const originalQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const first = args[0] as string | { text?: string };
-  statements.push(typeof first === "string" ? first : (first?.text ?? "?"));
-  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof pg.Client.prototype.query;
+const statements = recordPgStatements();
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 

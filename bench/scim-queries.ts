@@ -3,8 +3,8 @@
 // fresh PostgreSQL database and counting what node-postgres sends. `--sql` also prints them.
 //
 //   npm run bench:scim-queries -- [--sql] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+import { recordPgStatements } from "./pg-statements";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { freshPostgresDatabase } from "./server";
 
 const { values } = parseArgs({
@@ -14,13 +14,7 @@ const { values } = parseArgs({
   },
 });
 
-const statements: string[] = [];
-const originalQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const first = args[0] as string | { text?: string };
-  statements.push(typeof first === "string" ? first : (first?.text ?? "?"));
-  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof pg.Client.prototype.query;
+const statements = recordPgStatements();
 
 async function main() {
   const database = await freshPostgresDatabase(values.postgres!);
