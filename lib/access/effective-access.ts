@@ -547,6 +547,11 @@ export async function whoCanAccessContract(
     limit: number;
     /** Internal (tests): the reader count from which pages walk "User" in name order. */
     keysetFrom?: number;
+    /**
+     * false: the page without its reasons (every `reasons` empty) — two statements less, for
+     * callers that show readers and levels only (AuthZEN's subject search, counts).
+     */
+    reasons?: boolean;
   },
 ): Promise<PageOf<{ user: UserRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
@@ -614,10 +619,10 @@ export async function whoCanAccessContract(
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.uid !== null);
-    const reasons = await buildReasons(
-      q,
-      await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }),
-    );
+    const reasons =
+      options.reasons === false
+        ? new Map<string, Reason[]>()
+        : await buildReasons(q, await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }));
     return {
       total,
       items: page.map((r) => ({
@@ -654,6 +659,12 @@ export async function contractsOfUser(
     filter?: ContractsOfUserFilter;
     /** Internal (tests): page by walking "Contract" in title order (true), by sorting (false); default: by cost. */
     walk?: boolean;
+    /**
+     * false: the page without reasons and repository names (every `reasons` empty, every
+     * `repositoryName` null) — three statements less, for callers that need contracts and levels
+     * only (AuthZEN's resource search, counts).
+     */
+    reasons?: boolean;
   },
 ): Promise<PageOf<{ contract: ContractRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
@@ -746,11 +757,9 @@ export async function contractsOfUser(
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.cid !== null);
-    const reasons = await buildReasons(
-      q,
-      await reasonRows(q, { userIds: [options.userId], contractIds: page.map((r) => r.cid!), at }),
-    );
-    const names = await namesOf(q, { repositories: [...new Set(page.map((r) => r.repositoryId!))] });
+    const bare = options.reasons === false;
+    const reasons = bare ? new Map<string, Reason[]>() : await buildReasons(q, await reasonRows(q, { userIds: [options.userId], contractIds: page.map((r) => r.cid!), at }));
+    const names = bare ? null : await namesOf(q, { repositories: [...new Set(page.map((r) => r.repositoryId!))] });
     return {
       total,
       items: page.map((r) => ({
@@ -759,7 +768,7 @@ export async function contractsOfUser(
           title: r.title,
           externalRef: r.externalRef,
           repositoryId: r.repositoryId!,
-          repositoryName: names.repositories.get(r.repositoryId!) ?? null,
+          repositoryName: names?.repositories.get(r.repositoryId!) ?? null,
           confidentiality: confidentialityFromRank(r.confidentiality!),
           contractType: r.contractType!,
         },
