@@ -73,6 +73,7 @@ async function main() {
     if (args.explain === "0") continue;
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL, options: "-c jit=off" });
     await client.connect();
+    if (process.env.WORK_MEM) await client.query(`SET work_mem = '${process.env.WORK_MEM}'`);
     for (const [i, s] of stmts.entries()) {
       if (/^(BEGIN|COMMIT|ROLLBACK|SET)/i.test(s.text.trim())) {
         process.stdout.write(`  [${i}] ${s.text.trim().slice(0, 40)}\n`);

@@ -275,10 +275,13 @@ export async function reasonRows(db: Db, options: { userIds: string[]; contractI
      FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid
      LEFT JOIN LATERAL (${membershipHopsSql("h", T)}) hop ON TRUE
      LEFT JOIN LATERAL (
-       SELECT array_agg(COALESCE(g."displayName", dg."displayName") ORDER BY x.k) AS "groupNames",
-              array_agg(g.id IS NULL AND dg.id IS NOT NULL ORDER BY x.k) AS "groupsDeleted"
-       FROM unnest(h.gids) WITH ORDINALITY AS x(gid, k)
-       LEFT JOIN "Group" g ON g.id = x.gid LEFT JOIN "DeletedGroup" dg ON dg.id = x.gid
+       -- scalar look-ups by primary key (as joins, the planner hashed all of "Group" per row)
+       SELECT array_agg(COALESCE(n.live, n.kept) ORDER BY n.k) AS "groupNames", array_agg(n.live IS NULL AND n.kept IS NOT NULL ORDER BY n.k) AS "groupsDeleted"
+       FROM (
+         SELECT x.k, (SELECT g."displayName" FROM "Group" g WHERE g.id = x.gid) AS live,
+                (SELECT dg."displayName" FROM "DeletedGroup" dg WHERE dg.id = x.gid) AS kept
+         FROM unnest(h.gids) WITH ORDINALITY AS x(gid, k)
+       ) n
      ) nm ON TRUE
      WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T)}`,
     options.userIds,
