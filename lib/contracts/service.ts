@@ -166,7 +166,20 @@ function dataOf(c: Contract): ContractData {
 
 const ACCESS_RELEVANT = ["repositoryId", "contractType", "confidentiality", "endDate"] as const;
 
+/**
+ * What ethical walls match on (lib/access/sql.ts contractWallKeysAt): the counterparty, trimmed and
+ * lower-cased, and the tags likewise — kept on the revision so a wall on a counterparty or a tag
+ * answers for the past as the contract was then.
+ */
+export function wallAttributesOf(d: Pick<ContractData, "counterparty" | "tags">): { counterpartyKey: string | null; tags: string[] } {
+  const counterpartyKey = d.counterparty?.trim().toLowerCase() || null;
+  const tags = [...new Set(d.tags.map((t) => t.trim().toLowerCase()).filter((t) => t !== ""))].sort();
+  return { counterpartyKey, tags };
+}
+
 function accessRelevantChanged(a: ContractData, b: ContractData): boolean {
+  const [wa, wb] = [wallAttributesOf(a), wallAttributesOf(b)];
+  if (wa.counterpartyKey !== wb.counterpartyKey || wa.tags.join("\u0000") !== wb.tags.join("\u0000")) return true;
   return ACCESS_RELEVANT.some((k) => {
     const x = a[k];
     const y = b[k];
@@ -254,6 +267,7 @@ async function openRevision(tx: Tx, contractId: string, d: ContractData, eventId
       confidentiality: d.confidentiality,
       endDate: d.endDate,
       endDay: d.endDay,
+      ...wallAttributesOf(d),
       validFrom: at,
       eventId,
     },
@@ -384,6 +398,7 @@ export async function upsertContractsInTx(tx: Tx, items: ContractData[], actor: 
         confidentiality: item.confidentiality,
         endDate: item.endDate,
         endDay: item.endDay,
+        ...wallAttributesOf(item),
         validFrom: now,
         eventId,
       });
