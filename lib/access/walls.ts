@@ -13,6 +13,7 @@ import {
   coverageSql,
   grantsAt,
   notExcludedAt,
+  notWalledAt,
   overlapsWindow,
   toInt,
   ts,
@@ -50,22 +51,41 @@ export interface WallDenialDetail {
 }
 
 interface DenialRow {
-  uid: string;
-  cid: string;
   wallId: string;
   wallName: string;
   kind: string;
   sideId: string | null;
   sideName: string | null;
   activatedAt: Date;
-  requiresAcknowledgment: boolean;
   onRoster: boolean;
   acknowledged: boolean;
   personSideId: string | null;
   personSideName: string | null;
 }
 
-function detailOf(r: DenialRow): WallDenialDetail {
+/**
+ * A SELECT of the walls (one row per wall scope row) denying the person `userSql` the contract
+ * `contractSql` (in repository `repositorySql`) at t, with what the denial tells: the wall, the
+ * side whose scope holds the contract, whether the person is on the roster and acknowledged, and
+ * (sides) their own side. The same predicates as the deny seam (./sql.ts notWalledAt).
+ */
+export const wallDenialRowsSql = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
+  `SELECT w.id AS "wallId", w.name AS "wallName", w.kind, s."sideId", sd.name AS "sideName", sd.position AS "sidePosition", w."activatedAt",
+          EXISTS (SELECT 1 FROM "WallPerson" p WHERE p."wallId" = w.id AND p."userId" = ${userSql} AND ${validAt("p", t)}) AS "onRoster",
+          ${acknowledgedAt("w", userSql, t)} AS acknowledged,
+          ps."sideId" AS "personSideId", psd.name AS "personSideName"
+   FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId" AND ${wallInForceAt("w", t)}
+   LEFT JOIN "WallSide" sd ON sd.id = s."sideId"
+   LEFT JOIN LATERAL (
+     SELECT p."sideId" FROM "WallPerson" p WHERE p."wallId" = w.id AND p."userId" = ${userSql} AND ${validAt("p", t)}
+       AND p."sideId" IS DISTINCT FROM s."sideId" ORDER BY p."validFrom" LIMIT 1
+   ) ps ON w.kind = 'sides'
+   LEFT JOIN "WallSide" psd ON psd.id = ps."sideId"
+   WHERE (SELECT EXISTS (SELECT 1 FROM "Wall" w0 WHERE ${wallInForceAt("w0", t)}))
+     AND s.key = ANY(${contractWallKeysAt(contractSql, repositorySql, t)}) AND ${validAt("s", t)} AND ${wallDeniesAt("w", "s", userSql, t)}`;
+
+/** A row of wallDenialRowsSql as the denial says it (`activatedAt` may come separately, as a timestamp). */
+export function wallDenialOf(r: DenialRow): WallDenialDetail {
   const reason: WallDenialReason =
     r.kind === "exclusionary"
       ? "screened"
@@ -89,10 +109,17 @@ function detailOf(r: DenialRow): WallDenialDetail {
   };
 }
 
+/** One denial per wall and side, in the rows' order (a contract matched by two keys of one side is one denial). */
+export function distinctWallDenials(rows: DenialRow[]): WallDenialDetail[] {
+  const out: WallDenialDetail[] = [];
+  for (const r of rows) if (!out.some((d) => d.wallId === r.wallId && d.sideId === r.sideId)) out.push(wallDenialOf(r));
+  return out;
+}
+
 /**
  * The walls denying each given (person, contract) pair at T, keyed `${userId}|${contractId}`:
- * one statement over the distinct people and contracts (a check asks about one pair, a batch about
- * many). Pairs no wall denies have no entry.
+ * one statement over the distinct people and contracts (a batch asks about many). Pairs no wall
+ * denies have no entry.
  */
 export async function wallDenials(
   db: Db,
@@ -103,37 +130,23 @@ export async function wallDenials(
   const T = ts(3);
   const wanted = new Set(options.pairs.map((p) => `${p.userId}|${p.contractId}`));
   const rows = await withStatementTimeout(db, (q) =>
-    q.$queryRawUnsafe<DenialRow[]>(
-      `SELECT u.uid, cr."contractId" AS cid, w.id AS "wallId", w.name AS "wallName", w.kind, s."sideId", sd.name AS "sideName",
-              w."activatedAt", w."requiresAcknowledgment",
-              EXISTS (SELECT 1 FROM "WallPerson" p WHERE p."wallId" = w.id AND p."userId" = u.uid AND ${validAt("p", T)}) AS "onRoster",
-              ${acknowledgedAt("w", "u.uid", T)} AS acknowledged,
-              ps."sideId" AS "personSideId", psd.name AS "personSideName"
-       FROM unnest($1::text[]) AS u(uid)
+    q.$queryRawUnsafe<(DenialRow & { uid: string; cid: string })[]>(
+      `SELECT u.uid, cr."contractId" AS cid, d.* FROM unnest($1::text[]) AS u(uid)
        CROSS JOIN "ContractRevision" cr
-       JOIN "WallScope" s ON s.key = ANY(${contractWallKeysAt(`cr."contractId"`, `cr."repositoryId"`, T)}) AND ${validAt("s", T)}
-       JOIN "Wall" w ON w.id = s."wallId" AND ${wallInForceAt("w", T)}
-       LEFT JOIN "WallSide" sd ON sd.id = s."sideId"
-       LEFT JOIN LATERAL (
-         SELECT p."sideId" FROM "WallPerson" p WHERE p."wallId" = w.id AND p."userId" = u.uid AND ${validAt("p", T)}
-           AND p."sideId" IS DISTINCT FROM s."sideId" ORDER BY p."validFrom" LIMIT 1
-       ) ps ON w.kind = 'sides'
-       LEFT JOIN "WallSide" psd ON psd.id = ps."sideId"
-       WHERE cr."contractId" = ANY($2::text[]) AND ${validAt("cr", T)} AND ${wallDeniesAt("w", "s", "u.uid", T)}
-       ORDER BY w."activatedAt", w.id, sd.position NULLS FIRST`,
+       CROSS JOIN LATERAL (${wallDenialRowsSql("u.uid", `cr."contractId"`, `cr."repositoryId"`, T)}) d
+       WHERE cr."contractId" = ANY($2::text[]) AND ${validAt("cr", T)}
+       ORDER BY d."activatedAt", d."wallId", d."sidePosition" NULLS FIRST`,
       [...new Set(options.pairs.map((p) => p.userId))],
       [...new Set(options.pairs.map((p) => p.contractId))],
       options.at,
     ),
   );
+  const byPair = new Map<string, DenialRow[]>();
   for (const r of rows) {
     const key = `${r.uid}|${r.cid}`;
-    if (!wanted.has(key)) continue;
-    const list = out.get(key) ?? [];
-    // One denial per wall and side (a contract matched by two keys of one side is one denial).
-    if (!list.some((d) => d.wallId === r.wallId && d.sideId === r.sideId)) list.push(detailOf(r));
-    out.set(key, list);
+    if (wanted.has(key)) byPair.set(key, [...(byPair.get(key) ?? []), r]);
   }
+  for (const [key, list] of byPair) out.set(key, distinctWallDenials(list));
   return out;
 }
 
@@ -530,4 +543,37 @@ function minus(piece: { from: Date; to: Date }, holes: { from: Date; to: Date }[
     });
   }
   return pieces;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review campaigns: a person an ethical wall screens from a scope never reviews it.
+
+/**
+ * Which candidates walls in force at `at` deny: `repository` holds `${candidate}|${repositoryId}`
+ * when a wall denies them some contract of the repository (at `at`), `contract` holds
+ * `${candidate}|${contractId}` for the given contracts. By the deny seam's own predicate.
+ */
+export async function reviewersScreenedByWalls(
+  db: Db,
+  options: { candidates: string[]; repositoryIds: string[]; contractIds: string[]; at: Date },
+): Promise<{ repository: Set<string>; contract: Set<string> }> {
+  const out = { repository: new Set<string>(), contract: new Set<string>() };
+  if (options.candidates.length === 0 || options.repositoryIds.length + options.contractIds.length === 0) return out;
+  const T = ts(4);
+  const rows = await db.$queryRawUnsafe<{ uid: string; rid: string; cid: string }[]>(
+    `SELECT DISTINCT u.uid, cr."repositoryId" AS rid, cr."contractId" AS cid
+     FROM unnest($1::text[]) AS u(uid) CROSS JOIN "ContractRevision" cr
+     WHERE (SELECT EXISTS (SELECT 1 FROM "Wall" w0 WHERE ${wallInForceAt("w0", T)}))
+       AND (cr."repositoryId" = ANY($2::text[]) OR cr."contractId" = ANY($3::text[])) AND ${validAt("cr", T)}
+       AND NOT ${notWalledAt("u.uid", `cr."contractId"`, `cr."repositoryId"`, T)}`,
+    options.candidates,
+    options.repositoryIds,
+    options.contractIds,
+    options.at,
+  );
+  for (const r of rows) {
+    out.repository.add(`${r.uid}|${r.rid}`);
+    out.contract.add(`${r.uid}|${r.cid}`);
+  }
+  return out;
 }
