@@ -849,7 +849,7 @@ describe("ethical walls", () => {
     const third = await org.user();
     const MISSING = "00000000-0000-0000-0000-000000000000";
     const check = (userId: string, key = checker.key) => call(checkRoute.GET, { path: `/api/v1/access/check?user=${userId}&contract=${externalRef}`, key });
-    const id = (w: { body: { id: string } }) => w.body.id;
+    const id = (w: { body: Record<string, unknown> }) => String(w.body.id);
 
     // a draft of sides: reader may not write, bad input is 400
     const draft = {
