@@ -39,12 +39,16 @@ export const wallInForceAt = (w: string, t: string) =>
 /**
  * The scope keys a contract answers to at t (WallScope.key): itself, its repository, its
  * counterparty and its tags as its revision at t holds them — so a wall on a counterparty or a tag
- * covers contracts created later, and a contract's past answers follow its past attributes.
+ * covers contracts created later, and a contract's past answers follow its past attributes. The
+ * revision is read only when a wall in force at t has a counterparty or tag scope (an uncorrelated
+ * InitPlan, evaluated once per statement).
  */
 export const contractWallKeysAt = (contractSql: string, repositorySql: string, t: string) =>
-  `(ARRAY['c:' || ${contractSql}, 'r:' || ${repositorySql}] || COALESCE((SELECT ARRAY['p:' || k."counterpartyKey"]
-       || ARRAY(SELECT 't:' || kt FROM jsonb_array_elements_text(k.tags) kt)
-     FROM "ContractRevision" k WHERE k."contractId" = ${contractSql} AND ${validAt("k", t)}), ARRAY[]::text[]))`;
+  `(ARRAY['c:' || ${contractSql}, 'r:' || ${repositorySql}] || CASE WHEN (SELECT EXISTS (SELECT 1 FROM "WallScope" ks JOIN "Wall" kw ON kw.id = ks."wallId"
+       WHERE ks.kind IN ('counterparty', 'tag') AND ${validAt("ks", t)} AND ${wallInForceAt("kw", t)}))
+     THEN COALESCE((SELECT ARRAY['p:' || k."counterpartyKey"] || ARRAY(SELECT 't:' || kt FROM jsonb_array_elements_text(k.tags) kt)
+       FROM "ContractRevision" k WHERE k."contractId" = ${contractSql} AND ${validAt("k", t)}), ARRAY[]::text[])
+     ELSE ARRAY[]::text[] END)`;
 
 /** The person acknowledged the wall's memo at or before t. */
 export const acknowledgedAt = (w: string, userSql: string, t: string) =>
@@ -69,12 +73,15 @@ export const wallDeniesAt = (w: string, s: string, userSql: string, t: string) =
 };
 
 /**
- * No ethical wall in force at t denies the person this contract (in this repository at t). The
- * walls in force are looked up once per statement (an uncorrelated InitPlan: none → nothing else
- * runs); else one index probe of WallScope by the contract's keys, then the roster by person.
+ * No ethical wall in force at t denies the person this contract (in this repository at t). Cheap
+ * first: no wall in force (one uncorrelated InitPlan per statement), or — no inclusionary wall in
+ * force and the person on no roster (one index probe by person) — nothing else runs; else one
+ * index probe of WallScope by the contract's keys, then the roster by person.
  */
 export const notWalledAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
   `(NOT EXISTS (SELECT 1 FROM "Wall" w0 WHERE w0.state <> 'draft' AND ${wallInForceAt("w0", t)})
+    OR (NOT EXISTS (SELECT 1 FROM "Wall" w1 WHERE w1.kind = 'inclusionary' AND ${wallInForceAt("w1", t)})
+        AND NOT EXISTS (SELECT 1 FROM "WallPerson" p1 WHERE p1."userId" = ${userSql} AND ${validAt("p1", t)}))
     OR NOT EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
       WHERE s.key = ANY(${contractWallKeysAt(contractSql, repositorySql, t)}) AND ${validAt("s", t)} AND ${wallInForceAt("w", t)}
         AND ${wallDeniesAt("w", "s", userSql, t)}))`;
