@@ -23,6 +23,13 @@ const RECORDED_KINDS = [
   "exclusion.created",
   "exclusion.lifted",
   "exclusion.end",
+  "wall.activated",
+  "wall.lifted",
+  "wall.scope_added",
+  "wall.scope_removed",
+  "wall.roster_added",
+  "wall.roster_removed",
+  "wall.acknowledged",
 ];
 
 describe("access change causes in words", () => {

@@ -19,6 +19,13 @@ const CAUSES: Record<string, string> = {
   "exclusion.created": "Excluded (a review campaign's revocation or an admin's exclusion)",
   "exclusion.lifted": "An exclusion was lifted",
   "exclusion.end": "An exclusion ended",
+  "wall.activated": "An ethical wall was activated",
+  "wall.lifted": "An ethical wall was lifted",
+  "wall.scope_added": "An ethical wall's scope grew",
+  "wall.scope_removed": "An ethical wall's scope shrank",
+  "wall.roster_added": "Added to an ethical wall's roster",
+  "wall.roster_removed": "Removed from an ethical wall's roster",
+  "wall.acknowledged": "An ethical wall's memo was acknowledged",
 };
 
 /** The cause in words; an unknown kind shows as it is (better than nothing, and the test lists the known ones). */

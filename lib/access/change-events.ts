@@ -12,6 +12,7 @@ import { diffSnapshots, snapshotAccess, type RepositoryAccessChange } from "./sn
 import { ancestorGroupsCte, descendantGroupsCte, groupPeopleSql, usersInGroups } from "./group-graph";
 import { activeAt, grantsAt, ruleReachesAnc, ts, validAt, type Db } from "./sql";
 import { now as clockNow } from "@/lib/clock";
+import { recordWallPeopleThroughGroups, wallScopeRepositories, wallsWithGroupOnRoster } from "./walls";
 
 
 export interface AccessChangeCause {
@@ -192,7 +193,7 @@ export async function trackMembershipChange<T>(
         ? "membership.added"
         : "membership.changed");
   if (c.addedUsers.length + c.removedUsers.length + c.addedGroups.length + c.removedGroups.length === 0) return change();
-  return trackAccessChanges(
+  const result = await trackAccessChanges(
     tx,
     {
       // Only the rules reaching the group can grant or revoke anything here: first their
@@ -203,6 +204,36 @@ export async function trackMembershipChange<T>(
       cause: { kind, eventId: options.eventId, description: `membership of group ${options.groupId}`, groupId: options.groupId },
     },
     change,
+  );
+  if (c.addedUsers.length + c.addedGroups.length > 0) await screenNewMembers(tx, { groupId: options.groupId, changes: c, actor: options.actor, eventId: options.eventId });
+  return result;
+}
+
+/**
+ * Ethical walls: the people who joined a group on a wall's roster (or a group inside one) are
+ * recorded on the roster one by one (lib/access/walls.ts) — from then on they stay screened whatever
+ * happens to the group — and, on active walls, the access this takes away is recorded as a cause
+ * of its own (the walls' scope may lie in repositories the group's rules never reached).
+ */
+async function screenNewMembers(
+  tx: Tx,
+  options: { groupId: string; changes: { addedUsers: string[]; addedGroups: string[] }; actor: Actor; eventId: string },
+): Promise<void> {
+  const at = clockNow();
+  const walls = await wallsWithGroupOnRoster(tx, { groupIds: [options.groupId], at });
+  if (walls.length === 0) return;
+  const active = walls.filter((w) => w.state === "active").map((w) => w.wallId);
+  const repositoryIds = active.length ? [...new Set((await Promise.all(active.map((wallId) => wallScopeRepositories(tx, { wallId, at })))).flat())] : [];
+  const c = options.changes;
+  await trackAccessChanges(
+    tx,
+    {
+      repositoryIds,
+      userIds: async () => [...new Set([...c.addedUsers, ...(await usersInGroups(tx, c.addedGroups, at))])],
+      actor: options.actor,
+      cause: { kind: "wall.roster_added", eventId: options.eventId, description: `membership of group ${options.groupId} on a wall's roster`, groupId: options.groupId },
+    },
+    () => recordWallPeopleThroughGroups(tx, { at: clockNow(), groupIds: [options.groupId], eventId: options.eventId }),
   );
 }
 

@@ -5,6 +5,7 @@
 import { levelRank, type Level } from "./levels";
 import { buildReasons, nameGroupsAsOf, reasonRows, type Reason } from "./effective-access";
 import { ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { wallDenials, type WallDenialDetail } from "./walls";
 
 export interface PairCheck {
   /** The person's effective (highest) level on the contract at T; null for none. */
@@ -13,6 +14,8 @@ export interface PairCheck {
   reasons: Reason[];
   /** An exclusion valid at T denies this pair (so a denied batch item says why, as a single check does). */
   excluded: boolean;
+  /** The ethical walls denying this pair at T (empty: none). */
+  walls: WallDenialDetail[];
 }
 
 /** Effective level and reasons of each (userId, contractId) pair at T, keyed `${userId}|${contractId}`. */
@@ -45,10 +48,12 @@ export async function checkAccessMany(
       return [key, (reasons.get(key) ?? []).reduce<Level | null>((m, r) => (m === null || levelRank(r.level) > levelRank(m) ? r.level : m), null)];
     }),
   );
-  const excluded = await excludedPairs(db, { pairs: options.pairs.filter((p) => levels.get(`${p.userId}|${p.contractId}`) === null), at });
+  const denied = options.pairs.filter((p) => levels.get(`${p.userId}|${p.contractId}`) === null);
+  const excluded = await excludedPairs(db, { pairs: denied, at });
+  const walled = await wallDenials(db, { pairs: denied, at });
   for (const { userId, contractId } of options.pairs) {
     const key = `${userId}|${contractId}`;
-    result.set(key, { level: levels.get(key)!, reasons: reasons.get(key) ?? [], excluded: excluded.has(key) });
+    result.set(key, { level: levels.get(key)!, reasons: reasons.get(key) ?? [], excluded: excluded.has(key), walls: walled.get(key) ?? [] });
   }
   return result;
 }

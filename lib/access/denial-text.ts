@@ -30,6 +30,16 @@ export function denialPhrase(d: DenialJson, options: FormatOptions = {}): string
       return `rules grant ${d.level}, ${d.requiredLevel} was asked for`;
     case "no_rule":
       return "no rule reaches this person for this contract";
+    case "wall":
+      return `${
+        d.reason === "screened"
+          ? "screened by"
+          : d.reason === "not_insider"
+            ? "not an insider of"
+            : d.reason === "other_side"
+              ? `on side “${d.personSideName ?? "another side"}” of`
+              : "has not acknowledged the memo of"
+      } the ethical wall “${d.wallName}”${d.sideName ? ` (side “${d.sideName}”)` : ""} since ${when(d.since)}`;
     case "excluded":
       return `excluded from this ${d.scope} ${d.source === "campaign" ? "by an access review campaign" : "by an admin"} since ${when(d.since)}${d.by ? ` (${d.by})` : ""}: ${d.reason}`;
   }

@@ -11,6 +11,7 @@ import { PLAN_CACHED } from "@/lib/db/client";
 import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
+import { distinctWallDenials, wallDenialOf, wallDenialRowsSql, type WallDenialDetail } from "./walls";
 import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
@@ -125,6 +126,12 @@ export type Denial =
    * An exclusion valid at T denies the person this contract (or its whole repository), whatever
    * the rules grant: set by an admin or by a review campaign's revocation.
    */
+  /**
+   * An ethical wall in force at T denies the person this contract, whatever the rules grant: the
+   * wall, the side whose scope holds the contract (walls of sides), and why (lib/access/walls.ts).
+   * Shown to those allowed to know; the contract system is only told the check was denied.
+   */
+  | ({ code: "wall" } & WallDenialDetail)
   | {
       code: "excluded";
       exclusionId: string;
@@ -147,6 +154,7 @@ export const DENIAL_CODES = [
   "level_too_low",
   "no_rule",
   "excluded",
+  "wall",
 ] as const satisfies readonly Denial["code"][];
 
 export interface AccessCheck {
@@ -477,6 +485,8 @@ async function denialsOf(
       ruleUntils: (Date | null)[] | null;
       exclusions: { id: string; source: string; campaignId: string | null; reason: string; contractId: string | null; createdByLabel: string | null }[] | null;
       exclusionFroms: Date[] | null;
+      walls: Omit<Parameters<typeof wallDenialOf>[0], "activatedAt">[] | null;
+      wallFroms: Date[] | null;
     }[]
   >(
     `${PLAN_CACHED}WITH RECURSIVE
@@ -514,7 +524,15 @@ async function denialsOf(
                                                'contractId', x."contractId", 'createdByLabel', x."createdByLabel") ORDER BY x."validFrom", x.id)
                FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR x."repositoryId" = (SELECT "repositoryId" FROM cr)) AND ${validAt("x", T)}) AS exclusions,
             (SELECT array_agg(x."validFrom" ORDER BY x."validFrom", x.id)::timestamp(3)[]
-               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR x."repositoryId" = (SELECT "repositoryId" FROM cr)) AND ${validAt("x", T)}) AS "exclusionFroms"`,
+               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR x."repositoryId" = (SELECT "repositoryId" FROM cr)) AND ${validAt("x", T)}) AS "exclusionFroms",
+            -- The ethical walls denying the pair at T (the deny seam's notWalledAt), likewise.
+            (SELECT json_agg(json_build_object('wallId', wd."wallId", 'wallName', wd."wallName", 'kind', wd.kind, 'sideId', wd."sideId",
+                                               'sideName', wd."sideName", 'onRoster', wd."onRoster", 'acknowledged', wd.acknowledged,
+                                               'personSideId', wd."personSideId", 'personSideName', wd."personSideName")
+                             ORDER BY wd."activatedAt", wd."wallId", wd."sidePosition" NULLS FIRST)
+               FROM (${wallDenialRowsSql("$1", "$2", `(SELECT "repositoryId" FROM cr)`, T)}) wd) AS walls,
+            (SELECT array_agg(wd."activatedAt" ORDER BY wd."activatedAt", wd."wallId", wd."sidePosition" NULLS FIRST)::timestamp(3)[]
+               FROM (${wallDenialRowsSql("$1", "$2", `(SELECT "repositoryId" FROM cr)`, T)}) wd) AS "wallFroms"`,
     userId,
     contractId,
     at,
@@ -524,7 +542,9 @@ async function denialsOf(
   const revision = { validFrom: row.revisionFrom, endDate: row.endDate, first: row.firstRevision };
   // The validity instants come as a timestamp array (json would drop the UTC marker), in the same order.
   const exclusions = (row.exclusions ?? []).map((x, i) => ({ ...x, validFrom: row.exclusionFroms![i] }));
-  const denial: Denial[] = exclusions.map((x) => ({
+  const walls = distinctWallDenials((row.walls ?? []).map((w, i) => ({ ...w, activatedAt: row.wallFroms![i] })));
+  const denial: Denial[] = walls.map((w) => ({ code: "wall" as const, ...w }));
+  denial.push(...exclusions.map((x): Denial => ({
     code: "excluded",
     exclusionId: x.id,
     source: x.source,
@@ -533,7 +553,7 @@ async function denialsOf(
     scope: x.contractId ? "contract" : "repository",
     since: x.validFrom,
     by: x.createdByLabel,
-  }));
+  })));
   if (status.validFrom === null) denial.push({ code: "user_not_yet_provisioned", provisionedAt: status.first });
   // A deleted person's intervals are all closed; deactivation opens an inactive one instead.
   else if (status.validTo !== null && status.validTo <= at) denial.push({ code: "user_deleted", at: status.validTo });

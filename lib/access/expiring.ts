@@ -12,7 +12,7 @@ import type { Tx } from "@/lib/db/errors";
 import { now as clockNow } from "@/lib/clock";
 import { whoCanAccessContract } from "./effective-access";
 import { usersInGroup } from "./group-graph";
-import { activeAt, ts, type Db } from "./sql";
+import { activeAt, notWalledAt, ts, validAt, wallDeniesAt, wallInForceAt, type Db } from "./sql";
 
 export type ExpiringKind = "contract" | "rule" | "grant";
 
@@ -111,8 +111,8 @@ async function peopleOf(db: Db, c: Candidate, now: Date): Promise<number> {
 }
 
 /**
- * The people a rule's end can still take something from: leaves out those an exclusion in force
- * denies the rule's whole scope (its repository, or its contract). A contract exclusion under a
+ * The people a rule's end can still take something from: leaves out those an exclusion or an
+ * ethical wall in force denies the rule's whole scope (its repository, or its contract). A contract exclusion under a
  * repository rule spares the rest of the repository, so that person is still warned about.
  */
 async function notExcluded(db: Db, c: Candidate, ids: string[], now: Date): Promise<string[]> {
@@ -126,7 +126,19 @@ async function notExcluded(db: Db, c: Candidate, ids: string[], now: Date): Prom
     c.repositoryId,
     c.contractId,
   );
-  const denied = new Set(excluded.map((e) => e.userId));
+  // Ethical walls likewise: one denying the rule's contract, or one whose scope is the rule's whole repository.
+  const T = ts(2);
+  const walled = await db.$queryRawUnsafe<{ userId: string }[]>(
+    `SELECT u.uid AS "userId" FROM unnest($1::text[]) AS u(uid)
+     WHERE ($4::text IS NOT NULL AND NOT ${notWalledAt("u.uid", "$4::text", "$3::text", T)})
+        OR ($4::text IS NULL AND EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
+              WHERE s.key = 'r:' || $3::text AND ${validAt("s", T)} AND ${wallInForceAt("w", T)} AND ${wallDeniesAt("w", "s", "u.uid", T)}))`,
+    ids,
+    now,
+    c.repositoryId,
+    c.contractId,
+  );
+  const denied = new Set([...excluded, ...walled].map((e) => e.userId));
   return ids.filter((id) => !denied.has(id));
 }
 

@@ -19,6 +19,7 @@ import {
 } from "./levels";
 import type { UserRef } from "./effective-access";
 import { descendantGroupsCte, groupPeopleSql } from "./group-graph";
+import { contractWallKeysCte, wallDeniedUsersCte, wallScopesInForceCte } from "./snapshot";
 import { activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, ts, validAt, windowCovers, withStatementTimeout, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
@@ -156,10 +157,20 @@ const contractClassCtes = (T: string) => `
        WHERE ${validAt("x", T)}
          AND (x."contractId" IN (SELECT "contractId" FROM aff_c) OR x."repositoryId" IN (SELECT "repositoryId" FROM aff_c))
      ),
+     -- Ethical walls in force at T, as deny keys "W:<wall>:<side>" (./snapshot.ts): in the class of
+     -- each affected contract their scope names, and (the preview's uc) of each user they deny.
+     ${wallScopesInForceCte(T)},
+     aff_w AS (
+       SELECT a."contractId", a."repositoryId", cr."counterpartyKey", cr.tags
+       FROM aff_c a JOIN "ContractRevision" cr ON cr."contractId" = a."contractId" AND ${validAt("cr", T)}
+       WHERE EXISTS (SELECT 1 FROM wsc)
+     ),
+     ${contractWallKeysCte("aff_w", T)},
      cc AS (
        SELECT "contractId", array_agg(DISTINCT key ORDER BY key) AS cls
        FROM (SELECT key, "contractId" FROM hcov UNION ALL SELECT key, "contractId" FROM ocov
-             UNION ALL SELECT e.key, a."contractId" FROM excl e JOIN aff_c a ON a."contractId" = e."contractId" OR a."repositoryId" = e."repositoryId") x
+             UNION ALL SELECT e.key, a."contractId" FROM excl e JOIN aff_c a ON a."contractId" = e."contractId" OR a."repositoryId" = e."repositoryId"
+             UNION ALL SELECT unnest(wk), "contractId" FROM cw) x
        GROUP BY "contractId"
      )`;
 
@@ -245,9 +256,11 @@ async function preview(db: Db, options: PreviewOptions): Promise<RuleChangeImpac
        SELECT DISTINCT uid FROM rule_users x WHERE key IN ('A', 'B') AND ${activeSetAt("x.uid", T)}
      ),
      -- a hashed set test, not a join: the planner cannot estimate these CTEs and would nest loops
+     act AS (SELECT uid FROM aff_u),
+     ${wallDeniedUsersCte(T)},
      uc AS (
        SELECT ru.uid, array_agg(DISTINCT ru.key ORDER BY ru.key) AS cls
-       FROM (SELECT key, uid FROM rule_users UNION ALL SELECT key, uid FROM excl) ru WHERE (ru.uid IN (SELECT uid FROM aff_u)) IS TRUE GROUP BY ru.uid
+       FROM (SELECT key, uid FROM rule_users UNION ALL SELECT key, uid FROM excl UNION ALL SELECT key, uid FROM wdu) ru WHERE (ru.uid IN (SELECT uid FROM aff_u)) IS TRUE GROUP BY ru.uid
      ),
      -- the names read in one pass over "User" and hashed (as a join the planner, expecting a few
      -- rows, probes the primary key once per user: 47,500 probes for an all-staff rule)
@@ -282,7 +295,7 @@ async function preview(db: Db, options: PreviewOptions): Promise<RuleChangeImpac
       let to = 0;
       for (const key of c.cls) {
         if (!keys.has(key)) continue;
-        if (key.startsWith("X:")) {
+        if (key.startsWith("X:") || key.startsWith("W:")) {
           from = to = 0;
           break;
         }

@@ -11,6 +11,7 @@
 import { levelFromRank, levelRank, type Level } from "@/lib/access/levels";
 import { membershipPathsOverWindowCtes, personGroupsOverWindowCte } from "@/lib/access/group-graph";
 import { exclusionIntervals, subtractExclusions } from "@/lib/access/exclusions";
+import { wallIntervals } from "@/lib/access/walls";
 import { cutoff, overlapsWindow, scopeCovers, ts, type Db } from "@/lib/access/sql";
 
 /** One chain that grants over [from, to) (already clipped to the window). */
@@ -114,13 +115,15 @@ export async function accessSegments(db: Db, options: { scope: SegmentScope; fro
   const repositoryId = byUser ? [] : [(options.scope as { repositoryId?: string }).repositoryId ?? null, ...(people ? [people] : [])];
   const segments = await db.$queryRawUnsafe<AccessSegment[]>(sql, param, options.from, options.to, ...repositoryId);
   // Exclusions beat every grant: the parts of segments an exclusion covered never granted.
-  const exclusions = await exclusionIntervals(db, {
+  const pairs = {
     userIds: [...new Set(segments.map((s) => s.userId))],
     contractIds: [...new Set(segments.map((s) => s.contractId))],
     from: options.from,
     to: options.to,
-  });
-  return subtractExclusions(segments, exclusions);
+  };
+  // Exclusions and ethical walls beat every grant: subtracted alike.
+  const [exclusions, walls] = await Promise.all([exclusionIntervals(db, pairs), wallIntervals(db, pairs)]);
+  return subtractExclusions(segments, [...exclusions, ...walls]);
 }
 
 const reasonKey = (s: AccessSegment) => `${s.ruleVersionId}|${s.groupIds?.join(">") ?? "direct"}`;

@@ -12,7 +12,55 @@
 // are first counted per such bucket, and only buckets meet rules. End dates are folded: after T
 // (running for every rule) → none; ended beyond the longest grace → left out.
 import { ancestorGroupsCte } from "./group-graph";
-import { activeAt, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, type Db } from "./sql";
+import { activeAt, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, wallDeniesAt, wallInForceAt, type Db } from "./sql";
+
+/**
+ * Ethical walls as deny keys "W:<wall>:<side>" (side empty for the other kinds), like exclusions'
+ * "X:" keys: CTE `wsc` the wall scope rows in force at t, `wdu(uid, key)` the users of `act` each
+ * (wall, side) scope denies — the roster's people for exclusionary walls and sides, everyone not an
+ * acknowledged insider for inclusionary walls — by the same predicate as every answer
+ * (./sql.ts wallDeniesAt).
+ */
+export const wallDenyKeysCtes = (t: string) => `${wallScopesInForceCte(t)},
+       ${wallDeniedUsersCte(t)}`;
+
+/** CTE `wsc`: the wall scope rows in force at t, with their deny key. */
+export const wallScopesInForceCte = (t: string) => `
+       wsc AS MATERIALIZED (
+         SELECT s.key AS skey, s."wallId", s."sideId", w.kind, 'W:' || s."wallId" || ':' || COALESCE(s."sideId", '') AS dkey
+         FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId" WHERE ${validAt("s", t)} AND ${wallInForceAt("w", t)}
+       )`;
+
+/** CTE `wdu(uid, key)`: the users of CTE `act` (column uid) each wall deny key of `wsc` denies at t. */
+export const wallDeniedUsersCte = (t: string) => `
+       wdu AS (
+         SELECT DISTINCT act.uid, ws.dkey AS key
+         FROM (SELECT DISTINCT "wallId", "sideId", dkey FROM wsc WHERE kind <> 'inclusionary') ws
+         JOIN "WallPerson" p ON p."wallId" = ws."wallId" AND ${validAt("p", t)}
+         JOIN act ON act.uid = p."userId" JOIN "Wall" w ON w.id = ws."wallId"
+         WHERE ${wallDeniesAt("w", "ws", "act.uid", t)}
+         UNION
+         SELECT act.uid, ws.dkey FROM (SELECT DISTINCT "wallId", "sideId", dkey FROM wsc WHERE kind = 'inclusionary') ws
+         JOIN "Wall" w ON w.id = ws."wallId" CROSS JOIN act
+         WHERE ${wallDeniesAt("w", "ws", "act.uid", t)}
+       )`;
+
+/**
+ * CTE `cw("contractId", wk)`: for the contracts of relation `contracts` (columns "contractId",
+ * "repositoryId", "counterpartyKey", tags: their revision at t) the sorted wall deny keys (wsc)
+ * whose scope names them.
+ */
+export const contractWallKeysCte = (contracts: string, t: string) => `
+       cw AS (
+         SELECT k."contractId", array_agg(DISTINCT wsc.dkey ORDER BY wsc.dkey) AS wk
+         FROM (
+           SELECT c."contractId", unnest(ARRAY['c:' || c."contractId", 'r:' || c."repositoryId", 'p:' || c."counterpartyKey"]
+                    || ARRAY(SELECT 't:' || kt FROM jsonb_array_elements_text(c.tags) kt)) AS key
+           FROM ${contracts} c WHERE EXISTS (SELECT 1 FROM wsc)
+         ) k JOIN wsc ON wsc.skey = k.key
+         GROUP BY k."contractId"
+       )`;
+
 
 export interface RepositoryAccess {
   /** Contracts of the repository the user can open. */
@@ -102,12 +150,15 @@ export async function snapshotAccess(
            AND (x."repositoryId" IN (SELECT rid FROM scope)
              OR x."contractId" IN (SELECT cr."contractId" FROM "ContractRevision" cr WHERE cr."repositoryId" IN (SELECT rid FROM scope) AND ${validAt("cr", T)}))
        ),
+       ${wallDenyKeysCtes(T)},
        ur AS (
          SELECT d.uid, br.key FROM direct d JOIN base_rules br ON br.base = d.gid
          UNION
          SELECT act.uid, r.key FROM act JOIN rules r ON r."principalType" = 'user' AND r."userId" = act.uid
          UNION
          SELECT uid, key FROM excl
+         UNION
+         SELECT uid, key FROM wdu
        ),
        uc AS (SELECT uid, array_agg(key ORDER BY key) AS cls FROM ur GROUP BY uid),
        used AS (SELECT r.* FROM rules r WHERE r.key IN (SELECT key FROM ur)),
@@ -120,23 +171,25 @@ export async function snapshotAccess(
        src AS (
          SELECT c.* FROM (SELECT DISTINCT "repositoryId" FROM used WHERE "contractId" IS NULL) s
          CROSS JOIN LATERAL (
-           SELECT cr."contractId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate"
+           SELECT cr."contractId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate", cr."counterpartyKey", cr.tags
            FROM "ContractRevision" cr
            WHERE cr."repositoryId" = s."repositoryId" AND ${validAt("cr", T)}
              AND (cr."endDate" IS NULL OR cr."endDate" > (SELECT since FROM horizon))
            OFFSET 0
          ) c
          UNION
-         SELECT cr."contractId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate"
+         SELECT cr."contractId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate", cr."counterpartyKey", cr.tags
          FROM targeted t JOIN "ContractRevision" cr ON cr."contractId" = t."contractId" AND ${validAt("cr", T)}
        ),
+       -- the wall deny keys of each contract whose keys a wall in force names (none: no wall)
+       ${contractWallKeysCte("src", T)},
        bk AS (
          SELECT row_number() OVER () AS bid, x.* FROM (
            SELECT "repositoryId", "contractType", confidentiality,
                   CASE WHEN "endDate" > ${T} THEN NULL ELSE "endDate" END AS "endDate",
                   CASE WHEN "contractId" IN (SELECT "contractId" FROM targeted) THEN "contractId" END AS "contractId",
-                  count(*)::int AS n, sum(hashtext("contractId"))::float8 AS h
-           FROM src GROUP BY 1, 2, 3, 4, 5
+                  cw.wk, count(*)::int AS n, sum(hashtext(src."contractId"))::float8 AS h
+           FROM src LEFT JOIN cw USING ("contractId") GROUP BY 1, 2, 3, 4, 5, 6
          ) x
        ),
        bc AS (
@@ -145,6 +198,8 @@ export async function snapshotAccess(
          SELECT bk.bid, r.key FROM bk JOIN used r ON ${repositoryScopeCovers("r", "bk")} AND ${notEndedAt("r", "bk", T)}
          UNION ALL
          SELECT bk.bid, e.key FROM bk JOIN excl e ON e."contractId" = bk."contractId" OR e."repositoryId" = bk."repositoryId"
+         UNION ALL
+         SELECT bk.bid, unnest(bk.wk) FROM bk WHERE bk.wk IS NOT NULL
        ),
        ccg AS (
          SELECT bk."repositoryId", c.cls, sum(bk.n)::int AS n, sum(bk.h)::float8 AS h
@@ -169,7 +224,7 @@ export async function snapshotAccess(
         let level = 0;
         for (const key of c.cls) {
           if (!keys.has(key)) continue;
-          if (key.startsWith("X:")) {
+          if (key.startsWith("X:") || key.startsWith("W:")) {
             level = 0;
             break;
           }

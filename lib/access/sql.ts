@@ -21,14 +21,70 @@ export const validAt = (alias: string, t: string) =>
 
 /**
  * The one deny seam: no exclusion valid at t names this person on the contract or on its
- * repository (the repository the contract was in at t). Exclusions beat every grant, so every
- * answer of the engine applies this to each (person, contract) it would grant; later kinds of
- * deny (information walls) join here. A NOT EXISTS correlated by equality on the person, so the
- * planner may run it as an anti-join over many rows or as an index probe for a few.
+ * repository (the repository the contract was in at t), and no ethical wall in force at t denies
+ * them the contract (notWalledAt). Exclusions and walls beat every grant, so every answer of the
+ * engine applies this to each (person, contract) it would grant. A NOT EXISTS correlated by
+ * equality on the person, so the planner may run it as an anti-join over many rows or as an index
+ * probe for a few.
  */
 export const notExcludedAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
   `NOT EXISTS (SELECT 1 FROM "Exclusion" x WHERE x."userId" = ${userSql}
-     AND (x."contractId" = ${contractSql} OR x."repositoryId" = ${repositorySql}) AND ${validAt("x", t)})`;
+     AND (x."contractId" = ${contractSql} OR x."repositoryId" = ${repositorySql}) AND ${validAt("x", t)})
+   AND ${notWalledAt(userSql, contractSql, repositorySql, t)}`;
+
+/** The wall is in force at t: activated at or before t and not lifted by then. */
+export const wallInForceAt = (w: string, t: string) =>
+  `${w}."activatedAt" <= ${t} AND (${w}."liftedAt" IS NULL OR ${w}."liftedAt" > ${t})`;
+
+/**
+ * The scope keys a contract answers to at t (WallScope.key): itself, its repository, its
+ * counterparty and its tags as its revision at t holds them — so a wall on a counterparty or a tag
+ * covers contracts created later, and a contract's past answers follow its past attributes. The
+ * revision is read only when a wall in force at t has a counterparty or tag scope (an uncorrelated
+ * InitPlan, evaluated once per statement).
+ */
+export const contractWallKeysAt = (contractSql: string, repositorySql: string, t: string) =>
+  `(ARRAY['c:' || ${contractSql}, 'r:' || ${repositorySql}] || CASE WHEN (SELECT EXISTS (SELECT 1 FROM "WallScope" ks JOIN "Wall" kw ON kw.id = ks."wallId"
+       WHERE ks.kind IN ('counterparty', 'tag') AND ${validAt("ks", t)} AND ${wallInForceAt("kw", t)}))
+     THEN COALESCE((SELECT ARRAY['p:' || k."counterpartyKey"] || ARRAY(SELECT 't:' || kt FROM jsonb_array_elements_text(k.tags) kt)
+       FROM "ContractRevision" k WHERE k."contractId" = ${contractSql} AND ${validAt("k", t)}), ARRAY[]::text[])
+     ELSE ARRAY[]::text[] END)`;
+
+/** The person acknowledged the wall's memo at or before t. */
+export const acknowledgedAt = (w: string, userSql: string, t: string) =>
+  `EXISTS (SELECT 1 FROM "WallAcknowledgment" a WHERE a."wallId" = ${w}.id AND a."userId" = ${userSql} AND a.at <= ${t})`;
+
+/**
+ * Whether wall `w` (in force), through its scope row `s` (the wall's, or one side's), denies the
+ * person at t: an exclusionary wall its screened people; an inclusionary wall everyone but its
+ * insiders (and insiders who have not acknowledged a memo it requires); a wall of sides the people
+ * of the other sides (and, with a required memo, the side's own people until they acknowledged).
+ * The roster is read per person (WallPerson: people reached through a group are recorded one by
+ * one, so leaving the group does not end a screen).
+ */
+export const wallDeniesAt = (w: string, s: string, userSql: string, t: string) => {
+  const onRoster = (extra: string) =>
+    `EXISTS (SELECT 1 FROM "WallPerson" p WHERE p."wallId" = ${w}.id AND p."userId" = ${userSql} AND ${validAt("p", t)}${extra})`;
+  return `CASE ${w}.kind
+      WHEN 'exclusionary' THEN ${onRoster("")}
+      WHEN 'inclusionary' THEN NOT ${onRoster(` AND (NOT ${w}."requiresAcknowledgment" OR ${acknowledgedAt(w, userSql, t)})`)}
+      ELSE ${onRoster(` AND (p."sideId" IS DISTINCT FROM ${s}."sideId" OR (${w}."requiresAcknowledgment" AND NOT ${acknowledgedAt(w, userSql, t)}))`)}
+    END`;
+};
+
+/**
+ * No ethical wall in force at t denies the person this contract (in this repository at t). Cheap
+ * first: no wall in force (one uncorrelated InitPlan per statement), or — no inclusionary wall in
+ * force and the person on no roster (one index probe by person) — nothing else runs; else one
+ * index probe of WallScope by the contract's keys, then the roster by person.
+ */
+export const notWalledAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
+  `(NOT EXISTS (SELECT 1 FROM "Wall" w0 WHERE w0.state <> 'draft' AND ${wallInForceAt("w0", t)})
+    OR (NOT EXISTS (SELECT 1 FROM "Wall" w1 WHERE w1.kind = 'inclusionary' AND ${wallInForceAt("w1", t)})
+        AND NOT EXISTS (SELECT 1 FROM "WallPerson" p1 WHERE p1."userId" = ${userSql} AND ${validAt("p1", t)}))
+    OR NOT EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
+      WHERE s.key = ANY(${contractWallKeysAt(contractSql, repositorySql, t)}) AND ${validAt("s", t)} AND ${wallInForceAt("w", t)}
+        AND ${wallDeniesAt("w", "s", userSql, t)}))`;
 
 /** The user had an active status interval at t (a deleted user's intervals are all closed). */
 export const activeAt = (userIdSql: string, t: string) =>

@@ -10,7 +10,7 @@ import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 
 export const API_KEY_PREFIX = "cak_";
 
-export const API_SCOPES = ["access:read", "access:decide", "contracts:read", "contracts:write", "rules:read", "rules:write", "admin"] as const;
+export const API_SCOPES = ["access:read", "access:decide", "contracts:read", "contracts:write", "rules:read", "rules:write", "walls:read", "walls:write", "admin"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** lastUsedAt is for humans ("is this key still in use?"): a minute's precision spares a write per request. */

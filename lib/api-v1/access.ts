@@ -11,6 +11,8 @@ import { isUuid } from "@/lib/contracts/schemas";
 import { AppError } from "@/lib/errors";
 import { pageInput, pageWindow } from "@/lib/pagination";
 import { holdersOfUserNameAt } from "@/lib/users/name-history";
+import type { Actor } from "@/lib/audit/record";
+import { recordBreachAttempts } from "@/lib/walls/service";
 import { accessSince } from "@/lib/access/intervals";
 
 /** A point in time: an RFC 3339 date-time, or a date (its start in ACCESS_TIME_ZONE); not in the future (lib/access/instant.ts). */
@@ -119,11 +121,23 @@ async function resolveContract(prisma: PrismaClient, ref: string) {
   return contract;
 }
 
-/** GET /api/v1/access/check */
-export async function accessCheck(prisma: PrismaClient, query: Record<string, string>) {
+/**
+ * GET /api/v1/access/check. A denial an ethical wall caused is told as such (which wall, which side)
+ * only to callers allowed to know (`canSeeWalls`: a key with walls:read); others learn "denied" and
+ * nothing else. A wall's denial of a check about now is a breach attempt: recorded (lib/walls).
+ */
+export async function accessCheck(prisma: PrismaClient, query: Record<string, string>, options: { canSeeWalls?: boolean; actor?: Actor } = {}) {
   const q = accessCheckQuery.parse(query);
   const [user, contract] = await Promise.all([resolveUser(prisma, { ref: q.user, directory: q.directory, at: q.at }), resolveContract(prisma, q.contract)]);
   const result = await checkAccess(prisma, { userId: user.id, contractId: contract.id, level: q.level, at: q.at });
+  const walls = result.denial.flatMap((d) => (d.code === "wall" ? [d] : []));
+  if (walls.length && !q.at) {
+    await recordBreachAttempts(prisma, {
+      attempts: [{ userId: user.id, contractId: contract.id, walls, action: q.level }],
+      source: "api",
+      actor: options.actor ?? { type: "system", label: "access check" },
+    });
+  }
   return {
     allowed: result.allowed,
     level: result.level,
@@ -132,7 +146,7 @@ export async function accessCheck(prisma: PrismaClient, query: Record<string, st
     user,
     contract: { id: contract.id, externalRef: contract.externalRef, title: contract.title },
     reasons: result.reasons,
-    denial: result.denial,
+    denial: walls.length && !options.canSeeWalls ? [{ code: "denied" as const }] : result.denial,
   };
 }
 

@@ -233,6 +233,21 @@ const denial = z
         by: z.string().nullable().describe("Who created the exclusion"),
       })
       .describe("An exclusion beats every grant: the person is denied this contract whatever the rules say"),
+    z
+      .strictObject({
+        code: z.literal("wall"),
+        wallId: z.string(),
+        wallName: z.string(),
+        kind: z.enum(["inclusionary", "exclusionary", "sides"]),
+        sideId: z.string().nullable().describe("The side whose scope holds the contract (walls of sides)"),
+        sideName: z.string().nullable(),
+        personSideId: z.string().nullable().describe("The person's own side, when they are on another side"),
+        personSideName: z.string().nullable(),
+        reason: z.enum(["screened", "not_insider", "other_side", "not_acknowledged"]),
+        since: instant.describe("The wall has been in force since"),
+      })
+      .describe("An ethical wall beats every grant (shown to keys with the walls:read scope)"),
+    z.strictObject({ code: z.literal("denied") }).describe("Denied for a reason this caller is not told"),
   ])
   .describe("A fact that stands in the way of access at `at`");
 

@@ -74,6 +74,20 @@ export const AUDIT_ACTIONS = {
   // events they cause are the webhooks (cause.kind exclusion.created / exclusion.lifted).
   "exclusion.created": {},
   "exclusion.lifted": {},
+  // Ethical walls (lib/walls): lifecycle, scope, roster, acknowledgments and the decision-API
+  // denials they caused. Activation and lifting also cause access.revoked / access.granted events
+  // (cause.kind wall.activated / wall.lifted / wall.roster_added / wall.roster_removed …).
+  "wall.created": {},
+  "wall.updated": {},
+  "wall.activated": { webhook: "wall.activated" },
+  "wall.lifted": { webhook: "wall.lifted" },
+  "wall.scope_added": {},
+  "wall.scope_removed": {},
+  "wall.roster_added": { webhook: "wall.roster_changed" },
+  "wall.roster_removed": { webhook: "wall.roster_changed" },
+  "wall.acknowledged": { webhook: "wall.acknowledged" },
+  "wall.acknowledgment_reminded": { webhook: "wall.acknowledgment_requested" },
+  "wall.breach_attempt": { webhook: "wall.breach_attempt" },
   // Access review campaigns (lib/reviews)
   "repository.owners_changed": {},
   "review_definition.created": {},

@@ -13,6 +13,10 @@ export const ACTIONS = [
   "rules:write",
   // Deny a person a repository or contract, and lift such a deny (lib/exclusions): admins only.
   "exclusions:write",
+  // Ethical walls (lib/walls): create, edit, activate, lift, rosters, acknowledgments on behalf
+  // (admins and compliance); read them, their attempts and previews (auditors too).
+  "walls:write",
+  "walls:read",
   // Access review campaigns: define, start, close (admins and compliance); read and report (auditors too).
   // Reviewing one's own queue needs no action: route({ auth: { reviewer: true } }).
   "campaigns:manage",
@@ -39,9 +43,9 @@ const READ_EVERYTHING: Action[] = ["overview:read", "users:read", "groups:read",
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set(ACTIONS),
   // Reads everything, reviews and exports access; changes no configuration.
-  compliance: new Set<Action>([...READ_EVERYTHING, "campaigns:manage", "campaigns:read", "access:review", "access:export", "audit:read", "audit:export", "evidence:export", "own-password:change"]),
+  compliance: new Set<Action>([...READ_EVERYTHING, "walls:read", "walls:write", "campaigns:manage", "campaigns:read", "access:review", "access:export", "audit:read", "audit:export", "evidence:export", "own-password:change"]),
   // The audit trail and reports, read-only.
-  auditor: new Set<Action>(["overview:read", "campaigns:read", "audit:read", "audit:export", "access:review", "access:export", "evidence:export", "own-password:change"]),
+  auditor: new Set<Action>(["overview:read", "walls:read", "campaigns:read", "audit:read", "audit:export", "access:review", "access:export", "evidence:export", "own-password:change"]),
 };
 
 export function isRole(value: unknown): value is Role {

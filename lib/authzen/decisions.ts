@@ -15,6 +15,8 @@ import { AppError } from "@/lib/errors";
 import { getPrisma } from "@/lib/db/client";
 import { countDecisions } from "@/lib/monitoring/metrics";
 import { recordPermits } from "./decision-log";
+import type { Actor } from "@/lib/audit/record";
+import { recordBreachAttempts, type BreachAttemptInput } from "@/lib/walls/service";
 import {
   actionSearchRequest,
   cursorOf,
@@ -103,8 +105,17 @@ const denyContext = (reason: string, extra: Json = {}) => ({ reason, ...extra })
 /** A denial as a gateway may read it: an exclusion's free-text reason and its author stay in Custodian. */
 const PRIVATE_DENIAL_FIELDS = new Set(["reason", "by"]);
 const publicDenial = (d: Denial) => (d.code === "excluded" ? Object.fromEntries(Object.entries(d).filter(([k]) => !PRIVATE_DENIAL_FIELDS.has(k))) : { ...d });
+/** A wall's denial tells the gateway "denied" and nothing else (neither the wall nor the other facts). */
 const denialContext = (denial: Denial[], level: Level | null) =>
-  denyContext(denial[0]?.code ?? "no_rule", { ...(level ? { level } : {}), denials: denial.map(publicDenial) });
+  denial.some((d) => d.code === "wall")
+    ? denyContext("denied")
+    : denyContext(denial[0]?.code ?? "no_rule", { ...(level ? { level } : {}), denials: denial.map(publicDenial) });
+
+/** The denials walls caused in decisions about now: breach attempts, recorded (lib/walls) before the answer goes out. */
+async function recordWallDenials(db: PrismaClient, attempts: BreachAttemptInput[], actor: Actor | undefined) {
+  if (attempts.length === 0) return;
+  await recordBreachAttempts(db, { attempts, source: "authzen", actor: actor ?? { type: "system", label: "AuthZEN" } });
+}
 
 /** Whether the person can open at least one contract of the repository at the level (the repository's decision). */
 async function repositoryDecision(db: PrismaClient, options: { userId: string; repositoryId: string; level: Level; at?: Date }): Promise<Decision> {
@@ -115,13 +126,13 @@ async function repositoryDecision(db: PrismaClient, options: { userId: string; r
 }
 
 /** POST /access/v1/evaluation (§6). */
-export async function evaluate(db: PrismaClient, options: { body: unknown }): Promise<Decision> {
-  const result = await decideOne(db, evaluationRequest.parse(options.body));
+export async function evaluate(db: PrismaClient, options: { body: unknown; actor?: Actor }): Promise<Decision> {
+  const result = await decideOne(db, evaluationRequest.parse(options.body), options.actor);
   countDecisions({ endpoint: "evaluation", permit: result.decision ? 1 : 0, deny: result.decision ? 0 : 1, error: 0 });
   return result;
 }
 
-async function decideOne(db: PrismaClient, request: EvaluationRequest): Promise<Decision> {
+async function decideOne(db: PrismaClient, request: EvaluationRequest, actor?: Actor): Promise<Decision> {
   const at = instantOf(request.context);
   const level = levelOf(request.action.name);
   const kind = kindOf(request.resource.type);
@@ -141,14 +152,16 @@ async function decideOne(db: PrismaClient, request: EvaluationRequest): Promise<
   const contractId = resourceId;
   const check = await checkAccess(db, { userId, contractId, level, at });
   if (check.allowed && !at) recordPermits({ db: getPrisma, pairs: [{ userId, contractId }], at: new Date() });
+  const walls = check.denial.flatMap((d) => (d.code === "wall" ? [d] : []));
+  if (walls.length && !at) await recordWallDenials(db, [{ userId, contractId, walls, action: level }], actor);
   return check.allowed ? { decision: true, context: permitContext(check.level!, check.reasons) } : { decision: false, context: denialContext(check.denial, check.level) };
 }
 
 /** POST /access/v1/evaluations (§7): defaults and overrides, one set-based engine read per instant. */
-export async function evaluateMany(db: PrismaClient, options: { body: unknown }): Promise<Decision | { evaluations: Decision[] }> {
+export async function evaluateMany(db: PrismaClient, options: { body: unknown; actor?: Actor }): Promise<Decision | { evaluations: Decision[] }> {
   const input = parseEvaluations(options.body);
   if (input.kind === "single") {
-    const result = await decideOne(db, input.request);
+    const result = await decideOne(db, input.request, options.actor);
     countDecisions({ endpoint: "evaluations", permit: result.decision ? 1 : 0, deny: result.decision ? 0 : 1, error: 0 });
     return result;
   }
@@ -214,6 +227,7 @@ export async function evaluateMany(db: PrismaClient, options: { body: unknown })
     const t = (p.at ?? now).getTime();
     byInstant.set(t, [...(byInstant.get(t) ?? []), p]);
   }
+  const walled: BreachAttemptInput[] = [];
   for (const [t, group] of byInstant) {
     // "Now" is passed as no instant: groups then carry their current names, with no look-up of
     // renames since (two statements), as a single evaluation does.
@@ -221,11 +235,20 @@ export async function evaluateMany(db: PrismaClient, options: { body: unknown })
     for (const p of group) {
       const check = checks.get(`${p.userId}|${p.contractId}`)!;
       const allowed = check.level !== null && levelRank(check.level) >= levelRank(p.level);
+      if (!allowed && check.walls.length && !p.at) walled.push({ userId: p.userId, contractId: p.contractId, walls: check.walls, action: p.level });
       answers[p.index] = allowed
         ? { decision: true, context: permitContext(check.level!, check.reasons) }
-        : { decision: false, context: check.excluded ? denyContext("excluded") : denyContext(check.level ? "level_too_low" : "no_rule", check.level ? { level: check.level } : {}) };
+        : {
+            decision: false,
+            context: check.walls.length
+              ? denyContext("denied")
+              : check.excluded
+                ? denyContext("excluded")
+                : denyContext(check.level ? "level_too_low" : "no_rule", check.level ? { level: check.level } : {}),
+          };
     }
   }
+  await recordWallDenials(db, walled, options.actor);
   const evaluations = applySemantic(answers as Decision[], input.semantic);
   const permitted = new Set(evaluations.flatMap((e, i) => (e.decision ? [i] : [])));
   const logged = pending.filter((p) => !p.at && permitted.has(p.index));

@@ -9,6 +9,7 @@ import { checkAccessMany } from "@/lib/access/check-many";
 import { contractsOfUser, checkAccess } from "@/lib/access/effective-access";
 import { confidentialityRank } from "@/lib/access/levels";
 import { reviewPopulation, type PopulationRow } from "@/lib/access/population";
+import { reviewersScreenedByWalls } from "@/lib/access/walls";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { now as clockNow } from "@/lib/clock";
 import type { Tx } from "@/lib/db/errors";
@@ -63,12 +64,21 @@ interface Person {
   inactiveFlaggedAt: Date | null;
 }
 
-/** Who reviews an item at a stage: the stage's reviewer, else the fallback; never the person reviewed (null: nobody can). */
+type Lookups = Awaited<ReturnType<typeof reviewerLookups>>;
+
+/** An ethical wall in force denies the candidate the item's scope (its contract, or a contract of its repository): never their reviewer. */
+const barredFrom = (lookups: Lookups, candidate: string, item: { repositoryId: string; contractId?: string | null }) =>
+  item.contractId ? lookups.barred.contract.has(`${candidate}|${item.contractId}`) : lookups.barred.repository.has(`${candidate}|${item.repositoryId}`);
+
+/**
+ * Who reviews an item at a stage: the stage's reviewer, else the fallback; never the person
+ * reviewed, never someone an ethical wall screens from the item's scope (null: nobody can).
+ */
 function reviewerFor(
   config: CampaignConfig,
   stage: number,
-  item: { userId: string; repositoryId: string },
-  lookups: { managers: Map<string, string>; owners: Map<string, string[]> },
+  item: { userId: string; repositoryId: string; contractId?: string | null },
+  lookups: Lookups,
 ): string | null {
   const spec = config.stages[stage - 1];
   const candidates =
@@ -77,13 +87,23 @@ function reviewerFor(
       : spec.reviewers === "repository_owners"
         ? (lookups.owners.get(item.repositoryId) ?? [])
         : spec.namedReviewerIds;
-  const chosen = candidates.find((c): c is string => !!c && c !== item.userId);
+  const chosen = candidates.find((c): c is string => !!c && c !== item.userId && !barredFrom(lookups, c, item));
   if (chosen) return chosen;
-  return config.fallbackReviewerId !== item.userId ? config.fallbackReviewerId : null;
+  return config.fallbackReviewerId !== item.userId && !barredFrom(lookups, config.fallbackReviewerId, item) ? config.fallbackReviewerId : null;
 }
 
-/** Managers (SCIM enterprise `manager`: the manager's id, or externalId as some IdPs send it) and repository owners. */
-async function reviewerLookups(db: PrismaClient | Tx, people: Person[], repositoryIds: string[]) {
+/**
+ * Managers (SCIM enterprise `manager`: the manager's id, or externalId as some IdPs send it),
+ * repository owners, and which of the possible reviewers (those, the configuration's named and
+ * fallback reviewers) ethical walls screen from which repositories and contracts now.
+ */
+async function reviewerLookups(
+  db: PrismaClient | Tx,
+  people: Person[],
+  repositoryIds: string[],
+  config: CampaignConfig,
+  contractIds: string[] = [],
+) {
   const wanted = [...new Set(people.flatMap((p) => (p.managerId ? [p.managerId] : [])))];
   const managers = wanted.length
     ? await db.user.findMany({ where: { OR: [{ id: { in: wanted } }, { externalId: { in: wanted } }] }, select: { id: true, externalId: true, directoryId: true } })
@@ -97,7 +117,11 @@ async function reviewerLookups(db: PrismaClient | Tx, people: Person[], reposito
   const ownerRows = await db.repositoryOwner.findMany({ where: { repositoryId: { in: repositoryIds } }, orderBy: [{ repositoryId: "asc" }, { userId: "asc" }] });
   const owners = new Map<string, string[]>();
   for (const o of ownerRows) owners.set(o.repositoryId, [...(owners.get(o.repositoryId) ?? []), o.userId]);
-  return { managers: managerOf, owners };
+  const candidates = [
+    ...new Set([...managerOf.values(), ...ownerRows.map((o) => o.userId), ...config.stages.flatMap((s) => s.namedReviewerIds), config.fallbackReviewerId]),
+  ];
+  const barred = await reviewersScreenedByWalls(db, { candidates, repositoryIds, contractIds, at: clockNow() });
+  return { managers: managerOf, owners, barred };
 }
 
 /**
@@ -144,7 +168,13 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
     select: { id: true, directoryId: true, managerId: true, lastSeenAt: true, inactiveFlaggedAt: true },
   });
   const personOf = new Map(people.map((p) => [p.id, p]));
-  const lookups = await reviewerLookups(db, people, [...new Set(rows.map((r) => r.repositoryId))]);
+  const lookups = await reviewerLookups(
+    db,
+    people,
+    [...new Set(rows.map((r) => r.repositoryId))],
+    config,
+    [...new Set(rows.flatMap((r) => (r.contractId ? [r.contractId] : [])))],
+  );
   // Kept, unchanged, in the previous campaign of the same definition → recommend keep.
   const previous = options.definitionId
     ? await db.reviewCampaign.findFirst({ where: { definitionId: options.definitionId, status: "closed" }, orderBy: { startedAt: "desc" }, select: { id: true } })
@@ -309,7 +339,9 @@ export async function decideItems(prisma: PrismaClient, options: { campaignId: s
     const people = lookupsNeeded
       ? await tx.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, directoryId: true, managerId: true, lastSeenAt: true, inactiveFlaggedAt: true } })
       : [];
-    const lookups = lookupsNeeded ? await reviewerLookups(tx, people, [...new Set(rows.map((r) => r.repositoryId))]) : null;
+    const lookups = lookupsNeeded
+      ? await reviewerLookups(tx, people, [...new Set(rows.map((r) => r.repositoryId))], config, [...new Set(rows.flatMap((r) => (r.contractId ? [r.contractId] : [])))])
+      : null;
     const seconds = input.secondsSpent === undefined ? null : Math.round(input.secondsSpent / rows.length);
     for (const item of rows) {
       const eventId = await recordAuditEvent(tx, {
@@ -340,10 +372,10 @@ export async function decideItems(prisma: PrismaClient, options: { campaignId: s
 
 function nextState(
   config: CampaignConfig,
-  item: { stage: number; userId: string; repositoryId: string },
+  item: { stage: number; userId: string; repositoryId: string; contractId?: string | null },
   decision: Decision,
   reviewerId: string,
-  lookups: Awaited<ReturnType<typeof reviewerLookups>> | null,
+  lookups: Lookups | null,
   d: { at: Date; justification?: string; seconds: number | null; bulk: boolean },
 ) {
   const last = item.stage >= config.stages.length;
@@ -351,7 +383,7 @@ function nextState(
   if (decision === "revoke" || (decision === "keep" && last)) return { decision, ...decided };
   if (!last) return { stage: item.stage + 1, reviewerId: reviewerFor(config, item.stage + 1, item, lookups!), decision: null, ...decided };
   // Don't know at the last stage: to the fallback reviewer once; the fallback's own "don't know" stays undecided.
-  if (reviewerId !== config.fallbackReviewerId && config.fallbackReviewerId !== item.userId) {
+  if (reviewerId !== config.fallbackReviewerId && config.fallbackReviewerId !== item.userId && !(lookups && barredFrom(lookups, config.fallbackReviewerId, item))) {
     return { reviewerId: config.fallbackReviewerId, decision: null, ...decided };
   }
   return { decision: "dont_know", ...decided };

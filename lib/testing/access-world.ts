@@ -85,10 +85,19 @@ export async function newWorld() {
 
   async function contract(
     repositoryId: string,
-    options: { title?: string; type?: string; confidentiality?: "public" | "internal" | "confidential" | "strictly_confidential"; endDate?: Date | null } = {},
+    options: {
+      title?: string;
+      type?: string;
+      confidentiality?: "public" | "internal" | "confidential" | "strictly_confidential";
+      endDate?: Date | null;
+      counterparty?: string;
+      tags?: string[];
+    } = {},
   ): Promise<string> {
     const created = await createContract(prisma, {
       input: {
+        ...(options.counterparty ? { counterparty: options.counterparty } : {}),
+        ...(options.tags ? { tags: options.tags } : {}),
         title: options.title ?? unique("contract"),
         contractType: options.type ?? "NDA",
         confidentiality: options.confidentiality ?? "internal",

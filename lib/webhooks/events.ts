@@ -14,6 +14,12 @@ export const WEBHOOK_EVENT_TYPES = [
   "access.revoked",
   "contract.access_ended",
   "audit.chain_broken",
+  "wall.activated",
+  "wall.lifted",
+  "wall.roster_changed",
+  "wall.acknowledged",
+  "wall.acknowledgment_requested",
+  "wall.breach_attempt",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -30,6 +36,12 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType, string> = {
   "access.revoked": "Access revoked",
   "contract.access_ended": "Contract access ended (contract end date passed)",
   "audit.chain_broken": "Audit chain broken",
+  "wall.activated": "Ethical wall activated",
+  "wall.lifted": "Ethical wall lifted",
+  "wall.roster_changed": "Ethical wall roster changed",
+  "wall.acknowledged": "Ethical wall memo acknowledged",
+  "wall.acknowledgment_requested": "Ethical wall acknowledgment requested (reminder)",
+  "wall.breach_attempt": "Ethical wall: denied access attempt",
 };
 
 /** The type the catalog delivers an action as (its return type checks the catalog's names). */

@@ -33,6 +33,20 @@ import * as definitionsRoute from "./review-definitions/route";
 import * as exclusionLiftRoute from "./exclusions/[id]/lift/route";
 import * as exclusionRoute from "./exclusions/[id]/route";
 import * as exclusionsRoute from "./exclusions/route";
+import * as wallsRoute from "./walls/route";
+import * as wallRoute from "./walls/[id]/route";
+import * as wallSidesRoute from "./walls/[id]/sides/route";
+import * as wallScopeRoute from "./walls/[id]/scope/route";
+import * as wallScopeItemRoute from "./walls/[id]/scope/[scopeId]/route";
+import * as wallRosterRoute from "./walls/[id]/roster/route";
+import * as wallRosterEntryRoute from "./walls/[id]/roster/[entryId]/route";
+import * as wallPersonRoute from "./walls/[id]/people/[userId]/route";
+import * as wallPreviewRoute from "./walls/[id]/preview/route";
+import * as wallActivateRoute from "./walls/[id]/activate/route";
+import * as wallLiftRoute from "./walls/[id]/lift/route";
+import * as wallAcknowledgmentsRoute from "./walls/[id]/acknowledgments/route";
+import * as wallRemindersRoute from "./walls/[id]/reminders/route";
+import * as wallAttemptsRoute from "./walls/[id]/attempts/route";
 import { decideItems } from "@/lib/reviews/service";
 
 const { db } = setupTestDatabase();
@@ -62,6 +76,20 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/exclusions": exclusionsRoute,
   "/api/v1/exclusions/{id}": exclusionRoute,
   "/api/v1/exclusions/{id}/lift": exclusionLiftRoute,
+  "/api/v1/walls": wallsRoute,
+  "/api/v1/walls/{id}": wallRoute,
+  "/api/v1/walls/{id}/sides": wallSidesRoute,
+  "/api/v1/walls/{id}/scope": wallScopeRoute,
+  "/api/v1/walls/{id}/scope/{scopeId}": wallScopeItemRoute,
+  "/api/v1/walls/{id}/roster": wallRosterRoute,
+  "/api/v1/walls/{id}/roster/{entryId}": wallRosterEntryRoute,
+  "/api/v1/walls/{id}/people/{userId}": wallPersonRoute,
+  "/api/v1/walls/{id}/preview": wallPreviewRoute,
+  "/api/v1/walls/{id}/activate": wallActivateRoute,
+  "/api/v1/walls/{id}/lift": wallLiftRoute,
+  "/api/v1/walls/{id}/acknowledgments": wallAcknowledgmentsRoute,
+  "/api/v1/walls/{id}/reminders": wallRemindersRoute,
+  "/api/v1/walls/{id}/attempts": wallAttemptsRoute,
 };
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
@@ -544,6 +572,20 @@ describe("rules and repositories", () => {
         "/api/v1/exclusions",
         "/api/v1/exclusions/{id}",
         "/api/v1/exclusions/{id}/lift",
+        "/api/v1/walls",
+        "/api/v1/walls/{id}",
+        "/api/v1/walls/{id}/acknowledgments",
+        "/api/v1/walls/{id}/activate",
+        "/api/v1/walls/{id}/attempts",
+        "/api/v1/walls/{id}/lift",
+        "/api/v1/walls/{id}/people/{userId}",
+        "/api/v1/walls/{id}/preview",
+        "/api/v1/walls/{id}/reminders",
+        "/api/v1/walls/{id}/roster",
+        "/api/v1/walls/{id}/roster/{entryId}",
+        "/api/v1/walls/{id}/scope",
+        "/api/v1/walls/{id}/scope/{scopeId}",
+        "/api/v1/walls/{id}/sides",
       ].sort(),
     );
     expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["name", "level", "justification"]));
@@ -808,6 +850,121 @@ describe("review campaigns and exclusions (the dashboard's services, over API ke
     expect(ours.filter((o) => o.method !== "get").every((o) => o.scopes?.join() === "admin")).toBe(true);
     expect(ours.filter((o) => o.method === "get").every((o) => o.scopes?.join() === "access:read")).toBe(true);
     expect(ours.map((o) => o.path).filter((p) => /decision/.test(p))).toEqual([]);
+  });
+});
+
+describe("ethical walls", () => {
+  it("drafts, previews, activates, screens, acknowledges, records attempts and lifts walls; the engine and the check follow", async () => {
+    const admin = await newApiKey(["admin"]);
+    const writer = await newApiKey(["walls:write", "walls:read"]);
+    const reader = await newApiKey(["walls:read"]);
+    const checker = await newApiKey(["access:read"]);
+    const { org, user, other, contract, externalRef, repo } = await world(admin.key);
+    const third = await org.user();
+    const MISSING = "00000000-0000-0000-0000-000000000000";
+    const check = (userId: string, key = checker.key) => call(checkRoute.GET, { path: `/api/v1/access/check?user=${userId}&contract=${externalRef}`, key });
+    const id = (w: { body: Record<string, unknown> }) => String(w.body.id);
+
+    // a draft of sides: reader may not write, bad input is 400
+    const draft = {
+      name: unique("Falcon"),
+      matterRef: "M-2026-0042",
+      description: "Buyer and seller teams of Falcon are separated.",
+      kind: "sides",
+      requiresAcknowledgment: true,
+      sides: [
+        { name: "Buyer", members: [{ userId: user.id }], scope: [{ kind: "repository", value: repo.id }] },
+        { name: "Seller", members: [{ userId: other.id }], scope: [{ kind: "counterparty", value: "Nobody Ltd" }] },
+      ],
+    };
+    expect((await call(wallsRoute.POST, { method: "POST", path: "/api/v1/walls", key: reader.key, body: draft })).status).toBe(403);
+    expect((await call(wallsRoute.POST, { method: "POST", path: "/api/v1/walls", key: writer.key, body: { ...draft, sides: [] } })).status).toBe(400);
+    const created = await call(wallsRoute.POST, { method: "POST", path: "/api/v1/walls", key: writer.key, body: draft });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: "draft", kind: "sides", sides: [{ name: "Buyer" }, { name: "Seller" }], counts: { people: 2 } });
+    expect((await call(wallsRoute.POST, { method: "POST", path: "/api/v1/walls", key: writer.key, body: draft })).status).toBe(409);
+    const wallId = id(created);
+    const p = { id: wallId };
+
+    expect((await call(wallsRoute.GET, { path: `/api/v1/walls?state=draft&q=${encodeURIComponent(draft.name)}`, key: reader.key })).body).toMatchObject({ total: 1, items: [{ id: wallId }] });
+    expect((await call(wallRoute.GET, { path: `/api/v1/walls/${wallId}`, params: p, key: reader.key })).body.id).toBe(wallId);
+    expect((await call(wallRoute.GET, { path: `/api/v1/walls/${MISSING}`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
+    const patched = await call(wallRoute.PATCH, { method: "PATCH", path: `/api/v1/walls/${wallId}`, params: p, key: writer.key, body: { description: "Buyer and seller teams of Falcon are kept apart." } });
+    expect(patched.body).toMatchObject({ version: 2, description: "Buyer and seller teams of Falcon are kept apart." });
+    const side = await call(wallSidesRoute.POST, { method: "POST", path: `/api/v1/walls/${wallId}/sides`, params: p, key: writer.key, body: { name: "Advisers" } });
+    expect(side.status).toBe(201);
+    const advisers = (side.body.sides as { id: string; name: string }[]).find((s) => s.name === "Advisers")!;
+    const scoped = await call(wallScopeRoute.POST, { method: "POST", path: `/api/v1/walls/${wallId}/scope`, params: p, key: writer.key, body: { sideId: advisers.id, items: [{ kind: "tag", value: "Advice" }] } });
+    expect(scoped.status).toBe(201);
+    const adviceScope = (scoped.body.scope as { id: string; kind: string }[]).find((x) => x.kind === "tag")!;
+    expect((await call(wallScopeRoute.POST, { method: "POST", path: `/api/v1/walls/${wallId}/scope`, params: p, key: writer.key, body: { items: [{ kind: "tag", value: "x" }] } })).status).toBe(400);
+    const rostered = await call(wallRosterRoute.POST, { method: "POST", path: `/api/v1/walls/${wallId}/roster`, params: p, key: writer.key, body: { sideId: advisers.id, items: [{ userId: third.id }] } });
+    expect(rostered.status).toBe(201);
+    const thirdEntry = (rostered.body.roster as { id: string; userId: string | null }[]).find((e) => e.userId === third.id)!;
+    // a draft's side without people or scope blocks activation: take the advisers out again
+    expect((await call(wallRosterEntryRoute.DELETE, { method: "DELETE", path: `/api/v1/walls/${wallId}/roster/${thirdEntry.id}`, params: { id: wallId, entryId: thirdEntry.id }, key: writer.key, body: { justification: "x" } })).status).toBe(400);
+    const unrostered = await call(wallRosterEntryRoute.DELETE, {
+      method: "DELETE",
+      path: `/api/v1/walls/${wallId}/roster/${thirdEntry.id}`,
+      params: { id: wallId, entryId: thirdEntry.id },
+      key: writer.key,
+      body: { justification: "Advisers are not part of this matter after all" },
+    });
+    expect(unrostered.status).toBe(200);
+    const unscoped = await call(wallScopeItemRoute.DELETE, { method: "DELETE", path: `/api/v1/walls/${wallId}/scope/${adviceScope.id}`, params: { id: wallId, scopeId: adviceScope.id }, key: writer.key });
+    expect(unscoped.status).toBe(200);
+    expect((await call(wallActivateRoute.POST, { method: "POST", path: `/api/v1/walls/${wallId}/activate`, params: p, key: writer.key, body: { reason: "Falcon has both sides" } })).status).toBe(400);
+
+    // preview, then a fresh wall of two sides to activate: other (seller) loses the buyer's contract
+    const two = await call(wallsRoute.POST, { method: "POST", path: "/api/v1/walls", key: writer.key, body: { ...draft, name: unique("Falcon two") } });
+    const twoId = id(two);
+    const t = { id: twoId };
+    const preview = await call(wallPreviewRoute.GET, { path: `/api/v1/walls/${twoId}/preview?by=person`, params: t, key: reader.key });
+    expect(preview.body).toMatchObject({ pairs: 2, people: 2, contracts: 1 });
+    const byContract = await call(wallPreviewRoute.GET, { path: `/api/v1/walls/${twoId}/preview?by=contract`, params: t, key: reader.key });
+    expect(byContract.body.items).toEqual([{ contractId: contract.id, title: "Master agreement", repositoryId: repo.id, people: 2 }]);
+    expect((await check(other.id)).body.allowed).toBe(true);
+    const activated = await call(wallActivateRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/activate`, params: t, key: writer.key, body: { reason: "Both sides of Falcon are our clients" } });
+    expect(activated.status).toBe(200);
+    expect(activated.body).toMatchObject({ state: "active", activated: { reason: "Both sides of Falcon are our clients" } });
+    expect((await call(wallActivateRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/activate`, params: t, key: writer.key, body: { reason: "Both sides of Falcon are our clients" } })).status).toBe(409);
+
+    // the check: the contract system learns "denied"; a walls:read key learns the wall and side
+    const denied = await check(other.id);
+    expect(denied.body).toMatchObject({ allowed: false, denial: [{ code: "denied" }] });
+    const told = await check(other.id, admin.key);
+    expect(told.body.denial[0]).toMatchObject({ code: "wall", wallId: twoId, reason: "other_side", sideName: "Buyer", personSideName: "Seller" });
+    // the buyer has not acknowledged the memo yet: denied too, until an admin acknowledges for them
+    expect((await check(user.id, admin.key)).body.denial[0]).toMatchObject({ code: "wall", reason: "not_acknowledged" });
+    const reminded = await call(wallRemindersRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/reminders`, params: t, key: writer.key });
+    expect(reminded.body).toEqual({ reminded: 2 });
+    const ack = await call(wallAcknowledgmentsRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/acknowledgments`, params: t, key: writer.key, body: { userId: user.id, reason: "Signed the paper memo on 1 December" } });
+    expect(ack.status).toBe(201);
+    expect((await check(user.id)).body.allowed).toBe(true);
+    const acks = await call(wallAcknowledgmentsRoute.GET, { path: `/api/v1/walls/${twoId}/acknowledgments`, params: t, key: reader.key });
+    expect(acks.body).toMatchObject({ total: 1, items: [{ userId: user.id, onBehalf: true, reason: "Signed the paper memo on 1 December" }] });
+
+    // the attempts the checks above made (other, then user before acknowledging), with their summary
+    const attempts = await call(wallAttemptsRoute.GET, { path: `/api/v1/walls/${twoId}/attempts`, params: t, key: reader.key });
+    expect(attempts.body.total).toBe(3);
+    expect(attempts.body.summary.map((x: { userId: string; attempts: number }) => [x.userId, x.attempts]).sort()).toEqual([[other.id, 2], [user.id, 1]].sort());
+
+    // roster and removing a person (with a justification): other is back in
+    const roster = await call(wallRosterRoute.GET, { path: `/api/v1/walls/${twoId}/roster`, params: t, key: reader.key });
+    expect(roster.body.items.map((x: { userId: string }) => x.userId).sort()).toEqual([user.id, other.id].sort());
+    const removed = await call(wallPersonRoute.DELETE, {
+      method: "DELETE",
+      path: `/api/v1/walls/${twoId}/people/${other.id}`,
+      params: { id: twoId, userId: other.id },
+      key: writer.key,
+      body: { justification: "Moved off the seller team" },
+    });
+    expect(removed.status).toBe(200);
+    expect((await check(other.id)).body.allowed).toBe(true);
+
+    const lifted = await call(wallLiftRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/lift`, params: t, key: writer.key, body: { reason: "Falcon closed" } });
+    expect(lifted.body).toMatchObject({ state: "lifted", lifted: { reason: "Falcon closed" } });
+    expect((await call(wallRoute.PATCH, { method: "PATCH", path: `/api/v1/walls/${twoId}`, params: t, key: writer.key, body: { name: "Renamed" } })).status).toBe(409);
   });
 });
 
