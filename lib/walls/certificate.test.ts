@@ -54,14 +54,14 @@ describe("screen certificates", () => {
     const beforeRemoval = await instant();
     await removeWallPerson(w.prisma, { id: wall.id, userId: ben, input: { justification: "Ben left the matter's practice group" }, actor: admin });
 
-    const lifted = await liftWallAndCertify(w.prisma, { id: wall.id, input: { reason: "Matter closed" }, actor: admin });
+    const { wall: lifted, certificate: liftCertificate } = await liftWallAndCertify(w.prisma, { id: wall.id, input: { reason: "Matter closed" }, actor: admin });
     expect(lifted.state).toBe("lifted");
-    expect(lifted.liftCertificate).toMatchObject({ trigger: "lift" });
+    expect(liftCertificate).toMatchObject({ trigger: "lift" });
     // Issued once: a second call and the sweep find it.
-    expect((await issueLiftCertificate(w.prisma, { wallId: wall.id, actor: admin })).id).toBe(lifted.liftCertificate.id);
+    expect((await issueLiftCertificate(w.prisma, { wallId: wall.id, actor: admin })).id).toBe(liftCertificate.id);
     expect(await listWallCertificates(w.prisma, { wallId: wall.id })).toHaveLength(1);
 
-    const c = await getStoredWallCertificate(w.prisma, { wallId: wall.id, certificateId: lifted.liftCertificate.id });
+    const c = await getStoredWallCertificate(w.prisma, { wallId: wall.id, certificateId: liftCertificate.id });
     expect(c).toMatchObject({
       trigger: "lift",
       wall: { id: wall.id, kind: "exclusionary", state: "lifted", matterRef: "M-9", activated: { reason: "Screen the lateral hire" }, lifted: { reason: "Matter closed" } },
