@@ -2,7 +2,7 @@
 // set their own Content-Security-Policy (next.config.js leaves these paths out of the API's,
 // lib/http/security-headers.js SELF_POLICED_API_PATHS): the page needs its inline style.
 import { API_CSP } from "@/lib/http/security-headers.js";
-import { wallCertificateHtml, type WallCertificate } from "./certificate";
+import { wallCertificateHtml, type WallCertificate } from "@/lib/walls/certificate";
 
 export function certificateResponse(certificate: WallCertificate, format: "json" | "html"): Response {
   if (format === "html") {
