@@ -4,7 +4,7 @@
 // preview (who would lose access to what if the wall were activated), the intervals in which walls
 // denied (evidence packs), and the roster's people reached through groups — the only place walls
 // walk the group graph (DESIGN.md: only lib/access does).
-import { descendantGroupsCte, ancestorGroupsCte, memberChainsCte } from "./group-graph";
+import { ancestorGroupsCte, descendantGroupsCte, memberChainsCte, membershipPathsCte } from "./group-graph";
 import type { PairInterval } from "./exclusions";
 import {
   acknowledgedAt,
@@ -150,6 +150,19 @@ export async function wallDenials(
   return out;
 }
 
+/**
+ * A SELECT (DISTINCT) of `columns` over the contract revisions valid at t that the scope rows of
+ * relation `scope` (WallScope columns, alias `ws`) cover, alias `cr`: one equality join per kind of
+ * scope item (an OR of the four would join every scope row with every revision).
+ */
+const scopeContractsSql = (scope: string, t: string, columns: string, kinds = ["contract", "repository", "counterparty", "tag"]) =>
+  kinds
+    .map((kind) => {
+      const on = { contract: `cr."contractId" = ws.value`, repository: `cr."repositoryId" = ws.value`, counterparty: `cr."counterpartyKey" = ws.value`, tag: `cr.tags ? ws.value` }[kind];
+      return `SELECT ${columns} FROM ${scope} ws JOIN "ContractRevision" cr ON ${on} WHERE ws.kind = '${kind}' AND ${validAt("cr", t)}`;
+    })
+    .join(" UNION ");
+
 // ---------------------------------------------------------------------------------------------
 // Draft preview: who would lose access to what if the wall were active now.
 
@@ -193,21 +206,28 @@ export async function previewWall(
 ): Promise<WallPreview<PreviewPerson> | WallPreview<PreviewContract>> {
   const at = options.at ?? new Date();
   const T = ts(2);
-  // The wall row as the deny reads it, with activatedAt/liftedAt ignored (the hypothesis).
-  const body = `WITH RECURSIVE
-     hw AS (SELECT w.id, w.kind, w."requiresAcknowledgment" FROM "Wall" w WHERE w.id = $1),
-     ws AS (SELECT s.* FROM "WallScope" s WHERE s."wallId" = $1 AND ${validAt("s", T)}),
-     -- the scope's contracts at T, once per (contract, side)
-     sc AS (
-       SELECT DISTINCT cr."contractId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate", ws."sideId"
-       FROM ws JOIN "ContractRevision" cr ON ${validAt("cr", T)} AND (
-         (ws.kind = 'contract' AND cr."contractId" = ws.value)
-         OR (ws.kind = 'repository' AND cr."repositoryId" = ws.value)
-         OR (ws.kind = 'counterparty' AND cr."counterpartyKey" = ws.value)
-         OR (ws.kind = 'tag' AND cr.tags ? ws.value))
-     ),
-     scd AS (SELECT DISTINCT "contractId", "repositoryId", "contractType", confidentiality, "endDate" FROM sc),
+  const [wall] = await db.$queryRawUnsafe<{ kind: string }[]>(`SELECT kind FROM "Wall" WHERE id = $1`, options.wallId);
+  // Exclusionary walls and sides deny only their roster's people: start from them (a few dozen)
+  // rather than from every reader of the scope. Inclusionary walls deny everyone else: all readers.
+  const rosterFirst = wall !== undefined && wall.kind !== "inclusionary";
+  const readers = rosterFirst
+    ? `ppl AS (SELECT DISTINCT p."userId" AS uid FROM "WallPerson" p WHERE p."wallId" = $1 AND ${validAt("p", T)}),
+     ${membershipPathsCte("ppl", T)},
+     pg AS (SELECT DISTINCT uid, gid FROM up_path),
      rules AS (
+       SELECT v.id AS key, v.* FROM "AccessRuleVersion" v
+       WHERE ${grantsAt("v", T)} AND (v."groupId" IN (SELECT gid FROM pg) OR v."userId" IN (SELECT uid FROM ppl))
+         AND (v."contractId" IN (SELECT "contractId" FROM scd) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM scd))
+     ),
+     cov AS (${coverageSql("rules", T, `cr."contractId" IN (SELECT "contractId" FROM scd)`)}),
+     reach AS (
+       SELECT DISTINCT pg.uid, cov."contractId", cov."repositoryId"
+       FROM pg JOIN rules r ON r."principalType" = 'group' AND r."groupId" = pg.gid JOIN cov ON cov.key = r.key
+       UNION
+       SELECT r."userId", cov."contractId", cov."repositoryId" FROM rules r JOIN cov ON cov.key = r.key
+       WHERE r."principalType" = 'user' AND r."userId" IN (SELECT uid FROM ppl)
+     )`
+    : `rules AS (
        SELECT v.id AS key, v.* FROM "AccessRuleVersion" v
        WHERE ${grantsAt("v", T)} AND (v."contractId" IN (SELECT "contractId" FROM scd) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM scd))
      ),
@@ -219,7 +239,15 @@ export async function previewWall(
        FROM chain c JOIN rules r ON r."principalType" = 'group' AND r."groupId" = c.gid JOIN cov ON cov.key = r.key
        UNION
        SELECT r."userId", cov."contractId", cov."repositoryId" FROM rules r JOIN cov ON cov.key = r.key WHERE r."principalType" = 'user'
-     ),
+     )`;
+  // The wall row as the deny reads it, with activatedAt/liftedAt ignored (the hypothesis).
+  const body = `WITH RECURSIVE
+     hw AS (SELECT w.id, w.kind, w."requiresAcknowledgment" FROM "Wall" w WHERE w.id = $1),
+     ws AS (SELECT s.* FROM "WallScope" s WHERE s."wallId" = $1 AND ${validAt("s", T)}),
+     -- the scope's contracts at T, once per (contract, side)
+     sc AS (${scopeContractsSql("ws", T, `cr."contractId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate", ws."sideId"`)}),
+     scd AS (SELECT DISTINCT "contractId", "repositoryId", "contractType", confidentiality, "endDate" FROM sc),
+     ${readers},
      granted AS (
        SELECT g.uid, g."contractId", g."repositoryId" FROM reach g
        WHERE ${activeSetAt("g.uid", T)} AND ${notExcludedAt("g.uid", `g."contractId"`, `g."repositoryId"`, T)}
@@ -306,10 +334,7 @@ export async function wallScopeRepositories(db: Db, options: { wallId: string; a
      SELECT DISTINCT rid FROM (
        SELECT ws.value AS rid FROM ws WHERE ws.kind = 'repository'
        UNION ALL
-       SELECT cr."repositoryId" FROM ws JOIN "ContractRevision" cr ON ${validAt("cr", T)} AND (
-         (ws.kind = 'contract' AND cr."contractId" = ws.value)
-         OR (ws.kind = 'counterparty' AND cr."counterpartyKey" = ws.value)
-         OR (ws.kind = 'tag' AND cr.tags ? ws.value))
+       SELECT x."repositoryId" FROM (${scopeContractsSql("ws", T, `cr."repositoryId"`, ["contract", "counterparty", "tag"])}) x
      ) x WHERE EXISTS (SELECT 1 FROM "Repository" r WHERE r.id = x.rid)`,
     options.wallId,
     options.at,

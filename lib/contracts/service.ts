@@ -177,9 +177,27 @@ export function wallAttributesOf(d: Pick<ContractData, "counterparty" | "tags">)
   return { counterpartyKey, tags };
 }
 
-function accessRelevantChanged(a: ContractData, b: ContractData): boolean {
+function wallAttributesChanged(a: ContractData, b: ContractData): boolean {
   const [wa, wb] = [wallAttributesOf(a), wallAttributesOf(b)];
-  if (wa.counterpartyKey !== wb.counterpartyKey || wa.tags.join("\u0000") !== wb.tags.join("\u0000")) return true;
+  return wa.counterpartyKey !== wb.counterpartyKey || wa.tags.join("\u0000") !== wb.tags.join("\u0000");
+}
+
+/**
+ * Ethical walls with a counterparty or tag scope: `any` (ever, in any state) — only then do
+ * past answers depend on these attributes, so a change of them opens a revision (else the
+ * current revision takes them in place); `active` (in force now, scope valid) — only then can
+ * such a change alter anyone's access now (and be tracked as an access change).
+ */
+async function wallAttributeScopes(tx: Tx): Promise<{ any: boolean; active: boolean }> {
+  const [row] = await tx.$queryRawUnsafe<{ any: boolean; active: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM "WallScope" s WHERE s.kind IN ('counterparty', 'tag')) AS any,
+            EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
+                    WHERE s.kind IN ('counterparty', 'tag') AND s."validTo" IS NULL AND w.state = 'active') AS active`,
+  );
+  return row ?? { any: false, active: false };
+}
+
+function accessRelevantChanged(a: ContractData, b: ContractData): boolean {
   return ACCESS_RELEVANT.some((k) => {
     const x = a[k];
     const y = b[k];
@@ -298,7 +316,8 @@ async function trackContractUpdates<T>(
   change: (accessEvents: AccessEvents) => Promise<T>,
 ): Promise<T> {
   const accessEvents: AccessEvents = [];
-  const relevant = updates.filter((u) => accessRelevantChanged(dataOf(u.current), u.next));
+  const walls = updates.some((u) => wallAttributesChanged(dataOf(u.current), u.next)) && (await wallAttributeScopes(tx)).active;
+  const relevant = updates.filter((u) => accessRelevantChanged(dataOf(u.current), u.next) || (walls && wallAttributesChanged(dataOf(u.current), u.next)));
   if (relevant.length === 0) return change(accessEvents);
   const repositoryIds = [...new Set(relevant.flatMap((u) => [u.current.repositoryId, u.next.repositoryId]))];
   return trackAccessChanges(
@@ -347,10 +366,14 @@ async function applyUpdate(
     before: diff.before,
     after: diff.after,
   });
-  if (accessRelevantChanged(dataOf(current), next)) {
+  const walled = wallAttributesChanged(dataOf(current), next);
+  if (accessRelevantChanged(dataOf(current), next) || (walled && (await wallAttributeScopes(tx)).any)) {
     await closeRevision(tx, current.id, now);
     await openRevision(tx, current.id, next, eventId, now);
     accessEvents.push({ id: current.id, eventId });
+  } else if (walled) {
+    // No wall ever matched counterparties or tags: no answer depends on their history.
+    await tx.contractRevision.updateMany({ where: { contractId: current.id, validTo: null }, data: wallAttributesOf(next) });
   }
   return { id: updated.id, externalRef: updated.externalRef, outcome: "updated", version: updated.version };
 }

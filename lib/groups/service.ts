@@ -277,7 +277,9 @@ async function updateMembersInOneStatement(
       // path's lock order. A user deleted meanwhile drops out, and the transaction reports it.
       `known AS (SELECT u.id FROM "User" u, grp WHERE u."directoryId" = $2 AND u.id = ANY($3::text[]) FOR KEY SHARE OF u),
        ok AS (SELECT 1 FROM grp WHERE NOT ${ruleReachesAnc(T)} AND grp.version = (SELECT version FROM seen)
-              AND (SELECT count(*) FROM known) = cardinality($3::text[])),
+              AND (SELECT count(*) FROM known) = cardinality($3::text[])
+              -- an ethical wall's roster holding the group (or one above it) records its new people: the transaction path
+              AND NOT EXISTS (SELECT 1 FROM "WallRosterEntry" we WHERE we."groupId" IN (SELECT gid FROM anc) AND we."validTo" IS NULL)),
        changed AS (INSERT INTO "GroupMember" (id, "groupId", "memberUserId", "createdAt")
                    SELECT gen_random_uuid()::text, $1, k.id, ${T} FROM known k, ok
                    ON CONFLICT ("groupId", "memberUserId") DO NOTHING

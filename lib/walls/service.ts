@@ -6,7 +6,6 @@
 // wall.* events the catalog marks. Nothing is rewritten: scope and roster rows close their
 // validity, the wall keeps its activation and lifting instants, so answers at past instants keep
 // the wall as it stood (lib/access/sql.ts notWalledAt).
-import type { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
 import {
@@ -54,11 +53,8 @@ async function lockWall(tx: Tx, id: string): Promise<WallRow> {
   return getWallRow(tx, id);
 }
 
-const by = (actor: Actor, prefix: string) => ({
-  [`${prefix}Type`]: actor.type,
-  [`${prefix}Id`]: actor.id ?? null,
-  [`${prefix}Label`]: actor.label ?? null,
-});
+/** The actor as a row's type / id / label columns. */
+const who = (actor: Actor) => ({ type: actor.type as string, id: actor.id ?? null, label: actor.label ?? null });
 
 /** Scope items exist (contracts and repositories by id); counterparties and tags are free text. */
 async function checkScope(tx: Tx, items: ScopeItem[]): Promise<void> {
@@ -120,7 +116,9 @@ async function insertRoster(tx: Tx, options: { wallId: string; sideId: string | 
         userId: item.userId ?? null,
         groupId: item.groupId ?? null,
         validFrom: options.at,
-        ...(by(options.actor, "addedBy") as { addedByType: string; addedById: string | null; addedByLabel: string | null }),
+        addedByType: who(options.actor).type,
+        addedById: who(options.actor).id,
+        addedByLabel: who(options.actor).label,
         eventId: options.eventId,
       },
     });
@@ -202,7 +200,16 @@ export async function createWall(prisma: PrismaClient, options: { input: unknown
         screenedAcknowledge: input.screenedAcknowledge,
       };
       const wall = await tx.wall.create({
-        data: { ...stated, nameKey: input.name.toLowerCase(), state: "draft", createdAt: at, updatedAt: at, ...(by(options.actor, "createdBy") as { createdByType: string }) },
+        data: {
+          ...stated,
+          nameKey: input.name.toLowerCase(),
+          state: "draft",
+          createdAt: at,
+          updatedAt: at,
+          createdByType: who(options.actor).type,
+          createdById: who(options.actor).id,
+          createdByLabel: who(options.actor).label,
+        },
       });
       id = wall.id;
       const eventId = await recordAuditEvent(tx, {
@@ -496,7 +503,17 @@ export async function activateWall(prisma: PrismaClient, options: { id: string; 
       });
       await tx.wall.update({
         where: { id: wall.id },
-        data: { state: "active", activatedAt: at, ...by(options.actor, "activatedBy"), activationReason: reason, activationEventId: eventId, version: { increment: 1 }, updatedAt: at },
+        data: {
+          state: "active",
+          activatedAt: at,
+          activatedByType: who(options.actor).type,
+          activatedById: who(options.actor).id,
+          activatedByLabel: who(options.actor).label,
+          activationReason: reason,
+          activationEventId: eventId,
+          version: { increment: 1 },
+          updatedAt: at,
+        },
       });
       return { eventId };
     });
@@ -521,7 +538,17 @@ export async function liftWall(prisma: PrismaClient, options: { id: string; inpu
       });
       await tx.wall.update({
         where: { id: wall.id },
-        data: { state: "lifted", liftedAt: at, ...by(options.actor, "liftedBy"), liftReason: reason, liftEventId: eventId, version: { increment: 1 }, updatedAt: at },
+        data: {
+          state: "lifted",
+          liftedAt: at,
+          liftedByType: who(options.actor).type,
+          liftedById: who(options.actor).id,
+          liftedByLabel: who(options.actor).label,
+          liftReason: reason,
+          liftEventId: eventId,
+          version: { increment: 1 },
+          updatedAt: at,
+        },
       });
       return { eventId };
     });

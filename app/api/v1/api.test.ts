@@ -572,6 +572,20 @@ describe("rules and repositories", () => {
         "/api/v1/exclusions",
         "/api/v1/exclusions/{id}",
         "/api/v1/exclusions/{id}/lift",
+        "/api/v1/walls",
+        "/api/v1/walls/{id}",
+        "/api/v1/walls/{id}/acknowledgments",
+        "/api/v1/walls/{id}/activate",
+        "/api/v1/walls/{id}/attempts",
+        "/api/v1/walls/{id}/lift",
+        "/api/v1/walls/{id}/people/{userId}",
+        "/api/v1/walls/{id}/preview",
+        "/api/v1/walls/{id}/reminders",
+        "/api/v1/walls/{id}/roster",
+        "/api/v1/walls/{id}/roster/{entryId}",
+        "/api/v1/walls/{id}/scope",
+        "/api/v1/walls/{id}/scope/{scopeId}",
+        "/api/v1/walls/{id}/sides",
       ].sort(),
     );
     expect(res.body.components.schemas.RuleCreate.required).toEqual(expect.arrayContaining(["name", "level", "justification"]));
@@ -849,7 +863,7 @@ describe("ethical walls", () => {
     const third = await org.user();
     const MISSING = "00000000-0000-0000-0000-000000000000";
     const check = (userId: string, key = checker.key) => call(checkRoute.GET, { path: `/api/v1/access/check?user=${userId}&contract=${externalRef}`, key });
-    const id = (w: { body: { id: string } }) => w.body.id;
+    const id = (w: { body: Record<string, unknown> }) => String(w.body.id);
 
     // a draft of sides: reader may not write, bad input is 400
     const draft = {

@@ -112,7 +112,7 @@ CREATE TABLE "WallPerson" (
 
     CONSTRAINT "WallPerson_pkey" PRIMARY KEY ("id")
 );
-CREATE INDEX "WallPerson_userId_validFrom_idx" ON "WallPerson"("userId", "validFrom");
+CREATE INDEX "WallPerson_userId_wallId_idx" ON "WallPerson"("userId", "wallId");
 CREATE INDEX "WallPerson_wallId_userId_idx" ON "WallPerson"("wallId", "userId");
 CREATE INDEX "WallPerson_entryId_idx" ON "WallPerson"("entryId");
 
