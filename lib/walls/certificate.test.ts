@@ -2,7 +2,12 @@
 // attempts, the wall's audit events at their chain positions), issued once when a wall is lifted
 // and stored, and verifiable offline — any edit of the document, another key, or a chain export
 // that does not hold the cited events fails verification.
+import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { chainExportLines, chainExportManifest, type ChainExportLine } from "@/lib/audit/export";
 import { getSigningKey } from "@/lib/audit/signing";
@@ -140,6 +145,29 @@ describe("screen certificates", () => {
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^the chain export does not verify/), `audit event at position ${c.auditEvidence.events[1].position} differs from the chain export`]));
   });
+
+  it("npm run audit:verify -- --wall-certificate checks one offline and fails on a tampered one", async () => {
+    const { w, wall } = await screened();
+    await activateWall(w.prisma, { id: wall.id, input: { reason: "Screen the lateral hire" }, actor: admin });
+    const c = await buildWallCertificate(w.prisma, { wallId: wall.id });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "wall-certificate-"));
+    try {
+      const run = (args: string[]) =>
+        promisify(execFile)("npx", ["tsx", "scripts/audit-verify.ts", ...args], { cwd: process.cwd(), env: { ...process.env, DATABASE_URL: "" } }).then(
+          (r) => ({ code: 0, out: r.stdout + r.stderr }),
+          (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+        );
+      writeFileSync(path.join(dir, "c.json"), JSON.stringify(c));
+      writeFileSync(path.join(dir, "key.pem"), c.publicKey);
+      expect(await run(["--wall-certificate", path.join(dir, "c.json"), "--public-key", path.join(dir, "key.pem")])).toMatchObject({ code: 0, out: expect.stringContaining("wall certificate verified") });
+      writeFileSync(path.join(dir, "c.json"), JSON.stringify({ ...c, people: [] }));
+      const bad = await run(["--wall-certificate", path.join(dir, "c.json")]);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toMatch(/signature is invalid/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("a lifted wall without its certificate gets one from the sweep; the printable page escapes what people typed", async () => {
     const { w, wall } = await screened();
