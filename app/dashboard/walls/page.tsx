@@ -32,7 +32,7 @@ export default async function WallsPage({ searchParams }: { searchParams: Promis
         actions={can(principal.roles, "walls:write") ? <ButtonLink variant="primary" href="/dashboard/walls/new">New wall</ButtonLink> : undefined}
       />
       <div className="space-y-6">
-        <AttemptAlert alert={alert} days={7} />
+        <AttemptAlert alert={alert} days={ALERT_WINDOW_DAYS} />
         <nav aria-label="Filter by state" className="flex gap-3 text-sm">
           {[undefined, ...WALL_STATES].map((s) => (
             <Link key={s ?? "all"} href={s ? `/dashboard/walls?state=${s}` : "/dashboard/walls"} aria-current={s === state ? "page" : undefined}
