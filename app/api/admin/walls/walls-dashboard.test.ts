@@ -55,7 +55,7 @@ const check = async (userId: string, contractId: string) => {
   signInAs("compliance");
   const res = await call(checkRoute.GET, `/api/admin/access/check?userId=${userId}&contractId=${contractId}`);
   expect(res.status).toBe(200);
-  return res.body as { allowed: boolean; denial: { code: string; reason?: string; wallName?: string }[] };
+  return res.body as unknown as { allowed: boolean; denial: { code: string; reason?: string; wallName?: string }[] };
 };
 
 describe("walls through the dashboard routes", () => {
