@@ -57,7 +57,7 @@ test.describe.serial("an ethical wall, per role", () => {
     await page.getByRole("link", { name: "New wall" }).click();
     await page.getByRole("textbox", { name: "Name" }).fill(wallName);
     await page.getByLabel("Matter or client reference").fill("M-2026-0099");
-    await page.getByLabel("Memo").fill("Only the Osprey insiders may open the Osprey deals. Do not discuss the matter with anyone else.");
+    await page.getByRole("textbox", { name: "Memo" }).fill("Only the Osprey insiders may open the Osprey deals. Do not discuss the matter with anyone else.");
     await page.getByRole("combobox", { name: "Kind" }).selectOption("inclusionary");
     await page.getByLabel("Withhold access until the memo is acknowledged").check();
     await page.getByRole("combobox", { name: "Person for insiders" }).fill(`ann ${suffix}`);

@@ -27,7 +27,7 @@ export function CertificateLinks({ wallId, canIssue }: { wallId: string; canIssu
         <a className={link} href={`${base}?${query}`} download>Signed JSON</a>
         {canIssue && (
           <PostButton label="Issue and store" url={`/api/admin/walls/${wallId}/certificates`} body={{ ...(from ? { from: instant(from) } : {}), ...(to ? { to: instant(to) } : {}) }}
-            describe={() => "Certificate issued and stored."} />
+            message="Certificate issued and stored." />
         )}
       </p>
     </div>

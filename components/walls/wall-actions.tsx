@@ -82,8 +82,11 @@ export function ReasonButton({
   );
 }
 
-/** A button that POSTs to `url` and shows what came back in words. */
-export function PostButton({ label, url, body, describe, variant = "secondary" }: { label: string; url: string; body?: unknown; describe: (result: Record<string, unknown>) => string; variant?: ButtonVariant }) {
+/**
+ * A button that POSTs to `url` and says what came back: `message` with `{field}` replaced by the
+ * answer's fields (a string, not a function: server pages render this button).
+ */
+export function PostButton({ label, url, body, message: template, variant = "secondary" }: { label: string; url: string; body?: unknown; message: string; variant?: ButtonVariant }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -98,7 +101,8 @@ export function PostButton({ label, url, body, describe, variant = "secondary" }
           setError(null);
           setMessage(null);
           try {
-            setMessage(describe(await sendJson<Record<string, unknown>>("POST", url, body ?? {})));
+            const result = await sendJson<Record<string, unknown>>("POST", url, body ?? {});
+            setMessage(template.replace(/\{(\w+)\}/g, (_, k: string) => String(result?.[k] ?? "")));
             router.refresh();
           } catch (err) {
             setError(err instanceof ApiError ? err.message : "The request failed");

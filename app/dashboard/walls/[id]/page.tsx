@@ -117,7 +117,7 @@ export default async function WallPage({ params }: { params: Promise<{ id: strin
           title={rosterWord}
           description="Everyone on the roster, named or through a group. Once on the wall, a person stays on it until removed with a justification — leaving the group does not end it."
           actions={changeable && asksAcknowledgment && pending.length > 0 ? (
-            <PostButton label={`Remind ${pending.length} to acknowledge`} url={`/api/admin/walls/${wall.id}/reminders`} describe={(r) => `${String(r.reminded)} reminded (webhook wall.acknowledgment_requested).`} />
+            <PostButton label={`Remind ${pending.length} to acknowledge`} url={`/api/admin/walls/${wall.id}/reminders`} message="{reminded} reminded (webhook wall.acknowledgment_requested)." />
           ) : undefined}
         >
           {people.items.length === 0 ? <p className="text-sm text-slate-600">Nobody is on the roster.</p> : (
