@@ -40,7 +40,7 @@ export function AddToWall({ wallId, what, sides, rosterLabel }: { wallId: string
           {sides.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
         </SelectField>
       )}
-      {what === "roster" ? <RosterPicker label={rosterLabel} items={people} onChange={setPeople} /> : <ScopePicker label="Scope to add" items={scope} onChange={setScope} />}
+      {what === "roster" ? <RosterPicker label={rosterLabel} items={people} onChange={setPeople} /> : <ScopePicker label="Scope" items={scope} onChange={setScope} />}
       {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
       <Button variant="secondary" disabled={busy || count === 0} onClick={submit}>{what === "roster" ? `Add ${count || ""} to the roster` : `Add ${count || ""} to the scope`}</Button>
     </div>

@@ -84,7 +84,7 @@ export function ScopePicker({ label, items, onChange }: { label: string; items: 
 }
 
 function ItemList({ items, onRemove, label }: { items: string[]; onRemove: (n: number) => void; label: string }) {
-  if (items.length === 0) return <p className="text-sm text-slate-500">None yet.</p>;
+  if (items.length === 0) return <p className="text-sm text-slate-500">Nothing chosen yet.</p>;
   return (
     <ul className="flex flex-wrap gap-2" aria-label={label}>
       {items.map((text, n) => (
