@@ -4,7 +4,7 @@
 // cannot make these pass or fail.
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { REQUEST_LOG_ERASURE_SQL } from "./erasure";
+import { CLEAR_TRAIL_SQL, REQUEST_LOG_ERASURE_SQL } from "./erasure";
 
 // Its own database: the audit events this file writes stay out of other files' chains.
 const { db } = setupTestDatabase({ empty: true });
@@ -17,7 +17,11 @@ interface PlanNode {
 
 /** Buffers the statement touched (the plan root's counts include its children's). */
 async function buffersOf(sql: string, ...params: unknown[]): Promise<number> {
-  const [row] = await db().prisma.$queryRawUnsafe<{ "QUERY PLAN": unknown }[]>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, ...params);
+  return buffersIn(db().prisma, sql, ...params);
+}
+
+async function buffersIn(q: Pick<ReturnType<typeof db>["prisma"], "$queryRawUnsafe">, sql: string, ...params: unknown[]): Promise<number> {
+  const [row] = await q.$queryRawUnsafe<{ "QUERY PLAN": unknown }[]>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, ...params);
   const raw = row["QUERY PLAN"];
   const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
   if (process.env.SHOW_PLAN) console.log(JSON.stringify(plan, null, 1));
@@ -75,5 +79,49 @@ describe("erasure inside SCIM DELETE", () => {
     const buffers = await buffersOf(`SELECT id FROM "AuditEvent" WHERE "names" -> 'User' ? $1`, person);
     // The index's pages for one key and the event's heap page; a pending list of 5,000 entries is dozens.
     expect(buffers).toBeLessThan(12);
+  });
+
+  it("clears the webhook bodies of the person's events by event id, not by reading every delivery kept", async () => {
+    const prisma = db().prisma;
+    const subject = unique("subject");
+    const endpoint = unique("endpoint");
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "WebhookEndpoint" (id, url, events, "secretCiphertext") VALUES ($1, 'https://hooks.example/x', '["*"]'::jsonb, 'x')`,
+      endpoint,
+    );
+    // Deliveries of 20,000 other events, kept as sent.
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", payload, status)
+       SELECT gen_random_uuid()::text, $1, gen_random_uuid()::text, 'user.updated', '{"data":{"target":{"label":"someone"}}}', 'succeeded' FROM generate_series(1, 20000)`,
+      endpoint,
+    );
+    // The person's own events (personal fields set by the trigger), each delivered once.
+    const events = await prisma.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO "AuditEvent" (id, "actorType", "actorLabel", action, "targetType", "targetId", "targetLabel", "after")
+       SELECT gen_random_uuid()::text, 'system', 'test', 'user.updated', 'User', $1, 'erin@contoso.example', '{"title":"Counsel"}'::jsonb
+       FROM generate_series(1, 3) RETURNING id`,
+      subject,
+    );
+    for (const e of events) {
+      await prisma.$executeRawUnsafe(
+        `INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", payload, status)
+         VALUES (gen_random_uuid()::text, $1, $2, 'user.updated', '{"data":{"target":{"label":"erin@contoso.example"}}}', 'succeeded')`,
+        endpoint,
+        e.id,
+      );
+    }
+    await prisma.$executeRawUnsafe(`ANALYZE "WebhookDelivery"`);
+    const erasureId = unique("erasure");
+    const buffers = await prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
+      return buffersIn(tx, CLEAR_TRAIL_SQL, subject, new Date(), erasureId);
+    });
+    // The three events and their deliveries through indexes; reading 20,000 deliveries is hundreds of pages.
+    expect(buffers).toBeLessThan(150);
+    const left = await prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE "eventId" = ANY($1::text[]) AND payload LIKE '%erin@%'`,
+      events.map((e) => e.id),
+    );
+    expect(left[0].n).toBe(0);
   });
 });

@@ -41,6 +41,34 @@ export interface SubjectIdentifiers {
 }
 
 /**
+ * clearTrail's statement ($1: the subject's id, $2: the instant, $3: the erasure id). Exported for
+ * the test that holds its cost (erasure-cost.test.ts): webhook deliveries are found by event id.
+ */
+export const CLEAR_TRAIL_SQL = `WITH old AS (
+     SELECT id, "targetLabel" AS label, COALESCE("after"->'emails', "before"->'emails') AS emails
+     FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1 AND "erasedAt" IS NULL AND "personalFields" IS NOT NULL),
+   -- Webhook deliveries keep the body they send and replay: take the same fields out of it.
+   deliveries AS (
+     UPDATE "WebhookDelivery" d
+        SET payload = ((CASE WHEN a."personalFields" = 'targetLabel' THEN d.payload::jsonb #- '{data,target,label}'
+                             ELSE d.payload::jsonb #- '{data,target,label}' #- '{data,before}' #- '{data,after}' END)
+                       || '{"personalDataErased": true}'::jsonb)::text
+       FROM "AuditEvent" a
+      WHERE a.id = d."eventId" AND a."targetType" = 'User' AND a."targetId" = $1 AND a."personalFields" IS NOT NULL
+     RETURNING 1),
+   events AS (
+     UPDATE "AuditEvent" e SET "targetLabel" = NULL,
+            "before" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."before" END,
+            "after" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."after" END,
+            "personalSalt" = NULL, "erasedAt" = $2, "erasureId" = $3
+       FROM old WHERE e.id = old.id
+     RETURNING 1)
+   SELECT (SELECT array_agg(label ORDER BY label) FROM old WHERE label IS NOT NULL) AS labels,
+          (SELECT array_agg(emails) FROM old WHERE emails IS NOT NULL) AS emails,
+          (SELECT count(*) FROM events) AS events,
+          (SELECT count(*) FROM deliveries) AS deliveries`;
+
+/**
  * Clears the subject's personal fields from the trail and from the webhook bodies that copy them,
  * and hands back the identifiers those fields held (for a user whose row is already gone, and for
  * names the user had before). One statement: its reading CTE sees the events as they were before
@@ -49,29 +77,7 @@ export interface SubjectIdentifiers {
 async function clearTrail(tx: Tx, subjectId: string, now: Date, erasureId: string): Promise<{ fromTrail: SubjectIdentifiers; auditEventsCleared: number; webhookPayloadsCleared: number }> {
   await tx.$executeRawUnsafe(`SELECT set_config('custodian.audit_erasure', $1, true)`, erasureId);
   const [row] = await tx.$queryRawUnsafe<{ labels: string[] | null; emails: unknown[] | null; events: bigint | number; deliveries: bigint | number }[]>(
-    `WITH old AS (
-       SELECT id, "targetLabel" AS label, COALESCE("after"->'emails', "before"->'emails') AS emails
-       FROM "AuditEvent" WHERE "targetType" = 'User' AND "targetId" = $1 AND "erasedAt" IS NULL AND "personalFields" IS NOT NULL),
-     -- Webhook deliveries keep the body they send and replay: take the same fields out of it.
-     deliveries AS (
-       UPDATE "WebhookDelivery" d
-          SET payload = ((CASE WHEN a."personalFields" = 'targetLabel' THEN d.payload::jsonb #- '{data,target,label}'
-                               ELSE d.payload::jsonb #- '{data,target,label}' #- '{data,before}' #- '{data,after}' END)
-                         || '{"personalDataErased": true}'::jsonb)::text
-         FROM "AuditEvent" a
-        WHERE a.id = d."eventId" AND a."targetType" = 'User' AND a."targetId" = $1 AND a."personalFields" IS NOT NULL
-       RETURNING 1),
-     events AS (
-       UPDATE "AuditEvent" e SET "targetLabel" = NULL,
-              "before" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."before" END,
-              "after" = CASE WHEN e."personalFields" = 'targetLabel' THEN e."after" END,
-              "personalSalt" = NULL, "erasedAt" = $2, "erasureId" = $3
-         FROM old WHERE e.id = old.id
-       RETURNING 1)
-     SELECT (SELECT array_agg(label ORDER BY label) FROM old WHERE label IS NOT NULL) AS labels,
-            (SELECT array_agg(emails) FROM old WHERE emails IS NOT NULL) AS emails,
-            (SELECT count(*) FROM events) AS events,
-            (SELECT count(*) FROM deliveries) AS deliveries`,
+    CLEAR_TRAIL_SQL,
     subjectId,
     now,
     erasureId,
