@@ -85,8 +85,8 @@ export const notWalledAt = (userSql: string, contractSql: string, repositorySql:
     OR (NOT EXISTS (SELECT 1 FROM "Wall" w1 WHERE w1.kind = 'inclusionary' AND ${wallInForceAt("w1", t)})
         AND NOT EXISTS (SELECT 1 FROM "WallPerson" p1 WHERE p1."userId" = ${userSql} AND ${validAt("p1", t)}))
     OR NOT EXISTS (SELECT 1 FROM unnest(${contractWallKeysAt(contractSql, repositorySql, t)}) AS wk(key)
-      JOIN "WallScope" s ON s.key = wk.key JOIN "Wall" w ON w.id = s."wallId"
-      WHERE ${validAt("s", t)} AND ${wallInForceAt("w", t)} AND ${wallDeniesAt("w", "s", userSql, t)}))`;
+      WHERE EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
+        WHERE s.key = wk.key AND ${validAt("s", t)} AND ${wallInForceAt("w", t)} AND ${wallDeniesAt("w", "s", userSql, t)})))`;
 
 /** The user had an active status interval at t (a deleted user's intervals are all closed). */
 export const activeAt = (userIdSql: string, t: string) =>
