@@ -63,3 +63,51 @@ export function median(values: number[]): number {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/**
+ * Several phases measured side by side: `slices` rounds, each running every phase in turn for
+ * `sliceMs` (closed loop, its own concurrency), latencies and time summed per phase. On a shared
+ * machine whose load swings within a minute, a ratio of phases interleaved this way holds where
+ * one of phases run one after the other does not.
+ */
+export async function runInterleaved(
+  phases: { phase: string; concurrency: number; request: (i: number) => Promise<boolean> }[],
+  options: { slices: number; sliceMs: number },
+): Promise<PhaseResult[]> {
+  const acc = phases.map(() => ({ latencies: [] as number[], errors: 0, seconds: 0 }));
+  for (let s = 0; s < options.slices; s++) {
+    for (const [k, p] of phases.entries()) {
+      const deadline = Date.now() + options.sliceMs;
+      const started = performance.now();
+      let i = 0;
+      const worker = async () => {
+        while (Date.now() < deadline) {
+          const t0 = performance.now();
+          let ok = false;
+          try {
+            ok = await p.request(i++);
+          } catch {
+            ok = false;
+          }
+          acc[k].latencies.push(performance.now() - t0);
+          if (!ok) acc[k].errors++;
+        }
+      };
+      await Promise.all(Array.from({ length: p.concurrency }, worker));
+      acc[k].seconds += (performance.now() - started) / 1000;
+    }
+  }
+  return phases.map((p, k) => {
+    const latencies = acc[k].latencies.sort((a, b) => a - b);
+    return {
+      phase: p.phase,
+      requests: latencies.length,
+      errors: acc[k].errors,
+      seconds: acc[k].seconds,
+      rps: latencies.length / acc[k].seconds,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+    };
+  });
+}

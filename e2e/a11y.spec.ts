@@ -50,6 +50,12 @@ const PAGES: { route: string; url: (ids: Ids) => string; screenshot?: string }[]
   { route: "/dashboard/campaigns/[id]/report", url: () => "/dashboard/campaigns/00000000-0000-0000-0000-000000000000/report" },
   { route: "/dashboard/exclusions", url: () => "/dashboard/exclusions" },
   { route: "/reviews", url: () => "/reviews" },
+  { route: "/dashboard/walls", url: () => "/dashboard/walls", screenshot: "a11y-walls" },
+  { route: "/dashboard/walls/new", url: () => "/dashboard/walls/new", screenshot: "a11y-wall-new" },
+  // No wall is seeded here: the pages' "not found" state (e2e/walls.spec.ts walks a real wall).
+  { route: "/dashboard/walls/[id]", url: () => "/dashboard/walls/00000000-0000-0000-0000-000000000000" },
+  { route: "/dashboard/walls/[id]/edit", url: () => "/dashboard/walls/00000000-0000-0000-0000-000000000000/edit" },
+  { route: "/walls", url: () => "/walls" },
 ];
 // Dialogs: the page, the button that opens it, the dialog's name.
 const DIALOGS: { url: (ids: Ids) => string; button: string; dialog: string }[] = [

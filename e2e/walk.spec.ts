@@ -31,6 +31,9 @@ const DYNAMIC: Record<string, (i: Ids) => string> = {
   // No campaign is seeded in this walk: the pages' "not found" state is walked.
   "/dashboard/campaigns/[id]": () => "/dashboard/campaigns/00000000-0000-0000-0000-000000000000",
   "/dashboard/campaigns/[id]/report": () => "/dashboard/campaigns/00000000-0000-0000-0000-000000000000/report",
+  // No wall is seeded in this walk either (e2e/walls.spec.ts walks a real one): "not found".
+  "/dashboard/walls/[id]": () => "/dashboard/walls/00000000-0000-0000-0000-000000000000",
+  "/dashboard/walls/[id]/edit": () => "/dashboard/walls/00000000-0000-0000-0000-000000000000/edit",
 };
 
 /** The dashboard pages a role may open, as URLs (from the one page permission table). */

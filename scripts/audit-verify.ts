@@ -3,12 +3,16 @@
 //   npm run audit:verify -- --from 100 --to 200   a range of positions
 //   npm run audit:verify -- --export f.jsonl --manifest f.manifest.json [--public-key key.pem]
 //                                                 an exported range, offline (no database)
+//   npm run audit:verify -- --wall-certificate c.json [--export f.jsonl --manifest f.manifest.json] [--public-key key.pem]
+//                                                 an ethical wall's screen certificate, offline; with a
+//                                                 chain export, also the audit positions it cites
 // Against the database it only reads (PostgreSQL: safe next to running servers; the embedded
 // database only while the app is stopped).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { verifyChainExport, type ChainManifest } from "@/lib/audit/export";
+import { verifyWallCertificate, type WallCertificate } from "@/lib/walls/certificate";
 import { describeVerification, verifyAuditChain } from "@/lib/audit/verify";
 
 function position(value: string | undefined, name: string): bigint | undefined {
@@ -25,8 +29,23 @@ async function main(): Promise<number> {
       export: { type: "string" },
       manifest: { type: "string" },
       "public-key": { type: "string" },
+      "wall-certificate": { type: "string" },
     },
   });
+  if (values["wall-certificate"]) {
+    if (!values.export !== !values.manifest) throw new Error("--export and --manifest go together");
+    const result = verifyWallCertificate({
+      certificate: JSON.parse(readFileSync(values["wall-certificate"], "utf8")) as WallCertificate,
+      trustedPublicKeyPem: values["public-key"] ? readFileSync(values["public-key"], "utf8") : undefined,
+      chainExport: values.export && values.manifest ? { file: readFileSync(values.export), manifest: JSON.parse(readFileSync(values.manifest, "utf8")) as ChainManifest } : undefined,
+    });
+    for (const p of result.problems) console.error(`problem: ${p}`);
+    if (result.ok) {
+      console.log(`wall certificate verified: signature valid${values.export ? `, ${result.eventsChecked} cited audit events found in the chain export` : ""}`);
+      if (!values["public-key"]) console.log("note: signed by the key named in the certificate; pass --public-key with the key downloaded from Custodian to check who signed it");
+    }
+    return result.ok ? 0 : 1;
+  }
   if (values.export || values.manifest) {
     if (!values.export || !values.manifest) throw new Error("--export and --manifest go together");
     const result = verifyChainExport({

@@ -3,6 +3,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { webhooksForPages } from "@/lib/webhooks/service";
+import { AttemptAlert } from "@/components/walls/attempt-alert";
+import { ALERT_WINDOW_DAYS } from "@/lib/walls/alerts";
+import { wallPagesData } from "@/lib/walls/page-data";
 import { OverviewDashboard } from "./overview-dashboard";
 
 export const metadata = { title: "Overview" };
@@ -11,6 +14,8 @@ export default async function OverviewPage() {
   const principal = await requirePagePermission("overview:read");
   // Those who can fix it are told when an endpoint was switched off after repeated failures.
   const disabled = can(principal.roles, "webhooks:manage") ? await webhooksForPages.autoDisabledEndpoints() : [];
+  // Decision-API attempts ethical walls denied recently, per person × wall.
+  const wallAttempts = can(principal.roles, "walls:read") ? await wallPagesData.attemptAlert({}) : null;
   return (
     <>
       <PageHeader title="Overview" description="Provisioning activity, users, access by repository, the health of each directory, access ending soon and recent revocations." />
@@ -30,6 +35,7 @@ export default async function OverviewPage() {
           </p>
         </div>
       )}
+      {wallAttempts && wallAttempts.attempts > 0 && <div className="mb-6"><AttemptAlert alert={wallAttempts} days={ALERT_WINDOW_DAYS} /></div>}
       <OverviewDashboard canReviewAccess={can(principal.roles, "access:review")} canReadRules={can(principal.roles, "rules:read")} canCreateDirectory={can(principal.roles, "directories:write")} />
     </>
   );

@@ -10,6 +10,7 @@ import { SubjectPicker } from "@/components/access/subject-picker";
 import { errorMessage, getJson } from "@/components/ui/api";
 import type { PickerOption } from "@/components/ui/entity-picker";
 import { adminKey } from "@/components/data-hooks/keys";
+import { WallBadge } from "@/components/walls/labels";
 import { denialSentence, type DenialJson } from "@/lib/access/denial-text";
 
 interface CheckJson {
@@ -37,7 +38,13 @@ export function SingleCheck({ userId, at }: { userId: string; at: string | undef
               <ReasonsDisclosure reasons={check.data.reasons} />
             </>
           ) : (
-            <p className="font-medium text-red-800">{denialSentence(check.data.denial)}</p>
+            <>
+              <p className="font-medium text-red-800">{denialSentence(check.data.denial)}</p>
+              {/* Every role that reviews access may read walls: the badge links to the wall. */}
+              {check.data.denial.flatMap((d) => (d.code === "wall" ? [d] : [])).map((d) => (
+                <span key={`${d.wallId}-${d.sideId ?? ""}`} className="mr-2 mt-1 inline-block"><WallBadge wallId={d.wallId} wallName={d.wallName} sideName={d.sideName} link /></span>
+              ))}
+            </>
           )}
         </div>
       )}

@@ -33,12 +33,12 @@ export async function checkAccessMany(
   // person when it is not (many people, each asking about other contracts), so a batch never makes
   // the database answer a cross product it did not ask for.
   const reasons = await withStatementTimeout(db, async (q) => {
-    if (userIds.length * contractIds.length <= 4 * options.pairs.length + 100) return buildReasons(q, await reasonRows(q, { userIds, contractIds, at }));
+    if (userIds.length * contractIds.length <= 4 * options.pairs.length + 100) return buildReasons(await reasonRows(q, { userIds, contractIds, at }));
     const byUser = new Map<string, string[]>();
     for (const p of options.pairs) byUser.set(p.userId, [...(byUser.get(p.userId) ?? []), p.contractId]);
     const rows = [];
     for (const [userId, ids] of byUser) rows.push(...(await reasonRows(q, { userIds: [userId], contractIds: [...new Set(ids)], at })));
-    return buildReasons(q, rows);
+    return buildReasons(rows);
   });
   // As checkAccess: a question about the past names groups as they were then.
   if (options.at) await withStatementTimeout(db, (q) => nameGroupsAsOf(q, [...reasons.values()].flat(), at));

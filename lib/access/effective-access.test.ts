@@ -323,6 +323,40 @@ describe("effective access", () => {
     }
   });
 
+  it("gives the same pages without reasons when asked (reasons: false)", async () => {
+    const w = await newWorld();
+    const people: string[] = [];
+    for (let i = 0; i < 6; i++) people.push(await w.user(`r${i}`, { active: i !== 2 }));
+    const inner = await w.group("inner", people.slice(0, 4));
+    const outer = await w.group("outer", [inner, people[4]]);
+    const repo = await w.repository("bare");
+    const other = await w.repository("bare-other");
+    const contracts: string[] = [];
+    for (let i = 0; i < 5; i++) contracts.push(await w.contract(i % 2 ? repo : other, { type: i % 3 ? "NDA" : "MSA" }));
+    await w.rule({ groupId: outer, level: "view", repositoryId: repo });
+    await w.rule({ groupId: inner, level: "edit", repositoryId: other, contractTypes: ["NDA"] });
+    await w.rule({ userId: people[5], level: "sign", contractId: contracts[1], validUntil: new Date(Date.now() + DAY) });
+    const strip = <T extends { reasons: unknown[] }>(items: T[]) => items.map((i) => ({ ...i, reasons: [] }));
+    for (const contractId of contracts) {
+      for (const [offset, limit] of [[0, 100], [1, 2]]) {
+        const full = await whoCanAccessContract(w.prisma, { contractId, offset, limit });
+        const bare = await whoCanAccessContract(w.prisma, { contractId, offset, limit, reasons: false });
+        expect(bare).toEqual({ total: full.total, items: strip(full.items) });
+      }
+    }
+    let some = 0;
+    for (const userId of people) {
+      for (const [offset, limit] of [[0, 100], [1, 2]]) {
+        const full = await contractsOfUser(w.prisma, { userId, offset, limit });
+        const bare = await contractsOfUser(w.prisma, { userId, offset, limit, reasons: false });
+        expect(bare).toEqual({ total: full.total, items: strip(full.items) });
+        for (const i of full.items) expect(i.contract.repositoryName).toMatch(/^bare/);
+        some += full.items.length;
+      }
+    }
+    expect(some).toBeGreaterThan(0);
+  });
+
   it("rejects invalid pagination", async () => {
     const w = await newWorld();
     await expect(whoCanAccessContract(w.prisma, { contractId: "x", offset: -1, limit: 10 })).rejects.toThrow(/offset/);

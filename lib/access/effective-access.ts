@@ -7,6 +7,7 @@
 // Lists are computed and paginated in the database; reasons (the chain of facts) are computed
 // only for the rows of the requested page.
 import { AppError } from "@/lib/errors";
+import { PLAN_CACHED } from "@/lib/db/client";
 import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
@@ -227,6 +228,12 @@ interface ReasonRow {
   eventId: string | null;
   repositoryId: string;
   endDate: Date | null;
+  /** Names, in the same statement (as namesOf gives them): each hop's group, its deletion, the repositories, the rule's contract. */
+  groupNames: (string | null)[] | null;
+  groupsDeleted: boolean[] | null;
+  repositoryName: string | null;
+  ruleRepositoryName: string | null;
+  ruleContractTitle: string | null;
 }
 
 /**
@@ -239,8 +246,11 @@ export async function reasonRows(db: Db, options: { userIds: string[]; contractI
   const T = ts(3);
   // A chain's hops are looked up only for the rows that grant (a person in a 25-layer ladder is
   // in 50 groups, few of which a rule on the contract names).
+  // One pair (a single check) keeps its plan per connection; sets of people or contracts, whose
+  // best plan depends on their sizes, are planned each time.
+  const single = options.userIds.length === 1 && options.contractIds.length === 1;
   return db.$queryRawUnsafe<ReasonRow[]>(
-    `WITH RECURSIVE
+    `${single ? PLAN_CACHED : ""}WITH RECURSIVE
      act AS (SELECT u.id AS uid FROM unnest($1::text[]) AS u(id) WHERE ${activeAt("u.id", T)}),
      ${membershipPathsCte("act", T)},
      cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = ANY($2::text[]) AND ${validAt("c", T)}),
@@ -264,9 +274,23 @@ export async function reasonRows(db: Db, options: { userIds: string[]; contractI
             rv."ruleId", rv.name, rv.version, rv.level, rv."authorType", rv."authorId", rv."authorLabel", rv.justification,
             rv."repositoryId" AS "ruleRepositoryId", rv."contractId" AS "ruleContractId", rv."contractTypes",
             rv."confidentialityCeiling", rv."validFrom", rv."validUntil", rv."graceDaysAfterEnd", rv."recordedFrom", rv."eventId",
-            cr."repositoryId", cr."endDate"
+            cr."repositoryId", cr."endDate",
+            -- names as namesOf gives them: a live group's name, else the name a deleted one kept
+            nm."groupNames", nm."groupsDeleted",
+            (SELECT r.name FROM "Repository" r WHERE r.id = cr."repositoryId") AS "repositoryName",
+            (SELECT r.name FROM "Repository" r WHERE r.id = rv."repositoryId") AS "ruleRepositoryName",
+            (SELECT c.title FROM "Contract" c WHERE c.id = rv."contractId") AS "ruleContractTitle"
      FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid
      LEFT JOIN LATERAL (${membershipHopsSql("h", T)}) hop ON TRUE
+     LEFT JOIN LATERAL (
+       -- scalar look-ups by primary key (as joins, the planner hashed all of "Group" per row)
+       SELECT array_agg(COALESCE(n.live, n.kept) ORDER BY n.k) AS "groupNames", array_agg(n.live IS NULL AND n.kept IS NOT NULL ORDER BY n.k) AS "groupsDeleted"
+       FROM (
+         SELECT x.k, (SELECT g."displayName" FROM "Group" g WHERE g.id = x.gid) AS live,
+                (SELECT dg."displayName" FROM "DeletedGroup" dg WHERE dg.id = x.gid) AS kept
+         FROM unnest(h.gids) WITH ORDINALITY AS x(gid, k)
+       ) n
+     ) nm ON TRUE
      WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T)}`,
     options.userIds,
     options.contractIds,
@@ -310,18 +334,24 @@ function earliest(...dates: (Date | null)[]): Date | null {
   return present.length === 0 ? null : new Date(Math.min(...present.map((d) => d.getTime())));
 }
 
-/** Reasons grouped by `${userId}|${contractId}`, winning ones first. */
-export async function buildReasons(db: Db, rows: ReasonRow[]): Promise<Map<string, Reason[]>> {
-  const groupIds = new Set<string>();
-  const repositoryIds = new Set<string>();
-  const contractIds = new Set<string>();
+/** The names reason rows carry (reasonRows reads them in its own statement). */
+function namesOfRows(rows: ReasonRow[]): Names {
+  const names: Names = { groups: new Map(), repositories: new Map(), contracts: new Map() };
   for (const r of rows) {
-    for (const g of r.gids ?? []) groupIds.add(g);
-    repositoryIds.add(r.repositoryId);
-    if (r.ruleRepositoryId) repositoryIds.add(r.ruleRepositoryId);
-    if (r.ruleContractId) contractIds.add(r.ruleContractId);
+    (r.gids ?? []).forEach((g, i) => {
+      const displayName = r.groupNames?.[i] ?? null;
+      if (displayName !== null) names.groups.set(g, { displayName, deleted: r.groupsDeleted?.[i] ?? false });
+    });
+    if (r.repositoryName !== null) names.repositories.set(r.repositoryId, r.repositoryName);
+    if (r.ruleRepositoryId && r.ruleRepositoryName !== null) names.repositories.set(r.ruleRepositoryId, r.ruleRepositoryName);
+    if (r.ruleContractId && r.ruleContractTitle !== null) names.contracts.set(r.ruleContractId, r.ruleContractTitle);
   }
-  const names = await namesOf(db, { groups: [...groupIds], repositories: [...repositoryIds], contracts: [...contractIds] });
+  return names;
+}
+
+/** Reasons grouped by `${userId}|${contractId}`, winning ones first (no database read: the rows carry their names). */
+export function buildReasons(rows: ReasonRow[]): Map<string, Reason[]> {
+  const names = namesOfRows(rows);
   const byPair = new Map<string, Reason[]>();
   const best = new Map<string, number>();
   for (const r of rows) {
@@ -411,7 +441,7 @@ export async function checkAccess(
   const at = options.at ?? new Date();
   return withStatementTimeout(db, async (q) => {
     const rows = await reasonRows(q, { userIds: [options.userId], contractIds: [options.contractId], at });
-    const reasons = (await buildReasons(q, rows)).get(`${options.userId}|${options.contractId}`) ?? [];
+    const reasons = buildReasons(rows).get(`${options.userId}|${options.contractId}`) ?? [];
     // A question about the past names groups as they were then (one indexed read of renames after T).
     if (options.at) await nameGroupsAsOf(q, reasons, at);
     const level = maxLevel(reasons);
@@ -459,7 +489,7 @@ async function denialsOf(
       wallFroms: Date[] | null;
     }[]
   >(
-    `WITH RECURSIVE
+    `${PLAN_CACHED}WITH RECURSIVE
      ${personGroupsCte("$1", T)},
      st AS (
        SELECT us.active, us."validFrom", us."validTo" FROM "UserStatusInterval" us
@@ -567,6 +597,11 @@ export async function whoCanAccessContract(
     limit: number;
     /** Internal (tests): the reader count from which pages walk "User" in name order. */
     keysetFrom?: number;
+    /**
+     * false: the page without its reasons (every `reasons` empty) — one statement less, for
+     * callers that show readers and levels only (AuthZEN's subject search, counts).
+     */
+    reasons?: boolean;
   },
 ): Promise<PageOf<{ user: UserRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
@@ -634,10 +669,10 @@ export async function whoCanAccessContract(
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.uid !== null);
-    const reasons = await buildReasons(
-      q,
-      await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }),
-    );
+    const reasons =
+      options.reasons === false
+        ? new Map<string, Reason[]>()
+        : buildReasons(await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }));
     return {
       total,
       items: page.map((r) => ({
@@ -674,6 +709,11 @@ export async function contractsOfUser(
     filter?: ContractsOfUserFilter;
     /** Internal (tests): page by walking "Contract" in title order (true), by sorting (false); default: by cost. */
     walk?: boolean;
+    /**
+     * false: the page without its reasons (every `reasons` empty) — one statement less, for
+     * callers that need contracts and levels only (AuthZEN's resource search, counts).
+     */
+    reasons?: boolean;
   },
 ): Promise<PageOf<{ contract: ContractRef; level: Level; reasons: Reason[] }>> {
   checkWindow(options.offset, options.limit);
@@ -713,6 +753,7 @@ export async function contractsOfUser(
         title: string | null;
         externalRef: string | null;
         repositoryId: string | null;
+        repositoryName: string | null;
         confidentiality: number | null;
         contractType: string | null;
       }[]
@@ -753,7 +794,7 @@ export async function contractsOfUser(
          SELECT b.cid, b.lvl, c.title, c."externalRef", b."repositoryId", b.confidentiality, b."contractType"
          FROM walked w JOIN fb b ON b.cid = w.cid JOIN "Contract" c ON c.id = w.cid
        )
-       SELECT t.total, p.* FROM tot t
+       SELECT t.total, p.*, (SELECT r.name FROM "Repository" r WHERE r.id = p."repositoryId") AS "repositoryName" FROM tot t
        LEFT JOIN LATERAL (
          SELECT * FROM page ORDER BY page.title, page.cid
          OFFSET $3 LIMIT $4
@@ -766,11 +807,9 @@ export async function contractsOfUser(
     );
     const total = toInt(rows[0]?.total);
     const page = rows.filter((r) => r.cid !== null);
-    const reasons = await buildReasons(
-      q,
-      await reasonRows(q, { userIds: [options.userId], contractIds: page.map((r) => r.cid!), at }),
-    );
-    const names = await namesOf(q, { repositories: [...new Set(page.map((r) => r.repositoryId!))] });
+    const bare = options.reasons === false;
+    const reasons = bare ? new Map<string, Reason[]>() : buildReasons(await reasonRows(q, { userIds: [options.userId], contractIds: page.map((r) => r.cid!), at }));
+
     return {
       total,
       items: page.map((r) => ({
@@ -779,7 +818,7 @@ export async function contractsOfUser(
           title: r.title,
           externalRef: r.externalRef,
           repositoryId: r.repositoryId!,
-          repositoryName: names.repositories.get(r.repositoryId!) ?? null,
+          repositoryName: r.repositoryName,
           confidentiality: confidentialityFromRank(r.confidentiality!),
           contractType: r.contractType!,
         },
@@ -947,7 +986,7 @@ export async function readersOfContract(
     // A search shows each person with their reasons; a reason's list already says why.
     const reasons = reason
       ? null
-      : await buildReasons(q, await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }));
+      : buildReasons(await reasonRows(q, { userIds: page.map((r) => r.uid!), contractIds: [options.contractId], at }));
     return {
       total,
       items: page.map((r) => ({

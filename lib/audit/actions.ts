@@ -88,6 +88,8 @@ export const AUDIT_ACTIONS = {
   "wall.acknowledged": { webhook: "wall.acknowledged" },
   "wall.acknowledgment_reminded": { webhook: "wall.acknowledgment_requested" },
   "wall.breach_attempt": { webhook: "wall.breach_attempt" },
+  // A screen certificate stored (lib/walls/certificate.ts): its SHA-256, the period, the trigger.
+  "wall.certificate_issued": {},
   // Access review campaigns (lib/reviews)
   "repository.owners_changed": {},
   "review_definition.created": {},

@@ -124,3 +124,9 @@ export async function requireReviewerPage(): Promise<Reviewer | "not_linked"> {
   return reviewer;
 }
 
+
+/** The signed-in person of a directory, if any (no redirect): the dashboard's "My walls" banner. */
+export async function currentReviewer(): Promise<Reviewer | "not_linked" | null> {
+  const session = await getServerSession(await buildAuthOptions());
+  return resolveReviewer(await getPrisma(), session as Parameters<typeof resolvePrincipal>[1]);
+}

@@ -119,7 +119,7 @@ async function recordWallDenials(db: PrismaClient, attempts: BreachAttemptInput[
 
 /** Whether the person can open at least one contract of the repository at the level (the repository's decision). */
 async function repositoryDecision(db: PrismaClient, options: { userId: string; repositoryId: string; level: Level; at?: Date }): Promise<Decision> {
-  const page = await contractsOfUser(db, { userId: options.userId, at: options.at, offset: 0, limit: 1, filter: { repositoryId: options.repositoryId, level: options.level } });
+  const page = await contractsOfUser(db, { userId: options.userId, at: options.at, offset: 0, limit: 1, filter: { repositoryId: options.repositoryId, level: options.level }, reasons: false });
   return page.total > 0
     ? { decision: true, context: { level: options.level, contracts: page.total } }
     : { decision: false, context: denyContext("no_contract_at_level") };
@@ -229,7 +229,9 @@ export async function evaluateMany(db: PrismaClient, options: { body: unknown; a
   }
   const walled: BreachAttemptInput[] = [];
   for (const [t, group] of byInstant) {
-    const checks = await checkAccessMany(db, { pairs: group, at: new Date(t) });
+    // "Now" is passed as no instant: groups then carry their current names, with no look-up of
+    // renames since (two statements), as a single evaluation does.
+    const checks = await checkAccessMany(db, { pairs: group, at: t === now.getTime() && group.every((p) => !p.at) ? undefined : new Date(t) });
     for (const p of group) {
       const check = checks.get(`${p.userId}|${p.contractId}`)!;
       const allowed = check.level !== null && levelRank(check.level) >= levelRank(p.level);
@@ -298,7 +300,8 @@ export async function searchSubjects(db: PrismaClient, options: { body: unknown 
   if (q.subject.type.trim().toLowerCase() !== "user" || !level || kindOf(q.resource.type) !== "contract") return empty();
   const contractId = (await contractIdsOf(db, [q.resource.id])).get(q.resource.id.trim());
   if (!contractId) return empty();
-  const page = await whoCanAccessContract(db, { contractId, at: cursor.at, offset: cursor.offset, limit: cursor.limit });
+  // Results name readers and levels, not why: no reasons are read.
+  const page = await whoCanAccessContract(db, { contractId, at: cursor.at, offset: cursor.offset, limit: cursor.limit, reasons: false });
   const results = page.items
     .filter((i) => levelRank(i.level) >= levelRank(level))
     .map((i) => ({ type: "user", id: i.user.userName ?? i.user.id, properties: { custodian_id: i.user.id, level: i.level } }));
@@ -315,7 +318,8 @@ export async function searchResources(db: PrismaClient, options: { body: unknown
   if (!level || kindOf(q.resource.type) !== "contract") return empty();
   const userId = await userIdOf(db, q.subject, at);
   if (!userId) return empty();
-  const page = await contractsOfUser(db, { userId, at: cursor.at, offset: cursor.offset, limit: cursor.limit, filter: { level } });
+  // Results name contracts and levels, not why: no reasons are read.
+  const page = await contractsOfUser(db, { userId, at: cursor.at, offset: cursor.offset, limit: cursor.limit, filter: { level }, reasons: false });
   const results = page.items.map((i) => ({ type: "contract", id: i.contract.externalRef ?? i.contract.id, properties: { custodian_id: i.contract.id, level: i.level } }));
   return pageOf(results, { cursor, fingerprint, scanned: page.items.length, total: page.total, exactTotal: true });
 }

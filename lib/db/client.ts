@@ -1,6 +1,7 @@
 // One database handle per process: embedded PGlite when DATABASE_URL is unset, PostgreSQL via
 // node-postgres otherwise. Same schema, same migrations, same Prisma client either way.
 // Opened lazily (never at import time: `next build` imports route modules in worker processes).
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -62,6 +63,31 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * A statement of the access engine that begins with this comment runs, on PostgreSQL's bounded
+ * pool, as a named (prepared) statement: each connection then parses it once, and after five
+ * executions PostgreSQL keeps a generic plan when its estimate is no worse than the custom plans'
+ * (plan_cache_mode auto). Planning was most of a single check's database time (reasonRows: about
+ * 2 ms of planning for 0.5 ms of execution at full scale). Mark only statements whose best plan
+ * does not depend on their parameters' values (one person, one contract); the answer never
+ * depends on it, only the time.
+ */
+export const PLAN_CACHED = "/* plan-cached */ ";
+/** Distinct plan-cached texts named per process (a bound: each named statement lives in every connection). */
+const MAX_NAMED_STATEMENTS = 64;
+const statementNames = new Map<string, string>();
+
+/** The statement name of a plan-cached text, undefined (unnamed) for any other. */
+export function statementNameOf(sql: string): string | undefined {
+  if (!sql.startsWith(PLAN_CACHED)) return undefined;
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `custodian_${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 /** Databases by their process client, so a caller holding a client can find its bounded pool. */
 const databaseOfClient = new WeakMap<object, Database>();
 
@@ -101,7 +127,9 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
       let entry = bounded.get(key);
       if (!entry) {
         const p = newPool(` -c statement_timeout=${key}`, "custodian-access");
-        entry = { pool: p, prisma: new PrismaClient({ adapter: new PrismaPg(p) }) };
+        // The adapter's type says string; undefined sends the statement unnamed, as without the option.
+        const statementNameGenerator = (query: { sql: string }) => statementNameOf(query.sql) as string;
+        entry = { pool: p, prisma: new PrismaClient({ adapter: new PrismaPg(p, { statementNameGenerator }) }) };
         bounded.set(key, entry);
       }
       return entry.prisma;

@@ -40,6 +40,18 @@ describe("demo organisation", () => {
     expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[0].id, decision: null, outcome: "revoke" } })).toBeGreaterThan(0);
     expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[1].id, decision: null } })).toBeGreaterThan(0);
 
+    // Ethical walls: an active M&A wall with two sides, an active screen for a lateral hire, a
+    // lifted wall with its stored lift certificate; a few decision-API attempts the walls denied.
+    const walls = await prisma.wall.findMany({ orderBy: { name: "asc" } });
+    expect(walls.map((w) => [w.kind, w.state]).sort()).toEqual([["exclusionary", "active"], ["inclusionary", "lifted"], ["sides", "active"]]);
+    const sided = walls.find((w) => w.kind === "sides")!;
+    expect(await prisma.wallSide.count({ where: { wallId: sided.id } })).toBe(2);
+    const lifted = walls.find((w) => w.state === "lifted")!;
+    expect(await prisma.wallCertificate.count({ where: { liftOf: lifted.id, trigger: "lift" } })).toBe(1);
+    const screen = walls.find((w) => w.kind === "exclusionary")!;
+    expect(await prisma.wallBreachAttempt.count({ where: { wallId: screen.id } })).toBeGreaterThanOrEqual(3);
+    expect(await prisma.wallAcknowledgment.count({ where: { wallId: screen.id } })).toBe(1);
+
     // Back-dated history: the first events 90 days ago, changes spread over the period.
     const now = Date.now();
     const first = await prisma.auditEvent.findFirstOrThrow({ orderBy: { createdAt: "asc" } });

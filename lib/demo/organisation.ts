@@ -24,6 +24,7 @@ import { handleScimRequest } from "@/lib/scim/router";
 import { flushRequestLog } from "@/lib/scim/request-log";
 import type { Role } from "@/lib/auth/permissions";
 import { mulberry32 } from "@/lib/random";
+import { demoWalls } from "./walls";
 
 export const DEMO_MARKER_ACTION = "demo.loaded";
 export const DEMO_ENTRA_DIRECTORY = "Contoso (Entra ID)";
@@ -889,6 +890,8 @@ export async function loadDemo(prisma: PrismaClient, options: LoadOptions = {}):
   tick(() => `history: ${steps.length} changes over ${scale.days} days`, true);
   await demoCampaigns(prisma, { repositoryIds: [...repoIds.values()], adminActor, at, days: scale.days });
   tick(() => "access review campaigns: one completed, one in progress", true);
+  const walls = await demoWalls(prisma, { adminActor, at, days: scale.days });
+  tick(() => `ethical walls: ${walls.walls} (two active, one lifted with its certificate), ${walls.attempts} denied attempts`, true);
 
   const counts = {
     users: await prisma.user.count(),

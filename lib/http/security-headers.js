@@ -25,7 +25,7 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
  * Next.js keeps a next.config.js header over the same header set by the route, and two policies
  * would both be enforced. Regular expressions relative to /api/, matched as whole paths.
  */
-const SELF_POLICED_API_PATHS = ["admin/evidence/export", "admin/erasures/[^/]+/certificate"];
+const SELF_POLICED_API_PATHS = ["admin/evidence/export", "admin/erasures/[^/]+/certificate", "admin/walls/[^/]+/certificate", "admin/walls/[^/]+/certificates/[^/]+"];
 
 /** The next.config.js `source` for every API path except SELF_POLICED_API_PATHS. */
 const API_CSP_SOURCE = `/api/:path((?!${SELF_POLICED_API_PATHS.map((p) => `${p}$`).join("|")}).*)`;

@@ -15,6 +15,7 @@ import { applyAuditRetention } from "@/lib/audit/retention";
 import { latestFullVerification, runChainVerification, verifyOnDemand, type OnDemandVerification } from "@/lib/audit/verification-job";
 import { describeVerification } from "@/lib/audit/verify";
 import { runGroupClosureCheck } from "@/lib/access/graph-check";
+import { issueMissingLiftCertificates } from "@/lib/walls/certificate";
 
 export const JOB_LOCK_KEYS = {
   requestLogRetention: 72_707_372_401,
@@ -51,6 +52,7 @@ export async function runMaintenanceOnce(
   auditRetention?: { deleted: number; throughPosition?: string };
   auditVerification?: { ok: boolean; kind: string; summary: string };
   groupClosureCheck?: { checkedGroups: number; differences: number };
+  wallLiftCertificates?: number;
 }> {
   const config = getConfig();
   const now = options.now ?? clockNow();
@@ -80,7 +82,10 @@ export async function runMaintenanceOnce(
   const auditVerification = verified && { ok: verified.ok, kind: verified.kind, summary: describeVerification(verified) };
   const closure = await runExclusively(prisma, JOB_LOCK_KEYS.groupClosureCheck, (tx) => runGroupClosureCheck(tx, { now }));
   const groupClosureCheck = closure && { checkedGroups: closure.checkedGroups, differences: closure.mismatches.length };
-  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck };
+  // A lifted wall whose lift certificate was not issued (a crash right after the lift): issued now.
+  // No job lock: the certificate's unique liftOf keeps two instances from storing two.
+  const wallLiftCertificates = await issueMissingLiftCertificates(prisma);
+  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck, wallLiftCertificates };
 }
 
 /**

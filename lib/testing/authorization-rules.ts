@@ -105,6 +105,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "POST /api/admin/walls/[id]/acknowledgments": admin("walls:write"),
   "POST /api/admin/walls/[id]/reminders": admin("walls:write"),
   "GET /api/admin/walls/[id]/attempts": admin("walls:read"),
+  // Screen certificates: read (built on request, or stored) with walls:read; issuing one stores it.
+  "GET /api/admin/walls/[id]/certificate": admin("walls:read"),
+  "GET /api/admin/walls/[id]/certificates": admin("walls:read"),
+  "POST /api/admin/walls/[id]/certificates": admin("walls:write"),
+  "GET /api/admin/walls/[id]/certificates/[certificateId]": admin("walls:read"),
+  // The dashboard's breach-attempt alert.
+  "GET /api/admin/walls/attempts": admin("walls:read"),
   // The signed-in person's own walls and acknowledgment (single sign-on).
   "GET /api/walls/mine": REVIEWER,
   "POST /api/walls/mine/[id]/acknowledge": REVIEWER,
@@ -247,6 +254,12 @@ export const PAGE_RULES: Record<string, PageRule> = {
   "/dashboard/campaigns/[id]": page("campaigns:read"),
   "/dashboard/campaigns/[id]/report": page("campaigns:read"),
   "/dashboard/exclusions": page("access:review"),
+  "/dashboard/walls": page("walls:read"),
+  "/dashboard/walls/new": page("walls:write"),
+  "/dashboard/walls/[id]": page("walls:read"),
+  "/dashboard/walls/[id]/edit": page("walls:write"),
+  // Any signed-in person of a directory (no role): the walls they are on, to acknowledge.
+  "/walls": { kind: "signed-in" },
   // Any signed-in person of a directory (no role): their own review queue.
   "/reviews": { kind: "signed-in" },
   "/dashboard/rules": page("rules:read"),
