@@ -165,7 +165,7 @@ const contractClassCtes = (T: string) => `
        FROM aff_c a JOIN "ContractRevision" cr ON cr."contractId" = a."contractId" AND ${validAt("cr", T)}
        WHERE EXISTS (SELECT 1 FROM wsc)
      ),
-     ${contractWallKeysCte("aff_w", T)},
+     ${contractWallKeysCte("aff_w")},
      cc AS (
        SELECT "contractId", array_agg(DISTINCT key ORDER BY key) AS cls
        FROM (SELECT key, "contractId" FROM hcov UNION ALL SELECT key, "contractId" FROM ocov

@@ -47,10 +47,10 @@ export const wallDeniedUsersCte = (t: string) => `
 
 /**
  * CTE `cw("contractId", wk)`: for the contracts of relation `contracts` (columns "contractId",
- * "repositoryId", "counterpartyKey", tags: their revision at t) the sorted wall deny keys (wsc)
+ * "repositoryId", "counterpartyKey", tags: their revision at the instant) the sorted wall deny keys (wsc)
  * whose scope names them.
  */
-export const contractWallKeysCte = (contracts: string, t: string) => `
+export const contractWallKeysCte = (contracts: string) => `
        cw AS (
          SELECT k."contractId", array_agg(DISTINCT wsc.dkey ORDER BY wsc.dkey) AS wk
          FROM (
@@ -182,7 +182,7 @@ export async function snapshotAccess(
          FROM targeted t JOIN "ContractRevision" cr ON cr."contractId" = t."contractId" AND ${validAt("cr", T)}
        ),
        -- the wall deny keys of each contract whose keys a wall in force names (none: no wall)
-       ${contractWallKeysCte("src", T)},
+       ${contractWallKeysCte("src")},
        bk AS (
          SELECT row_number() OVER () AS bid, x.* FROM (
            SELECT "repositoryId", "contractType", confidentiality,

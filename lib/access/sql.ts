@@ -75,16 +75,18 @@ export const wallDeniesAt = (w: string, s: string, userSql: string, t: string) =
 /**
  * No ethical wall in force at t denies the person this contract (in this repository at t). Cheap
  * first: no wall in force (one uncorrelated InitPlan per statement), or — no inclusionary wall in
- * force and the person on no roster (one index probe by person) — nothing else runs; else one
- * index probe of WallScope by the contract's keys, then the roster by person.
+ * force and the person on no roster (one index probe by person) — nothing else runs; else the
+ * contract's keys are computed once (a function scan: inside `key = ANY(…)` the keys' subquery
+ * could not drive the index and ran once per scope row) and each probes WallScope's index, then
+ * the roster by person.
  */
 export const notWalledAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
   `(NOT EXISTS (SELECT 1 FROM "Wall" w0 WHERE w0.state <> 'draft' AND ${wallInForceAt("w0", t)})
     OR (NOT EXISTS (SELECT 1 FROM "Wall" w1 WHERE w1.kind = 'inclusionary' AND ${wallInForceAt("w1", t)})
         AND NOT EXISTS (SELECT 1 FROM "WallPerson" p1 WHERE p1."userId" = ${userSql} AND ${validAt("p1", t)}))
-    OR NOT EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
-      WHERE s.key = ANY(${contractWallKeysAt(contractSql, repositorySql, t)}) AND ${validAt("s", t)} AND ${wallInForceAt("w", t)}
-        AND ${wallDeniesAt("w", "s", userSql, t)}))`;
+    OR NOT EXISTS (SELECT 1 FROM unnest(${contractWallKeysAt(contractSql, repositorySql, t)}) AS wk(key)
+      WHERE EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
+        WHERE s.key = wk.key AND ${validAt("s", t)} AND ${wallInForceAt("w", t)} AND ${wallDeniesAt("w", "s", userSql, t)})))`;
 
 /** The user had an active status interval at t (a deleted user's intervals are all closed). */
 export const activeAt = (userIdSql: string, t: string) =>

@@ -74,7 +74,8 @@ export const wallDenialRowsSql = (userSql: string, contractSql: string, reposito
           EXISTS (SELECT 1 FROM "WallPerson" p WHERE p."wallId" = w.id AND p."userId" = ${userSql} AND ${validAt("p", t)}) AS "onRoster",
           ${acknowledgedAt("w", userSql, t)} AS acknowledged,
           ps."sideId" AS "personSideId", psd.name AS "personSideName"
-   FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId" AND ${wallInForceAt("w", t)}
+   FROM unnest(${contractWallKeysAt(contractSql, repositorySql, t)}) AS wk(key)
+   JOIN "WallScope" s ON s.key = wk.key JOIN "Wall" w ON w.id = s."wallId" AND ${wallInForceAt("w", t)}
    LEFT JOIN "WallSide" sd ON sd.id = s."sideId"
    LEFT JOIN LATERAL (
      SELECT p."sideId" FROM "WallPerson" p WHERE p."wallId" = w.id AND p."userId" = ${userSql} AND ${validAt("p", t)}
@@ -82,7 +83,7 @@ export const wallDenialRowsSql = (userSql: string, contractSql: string, reposito
    ) ps ON w.kind = 'sides'
    LEFT JOIN "WallSide" psd ON psd.id = ps."sideId"
    WHERE (SELECT EXISTS (SELECT 1 FROM "Wall" w0 WHERE ${wallInForceAt("w0", t)}))
-     AND s.key = ANY(${contractWallKeysAt(contractSql, repositorySql, t)}) AND ${validAt("s", t)} AND ${wallDeniesAt("w", "s", userSql, t)}`;
+     AND ${validAt("s", t)} AND ${wallDeniesAt("w", "s", userSql, t)}`;
 
 /** A row of wallDenialRowsSql as the denial says it (`activatedAt` may come separately, as a timestamp). */
 export function wallDenialOf(r: DenialRow): WallDenialDetail {
