@@ -167,7 +167,8 @@ test.describe.serial("an ethical wall, per role", () => {
     const page = await as(browser, emails.auditor);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ethical walls" }).click();
     await expect(page.getByRole("link", { name: "New wall" })).toHaveCount(0);
-    await page.getByRole("link", { name: wallName }).click();
+    await expect(page.getByRole("alert", { name: "Ethical wall breach attempts" })).toContainText(wallName);
+    await page.getByRole("table").getByRole("link", { name: wallName }).click();
     await expect(page.getByRole("heading", { name: wallName })).toBeVisible();
     await expect(page.getByRole("button", { name: /^(Activate|Lift|Remove|Edit)$/ })).toHaveCount(0);
     await expect(page.getByRole("link", { name: "Edit" })).toHaveCount(0);
