@@ -97,6 +97,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/campaigns": admin("campaigns:read"),
   "GET /api/admin/campaigns/[id]": admin("campaigns:read"),
   "POST /api/admin/campaigns/[id]/close": admin("campaigns:manage"),
+  "POST /api/admin/campaigns/[id]/extend": admin("campaigns:manage"),
+  "POST /api/admin/campaigns/[id]/reassign": admin("campaigns:manage"),
   "GET /api/admin/campaigns/[id]/report": admin("campaigns:read"),
   "PUT /api/admin/repositories/[id]/owners": admin("campaigns:manage"),
   // Reviewers see and decide only their own items (lib/reviews/queries.ts myQueue, service.ts decideItems).
@@ -164,6 +166,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/v1/campaigns/[id]/items": apiKey("access:read"),
   "GET /api/v1/campaigns/[id]/report": apiKey("access:read"),
   "POST /api/v1/campaigns/[id]/close": apiKey("admin"),
+  "POST /api/v1/campaigns/[id]/extend": apiKey("admin"),
+  "POST /api/v1/campaigns/[id]/reassign": apiKey("admin"),
   "GET /api/v1/exclusions": apiKey("access:read"),
   "POST /api/v1/exclusions": apiKey("admin"),
   "GET /api/v1/exclusions/[id]": apiKey("access:read"),

@@ -14,6 +14,10 @@ export const WEBHOOK_EVENT_TYPES = [
   "access.revoked",
   "contract.access_ended",
   "audit.chain_broken",
+  "review.campaign_started",
+  "review.reminder_sent",
+  "review.items_escalated",
+  "review.campaign_closed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -30,6 +34,10 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType, string> = {
   "access.revoked": "Access revoked",
   "contract.access_ended": "Contract access ended (contract end date passed)",
   "audit.chain_broken": "Audit chain broken",
+  "review.campaign_started": "Access review started (reviewers assigned)",
+  "review.reminder_sent": "Access review reminder sent",
+  "review.items_escalated": "Access review items escalated to the fallback reviewer",
+  "review.campaign_closed": "Access review closed",
 };
 
 /** The type the catalog delivers an action as (its return type checks the catalog's names). */
