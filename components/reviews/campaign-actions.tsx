@@ -150,7 +150,17 @@ export function ReassignItemsButton({ campaignId, reviewers }: { campaignId: str
   if (reviewers.length === 0) return null;
   return (
     <>
-      <Button variant="secondary" onClick={() => { setResult(null); setOpen(true); }}>Reassign</Button>
+      <Button
+        variant="secondary"
+        onClick={() => {
+          // The list changes after each reassignment (and decisions): never keep a reviewer no longer in it.
+          if (!reviewers.some((r) => r.id === from)) setFrom(reviewers[0].id);
+          setResult(null);
+          setOpen(true);
+        }}
+      >
+        Reassign
+      </Button>
       {result && <p className="mt-1 text-sm text-slate-700" role="status">{result}</p>}
       <Dialog
         open={open}
