@@ -196,7 +196,7 @@ describe("review campaign schedule and notifications", () => {
       const [ann, fallback] = [await person(w, "ann"), await person(w, "fallback")];
       const repo = await w.repository("recurring");
       await w.contract(repo);
-      await w.rule({ userId: ann.id, level: "view", repositoryId: repo, validUntil: new Date("2027-06-01T00:00:00Z") });
+      await w.rule({ groupId: await w.group("monthly", [ann.id]), level: "view", repositoryId: repo });
       const definition = await createDefinition(w.prisma, {
         input: {
           name: `Monthly ${w.tag}`,
