@@ -119,7 +119,7 @@ describe("review campaign schedule and notifications", () => {
       await jobsAt(at(3, 2));
       await jobsAt(at(3, 3));
       await deliverMail();
-      let reminders = smtp.to(s.owner.email).filter((m) => m.subject.startsWith("Reminder"));
+      const reminders = smtp.to(s.owner.email).filter((m) => m.subject.startsWith("Reminder"));
       expect(reminders).toHaveLength(1);
       expect(reminders[0].subject).toBe(`Reminder: 3 items still to review in "${campaign.name}"`);
       expect(reminders[0].text).toContain(appLink("/reviews"));
