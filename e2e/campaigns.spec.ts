@@ -96,6 +96,7 @@ test.describe.serial("an access review campaign, per role", () => {
     await expect(page.getByRole("row", { name: new RegExp(`fallback ${suffix}`) })).toContainText("0 of 2");
     // back to the owner, who decides next
     await reassign("fallback", "owner");
+    await expect(page.getByRole("row", { name: new RegExp(`owner ${suffix}`) })).toContainText("0 of 2");
     await page.screenshot({ path: "test-results/screenshots/campaigns-detail.png", fullPage: true });
     await page.context().close();
   });

@@ -149,19 +149,22 @@ export function ReassignItemsButton({ campaignId, reviewers }: { campaignId: str
   const [result, setResult] = useState<string | null>(null);
   if (reviewers.length === 0) return null;
   return (
-    <>
+    <div className="flex flex-col items-end">
       <Button
         variant="secondary"
         onClick={() => {
-          // The list changes after each reassignment (and decisions): never keep a reviewer no longer in it.
+          // A new reassignment starts empty (the last one's person and reason were for other items),
+          // and the list changes after each (and after decisions): never keep a reviewer no longer in it.
           if (!reviewers.some((r) => r.id === from)) setFrom(reviewers[0].id);
+          setTo(null);
+          setReason("");
           setResult(null);
           setOpen(true);
         }}
       >
         Reassign
       </Button>
-      {result && <p className="mt-1 text-sm text-slate-700" role="status">{result}</p>}
+      {result && <p className="mt-1 max-w-xs text-right text-xs text-slate-700" role="status">{result}</p>}
       <Dialog
         open={open}
         onClose={() => setOpen(false)}
@@ -196,6 +199,6 @@ export function ReassignItemsButton({ campaignId, reviewers }: { campaignId: str
           </div>
         </form>
       </Dialog>
-    </>
+    </div>
   );
 }
