@@ -4,8 +4,9 @@ const { API_CSP, API_CSP_SOURCE, HSTS, STATIC_SECURITY_HEADERS } = require("./li
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // PGlite and pg must be loaded by Node at run time, not bundled (PGlite ships WASM + data files).
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
+  // PGlite and pg must be loaded by Node at run time, not bundled (PGlite ships WASM + data files);
+  // so is nodemailer (Node's net/tls/dns, loaded only when SMTP_URL is set).
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "nodemailer"],
   poweredByHeader: false,
   typescript: { ignoreBuildErrors: false },
   async headers() {

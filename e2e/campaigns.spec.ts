@@ -65,6 +65,42 @@ test.describe.serial("an access review campaign, per role", () => {
     await page.context().close();
   });
 
+  test("compliance: extends the campaign and reassigns the owner's items to the fallback and back", async ({ browser }) => {
+    const page = await as(browser, emails.compliance);
+    await page.goto("/dashboard/campaigns");
+    await page.getByRole("link", { name: new RegExp(`Deals review ${suffix}`) }).click();
+    await expect(page).toHaveURL(/\/dashboard\/campaigns\/[0-9a-f-]{36}$/);
+    const id = page.url().split("/").pop()!;
+    const dueAt = async () => Date.parse(((await (await page.request.get(`/api/admin/campaigns/${id}`)).json()) as { dueAt: string }).dueAt);
+    const before = await dueAt();
+    await page.getByRole("button", { name: "Extend" }).click();
+    const extend = page.getByRole("dialog", { name: "Extend the campaign" });
+    await extend.getByLabel("Reason").fill("Year-end holidays");
+    await extend.getByRole("button", { name: "Extend" }).click();
+    await expect(extend).toBeHidden();
+    await expect.poll(dueAt).toBeGreaterThan(before);
+
+    const reassign = async (from: string, to: string, shot?: string) => {
+      await page.getByRole("button", { name: "Reassign" }).click();
+      const dialog = page.getByRole("dialog", { name: "Reassign undecided items" });
+      await dialog.getByLabel("From reviewer").selectOption({ label: `${from} ${suffix} (2 undecided)` });
+      await dialog.getByRole("combobox", { name: "To" }).fill(`${to}.${suffix}`);
+      await dialog.getByRole("option", { name: new RegExp(`${to} ${suffix}`) }).click();
+      await dialog.getByLabel("Reason").fill(`${from} is away this week`);
+      if (shot) await page.screenshot({ path: shot, fullPage: true });
+      await dialog.getByRole("button", { name: "Reassign" }).click();
+      await expect(dialog).toBeHidden();
+      await expect(page.getByRole("status")).toContainText(`2 items reassigned to ${to} ${suffix}`);
+    };
+    await reassign("owner", "fallback", "test-results/screenshots/campaigns-reassign.png");
+    await expect(page.getByRole("row", { name: new RegExp(`fallback ${suffix}`) })).toContainText("0 of 2");
+    // back to the owner, who decides next
+    await reassign("fallback", "owner");
+    await expect(page.getByRole("row", { name: new RegExp(`owner ${suffix}`) })).toContainText("0 of 2");
+    await page.screenshot({ path: "test-results/screenshots/campaigns-detail.png", fullPage: true });
+    await page.context().close();
+  });
+
   test("reviewer: sees only their own items and decides with the keyboard and a button", async ({ browser }) => {
     const page = await as(browser, emails.reviewer);
     await page.goto("/reviews");

@@ -47,7 +47,7 @@ const PARTS: Part[] = [
       /^lib\/scim\/(schema|resource|normalize-resource|project-resource|patch|group-member-patch|mapping|user-data|ignored|text|errors|path|serialize|request-log-subjects)([-./]|\.ts$)/,
     ],
   },
-  ...["access", "audit", "contracts", "rules", "users", "groups", "roles", "directories", "api-keys", "webhooks", "evidence", "monitoring", "accounts", "overview", "access-review", "privacy", "exclusions", "reviews", "walls"].map(domain),
+  ...["access", "audit", "contracts", "rules", "users", "groups", "roles", "directories", "api-keys", "webhooks", "evidence", "monitoring", "accounts", "overview", "access-review", "privacy", "exclusions", "reviews", "walls", "notifications"].map(domain),
   // Adapters from a transport to the domain: the route wrapper, sessions and sign-in, the SCIM
   // service (handlers, router, auth, rate limit, request log), the public API's schemas.
   { name: "http", layer: "delivery", files: ["lib/http/"] },

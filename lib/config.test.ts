@@ -14,6 +14,16 @@ describe("parseConfig", () => {
     expect(c).toMatchObject({ databaseKind: "postgres", PORT: 8080 });
   });
 
+  it("turns e-mail on with SMTP_URL, which needs SMTP_FROM", () => {
+    expect(parseConfig({}).SMTP_URL).toBeUndefined();
+    expect(parseConfig({ SMTP_URL: "smtps://u:p%40ss@mail.example.com:465", SMTP_FROM: "Custodian <custodian@example.com>" })).toMatchObject({
+      SMTP_URL: "smtps://u:p%40ss@mail.example.com:465",
+      SMTP_FROM: "Custodian <custodian@example.com>",
+    });
+    expect(parseConfig({ SMTP_URL: "smtp://127.0.0.1:2525", SMTP_FROM: "custodian@example.com" }).SMTP_FROM).toBe("custodian@example.com");
+    expect(() => parseConfig({ SMTP_URL: "smtp://127.0.0.1:2525" })).toThrow(/SMTP_FROM/);
+  });
+
   it("prefers AUTH_SECRET over NEXTAUTH_SECRET", () => {
     const s1 = "a".repeat(32);
     const s2 = "b".repeat(32);
@@ -30,6 +40,8 @@ describe("parseConfig", () => {
     ["ADMIN_PASSWORD", "short"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_POOL_MAX", "0"],
+    ["SMTP_URL", "http://mail.example.com"],
+    ["SMTP_FROM", "not an address"],
   ])("rejects %s=%s with a message naming the variable", (name, value) => {
     try {
       parseConfig({ [name]: value });

@@ -88,6 +88,13 @@ const envSchema = z.object({
   // buffered permits are written.
   DECISION_LOG: optionalString.pipe(z.enum(["0", "1"]).optional()).transform((v) => v !== "0"),
   DECISION_LOG_FLUSH_MS: intWithDefault(2_000, 100, 60_000),
+  // E-mail notifications (lib/notifications): off unless SMTP_URL is set. smtp:// (STARTTLS when the
+  // server offers it) or smtps:// (TLS from the start), credentials in the URL's user info.
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^/\s]+/i.test(v), "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587"),
+  SMTP_FROM: optionalString.refine(
+    (v) => v === undefined || /^[^\r\n<>]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/.test(v),
+    'must be an e-mail address, optionally with a name: "Custodian <custodian@example.com>"',
+  ),
 });
 
 /**
@@ -154,6 +161,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   const c = result.data;
+  if (c.SMTP_URL && !c.SMTP_FROM) throw new ConfigError(["SMTP_FROM: is required when SMTP_URL is set (the sender of notification e-mails)"]);
   return {
     ...c,
     authSecret: c.AUTH_SECRET ?? c.NEXTAUTH_SECRET,

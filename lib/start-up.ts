@@ -19,6 +19,9 @@ export async function startUp(): Promise<void> {
     if (config.METRICS_TOKEN) (await import("@/lib/monitoring/metrics")).startEventLoopMonitor();
     const { startWebhookDispatcher } = await import("@/lib/webhooks/dispatcher");
     startWebhookDispatcher();
+    // Notification e-mails from the outbox (only when SMTP_URL is set).
+    const { startEmailDispatcher } = await import("@/lib/notifications/dispatcher");
+    startEmailDispatcher();
   } catch (err) {
     log.error("start-up failed", { error: err instanceof Error ? err.message : String(err) });
     // Also as plain text: this is the line an operator reads in a terminal.

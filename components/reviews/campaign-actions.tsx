@@ -1,11 +1,14 @@
 "use client";
 
-// The campaign pages' buttons: preview and start a definition, close a campaign, lift an
-// exclusion. Each calls its admin route and refreshes the server-rendered page.
+// The campaign pages' buttons: preview and start a definition, close, extend and reassign a
+// campaign, lift an exclusion. Each calls its admin route and refreshes the server-rendered page.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { sendJson, getJson, ApiError } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { EntityPicker, type PickerOption } from "@/components/ui/entity-picker";
+import { FormError, SelectField, TextAreaField, TextField } from "@/components/ui/field";
 
 function useAction() {
   const router = useRouter();
@@ -86,6 +89,116 @@ export function LiftExclusionButton({ exclusionId, label }: { exclusionId: strin
         Lift
       </Button>
       {error && <p className="mt-1 text-sm text-red-700" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+/** A date-time-local value (the browser's zone) for an instant: "2026-12-24T17:00". */
+function localInputValue(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Moves the due date later, with a reason (admins and compliance). */
+export function ExtendCampaignButton({ campaignId, dueAt }: { campaignId: string; dueAt: string }) {
+  const { busy, error, run } = useAction();
+  const [open, setOpen] = useState(false);
+  const [when, setWhen] = useState(() => localInputValue(new Date(new Date(dueAt).getTime() + 7 * 86_400_000)));
+  const [reason, setReason] = useState("");
+  return (
+    <>
+      <Button variant="secondary" onClick={() => setOpen(true)}>Extend</Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title="Extend the campaign"
+        description="Reviewers get more time; reminders and escalation keep their cadence. The new date and the reason go into the audit trail."
+      >
+        <form
+          className="space-y-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => {
+              await sendJson("POST", `/api/admin/campaigns/${campaignId}/extend`, { dueAt: new Date(when).toISOString(), reason });
+              setOpen(false);
+            });
+          }}
+        >
+          <TextField label="New due date" type="datetime-local" required value={when} onChange={(e) => setWhen(e.target.value)} />
+          <TextAreaField label="Reason" required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <FormError message={error ?? undefined} />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" type="button" onClick={() => setOpen(false)} disabled={busy}>Cancel</Button>
+            <Button type="submit" disabled={busy}>Extend</Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}
+
+type UserOption = { id: string; userName: string; displayName: string | null; directory: { name: string } };
+
+/** Moves a reviewer's undecided items to another person, with a reason (admins and compliance). */
+export function ReassignItemsButton({ campaignId, reviewers }: { campaignId: string; reviewers: { id: string; label: string; open: number }[] }) {
+  const { busy, error, run } = useAction();
+  const [open, setOpen] = useState(false);
+  const [from, setFrom] = useState(reviewers[0]?.id ?? "");
+  const [to, setTo] = useState<PickerOption | null>(null);
+  const [reason, setReason] = useState("");
+  const [result, setResult] = useState<string | null>(null);
+  if (reviewers.length === 0) return null;
+  return (
+    <div className="flex flex-col items-end">
+      <Button
+        variant="secondary"
+        onClick={() => {
+          // A new reassignment starts empty (the last one's person and reason were for other items),
+          // and the list changes after each (and after decisions): never keep a reviewer no longer in it.
+          if (!reviewers.some((r) => r.id === from)) setFrom(reviewers[0].id);
+          setTo(null);
+          setReason("");
+          setResult(null);
+          setOpen(true);
+        }}
+      >
+        Reassign
+      </Button>
+      {result && <p className="mt-1 max-w-xs text-right text-xs text-slate-700" role="status">{result}</p>}
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title="Reassign undecided items"
+        description="The reviewer's undecided items go to another person. Items about that person stay where they are: nobody reviews their own access."
+      >
+        <form
+          className="space-y-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!to) return;
+            void run(async () => {
+              const r = await sendJson<{ reassigned: number; keptBack: number }>("POST", `/api/admin/campaigns/${campaignId}/reassign`, { fromReviewerId: from, toReviewerId: to.id, reason });
+              setResult(`${r.reassigned} item${r.reassigned === 1 ? "" : "s"} reassigned to ${to.label}${r.keptBack ? `; ${r.keptBack} about ${to.label} kept back` : ""}`);
+              setOpen(false);
+            });
+          }}
+        >
+          <SelectField label="From reviewer" required value={from} onChange={(e) => setFrom(e.target.value)}>
+            {reviewers.map((r) => <option key={r.id} value={r.id}>{r.label} ({r.open} undecided)</option>)}
+          </SelectField>
+          <EntityPicker<UserOption>
+            label="To" required value={to} onChange={setTo}
+            searchUrl={(q) => `/api/admin/users?pageSize=20&search=${encodeURIComponent(q)}`}
+            toOption={(u) => ({ id: u.id, label: u.displayName ?? u.userName, secondary: `${u.userName} · ${u.directory.name}` })}
+          />
+          <TextAreaField label="Reason" required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <FormError message={error ?? undefined} />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" type="button" onClick={() => setOpen(false)} disabled={busy}>Cancel</Button>
+            <Button type="submit" disabled={busy || !to}>Reassign</Button>
+          </div>
+        </form>
+      </Dialog>
     </div>
   );
 }

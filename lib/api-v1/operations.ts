@@ -30,6 +30,7 @@ import {
   campaignPage,
   campaignReportResponse,
   campaignResponse,
+  reassignResponse,
   exclusionPage,
   exclusionResponse,
   reviewDefinitionList,
@@ -37,7 +38,6 @@ import {
 } from "@/lib/api-v1/review-responses";
 import { createExclusionInput, exclusionListQuery, liftExclusionInput } from "@/lib/exclusions/schemas";
 import { campaignItemsQuery, reportQuery } from "@/lib/reviews/queries";
-import { definitionInput, startCampaignInput } from "@/lib/reviews/schemas";
 import {
   acknowledgeOnBehalfInput,
   addRosterInput,
@@ -62,6 +62,7 @@ import {
   wallRemindersResponse,
   wallResponse,
 } from "@/lib/api-v1/wall-responses";
+import { definitionInput, extendInput, reassignInput, startCampaignInput } from "@/lib/reviews/schemas";
 
 export type HttpMethod = "get" | "put" | "post" | "patch" | "delete";
 
@@ -106,6 +107,8 @@ export const namedRequestSchemas = {
   RuleDelete: deleteRuleInput,
   RulePreview: previewRuleInput,
   ReviewDefinitionCreate: definitionInput,
+  CampaignExtend: extendInput,
+  CampaignReassign: reassignInput,
   ExclusionCreate: createExclusionInput,
   ExclusionLift: liftExclusionInput,
   WallCreate: createWallInput,
@@ -134,6 +137,7 @@ export const namedResponseSchemas = {
   CampaignPage: campaignPage,
   CampaignItemPage: campaignItemPage,
   CampaignReport: campaignReportResponse,
+  CampaignReassignResult: reassignResponse,
   Exclusion: exclusionResponse,
   ExclusionPage: exclusionPage,
   Wall: wallResponse,
@@ -408,6 +412,31 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: ok(campaignResponse) },
     // 409: the campaign is closed already.
     errors: [404, 409],
+  },
+  {
+    method: "post",
+    path: "/api/v1/campaigns/{id}/extend",
+    summary: "Extend an active campaign: a later due date, with the reason (audit review_campaign.extended)",
+    tag: "Reviews",
+    scopes: ["admin"],
+    params: idOf("Campaign"),
+    body: { schema: extendInput, required: true },
+    responses: { 200: ok(campaignResponse) },
+    // 400: not later than the current due date, or not in the future; 409: the campaign is closed.
+    errors: [400, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/api/v1/campaigns/{id}/reassign",
+    summary: "Reassign a reviewer's undecided items to another person, with the reason; items about that person stay (nobody reviews their own access)",
+    tag: "Reviews",
+    scopes: ["admin"],
+    params: idOf("Campaign"),
+    body: { schema: reassignInput, required: true },
+    responses: { 200: ok(reassignResponse) },
+    // 400: no undecided items, no active person to receive them, or every item is about the new
+    // reviewer (self-review); 409: the campaign is closed.
+    errors: [400, 404, 409],
   },
   {
     method: "get",

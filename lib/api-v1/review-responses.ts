@@ -17,6 +17,7 @@ export const reviewDefinitionResponse = z.strictObject({
   name: z.string(),
   config: campaignConfig,
   createdBy: z.string().nullable(),
+  ownerEmail: z.string().nullable().describe("The dashboard account that created it (told when its scheduled campaigns close); null when an API key did"),
   createdAt: instant,
   updatedAt: instant,
 });
@@ -135,8 +136,24 @@ export const campaignReportResponse = z.strictObject({
           eventId: z.string().nullable().describe("The audit event recording the decision"),
         }),
       ),
+      reassignments: z.array(
+        z.strictObject({
+          stage: z.number().int().min(1),
+          kind: z.enum(["reassigned", "escalated"]).describe("reassigned: by an admin; escalated: undecided after the campaign's escalation days, to the fallback reviewer"),
+          fromReviewerId: z.string().nullable(),
+          toReviewerId: z.string(),
+          reason: z.string().nullable(),
+          at: instant,
+          eventId: z.string().nullable().describe("The audit event of the reassignment or escalation"),
+        }),
+      ).describe("Changes of the item's reviewer, oldest first"),
     }),
   ),
+});
+
+export const reassignResponse = z.strictObject({
+  reassigned: count.describe("Undecided items moved to the new reviewer"),
+  keptBack: count.describe("Undecided items about the new reviewer themself, left with the current reviewer (nobody reviews their own access)"),
 });
 
 const by = z.strictObject({ type: z.string().nullable(), id: z.string().nullable(), label: z.string().nullable() });

@@ -93,8 +93,13 @@ export const AUDIT_ACTIONS = {
   // Access review campaigns (lib/reviews)
   "repository.owners_changed": {},
   "review_definition.created": {},
-  "review_campaign.started": {},
-  "review_campaign.closed": {},
+  // Start, reminders, escalation and close tell reviewers (e-mail, lib/notifications) and subscribers.
+  "review_campaign.started": { webhook: "review.campaign_started" },
+  "review_campaign.reminded": { webhook: "review.reminder_sent" },
+  "review_campaign.escalated": { webhook: "review.items_escalated" },
+  "review_campaign.closed": { webhook: "review.campaign_closed" },
+  "review_campaign.extended": {},
+  "review_campaign.items_reassigned": {},
   "review_item.decided": {},
   "review_item.revoked": {},
   "group_role.assigned": {},

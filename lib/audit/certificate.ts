@@ -13,6 +13,8 @@ export interface ErasedCounts {
   webhookPayloadsCleared: number;
   /** Audit events that kept the subject's name among the names of what they touched (absent on older records). */
   auditNamesCleared?: number;
+  /** Notification e-mails to the subject (pending or sent; their address) deleted (absent on older records). */
+  emailMessages?: number;
 }
 
 
@@ -106,6 +108,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}td,th{border:1px
 <tr><td>Audit events whose stored names named the person</td><td class="n">${escapeHtml(c.erased.auditNamesCleared ?? 0)}</td></tr>
 <tr><td>SCIM request-log entries naming the user</td><td class="n">${escapeHtml(c.erased.requestLogEntries)}</td></tr>
 <tr><td>Webhook delivery bodies carrying those fields</td><td class="n">${escapeHtml(c.erased.webhookPayloadsCleared ?? 0)}</td></tr>
+<tr><td>Notification e-mails to the person</td><td class="n">${escapeHtml(c.erased.emailMessages ?? 0)}</td></tr>
 </table>
 <h2>Retained</h2>
 <table><tr><th>What</th><th>Count</th><th>Legal basis</th></tr>${retained}</table>

@@ -16,6 +16,7 @@ import { latestFullVerification, runChainVerification, verifyOnDemand, type OnDe
 import { describeVerification } from "@/lib/audit/verify";
 import { runGroupClosureCheck } from "@/lib/access/graph-check";
 import { issueMissingLiftCertificates } from "@/lib/walls/certificate";
+import { escalateOverdueItems, sendDueReminders, startDueRecurrences, type EscalationResult, type RecurrenceResult, type RemindersResult } from "@/lib/reviews/schedule";
 
 export const JOB_LOCK_KEYS = {
   requestLogRetention: 72_707_372_401,
@@ -25,6 +26,9 @@ export const JOB_LOCK_KEYS = {
   inactivity: 72_707_372_405,
   expiryWarnings: 72_707_372_406,
   groupClosureCheck: 72_707_372_407,
+  reviewRecurrence: 72_707_372_408,
+  reviewEscalation: 72_707_372_409,
+  reviewReminders: 72_707_372_410,
 } as const;
 // Often enough that access.revoked events for ended contracts and expired rules follow within
 // minutes (access itself ends at the exact instant regardless: the queries filter by time).
@@ -53,6 +57,9 @@ export async function runMaintenanceOnce(
   auditVerification?: { ok: boolean; kind: string; summary: string };
   groupClosureCheck?: { checkedGroups: number; differences: number };
   wallLiftCertificates?: number;
+  reviewRecurrence?: RecurrenceResult;
+  reviewEscalation?: EscalationResult;
+  reviewReminders?: RemindersResult;
 }> {
   const config = getConfig();
   const now = options.now ?? clockNow();
@@ -85,7 +92,20 @@ export async function runMaintenanceOnce(
   // A lifted wall whose lift certificate was not issued (a crash right after the lift): issued now.
   // No job lock: the certificate's unique liftOf keeps two instances from storing two.
   const wallLiftCertificates = await issueMissingLiftCertificates(prisma);
-  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck, wallLiftCertificates };
+  const reviews = await runReviewJobs(prisma, { now });
+  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck, wallLiftCertificates, ...reviews };
+}
+
+/**
+ * The access review campaign jobs (lib/reviews/schedule.ts): recurring starts, then escalation
+ * (so a reminder counts items where they are now), then reminders — each under its own lock, and
+ * each claiming its work in the database (one campaign per occurrence, one reminder per slot).
+ */
+export async function runReviewJobs(prisma: PrismaClient, options: { now: Date }) {
+  const reviewRecurrence = await runExclusively(prisma, JOB_LOCK_KEYS.reviewRecurrence, (tx) => startDueRecurrences(tx, options));
+  const reviewEscalation = await runExclusively(prisma, JOB_LOCK_KEYS.reviewEscalation, (tx) => escalateOverdueItems(tx, options));
+  const reviewReminders = await runExclusively(prisma, JOB_LOCK_KEYS.reviewReminders, (tx) => sendDueReminders(tx, options));
+  return { reviewRecurrence, reviewEscalation, reviewReminders };
 }
 
 /**
@@ -117,6 +137,9 @@ export function startMaintenance(): void {
       if (result.groupClosureCheck?.differences) log.error("group closure differs from its recomputation", { ...result.groupClosureCheck });
       if (result.expiryWarnings?.events) log.info("access expiry warnings recorded", { ...result.expiryWarnings });
       if (result.inactivity?.flagged || result.inactivity?.suspended) log.info("inactivity policy applied", { ...result.inactivity });
+      if (result.reviewRecurrence?.started || result.reviewRecurrence?.failed) log.info("recurring review campaigns", { ...result.reviewRecurrence });
+      if (result.reviewEscalation?.items) log.info("review items escalated", { ...result.reviewEscalation });
+      if (result.reviewReminders?.reviewers) log.info("review reminders sent", { ...result.reviewReminders });
     } catch (err) {
       log.warn("maintenance failed", { error: err instanceof Error ? err.message : String(err) });
     }

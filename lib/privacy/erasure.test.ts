@@ -131,6 +131,21 @@ describe("GDPR erasure", () => {
     expect((await verifyAuditChain(prisma)).ok).toBe(true);
   });
 
+  it("deletes the notification e-mails addressed to the person, pending or sent (issue 19)", async () => {
+    const prisma = db().prisma;
+    const { scim, id, email } = await provisionedUser();
+    await prisma.emailOutbox.createMany({
+      data: [
+        { kind: "review.assignment", recipientId: id, toAddress: email, subject: "Access review", body: "2 items" },
+        { kind: "review.reminder", recipientId: id, toAddress: email, subject: "Reminder", body: "1 item", status: "sent", sentAt: new Date() },
+      ],
+    });
+    expect((await scim.delete(`/Users/${id}`)).status).toBe(204);
+    expect(await prisma.emailOutbox.count({ where: { OR: [{ recipientId: id }, { toAddress: email }] } })).toBe(0);
+    const record = await prisma.erasureRecord.findFirstOrThrow({ where: { subjectId: id } });
+    expect(record.erased).toMatchObject({ emailMessages: 2 });
+  });
+
   it("the admin erase action is admin-only, deletes a provisioned user, and erases a user deleted earlier", async () => {
     const prisma = db().prisma;
     const { id, userName, email } = await provisionedUser();

@@ -196,6 +196,9 @@ export async function eraseSubjectInTx(
     subjectId,
   );
 
+  // Notification e-mails to the person (lib/notifications/outbox.ts): their address, pending or sent.
+  const emailMessages = await tx.$executeRawUnsafe(`DELETE FROM "EmailOutbox" WHERE "recipientId" = $1`, subjectId);
+
   // Indexed counts only: this runs inside every SCIM DELETE. The erasure setting is cleared in the
   // same statement (one round trip less).
   const [kept] = await tx.$queryRawUnsafe<{ events: bigint; memberships: bigint; statuses: bigint; rules: bigint; names: bigint }[]>(
@@ -215,7 +218,7 @@ export async function eraseSubjectInTx(
     { what: "When the user held their userName, as a keyed digest of the name (not the name): a past question by that name still finds this pseudonymous id", count: Number(kept.names), legalBasis: LEGAL_BASIS.accountability },
   ];
 
-  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, auditNamesCleared, requestLogEntries, webhookPayloadsCleared };
+  const erased: ErasedCounts = { userRecord: options.userRecordDeleted ? 1 : 0, auditEventsCleared, auditNamesCleared, requestLogEntries, webhookPayloadsCleared, emailMessages };
   const eventId = await recordAuditEvent(tx, {
     actor: options.actor,
     action: ERASURE_ACTION,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { confidentialityFromRank, levelFromRank } from "@/lib/access/levels";
 import { csvField } from "@/lib/csv";
+import { now as clockNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import { onProcessClient } from "@/lib/db/client";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
@@ -66,7 +67,7 @@ export async function getCampaign(prisma: PrismaClient, options: { id: string })
   );
   const outcomes = await prisma.reviewItem.groupBy({ by: ["decision", "outcome"], where: { campaignId: c.id }, _count: true });
   const decided = byReviewer.reduce((s, r) => s + r.decided, 0);
-  const overdue = c.status === "active" && c.dueAt < new Date();
+  const overdue = c.status === "active" && c.dueAt < clockNow();
   return {
     id: c.id,
     definitionId: c.definitionId,
@@ -224,6 +225,9 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
   const history = await prisma.reviewDecision.findMany({ where: { campaignId: campaign.id }, orderBy: [{ decidedAt: "asc" }, { id: "asc" }] });
   const byItem = new Map<string, typeof history>();
   for (const d of history) byItem.set(d.itemId, [...(byItem.get(d.itemId) ?? []), d]);
+  const moves = await prisma.reviewAssignment.findMany({ where: { campaignId: campaign.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+  const movesOf = new Map<string, typeof moves>();
+  for (const m of moves) movesOf.set(m.itemId, [...(movesOf.get(m.itemId) ?? []), m]);
   const seconds = history.flatMap((d) => (d.secondsSpent === null ? [] : [d.secondsSpent]));
   const perReviewer = new Map<string, { decisions: number; keeps: number; seconds: number[] }>();
   for (const d of history) {
@@ -251,6 +255,7 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
     items: items.map((i) => ({
       ...i,
       history: (byItem.get(i.id) ?? []).map((d) => ({ stage: d.stage, decision: d.decision, reviewerId: d.reviewerId, decidedAt: d.decidedAt, justification: d.justification, secondsSpent: d.secondsSpent, bulk: d.bulk, eventId: d.eventId })),
+      reassignments: (movesOf.get(i.id) ?? []).map((m) => ({ stage: m.stage, kind: m.kind, fromReviewerId: m.fromReviewerId, toReviewerId: m.toReviewerId, reason: m.reason, at: m.at, eventId: m.eventId })),
     })),
   };
 }

@@ -11,6 +11,10 @@ export const REVIEWER_KINDS = ["manager", "repository_owners", "named"] as const
 export const DECISIONS = ["keep", "revoke", "dont_know"] as const;
 export type Decision = (typeof DECISIONS)[number];
 export const UNDECIDED_DEFAULTS = ["keep", "revoke", "recommendation"] as const;
+export const RECURRENCES = ["monthly", "quarterly", "semiannually", "annually"] as const;
+export type Recurrence = (typeof RECURRENCES)[number];
+/** Each recurrence's period in calendar months. */
+export const RECURRENCE_MONTHS: Record<Recurrence, number> = { monthly: 1, quarterly: 3, semiannually: 6, annually: 12 };
 
 export const campaignConfig = z.strictObject({
   scope: z
@@ -39,6 +43,15 @@ export const campaignConfig = z.strictObject({
   bulkAllowed: z.boolean().default(true).describe("Bulk decisions (never for strictly confidential items)"),
   /** Recommend revoke for people the directory has not touched for this many days. */
   inactivityRevokeDays: z.number().int().min(1).max(3650).default(90),
+  recurrence: z
+    .strictObject({
+      every: z.enum(RECURRENCES),
+      startAt: z.iso.datetime({ offset: true }).describe("The first occurrence; the next ones follow every period from it (same day of the month, or its last day)"),
+    })
+    .nullish()
+    .describe("Starts a campaign of the definition automatically at each occurrence (the scheduler; one campaign per occurrence)"),
+  reminderEveryDays: z.number().int().min(1).max(365).nullish().describe("Remind reviewers with undecided items every this many days after the start (e-mail and webhook)"),
+  escalateAfterDays: z.number().int().min(1).max(365).nullish().describe("Items a reviewer left undecided this many days after receiving them go to the fallback reviewer"),
 });
 export type CampaignConfig = z.output<typeof campaignConfig>;
 
@@ -53,6 +66,21 @@ export const decisionInput = z.strictObject({
   justification: z.string().trim().max(2000).regex(NO_CONTROL).optional().transform((v) => v || undefined),
   /** Seconds the reviewer spent on the item (the queue measures it); for bulk, on the whole set. */
   secondsSpent: z.number().int().min(0).max(86_400).optional(),
+});
+
+const reason = z.string().trim().min(1).max(2000).regex(NO_CONTROL);
+
+/** Extending a campaign: a later due date, and why (recorded in the audit trail). */
+export const extendInput = z.strictObject({
+  dueAt: z.iso.datetime({ offset: true }).describe("The new due date, after the current one and in the future"),
+  reason,
+});
+
+/** Reassigning a reviewer's undecided items to another person (never to an item's own subject). */
+export const reassignInput = z.strictObject({
+  fromReviewerId: id.describe("The reviewer whose undecided items move"),
+  toReviewerId: id.describe("The person who reviews them from now on"),
+  reason,
 });
 
 /** Starting a campaign: an optional name (default: the definition's name and a number). */

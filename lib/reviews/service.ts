@@ -15,8 +15,10 @@ import { now as clockNow } from "@/lib/clock";
 import type { Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { excludeInTransaction } from "@/lib/exclusions/service";
+import { enqueueEmails } from "@/lib/notifications/outbox";
 import { deleteRule } from "@/lib/rules/service";
-import { campaignConfig, decisionInput, definitionInput, type CampaignConfig, type Decision } from "./schemas";
+import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
+import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
 
 const DAY_MS = 86_400_000;
 const STRICTLY_CONFIDENTIAL = 3;
@@ -25,7 +27,9 @@ const txOptions = { maxWait: 10_000, timeout: 120_000 };
 export async function createDefinition(prisma: PrismaClient, options: { input: unknown; actor: Actor }) {
   const input = definitionInput.parse(options.input);
   return prisma.$transaction(async (tx) => {
-    const definition = await tx.reviewDefinition.create({ data: { name: input.name, config: input.config, createdBy: options.actor.label ?? options.actor.id ?? null } });
+    const definition = await tx.reviewDefinition.create({
+      data: { name: input.name, config: input.config, createdBy: options.actor.label ?? options.actor.id ?? null, ownerEmail: accountEmailOf(options.actor) },
+    });
     await recordAuditEvent(tx, {
       actor: options.actor,
       action: "review_definition.created",
@@ -34,6 +38,11 @@ export async function createDefinition(prisma: PrismaClient, options: { input: u
     });
     return definition;
   });
+}
+
+/** A dashboard account's e-mail (its actor label), told when campaigns close; null for API keys and the system. */
+function accountEmailOf(actor: Actor): string | null {
+  return actor.type === "admin" && actor.label && /^[^\s@]+@[^\s@]+$/.test(actor.label) ? actor.label : null;
 }
 
 /** Repository owners review its access in campaigns whose stage reviewers are the owners. */
@@ -237,64 +246,85 @@ export async function previewCampaign(prisma: PrismaClient, options: { definitio
 
 /** Starts a campaign: freezes the population at this instant, records its hash and size in the audit trail. */
 export async function startCampaign(prisma: PrismaClient, options: { definitionId: string; name?: string; actor: Actor }) {
-  return prisma.$transaction(async (tx) => {
-    const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
-    if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
-    const config = campaignConfig.parse(definition.config);
-    const at = clockNow();
-    const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
-    const plan = await planCampaign(tx, { definitionId: definition.id, config, at, dueAt });
-    const hash = populationHash(plan.map((p) => p.row));
-    // Numbered, not dated: pages show instants only through the one formatter (the start is on the campaign).
-    const name = options.name ?? `${definition.name} #${(await tx.reviewCampaign.count({ where: { definitionId: definition.id } })) + 1}`;
-    const campaign = await tx.reviewCampaign.create({
-      data: {
-        definitionId: definition.id,
-        name,
-        config,
-        status: "active",
-        startedAt: at,
-        dueAt,
-        populationHash: hash,
-        populationSize: plan.length,
-        startedBy: options.actor.label ?? options.actor.id ?? null,
-      },
+  return prisma.$transaction((tx) => startCampaignInTx(tx, options), txOptions);
+}
+
+/**
+ * Starting, in the caller's transaction (the scheduler starts recurring campaigns under its job
+ * lock, `occurrenceAt` naming the recurrence slot). The audit event names each reviewer's item
+ * count (the `review.campaign_started` webhook), and each reviewer is told once by e-mail.
+ */
+export async function startCampaignInTx(tx: Tx, options: { definitionId: string; name?: string; actor: Actor; occurrenceAt?: Date }) {
+  const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
+  if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
+  const config = campaignConfig.parse(definition.config);
+  const at = clockNow();
+  const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
+  const plan = await planCampaign(tx, { definitionId: definition.id, config, at, dueAt });
+  const hash = populationHash(plan.map((p) => p.row));
+  // Numbered, not dated: pages show instants only through the one formatter (the start is on the campaign).
+  const name = options.name ?? `${definition.name} #${(await tx.reviewCampaign.count({ where: { definitionId: definition.id } })) + 1}`;
+  const ownerEmail = accountEmailOf(options.actor) ?? definition.ownerEmail;
+  const campaign = await tx.reviewCampaign.create({
+    data: {
+      definitionId: definition.id,
+      name,
+      config,
+      status: "active",
+      startedAt: at,
+      dueAt,
+      populationHash: hash,
+      populationSize: plan.length,
+      startedBy: options.actor.label ?? options.actor.id ?? null,
+      ownerEmail,
+      occurrenceAt: options.occurrenceAt ?? null,
+    },
+  });
+  const BATCH = 1000;
+  for (let i = 0; i < plan.length; i += BATCH) {
+    await tx.reviewItem.createMany({
+      data: plan.slice(i, i + BATCH).map((p) => ({
+        campaignId: campaign.id,
+        userId: p.row.userId,
+        repositoryId: p.row.repositoryId,
+        contractId: p.row.contractId,
+        level: p.row.level,
+        contracts: p.row.contracts,
+        confidentiality: p.row.confidentiality,
+        reasons: p.row.reasons as object[],
+        personStatus: p.personStatus,
+        inactiveDays: p.inactiveDays,
+        lastOpenedAt: p.lastOpenedAt,
+        recommendation: p.recommendation,
+        reviewerId: p.reviewerId,
+        assignedAt: p.reviewerId ? at : null,
+      })),
     });
-    const BATCH = 1000;
-    for (let i = 0; i < plan.length; i += BATCH) {
-      await tx.reviewItem.createMany({
-        data: plan.slice(i, i + BATCH).map((p) => ({
-          campaignId: campaign.id,
-          userId: p.row.userId,
-          repositoryId: p.row.repositoryId,
-          contractId: p.row.contractId,
-          level: p.row.level,
-          contracts: p.row.contracts,
-          confidentiality: p.row.confidentiality,
-          reasons: p.row.reasons as object[],
-          personStatus: p.personStatus,
-          inactiveDays: p.inactiveDays,
-          lastOpenedAt: p.lastOpenedAt,
-          recommendation: p.recommendation,
-          reviewerId: p.reviewerId,
-        })),
-      });
-    }
-    const eventId = await recordAuditEvent(tx, {
-      actor: options.actor,
-      action: "review_campaign.started",
-      target: { type: "ReviewCampaign", id: campaign.id, label: name },
-      after: {
-        definitionId: definition.id,
-        populationHash: hash,
-        populationSize: plan.length,
-        snapshotAt: at.toISOString(),
-        dueAt: dueAt.toISOString(),
-        reviewers: new Set(plan.flatMap((p) => (p.reviewerId ? [p.reviewerId] : []))).size,
-      },
-    });
-    return tx.reviewCampaign.update({ where: { id: campaign.id }, data: { startEventId: eventId } });
-  }, txOptions);
+  }
+  const counts = new Map<string, number>();
+  for (const p of plan) if (p.reviewerId) counts.set(p.reviewerId, (counts.get(p.reviewerId) ?? 0) + 1);
+  const eventId = await recordAuditEvent(tx, {
+    actor: options.actor,
+    action: "review_campaign.started",
+    target: { type: "ReviewCampaign", id: campaign.id, label: name },
+    after: {
+      definitionId: definition.id,
+      populationHash: hash,
+      populationSize: plan.length,
+      snapshotAt: at.toISOString(),
+      dueAt: dueAt.toISOString(),
+      reviewers: counts.size,
+      assignments: reviewerCounts(counts),
+      ...(options.occurrenceAt ? { occurrenceAt: options.occurrenceAt.toISOString() } : {}),
+    },
+  });
+  await enqueueEmails(tx, { messages: await assignmentMessages(tx, { id: campaign.id, name, dueAt }, counts), eventId, now: at });
+  return tx.reviewCampaign.update({ where: { id: campaign.id }, data: { startEventId: eventId } });
+}
+
+/** Reviewer → item count as a list in a stable order (audit documents and webhooks). */
+export function reviewerCounts(counts: Map<string, number>): { reviewerId: string; items: number }[] {
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([reviewerId, items]) => ({ reviewerId, items }));
 }
 
 /**
@@ -381,10 +411,10 @@ function nextState(
   const last = item.stage >= config.stages.length;
   const decided = { decidedAt: d.at, decidedBy: reviewerId, justification: d.justification ?? null, secondsSpent: d.seconds, bulk: d.bulk };
   if (decision === "revoke" || (decision === "keep" && last)) return { decision, ...decided };
-  if (!last) return { stage: item.stage + 1, reviewerId: reviewerFor(config, item.stage + 1, item, lookups!), decision: null, ...decided };
+  if (!last) return { stage: item.stage + 1, reviewerId: reviewerFor(config, item.stage + 1, item, lookups!), assignedAt: d.at, decision: null, ...decided };
   // Don't know at the last stage: to the fallback reviewer once; the fallback's own "don't know" stays undecided.
   if (reviewerId !== config.fallbackReviewerId && config.fallbackReviewerId !== item.userId && !(lookups && barredFrom(lookups, config.fallbackReviewerId, item))) {
-    return { reviewerId: config.fallbackReviewerId, decision: null, ...decided };
+    return { reviewerId: config.fallbackReviewerId, assignedAt: d.at, decision: null, ...decided };
   }
   return { decision: "dont_know", ...decided };
 }
@@ -395,8 +425,8 @@ function nextState(
  */
 export async function closeCampaign(prisma: PrismaClient, options: { campaignId: string; actor: Actor }) {
   await prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRawUnsafe<{ status: string; name: string; config: unknown }[]>(
-      `SELECT status, name, config FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`,
+    const locked = await tx.$queryRawUnsafe<{ status: string; name: string; config: unknown; dueAt: Date; ownerEmail: string | null }[]>(
+      `SELECT status, name, config, "dueAt", "ownerEmail" FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`,
       options.campaignId,
     );
     if (locked.length === 0) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
@@ -409,15 +439,99 @@ export async function closeCampaign(prisma: PrismaClient, options: { campaignId:
     const defaulted = await tx.$executeRawUnsafe(`UPDATE "ReviewItem" SET outcome = ${fallback} WHERE "campaignId" = $1 AND outcome IS NULL`, options.campaignId);
     const counts = await tx.reviewItem.groupBy({ by: ["outcome"], where: { campaignId: options.campaignId }, _count: true });
     const at = clockNow();
+    // Everyone who held items of the campaign (now, or when they decided) hears of the close.
+    const reviewers = await tx.$queryRawUnsafe<{ reviewerId: string }[]>(
+      `SELECT "reviewerId" FROM "ReviewItem" WHERE "campaignId" = $1 AND "reviewerId" IS NOT NULL
+       UNION SELECT "reviewerId" FROM "ReviewDecision" WHERE "campaignId" = $1 ORDER BY 1`,
+      options.campaignId,
+    );
+    const outcomes = Object.fromEntries(counts.map((c) => [c.outcome, c._count]));
     const eventId = await recordAuditEvent(tx, {
       actor: options.actor,
       action: "review_campaign.closed",
       target: { type: "ReviewCampaign", id: options.campaignId, label: locked[0].name },
-      after: { closedAt: at.toISOString(), undecidedDefault: config.undecided, defaulted, outcomes: Object.fromEntries(counts.map((c) => [c.outcome, c._count])) },
+      after: { closedAt: at.toISOString(), undecidedDefault: config.undecided, defaulted, outcomes, reviewers: reviewers.length },
     });
     await tx.reviewCampaign.update({ where: { id: options.campaignId }, data: { status: "closed", closedAt: at, closeEventId: eventId } });
+    const messages = await closingMessages(
+      tx,
+      { id: options.campaignId, name: locked[0].name, dueAt: locked[0].dueAt, ownerEmail: locked[0].ownerEmail },
+      reviewers.map((r) => r.reviewerId),
+      { kept: outcomes.keep ?? 0, revoked: outcomes.revoke ?? 0, defaulted },
+    );
+    await enqueueEmails(tx, { messages, eventId, now: at });
   }, txOptions);
   return applyRevocations(prisma, options);
+}
+
+/** Locks an active campaign's row (decisions wait, as for a close); not found and not active are errors. */
+async function lockActiveCampaign(tx: Tx, campaignId: string) {
+  const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`, campaignId);
+  if (locked.length === 0) throw new AppError("not_found", `Campaign ${campaignId} not found`);
+  const campaign = await tx.reviewCampaign.findUniqueOrThrow({ where: { id: campaignId } });
+  if (campaign.status !== "active") throw new AppError("conflict", `Campaign ${campaign.name} is ${campaign.status}`);
+  return campaign;
+}
+
+/** Moves an active campaign's due date later, with a reason (audit `review_campaign.extended`). */
+export async function extendCampaign(prisma: PrismaClient, options: { campaignId: string; input: unknown; actor: Actor }) {
+  const input = extendInput.parse(options.input);
+  const dueAt = new Date(input.dueAt);
+  return prisma.$transaction(async (tx) => {
+    const campaign = await lockActiveCampaign(tx, options.campaignId);
+    const at = clockNow();
+    if (dueAt <= campaign.dueAt) throw new AppError("invalid_input", "The new due date must be after the current one", [{ path: "dueAt", message: "must be after the current due date" }]);
+    if (dueAt <= at) throw new AppError("invalid_input", "The new due date must be in the future", [{ path: "dueAt", message: "must be in the future" }]);
+    await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "review_campaign.extended",
+      target: { type: "ReviewCampaign", id: campaign.id, label: campaign.name },
+      before: { dueAt: campaign.dueAt.toISOString() },
+      after: { dueAt: dueAt.toISOString(), reason: input.reason },
+    });
+    return tx.reviewCampaign.update({ where: { id: campaign.id }, data: { dueAt } });
+  });
+}
+
+/**
+ * Moves reviewer A's undecided items of an active campaign to person B (an admin's decision: A is
+ * away, left, or should not review these). Nobody reviews their own access: B's own items stay
+ * with A (counted as kept back); when every item is B's own, nothing moves and the request fails.
+ * Each moved item's history gets the change; one audit event names them; B is told by e-mail.
+ */
+export async function reassignItems(prisma: PrismaClient, options: { campaignId: string; input: unknown; actor: Actor }) {
+  const input = reassignInput.parse(options.input);
+  if (input.fromReviewerId === input.toReviewerId) throw new AppError("invalid_input", "The new reviewer must be another person", [{ path: "toReviewerId", message: "is the current reviewer" }]);
+  return prisma.$transaction(async (tx) => {
+    const campaign = await lockActiveCampaign(tx, options.campaignId);
+    const to = await tx.user.findUnique({ where: { id: input.toReviewerId }, select: { id: true, active: true } });
+    if (!to || !to.active) throw new AppError("invalid_input", "The new reviewer must be an active person of a directory", [{ path: "toReviewerId", message: "is no active person" }]);
+    const open = await tx.reviewItem.findMany({
+      where: { campaignId: campaign.id, reviewerId: input.fromReviewerId, decision: null },
+      select: { id: true, userId: true, stage: true },
+      orderBy: { id: "asc" },
+    });
+    if (open.length === 0) throw new AppError("invalid_input", "That reviewer has no undecided items in this campaign", [{ path: "fromReviewerId", message: "has no undecided items" }]);
+    const moving = open.filter((i) => i.userId !== to.id);
+    const keptBack = open.length - moving.length;
+    if (moving.length === 0) {
+      throw new AppError("invalid_input", "Nobody reviews their own access: every undecided item of that reviewer is about the new reviewer", [{ path: "toReviewerId", message: "is the subject of every item" }]);
+    }
+    const at = clockNow();
+    const eventId = await recordAuditEvent(tx, {
+      actor: options.actor,
+      action: "review_campaign.items_reassigned",
+      target: { type: "ReviewCampaign", id: campaign.id, label: campaign.name },
+      before: { reviewerId: input.fromReviewerId },
+      after: { reviewerId: to.id, reason: input.reason, items: moving.length, keptBack, itemIds: moving.map((i) => i.id) },
+    });
+    await tx.reviewItem.updateMany({ where: { id: { in: moving.map((i) => i.id) } }, data: { reviewerId: to.id, assignedAt: at } });
+    await tx.reviewAssignment.createMany({
+      data: moving.map((i) => ({ itemId: i.id, campaignId: campaign.id, stage: i.stage, kind: "reassigned", fromReviewerId: input.fromReviewerId, toReviewerId: to.id, reason: input.reason, at, eventId })),
+    });
+    await enqueueEmails(tx, { messages: await reassignmentMessages(tx, campaign, to.id, moving.length, input.reason), eventId, now: at });
+    return { reassigned: moving.length, keptBack };
+  });
 }
 
 /**

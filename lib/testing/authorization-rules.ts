@@ -126,6 +126,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/admin/campaigns": admin("campaigns:read"),
   "GET /api/admin/campaigns/[id]": admin("campaigns:read"),
   "POST /api/admin/campaigns/[id]/close": admin("campaigns:manage"),
+  "POST /api/admin/campaigns/[id]/extend": admin("campaigns:manage"),
+  "POST /api/admin/campaigns/[id]/reassign": admin("campaigns:manage"),
   "GET /api/admin/campaigns/[id]/report": admin("campaigns:read"),
   "PUT /api/admin/repositories/[id]/owners": admin("campaigns:manage"),
   // Reviewers see and decide only their own items (lib/reviews/queries.ts myQueue, service.ts decideItems).
@@ -212,6 +214,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "POST /api/v1/walls/[id]/acknowledgments": apiKey("walls:write"),
   "POST /api/v1/walls/[id]/reminders": apiKey("walls:write"),
   "GET /api/v1/walls/[id]/attempts": apiKey("walls:read"),
+  "POST /api/v1/campaigns/[id]/extend": apiKey("admin"),
+  "POST /api/v1/campaigns/[id]/reassign": apiKey("admin"),
   "GET /api/v1/exclusions": apiKey("access:read"),
   "POST /api/v1/exclusions": apiKey("admin"),
   "GET /api/v1/exclusions/[id]": apiKey("access:read"),

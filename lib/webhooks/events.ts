@@ -20,6 +20,10 @@ export const WEBHOOK_EVENT_TYPES = [
   "wall.acknowledged",
   "wall.acknowledgment_requested",
   "wall.breach_attempt",
+  "review.campaign_started",
+  "review.reminder_sent",
+  "review.items_escalated",
+  "review.campaign_closed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -42,6 +46,10 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType, string> = {
   "wall.acknowledged": "Ethical wall memo acknowledged",
   "wall.acknowledgment_requested": "Ethical wall acknowledgment requested (reminder)",
   "wall.breach_attempt": "Ethical wall: denied access attempt",
+  "review.campaign_started": "Access review started (reviewers assigned)",
+  "review.reminder_sent": "Access review reminder sent",
+  "review.items_escalated": "Access review items escalated to the fallback reviewer",
+  "review.campaign_closed": "Access review closed",
 };
 
 /** The type the catalog delivers an action as (its return type checks the catalog's names). */

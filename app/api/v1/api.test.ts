@@ -23,6 +23,8 @@ import * as previewRoute from "./rules/preview/route";
 import * as rulesRoute from "./rules/route";
 import * as userContractsRoute from "./users/[ref]/contracts/route";
 import * as campaignCloseRoute from "./campaigns/[id]/close/route";
+import * as campaignExtendRoute from "./campaigns/[id]/extend/route";
+import * as campaignReassignRoute from "./campaigns/[id]/reassign/route";
 import * as campaignItemsRoute from "./campaigns/[id]/items/route";
 import * as campaignReportRoute from "./campaigns/[id]/report/route";
 import * as campaignRoute from "./campaigns/[id]/route";
@@ -73,6 +75,8 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/items": campaignItemsRoute,
   "/api/v1/campaigns/{id}/report": campaignReportRoute,
   "/api/v1/campaigns/{id}/close": campaignCloseRoute,
+  "/api/v1/campaigns/{id}/extend": campaignExtendRoute,
+  "/api/v1/campaigns/{id}/reassign": campaignReassignRoute,
   "/api/v1/exclusions": exclusionsRoute,
   "/api/v1/exclusions/{id}": exclusionRoute,
   "/api/v1/exclusions/{id}/lift": exclusionLiftRoute,
@@ -569,6 +573,8 @@ describe("rules and repositories", () => {
         "/api/v1/campaigns/{id}/items",
         "/api/v1/campaigns/{id}/report",
         "/api/v1/campaigns/{id}/close",
+        "/api/v1/campaigns/{id}/extend",
+        "/api/v1/campaigns/{id}/reassign",
         "/api/v1/exclusions",
         "/api/v1/exclusions/{id}",
         "/api/v1/exclusions/{id}/lift",
@@ -698,6 +704,66 @@ describe("names and shapes", () => {
 
 describe("review campaigns and exclusions (the dashboard's services, over API keys)", () => {
   const MISSING = "00000000-0000-0000-0000-000000000000";
+
+  it("extends a campaign with a reason and reassigns a reviewer's undecided items, never to an item's own subject", async () => {
+    const DAY = 86_400_000;
+    const admin = await newApiKey(["admin"]);
+    const reader = await newApiKey(["access:read"]);
+    const { org, user, other, repo } = await world(admin.key);
+    const reviewer = await org.user();
+    const config = { scope: { repositoryIds: [repo.id] }, stages: [{ reviewers: "named", namedReviewerIds: [reviewer.id] }], fallbackReviewerId: reviewer.id };
+    const definition = await call(definitionsRoute.POST, { method: "POST", path: "/api/v1/review-definitions", key: admin.key, body: { name: unique("Extend"), config } });
+    expect(definition.body.ownerEmail).toBeNull();
+    const started = await call(definitionStartRoute.POST, { method: "POST", path: `/api/v1/review-definitions/${definition.body.id}/start`, params: { id: definition.body.id }, key: admin.key });
+    const campaignId = started.body.id as string;
+    const dueAt = Date.parse(started.body.dueAt);
+
+    const extend = (body: unknown, key = admin.key, campaign = campaignId) =>
+      call(campaignExtendRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaign}/extend`, params: { id: campaign }, key, body });
+    const later = new Date(dueAt + 7 * DAY).toISOString();
+    expect((await extend({ dueAt: later, reason: "Holidays" }, reader.key)).status).toBe(403);
+    expect((await extend({ dueAt: later, reason: "Holidays" }, admin.key, MISSING)).status).toBe(404);
+    expect((await extend({ dueAt: later })).status).toBe(400);
+    const earlier = await extend({ dueAt: new Date(dueAt - DAY).toISOString(), reason: "Sooner" });
+    expect(earlier.status).toBe(400);
+    expect(earlier.body.error.details).toEqual([expect.objectContaining({ path: "dueAt" })]);
+    const extended = await extend({ dueAt: later, reason: "Holidays" });
+    expect(extended.status).toBe(200);
+    expect(Date.parse(extended.body.dueAt)).toBe(dueAt + 7 * DAY);
+    const extendedEvent = await prisma().auditEvent.findFirstOrThrow({ where: { action: "review_campaign.extended", targetId: campaignId } });
+    expect(extendedEvent).toMatchObject({ actorType: "api", before: { dueAt: new Date(dueAt).toISOString() }, after: { dueAt: later, reason: "Holidays" } });
+
+    const reassign = (body: unknown, key = admin.key, campaign = campaignId) =>
+      call(campaignReassignRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaign}/reassign`, params: { id: campaign }, key, body });
+    const body = { fromReviewerId: reviewer.id, toReviewerId: user.id, reason: "Reviewer on leave" };
+    expect((await reassign(body, reader.key)).status).toBe(403);
+    expect((await reassign(body, admin.key, MISSING)).status).toBe(404);
+    expect((await reassign({ ...body, toReviewerId: reviewer.id })).status).toBe(400);
+    expect((await reassign({ ...body, toReviewerId: MISSING })).status).toBe(400);
+    // user reviews other's access from now on; user's own item stays with the reviewer
+    const moved = await reassign(body);
+    expect(moved.status).toBe(200);
+    expect(moved.body).toEqual({ reassigned: 1, keptBack: 1 });
+    const items = await prisma().reviewItem.findMany({ where: { campaignId } });
+    expect(items.find((i) => i.userId === other.id)?.reviewerId).toBe(user.id);
+    expect(items.find((i) => i.userId === user.id)?.reviewerId).toBe(reviewer.id);
+    // what is left with the reviewer is all about user: refused, nothing moves
+    const self = await reassign(body);
+    expect(self.status).toBe(400);
+    expect(self.body.error.message).toMatch(/own access/);
+    expect((await reassign({ ...body, fromReviewerId: other.id })).status).toBe(400);
+    const report = await call(campaignReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report`, params: { id: campaignId }, key: reader.key });
+    const otherItem = report.body.items.find((i: { person: { id: string } }) => i.person.id === other.id);
+    expect(otherItem.reassignments).toEqual([
+      { stage: 1, kind: "reassigned", fromReviewerId: reviewer.id, toReviewerId: user.id, reason: "Reviewer on leave", at: expect.any(String), eventId: expect.any(String) },
+    ]);
+    const reassignedEvent = await prisma().auditEvent.findUniqueOrThrow({ where: { id: otherItem.reassignments[0].eventId } });
+    expect(reassignedEvent).toMatchObject({ action: "review_campaign.items_reassigned", before: { reviewerId: reviewer.id }, after: { reviewerId: user.id, items: 1, keptBack: 1, itemIds: [otherItem.id] } });
+
+    await call(campaignCloseRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaignId}/close`, params: { id: campaignId }, key: admin.key });
+    expect((await extend({ dueAt: new Date(dueAt + 14 * DAY).toISOString(), reason: "Too late" })).status).toBe(409);
+    expect((await reassign({ ...body, fromReviewerId: user.id, toReviewerId: reviewer.id })).status).toBe(409);
+  });
 
   it("creates a definition, starts, lists, reads, pages, closes a campaign and reports it (JSON and CSV)", async () => {
     const admin = await newApiKey(["admin"]);

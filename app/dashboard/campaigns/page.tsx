@@ -7,7 +7,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
+import { now as clockNow } from "@/lib/clock";
 import { reviewsForPages } from "@/lib/reviews/queries";
+import { nextOccurrence } from "@/lib/reviews/recurrence";
+import { campaignConfig } from "@/lib/reviews/schemas";
 
 export const metadata = { title: "Access review campaigns" };
 
@@ -52,7 +55,10 @@ export default async function CampaignsPage() {
             <ul className="space-y-3">
               {definitions.map((d) => (
                 <li key={d.id} className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-100 pt-3">
-                  <span className="font-medium text-slate-900">{d.name}</span>
+                  <span>
+                    <span className="font-medium text-slate-900">{d.name}</span>
+                    <RecurrenceNote config={d.config} />
+                  </span>
                   {manage && <DefinitionActions definitionId={d.id} name={d.name} />}
                 </li>
               ))}
@@ -61,5 +67,18 @@ export default async function CampaignsPage() {
         </Card>
       </div>
     </>
+  );
+}
+
+const EVERY = { monthly: "monthly", quarterly: "quarterly", semiannually: "every six months", annually: "yearly" } as const;
+
+/** "Repeats quarterly, next start …" for a recurring definition (the scheduler starts it). */
+function RecurrenceNote({ config }: { config: unknown }) {
+  const recurrence = campaignConfig.safeParse(config).data?.recurrence;
+  if (!recurrence) return null;
+  return (
+    <span className="ml-2 text-sm text-slate-600">
+      Repeats {EVERY[recurrence.every]}, next start <Time value={nextOccurrence(recurrence, clockNow())} />
+    </span>
   );
 }

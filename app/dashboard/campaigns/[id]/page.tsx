@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { CloseCampaignButton } from "@/components/reviews/campaign-actions";
+import { CloseCampaignButton, ExtendCampaignButton, ReassignItemsButton } from "@/components/reviews/campaign-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -19,13 +19,36 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const breadcrumb = <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link className={link} href="/dashboard/campaigns">Campaigns</Link></nav>;
   if (!c) return <>{breadcrumb}<PageHeader title="Campaign not found" /></>;
   const percent = c.populationSize ? Math.round((100 * c.decided) / c.populationSize) : 100;
+  // Undecided items per reviewer over all stages: who can be reassigned, and who is late.
+  const open = new Map<string, { id: string; label: string; open: number }>();
+  for (const r of c.reviewers) {
+    if (!r.reviewerId || r.total === r.decided) continue;
+    const o = open.get(r.reviewerId) ?? { id: r.reviewerId, label: r.displayName ?? r.userName ?? r.reviewerId, open: 0 };
+    o.open += r.total - r.decided;
+    open.set(r.reviewerId, o);
+  }
+  const undecidedBy = [...open.values()].sort((a, b) => b.open - a.open || a.label.localeCompare(b.label));
+  const manage = c.status === "active" && can(principal.roles, "campaigns:manage");
+  const schedule = [
+    c.config.reminderEveryDays ? `reminders every ${c.config.reminderEveryDays} days` : "no reminders",
+    c.config.escalateAfterDays ? `escalation to the fallback after ${c.config.escalateAfterDays} days` : "no escalation",
+    c.config.recurrence ? `repeats ${c.config.recurrence.every}` : "started once",
+  ].join("; ");
   return (
     <>
       {breadcrumb}
       <PageHeader
         title={c.name}
         description={`${c.decided} of ${c.populationSize} items decided (${percent}%)`}
-        actions={c.status === "active" && can(principal.roles, "campaigns:manage") ? <CloseCampaignButton campaignId={c.id} /> : undefined}
+        actions={
+          manage ? (
+            <div className="flex flex-wrap items-start gap-2">
+              <ExtendCampaignButton campaignId={c.id} dueAt={c.dueAt.toISOString()} />
+              <ReassignItemsButton campaignId={c.id} reviewers={undecidedBy} />
+              <CloseCampaignButton campaignId={c.id} />
+            </div>
+          ) : undefined
+        }
       />
       <div className="space-y-6">
         <Card title="Campaign">
@@ -39,6 +62,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               { term: "Population hash (SHA-256)", value: <code className="break-all text-xs">{c.populationHash}</code> },
               { term: "Stages", value: c.config.stages.map((s) => s.reviewers.replace("_", " ")).join(" → ") },
               { term: "Undecided items", value: c.config.undecided },
+              { term: "Schedule", value: schedule },
               { term: "Report", value: <span className="flex gap-3"><Link className={link} href={`/dashboard/campaigns/${c.id}/report`}>Printable</Link><a className={link} href={`/api/admin/campaigns/${c.id}/report?format=csv`}>CSV</a><a className={link} href={`/api/admin/campaigns/${c.id}/report`}>JSON</a></span> },
             ]}
           />
@@ -46,6 +70,19 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <div className="h-2 rounded bg-brand-600" style={{ width: `${percent}%` }} />
           </div>
         </Card>
+        {c.overdue && undecidedBy.length > 0 && (
+          <Card title="Overdue reviewers">
+            <p className="mb-2 text-sm text-slate-600">Past the due date with undecided items.</p>
+            <ul className="text-sm" aria-label="Overdue reviewers">
+              {undecidedBy.map((r) => (
+                <li key={r.id} className="flex justify-between border-t border-slate-100 py-1.5">
+                  <span>{r.label}</span>
+                  <span><Badge tone="red">{r.open} undecided</Badge></span>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        )}
         <Card title="Progress by reviewer and stage">
           <table className="w-full text-left text-sm">
             <thead className="text-slate-600"><tr><th className="py-1">Stage</th><th>Reviewer</th><th>Decided</th><th /></tr></thead>

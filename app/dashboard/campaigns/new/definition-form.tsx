@@ -1,7 +1,8 @@
 "use client";
 
-// A campaign definition: scope, granularity, reviewers per stage, fallback, duration, the default
-// for undecided items, justification and bulk rules (lib/reviews/schemas.ts campaignConfig).
+// A campaign definition: scope, granularity, reviewers per stage, fallback, duration, recurrence,
+// reminders and escalation, the default for undecided items, justification and bulk rules
+// (lib/reviews/schemas.ts campaignConfig).
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ApiError, sendJson } from "@/components/ui/api";
@@ -39,6 +40,11 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
       undecided: form.get("undecided"),
       justification: { keep: form.get("justifyKeep") === "on", revoke: form.get("justifyRevoke") === "on" },
       bulkAllowed: form.get("bulkAllowed") === "on",
+      recurrence: form.get("recurrence") && form.get("recurrenceStart")
+        ? { every: form.get("recurrence"), startAt: new Date(`${String(form.get("recurrenceStart"))}T00:00`).toISOString() }
+        : null,
+      reminderEveryDays: form.get("reminderEveryDays") ? Number(form.get("reminderEveryDays")) : null,
+      escalateAfterDays: form.get("escalateAfterDays") ? Number(form.get("escalateAfterDays")) : null,
     };
     try {
       await sendJson("POST", "/api/admin/review-definitions", { name: form.get("name"), config });
@@ -74,6 +80,15 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
         </label>
         <label className="block text-sm text-slate-700">People inactive for at least (days)<input name="inactiveDays" type="number" min={1} className={field} /></label>
         <label className="block text-sm text-slate-700">Duration (days)<input name="durationDays" type="number" min={1} max={365} defaultValue={14} className={field} /></label>
+        <label className="block text-sm text-slate-700">
+          Repeat
+          <select name="recurrence" className={field} defaultValue="">
+            <option value="">Never (start by hand)</option><option value="monthly">Monthly</option><option value="quarterly">Quarterly</option><option value="semiannually">Every six months</option><option value="annually">Yearly</option>
+          </select>
+        </label>
+        <label className="block text-sm text-slate-700">First start (repeats from this day)<input name="recurrenceStart" type="date" className={field} /></label>
+        <label className="block text-sm text-slate-700">Remind reviewers every (days)<input name="reminderEveryDays" type="number" min={1} max={365} className={field} /></label>
+        <label className="block text-sm text-slate-700">Escalate to the fallback after (days)<input name="escalateAfterDays" type="number" min={1} max={365} className={field} /></label>
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700"><input type="checkbox" name="directOnly" className="accent-brand-600" /> Direct grants only</label>
       {[1, 2, 3].map((n) => (

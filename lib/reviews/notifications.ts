@@ -1,0 +1,120 @@
+// The e-mails of a campaign's life — assignment at start, reminders, escalation to the fallback,
+// reassignment, close — built here and queued by the change's own transaction through the
+// e-mail outbox (lib/notifications/outbox.ts; nothing when SMTP_URL is unset). They name the
+// campaign, counts, the due date and a link, never the people whose access is reviewed.
+import { getConfig } from "@/lib/config";
+import type { Tx } from "@/lib/db/errors";
+import { appLink, type EmailMessage } from "@/lib/notifications/outbox";
+import { formatDateTime } from "@/lib/time-format";
+
+export interface CampaignRef {
+  id: string;
+  name: string;
+  dueAt: Date;
+}
+
+/** The people's addresses: active people of a directory with a primary (else first) e-mail. */
+export async function addressesOf(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const people = await tx.user.findMany({ where: { id: { in: [...new Set(ids)] }, active: true, primaryEmail: { not: null } }, select: { id: true, primaryEmail: true } });
+  return new Map(people.map((p) => [p.id, p.primaryEmail!]));
+}
+
+const items = (n: number) => `${n} item${n === 1 ? "" : "s"}`;
+
+function dueText(dueAt: Date): string {
+  const zone = getConfig().ACCESS_TIME_ZONE;
+  return `${formatDateTime(dueAt, { locale: "en-GB", timeZone: zone })} (${zone})`;
+}
+
+const myReviews = () => appLink("/reviews");
+const FOOTER = "\n\n—\nCustodian access reviews. You receive this message because items of this campaign are assigned to you.";
+
+/** One message per reviewer with items, each with its own count. */
+function perReviewer(
+  counts: Map<string, number>,
+  addresses: Map<string, string>,
+  build: (n: number) => Pick<EmailMessage, "kind" | "subject" | "body">,
+  campaignId: string,
+): EmailMessage[] {
+  return [...counts.entries()].flatMap(([reviewerId, n]) => {
+    const to = addresses.get(reviewerId);
+    return to && n > 0 ? [{ ...build(n), recipientId: reviewerId, to, campaignId }] : [];
+  });
+}
+
+export async function assignmentMessages(tx: Tx, campaign: CampaignRef, counts: Map<string, number>): Promise<EmailMessage[]> {
+  return perReviewer(counts, await addressesOf(tx, [...counts.keys()]), (n) => ({
+    kind: "review.assignment",
+    subject: `Access review "${campaign.name}": ${items(n)} to review`,
+    body:
+      `You are a reviewer in the access review campaign "${campaign.name}".\n\n` +
+      `${items(n)} await your decision — keep or revoke each person's access — by ${dueText(campaign.dueAt)}.\n\n` +
+      `Open My reviews: ${myReviews()}${FOOTER}`,
+  }), campaign.id);
+}
+
+export async function reminderMessages(tx: Tx, campaign: CampaignRef, open: Map<string, number>, now: Date): Promise<EmailMessage[]> {
+  const overdue = campaign.dueAt <= now;
+  return perReviewer(open, await addressesOf(tx, [...open.keys()]), (n) => ({
+    kind: "review.reminder",
+    subject: `Reminder: ${items(n)} still to review in "${campaign.name}"${overdue ? " (overdue)" : ""}`,
+    body:
+      `${items(n)} of the access review campaign "${campaign.name}" still wait for your decision.\n\n` +
+      `${overdue ? "The campaign was due" : "The campaign is due"} ${dueText(campaign.dueAt)}.\n\n` +
+      `Open My reviews: ${myReviews()}${FOOTER}`,
+  }), campaign.id);
+}
+
+export async function escalationMessages(tx: Tx, campaign: CampaignRef, fallbackId: string, n: number, afterDays: number): Promise<EmailMessage[]> {
+  return perReviewer(new Map([[fallbackId, n]]), await addressesOf(tx, [fallbackId]), (count) => ({
+    kind: "review.escalation",
+    subject: `Access review "${campaign.name}": ${items(count)} escalated to you`,
+    body:
+      `${items(count)} of the access review campaign "${campaign.name}" stayed undecided for ${afterDays} days with their reviewers ` +
+      `and now wait for your decision as the campaign's fallback reviewer, by ${dueText(campaign.dueAt)}.\n\n` +
+      `Open My reviews: ${myReviews()}${FOOTER}`,
+  }), campaign.id);
+}
+
+export async function reassignmentMessages(tx: Tx, campaign: CampaignRef, toId: string, n: number, reason: string): Promise<EmailMessage[]> {
+  return perReviewer(new Map([[toId, n]]), await addressesOf(tx, [toId]), (count) => ({
+    kind: "review.reassignment",
+    subject: `Access review "${campaign.name}": ${items(count)} reassigned to you`,
+    body:
+      `${items(count)} of the access review campaign "${campaign.name}" were reassigned to you (reason: ${reason}). ` +
+      `Please decide by ${dueText(campaign.dueAt)}.\n\n` +
+      `Open My reviews: ${myReviews()}${FOOTER}`,
+  }), campaign.id);
+}
+
+export async function closingMessages(
+  tx: Tx,
+  campaign: CampaignRef & { ownerEmail: string | null },
+  reviewerIds: string[],
+  outcome: { kept: number; revoked: number; defaulted: number },
+): Promise<EmailMessage[]> {
+  const summary =
+    `The access review campaign "${campaign.name}" is closed: ${items(outcome.kept)} kept, ${items(outcome.revoked)} revoked` +
+    `${outcome.defaulted ? ` (${items(outcome.defaulted)} nobody decided got the campaign's default)` : ""}. Revocations take effect at once.`;
+  const addresses = await addressesOf(tx, reviewerIds);
+  const messages: EmailMessage[] = [...addresses.entries()].map(([reviewerId, to]) => ({
+    kind: "review.closed",
+    recipientId: reviewerId,
+    to,
+    campaignId: campaign.id,
+    subject: `Access review "${campaign.name}" is closed`,
+    body: `${summary}\n\nThank you for reviewing.${FOOTER}`,
+  }));
+  if (campaign.ownerEmail) {
+    messages.push({
+      kind: "review.closed",
+      recipientId: null,
+      to: campaign.ownerEmail,
+      campaignId: campaign.id,
+      subject: `Access review "${campaign.name}" is closed`,
+      body: `${summary}\n\nReport: ${appLink(`/dashboard/campaigns/${campaign.id}/report`)}\n\n—\nCustodian access reviews. You receive this message as the campaign's owner.`,
+    });
+  }
+  return messages;
+}

@@ -1,0 +1,171 @@
+// The campaign jobs the scheduler runs (lib/jobs/maintenance.ts, each under its own advisory lock,
+// so two instances never do the same work at once) — and each idempotent by itself as well:
+//  - recurrence: a definition with a recurrence starts its campaign for the latest occurrence due,
+//    once (the campaign records the occurrence; a unique index holds one campaign per occurrence);
+//  - reminders: every `reminderEveryDays` after the start, reviewers with undecided items are
+//    reminded, once per cadence slot (the campaign's slot is claimed by a conditional UPDATE);
+//  - escalation: items left undecided `escalateAfterDays` after their reviewer received them go
+//    to the fallback reviewer (the item's history, the audit trail, an e-mail to the fallback).
+// Missed slots (the servers were down) are not caught up one by one: the latest slot counts.
+import type { Actor } from "@/lib/audit/record";
+import { recordAuditEvent } from "@/lib/audit/record";
+import type { Tx } from "@/lib/db/errors";
+import { log } from "@/lib/log";
+import { enqueueEmails } from "@/lib/notifications/outbox";
+import { escalationMessages, reminderMessages } from "./notifications";
+import { latestOccurrence } from "./recurrence";
+import { campaignConfig } from "./schemas";
+import { reviewerCounts, startCampaignInTx } from "./service";
+
+const DAY_MS = 86_400_000;
+export const SCHEDULER: Actor = { type: "system", label: "review scheduler" };
+
+export interface RecurrenceResult {
+  started: number;
+  failed: number;
+}
+
+/**
+ * Starts the campaign of each recurring definition whose latest occurrence has none yet. Each start
+ * runs in a savepoint of the job's transaction: a definition that cannot start (its fallback
+ * reviewer was deleted, …) is logged and retried next run without undoing the others.
+ */
+export async function startDueRecurrences(tx: Tx, options: { now: Date }): Promise<RecurrenceResult> {
+  const result: RecurrenceResult = { started: 0, failed: 0 };
+  const definitions = await tx.$queryRawUnsafe<{ id: string; name: string; config: unknown }[]>(
+    `SELECT id, name, config FROM "ReviewDefinition" WHERE jsonb_typeof(config->'recurrence') = 'object' ORDER BY id`,
+  );
+  for (const d of definitions) {
+    const recurrence = campaignConfig.safeParse(d.config).data?.recurrence;
+    if (!recurrence) continue;
+    const occurrenceAt = latestOccurrence(recurrence, options.now);
+    if (!occurrenceAt) continue;
+    if (await tx.reviewCampaign.findFirst({ where: { definitionId: d.id, occurrenceAt }, select: { id: true } })) continue;
+    await tx.$executeRawUnsafe(`SAVEPOINT recurring_start`);
+    try {
+      await startCampaignInTx(tx, { definitionId: d.id, actor: SCHEDULER, occurrenceAt });
+      await tx.$executeRawUnsafe(`RELEASE SAVEPOINT recurring_start`);
+      result.started++;
+    } catch (err) {
+      await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT recurring_start`);
+      result.failed++;
+      log.warn("recurring review campaign could not start", { definitionId: d.id, occurrenceAt: occurrenceAt.toISOString(), error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return result;
+}
+
+interface ActiveCampaign {
+  id: string;
+  name: string;
+  config: unknown;
+  startedAt: Date;
+  dueAt: Date;
+  reminderSlot: number;
+}
+
+async function activeCampaignsWith(tx: Tx, setting: "reminderEveryDays" | "escalateAfterDays"): Promise<ActiveCampaign[]> {
+  return tx.$queryRawUnsafe<ActiveCampaign[]>(
+    `SELECT id, name, config, "startedAt", "dueAt", "reminderSlot" FROM "ReviewCampaign"
+     WHERE status = 'active' AND jsonb_typeof(config->'${setting}') = 'number' ORDER BY "startedAt", id`,
+  );
+}
+
+/** Open (undecided) items per reviewer of a campaign. */
+async function openByReviewer(tx: Tx, campaignId: string): Promise<Map<string, number>> {
+  const rows = await tx.reviewItem.groupBy({ by: ["reviewerId"], where: { campaignId, decision: null, reviewerId: { not: null } }, _count: true });
+  return new Map(rows.map((r) => [r.reviewerId!, r._count]));
+}
+
+export interface RemindersResult {
+  campaigns: number;
+  reviewers: number;
+}
+
+/** Reminds the reviewers with undecided items of each campaign whose cadence slot came, once per slot. */
+export async function sendDueReminders(tx: Tx, options: { now: Date }): Promise<RemindersResult> {
+  const result: RemindersResult = { campaigns: 0, reviewers: 0 };
+  for (const c of await activeCampaignsWith(tx, "reminderEveryDays")) {
+    const every = campaignConfig.parse(c.config).reminderEveryDays!;
+    const slot = Math.floor((options.now.getTime() - c.startedAt.getTime()) / (every * DAY_MS));
+    if (slot < 1 || slot <= c.reminderSlot) continue;
+    // The claim: a slot already taken (another run, or this one before a crash after commit) updates nothing.
+    const claimed = await tx.$executeRawUnsafe(
+      `UPDATE "ReviewCampaign" SET "reminderSlot" = $2 WHERE id = $1 AND status = 'active' AND "reminderSlot" < $2`,
+      c.id,
+      slot,
+    );
+    if (claimed === 0) continue;
+    const open = await openByReviewer(tx, c.id);
+    if (open.size === 0) continue;
+    const eventId = await recordAuditEvent(tx, {
+      actor: SCHEDULER,
+      action: "review_campaign.reminded",
+      target: { type: "ReviewCampaign", id: c.id, label: c.name },
+      after: { slot, everyDays: every, dueAt: c.dueAt.toISOString(), overdue: c.dueAt <= options.now, reviewers: reviewerCounts(open) },
+    });
+    await enqueueEmails(tx, { messages: await reminderMessages(tx, c, open, options.now), eventId, now: options.now });
+    result.campaigns++;
+    result.reviewers += open.size;
+  }
+  return result;
+}
+
+export interface EscalationResult {
+  campaigns: number;
+  items: number;
+}
+
+/**
+ * Moves items undecided `escalateAfterDays` after their reviewer received them to the campaign's
+ * fallback reviewer — never the fallback's own access (self-review), never items without a
+ * reviewer. The campaign row is locked as a close locks it, so a decision in flight finishes first.
+ */
+export async function escalateOverdueItems(tx: Tx, options: { now: Date }): Promise<EscalationResult> {
+  const result: EscalationResult = { campaigns: 0, items: 0 };
+  for (const c of await activeCampaignsWith(tx, "escalateAfterDays")) {
+    const config = campaignConfig.parse(c.config);
+    const afterDays = config.escalateAfterDays!;
+    const fallback = config.fallbackReviewerId;
+    const cutoff = new Date(options.now.getTime() - afterDays * DAY_MS);
+    const locked = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`, c.id);
+    if (locked[0]?.status !== "active") continue;
+    const due = await tx.$queryRawUnsafe<{ id: string; stage: number; reviewerId: string }[]>(
+      `SELECT i.id, i.stage, i."reviewerId" FROM "ReviewItem" i
+       WHERE i."campaignId" = $1 AND i.decision IS NULL AND i."reviewerId" IS NOT NULL AND i."reviewerId" <> $2 AND i."userId" <> $2
+         AND COALESCE(i."assignedAt", $3::timestamp(3)) <= $4::timestamp(3)
+       ORDER BY i.id FOR UPDATE`,
+      c.id,
+      fallback,
+      c.startedAt,
+      cutoff,
+    );
+    if (due.length === 0) continue;
+    const from = new Map<string, number>();
+    for (const i of due) from.set(i.reviewerId, (from.get(i.reviewerId) ?? 0) + 1);
+    const eventId = await recordAuditEvent(tx, {
+      actor: SCHEDULER,
+      action: "review_campaign.escalated",
+      target: { type: "ReviewCampaign", id: c.id, label: c.name },
+      after: { fallbackReviewerId: fallback, afterDays, items: due.length, from: reviewerCounts(from), itemIds: due.map((i) => i.id) },
+    });
+    await tx.reviewItem.updateMany({ where: { id: { in: due.map((i) => i.id) } }, data: { reviewerId: fallback, assignedAt: options.now } });
+    await tx.reviewAssignment.createMany({
+      data: due.map((i) => ({
+        itemId: i.id,
+        campaignId: c.id,
+        stage: i.stage,
+        kind: "escalated",
+        fromReviewerId: i.reviewerId,
+        toReviewerId: fallback,
+        reason: `Undecided ${afterDays} days after assignment`,
+        at: options.now,
+        eventId,
+      })),
+    });
+    await enqueueEmails(tx, { messages: await escalationMessages(tx, c, fallback, due.length, afterDays), eventId, now: options.now });
+    result.campaigns++;
+    result.items += due.length;
+  }
+  return result;
+}
