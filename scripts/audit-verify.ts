@@ -3,12 +3,15 @@
 //   npm run audit:verify -- --from 100 --to 200   a range of positions
 //   npm run audit:verify -- --export f.jsonl --manifest f.manifest.json [--public-key key.pem]
 //                                                 an exported range, offline (no database)
+//   npm run audit:verify -- --campaign-report campaign.signed.json [--public-key key.pem]
+//                                                 a signed access review report, offline
 // Against the database it only reads (PostgreSQL: safe next to running servers; the embedded
 // database only while the app is stopped).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { verifyChainExport, type ChainManifest } from "@/lib/audit/export";
+import { verifySignedCampaignReport, type SignedCampaignReport } from "@/lib/reviews/export";
 import { describeVerification, verifyAuditChain } from "@/lib/audit/verify";
 
 function position(value: string | undefined, name: string): bigint | undefined {
@@ -25,8 +28,21 @@ async function main(): Promise<number> {
       export: { type: "string" },
       manifest: { type: "string" },
       "public-key": { type: "string" },
+      "campaign-report": { type: "string" },
     },
   });
+  if (values["campaign-report"]) {
+    const result = verifySignedCampaignReport({
+      signed: JSON.parse(readFileSync(values["campaign-report"], "utf8")) as SignedCampaignReport,
+      trustedPublicKeyPem: values["public-key"] ? readFileSync(values["public-key"], "utf8") : undefined,
+    });
+    for (const p of result.problems) console.error(`problem: ${p}`);
+    if (result.ok) {
+      console.log(`campaign report verified: ${result.items} items (population hash recomputed), ${result.revocations} revocations with proof, signature valid`);
+      if (!values["public-key"]) console.log("note: signed by the key named in the file; pass --public-key with the key downloaded from Custodian to check who signed it");
+    }
+    return result.ok ? 0 : 1;
+  }
   if (values.export || values.manifest) {
     if (!values.export || !values.manifest) throw new Error("--export and --manifest go together");
     const result = verifyChainExport({

@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
-import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, exclusionDenies, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -484,8 +484,8 @@ async function denialsOf(
     { id: string; source: string; campaignId: string | null; reason: string; contractId: string | null; validFrom: Date; createdByLabel: string | null }[]
   >(
     `SELECT x.id, x.source, x."campaignId", x.reason, x."contractId", x."validFrom", x."createdByLabel"
-     FROM "Exclusion" x, (SELECT c."repositoryId" FROM "ContractRevision" c WHERE c."contractId" = $2 AND ${validAt("c", T)}) cr
-     WHERE x."userId" = $1 AND (x."contractId" = $2 OR x."repositoryId" = cr."repositoryId") AND ${validAt("x", T)}
+     FROM "Exclusion" x, (SELECT c."contractId", c."repositoryId", c."contractType", c.confidentiality FROM "ContractRevision" c WHERE c."contractId" = $2 AND ${validAt("c", T)}) cr
+     WHERE x."userId" = $1 AND ${exclusionDenies("x", "cr")} AND ${validAt("x", T)}
      ORDER BY x."validFrom", x.id`,
     userId,
     contractId,

@@ -15,6 +15,7 @@ import { applyAuditRetention } from "@/lib/audit/retention";
 import { latestFullVerification, runChainVerification, verifyOnDemand, type OnDemandVerification } from "@/lib/audit/verification-job";
 import { describeVerification } from "@/lib/audit/verify";
 import { runGroupClosureCheck } from "@/lib/access/graph-check";
+import { processMoverReviews, type MoverReviewsResult } from "@/lib/reviews/mover";
 
 export const JOB_LOCK_KEYS = {
   requestLogRetention: 72_707_372_401,
@@ -51,6 +52,7 @@ export async function runMaintenanceOnce(
   auditRetention?: { deleted: number; throughPosition?: string };
   auditVerification?: { ok: boolean; kind: string; summary: string };
   groupClosureCheck?: { checkedGroups: number; differences: number };
+  moverReviews?: MoverReviewsResult;
 }> {
   const config = getConfig();
   const now = options.now ?? clockNow();
@@ -80,8 +82,13 @@ export async function runMaintenanceOnce(
   const auditVerification = verified && { ok: verified.ok, kind: verified.kind, summary: describeVerification(verified) };
   const closure = await runExclusively(prisma, JOB_LOCK_KEYS.groupClosureCheck, (tx) => runGroupClosureCheck(tx, { now }));
   const groupClosureCheck = closure && { checkedGroups: closure.checkedGroups, differences: closure.mismatches.length };
-  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck };
+  // Rows are claimed FOR UPDATE SKIP LOCKED: instances share the work without a job lock.
+  const moverReviews = await processMoverReviews(prisma);
+  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck, moverReviews };
 }
+
+// Mover reviews follow the SCIM change within this interval (the maintenance tick runs them too).
+const MOVER_INTERVAL_MS = 30 * 1000;
 
 /**
  * A full verification on demand (dashboard button), or the recent result, or a refusal to run
@@ -118,4 +125,11 @@ export function startMaintenance(): void {
   };
   void tick();
   setInterval(() => void tick(), INTERVAL_MS).unref();
+  setInterval(async () => {
+    try {
+      await processMoverReviews(await getPrisma());
+    } catch (err) {
+      log.warn("mover reviews failed", { error: err instanceof Error ? err.message : String(err) });
+    }
+  }, MOVER_INTERVAL_MS).unref();
 }

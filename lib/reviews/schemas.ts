@@ -18,13 +18,19 @@ export const campaignConfig = z.strictObject({
       repositoryIds: ids.describe("Only these repositories (empty: all)"),
       contractTypes: z.array(z.string().trim().min(1).max(100)).max(50).default([]).describe("Only these contract types (empty: all)"),
       confidentialityFloor: z.enum(CONFIDENTIALITIES).nullish().describe("Only contracts at or above this confidentiality"),
+      counterparties: z
+        .array(z.string().trim().min(1).max(200).regex(NO_CONTROL))
+        .max(100)
+        .default([])
+        .describe("Only contracts with these counterparties, compared without case (empty: all)"),
       directoryIds: ids.describe("Only people of these directories (empty: all)"),
+      userIds: ids.describe("Only these people (empty: all); a mover review names the person who moved"),
       groupIds: ids.describe("Only access coming through these groups (empty: any)"),
       ruleIds: ids.describe("Only access granted by these rules (empty: any)"),
       directOnly: z.boolean().default(false).describe("Only direct user grants"),
       inactiveDays: z.number().int().min(1).max(3650).nullish().describe("Only people inactive for this many days (or flagged inactive)"),
     })
-    .default({ repositoryIds: [], contractTypes: [], directoryIds: [], groupIds: [], ruleIds: [], directOnly: false }),
+    .default({ repositoryIds: [], contractTypes: [], counterparties: [], directoryIds: [], userIds: [], groupIds: [], ruleIds: [], directOnly: false }),
   /** Person × repository by default; person × contract from this confidentiality on. */
   perContractFrom: z.enum(CONFIDENTIALITIES).nullish(),
   stages: z
@@ -39,6 +45,14 @@ export const campaignConfig = z.strictObject({
   bulkAllowed: z.boolean().default(true).describe("Bulk decisions (never for strictly confidential items)"),
   /** Recommend revoke for people the directory has not touched for this many days. */
   inactivityRevokeDays: z.number().int().min(1).max(3650).default(90),
+  /** Recommend keep for access kept unchanged in the previous campaign of the definition and opened within this many days. */
+  recentlyOpenedDays: z.number().int().min(1).max(3650).default(90),
+  carryForward: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Decide keep at start for items unchanged since a reviewer kept them in the previous campaign of the definition (same person, resource and reasons), recorded as carried forward; never two campaigns in a row",
+    ),
 });
 export type CampaignConfig = z.output<typeof campaignConfig>;
 

@@ -85,7 +85,7 @@ export async function newWorld() {
 
   async function contract(
     repositoryId: string,
-    options: { title?: string; type?: string; confidentiality?: "public" | "internal" | "confidential" | "strictly_confidential"; endDate?: Date | null } = {},
+    options: { title?: string; type?: string; confidentiality?: "public" | "internal" | "confidential" | "strictly_confidential"; endDate?: Date | null; counterparty?: string } = {},
   ): Promise<string> {
     const created = await createContract(prisma, {
       input: {
@@ -93,6 +93,7 @@ export async function newWorld() {
         contractType: options.type ?? "NDA",
         confidentiality: options.confidentiality ?? "internal",
         endDate: options.endDate ? options.endDate.toISOString() : null,
+        ...(options.counterparty ? { counterparty: options.counterparty } : {}),
         repositoryId,
       },
       actor: admin,

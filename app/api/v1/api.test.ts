@@ -25,6 +25,7 @@ import * as userContractsRoute from "./users/[ref]/contracts/route";
 import * as campaignCloseRoute from "./campaigns/[id]/close/route";
 import * as campaignItemsRoute from "./campaigns/[id]/items/route";
 import * as campaignReportRoute from "./campaigns/[id]/report/route";
+import * as campaignSignedReportRoute from "./campaigns/[id]/report/signed/route";
 import * as campaignRoute from "./campaigns/[id]/route";
 import * as campaignsRoute from "./campaigns/route";
 import * as definitionRoute from "./review-definitions/[id]/route";
@@ -34,6 +35,7 @@ import * as exclusionLiftRoute from "./exclusions/[id]/lift/route";
 import * as exclusionRoute from "./exclusions/[id]/route";
 import * as exclusionsRoute from "./exclusions/route";
 import { decideItems } from "@/lib/reviews/service";
+import { verifySignedCampaignReport } from "@/lib/reviews/export";
 
 const { db } = setupTestDatabase();
 const prisma = () => db().prisma;
@@ -58,6 +60,7 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}": campaignRoute,
   "/api/v1/campaigns/{id}/items": campaignItemsRoute,
   "/api/v1/campaigns/{id}/report": campaignReportRoute,
+  "/api/v1/campaigns/{id}/report/signed": campaignSignedReportRoute,
   "/api/v1/campaigns/{id}/close": campaignCloseRoute,
   "/api/v1/exclusions": exclusionsRoute,
   "/api/v1/exclusions/{id}": exclusionRoute,
@@ -540,6 +543,7 @@ describe("rules and repositories", () => {
         "/api/v1/campaigns/{id}",
         "/api/v1/campaigns/{id}/items",
         "/api/v1/campaigns/{id}/report",
+        "/api/v1/campaigns/{id}/report/signed",
         "/api/v1/campaigns/{id}/close",
         "/api/v1/exclusions",
         "/api/v1/exclusions/{id}",
@@ -753,6 +757,14 @@ describe("review campaigns and exclusions (the dashboard's services, over API ke
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toContain(`sha256 ${started.body.populationHash}`);
     expect(lines).toHaveLength(4);
+
+    // The signed report: the same report, signed; it verifies offline, with the revocation's proof.
+    const signed = await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report/signed`, params: { id: campaignId }, key: reader.key });
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({ format: "custodian-campaign-report/1", campaignId, populationHash: started.body.populationHash, populationSize: 2 });
+    expect(verifySignedCampaignReport({ signed: signed.body })).toMatchObject({ ok: true, items: 2, revocations: 1, problems: [] });
+    expect((await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${MISSING}/report/signed`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
+    expect((await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report/signed`, params: { id: campaignId }, key: (await newApiKey(["contracts:read"])).key })).status).toBe(403);
   });
 
   it("creates, lists, explains and lifts exclusions; the engine follows", async () => {
