@@ -49,7 +49,6 @@ export async function queueMoverReview(tx: Tx, options: { userId: string; change
 }
 
 const ACTOR: Actor = { type: "system", label: "mover review" };
-const BATCH = 20;
 
 export interface MoverReviewsResult {
   started: number;
@@ -60,8 +59,9 @@ export interface MoverReviewsResult {
  * Starts the campaigns of pending mover reviews, oldest first. Each row is claimed FOR UPDATE SKIP
  * LOCKED in its own transaction with the campaign it starts, so instances share the work and a
  * crash leaves the row pending. A person who moved twice before the job ran gets one review of
- * their access as it is now. Outcomes: started, no_access (nothing to review), off (the setting was
- * turned off since), gone (the person was deleted).
+ * their access as it is now (their other pending rows are marked merged into it). Outcomes:
+ * started, no_access (nothing to review), off (the setting was turned off since), gone (the
+ * person was deleted), merged.
  */
 export async function processMoverReviews(prisma: PrismaClient, options: { limit?: number } = {}): Promise<MoverReviewsResult> {
   const result: MoverReviewsResult = { started: 0, skipped: 0 };
@@ -69,24 +69,30 @@ export async function processMoverReviews(prisma: PrismaClient, options: { limit
   while (result.started + result.skipped < limit) {
     const done = await prisma.$transaction(
       async (tx) => {
-        const claimed = await tx.$queryRawUnsafe<{ id: string; directoryId: string; userId: string; changed: unknown }[]>(
+        const [row] = await tx.$queryRawUnsafe<{ id: string; directoryId: string; userId: string; changed: unknown }[]>(
           `SELECT id, "directoryId", "userId", changed FROM "MoverReview" WHERE "processedAt" IS NULL
-           ORDER BY "createdAt", id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+           ORDER BY "createdAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`,
         );
-        if (claimed.length === 0) return 0;
-        const seen = new Set<string>();
-        for (const row of claimed) {
-          const outcome = seen.has(row.userId) ? { outcome: "merged", campaignId: null } : await startMoverCampaign(tx, row);
-          seen.add(row.userId);
-          await tx.moverReview.update({ where: { id: row.id }, data: { processedAt: clockNow(), outcome: outcome.outcome, campaignId: outcome.campaignId } });
-          if (outcome.outcome === "started") result.started++;
-          else result.skipped++;
-        }
-        return claimed.length;
+        if (!row) return false;
+        const outcome = await startMoverCampaign(tx, row);
+        const at = clockNow();
+        await tx.moverReview.update({ where: { id: row.id }, data: { processedAt: at, outcome: outcome.outcome, campaignId: outcome.campaignId } });
+        if (outcome.outcome === "started") result.started++;
+        else result.skipped++;
+        // The same person's later moves, already queued: this review covers them.
+        const merged = await tx.$executeRawUnsafe(
+          `UPDATE "MoverReview" SET "processedAt" = $2::timestamp(3), outcome = 'merged', "campaignId" = $3
+           WHERE id IN (SELECT id FROM "MoverReview" WHERE "userId" = $1 AND "processedAt" IS NULL FOR UPDATE SKIP LOCKED)`,
+          row.userId,
+          at,
+          outcome.campaignId,
+        );
+        result.skipped += merged;
+        return true;
       },
-      { maxWait: 10_000, timeout: 300_000 },
+      { maxWait: 10_000, timeout: 120_000 },
     );
-    if (done === 0) break;
+    if (!done) break;
   }
   if (result.started) log.info("mover reviews started", { ...result });
   return result;
