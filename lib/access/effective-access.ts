@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
-import { activeAt, activeSetAt, coveragePerRuleSql, exclusionDenies, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -431,7 +431,7 @@ async function denialsOf(
   const { userId, contractId, at } = options;
   const T = ts(3);
   // One statement (one round trip): the status interval and the contract revision at or before T,
-  // and the rules in force at T reaching the person and covering the contract.
+  // the rules in force at T reaching the person and covering the contract, and the exclusions.
   const [row] = await db.$queryRawUnsafe<
     {
       active: boolean | null;
@@ -445,6 +445,8 @@ async function denialsOf(
       ruleNames: string[] | null;
       ruleFroms: (Date | null)[] | null;
       ruleUntils: (Date | null)[] | null;
+      exclusions: { id: string; source: string; campaignId: string | null; reason: string; contractId: string | null; createdByLabel: string | null }[] | null;
+      exclusionFroms: Date[] | null;
     }[]
   >(
     `WITH RECURSIVE
@@ -475,18 +477,14 @@ async function denialsOf(
             (SELECT array_agg("ruleId" ORDER BY "ruleId") FROM rules) AS "ruleIds",
             (SELECT array_agg(name ORDER BY "ruleId") FROM rules) AS "ruleNames",
             (SELECT array_agg("validFrom" ORDER BY "ruleId")::timestamp(3)[] FROM rules) AS "ruleFroms",
-            (SELECT array_agg("validUntil" ORDER BY "ruleId")::timestamp(3)[] FROM rules) AS "ruleUntils"`,
-    userId,
-    contractId,
-    at,
-  );
-  const exclusions = await db.$queryRawUnsafe<
-    { id: string; source: string; campaignId: string | null; reason: string; contractId: string | null; validFrom: Date; createdByLabel: string | null }[]
-  >(
-    `SELECT x.id, x.source, x."campaignId", x.reason, x."contractId", x."validFrom", x."createdByLabel"
-     FROM "Exclusion" x, (SELECT c."contractId", c."repositoryId", c."contractType", c.confidentiality FROM "ContractRevision" c WHERE c."contractId" = $2 AND ${validAt("c", T)}) cr
-     WHERE x."userId" = $1 AND ${exclusionDenies("x", "cr")} AND ${validAt("x", T)}
-     ORDER BY x."validFrom", x.id`,
+            (SELECT array_agg("validUntil" ORDER BY "ruleId")::timestamp(3)[] FROM rules) AS "ruleUntils",
+            -- The exclusions valid at T naming the person on the contract or its repository then
+            -- (the same rows as the deny seam notExcludedAt, a narrowed one only on its types and confidentialities), in the same round trip.
+            (SELECT json_agg(json_build_object('id', x.id, 'source', x.source, 'campaignId', x."campaignId", 'reason', x.reason,
+                                               'contractId', x."contractId", 'createdByLabel', x."createdByLabel") ORDER BY x."validFrom", x.id)
+               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR EXISTS (SELECT 1 FROM cr WHERE x."repositoryId" = cr."repositoryId" AND ${exclusionCovers("x", "cr")})) AND ${validAt("x", T)}) AS exclusions,
+            (SELECT array_agg(x."validFrom" ORDER BY x."validFrom", x.id)::timestamp(3)[]
+               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR EXISTS (SELECT 1 FROM cr WHERE x."repositoryId" = cr."repositoryId" AND ${exclusionCovers("x", "cr")})) AND ${validAt("x", T)}) AS "exclusionFroms"`,
     userId,
     contractId,
     at,
@@ -494,6 +492,8 @@ async function denialsOf(
   const rules = (row.ruleIds ?? []).map((ruleId, i) => ({ ruleId, name: row.ruleNames![i], validFrom: row.ruleFroms![i], validUntil: row.ruleUntils![i] }));
   const status = { active: row.active, validFrom: row.statusFrom, validTo: row.statusTo, first: row.firstStatus };
   const revision = { validFrom: row.revisionFrom, endDate: row.endDate, first: row.firstRevision };
+  // The validity instants come as a timestamp array (json would drop the UTC marker), in the same order.
+  const exclusions = (row.exclusions ?? []).map((x, i) => ({ ...x, validFrom: row.exclusionFroms![i] }));
   const denial: Denial[] = exclusions.map((x) => ({
     code: "excluded",
     exclusionId: x.id,
