@@ -96,7 +96,7 @@ export async function reviewPopulation(
      rules AS (SELECT v.id AS key, v.* FROM "AccessRuleVersion" v WHERE ${grantsAt("v", T)} AND ${ruleFilter}),
      cov AS (${coverageSql("rules", T, contractFilter)}),
      rg AS (SELECT DISTINCT r."groupId" AS gid FROM rules r WHERE r."principalType" = 'group' AND r.key IN (SELECT key FROM cov)),
-     ${memberChainsCte("rg", T)},
+     ${memberChainsCte("rg", T, s.userIds?.length ? param(s.userIds) : undefined)},
      g AS (
        SELECT c.uid, r.key AS vid, c.gids, mi."validFrom" AS since
        FROM chain c JOIN rules r ON r."principalType" = 'group' AND r."groupId" = c.gid

@@ -4,7 +4,9 @@
 // many checks, per-repository snapshots, a past instant) and in the revocation's proof.
 import { describe, expect, it } from "vitest";
 import { checkAccessMany } from "@/lib/access/check-many";
-import { checkAccess, contractsOfUser } from "@/lib/access/effective-access";
+import { exclusionIntervals } from "@/lib/access/exclusions";
+import { checkAccess, contractsOfUser, whoCanAccessContract } from "@/lib/access/effective-access";
+import { previewRuleChange } from "@/lib/access/impact";
 import { snapshotAccess } from "@/lib/access/snapshot";
 import { getExclusion } from "@/lib/exclusions/queries";
 import { admin, instant, newWorld } from "@/lib/testing/access-world";
@@ -22,8 +24,8 @@ async function setting() {
   const msa = await w.contract(repo, { type: "MSA", confidentiality: "internal" });
   const secret = await w.contract(repo, { type: "MSA", confidentiality: "strictly_confidential" });
   const acme = await w.contract(repo, { type: "NDA", confidentiality: "internal", counterparty: "ACME Corp" });
-  await w.rule({ groupId: team, level: "edit", repositoryId: repo });
-  return { w, ann, ben, cid, mgr, fallback, repo, nda, msa, secret, acme, all: [nda, msa, secret, acme] };
+  const rule = await w.rule({ groupId: team, level: "edit", repositoryId: repo });
+  return { w, ann, ben, cid, mgr, fallback, repo, rule, nda, msa, secret, acme, all: [nda, msa, secret, acme] };
 }
 
 type Setting = Awaited<ReturnType<typeof setting>>;
@@ -88,6 +90,16 @@ describe("a revocation withdraws exactly what was reviewed", () => {
     // The change event the exclusion caused names what was withdrawn: 4 → 2 contracts.
     const revoked = await s.w.prisma.auditEvent.findMany({ where: { action: "access.revoked", targetId: s.ann } });
     expect(revoked.map((e) => (e.after as { contracts: unknown }).contracts)).toContainEqual(2);
+    // Who can see a contract, and what deleting the rule would take: ann still reads the NDAs only.
+    const readers = async (contractId: string) => (await whoCanAccessContract(s.w.prisma, { contractId, offset: 0, limit: 50 })).items.map((r) => r.user.id);
+    expect(await readers(s.nda)).toContain(s.ann);
+    expect(await readers(s.msa)).not.toContain(s.ann);
+    const impact = await previewRuleChange(s.w.prisma, { ruleId: s.rule });
+    expect(impact.lost.find((u) => u.user.id === s.ann)?.contracts).toBe(2);
+    expect(impact.lost.find((u) => u.user.id === s.ben)?.contracts).toBe(4);
+    // Evidence intervals (the answers over a window) deny the same two contracts.
+    const intervals = await exclusionIntervals(s.w.prisma, { userIds: [s.ann], contractIds: s.all, from: before, to: new Date(Date.now() + 60_000) });
+    expect(intervals.map((i) => i.contractId).sort()).toEqual([s.msa, s.secret].sort());
   });
 
   it("scope filtered by a confidentiality floor: only contracts at or above it are denied", async () => {
