@@ -35,7 +35,7 @@ import * as exclusionLiftRoute from "./exclusions/[id]/lift/route";
 import * as exclusionRoute from "./exclusions/[id]/route";
 import * as exclusionsRoute from "./exclusions/route";
 import { decideItems } from "@/lib/reviews/service";
-import { verifySignedCampaignReport } from "@/lib/reviews/export";
+import { verifySignedCampaignReport, type SignedCampaignReport } from "@/lib/reviews/export";
 
 const { db } = setupTestDatabase();
 const prisma = () => db().prisma;
@@ -762,7 +762,7 @@ describe("review campaigns and exclusions (the dashboard's services, over API ke
     const signed = await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report/signed`, params: { id: campaignId }, key: reader.key });
     expect(signed.status).toBe(200);
     expect(signed.body).toMatchObject({ format: "custodian-campaign-report/1", campaignId, populationHash: started.body.populationHash, populationSize: 2 });
-    expect(verifySignedCampaignReport({ signed: signed.body })).toMatchObject({ ok: true, items: 2, revocations: 1, problems: [] });
+    expect(verifySignedCampaignReport({ signed: signed.body as unknown as SignedCampaignReport })).toMatchObject({ ok: true, items: 2, revocations: 1, problems: [] });
     expect((await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${MISSING}/report/signed`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
     expect((await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report/signed`, params: { id: campaignId }, key: (await newApiKey(["contracts:read"])).key })).status).toBe(403);
   });
