@@ -3,6 +3,7 @@
 // Mover reviews (lib/reviews/mover.ts): when this directory changes a person's department or
 // manager, a small review campaign of their access goes to the new manager. Read for everyone who
 // can read directories, editable by admins (the server checks directories:write either way).
+import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { sendJson } from "@/components/ui/api";
@@ -53,7 +54,7 @@ export function MoverReviewSettings({ directory, canWrite, saved, onSaved }: {
       </p>
       <p className="mt-1 text-sm text-slate-600">
         Started in the last 30 days: <strong>{m.startedLast30Days}</strong> · waiting: <strong>{m.pending}</strong>
-        {m.startedLast30Days > 0 && <> · <a className={link} href="/dashboard/campaigns">see campaigns</a></>}
+        {m.startedLast30Days > 0 && <> · <Link className={link} href="/dashboard/campaigns">see campaigns</Link></>}
       </p>
       {canWrite && (
         <form onSubmit={onSubmit} className="mt-4 grid max-w-3xl gap-4 sm:grid-cols-3 sm:items-start" noValidate aria-label="Mover reviews">
