@@ -6,6 +6,8 @@
 //   npm run audit:verify -- --wall-certificate c.json [--export f.jsonl --manifest f.manifest.json] [--public-key key.pem]
 //                                                 an ethical wall's screen certificate, offline; with a
 //                                                 chain export, also the audit positions it cites
+//   npm run audit:verify -- --campaign-report campaign.signed.json [--public-key key.pem]
+//                                                 a signed access review report, offline
 // Against the database it only reads (PostgreSQL: safe next to running servers; the embedded
 // database only while the app is stopped).
 import { readFileSync } from "node:fs";
@@ -13,6 +15,7 @@ import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { verifyChainExport, type ChainManifest } from "@/lib/audit/export";
 import { verifyWallCertificate, type WallCertificate } from "@/lib/walls/certificate";
+import { verifySignedCampaignReport, type SignedCampaignReport } from "@/lib/reviews/export";
 import { describeVerification, verifyAuditChain } from "@/lib/audit/verify";
 
 function position(value: string | undefined, name: string): bigint | undefined {
@@ -30,6 +33,7 @@ async function main(): Promise<number> {
       manifest: { type: "string" },
       "public-key": { type: "string" },
       "wall-certificate": { type: "string" },
+      "campaign-report": { type: "string" },
     },
   });
   if (values["wall-certificate"]) {
@@ -43,6 +47,18 @@ async function main(): Promise<number> {
     if (result.ok) {
       console.log(`wall certificate verified: signature valid${values.export ? `, ${result.eventsChecked} cited audit events found in the chain export` : ""}`);
       if (!values["public-key"]) console.log("note: signed by the key named in the certificate; pass --public-key with the key downloaded from Custodian to check who signed it");
+    }
+    return result.ok ? 0 : 1;
+  }
+  if (values["campaign-report"]) {
+    const result = verifySignedCampaignReport({
+      signed: JSON.parse(readFileSync(values["campaign-report"], "utf8")) as SignedCampaignReport,
+      trustedPublicKeyPem: values["public-key"] ? readFileSync(values["public-key"], "utf8") : undefined,
+    });
+    for (const p of result.problems) console.error(`problem: ${p}`);
+    if (result.ok) {
+      console.log(`campaign report verified: ${result.items} items (population hash recomputed), ${result.revocations} revocations with proof, signature valid`);
+      if (!values["public-key"]) console.log("note: signed by the key named in the file; pass --public-key with the key downloaded from Custodian to check who signed it");
     }
     return result.ok ? 0 : 1;
   }

@@ -119,7 +119,7 @@ export function ReviewQueue() {
                 <td className="text-xs">{i.personStatus.replace("_", " ")}{i.inactiveDays ? `, untouched ${i.inactiveDays} d` : ""}<div>last opened: {i.lastOpenedAt ? <Time value={i.lastOpenedAt} /> : "unknown"}</div></td>
                 <td>{i.recommendation ?? "—"}</td>
                 <td>
-                  {i.decision ? i.decision.replace("_", " ") : (
+                  {i.decision ? `${i.decision.replace("_", " ")}${i.carriedForward ? " (carried forward)" : ""}` : (
                     <span className="flex gap-1">
                       <Button variant="secondary" onClick={() => void decide([i], "keep")}>Keep</Button>
                       <Button variant="secondary" onClick={() => void decide([i], "revoke")}>Revoke</Button>

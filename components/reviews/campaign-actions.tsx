@@ -29,7 +29,7 @@ function useAction() {
   return { busy, error, run };
 }
 
-type Preview = { items: number; people: number; reviewers: number; unassigned: number; recommendedRevoke: number };
+type Preview = { items: number; people: number; reviewers: number; unassigned: number; recommendedRevoke: number; carriedForward: number };
 
 export function DefinitionActions({ definitionId, name }: { definitionId: string; name: string }) {
   const { busy, error, run } = useAction();
@@ -46,6 +46,7 @@ export function DefinitionActions({ definitionId, name }: { definitionId: string
         <p className="text-sm text-slate-700" role="status">
           {preview.items} items for {preview.people} people, {preview.reviewers} reviewers
           {preview.unassigned ? `, ${preview.unassigned} without a reviewer` : ""}; {preview.recommendedRevoke} recommended for revocation
+          {preview.carriedForward ? `; ${preview.carriedForward} carried forward (kept without asking)` : ""}
         </p>
       )}
       {error && <p className="text-sm text-red-700" role="alert">{error}</p>}

@@ -4,7 +4,7 @@
 // then the pairs read off its result — so a batch answers exactly what single checks would.
 import { levelRank, type Level } from "./levels";
 import { buildReasons, nameGroupsAsOf, reasonRows, type Reason } from "./effective-access";
-import { ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { exclusionDenies, ts, validAt, withStatementTimeout, type Db } from "./sql";
 import { wallDenials, type WallDenialDetail } from "./walls";
 
 export interface PairCheck {
@@ -65,7 +65,7 @@ async function excludedPairs(db: Db, options: { pairs: { userId: string; contrac
   const rows = await withStatementTimeout(db, (q) =>
     q.$queryRawUnsafe<{ userId: string; contractId: string }[]>(
       `SELECT DISTINCT x."userId", cr."contractId" FROM "ContractRevision" cr
-       JOIN "Exclusion" x ON (x."contractId" = cr."contractId" OR x."repositoryId" = cr."repositoryId")
+       JOIN "Exclusion" x ON ${exclusionDenies("x", "cr")}
        WHERE cr."contractId" = ANY($2::text[]) AND ${validAt("cr", T)} AND x."userId" = ANY($1::text[]) AND ${validAt("x", T)}`,
       [...new Set(options.pairs.map((p) => p.userId))],
       [...new Set(options.pairs.map((p) => p.contractId))],

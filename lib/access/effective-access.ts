@@ -12,7 +12,7 @@ import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
 import { distinctWallDenials, wallDenialOf, wallDenialRowsSql, type WallDenialDetail } from "./walls";
-import { activeAt, activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -519,12 +519,12 @@ async function denialsOf(
             (SELECT array_agg("validFrom" ORDER BY "ruleId")::timestamp(3)[] FROM rules) AS "ruleFroms",
             (SELECT array_agg("validUntil" ORDER BY "ruleId")::timestamp(3)[] FROM rules) AS "ruleUntils",
             -- The exclusions valid at T naming the person on the contract or its repository then
-            -- (the same rows as the deny seam notExcludedAt), in the same round trip.
+            -- (the same rows as the deny seam notExcludedAt, a narrowed one only on its types and confidentialities), in the same round trip.
             (SELECT json_agg(json_build_object('id', x.id, 'source', x.source, 'campaignId', x."campaignId", 'reason', x.reason,
                                                'contractId', x."contractId", 'createdByLabel', x."createdByLabel") ORDER BY x."validFrom", x.id)
-               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR x."repositoryId" = (SELECT "repositoryId" FROM cr)) AND ${validAt("x", T)}) AS exclusions,
+               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR EXISTS (SELECT 1 FROM cr WHERE x."repositoryId" = cr."repositoryId" AND ${exclusionCovers("x", "cr")})) AND ${validAt("x", T)}) AS exclusions,
             (SELECT array_agg(x."validFrom" ORDER BY x."validFrom", x.id)::timestamp(3)[]
-               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR x."repositoryId" = (SELECT "repositoryId" FROM cr)) AND ${validAt("x", T)}) AS "exclusionFroms",
+               FROM "Exclusion" x WHERE x."userId" = $1 AND (x."contractId" = $2 OR EXISTS (SELECT 1 FROM cr WHERE x."repositoryId" = cr."repositoryId" AND ${exclusionCovers("x", "cr")})) AND ${validAt("x", T)}) AS "exclusionFroms",
             -- The ethical walls denying the pair at T (the deny seam's notWalledAt), likewise.
             (SELECT json_agg(json_build_object('wallId', wd."wallId", 'wallName', wd."wallName", 'kind', wd.kind, 'sideId', wd."sideId",
                                                'sideName', wd."sideName", 'onRoster', wd."onRoster", 'acknowledged', wd.acknowledged,

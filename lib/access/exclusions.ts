@@ -2,7 +2,7 @@
 // (evidence packs): when each (person, contract) was denied by an exclusion. The instant answers
 // apply the same deny through sql.ts notExcludedAt; both read the same rows with the same
 // half-open validity, so an interval answer and a point-in-time answer agree at every instant.
-import { overlapsWindow, ts, type Db } from "./sql";
+import { exclusionDenies, overlapsWindow, ts, type Db } from "./sql";
 
 export interface PairInterval {
   userId: string;
@@ -27,7 +27,7 @@ export async function exclusionIntervals(
     `SELECT * FROM (
        SELECT x."userId", cr."contractId",
               greatest(x."validFrom", cr."validFrom", ${F}) AS "from", least(x."validTo", cr."validTo", ${T}) AS "to"
-       FROM "Exclusion" x JOIN "ContractRevision" cr ON cr."contractId" = x."contractId" OR cr."repositoryId" = x."repositoryId"
+       FROM "Exclusion" x JOIN "ContractRevision" cr ON ${exclusionDenies("x", "cr")}
        WHERE x."userId" = ANY($1::text[]) AND cr."contractId" = ANY($2::text[])
          AND ${overlapsWindow("x", F, T)} AND ${overlapsWindow("cr", F, T)}
      ) i WHERE "from" < "to"`,

@@ -12,7 +12,7 @@ import type { Tx } from "@/lib/db/errors";
 import { now as clockNow } from "@/lib/clock";
 import { whoCanAccessContract } from "./effective-access";
 import { usersInGroup } from "./group-graph";
-import { activeAt, notWalledAt, ts, validAt, wallDeniesAt, wallInForceAt, type Db } from "./sql";
+import { activeAt, exclusionNarrowed, notWalledAt, ts, validAt, wallDeniesAt, wallInForceAt, type Db } from "./sql";
 
 export type ExpiringKind = "contract" | "rule" | "grant";
 
@@ -120,7 +120,7 @@ async function notExcluded(db: Db, c: Candidate, ids: string[], now: Date): Prom
   const excluded = await db.$queryRawUnsafe<{ userId: string }[]>(
     `SELECT DISTINCT x."userId" FROM "Exclusion" x
      WHERE x."userId" = ANY($1::text[]) AND x."validFrom" <= ${ts(2)} AND (x."validTo" IS NULL OR x."validTo" > ${ts(2)})
-       AND (x."repositoryId" = $3 OR (x."contractId" IS NOT NULL AND x."contractId" = $4))`,
+       AND ((x."repositoryId" = $3 AND NOT ${exclusionNarrowed("x")}) OR (x."contractId" IS NOT NULL AND x."contractId" = $4))`,
     ids,
     now,
     c.repositoryId,

@@ -5,6 +5,7 @@
 // over the membership history that the closure replaced (kept here as the reference), and the
 // maintained table with its recomputation from history (verifyGroupClosure). Also: the nesting depth
 // limit, and a ladder of nested groups (whose paths double with every layer) answered in bounded time.
+import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -232,7 +233,9 @@ describe("the migration", () => {
       let seed = 7;
       const rand = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
       const day = (d: number) => new Date(Date.UTC(2020, 0, 1) + d * 86_400_000);
-      const dir = (await q.directory.create({ data: { name: unique("mig") } })).id;
+      // In SQL: the client knows today's Directory columns, the old schema does not (mover reviews came later).
+      const dir = randomUUID();
+      await q.$executeRawUnsafe(`INSERT INTO "Directory" (id, name, "updatedAt") VALUES ($1, $2, now())`, dir, unique("mig"));
       const groups: string[] = [];
       for (let i = 0; i < 7; i++) {
         groups.push((await q.group.create({ data: { directoryId: dir, displayName: `m${i}`, displayNameKey: `m${i}` } })).id);

@@ -106,20 +106,23 @@ export const membershipHopsSql = (alias: string, t: string) =>
  * that (person, group) — the shortest, ties least in text order — so readers grouped by chain here
  * match the reasons given person by person. `gids` climbs from the person's direct group to `gid`.
  */
-export const memberChainsCte = (groups: string, t: string) =>
-  `chain_all(uid, gid, gids) AS (
+export const memberChainsCte = (groups: string, t: string, onlyUsers?: string) => {
+  // `onlyUsers`: SQL of a text[] of people to keep (a review of a few people need not chain everyone).
+  const only = onlyUsers ? ` AND mi."memberUserId" = ANY(${onlyUsers}::text[])` : "";
+  return `chain_all(uid, gid, gids) AS (
      SELECT mi."memberUserId", g.gid, ARRAY[g.gid]::text[]
      FROM ${groups} g JOIN "MembershipInterval" mi ON mi."groupId" = g.gid
-     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}
+     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}${only}
      UNION ALL
      SELECT mi."memberUserId", g.gid, ${pathArray("gc")}
      FROM ${groups} g JOIN "GroupClosure" gc ON gc."ancestorId" = g.gid AND ${validAt("gc", t)}
      JOIN "MembershipInterval" mi ON mi."groupId" = gc."descendantId"
-     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}
+     WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}${only}
    ),
    chain(uid, gid, gids) AS (
      SELECT DISTINCT ON (c.uid, c.gid) c.uid, c.gid, c.gids FROM chain_all c ORDER BY c.uid, c.gid, cardinality(c.gids), c.gids
    )`;
+};
 
 /**
  * CTEs `down_seed`, `down(gid[, ...carry])`: the groups `seed` selects and every group nested

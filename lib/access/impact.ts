@@ -20,7 +20,7 @@ import {
 import type { UserRef } from "./effective-access";
 import { descendantGroupsCte, groupPeopleSql } from "./group-graph";
 import { contractWallKeysCte, wallDeniedUsersCte, wallScopesInForceCte } from "./snapshot";
-import { activeSetAt, coveragePerRuleSql, grantsAt, inForceAt, ts, validAt, windowCovers, withStatementTimeout, type Db } from "./sql";
+import { activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, ts, validAt, windowCovers, withStatementTimeout, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
 export interface RuleContent {
@@ -141,7 +141,7 @@ const contractClassCtes = (T: string) => `
      ),
      -- contracts whose access can change: those the rule covers before or after
      hcov AS (${coveragePerRuleSql("hyp", T)}),
-     aff_c AS (SELECT DISTINCT "contractId", "repositoryId", confidentiality FROM hcov),
+     aff_c AS (SELECT DISTINCT "contractId", "repositoryId", confidentiality, "contractType" FROM hcov),
      -- other rules granting at T that cover one of those contracts
      others AS (
        SELECT v.id AS key, v.* FROM "AccessRuleVersion" v
@@ -153,7 +153,7 @@ const contractClassCtes = (T: string) => `
      -- Exclusions valid at T on affected contracts, as deny keys "X:<id>" in the contract's class
      -- and (the preview's uc) the excluded person's: a pair sharing one has no access, before or after.
      excl AS (
-       SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId" FROM "Exclusion" x
+       SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId", x."contractTypes", x."confidentialityFloor" FROM "Exclusion" x
        WHERE ${validAt("x", T)}
          AND (x."contractId" IN (SELECT "contractId" FROM aff_c) OR x."repositoryId" IN (SELECT "repositoryId" FROM aff_c))
      ),
@@ -169,7 +169,7 @@ const contractClassCtes = (T: string) => `
      cc AS (
        SELECT "contractId", array_agg(DISTINCT key ORDER BY key) AS cls
        FROM (SELECT key, "contractId" FROM hcov UNION ALL SELECT key, "contractId" FROM ocov
-             UNION ALL SELECT e.key, a."contractId" FROM excl e JOIN aff_c a ON a."contractId" = e."contractId" OR a."repositoryId" = e."repositoryId"
+             UNION ALL SELECT e.key, a."contractId" FROM excl e JOIN aff_c a ON a."contractId" = e."contractId" OR (a."repositoryId" = e."repositoryId" AND ${exclusionCovers("e", "a")})
              UNION ALL SELECT unnest(wk), "contractId" FROM cw) x
        GROUP BY "contractId"
      )`;

@@ -12,7 +12,14 @@ export interface PopulationScope {
   contractTypes?: string[];
   /** Only contracts at or above this confidentiality rank (0..3). */
   confidentialityFloor?: number | null;
+  /**
+   * Only contracts with one of these counterparties, compared without case. The counterparty is
+   * not part of a contract's access history: the current one applies, also at a past instant.
+   */
+  counterparties?: string[];
   directoryIds?: string[];
+  /** Only these people. */
+  userIds?: string[];
   /** Only access that comes through one of these groups (anywhere on the membership chain). */
   groupIds?: string[];
   ruleIds?: string[];
@@ -44,6 +51,10 @@ export interface PopulationRow {
   reasons: PopulationReason[];
 }
 
+/** The contract revision `cr`'s contract has one of the (lower-cased) counterparties of array parameter `list`. */
+export const counterpartyFilter = (cr: string, list: string) =>
+  `${cr}."contractId" IN (SELECT c.id FROM "Contract" c WHERE lower(c.counterparty) = ANY(${list}::text[]))`;
+
 /**
  * The population at `at`, leaving out access that ends before `closeAt`. `contractFloor`: from
  * this confidentiality rank on, one item per contract instead of per repository (null: never).
@@ -62,6 +73,7 @@ export async function reviewPopulation(
     s.repositoryIds?.length ? `cr."repositoryId" = ANY(${param(s.repositoryIds)}::text[])` : null,
     s.contractTypes?.length ? `cr."contractType" = ANY(${param(s.contractTypes)}::text[])` : null,
     s.confidentialityFloor !== undefined && s.confidentialityFloor !== null ? `cr.confidentiality >= ${param(s.confidentialityFloor)}::int` : null,
+    s.counterparties?.length ? counterpartyFilter("cr", param(s.counterparties.map((c) => c.toLowerCase()))) : null,
   ]
     .filter(Boolean)
     .join(" AND ");
@@ -75,6 +87,7 @@ export async function reviewPopulation(
     .join(" AND ");
   const personFilter = [
     s.directoryIds?.length ? `u."directoryId" = ANY(${param(s.directoryIds)}::text[])` : null,
+    s.userIds?.length ? `u.id = ANY(${param(s.userIds)}::text[])` : null,
     s.inactiveDays ? `(u."inactiveFlaggedAt" IS NOT NULL OR u."lastSeenAt" < ${T} - make_interval(days => ${param(s.inactiveDays)}::int))` : null,
   ].filter(Boolean);
   const groupFilter = s.groupIds?.length ? `g.gids && ${param(s.groupIds)}::text[]` : "TRUE";
@@ -83,7 +96,7 @@ export async function reviewPopulation(
      rules AS (SELECT v.id AS key, v.* FROM "AccessRuleVersion" v WHERE ${grantsAt("v", T)} AND ${ruleFilter}),
      cov AS (${coverageSql("rules", T, contractFilter)}),
      rg AS (SELECT DISTINCT r."groupId" AS gid FROM rules r WHERE r."principalType" = 'group' AND r.key IN (SELECT key FROM cov)),
-     ${memberChainsCte("rg", T)},
+     ${memberChainsCte("rg", T, s.userIds?.length ? param(s.userIds) : undefined)},
      g AS (
        SELECT c.uid, r.key AS vid, c.gids, mi."validFrom" AS since
        FROM chain c JOIN rules r ON r."principalType" = 'group' AND r."groupId" = c.gid

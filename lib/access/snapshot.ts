@@ -12,7 +12,7 @@
 // are first counted per such bucket, and only buckets meet rules. End dates are folded: after T
 // (running for every rule) → none; ended beyond the longest grace → left out.
 import { ancestorGroupsCte } from "./group-graph";
-import { activeAt, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, wallDeniesAt, wallInForceAt, type Db } from "./sql";
+import { activeAt, exclusionCovers, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, wallDeniesAt, wallInForceAt, type Db } from "./sql";
 
 /**
  * Ethical walls as deny keys "W:<wall>:<side>" (side empty for the other kinds), like exclusions'
@@ -143,9 +143,10 @@ export async function snapshotAccess(
          SELECT DISTINCT a.base, r.key FROM anc a JOIN rules r ON r."principalType" = 'group' AND r."groupId" = a.gid
        ),
        -- Exclusions valid at T of these users in the scope, as deny keys "X:<id>" in both the
-       -- user's and the contract bucket's class (a contract named by one gets a bucket of its own).
+       -- user's and the contract bucket's class (a contract named by one gets a bucket of its own;
+       -- a narrowed one needs none: buckets are per type and confidentiality already).
        excl AS (
-         SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId" FROM "Exclusion" x
+         SELECT 'X:' || x.id AS key, x."userId" AS uid, x."contractId", x."repositoryId", x."contractTypes", x."confidentialityFloor" FROM "Exclusion" x
          WHERE ${validAt("x", T)} AND x."userId" IN (SELECT uid FROM act)
            AND (x."repositoryId" IN (SELECT rid FROM scope)
              OR x."contractId" IN (SELECT cr."contractId" FROM "ContractRevision" cr WHERE cr."repositoryId" IN (SELECT rid FROM scope) AND ${validAt("cr", T)}))
@@ -197,7 +198,7 @@ export async function snapshotAccess(
          UNION ALL
          SELECT bk.bid, r.key FROM bk JOIN used r ON ${repositoryScopeCovers("r", "bk")} AND ${notEndedAt("r", "bk", T)}
          UNION ALL
-         SELECT bk.bid, e.key FROM bk JOIN excl e ON e."contractId" = bk."contractId" OR e."repositoryId" = bk."repositoryId"
+         SELECT bk.bid, e.key FROM bk JOIN excl e ON e."contractId" = bk."contractId" OR (e."repositoryId" = bk."repositoryId" AND ${exclusionCovers("e", "bk")})
          UNION ALL
          SELECT bk.bid, unnest(bk.wk) FROM bk WHERE bk.wk IS NOT NULL
        ),

@@ -29,7 +29,9 @@ export const validAt = (alias: string, t: string) =>
  */
 export const notExcludedAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
   `NOT EXISTS (SELECT 1 FROM "Exclusion" x WHERE x."userId" = ${userSql}
-     AND (x."contractId" = ${contractSql} OR x."repositoryId" = ${repositorySql}) AND ${validAt("x", t)})
+     AND (x."contractId" = ${contractSql} OR (x."repositoryId" = ${repositorySql} AND (NOT ${exclusionNarrowed("x")}
+       OR EXISTS (SELECT 1 FROM "ContractRevision" xr WHERE xr."contractId" = ${contractSql} AND ${validAt("xr", t)} AND ${exclusionCovers("x", "xr")}))))
+     AND ${validAt("x", t)})
    AND ${notWalledAt(userSql, contractSql, repositorySql, t)}`;
 
 /** The wall is in force at t: activated at or before t and not lifted by then. */
@@ -87,6 +89,22 @@ export const notWalledAt = (userSql: string, contractSql: string, repositorySql:
     OR NOT EXISTS (SELECT 1 FROM unnest(${contractWallKeysAt(contractSql, repositorySql, t)}) AS wk(key)
       WHERE EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
         WHERE s.key = wk.key AND ${validAt("s", t)} AND ${wallInForceAt("w", t)} AND ${wallDeniesAt("w", "s", userSql, t)})))`;
+
+/**
+ * A repository exclusion may be narrowed like a rule's scope (a review campaign revoking what a
+ * type- or confidentiality-filtered scope reviewed): contract types (empty list = all) and a
+ * confidentiality floor (null = none). Unnarrowed ones (most) pay nothing more in notExcludedAt.
+ */
+export const exclusionNarrowed = (x: string) => `(jsonb_array_length(${x}."contractTypes") > 0 OR ${x}."confidentialityFloor" IS NOT NULL)`;
+
+/** The exclusion's narrowing covers the contract revision (any alias with contractType and confidentiality). */
+export const exclusionCovers = (x: string, cr: string) =>
+  `(jsonb_array_length(${x}."contractTypes") = 0 OR ${x}."contractTypes" @> jsonb_build_array(${cr}."contractType"))
+   AND (${x}."confidentialityFloor" IS NULL OR ${cr}.confidentiality >= ${x}."confidentialityFloor")`;
+
+/** A (valid) exclusion denies the contract revision `cr`: names the contract, or its repository within the narrowing. */
+export const exclusionDenies = (x: string, cr: string) =>
+  `(${x}."contractId" = ${cr}."contractId" OR (${x}."repositoryId" = ${cr}."repositoryId" AND ${exclusionCovers(x, cr)}))`;
 
 /** The user had an active status interval at t (a deleted user's intervals are all closed). */
 export const activeAt = (userIdSql: string, t: string) =>

@@ -29,6 +29,7 @@ import {
   campaignItemPage,
   campaignPage,
   campaignReportResponse,
+  signedCampaignReportResponse,
   campaignResponse,
   reassignResponse,
   exclusionPage,
@@ -138,6 +139,7 @@ export const namedResponseSchemas = {
   CampaignItemPage: campaignItemPage,
   CampaignReport: campaignReportResponse,
   CampaignReassignResult: reassignResponse,
+  SignedCampaignReport: signedCampaignReportResponse,
   Exclusion: exclusionResponse,
   ExclusionPage: exclusionPage,
   Wall: wallResponse,
@@ -401,6 +403,17 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: ok(campaignReportResponse) },
     errors: [400, 404],
     csv: true,
+  },
+  {
+    method: "get",
+    path: "/api/v1/campaigns/{id}/report/signed",
+    summary:
+      "The campaign report signed with the audit signing key (Ed25519), verifiable offline with `npm run audit:verify -- --campaign-report <file>`: the signature, the population hash recomputed from the items, each revocation's proof",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    params: idOf("Campaign"),
+    responses: { 200: ok(signedCampaignReportResponse) },
+    errors: [404],
   },
   {
     method: "post",

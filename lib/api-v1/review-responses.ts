@@ -26,9 +26,12 @@ export const reviewDefinitionList = z.strictObject({ items: z.array(reviewDefini
 
 const campaignStatus = z.enum(["active", "closed"]);
 
+const campaignKind = z.enum(["scheduled", "mover"]).describe("mover: started by a SCIM change of the person's department or manager (a directory setting)");
+
 export const campaignSummary = z.strictObject({
   id: z.string(),
   name: z.string(),
+  kind: campaignKind,
   status: campaignStatus,
   startedAt: instant,
   dueAt: instant,
@@ -43,6 +46,7 @@ export const campaignResponse = z.strictObject({
   id: z.string(),
   definitionId: z.string(),
   name: z.string(),
+  kind: campaignKind,
   status: campaignStatus,
   stage: z.number().int().min(1),
   config: campaignConfig.describe("The definition's configuration, frozen at start"),
@@ -51,7 +55,8 @@ export const campaignResponse = z.strictObject({
   closedAt: instant.nullable(),
   populationHash: z.string().describe("SHA-256 of the whole population (recomputable from the report), also in the audit trail"),
   populationSize: count,
-  decided: count,
+  decided: count.describe("Items decided, carried-forward ones included"),
+  carriedForward: count.describe("Items kept at start because a reviewer kept them, unchanged, in the previous campaign of the definition"),
   overdue: z.boolean(),
   reviewers: z.array(
     z.strictObject({
@@ -68,6 +73,7 @@ export const campaignResponse = z.strictObject({
 });
 
 const itemReason = z.strictObject({
+  versionId: z.string().describe("The rule version; with the group path, what the population hash reads"),
   ruleId: z.string(),
   version: z.number().int(),
   level: z.enum(LEVELS).nullable(),
@@ -100,6 +106,7 @@ const itemContent = {
   justification: z.string().nullable(),
   secondsSpent: z.number().int().nullable(),
   bulk: z.boolean(),
+  carriedForward: z.boolean().describe("Decided keep at start: unchanged since a reviewer kept it in the previous campaign of the definition"),
   outcome: outcome.nullable().describe("Set at close: the decision, else the campaign's default for undecided items"),
   appliedAt: instant.nullable(),
   exclusionId: z.string().nullable(),
@@ -115,6 +122,7 @@ export const campaignReportResponse = z.strictObject({
     decisions: count,
     medianSecondsPerDecision: z.number().nullable(),
     bulkShare: z.number().min(0).max(1),
+    carriedForward: count.describe("Items carried forward (not counted among the reviewers' decisions)"),
     rubberStampSeconds: count,
     rubberStamps: z.array(z.strictObject({ reviewerId: z.string(), decisions: count, medianSeconds: z.number().nullable() })),
     revocations: count,
@@ -128,7 +136,8 @@ export const campaignReportResponse = z.strictObject({
         z.strictObject({
           stage: z.number().int().min(1),
           decision,
-          reviewerId: z.string(),
+          via: z.enum(["reviewer", "carry_forward"]).describe("carry_forward: no person decided; unchanged since kept in the previous campaign"),
+          reviewerId: z.string().nullable().describe("null when carried forward"),
           decidedAt: instant,
           justification: z.string().nullable(),
           secondsSpent: z.number().int().nullable(),
@@ -161,7 +170,16 @@ const by = z.strictObject({ type: z.string().nullable(), id: z.string().nullable
 export const exclusionResponse = z.strictObject({
   id: z.string(),
   user: z.strictObject({ id: z.string(), userName: z.string().nullable(), displayName: z.string().nullable() }),
-  scope: z.strictObject({ kind: z.enum(["repository", "contract"]), id: z.string(), name: z.string().nullable() }),
+  scope: z.discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("repository"),
+      id: z.string(),
+      name: z.string().nullable(),
+      contractTypes: z.array(z.string()).describe("Only contracts of these types are denied (empty: all)"),
+      confidentialityFloor: z.enum(CONFIDENTIALITIES).nullable().describe("Only contracts at or above this confidentiality are denied (null: all)"),
+    }),
+    z.strictObject({ kind: z.literal("contract"), id: z.string(), name: z.string().nullable() }),
+  ]),
   source: z.enum(["admin", "campaign"]),
   campaignId: z.string().nullable(),
   reason: z.string(),
@@ -175,3 +193,15 @@ export const exclusionResponse = z.strictObject({
 });
 
 export const exclusionPage = z.strictObject({ items: z.array(exclusionResponse), ...pageMeta });
+
+export const signedCampaignReportResponse = z.strictObject({
+  format: z.literal("custodian-campaign-report/1"),
+  campaignId: z.string(),
+  populationHash: z.string(),
+  populationSize: count,
+  report: campaignReportResponse.describe("The campaign report, exactly as signed"),
+  exportedAt: instant,
+  keyId: z.string().describe("The audit signing key's id (as for audit chain exports)"),
+  publicKey: z.string().describe("The Ed25519 public key (SPKI PEM)"),
+  signature: z.string().describe("Base64 Ed25519 signature of the canonical JSON (keys sorted, no whitespace) of every other field"),
+});

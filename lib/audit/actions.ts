@@ -102,6 +102,8 @@ export const AUDIT_ACTIONS = {
   "review_campaign.items_reassigned": {},
   "review_item.decided": {},
   "review_item.revoked": {},
+  "review_campaign.carried_forward": {},
+  "mover_review.started": {},
   "group_role.assigned": {},
   "group_role.unassigned": {},
   // Directories and their credentials

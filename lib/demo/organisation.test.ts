@@ -32,13 +32,19 @@ describe("demo organisation", () => {
     expect(await prisma.accessRuleVersion.count({ where: { principalType: "user" } })).toBeGreaterThan(0);
     expect(await prisma.groupRoleAssignment.count()).toBe(3);
     expect(await prisma.contractRevision.count()).toBeGreaterThan(SMALL.contracts); // renewals, reclassifications
-    // Access review campaigns: one completed with revocations applied (and a late reviewer's items
-    // defaulted), the next in progress.
+    // Access review campaigns: the previous quarter's (closed), one completed with carried-forward
+    // items and revocations applied (and a late reviewer's items defaulted), the next in progress.
     const campaigns = await prisma.reviewCampaign.findMany({ orderBy: { startedAt: "asc" } });
-    expect(campaigns.map((c) => c.status)).toEqual(["closed", "active"]);
-    expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[0].id, outcome: "revoke", appliedAt: { not: null } } })).toBeGreaterThan(0);
-    expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[0].id, decision: null, outcome: "revoke" } })).toBeGreaterThan(0);
-    expect(await prisma.reviewItem.count({ where: { campaignId: campaigns[1].id, decision: null } })).toBeGreaterThan(0);
+    expect(campaigns.map((c) => c.status)).toEqual(["closed", "closed", "active"]);
+    const [, completed, current] = campaigns;
+    expect(await prisma.reviewItem.count({ where: { campaignId: completed.id, outcome: "revoke", appliedAt: { not: null } } })).toBeGreaterThan(0);
+    expect(await prisma.reviewItem.count({ where: { campaignId: completed.id, decision: null, outcome: "revoke" } })).toBeGreaterThan(0);
+    expect(await prisma.reviewItem.count({ where: { campaignId: completed.id, carriedForward: true, outcome: "keep" } })).toBeGreaterThan(0);
+    expect(await prisma.reviewDecision.count({ where: { campaignId: completed.id, via: "carry_forward", reviewerId: null } })).toBeGreaterThan(0);
+    // The late reviewer: every item still assigned to them was left undecided and took the default.
+    const late = await prisma.reviewItem.groupBy({ by: ["reviewerId"], where: { campaignId: completed.id, carriedForward: false }, _count: { decision: true, _all: true } });
+    expect(late.some((r) => r.reviewerId !== null && r._count._all > 0 && r._count.decision === 0)).toBe(true);
+    expect(await prisma.reviewItem.count({ where: { campaignId: current.id, decision: null } })).toBeGreaterThan(0);
 
     // Ethical walls: an active M&A wall with two sides, an active screen for a lateral hire, a
     // lifted wall with its stored lift certificate; a few decision-API attempts the walls denied.

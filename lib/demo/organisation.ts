@@ -431,9 +431,11 @@ export interface LoadOptions {
 
 /**
  * Access review campaigns of the demo (issue 19): a quarterly review of two repositories by their
- * owners, completed a fortnight ago — some revocations, one late reviewer whose items took the
- * default (revoke) — and the next one in progress, where items kept unchanged last time carry a
- * "keep" recommendation.
+ * owners that carries forward what a reviewer kept unchanged last time. The previous quarter's
+ * (closed) sets up the carry-forward; the completed one, a fortnight ago, has carried-forward
+ * items, some revocations, and one late reviewer whose items took the default (revoke); the next
+ * one is in progress, where items kept unchanged last time and opened recently carry a "keep"
+ * recommendation.
  */
 async function demoCampaigns(
   prisma: PrismaClient,
@@ -444,15 +446,15 @@ async function demoCampaigns(
   const people = await prisma.user.findMany({ where: { active: true, suspendedAt: null }, orderBy: [{ userName: "asc" }], take: 3, select: { id: true } });
   if (scope.length === 0 || people.length < 3) return;
   const [ownerA, ownerB, fallback] = people.map((p) => p.id);
-  await runAt(at(days - 31), async () => {
+  await runAt(at(Math.max(1, days - 62)), async () => {
     await setRepositoryOwners(prisma, { repositoryId: scope[0], userIds: [ownerA], actor: adminActor });
     if (scope[1]) await setRepositoryOwners(prisma, { repositoryId: scope[1], userIds: [ownerB], actor: adminActor });
   });
-  const definition = await runAt(at(days - 31, 10), () =>
+  const definition = await runAt(at(Math.max(1, days - 62), 10), () =>
     createDefinition(prisma, {
       input: {
         name: "Quarterly review: deal repositories",
-        config: { scope: { repositoryIds: scope }, stages: [{ reviewers: "repository_owners" }], fallbackReviewerId: fallback, durationDays: 14, undecided: "revoke" },
+        config: { scope: { repositoryIds: scope }, stages: [{ reviewers: "repository_owners" }], fallbackReviewerId: fallback, durationDays: 14, undecided: "revoke", carryForward: true },
       },
       actor: adminActor,
     }),
@@ -471,6 +473,11 @@ async function demoCampaigns(
       });
     }
   };
+  // The previous quarter: both owners decide (ownerB half of theirs, the rest kept by default, so not carried).
+  const previous = await runAt(at(Math.max(1, days - 61)), () => startCampaign(prisma, { definitionId: definition.id, name: "Q2 review: deal repositories", actor: adminActor }));
+  await runAt(at(Math.max(1, days - 58)), () => decide(previous.id, ownerA, 1));
+  await runAt(at(Math.max(1, days - 57)), () => decide(previous.id, ownerB, 0.5));
+  await runAt(at(Math.max(1, days - 47)), () => closeCampaign(prisma, { campaignId: previous.id, actor: adminActor }));
   const completed = await runAt(at(days - 30), () => startCampaign(prisma, { definitionId: definition.id, name: "Q3 review: deal repositories", actor: adminActor }));
   // ownerA decides everything; ownerB (the late reviewer) nothing; the fallback half of theirs.
   await runAt(at(days - 26), () => decide(completed.id, ownerA, 1));

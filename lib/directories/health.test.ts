@@ -86,4 +86,26 @@ describe("directory monitoring", () => {
     expect(await db().prisma.directory.findUniqueOrThrow({ where: { id: directory.id } })).toMatchObject({ inactivityDays: null, inactivityAction: "flag" });
     expect((await patch("no-such-directory", { inactivityDays: null, inactivityAction: "flag" })).status).toBe(404);
   });
+
+  it("saves the mover-review setting for admins only, validated, leaving the inactivity policy as it was", async () => {
+    const { directory, scim } = await newDirectory("entra");
+    const fallback = (await scim.post("/Users", { schemas: [USER], userName: `fallback-${Date.now()}@example.com` })).body.id as string;
+    const moverReviews = { enabled: true, fallbackReviewerId: fallback, durationDays: 10 };
+    signInAs("compliance");
+    expect((await patch(directory.id, { moverReviews })).status).toBe(403);
+    signInAs("admin");
+    const bad = await patch(directory.id, { moverReviews: { enabled: true, durationDays: 0 } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { details: expect.arrayContaining([expect.objectContaining({ path: "moverReviews.durationDays" })]) } });
+    const unknown = await patch(directory.id, { moverReviews: { ...moverReviews, fallbackReviewerId: "nobody" } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: { details: [{ path: "moverReviews.fallbackReviewerId", message: "no such user" }] } });
+    expect((await patch(directory.id, { inactivityDays: 30 })).status).toBe(400);
+    const ok = await patch(directory.id, { moverReviews });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      inactivityDays: null,
+      moverReviews: { enabled: true, fallbackReviewer: { id: fallback }, durationDays: 10, pending: 0, startedLast30Days: 0 },
+    });
+  });
 });

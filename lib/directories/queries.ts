@@ -107,6 +107,15 @@ export interface DirectoryDetail extends DirectoryListItem {
   /** Inactivity policy (lib/users/inactivity.ts); null days = off. */
   inactivityDays: number | null;
   inactivityAction: string;
+  /** Mover reviews (lib/reviews/mover.ts): a move (department, manager) starts a review for the new manager. */
+  moverReviews: {
+    enabled: boolean;
+    fallbackReviewer: { id: string; userName: string | null; displayName: string | null } | null;
+    durationDays: number;
+    /** Moves waiting for the job; campaigns started in the last 30 days. */
+    pending: number;
+    startedLast30Days: number;
+  };
   monitoring: DirectoryMonitoring;
 }
 
@@ -118,10 +127,13 @@ export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now
     },
   });
   if (!d) throw new AppError("not_found", "Directory not found");
-  const [activeUsers, stats, monitoring] = await Promise.all([
+  const [activeUsers, stats, monitoring, fallback, moverPending, moverStarted] = await Promise.all([
     prisma.user.count({ where: { directoryId: id, active: true } }),
     requestStatsOf(prisma, [id], now),
     directoryMonitoring(prisma, { directoryId: id, now }),
+    d.moverReviewFallbackId ? prisma.user.findUnique({ where: { id: d.moverReviewFallbackId }, select: { id: true, userName: true, displayName: true } }) : null,
+    prisma.moverReview.count({ where: { directoryId: id, processedAt: null } }),
+    prisma.moverReview.count({ where: { directoryId: id, outcome: "started", processedAt: { gte: new Date(now.getTime() - 30 * 86_400_000) } } }),
   ]);
   return {
     id: d.id,
@@ -131,6 +143,13 @@ export async function getDirectoryForAdmin(prisma: PrismaClient, id: string, now
     rateLimitPerMinute: d.rateLimitPerMinute,
     inactivityDays: d.inactivityDays,
     inactivityAction: d.inactivityAction,
+    moverReviews: {
+      enabled: d.moverReviews,
+      fallbackReviewer: fallback ?? (d.moverReviewFallbackId ? { id: d.moverReviewFallbackId, userName: null, displayName: null } : null),
+      durationDays: d.moverReviewDays,
+      pending: moverPending,
+      startedLast30Days: moverStarted,
+    },
     monitoring,
     users: d._count.users,
     activeUsers,

@@ -142,16 +142,33 @@ export async function revokeOAuthClient(prisma: PrismaClient, options: { clientR
 
 export const MAX_INACTIVITY_DAYS = 3650;
 
-/** The directory's inactivity policy (lib/users/inactivity.ts). inactivityDays null = off. */
-export const directorySettingsInput = z.object({
-  inactivityDays: z
-    .number({ error: "must be a whole number of days" })
-    .int("must be a whole number of days")
-    .min(1, "at least 1 day")
-    .max(MAX_INACTIVITY_DAYS, `at most ${MAX_INACTIVITY_DAYS} days`)
-    .nullable(),
-  inactivityAction: z.enum(["flag", "suspend"], { error: "must be flag or suspend" }),
-});
+/**
+ * The directory's settings, each group optional (a PATCH changes what it names): the inactivity
+ * policy (lib/users/inactivity.ts; inactivityDays null = off) and mover reviews (lib/reviews/mover.ts).
+ */
+export const directorySettingsInput = z
+  .object({
+    inactivityDays: z
+      .number({ error: "must be a whole number of days" })
+      .int("must be a whole number of days")
+      .min(1, "at least 1 day")
+      .max(MAX_INACTIVITY_DAYS, `at most ${MAX_INACTIVITY_DAYS} days`)
+      .nullable()
+      .optional(),
+    inactivityAction: z.enum(["flag", "suspend"], { error: "must be flag or suspend" }).optional(),
+    moverReviews: z
+      .strictObject({
+        enabled: z.boolean(),
+        fallbackReviewerId: z.string().trim().min(1).max(100).nullable().default(null).describe("Reviews when the new manager is unknown or is the person"),
+        durationDays: z.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "at least 1 day").max(365, "at most 365 days").default(7),
+      })
+      .refine((m) => !m.enabled || m.fallbackReviewerId, { message: "a fallback reviewer is required to turn mover reviews on", path: ["fallbackReviewerId"] })
+      .optional(),
+  })
+  .refine((v) => (v.inactivityDays === undefined) === (v.inactivityAction === undefined), {
+    message: "inactivityDays and inactivityAction go together",
+    path: ["inactivityAction"],
+  });
 
 export async function updateDirectorySettings(
   prisma: PrismaClient,
@@ -162,11 +179,25 @@ export async function updateDirectorySettings(
     const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "Directory" WHERE id = $1 FOR UPDATE`, options.directoryId);
     if (locked.length === 0) throw new AppError("not_found", "Directory not found");
     const before = await tx.directory.findUniqueOrThrow({ where: { id: options.directoryId } });
+    const mover = input.moverReviews;
+    if (mover?.fallbackReviewerId && !(await tx.user.findUnique({ where: { id: mover.fallbackReviewerId }, select: { id: true } }))) {
+      throw new AppError("invalid_input", "the fallback reviewer must be a person known to Custodian", [{ path: "moverReviews.fallbackReviewerId", message: "no such user" }]);
+    }
     const updated = await tx.directory.update({
       where: { id: options.directoryId },
-      data: { inactivityDays: input.inactivityDays, inactivityAction: input.inactivityAction, updatedAt: clockNow() },
+      data: {
+        ...(input.inactivityAction !== undefined ? { inactivityDays: input.inactivityDays, inactivityAction: input.inactivityAction } : {}),
+        ...(mover ? { moverReviews: mover.enabled, moverReviewFallbackId: mover.fallbackReviewerId, moverReviewDays: mover.durationDays } : {}),
+        updatedAt: clockNow(),
+      },
     });
-    const pick = (d: typeof before) => ({ inactivityDays: d.inactivityDays, inactivityAction: d.inactivityAction });
+    const pick = (d: typeof before) => ({
+      inactivityDays: d.inactivityDays,
+      inactivityAction: d.inactivityAction,
+      moverReviews: d.moverReviews,
+      moverReviewFallbackId: d.moverReviewFallbackId,
+      moverReviewDays: d.moverReviewDays,
+    });
     if (JSON.stringify(pick(before)) !== JSON.stringify(pick(updated))) {
       await recordAuditEvent(tx, {
         actor: options.actor,

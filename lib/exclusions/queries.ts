@@ -6,13 +6,23 @@ import type { Tx } from "@/lib/db/errors";
 import { now as clockNow } from "@/lib/clock";
 import { onProcessClient } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { confidentialityFromRank, type Confidentiality } from "@/lib/access/levels";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import type { exclusionListQuery } from "./schemas";
 
 export interface ExclusionView {
   id: string;
   user: { id: string; userName: string | null; displayName: string | null };
-  scope: { kind: "repository"; id: string; name: string | null } | { kind: "contract"; id: string; name: string | null };
+  scope:
+    | {
+        kind: "repository";
+        id: string;
+        name: string | null;
+        /** Narrowed to these contract types (empty: all) and this confidentiality and above (null: all). */
+        contractTypes: string[];
+        confidentialityFloor: Confidentiality | null;
+      }
+    | { kind: "contract"; id: string; name: string | null };
   source: string;
   campaignId: string | null;
   reason: string;
@@ -44,7 +54,13 @@ async function views(db: PrismaClient | Tx, rows: Row[]): Promise<ExclusionView[
   return rows.map((r) => {
     const u = userOf.get(r.userId);
     const scope = r.repositoryId
-      ? { kind: "repository" as const, id: r.repositoryId, name: repositoryName.get(r.repositoryId) ?? null }
+      ? {
+          kind: "repository" as const,
+          id: r.repositoryId,
+          name: repositoryName.get(r.repositoryId) ?? null,
+          contractTypes: (r.contractTypes as string[] | null) ?? [],
+          confidentialityFloor: r.confidentialityFloor === null ? null : confidentialityFromRank(r.confidentialityFloor),
+        }
       : { kind: "contract" as const, id: r.contractId!, name: contractTitle.get(r.contractId!) ?? null };
     const by = r.createdByLabel ?? r.createdById ?? r.createdByType;
     return {

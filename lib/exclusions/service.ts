@@ -10,6 +10,7 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { now as clockNow } from "@/lib/clock";
 import type { Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
+import { confidentialityRank } from "@/lib/access/levels";
 import { getExclusion, type ExclusionView } from "./queries";
 import { createExclusionInput, liftExclusionInput } from "./schemas";
 
@@ -19,6 +20,9 @@ export interface ExclusionContent {
   userId: string;
   repositoryId: string | null;
   contractId: string | null;
+  /** A repository exclusion's narrowing (lib/access/sql.ts exclusionCovers): types (empty: all), confidentiality rank floor (null: none). */
+  contractTypes?: string[];
+  confidentialityFloor?: number | null;
   reason: string;
   validUntil: Date | null;
   source: "admin" | "campaign";
@@ -42,7 +46,9 @@ export async function excludeInTransaction(tx: Tx, options: { content: Exclusion
   // Ids only: the label and the cause description are hashed audit content (copied into every
   // access event, webhook and search), which an erasure cannot rewrite. The person's name is stored
   // with the event in the erasable names (after.userId → names.User, lib/audit/names.ts).
-  const scope = c.repositoryId ? `repository ${c.repositoryId}` : `contract ${c.contractId}`;
+  const narrowing = { contractTypes: c.repositoryId ? [...new Set(c.contractTypes ?? [])].sort() : [], confidentialityFloor: c.repositoryId ? (c.confidentialityFloor ?? null) : null };
+  const narrowed = narrowing.contractTypes.length > 0 || narrowing.confidentialityFloor !== null;
+  const scope = c.repositoryId ? `repository ${c.repositoryId}${narrowed ? " (narrowed)" : ""}` : `contract ${c.contractId}`;
   let id = "";
   await trackAccessChanges(
     tx,
@@ -56,7 +62,15 @@ export async function excludeInTransaction(tx: Tx, options: { content: Exclusion
       // Taken inside the change: the engine compares access just before and just after it.
       const at = clockNow();
       // What the row and its audit event both state.
-      const stated = { userId: c.userId, repositoryId: c.repositoryId, contractId: c.contractId, source: c.source, campaignId: c.campaignId ?? null, reason: c.reason };
+      const stated = {
+        userId: c.userId,
+        repositoryId: c.repositoryId,
+        contractId: c.contractId,
+        ...(narrowed ? narrowing : {}),
+        source: c.source,
+        campaignId: c.campaignId ?? null,
+        reason: c.reason,
+      };
       const row = await tx.exclusion.create({
         data: {
           ...stated,
@@ -95,6 +109,8 @@ export async function createExclusion(prisma: PrismaClient, options: { input: un
           userId: input.userId,
           repositoryId: input.repositoryId ?? null,
           contractId: input.contractId ?? null,
+          contractTypes: input.contractTypes,
+          confidentialityFloor: input.confidentialityFloor ? confidentialityRank(input.confidentialityFloor) : null,
           reason: input.reason,
           validUntil: input.validUntil ?? null,
           source: "admin",

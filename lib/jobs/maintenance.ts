@@ -17,6 +17,7 @@ import { describeVerification } from "@/lib/audit/verify";
 import { runGroupClosureCheck } from "@/lib/access/graph-check";
 import { issueMissingLiftCertificates } from "@/lib/walls/certificate";
 import { escalateOverdueItems, sendDueReminders, startDueRecurrences, type EscalationResult, type RecurrenceResult, type RemindersResult } from "@/lib/reviews/schedule";
+import { processMoverReviews, type MoverReviewsResult } from "@/lib/reviews/mover";
 
 export const JOB_LOCK_KEYS = {
   requestLogRetention: 72_707_372_401,
@@ -60,6 +61,7 @@ export async function runMaintenanceOnce(
   reviewRecurrence?: RecurrenceResult;
   reviewEscalation?: EscalationResult;
   reviewReminders?: RemindersResult;
+  moverReviews?: MoverReviewsResult;
 }> {
   const config = getConfig();
   const now = options.now ?? clockNow();
@@ -93,7 +95,9 @@ export async function runMaintenanceOnce(
   // No job lock: the certificate's unique liftOf keeps two instances from storing two.
   const wallLiftCertificates = await issueMissingLiftCertificates(prisma);
   const reviews = await runReviewJobs(prisma, { now });
-  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck, wallLiftCertificates, ...reviews };
+  // Rows are claimed FOR UPDATE SKIP LOCKED: instances share the work without a job lock.
+  const moverReviews = await processMoverReviews(prisma);
+  return { requestLogPruned, timedEffects, inactivity, expiryWarnings, auditRetention, auditVerification, groupClosureCheck, wallLiftCertificates, ...reviews, moverReviews };
 }
 
 /**
@@ -107,6 +111,9 @@ export async function runReviewJobs(prisma: PrismaClient, options: { now: Date }
   const reviewReminders = await runExclusively(prisma, JOB_LOCK_KEYS.reviewReminders, (tx) => sendDueReminders(tx, options));
   return { reviewRecurrence, reviewEscalation, reviewReminders };
 }
+
+// Mover reviews follow the SCIM change within this interval (the maintenance tick runs them too).
+const MOVER_INTERVAL_MS = 30 * 1000;
 
 /**
  * A full verification on demand (dashboard button), or the recent result, or a refusal to run
@@ -146,4 +153,11 @@ export function startMaintenance(): void {
   };
   void tick();
   setInterval(() => void tick(), INTERVAL_MS).unref();
+  setInterval(async () => {
+    try {
+      await processMoverReviews(await getPrisma());
+    } catch (err) {
+      log.warn("mover reviews failed", { error: err instanceof Error ? err.message : String(err) });
+    }
+  }, MOVER_INTERVAL_MS).unref();
 }

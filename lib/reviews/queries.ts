@@ -40,7 +40,7 @@ export async function listCampaigns(prisma: PrismaClient, options: { page?: Page
     items: rows.map((c) => {
       const mine = counts.filter((x) => x.campaignId === c.id);
       const decided = mine.filter((x) => x.decision !== null).reduce((s, x) => s + x._count, 0);
-      return { id: c.id, name: c.name, status: c.status, startedAt: c.startedAt, dueAt: c.dueAt, closedAt: c.closedAt, items: c.populationSize, decided };
+      return { id: c.id, name: c.name, kind: c.kind, status: c.status, startedAt: c.startedAt, dueAt: c.dueAt, closedAt: c.closedAt, items: c.populationSize, decided };
     }),
   };
 }
@@ -62,16 +62,18 @@ export async function getCampaign(prisma: PrismaClient, options: { id: string })
   const byReviewer = await prisma.$queryRawUnsafe<{ reviewerId: string | null; stage: number; total: number; decided: number; userName: string | null; displayName: string | null }[]>(
     `SELECT i."reviewerId", i.stage, count(*)::int AS total, count(i.decision)::int AS decided, u."userName", u."displayName"
      FROM "ReviewItem" i LEFT JOIN "User" u ON u.id = i."reviewerId"
-     WHERE i."campaignId" = $1 GROUP BY i."reviewerId", i.stage, u."userName", u."displayName" ORDER BY i.stage, u."userName" NULLS FIRST`,
+     WHERE i."campaignId" = $1 AND NOT i."carriedForward" GROUP BY i."reviewerId", i.stage, u."userName", u."displayName" ORDER BY i.stage, u."userName" NULLS FIRST`,
     c.id,
   );
+  const carriedForward = await prisma.reviewItem.count({ where: { campaignId: c.id, carriedForward: true } });
   const outcomes = await prisma.reviewItem.groupBy({ by: ["decision", "outcome"], where: { campaignId: c.id }, _count: true });
-  const decided = byReviewer.reduce((s, r) => s + r.decided, 0);
+  const decided = byReviewer.reduce((s, r) => s + r.decided, 0) + carriedForward;
   const overdue = c.status === "active" && c.dueAt < clockNow();
   return {
     id: c.id,
     definitionId: c.definitionId,
     name: c.name,
+    kind: c.kind,
     status: c.status,
     stage: c.stage,
     config: campaignConfig.parse(c.config),
@@ -81,6 +83,7 @@ export async function getCampaign(prisma: PrismaClient, options: { id: string })
     populationHash: c.populationHash,
     populationSize: c.populationSize,
     decided,
+    carriedForward,
     overdue,
     reviewers: byReviewer.map((r) => ({ ...r, overdue: overdue && r.decided < r.total })),
     outcomes: outcomes.map((o) => ({ decision: o.decision, outcome: o.outcome, items: o._count })),
@@ -112,6 +115,7 @@ async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
     contracts: r.contracts,
     confidentiality: confidentialityFromRank(r.confidentiality),
     reasons: reasons(r).map((x) => ({
+      versionId: x.versionId,
       ruleId: x.ruleId,
       version: x.version,
       level: levelFromRank(x.level),
@@ -130,6 +134,7 @@ async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
     justification: r.justification,
     secondsSpent: r.secondsSpent,
     bulk: r.bulk,
+    carriedForward: r.carriedForward,
     outcome: r.outcome,
     appliedAt: r.appliedAt,
     exclusionId: r.exclusionId,
@@ -228,9 +233,12 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
   const moves = await prisma.reviewAssignment.findMany({ where: { campaignId: campaign.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
   const movesOf = new Map<string, typeof moves>();
   for (const m of moves) movesOf.set(m.itemId, [...(movesOf.get(m.itemId) ?? []), m]);
-  const seconds = history.flatMap((d) => (d.secondsSpent === null ? [] : [d.secondsSpent]));
+  // Carried-forward decisions are nobody's: they count apart, never in the reviewers' indicators.
+  const byReviewers = history.filter((d) => d.reviewerId !== null);
+  const seconds = byReviewers.flatMap((d) => (d.secondsSpent === null ? [] : [d.secondsSpent]));
   const perReviewer = new Map<string, { decisions: number; keeps: number; seconds: number[] }>();
-  for (const d of history) {
+  for (const d of byReviewers) {
+    if (d.reviewerId === null) continue;
     const r = perReviewer.get(d.reviewerId) ?? { decisions: 0, keeps: 0, seconds: [] };
     r.decisions++;
     if (d.decision === "keep") r.keeps++;
@@ -243,9 +251,10 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
   return {
     campaign,
     indicators: {
-      decisions: history.length,
+      decisions: byReviewers.length,
       medianSecondsPerDecision: median(seconds),
-      bulkShare: history.length ? history.filter((d) => d.bulk).length / history.length : 0,
+      bulkShare: byReviewers.length ? byReviewers.filter((d) => d.bulk).length / byReviewers.length : 0,
+      carriedForward: items.filter((i) => i.carriedForward).length,
       rubberStampSeconds: RUBBER_STAMP_SECONDS,
       rubberStamps,
       revocations: items.filter((i) => i.outcome === "revoke").length,
@@ -254,7 +263,17 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
     },
     items: items.map((i) => ({
       ...i,
-      history: (byItem.get(i.id) ?? []).map((d) => ({ stage: d.stage, decision: d.decision, reviewerId: d.reviewerId, decidedAt: d.decidedAt, justification: d.justification, secondsSpent: d.secondsSpent, bulk: d.bulk, eventId: d.eventId })),
+      history: (byItem.get(i.id) ?? []).map((d) => ({
+        stage: d.stage,
+        decision: d.decision,
+        via: d.via,
+        reviewerId: d.reviewerId,
+        decidedAt: d.decidedAt,
+        justification: d.justification,
+        secondsSpent: d.secondsSpent,
+        bulk: d.bulk,
+        eventId: d.eventId,
+      })),
       reassignments: (movesOf.get(i.id) ?? []).map((m) => ({ stage: m.stage, kind: m.kind, fromReviewerId: m.fromReviewerId, toReviewerId: m.toReviewerId, reason: m.reason, at: m.at, eventId: m.eventId })),
     })),
   };
@@ -279,7 +298,7 @@ export function reportCsv(report: CampaignReport): string {
     lines.push(
       [
         i.id, i.person.id, i.person.userName, i.repository.name ?? i.repository.id, i.contract?.title ?? i.contract?.id ?? "", i.level, i.contracts, i.confidentiality, reasons,
-        i.personStatus, i.recommendation ?? "", i.decision ?? "", i.decidedBy ?? "", i.decidedAt?.toISOString() ?? "", i.justification ?? "", i.secondsSpent ?? "",
+        i.personStatus, i.recommendation ?? "", i.decision ?? "", i.carriedForward ? "carry forward" : (i.decidedBy ?? ""), i.decidedAt?.toISOString() ?? "", i.justification ?? "", i.secondsSpent ?? "",
         i.bulk, i.outcome ?? "", i.appliedAt?.toISOString() ?? "", i.exclusionId ?? "", i.proof ? JSON.stringify(i.proof) : "",
       ]
         .map((v) => csvField(String(v ?? "")))

@@ -22,13 +22,19 @@ export const campaignConfig = z.strictObject({
       repositoryIds: ids.describe("Only these repositories (empty: all)"),
       contractTypes: z.array(z.string().trim().min(1).max(100)).max(50).default([]).describe("Only these contract types (empty: all)"),
       confidentialityFloor: z.enum(CONFIDENTIALITIES).nullish().describe("Only contracts at or above this confidentiality"),
+      counterparties: z
+        .array(z.string().trim().min(1).max(200).regex(NO_CONTROL))
+        .max(100)
+        .default([])
+        .describe("Only contracts with these counterparties, compared without case (empty: all)"),
       directoryIds: ids.describe("Only people of these directories (empty: all)"),
+      userIds: ids.describe("Only these people (empty: all); a mover review names the person who moved"),
       groupIds: ids.describe("Only access coming through these groups (empty: any)"),
       ruleIds: ids.describe("Only access granted by these rules (empty: any)"),
       directOnly: z.boolean().default(false).describe("Only direct user grants"),
       inactiveDays: z.number().int().min(1).max(3650).nullish().describe("Only people inactive for this many days (or flagged inactive)"),
     })
-    .default({ repositoryIds: [], contractTypes: [], directoryIds: [], groupIds: [], ruleIds: [], directOnly: false }),
+    .default({ repositoryIds: [], contractTypes: [], counterparties: [], directoryIds: [], userIds: [], groupIds: [], ruleIds: [], directOnly: false }),
   /** Person × repository by default; person × contract from this confidentiality on. */
   perContractFrom: z.enum(CONFIDENTIALITIES).nullish(),
   stages: z
@@ -52,6 +58,14 @@ export const campaignConfig = z.strictObject({
     .describe("Starts a campaign of the definition automatically at each occurrence (the scheduler; one campaign per occurrence)"),
   reminderEveryDays: z.number().int().min(1).max(365).nullish().describe("Remind reviewers with undecided items every this many days after the start (e-mail and webhook)"),
   escalateAfterDays: z.number().int().min(1).max(365).nullish().describe("Items a reviewer left undecided this many days after receiving them go to the fallback reviewer"),
+  /** Recommend keep for access kept unchanged in the previous campaign of the definition and opened within this many days. */
+  recentlyOpenedDays: z.number().int().min(1).max(3650).default(90),
+  carryForward: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Decide keep at start for items unchanged since a reviewer kept them in the previous campaign of the definition (same person, resource and reasons), recorded as carried forward; never two campaigns in a row",
+    ),
 });
 export type CampaignConfig = z.output<typeof campaignConfig>;
 

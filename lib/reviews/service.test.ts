@@ -9,7 +9,8 @@ import { flushDecisionLog, recordPermits } from "@/lib/authzen/decision-log";
 import { getPrisma } from "@/lib/db/client";
 import { admin, instant, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
-import { closeCampaign, createDefinition, decideItems, populationHash, previewCampaign, setRepositoryOwners, startCampaign } from "./service";
+import { populationHash } from "./population-hash";
+import { closeCampaign, createDefinition, decideItems, previewCampaign, setRepositoryOwners, startCampaign } from "./service";
 
 setupTestDatabase();
 

@@ -3,12 +3,12 @@
 // (defaults for undecided items) and apply (each revocation an exclusion — or the end of a direct
 // grant in Custodian — with the engine's answer after it as proof). Every write commits with its
 // audit event; revocations reach webhooks as access.revoked through the outbox.
-import { createHash } from "node:crypto";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { createHash, randomUUID } from "node:crypto";
+import type { PrismaClient, ReviewCampaign } from "@/lib/generated/prisma/client";
 import { checkAccessMany } from "@/lib/access/check-many";
 import { contractsOfUser, checkAccess } from "@/lib/access/effective-access";
 import { confidentialityRank } from "@/lib/access/levels";
-import { reviewPopulation, type PopulationRow } from "@/lib/access/population";
+import { counterpartyFilter, reviewPopulation, type PopulationRow } from "@/lib/access/population";
 import { reviewersScreenedByWalls } from "@/lib/access/walls";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record";
 import { now as clockNow } from "@/lib/clock";
@@ -18,6 +18,7 @@ import { excludeInTransaction } from "@/lib/exclusions/service";
 import { enqueueEmails } from "@/lib/notifications/outbox";
 import { deleteRule } from "@/lib/rules/service";
 import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
+import { populationHash } from "./population-hash";
 import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
 
 const DAY_MS = 86_400_000;
@@ -133,26 +134,12 @@ async function reviewerLookups(
   return { managers: managerOf, owners, barred };
 }
 
-/**
- * The hash of the whole population: one line per item, lines and reasons sorted by code point here
- * (not by the database's collation, which differs between installations), so anyone can recompute
- * it from the report and prove later that nothing was added or dropped.
- */
-export function populationHash(rows: PopulationRow[]): string {
-  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const lines = rows.map((r) => {
-    const reasons = r.reasons.map((x) => `${x.versionId}:${x.gids?.join(">") ?? "direct"}`).sort(byCodePoint).join(",");
-    return `${r.userId}|${r.repositoryId}|${r.contractId ?? ""}|${r.level}|${r.contracts}|${reasons}\n`;
-  });
-  const h = createHash("sha256");
-  for (const line of lines.sort(byCodePoint)) h.update(line);
-  return h.digest("hex");
-}
-
 const reasonsKey = (reasons: unknown) =>
   JSON.stringify((reasons as { versionId: string; gids: string[] | null }[]).map((x) => [x.versionId, x.gids]));
 
 interface Planned {
+  /** The item's id, chosen here so carried-forward decisions can name it in the same transaction. */
+  id: string;
   row: PopulationRow;
   person: Person | undefined;
   lastOpenedAt: Date | null;
@@ -160,7 +147,35 @@ interface Planned {
   recommendation: "keep" | "revoke" | null;
   personStatus: string;
   inactiveDays: number;
+  /** Kept by a reviewer, unchanged, in the previous campaign, and the definition carries such items forward. */
+  carryForward: boolean;
 }
+
+/** The previous campaign of a definition (the latest closed one) and what it kept: by any outcome, and by a reviewer's own decision. */
+async function previousKeeps(db: PrismaClient | Tx, definitionId: string | undefined) {
+  const kept = new Set<string>();
+  const keptByReviewer = new Set<string>();
+  const previous = definitionId
+    ? await db.reviewCampaign.findFirst({ where: { definitionId, status: "closed" }, orderBy: { startedAt: "desc" }, select: { id: true } })
+    : null;
+  if (previous) {
+    const rows = await db.reviewItem.findMany({
+      where: { campaignId: previous.id, outcome: "keep" },
+      select: { userId: true, repositoryId: true, contractId: true, reasons: true, decision: true, decidedBy: true, carriedForward: true },
+    });
+    for (const k of rows) {
+      const key = itemKey(k);
+      kept.add(key);
+      // A reviewer's keep — not the default for undecided items, not itself carried forward: every
+      // other campaign at least, a person looks at the access again.
+      if (k.decision === "keep" && k.decidedBy !== null && !k.carriedForward) keptByReviewer.add(key);
+    }
+  }
+  return { previousId: previous?.id ?? null, kept, keptByReviewer };
+}
+
+const itemKey = (i: { userId: string; repositoryId: string; contractId: string | null; reasons: unknown }) =>
+  `${i.userId}|${i.repositoryId}|${i.contractId ?? ""}|${reasonsKey(i.reasons)}`;
 
 /** The population of a configuration at `at` with reviewers and recommendations: what starting would create. */
 async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: string; config: CampaignConfig; at: Date; dueAt: Date }): Promise<Planned[]> {
@@ -184,15 +199,8 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
     config,
     [...new Set(rows.flatMap((r) => (r.contractId ? [r.contractId] : [])))],
   );
-  // Kept, unchanged, in the previous campaign of the same definition → recommend keep.
-  const previous = options.definitionId
-    ? await db.reviewCampaign.findFirst({ where: { definitionId: options.definitionId, status: "closed" }, orderBy: { startedAt: "desc" }, select: { id: true } })
-    : null;
-  const keptBefore = new Set<string>();
-  if (previous) {
-    const kept = await db.reviewItem.findMany({ where: { campaignId: previous.id, outcome: "keep" }, select: { userId: true, repositoryId: true, contractId: true, reasons: true } });
-    for (const k of kept) keptBefore.add(`${k.userId}|${k.repositoryId}|${k.contractId ?? ""}|${reasonsKey(k.reasons)}`);
-  }
+  // Kept, unchanged, in the previous campaign of the same definition → recommend keep (when opened recently) or carry forward.
+  const previous = await previousKeeps(db, options.definitionId);
   // "Last opened": the decision log's last permit (AuthZEN) on a contract of the item, when known.
   const opened = await db.$queryRawUnsafe<{ userId: string; repositoryId: string; contractId: string; at: Date }[]>(
     `SELECT d."userId", c."repositoryId", d."contractId", d."lastPermitAt" AS at
@@ -206,24 +214,26 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
       if (!seen || seen < o.at) lastOpened.set(key, o.at);
     }
   }
+  const recently = at.getTime() - config.recentlyOpenedDays * DAY_MS;
   return rows.map((row) => {
     const person = personOf.get(row.userId);
     const inactiveDays = person ? Math.floor((at.getTime() - person.lastSeenAt.getTime()) / DAY_MS) : 0;
     const flagged = !!person?.inactiveFlaggedAt;
-    const recommendation =
-      flagged || inactiveDays >= config.inactivityRevokeDays
-        ? "revoke"
-        : keptBefore.has(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}|${reasonsKey(row.reasons)}`)
-          ? "keep"
-          : null;
+    const lastOpenedAt = lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null;
+    const key = itemKey(row);
+    const revoke = flagged || inactiveDays >= config.inactivityRevokeDays;
+    const recommendation = revoke ? "revoke" : previous.kept.has(key) && lastOpenedAt !== null && lastOpenedAt.getTime() >= recently ? "keep" : null;
     return {
+      id: randomUUID(),
       row,
       person,
-      lastOpenedAt: lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null,
+      lastOpenedAt,
       reviewerId: reviewerFor(config, 1, row, lookups),
       recommendation,
       personStatus: flagged ? "flagged_inactive" : "active",
       inactiveDays,
+      // Never for someone the recommendation says to revoke (inactive): a person decides those.
+      carryForward: config.carryForward && !revoke && previous.keptByReviewer.has(key),
     };
   });
 }
@@ -241,6 +251,7 @@ export async function previewCampaign(prisma: PrismaClient, options: { definitio
     reviewers: new Set(plan.flatMap((p) => (p.reviewerId ? [p.reviewerId] : []))).size,
     unassigned: plan.filter((p) => !p.reviewerId).length,
     recommendedRevoke: plan.filter((p) => p.recommendation === "revoke").length,
+    carriedForward: plan.filter((p) => p.carryForward).length,
   };
 }
 
@@ -251,16 +262,31 @@ export async function startCampaign(prisma: PrismaClient, options: { definitionI
 
 /**
  * Starting, in the caller's transaction (the scheduler starts recurring campaigns under its job
- * lock, `occurrenceAt` naming the recurrence slot). The audit event names each reviewer's item
- * count (the `review.campaign_started` webhook), and each reviewer is told once by e-mail.
+ * lock, `occurrenceAt` naming the recurrence slot; a mover review passes `people`, only these
+ * people, and `kind`). The audit event names each reviewer's item count (the
+ * `review.campaign_started` webhook), and each reviewer is told once by e-mail.
  */
-export async function startCampaignInTx(tx: Tx, options: { definitionId: string; name?: string; actor: Actor; occurrenceAt?: Date }) {
+export async function startCampaignInTx(
+  tx: Tx,
+  options: { definitionId: string; name?: string; actor: Actor; occurrenceAt?: Date; people?: string[]; kind?: "scheduled" | "mover"; skipEmpty: true },
+): Promise<ReviewCampaign | null>;
+export async function startCampaignInTx(
+  tx: Tx,
+  options: { definitionId: string; name?: string; actor: Actor; occurrenceAt?: Date; people?: string[]; kind?: "scheduled" | "mover"; skipEmpty?: false },
+): Promise<ReviewCampaign>;
+export async function startCampaignInTx(
+  tx: Tx,
+  options: { definitionId: string; name?: string; actor: Actor; occurrenceAt?: Date; people?: string[]; kind?: "scheduled" | "mover"; skipEmpty?: boolean },
+): Promise<ReviewCampaign | null> {
   const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
   if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
-  const config = campaignConfig.parse(definition.config);
+  const stored = campaignConfig.parse(definition.config);
+  const config = options.people ? { ...stored, scope: { ...stored.scope, userIds: options.people } } : stored;
   const at = clockNow();
   const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
   const plan = await planCampaign(tx, { definitionId: definition.id, config, at, dueAt });
+  // Nothing to review (a mover without access): no campaign that would only need closing.
+  if (plan.length === 0 && options.skipEmpty) return null;
   const hash = populationHash(plan.map((p) => p.row));
   // Numbered, not dated: pages show instants only through the one formatter (the start is on the campaign).
   const name = options.name ?? `${definition.name} #${(await tx.reviewCampaign.count({ where: { definitionId: definition.id } })) + 1}`;
@@ -278,12 +304,14 @@ export async function startCampaignInTx(tx: Tx, options: { definitionId: string;
       startedBy: options.actor.label ?? options.actor.id ?? null,
       ownerEmail,
       occurrenceAt: options.occurrenceAt ?? null,
+      kind: options.kind ?? "scheduled",
     },
   });
   const BATCH = 1000;
   for (let i = 0; i < plan.length; i += BATCH) {
     await tx.reviewItem.createMany({
       data: plan.slice(i, i + BATCH).map((p) => ({
+        id: p.id,
         campaignId: campaign.id,
         userId: p.row.userId,
         repositoryId: p.row.repositoryId,
@@ -297,12 +325,45 @@ export async function startCampaignInTx(tx: Tx, options: { definitionId: string;
         lastOpenedAt: p.lastOpenedAt,
         recommendation: p.recommendation,
         reviewerId: p.reviewerId,
-        assignedAt: p.reviewerId ? at : null,
+        assignedAt: p.reviewerId && !p.carryForward ? at : null,
+        ...(p.carryForward ? { decision: "keep", decidedAt: at, carriedForward: true } : {}),
       })),
     });
   }
+  // Reviewers are told of what they must decide: carried-forward items are decided already.
   const counts = new Map<string, number>();
-  for (const p of plan) if (p.reviewerId) counts.set(p.reviewerId, (counts.get(p.reviewerId) ?? 0) + 1);
+  for (const p of plan) if (p.reviewerId && !p.carryForward) counts.set(p.reviewerId, (counts.get(p.reviewerId) ?? 0) + 1);
+  const carried = plan.filter((p) => p.carryForward);
+  let carryEventId: string | null = null;
+  if (carried.length > 0) {
+    // One event for the set (a campaign may carry tens of thousands), naming the previous
+    // campaign and hashing the items' ids; each item's history row points at it.
+    carryEventId = await recordAuditEvent(tx, {
+      actor: { type: "system", label: "carry forward" },
+      action: "review_campaign.carried_forward",
+      target: { type: "ReviewCampaign", id: campaign.id, label: name },
+      after: {
+        previousCampaignId: (await previousKeeps(tx, definition.id)).previousId,
+        items: carried.length,
+        itemsSha256: createHash("sha256").update(carried.map((p) => p.id).sort().join("\n")).digest("hex"),
+      },
+    });
+    for (let i = 0; i < carried.length; i += BATCH) {
+      await tx.reviewDecision.createMany({
+        data: carried.slice(i, i + BATCH).map((p) => ({
+          itemId: p.id,
+          campaignId: campaign.id,
+          stage: 1,
+          decision: "keep",
+          reviewerId: null,
+          via: "carry_forward",
+          decidedAt: at,
+          justification: "Unchanged since a reviewer kept it in the previous campaign of this definition",
+          eventId: carryEventId,
+        })),
+      });
+    }
+  }
   const eventId = await recordAuditEvent(tx, {
     actor: options.actor,
     action: "review_campaign.started",
@@ -315,6 +376,8 @@ export async function startCampaignInTx(tx: Tx, options: { definitionId: string;
       dueAt: dueAt.toISOString(),
       reviewers: counts.size,
       assignments: reviewerCounts(counts),
+      carriedForward: carried.length,
+      ...(options.people ? { people: options.people } : {}),
       ...(options.occurrenceAt ? { occurrenceAt: options.occurrenceAt.toISOString() } : {}),
     },
   });
@@ -544,6 +607,7 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
   const campaign = await prisma.reviewCampaign.findUniqueOrThrow({ where: { id: options.campaignId } });
   const config = campaignConfig.parse(campaign.config);
   const floor = config.perContractFrom ? confidentialityRank(config.perContractFrom) : null;
+  const narrowing = scopeNarrowing(config);
   const pending = await prisma.reviewItem.findMany({
     where: { campaignId: campaign.id, outcome: "revoke", appliedAt: null },
     orderBy: { id: "asc" },
@@ -552,10 +616,15 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
     // A repository item beside per-contract items of the same person and repository covered only
     // the contracts below the per-contract floor: those are excluded one by one, so the contracts
     // reviewed separately (kept, or revoked by their own item) are left to their own decision.
-    const covered = await coveredContracts(prisma, { campaignId: campaign.id, floor, item });
+    // A repository item of a scope filtered by counterparty is applied contract by contract too
+    // (the engine's answers do not look at counterparties), one filtered by contract type or
+    // confidentiality as one repository exclusion narrowed the same way: in either case the
+    // revocation withdraws exactly what was reviewed, never the repository's other contracts.
+    const covered = await coveredContracts(prisma, { campaignId: campaign.id, floor, item, narrowing });
+    const narrowed = !item.contractId && !covered && (narrowing.contractTypes.length > 0 || narrowing.confidentialityFloor !== null);
     const reasons = item.reasons as { ruleId: string; gids: string[] | null }[];
     const directRules = [...new Set(reasons.filter((r) => r.gids === null).map((r) => r.ruleId))];
-    const allDirect = !covered && directRules.length > 0 && reasons.every((r) => r.gids === null);
+    const allDirect = !covered && !narrowed && directRules.length > 0 && reasons.every((r) => r.gids === null);
     const rules = allDirect ? await prisma.accessRuleVersion.findMany({ where: { ruleId: { in: directRules }, recordedTo: null } }) : [];
     const exactScope = allDirect && rules.length === directRules.length && rules.every((r) => (item.contractId ? r.contractId === item.contractId : r.repositoryId === item.repositoryId && !r.contractId));
     // No person in it (it is stored in hashed audit content): who decided is in the item's decision history.
@@ -566,7 +635,13 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
     } else {
       const scopes = covered
         ? covered.map((contractId) => ({ repositoryId: null, contractId }))
-        : [{ repositoryId: item.contractId ? null : item.repositoryId, contractId: item.contractId }];
+        : [
+            {
+              repositoryId: item.contractId ? null : item.repositoryId,
+              contractId: item.contractId,
+              ...(narrowed ? { contractTypes: narrowing.contractTypes, confidentialityFloor: narrowing.confidentialityFloor } : {}),
+            },
+          ];
       exclusionIds = await prisma.$transaction(async (tx) => {
         const ids: string[] = [];
         for (const scope of scopes) {
@@ -582,7 +657,7 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
     }
     // The item's one exclusion (the first, when a repository item was applied contract by contract; all are in the event).
     const exclusionId = exclusionIds[0] ?? null;
-    const proof = await revocationProof(prisma, item, covered);
+    const proof = await revocationProof(prisma, item, covered ?? (narrowed ? await scopeContracts(prisma, { repositoryId: item.repositoryId, narrowing, below: null }) : null));
     await prisma.$transaction(async (tx) => {
       await recordAuditEvent(tx, {
         actor: options.actor,
@@ -599,29 +674,64 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
   return prisma.reviewCampaign.findUniqueOrThrow({ where: { id: campaign.id } });
 }
 
+interface ScopeNarrowing {
+  contractTypes: string[];
+  /** Confidentiality rank. */
+  confidentialityFloor: number | null;
+  /** Lower-cased. */
+  counterparties: string[];
+}
+
+/** How the campaign's scope narrows a repository's contracts (what a repository item reviewed). */
+function scopeNarrowing(config: CampaignConfig): ScopeNarrowing {
+  return {
+    contractTypes: [...new Set(config.scope.contractTypes)].sort(),
+    confidentialityFloor: config.scope.confidentialityFloor ? confidentialityRank(config.scope.confidentialityFloor) : null,
+    counterparties: [...new Set(config.scope.counterparties.map((c) => c.toLowerCase()))].sort(),
+  };
+}
+
 /**
- * The contracts a repository item covered when the same person × repository also has per-contract
- * items in the campaign: the repository's current, not ended contracts below the per-contract
- * floor. Null when the item is not such an item (a contract item, or a repository reviewed whole).
- * Contracts added to the repository later are not excluded (the revocation covers what was reviewed).
+ * The contracts a repository item covered, when they must be excluded one by one: the same person
+ * × repository also has per-contract items in the campaign (the repository item covered only the
+ * contracts below the per-contract floor), or the scope is filtered by counterparty. The
+ * repository's current, not ended contracts within the scope's narrowing. Null when the item is
+ * not such an item (a contract item, or a repository reviewed whole or narrowed by type and
+ * confidentiality only). Contracts added to the repository later are not excluded (the revocation
+ * covers what was reviewed).
  */
 async function coveredContracts(
   prisma: PrismaClient,
-  options: { campaignId: string; floor: number | null; item: { userId: string; repositoryId: string; contractId: string | null } },
+  options: { campaignId: string; floor: number | null; narrowing: ScopeNarrowing; item: { userId: string; repositoryId: string; contractId: string | null } },
 ): Promise<string[] | null> {
-  const { item, floor } = options;
-  if (item.contractId || floor === null) return null;
-  const separately = await prisma.reviewItem.count({
-    where: { campaignId: options.campaignId, userId: item.userId, repositoryId: item.repositoryId, contractId: { not: null } },
-  });
-  if (separately === 0) return null;
+  const { item, floor, narrowing } = options;
+  if (item.contractId) return null;
+  const split =
+    floor !== null &&
+    (await prisma.reviewItem.count({
+      where: { campaignId: options.campaignId, userId: item.userId, repositoryId: item.repositoryId, contractId: { not: null } },
+    })) > 0;
+  if (!split && narrowing.counterparties.length === 0) return null;
+  return scopeContracts(prisma, { repositoryId: item.repositoryId, narrowing, below: split ? floor : null });
+}
+
+/** The repository's current, not ended contracts within the narrowing (and below `below`, a confidentiality rank). */
+async function scopeContracts(prisma: PrismaClient, options: { repositoryId: string; narrowing: ScopeNarrowing; below: number | null }): Promise<string[]> {
+  const n = options.narrowing;
   const rows = await prisma.$queryRawUnsafe<{ contractId: string }[]>(
     `SELECT cr."contractId" FROM "ContractRevision" cr
-     WHERE cr."repositoryId" = $1 AND cr."validTo" IS NULL AND cr.confidentiality < $2::int AND (cr."endDate" IS NULL OR cr."endDate" > $3::timestamp(3))
+     WHERE cr."repositoryId" = $1 AND cr."validTo" IS NULL AND (cr."endDate" IS NULL OR cr."endDate" > $2::timestamp(3))
+       AND ($3::int IS NULL OR cr.confidentiality < $3::int)
+       AND (cardinality($4::text[]) = 0 OR cr."contractType" = ANY($4::text[]))
+       AND ($5::int IS NULL OR cr.confidentiality >= $5::int)
+       AND (cardinality($6::text[]) = 0 OR ${counterpartyFilter("cr", "$6")})
      ORDER BY cr."contractId"`,
-    item.repositoryId,
-    floor,
+    options.repositoryId,
     clockNow(),
+    options.below,
+    n.contractTypes,
+    n.confidentialityFloor,
+    n.counterparties,
   );
   return rows.map((r) => r.contractId);
 }

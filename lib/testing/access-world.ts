@@ -102,6 +102,7 @@ export async function newWorld() {
         contractType: options.type ?? "NDA",
         confidentiality: options.confidentiality ?? "internal",
         endDate: options.endDate ? options.endDate.toISOString() : null,
+        ...(options.counterparty ? { counterparty: options.counterparty } : {}),
         repositoryId,
       },
       actor: admin,

@@ -129,6 +129,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "POST /api/admin/campaigns/[id]/extend": admin("campaigns:manage"),
   "POST /api/admin/campaigns/[id]/reassign": admin("campaigns:manage"),
   "GET /api/admin/campaigns/[id]/report": admin("campaigns:read"),
+  "GET /api/admin/campaigns/[id]/report/signed": admin("campaigns:read"),
   "PUT /api/admin/repositories/[id]/owners": admin("campaigns:manage"),
   // Reviewers see and decide only their own items (lib/reviews/queries.ts myQueue, service.ts decideItems).
   "GET /api/reviews/queue": REVIEWER,
@@ -194,6 +195,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/v1/campaigns/[id]": apiKey("access:read"),
   "GET /api/v1/campaigns/[id]/items": apiKey("access:read"),
   "GET /api/v1/campaigns/[id]/report": apiKey("access:read"),
+  "GET /api/v1/campaigns/[id]/report/signed": apiKey("access:read"),
   "POST /api/v1/campaigns/[id]/close": apiKey("admin"),
   // Ethical walls: walls:read reads, walls:write writes.
   "GET /api/v1/walls": apiKey("walls:read"),

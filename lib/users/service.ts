@@ -14,6 +14,7 @@ import { personGroupsCte } from "@/lib/access/group-graph";
 import { ruleReachesAnc, ts } from "@/lib/access/sql";
 import { eraseSubjectInTx } from "@/lib/privacy/erasure";
 import { liftSuspensionInTx, needsTouch, seenNow } from "./inactivity";
+import { moverChange, moverReviewInsertSql, queueMoverReview, type MoverChange } from "@/lib/reviews/mover";
 
 const conflictOnUserName = (userName: string) =>
   new AppError("conflict", `A user with userName "${userName}" already exists in this directory`);
@@ -163,7 +164,7 @@ export async function updateUser(
     return await retryOnConflict(() => prisma.$transaction(async (tx) => {
       const locked = await lockUser(tx, directoryId, id);
       checkVersion(locked, options.expectedVersion);
-      const { data, unchanged, now, statusChanged, audit, changed } = planUserUpdate(locked, options.change(locked), actor, clockNow());
+      const { data, unchanged, now, statusChanged, audit, changed, mover } = planUserUpdate(locked, options.change(locked), actor, clockNow());
       attemptedUserName = data.userName;
       // Any write by the directory confirms the user (inactivity policy, ./inactivity.ts).
       const suspended = locked.suspendedAt !== null;
@@ -183,6 +184,8 @@ export async function updateUser(
         audit!.row,
       );
       const eventId = audit!.id;
+      // A move (department, manager): a mover review's outbox row, when the directory wants one.
+      if (mover) await queueMoverReview(tx, { userId: id, change: mover });
       if (suspended) {
         // The status interval opened now follows the directory's (possibly new) `active`.
         await liftSuspensionInTx(tx, { user: locked, actor, now, active: updated.active, eventId: statusChanged ? eventId : undefined });
@@ -208,6 +211,8 @@ interface UserUpdatePlan {
   statusChanged: boolean;
   /** The columns written (SCIM data, derived columns, seen now); with the audit event, when changed. */
   changed: Record<string, unknown>;
+  /** The person's department or manager changed (a mover review may follow). */
+  mover: MoverChange | null;
   audit?: ReturnType<typeof auditEventStatement>;
 }
 
@@ -224,7 +229,7 @@ function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date):
   // daily; the inactivity policy counts in days.
   const touch = needsTouch(current, now) || now.getTime() - current.lastSeenAt.getTime() > WRITE_SEEN_PRECISION_MS;
   const changed = { ...data, ...derived, ...(touch ? seenNow(now) : {}), updatedAt: now };
-  if (unchanged) return { data, now, unchanged, statusChanged, changed };
+  if (unchanged) return { data, now, unchanged, statusChanged, changed, mover: null };
   // The update and its audit event in one statement (the audit row last, see record.ts).
   const audit = auditEventStatement({
     actor,
@@ -233,7 +238,7 @@ function planUserUpdate(current: User, data: UserData, actor: Actor, now: Date):
     target: { type: "User", id: current.id, label: data.userName },
     ...diffObjects(before, after),
   });
-  return { data, now, unchanged, statusChanged, changed, audit };
+  return { data, now, unchanged, statusChanged, changed, audit, mover: moverChange(current, data) };
 }
 
 /**
@@ -247,18 +252,22 @@ function singleStatementUpdate(current: User, plan: UserUpdatePlan): [string, ..
   const ancestors = `${personGroupsCte("$2", T)},`;
   const statusSwitch = `,
       ${statusSwitchCtes({ userId: "$2", at: T, after: "e", row: "u", eventId: "e.id" })}`;
+  // A move: the mover review's outbox row in the same statement (parameters after the others).
+  const m = plan.statusChanged ? 9 : 8;
+  const moverCte = plan.mover ? `,
+      mv AS (${moverReviewInsertSql({ source: "u", id: `$${m}::text`, changed: `$${m + 1}` })})` : "";
   const sql = `WITH RECURSIVE ${plan.statusChanged ? ancestors : ""}
       u AS (${userUpdateSql(Object.keys(plan.changed), "$1")}
             WHERE t.id = $2 AND t."directoryId" = $3 AND t.version = $4 AND t."suspendedAt" IS NULL
               AND t."lastSeenAt" = $6::timestamp(3) AND t."inactiveFlaggedAt" IS NOT DISTINCT FROM $7::timestamp(3) ${reachGuard}
             RETURNING t.*),
-      e AS (${plan.audit!.insert("$5", "u")})${plan.statusChanged ? statusSwitch : ""}
+      e AS (${plan.audit!.insert("$5", "u")})${plan.statusChanged ? statusSwitch : ""}${moverCte}
     SELECT u.*, ${userGroupsColumn("u")} FROM u, e`;
   // The inactivity job and reinstatements change these (and the status history) without a new
   // version: the row must still be as read, or the status switch below would miss their intervals.
   const seen = [current.lastSeenAt.toISOString(), current.inactiveFlaggedAt?.toISOString() ?? null];
   const params = [JSON.stringify(plan.changed), current.id, current.directoryId, current.version, plan.audit!.row, ...seen];
-  return [sql, ...params, ...(plan.statusChanged ? [plan.now] : [])];
+  return [sql, ...params, ...(plan.statusChanged ? [plan.now] : []), ...(plan.mover ? [randomUUID(), JSON.stringify(plan.mover)] : [])];
 }
 
 const DATA_KEYS: (keyof User)[] = [...USER_DATA_KEYS, "userNameKey", "primaryEmail", "country"];

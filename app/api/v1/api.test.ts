@@ -27,6 +27,7 @@ import * as campaignExtendRoute from "./campaigns/[id]/extend/route";
 import * as campaignReassignRoute from "./campaigns/[id]/reassign/route";
 import * as campaignItemsRoute from "./campaigns/[id]/items/route";
 import * as campaignReportRoute from "./campaigns/[id]/report/route";
+import * as campaignSignedReportRoute from "./campaigns/[id]/report/signed/route";
 import * as campaignRoute from "./campaigns/[id]/route";
 import * as campaignsRoute from "./campaigns/route";
 import * as definitionRoute from "./review-definitions/[id]/route";
@@ -50,6 +51,7 @@ import * as wallAcknowledgmentsRoute from "./walls/[id]/acknowledgments/route";
 import * as wallRemindersRoute from "./walls/[id]/reminders/route";
 import * as wallAttemptsRoute from "./walls/[id]/attempts/route";
 import { decideItems } from "@/lib/reviews/service";
+import { verifySignedCampaignReport, type SignedCampaignReport } from "@/lib/reviews/export";
 
 const { db } = setupTestDatabase();
 const prisma = () => db().prisma;
@@ -74,6 +76,7 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}": campaignRoute,
   "/api/v1/campaigns/{id}/items": campaignItemsRoute,
   "/api/v1/campaigns/{id}/report": campaignReportRoute,
+  "/api/v1/campaigns/{id}/report/signed": campaignSignedReportRoute,
   "/api/v1/campaigns/{id}/close": campaignCloseRoute,
   "/api/v1/campaigns/{id}/extend": campaignExtendRoute,
   "/api/v1/campaigns/{id}/reassign": campaignReassignRoute,
@@ -572,6 +575,7 @@ describe("rules and repositories", () => {
         "/api/v1/campaigns/{id}",
         "/api/v1/campaigns/{id}/items",
         "/api/v1/campaigns/{id}/report",
+        "/api/v1/campaigns/{id}/report/signed",
         "/api/v1/campaigns/{id}/close",
         "/api/v1/campaigns/{id}/extend",
         "/api/v1/campaigns/{id}/reassign",
@@ -861,6 +865,14 @@ describe("review campaigns and exclusions (the dashboard's services, over API ke
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toContain(`sha256 ${started.body.populationHash}`);
     expect(lines).toHaveLength(4);
+
+    // The signed report: the same report, signed; it verifies offline, with the revocation's proof.
+    const signed = await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report/signed`, params: { id: campaignId }, key: reader.key });
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({ format: "custodian-campaign-report/1", campaignId, populationHash: started.body.populationHash, populationSize: 2 });
+    expect(verifySignedCampaignReport({ signed: signed.body as unknown as SignedCampaignReport })).toMatchObject({ ok: true, items: 2, revocations: 1, problems: [] });
+    expect((await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${MISSING}/report/signed`, params: { id: MISSING }, key: reader.key })).status).toBe(404);
+    expect((await call(campaignSignedReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report/signed`, params: { id: campaignId }, key: (await newApiKey(["contracts:read"])).key })).status).toBe(403);
   });
 
   it("creates, lists, explains and lifts exclusions; the engine follows", async () => {

@@ -37,7 +37,7 @@ export default async function CampaignsPage() {
               <tbody>
                 {campaigns.items.map((c) => (
                   <tr key={c.id} className="border-t border-slate-100">
-                    <td className="py-1.5"><Link className="text-brand-700 underline" href={`/dashboard/campaigns/${c.id}`}>{c.name}</Link></td>
+                    <td className="py-1.5"><Link className="text-brand-700 underline" href={`/dashboard/campaigns/${c.id}`}>{c.name}</Link>{c.kind === "mover" && <> <Badge tone="amber">mover</Badge></>}</td>
                     <td><Badge tone={c.status === "active" ? "blue" : "gray"}>{c.status}</Badge></td>
                     <td>{c.decided} of {c.items} decided</td>
                     <td><Time value={c.startedAt} /></td>

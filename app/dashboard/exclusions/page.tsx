@@ -26,7 +26,14 @@ export default async function ExclusionsPage() {
               {page.items.map((x) => (
                 <tr key={x.id} className="border-t border-slate-100 align-top">
                   <td className="py-1.5">{x.user.displayName ?? x.user.userName ?? x.user.id}</td>
-                  <td>{x.scope.kind} {x.scope.name ?? x.scope.id}</td>
+                  <td>
+                    {x.scope.kind} {x.scope.name ?? x.scope.id}
+                    {x.scope.kind === "repository" && (x.scope.contractTypes.length > 0 || x.scope.confidentialityFloor) && (
+                      <span className="block text-xs text-slate-600">
+                        only {[x.scope.contractTypes.length > 0 ? x.scope.contractTypes.join(", ") : null, x.scope.confidentialityFloor ? `${x.scope.confidentialityFloor.replace("_", " ")} and above` : null].filter(Boolean).join("; ")}
+                      </span>
+                    )}
+                  </td>
                   <td>{x.explanation}</td>
                   <td><Time value={x.validFrom} /></td>
                   <td>{x.active ? <Badge tone="red">active</Badge> : <Badge>{x.lifted ? "lifted" : "ended"}</Badge>}</td>

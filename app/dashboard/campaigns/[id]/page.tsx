@@ -54,16 +54,28 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         <Card title="Campaign">
           <DescriptionList
             items={[
-              { term: "Status", value: <>{c.status} {c.overdue && <Badge tone="red">overdue</Badge>}</> },
+              { term: "Status", value: <>{c.status} {c.overdue && <Badge tone="red">overdue</Badge>} {c.kind === "mover" && <Badge tone="amber">mover review</Badge>}</> },
               { term: "Started", value: <Time value={c.startedAt} /> },
               { term: "Due", value: <Time value={c.dueAt} /> },
               { term: "Closed", value: c.closedAt ? <Time value={c.closedAt} /> : "—" },
-              { term: "Population", value: `${c.populationSize} items` },
+              { term: "Population", value: `${c.populationSize} items${c.carriedForward ? `, ${c.carriedForward} carried forward (kept, unchanged since the previous campaign)` : ""}` },
               { term: "Population hash (SHA-256)", value: <code className="break-all text-xs">{c.populationHash}</code> },
+              {
+                term: "Contracts in scope",
+                value:
+                  [
+                    c.config.scope.contractTypes.length ? `types ${c.config.scope.contractTypes.join(", ")}` : null,
+                    c.config.scope.confidentialityFloor ? `${c.config.scope.confidentialityFloor.replace("_", " ")} and above` : null,
+                    c.config.scope.counterparties.length ? `counterparties ${c.config.scope.counterparties.join("; ")}` : null,
+                  ]
+                    .filter(Boolean)
+                    .join(" · ") || "all",
+              },
+              { term: "Carry forward", value: c.config.carryForward ? "on: items a reviewer kept last time, unchanged, are kept without asking" : "off" },
               { term: "Stages", value: c.config.stages.map((s) => s.reviewers.replace("_", " ")).join(" → ") },
               { term: "Undecided items", value: c.config.undecided },
               { term: "Schedule", value: schedule },
-              { term: "Report", value: <span className="flex gap-3"><Link className={link} href={`/dashboard/campaigns/${c.id}/report`}>Printable</Link><a className={link} href={`/api/admin/campaigns/${c.id}/report?format=csv`}>CSV</a><a className={link} href={`/api/admin/campaigns/${c.id}/report`}>JSON</a></span> },
+              { term: "Report", value: <span className="flex gap-3"><Link className={link} href={`/dashboard/campaigns/${c.id}/report`}>Printable</Link><a className={link} href={`/api/admin/campaigns/${c.id}/report?format=csv`}>CSV</a><a className={link} href={`/api/admin/campaigns/${c.id}/report`}>JSON</a><a className={link} href={`/api/admin/campaigns/${c.id}/report/signed`} download>Signed</a></span> },
             ]}
           />
           <div className="mt-4 h-2 w-full rounded bg-slate-100" role="progressbar" aria-label="Decided" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>

@@ -15,6 +15,8 @@ const REVIEWERS = [
   { value: "named", label: "Named reviewers" },
 ];
 const ids = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+/** One per line (a counterparty's name may hold commas: "ACME, Inc."). */
+const lines = (text: string) => text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
 
 export function DefinitionForm({ repositories }: { repositories: { id: string; name: string }[] }) {
   const router = useRouter();
@@ -29,6 +31,8 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
     const config = {
       scope: {
         repositoryIds: form.getAll("repositoryIds").map(String),
+        contractTypes: String(form.get("contractTypes") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+        counterparties: lines(String(form.get("counterparties") ?? "")),
         directOnly: form.get("directOnly") === "on",
         confidentialityFloor: form.get("confidentialityFloor") || null,
         inactiveDays: form.get("inactiveDays") ? Number(form.get("inactiveDays")) : null,
@@ -45,6 +49,7 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
         : null,
       reminderEveryDays: form.get("reminderEveryDays") ? Number(form.get("reminderEveryDays")) : null,
       escalateAfterDays: form.get("escalateAfterDays") ? Number(form.get("escalateAfterDays")) : null,
+      carryForward: form.get("carryForward") === "on",
     };
     try {
       await sendJson("POST", "/api/admin/review-definitions", { name: form.get("name"), config });
@@ -66,6 +71,14 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
         </select>
       </label>
       <div className="grid grid-cols-2 gap-4">
+        <label className="block text-sm text-slate-700">
+          Contract types (comma-separated; empty: all)
+          <input name="contractTypes" placeholder="NDA, MSA" className={field} />
+        </label>
+        <label className="block text-sm text-slate-700">
+          Counterparties (one per line; empty: all)
+          <textarea name="counterparties" rows={2} placeholder="ACME, Inc." className={field} />
+        </label>
         <label className="block text-sm text-slate-700">
           Confidentiality at least
           <select name="confidentialityFloor" className={field} defaultValue="">
@@ -115,6 +128,9 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
         <label className="flex items-center gap-2"><input type="checkbox" name="justifyRevoke" defaultChecked className="accent-brand-600" /> Revoke needs a justification</label>
         <label className="flex items-center gap-2"><input type="checkbox" name="justifyKeep" className="accent-brand-600" /> Keep needs a justification</label>
         <label className="flex items-center gap-2"><input type="checkbox" name="bulkAllowed" defaultChecked className="accent-brand-600" /> Bulk decisions (never for strictly confidential items)</label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="carryForward" className="accent-brand-600" /> Carry forward: keep, without asking, what a reviewer kept last time and has not changed since (never two campaigns in a row)
+        </label>
       </div>
       {error && <p className="text-sm text-red-700" role="alert">{error}</p>}
       <Button type="submit" variant="primary" disabled={busy}>Save definition</Button>

@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatNumber } from "@/components/ui/format";
 import { InactivitySettings } from "./inactivity-settings";
+import { MoverReviewSettings } from "./mover-review-settings";
 import { ERROR_RATE_WARNING, formatPercent } from "../kinds";
 import { useDirectory } from "@/components/data-hooks/directories";
 import { RelativeTime, Time } from "@/components/ui/time";
@@ -17,6 +18,7 @@ export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string
   // Kept here: a saved policy changes the settings' key (their fields start from the new values),
   // which would take a "Saved." held inside them away as soon as the refetch lands.
   const [policySaved, setPolicySaved] = useState(false);
+  const [moverSaved, setMoverSaved] = useState(false);
   if (query.isPending) return <Loading label="Loading directory health…" />;
   if (query.error) return <ErrorMessage error={query.error} retry={() => void query.refetch()} />;
   const d = query.data;
@@ -37,6 +39,15 @@ export function DirectoryHealth({ directoryId, canWrite }: { directoryId: string
       <Monitoring m={d.monitoring} />
       <div className="mt-4">
         <InactivitySettings key={`${d.inactivityDays}-${d.inactivityAction}`} directory={d} canWrite={canWrite} saved={policySaved} onSaved={setPolicySaved} />
+      </div>
+      <div className="mt-4">
+        <MoverReviewSettings
+          key={`${d.moverReviews.enabled}-${d.moverReviews.fallbackReviewer?.id}-${d.moverReviews.durationDays}`}
+          directory={d}
+          canWrite={canWrite}
+          saved={moverSaved}
+          onSaved={setMoverSaved}
+        />
       </div>
     </section>
   );

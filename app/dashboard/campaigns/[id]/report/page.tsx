@@ -16,10 +16,19 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
   return (
     <article className="space-y-4 print:text-xs">
       <nav aria-label="Breadcrumb" className="text-sm print:hidden"><Link className="text-brand-700 underline" href={`/dashboard/campaigns/${c.id}`}>{c.name}</Link></nav>
-      <PageHeader title={`Access review report: ${c.name}`} description={`Population ${c.populationSize} items, SHA-256 ${c.populationHash}`} />
+      <PageHeader
+        title={`Access review report: ${c.name}`}
+        description={`Population ${c.populationSize} items, SHA-256 ${c.populationHash}`}
+        actions={
+          <a className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 print:hidden" href={`/api/admin/campaigns/${c.id}/report/signed`} download>
+            Download signed report
+          </a>
+        }
+      />
       <p className="text-sm">
         Started <Time value={c.startedAt} />, due <Time value={c.dueAt} />, {c.closedAt ? <>closed <Time value={c.closedAt} /></> : "not closed yet"}.
         {" "}{x.decisions} decisions; median {x.medianSecondsPerDecision ?? "—"} s per decision; {Math.round(x.bulkShare * 100)}% in bulk;
+        {" "}{x.carriedForward} carried forward from the previous campaign;
         {" "}{x.revocations} revocations ({x.applied} applied); {x.defaulted} items took the default.
         {x.rubberStamps.length > 0 && <> Possible rubber stamps (kept everything in under {x.rubberStampSeconds} s each): {x.rubberStamps.map((r) => r.reviewerId).join(", ")}.</>}
       </p>
@@ -35,7 +44,7 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
               <td>{i.repository.name}{i.contract ? ` / ${i.contract.title}` : ` (${i.contracts} contracts)`}</td>
               <td>{i.level}</td>
               <td>{i.reasons.map((r) => (r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" › ") : "direct grant")).join("; ")}</td>
-              <td>{i.history.map((h) => `${h.decision}${h.bulk ? " (bulk)" : ""}${h.justification ? `: ${h.justification}` : ""}`).join("; ") || "—"}</td>
+              <td>{i.history.map((h) => (h.via === "carry_forward" ? "keep, carried forward (unchanged since kept in the previous campaign)" : `${h.decision}${h.bulk ? " (bulk)" : ""}${h.justification ? `: ${h.justification}` : ""}`)).join("; ") || "—"}</td>
               <td>{i.outcome ?? "open"}</td>
               <td>{i.appliedAt ? <>denied from <Time value={i.appliedAt} seconds /></> : "—"}</td>
             </tr>
