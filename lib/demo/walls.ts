@@ -69,7 +69,17 @@ export async function demoWalls(
 
   // --- An exclusionary screen for a lateral hire ----------------------------------------------
   const screenAt = at(days - 10);
-  const hire = (await readersOf(prisma, c[0].id, screenAt)).find((id) => !sideA.includes(id) && !sideB.includes(id));
+  // A reader of one of the party's contracts outside both sides (campaigns may have excluded the
+  // first contract's readers by then): the screen cuts that access, so the tries are breaches.
+  let hire: string | undefined;
+  let tried = c[0];
+  for (const contract of c) {
+    hire = (await readersOf(prisma, contract.id, screenAt)).find((id) => !sideA.includes(id) && !sideB.includes(id));
+    if (hire) {
+      tried = contract;
+      break;
+    }
+  }
   if (hire) {
     const screen = await runAt(screenAt, () =>
       createWall(prisma, {
@@ -88,7 +98,8 @@ export async function demoWalls(
     await runAt(at(days - 10, 15), () => activateWall(prisma, { id: screen.id, input: { reason: "Lateral hire from opposing counsel (conflict check CC-2077)" }, actor: adminActor }));
     await runAt(at(days - 9, 9 * 60), async () => acknowledgeWall(prisma, { id: screen.id, userId: hire, actor: await personActor(prisma, hire) }));
     // Attempts through the contract system's gateway: repeated on one contract, then another.
-    const tries: [number, number, string][] = [[days - 5, 10 * 60, c[0].id], [days - 5, 10 * 60 + 5, c[0].id], [days - 2, 16 * 60, c[0].id], [days - 1, 11 * 60, (c[1] ?? c[0]).id]];
+    const other = c.find((x) => x.id !== tried.id) ?? tried;
+    const tries: [number, number, string][] = [[days - 5, 10 * 60, tried.id], [days - 5, 10 * 60 + 5, tried.id], [days - 2, 16 * 60, tried.id], [days - 1, 11 * 60, other.id]];
     for (const [day, minute, contractId] of tries) {
       await runAt(at(day, minute), () => evaluate(prisma, { body: { subject: { type: "user", id: hire }, action: { name: "view" }, resource: { type: "contract", id: contractId } } }));
     }

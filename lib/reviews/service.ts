@@ -502,10 +502,11 @@ export async function closeCampaign(prisma: PrismaClient, options: { campaignId:
     const defaulted = await tx.$executeRawUnsafe(`UPDATE "ReviewItem" SET outcome = ${fallback} WHERE "campaignId" = $1 AND outcome IS NULL`, options.campaignId);
     const counts = await tx.reviewItem.groupBy({ by: ["outcome"], where: { campaignId: options.campaignId }, _count: true });
     const at = clockNow();
-    // Everyone who held items of the campaign (now, or when they decided) hears of the close.
+    // Everyone who held items of the campaign (now, or when they decided) hears of the close; a
+    // carried-forward decision is nobody's.
     const reviewers = await tx.$queryRawUnsafe<{ reviewerId: string }[]>(
       `SELECT "reviewerId" FROM "ReviewItem" WHERE "campaignId" = $1 AND "reviewerId" IS NOT NULL
-       UNION SELECT "reviewerId" FROM "ReviewDecision" WHERE "campaignId" = $1 ORDER BY 1`,
+       UNION SELECT "reviewerId" FROM "ReviewDecision" WHERE "campaignId" = $1 AND "reviewerId" IS NOT NULL ORDER BY 1`,
       options.campaignId,
     );
     const outcomes = Object.fromEntries(counts.map((c) => [c.outcome, c._count]));
