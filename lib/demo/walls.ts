@@ -36,8 +36,11 @@ export async function demoWalls(
 
   // --- The M&A wall: two sides of one matter ------------------------------------------------
   const sidesAt = at(days - 20);
-  const readersA = await readersOf(prisma, a[0].id, sidesAt);
-  const readersB = (await readersOf(prisma, b[0].id, sidesAt)).filter((id) => !readersA.includes(id));
+  // Readers of the parties' contracts then, disjoint (the first contracts may have none left after
+  // the campaigns' revocations: every listed contract is tried).
+  const readersOfAny = async (list: { id: string }[]) => [...new Set((await Promise.all(list.map((x) => readersOf(prisma, x.id, sidesAt)))).flat())];
+  const readersA = await readersOfAny(a);
+  const readersB = (await readersOfAny(b)).filter((id) => !readersA.includes(id));
   const sideA = readersA.filter((id) => !readersB.includes(id)).slice(0, 3);
   const sideB = readersB.slice(0, 3);
   let walls = 0;
