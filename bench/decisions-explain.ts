@@ -2,9 +2,9 @@
 // in-process timings of each shape, against an existing scale database (DATABASE_URL).
 import pg from "pg";
 import { parseArgs } from "node:util";
-import { contractsOfUser } from "@/lib/access/effective-access";
 import { getDatabase } from "@/lib/db/client";
-import { DEFAULT_SCALE, groupLayout, scaleId } from "../scripts/generate-scale";
+import { DEFAULT_SCALE, scaleId } from "../scripts/generate-scale";
+import { decisionSubjects } from "./decision-subjects";
 
 const { values: args } = parseArgs({ options: { explain: { type: "string", default: "1" }, iterations: { type: "string", default: "40" }, only: { type: "string" } } });
 const captured: { text: string; values: unknown[] }[] = [];
@@ -22,22 +22,7 @@ async function main() {
   process.env.DECISION_LOG = "0";
   const db = await getDatabase();
   const scale = DEFAULT_SCALE;
-  const wanted = 5000;
-  let person = { id: scaleId(scale.seed, "user", 1), total: -Infinity };
-  for (let n = 1; n <= 60; n++) {
-    const id = scaleId(scale.seed, "user", Math.ceil((n * scale.users) / 60));
-    const { total } = await contractsOfUser(db.prisma, { userId: id, offset: 0, limit: 1 });
-    if (Math.abs(total - wanted) < Math.abs(person.total - wanted)) person = { id, total };
-  }
-  const personContracts = (await contractsOfUser(db.prisma, { userId: person.id, offset: 0, limit: 1000 })).items.map((i) => i.contract.id);
-  const allStaff = scaleId(scale.seed, "group", groupLayout(scale.groups).allStaff);
-  const [widest] = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT c.id FROM "AccessRuleVersion" v JOIN "Contract" c ON c."repositoryId" = v."repositoryId"
-     WHERE v."groupId" = $1 AND v."recordedTo" IS NULL AND v.change <> 'deleted' AND v."validFrom" IS NULL
-       AND jsonb_array_length(v."contractTypes") = 0 AND c.confidentiality = 0 AND c."endDate" IS NULL
-     ORDER BY c.id LIMIT 1`,
-    allStaff,
-  );
+  const { person, personContracts, widest } = await decisionSubjects(db.prisma, scale);
   const { evaluate, evaluateMany, searchResources, searchSubjects } = await import("@/lib/authzen/decisions");
   const { checkAccess } = await import("@/lib/access/effective-access");
   const someone = scaleId(scale.seed, "user", scale.users);
@@ -50,7 +35,7 @@ async function main() {
     ["checkAccess random (mostly denied)", () => checkAccess(db.prisma, { userId: scaleId(scale.seed, "user", 1 + ((k * 31) % scale.users)), contractId: rnd() })],
     ["evaluations 100", () => evaluateMany(db.prisma, { body: { ...ev(person.id, personContracts[0]), evaluations: personContracts.slice((k++ * 100) % 900, ((k - 1) * 100) % 900 + 100).map((id) => ({ resource: { type: "contract", id } })) } })],
     ["search/resource 100", () => searchResources(db.prisma, { body: { subject: { type: "user", id: person.id }, action: { name: "view" }, resource: { type: "contract" }, page: { limit: 100 } } })],
-    ["search/subject 100 widest", () => searchSubjects(db.prisma, { body: { subject: { type: "user" }, action: { name: "view" }, resource: { type: "contract", id: widest.id }, page: { limit: 100 } } })],
+    ["search/subject 100 widest", () => searchSubjects(db.prisma, { body: { subject: { type: "user" }, action: { name: "view" }, resource: { type: "contract", id: widest?.id ?? "none" }, page: { limit: 100 } } })],
   ];
   const iterations = Number(args.iterations);
   for (const [name, fn] of shapes) {

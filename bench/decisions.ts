@@ -34,13 +34,13 @@ import { recordPgStatements } from "./pg-statements";
 import os from "node:os";
 import pg from "pg";
 import { parseArgs } from "node:util";
-import { contractsOfUser } from "@/lib/access/effective-access";
 import { createApiKey } from "@/lib/api-keys/service";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { mulberry32 } from "@/lib/random";
-import { DEFAULT_SCALE, generateScale, groupLayout, scaleId, type ScaleOptions } from "../scripts/generate-scale";
+import { DEFAULT_SCALE, generateScale, scaleId, type ScaleOptions } from "../scripts/generate-scale";
 import { median, runInterleaved, runPhase, type PhaseResult } from "./load";
 import { freshPostgresDatabase, startBuiltServer } from "./server";
+import { decisionSubjects } from "./decision-subjects";
 
 const { values } = parseArgs({
   options: {
@@ -102,23 +102,7 @@ async function main() {
     servers.push({ stop: () => jobLocks.end() });
     const { key } = await createApiKey(db.prisma, { input: { name: "bench:decisions", scopes: ["access:decide"] }, actor: { type: "system", label: "bench:decisions" } });
 
-    // The person whose contract count is closest to 5,000, among a sample.
-    const wanted = 5000;
-    let person = { id: scaleId(scale.seed, "user", 1), total: -Infinity };
-    for (let n = 1; n <= Math.min(scale.users, 60); n++) {
-      const id = scaleId(scale.seed, "user", Math.ceil((n * scale.users) / 60));
-      const { total } = await contractsOfUser(db.prisma, { userId: id, offset: 0, limit: 1 });
-      if (Math.abs(total - wanted) < Math.abs(person.total - wanted)) person = { id, total };
-    }
-    const personContracts = (await contractsOfUser(db.prisma, { userId: person.id, offset: 0, limit: 1000 })).items.map((i) => i.contract.id);
-    const allStaff = scaleId(scale.seed, "group", groupLayout(scale.groups).allStaff);
-    const [widest] = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT c.id FROM "AccessRuleVersion" v JOIN "Contract" c ON c."repositoryId" = v."repositoryId"
-       WHERE v."groupId" = $1 AND v."recordedTo" IS NULL AND v.change <> 'deleted' AND v."validFrom" IS NULL
-         AND jsonb_array_length(v."contractTypes") = 0 AND c.confidentiality = 0 AND c."endDate" IS NULL
-       ORDER BY c.id LIMIT 1`,
-      allStaff,
-    );
+    const { person, personContracts, widest } = await decisionSubjects(db.prisma, scale);
     const { evaluate, evaluateMany, searchResources, searchSubjects } = await import("@/lib/authzen/decisions");
     const count = async (name: string, fn: () => Promise<unknown>) => {
       await fn();

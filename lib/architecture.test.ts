@@ -33,7 +33,7 @@ const PARTS: Part[] = [
   {
     name: "kernel",
     layer: "foundation",
-    files: [/^lib\/(errors|clock|log|random|pagination|config|csv|forwarded|time-format|calendar-date)(\.test)?\.ts$/, "lib/auth/permissions.ts"],
+    files: [/^lib\/(errors|clock|log|interval-loop|random|pagination|config|csv|forwarded|time-format|calendar-date)(\.test)?\.ts$/, "lib/auth/permissions.ts"],
   },
   { name: "db", layer: "data", files: ["lib/db/"] },
   // SCIM as data and pure functions: schemas, the filter language, resources, the PATCH engine

@@ -18,6 +18,7 @@ import { runGroupClosureCheck } from "@/lib/access/graph-check";
 import { issueMissingLiftCertificates } from "@/lib/walls/certificate";
 import { escalateOverdueItems, sendDueReminders, startDueRecurrences, type EscalationResult, type RecurrenceResult, type RemindersResult } from "@/lib/reviews/schedule";
 import { processMoverReviews, type MoverReviewsResult } from "@/lib/reviews/mover";
+import { everyInterval } from "@/lib/interval-loop";
 
 export const JOB_LOCK_KEYS = {
   requestLogRetention: 72_707_372_401,
@@ -153,11 +154,6 @@ export function startMaintenance(): void {
   };
   void tick();
   setInterval(() => void tick(), INTERVAL_MS).unref();
-  setInterval(async () => {
-    try {
-      await processMoverReviews(await getPrisma());
-    } catch (err) {
-      log.warn("mover reviews failed", { error: err instanceof Error ? err.message : String(err) });
-    }
-  }, MOVER_INTERVAL_MS).unref();
+  // Never two passes at once (a slow pass used to overlap the next one).
+  everyInterval("mover reviews", MOVER_INTERVAL_MS, async () => void (await processMoverReviews(await getPrisma())));
 }

@@ -12,6 +12,7 @@ import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { backoffMs, DISPATCH_DEFAULTS } from "@/lib/webhooks/dispatcher";
+import { everyInterval } from "@/lib/interval-loop";
 
 export interface EmailDispatchOptions {
   now?: Date;
@@ -127,27 +128,12 @@ export async function runEmailDeliveriesOnce(prisma: PrismaClient, options: Emai
 const INTERVAL_MS = 5000;
 let started = false;
 
-/** The in-process loop of a server (only when SMTP_URL is set): one pass every 5 s, never two at once. */
+/** The in-process loop of a server (only when SMTP_URL is set): one pass every 5 s. */
 export function startEmailDispatcher(): void {
   if (started || !getConfig().SMTP_URL) return;
   started = true;
-  let running = false;
-  let lastError: string | undefined;
-  setInterval(() => {
-    if (running) return;
-    running = true;
-    void (async () => {
-      try {
-        const result = await runEmailDeliveriesOnce(await getPrisma());
-        if (result.failed > 0) log.warn("notification e-mails failed", { ...result });
-        lastError = undefined;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (message !== lastError) log.warn("e-mail dispatcher failed", { error: message });
-        lastError = message;
-      } finally {
-        running = false;
-      }
-    })();
-  }, INTERVAL_MS).unref();
+  everyInterval("e-mail dispatcher", INTERVAL_MS, async () => {
+    const result = await runEmailDeliveriesOnce(await getPrisma());
+    if (result.failed > 0) log.warn("notification e-mails failed", { ...result });
+  });
 }

@@ -6,15 +6,15 @@
 // also a webhook event, delivered to a real HTTP receiver. Then recurrence: the scheduler starts a
 // recurring definition's campaign once per occurrence, the definition's duration setting the due
 // date, and a second start of the same occurrence is refused by the database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runAt } from "@/lib/clock";
-import { parseTargetPolicy, resetConfigForTests } from "@/lib/config";
+import { parseTargetPolicy } from "@/lib/config";
 import { runReviewJobs } from "@/lib/jobs/maintenance";
 import { runEmailDeliveriesOnce } from "@/lib/notifications/dispatcher";
 import { appLink } from "@/lib/notifications/outbox";
 import { newWorld, type World } from "@/lib/testing/access-world";
 import { setupTestDatabase, unique } from "@/lib/testing/database";
-import { startSmtpReceiver, type SmtpReceiver } from "@/lib/testing/smtp-receiver";
+import { smtpReceiverForFile } from "@/lib/testing/smtp-receiver";
 import { startWebhookReceiver } from "@/lib/testing/webhook-receiver";
 import { runDeliveriesOnce } from "@/lib/webhooks/dispatcher";
 import { createEndpoint, deleteEndpoint } from "@/lib/webhooks/service";
@@ -27,21 +27,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 const policy = parseTargetPolicy("127.0.0.1");
-let smtp: SmtpReceiver;
-
-beforeAll(async () => {
-  smtp = await startSmtpReceiver();
-  process.env.SMTP_URL = smtp.url;
-  process.env.SMTP_FROM = "Custodian <reviews@example.test>";
-  resetConfigForTests();
-});
-
-afterAll(async () => {
-  delete process.env.SMTP_URL;
-  delete process.env.SMTP_FROM;
-  resetConfigForTests();
-  await smtp.close();
-});
+const smtp = smtpReceiverForFile("Custodian <reviews@example.test>");
 
 /** A directory person with a primary e-mail (where notifications go). */
 async function person(w: World, name: string): Promise<{ id: string; email: string }> {
@@ -99,12 +85,12 @@ describe("review campaign schedule and notifications", () => {
       const campaign = await runAt(at(0, 1), () => startCampaign(prisma, { definitionId: s.definition.id, actor: compliance }));
       expect(campaign.populationSize).toBe(4);
       await deliverMail();
-      const assigned = smtp.to(s.owner.email);
+      const assigned = smtp().to(s.owner.email);
       expect(assigned).toHaveLength(1);
       expect(assigned[0].subject).toBe(`Access review "${campaign.name}": 4 items to review`);
       expect(assigned[0].text).toContain("4 items await your decision");
       expect(assigned[0].text).toContain(appLink("/reviews"));
-      expect(smtp.to(s.fallback.email)).toHaveLength(0);
+      expect(smtp().to(s.fallback.email)).toHaveLength(0);
       const started = await prisma.auditEvent.findUniqueOrThrow({ where: { id: campaign.startEventId! } });
       expect(started.after).toMatchObject({ reviewers: 1, assignments: [{ reviewerId: s.owner.id, items: 4 }] });
 
@@ -119,14 +105,14 @@ describe("review campaign schedule and notifications", () => {
       await jobsAt(at(3, 2));
       await jobsAt(at(3, 3));
       await deliverMail();
-      const reminders = smtp.to(s.owner.email).filter((m) => m.subject.startsWith("Reminder"));
+      const reminders = smtp().to(s.owner.email).filter((m) => m.subject.startsWith("Reminder"));
       expect(reminders).toHaveLength(1);
       expect(reminders[0].subject).toBe(`Reminder: 3 items still to review in "${campaign.name}"`);
       expect(reminders[0].text).toContain(appLink("/reviews"));
       expect((await prisma.reviewCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).reminderSlot).toBe(1);
       await jobsAt(at(6, 2));
       await deliverMail();
-      expect(smtp.to(s.owner.email).filter((m) => m.subject.startsWith("Reminder"))).toHaveLength(2);
+      expect(smtp().to(s.owner.email).filter((m) => m.subject.startsWith("Reminder"))).toHaveLength(2);
 
       // Escalation after 7 days: ben's and cid's items go to the fallback; the fallback's own stays.
       const before = await jobsAt(at(6, 23));
@@ -148,7 +134,7 @@ describe("review campaign schedule and notifications", () => {
       expect(event).toMatchObject({ action: "review_campaign.escalated", actorType: "system", targetId: campaign.id });
       expect(event.after).toMatchObject({ fallbackReviewerId: s.fallback.id, afterDays: 7, items: 2, from: [{ reviewerId: s.owner.id, items: 2 }] });
       await deliverMail();
-      const toFallback = smtp.to(s.fallback.email);
+      const toFallback = smtp().to(s.fallback.email);
       expect(toFallback).toHaveLength(1);
       expect(toFallback[0].subject).toBe(`Access review "${campaign.name}": 2 items escalated to you`);
       expect(toFallback[0].text).toContain("undecided for 7 days");
@@ -157,22 +143,22 @@ describe("review campaign schedule and notifications", () => {
       // Slot 3 (day 9): both reviewers with undecided items are reminded, each with their own count.
       await jobsAt(at(9, 2));
       await deliverMail();
-      expect(smtp.to(s.owner.email).filter((m) => m.subject.startsWith("Reminder")).map((m) => m.subject)).toContain(`Reminder: 1 item still to review in "${campaign.name}"`);
-      expect(smtp.to(s.fallback.email).filter((m) => m.subject.startsWith("Reminder")).map((m) => m.subject)).toEqual([`Reminder: 2 items still to review in "${campaign.name}"`]);
+      expect(smtp().to(s.owner.email).filter((m) => m.subject.startsWith("Reminder")).map((m) => m.subject)).toContain(`Reminder: 1 item still to review in "${campaign.name}"`);
+      expect(smtp().to(s.fallback.email).filter((m) => m.subject.startsWith("Reminder")).map((m) => m.subject)).toEqual([`Reminder: 2 items still to review in "${campaign.name}"`]);
 
       // Close: every reviewer and the owner (the account that started it) hear of it.
       await runAt(at(10), () => closeCampaign(prisma, { campaignId: campaign.id, actor: compliance }));
       await deliverMail();
       for (const reviewer of [s.owner.email, s.fallback.email]) {
-        const closed = smtp.to(reviewer).filter((m) => m.subject.endsWith("is closed"));
+        const closed = smtp().to(reviewer).filter((m) => m.subject.endsWith("is closed"));
         expect(closed).toHaveLength(1);
         expect(closed[0].text).toContain("4 items kept, 0 items revoked (3 items nobody decided got the campaign's default)");
       }
-      const ownerMail = smtp.to(compliance.label).filter((m) => m.subject.endsWith("is closed"));
+      const ownerMail = smtp().to(compliance.label).filter((m) => m.subject.endsWith("is closed"));
       expect(ownerMail).toHaveLength(1);
       expect(ownerMail[0].text).toContain(appLink(`/dashboard/campaigns/${campaign.id}/report`));
       // nobody whose access was reviewed is told anything (ann, ben and cid are no reviewers)
-      for (const subject of [s.ann, s.ben, s.cid]) expect(smtp.to(subject.email)).toHaveLength(0);
+      for (const subject of [s.ann, s.ben, s.cid]) expect(smtp().to(subject.email)).toHaveLength(0);
 
       // The same four moments as webhook events.
       for (let i = 0; i < 5; i++) await runDeliveriesOnce(prisma, { policy });

@@ -3,6 +3,8 @@
 // sender. Each message is recorded with its envelope. `reject` refuses recipients with 550;
 // `auth` requires these credentials (AUTH PLAIN/LOGIN over the plain connection).
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
+import { resetConfigForTests } from "@/lib/config";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -76,3 +78,27 @@ export async function startSmtpReceiver(options: { reject?: (address: string) =>
 }
 
 export type SmtpReceiver = Awaited<ReturnType<typeof startSmtpReceiver>>;
+
+/**
+ * A receiver for the whole test file, configured as the app's SMTP server (SMTP_URL, SMTP_FROM
+ * `from`) before its tests and removed after them. Call at the top level of the file.
+ */
+export function smtpReceiverForFile(from: string): () => SmtpReceiver {
+  let smtp: SmtpReceiver | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+    process.env.SMTP_URL = smtp.url;
+    process.env.SMTP_FROM = from;
+    resetConfigForTests();
+  });
+  afterAll(async () => {
+    delete process.env.SMTP_URL;
+    delete process.env.SMTP_FROM;
+    resetConfigForTests();
+    await smtp?.close();
+  });
+  return () => {
+    if (!smtp) throw new Error("SMTP receiver not started (use inside tests)");
+    return smtp;
+  };
+}

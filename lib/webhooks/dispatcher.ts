@@ -21,6 +21,7 @@ import { decryptSecret } from "./secrets";
 import { sendWebhook, type SendResult } from "./send";
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signWebhook } from "./signature";
 import type { TargetPolicy } from "@/lib/config";
+import { everyInterval } from "@/lib/interval-loop";
 
 export interface DispatchOptions {
   now?: Date;
@@ -241,28 +242,12 @@ export async function runDeliveriesOnce(prisma: PrismaClient, options: DispatchO
 const INTERVAL_MS = 1000;
 let started = false;
 
-/** The in-process loop of a server: one pass a second, never two at once in one process. */
+/** The in-process loop of a server: one pass a second. */
 export function startWebhookDispatcher(): void {
   if (started) return;
   started = true;
-  let running = false;
-  let lastError: string | undefined;
-  setInterval(() => {
-    if (running) return;
-    running = true;
-    void (async () => {
-      try {
-        const result = await runDeliveriesOnce(await getPrisma());
-        if (result.attempted > 0) log.debug("webhook deliveries", { ...result });
-        lastError = undefined;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        // Once per distinct failure, not every second.
-        if (message !== lastError) log.warn("webhook dispatcher failed", { error: message });
-        lastError = message;
-      } finally {
-        running = false;
-      }
-    })();
-  }, INTERVAL_MS).unref();
+  everyInterval("webhook dispatcher", INTERVAL_MS, async () => {
+    const result = await runDeliveriesOnce(await getPrisma());
+    if (result.attempted > 0) log.debug("webhook deliveries", { ...result });
+  });
 }

@@ -2,14 +2,13 @@
 // an auditor may not; the dashboard account is the audit event's actor; the new reviewer is told
 // by e-mail (a real SMTP receiver on 127.0.0.1), and a reassignment never hands a person their own
 // item.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetConfigForTests } from "@/lib/config";
+import { describe, expect, it, vi } from "vitest";
 import { runEmailDeliveriesOnce } from "@/lib/notifications/dispatcher";
 import { createDefinition, startCampaign } from "@/lib/reviews/service";
 import { setupRoleAccounts } from "@/lib/testing/admin-session";
 import { admin, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
-import { startSmtpReceiver, type SmtpReceiver } from "@/lib/testing/smtp-receiver";
+import { smtpReceiverForFile } from "@/lib/testing/smtp-receiver";
 import * as campaignRoute from "./[id]/route";
 import * as extendRoute from "./[id]/extend/route";
 import * as reassignRoute from "./[id]/reassign/route";
@@ -19,21 +18,7 @@ vi.mock("next-auth", async (importOriginal) => (await import("@/lib/testing/next
 const { db } = setupTestDatabase();
 const { accounts, signInAs } = setupRoleAccounts(db);
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-let smtp: SmtpReceiver;
-
-beforeAll(async () => {
-  smtp = await startSmtpReceiver();
-  process.env.SMTP_URL = smtp.url;
-  process.env.SMTP_FROM = "reviews@example.test";
-  resetConfigForTests();
-});
-
-afterAll(async () => {
-  delete process.env.SMTP_URL;
-  delete process.env.SMTP_FROM;
-  resetConfigForTests();
-  await smtp.close();
-});
+const smtp = smtpReceiverForFile("reviews@example.test");
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -93,7 +78,7 @@ describe("campaign extend and reassign (dashboard routes)", () => {
     expect(refused.body.error?.message).toMatch(/own access/);
 
     await runEmailDeliveriesOnce(w.prisma);
-    const told = smtp.to(deputy.email).filter((m) => m.subject.includes("reassigned"));
+    const told = smtp().to(deputy.email).filter((m) => m.subject.includes("reassigned"));
     expect(told).toHaveLength(1);
     expect(told[0].subject).toBe(`Access review "${campaign.name}": 2 items reassigned to you`);
     expect(told[0].text).toContain("Lead on leave");
