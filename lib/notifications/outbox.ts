@@ -6,7 +6,7 @@
 import { getConfig } from "@/lib/config";
 import type { Tx } from "@/lib/db/errors";
 
-export const EMAIL_KINDS = ["review.assignment", "review.reminder", "review.escalation", "review.reassignment", "review.closed"] as const;
+export const EMAIL_KINDS = ["review.assignment", "review.reminder", "review.escalation", "review.reassignment", "review.closed", "wall.acknowledgment_reminder"] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export interface EmailMessage {
@@ -30,6 +30,13 @@ export function appLink(path: string): string {
   const config = getConfig();
   const base = config.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`;
   return new URL(path.replace(/^\/+/, ""), base.endsWith("/") ? base : `${base}/`).toString();
+}
+
+/** The people's addresses: active people of a directory with a primary e-mail. */
+export async function addressesOf(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const people = await tx.user.findMany({ where: { id: { in: [...new Set(ids)] }, active: true, primaryEmail: { not: null } }, select: { id: true, primaryEmail: true } });
+  return new Map(people.map((p) => [p.id, p.primaryEmail!]));
 }
 
 /** Writes the messages in the caller's transaction; nothing when e-mail is off. Returns how many were queued. */

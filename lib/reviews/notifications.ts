@@ -4,20 +4,13 @@
 // campaign, counts, the due date and a link, never the people whose access is reviewed.
 import { getConfig } from "@/lib/config";
 import type { Tx } from "@/lib/db/errors";
-import { appLink, type EmailMessage } from "@/lib/notifications/outbox";
+import { addressesOf, appLink, type EmailMessage } from "@/lib/notifications/outbox";
 import { formatDateTime } from "@/lib/time-format";
 
 export interface CampaignRef {
   id: string;
   name: string;
   dueAt: Date;
-}
-
-/** The people's addresses: active people of a directory with a primary (else first) e-mail. */
-export async function addressesOf(tx: Tx, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const people = await tx.user.findMany({ where: { id: { in: [...new Set(ids)] }, active: true, primaryEmail: { not: null } }, select: { id: true, primaryEmail: true } });
-  return new Map(people.map((p) => [p.id, p.primaryEmail!]));
 }
 
 const items = (n: number) => `${n} item${n === 1 ? "" : "s"}`;

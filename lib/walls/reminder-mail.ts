@@ -1,26 +1,15 @@
-// The e-mail of a wall's acknowledgment reminder, ready for the e-mail outbox (lib/notifications/
-// outbox.ts, from the review-notifications work: not on main when this was written). The hook:
-// remindWallAcknowledgments (./service.ts) records wall.acknowledgment_reminded — delivered now as
-// the webhook wall.acknowledgment_requested through the audit outbox — and, once the e-mail outbox
-// is merged, also queues these messages in the same transaction:
-//   await enqueueEmails(tx, { messages: wallReminderMessages({ wall, people, link: appLink("/walls") }), eventId, now });
-// The message names the wall and the matter, never the other people on it.
-
-export interface WallReminderMessage {
-  kind: "wall.acknowledgment_reminder";
-  recipientId: string;
-  to: string;
-  subject: string;
-  /** Plain text. */
-  body: string;
-}
+// The e-mail of a wall's acknowledgment reminder, queued in the e-mail outbox by
+// remindWallAcknowledgments (./service.ts) in the transaction of its wall.acknowledgment_reminded
+// event (which also goes out as the webhook wall.acknowledgment_requested). The message names the
+// wall and the matter, never the other people on it.
+import type { EmailMessage } from "@/lib/notifications/outbox";
 
 export function wallReminderMessages(options: {
   wall: { name: string; matterRef: string | null; gatesAccess: boolean };
   people: { userId: string; email: string | null }[];
   /** The absolute link to "My walls". */
   link: string;
-}): WallReminderMessage[] {
+}): EmailMessage[] {
   const { wall } = options;
   const matter = wall.matterRef ? ` (${wall.matterRef})` : "";
   return options.people.flatMap((p) =>

@@ -6,6 +6,8 @@
 // wall.* events the catalog marks. Nothing is rewritten: scope and roster rows close their
 // validity, the wall keeps its activation and lifting instants, so answers at past instants keep
 // the wall as it stood (lib/access/sql.ts notWalledAt).
+import { addressesOf, appLink, enqueueEmails } from "@/lib/notifications/outbox";
+import { wallReminderMessages } from "./reminder-mail";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
 import {
@@ -624,11 +626,22 @@ export async function remindWallAcknowledgments(prisma: PrismaClient, options: {
     if (wall.state === "lifted") throw new AppError("conflict", `Wall ${wall.id} has been lifted`);
     const pending = await pendingAcknowledgments(tx, { wallId: wall.id });
     if (pending.length === 0) return { reminded: 0 };
-    await recordAuditEvent(tx, {
+    const eventId = await recordAuditEvent(tx, {
       actor: options.actor,
       action: "wall.acknowledgment_reminded",
       target: { type: "Wall", id: wall.id, label: wall.name },
       after: { wallId: wall.id, userIds: pending.map((p) => p.userId), count: pending.length },
+    });
+    // And by e-mail when SMTP is configured (the webhook wall.acknowledgment_requested goes out either way).
+    const addresses = await addressesOf(tx, pending.map((p) => p.userId));
+    await enqueueEmails(tx, {
+      messages: wallReminderMessages({
+        wall: { name: wall.name, matterRef: wall.matterRef, gatesAccess: wall.requiresAcknowledgment },
+        people: pending.map((p) => ({ userId: p.userId, email: addresses.get(p.userId) ?? null })),
+        link: appLink("/walls"),
+      }),
+      eventId,
+      now: clockNow(),
     });
     return { reminded: pending.length };
   }, txOptions);
