@@ -124,7 +124,7 @@ describe("Okta: users", () => {
     await flushRequestLog();
     const prisma = await getPrisma();
     const row = await prisma.user.findUniqueOrThrow({ where: { id: created.id as string } });
-    const events = await prisma.auditEvent.findMany({ where: { directoryId: directory.id } });
+    const events = await prisma.auditEvent.findMany({ where: { directoryId: directory.id }, orderBy: { seq: "asc" } });
     const logs = await prisma.requestLog.findMany({ where: { directoryId: directory.id } });
     const stored = JSON.stringify([row, events, logs], (_k, v) => (typeof v === "bigint" ? String(v) : v));
     expect(stored).not.toContain(password);
