@@ -2,7 +2,10 @@
 // PostgreSQL database, W concurrent writers run transactions shaped like a SCIM write (audit
 // event, then one more statement, then commit) for a fixed time, twice in the same run: with the
 // chain trigger, and with triggers off (session_replication_role = replica: the trail as it was
-// before the chain). Read the ratio, not the absolute numbers (shared, noisy machines).
+// before the chain). Read the ratio, not the absolute numbers (shared, noisy machines). Then one
+// transaction of N events (a rule over all staff, a campaign's close) for N = 1,000 · 10,000 ·
+// 40,000: the link at commit must stay linear (ms per event about constant; it was quadratic
+// until migration 20261208170000).
 //
 //   npm run bench:audit-chain -- [--writers 8] [--seconds 10] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 import { parseArgs } from "node:util";
@@ -59,6 +62,17 @@ async function main() {
     await db.prisma.$executeRawUnsafe(`UPDATE "AuditChainHead" SET "position" = (SELECT max("seq") FROM "AuditEvent")`);
     const chained = await run(true);
     console.log(JSON.stringify({ writers, seconds, plain, chained, throughputRatio: (chained.perSecond / plain.perSecond).toFixed(2) }, null, 2));
+    const bulk: Record<string, { seconds: string; msPerEvent: string }> = {};
+    for (const n of [1_000, 10_000, 40_000]) {
+      const start = performance.now();
+      await db.prisma.$executeRawUnsafe(
+        `INSERT INTO "AuditEvent" (id, "actorType", action, "targetType", "targetId", after)
+         SELECT gen_random_uuid()::text, 'system', 'access.granted', 'User', 'bulk-' || i, jsonb_build_object('i', i) FROM generate_series(1, ${n}) i`,
+      );
+      const ms = performance.now() - start;
+      bulk[String(n)] = { seconds: (ms / 1000).toFixed(2), msPerEvent: (ms / n).toFixed(3) };
+    }
+    console.log(JSON.stringify({ oneTransactionOfNEvents: bulk }, null, 2));
   } finally {
     await db.close();
     await fresh.drop();
