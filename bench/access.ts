@@ -46,6 +46,7 @@ import pg from "pg";
 import { percentile } from "./load";
 import { freshPostgresDatabase } from "./server";
 import { mulberry32 } from "@/lib/random";
+import { insertBenchWalls, insertDraftWalls, type Picks } from "./wall-fixture";
 
 const { values } = parseArgs({
   options: {
@@ -317,72 +318,23 @@ async function run(db: Database, scale: ScaleOptions, label: string, generated?:
 }
 
 /**
- * --walls N (issue 20): the random check measured side by side without walls, then with N active
- * walls — a third each exclusionary, sides and inclusionary, each over 3 explicit contracts and a
- * counterparty (sides: one side on a repository), rosters of 5 people — and the ratio of the
- * p95s (target ≤ 1.2). Then the draft preview of a wall over ≥ 20,000 contracts (whole
- * repositories), exclusionary and inclusionary (target < 2 s). The walls are written with SQL
- * (the service's rows, without their audit events): the engine reads only these tables.
+ * --walls N (issue 20), each side by side in this run: the random check and a person's contracts
+ * without walls, then with N active walls (bench/wall-fixture.ts: a third each exclusionary, sides
+ * and inclusionary, each over 3 explicit contracts and a counterparty, sides also on a repository,
+ * rosters of 5 people) and the ratios of the p95s (target: check ≤ 1.2). Then the draft preview of
+ * a wall over ≥ 20,000 contracts (whole repositories), exclusionary and inclusionary, as the
+ * dashboard and the API ask for it — page 1 (50) by person, page 1 by contract, and a later page
+ * (target < 2 s). That activation takes effect in its own transaction is a test, not a timing
+ * (lib/access/walls.test.ts "activation").
  */
-async function wallMeasures(
-  p: Database["prisma"],
-  scale: ScaleOptions,
-  count: number,
-  pick: { user: () => string; contract: () => string; repository: () => string },
-): Promise<Measure[]> {
+async function wallMeasures(p: Database["prisma"], scale: ScaleOptions, count: number, pick: Picks): Promise<Measure[]> {
   const out: Measure[] = [];
   const check = async () => ((await checkAccess(p, { userId: pick.user(), contractId: pick.contract() })).allowed ? "allowed" : "denied");
-  const without = await measure("access check (random user × contract), side by side: no walls", check, { target: 5 });
-  out.push(without);
-  const activatedAt = new Date(Date.now() - 1000);
-  const rows = { walls: [] as unknown[][], sides: [] as unknown[][], scope: [] as unknown[][], people: [] as unknown[][] };
-  for (let i = 0; i < count; i++) {
-    const id = scaleId(scale.seed, "wall", i + 1);
-    const kind = ["exclusionary", "sides", "inclusionary"][i % 3];
-    rows.walls.push([id, `Bench wall ${i + 1}`, `bench wall ${i + 1}`, kind, activatedAt]);
-    const sideIds = kind === "sides" ? [scaleId(scale.seed, "wall-side-a", i + 1), scaleId(scale.seed, "wall-side-b", i + 1)] : [null];
-    sideIds.forEach((sideId, n) => sideId && rows.sides.push([sideId, id, n === 0 ? "A" : "B", n]));
-    sideIds.forEach((sideId, n) => {
-      for (let k = 0; k < 3; k++) {
-        const c = pick.contract();
-        rows.scope.push([scaleId(scale.seed, `wall-scope-${n}-${k}`, i + 1), id, sideId, "contract", c, `c:${c}`]);
-      }
-      rows.scope.push([scaleId(scale.seed, `wall-scope-${n}-p`, i + 1), id, sideId, "counterparty", `bench counterparty ${i}`, `p:bench counterparty ${i}`]);
-      if (kind === "sides" && n === 1) {
-        const r = pick.repository();
-        rows.scope.push([scaleId(scale.seed, `wall-scope-${n}-r`, i + 1), id, sideId, "repository", r, `r:${r}`]);
-      }
-      const people = new Set(Array.from({ length: 5 }, () => pick.user()));
-      for (const u of people) rows.people.push([scaleId(scale.seed, `wall-person-${n}-${u}`, i + 1), id, sideId, u]);
-    });
-  }
-  const insert = async (sql: string, list: unknown[][]) => {
-    for (let i = 0; i < list.length; i += 500) await p.$executeRawUnsafe(sql, JSON.stringify(list.slice(i, i + 500)));
+  // the same people both times: a person's contracts cost grows with how many they have
+  const people = Array.from({ length: 64 }, () => pick.user());
+  const mine = (totals: number[]) => async (i: number) => {
+    totals.push((await contractsOfUser(p, { userId: people[(i + 64) % 64], offset: 0, limit: 50 })).total);
   };
-  await insert(
-    `INSERT INTO "Wall" (id, name, "nameKey", kind, state, "createdByType", "activatedAt", "activatedByType", "activationReason")
-     SELECT r->>0, r->>1, r->>2, r->>3, 'active', 'system', (r->>4)::timestamp(3), 'system', 'bench' FROM jsonb_array_elements($1::jsonb) r`,
-    rows.walls.map((r) => [r[0], r[1], r[2], r[3], (r[4] as Date).toISOString()]),
-  );
-  await insert(`INSERT INTO "WallSide" (id, "wallId", name, position) SELECT r->>0, r->>1, r->>2, (r->>3)::int FROM jsonb_array_elements($1::jsonb) r`, rows.sides);
-  await insert(
-    `INSERT INTO "WallScope" (id, "wallId", "sideId", kind, value, key, "validFrom")
-     SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, '${activatedAt.toISOString()}'::timestamptz AT TIME ZONE 'UTC' FROM jsonb_array_elements($1::jsonb) r`,
-    rows.scope,
-  );
-  await insert(
-    `INSERT INTO "WallPerson" (id, "wallId", "sideId", "userId", "validFrom")
-     SELECT r->>0, r->>1, r->>2, r->>3, '${activatedAt.toISOString()}'::timestamptz AT TIME ZONE 'UTC' FROM jsonb_array_elements($1::jsonb) r`,
-    rows.people,
-  );
-  await p.$executeRawUnsafe(`ANALYZE "Wall"`);
-  await p.$executeRawUnsafe(`ANALYZE "WallScope"`);
-  await p.$executeRawUnsafe(`ANALYZE "WallPerson"`);
-  const withWalls = await measure(`access check (random user × contract), ${count} active walls`, check, { target: 5 });
-  const ratio = withWalls.p95 / without.p95;
-  withWalls.note = `${withWalls.note}; p95 ÷ without walls (side by side): ${ratio.toFixed(2)} (target ≤ 1.20: ${ratio <= 1.2 ? "met" : "not met"})`;
-  out.push(withWalls);
-  out.push(await measure(`point-in-time check (90 days ago), ${count} walls`, async () => ((await checkAccess(p, { userId: pick.user(), contractId: pick.contract(), at: new Date(Date.now() - 90 * 86_400_000) })).allowed ? "allowed" : "denied")));
   // A slow measure (a statement timeout) is reported as failed, not fatal: the previews still run.
   const attempt = async (name: string, run: () => Promise<Measure>) => {
     try {
@@ -391,52 +343,43 @@ async function wallMeasures(
       out.push({ name, n: 0, p50: NaN, p95: NaN, max: NaN, note: `failed: ${(err instanceof Error ? err.message : String(err)).slice(0, 160)}`, load: os.loadavg()[0] });
     }
   };
-  let mineMax = 0;
-  await attempt(`user's contracts, page 1 (50), ${count} walls`, () =>
-    measure(`user's contracts, page 1 (50), ${count} walls`, async () => {
-      mineMax = Math.max(mineMax, (await contractsOfUser(p, { userId: pick.user(), offset: 0, limit: 50 })).total);
-    }),
-  );
-  out[out.length - 1].note ||= `largest total ${mineMax}`;
+  const without = await measure("access check (random user × contract), side by side: no walls", check, { target: 5 });
+  out.push(without);
+  const mineWithout: number[] = [];
+  const mineBefore = await measure("user's contracts, page 1 (50), side by side: no walls", mine(mineWithout), { target: 50 });
+  mineBefore.note = `largest total ${Math.max(0, ...mineWithout)}`;
+  out.push(mineBefore);
+  await insertBenchWalls(p, { scale, count, pick });
+  const withWalls = await measure(`access check (random user × contract), ${count} active walls`, check, { target: 5 });
+  const ratio = withWalls.p95 / without.p95;
+  withWalls.note = `${withWalls.note}; p95 ÷ without walls (side by side): ${ratio.toFixed(2)} (target ≤ 1.20: ${ratio <= 1.2 ? "met" : "not met"})`;
+  out.push(withWalls);
+  out.push(await measure(`point-in-time check (90 days ago), ${count} walls`, async () => ((await checkAccess(p, { userId: pick.user(), contractId: pick.contract(), at: new Date(Date.now() - 90 * 86_400_000) })).allowed ? "allowed" : "denied")));
+  const mineWith: number[] = [];
+  await attempt(`user's contracts, page 1 (50), ${count} walls`, async () => {
+    const m = await measure(`user's contracts, page 1 (50), ${count} walls`, mine(mineWith), { target: 50 });
+    m.note = `largest total ${Math.max(0, ...mineWith)}; p95 ÷ without walls (side by side): ${(m.p95 / mineBefore.p95).toFixed(2)}`;
+    return m;
+  });
   // The draft preview over whole repositories holding at least 20,000 contracts.
-  const repos = await p.$queryRawUnsafe<{ id: string; n: number }[]>(
-    `SELECT "repositoryId" AS id, count(*)::int AS n FROM "Contract" GROUP BY "repositoryId" ORDER BY count(*) DESC, "repositoryId"`,
-  );
-  const chosen: string[] = [];
-  let covered = 0;
-  for (const r of repos) {
-    if (covered >= 20_000) break;
-    chosen.push(r.id);
-    covered += Number(r.n);
-  }
-  for (const kind of ["exclusionary", "inclusionary"] as const) {
-    const id = scaleId(scale.seed, `wall-draft-${kind}`, 1);
-    await p.$executeRawUnsafe(`INSERT INTO "Wall" (id, name, "nameKey", kind, state, "createdByType") VALUES ($1, $2, $2, $3, 'draft', 'system')`, id, `bench draft ${kind}`, kind);
-    await p.$executeRawUnsafe(
-      `INSERT INTO "WallScope" (id, "wallId", kind, value, key, "validFrom") SELECT gen_random_uuid()::text, $1, 'repository', r, 'r:' || r, now() AT TIME ZONE 'UTC' - interval '1 second' FROM unnest($2::text[]) r`,
-      id,
-      chosen,
-    );
-    const people = Array.from({ length: 50 }, () => pick.user());
-    await p.$executeRawUnsafe(
-      `INSERT INTO "WallPerson" (id, "wallId", "userId", "validFrom") SELECT gen_random_uuid()::text, $1, u, now() AT TIME ZONE 'UTC' - interval '1 second' FROM unnest($2::text[]) u`,
-      id,
-      [...new Set(people)],
-    );
-    let note = "";
-    const name = `draft preview, ${kind} wall over ${covered} contracts (by person, page 1)`;
-    await attempt(name, async () => {
-      const m = await measure(
-        name,
-        async () => {
-          const r = await previewWall(p, { wallId: id, by: "person", offset: 0, limit: 50 });
-          note = `${r.pairs} pairs, ${r.people} people, ${r.contracts} contracts would lose access`;
-        },
-        { warmup: 1, target: 2000 },
-      );
-      m.note = note;
-      return m;
-    });
+  const drafts = await insertDraftWalls(p, { scale, pick });
+  for (const { kind, id } of drafts.walls) {
+    for (const [by, offset] of [["person", 0], ["contract", 0], ["person", 1000]] as const) {
+      let note = "";
+      const name = `draft preview, ${kind} wall over ${drafts.covered} contracts (by ${by}, ${offset ? `offset ${offset}` : "page 1"}, 50)`;
+      await attempt(name, async () => {
+        const m = await measure(
+          name,
+          async () => {
+            const r = await previewWall(p, { wallId: id, by, offset, limit: 50 });
+            note = `${r.pairs} pairs, ${r.people} people, ${r.contracts} contracts would lose access; ${r.items.length} on the page`;
+          },
+          { warmup: 1, target: 2000 },
+        );
+        m.note = note;
+        return m;
+      });
+    }
   }
   return out;
 }

@@ -125,6 +125,33 @@ export const memberChainsCte = (groups: string, t: string, onlyUsers?: string) =
 };
 
 /**
+ * A SELECT of (gid, uid): for each group of the relation `groups` (column `gid`), the people in
+ * it at t, directly or through nesting — no chains (counting and classing people by the groups
+ * they reach needs none; the same pairs as the chains of memberChainsCte). `distinct` false: a
+ * person both directly in the group and nested in it comes twice (no dedup pass). `carry` names
+ * columns of `groups` passed through.
+ */
+export const groupMembersSql = (groups: string, t: string, options: { distinct?: boolean; carry?: string[] } = {}) => {
+  const more = (options.carry ?? []).map((c) => `, g.${c}`).join("");
+  return `SELECT g.gid, mi."memberUserId" AS uid${more} FROM ${groups} g JOIN "MembershipInterval" mi ON mi."groupId" = g.gid
+   WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}
+   UNION${options.distinct === false ? " ALL" : ""}
+   SELECT g.gid, mi."memberUserId"${more} FROM ${groups} g JOIN "GroupClosure" gc ON gc."ancestorId" = g.gid AND ${validAt("gc", t)}
+   JOIN "MembershipInterval" mi ON mi."groupId" = gc."descendantId"
+   WHERE mi."memberUserId" IS NOT NULL AND ${validAt("mi", t)}`;
+};
+
+/**
+ * A SELECT DISTINCT of (uid, gid): for each person of the relation `people` (column `uid`), the
+ * groups they are in at t, directly or through nesting — membershipPathsCte without the chains.
+ */
+export const peopleGroupsSql = (people: string, t: string) =>
+  `SELECT p.uid, mi."groupId" AS gid FROM ${people} p JOIN "MembershipInterval" mi ON mi."memberUserId" = p.uid AND ${validAt("mi", t)}
+   UNION
+   SELECT p.uid, gc."ancestorId" FROM ${people} p JOIN "MembershipInterval" mi ON mi."memberUserId" = p.uid AND ${validAt("mi", t)}
+   JOIN "GroupClosure" gc ON gc."descendantId" = mi."groupId" AND ${validAt("gc", t)}`;
+
+/**
  * CTEs `down_seed`, `down(gid[, ...carry])`: the groups `seed` selects and every group nested
  * (transitively) inside them at t. `carry` names extra columns of `seed` kept unchanged.
  */

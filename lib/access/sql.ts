@@ -25,14 +25,14 @@ export const validAt = (alias: string, t: string) =>
  * them the contract (notWalledAt). Exclusions and walls beat every grant, so every answer of the
  * engine applies this to each (person, contract) it would grant. A NOT EXISTS correlated by
  * equality on the person, so the planner may run it as an anti-join over many rows or as an index
- * probe for a few.
+ * probe for a few. Parenthesized: a caller may negate it (NOT binds tighter than AND).
  */
 export const notExcludedAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
-  `NOT EXISTS (SELECT 1 FROM "Exclusion" x WHERE x."userId" = ${userSql}
+  `(NOT EXISTS (SELECT 1 FROM "Exclusion" x WHERE x."userId" = ${userSql}
      AND (x."contractId" = ${contractSql} OR (x."repositoryId" = ${repositorySql} AND (NOT ${exclusionNarrowed("x")}
        OR EXISTS (SELECT 1 FROM "ContractRevision" xr WHERE xr."contractId" = ${contractSql} AND ${validAt("xr", t)} AND ${exclusionCovers("x", "xr")}))))
      AND ${validAt("x", t)})
-   AND ${notWalledAt(userSql, contractSql, repositorySql, t)}`;
+   AND ${notWalledAt(userSql, contractSql, repositorySql, t)})`;
 
 /** The wall is in force at t: activated at or before t and not lifted by then. */
 export const wallInForceAt = (w: string, t: string) =>

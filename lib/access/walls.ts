@@ -4,7 +4,7 @@
 // preview (who would lose access to what if the wall were activated), the intervals in which walls
 // denied (evidence packs), and the roster's people reached through groups — the only place walls
 // walk the group graph (DESIGN.md: only lib/access does).
-import { ancestorGroupsCte, descendantGroupsCte, memberChainsCte, membershipPathsCte } from "./group-graph";
+import { ancestorGroupsCte, descendantGroupsCte, groupMembersSql, peopleGroupsSql } from "./group-graph";
 import type { PairInterval } from "./exclusions";
 import {
   acknowledgedAt,
@@ -208,118 +208,222 @@ export async function previewWall(
   const at = options.at ?? new Date();
   const T = ts(2);
   const [wall] = await db.$queryRawUnsafe<{ kind: string }[]>(`SELECT kind FROM "Wall" WHERE id = $1`, options.wallId);
-  // Exclusionary walls and sides deny only their roster's people: start from them (a few dozen)
-  // rather than from every reader of the scope. Inclusionary walls deny everyone else: all readers.
-  const rosterFirst = wall !== undefined && wall.kind !== "inclusionary";
-  const readers = rosterFirst
-    ? `ppl AS (SELECT DISTINCT p."userId" AS uid FROM "WallPerson" p WHERE p."wallId" = $1 AND ${validAt("p", T)}),
-     ${membershipPathsCte("ppl", T)},
-     pg AS (SELECT DISTINCT uid, gid FROM up_path),
-     rules AS (
-       SELECT v.id AS key, v.* FROM "AccessRuleVersion" v
-       WHERE ${grantsAt("v", T)} AND (v."groupId" IN (SELECT gid FROM pg) OR v."userId" IN (SELECT uid FROM ppl))
-         AND (v."contractId" IN (SELECT "contractId" FROM scd) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM scd))
-     ),
-     cov AS (${coverageSql("rules", T, `cr."contractId" IN (SELECT "contractId" FROM scd)`)}),
-     reach AS (
-       SELECT DISTINCT pg.uid, cov."contractId", cov."repositoryId"
-       FROM pg JOIN rules r ON r."principalType" = 'group' AND r."groupId" = pg.gid JOIN cov ON cov.key = r.key
-       UNION
-       SELECT r."userId", cov."contractId", cov."repositoryId" FROM rules r JOIN cov ON cov.key = r.key
-       WHERE r."principalType" = 'user' AND r."userId" IN (SELECT uid FROM ppl)
-     )`
-    : `rules AS (
+  // The wall row as the deny reads it, with activatedAt/liftedAt ignored (the hypothesis); its
+  // scope's contracts at T once per (contract, side), and once per contract with the attributes
+  // the rules' coverage and the walls' keys read.
+  const head = `WITH RECURSIVE
+     hw AS (SELECT w.id, w.kind, w."requiresAcknowledgment" FROM "Wall" w WHERE w.id = $1),
+     ws AS (SELECT s.* FROM "WallScope" s WHERE s."wallId" = $1 AND ${validAt("s", T)}),
+     scs AS MATERIALIZED (${scopeContractsSql("ws", T, `cr."contractId", ws."sideId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate", cr."counterpartyKey", cr.tags`)}),
+     sc AS (SELECT "contractId", "sideId" FROM scs),
+     scd AS MATERIALIZED (SELECT DISTINCT ON ("contractId") * FROM scs),
+     -- the rules granting at T on the scope's contracts, what each covers there (one row per rule
+     -- and contract: the two branches of coverageSql are disjoint), who they name
+     rules AS MATERIALIZED (
        SELECT v.id AS key, v.* FROM "AccessRuleVersion" v
        WHERE ${grantsAt("v", T)} AND (v."contractId" IN (SELECT "contractId" FROM scd) OR v."repositoryId" IN (SELECT DISTINCT "repositoryId" FROM scd))
      ),
-     cov AS (${coverageSql("rules", T, `cr."contractId" IN (SELECT "contractId" FROM scd)`)}),
-     rg AS (SELECT DISTINCT r."groupId" AS gid FROM rules r WHERE r."principalType" = 'group' AND r.key IN (SELECT key FROM cov)),
-     ${memberChainsCte("rg", T)},
-     reach AS (
-       SELECT DISTINCT c.uid, cov."contractId", cov."repositoryId"
-       FROM chain c JOIN rules r ON r."principalType" = 'group' AND r."groupId" = c.gid JOIN cov ON cov.key = r.key
-       UNION
-       SELECT r."userId", cov."contractId", cov."repositoryId" FROM rules r JOIN cov ON cov.key = r.key WHERE r."principalType" = 'user'
+     cov AS MATERIALIZED (SELECT x.key, x."contractId" FROM (${coverageSql("rules", T, `cr."contractId" IN (SELECT "contractId" FROM scd)`)}) x),
+     -- the rules covering something, numbered (class keys are arrays of these numbers)
+     rk AS MATERIALIZED (SELECT key, row_number() OVER (ORDER BY key)::int AS kid FROM (SELECT DISTINCT key FROM cov) x),
+     rp AS MATERIALIZED (
+       SELECT DISTINCT CASE WHEN r."principalType" = 'group' THEN 'g:' || r."groupId" ELSE 'u:' || r."userId" END AS p, r.key, rk.kid
+       FROM rules r JOIN rk ON rk.key = r.key
      )`;
-  // The wall row as the deny reads it, with activatedAt/liftedAt ignored (the hypothesis).
-  const body = `WITH RECURSIVE
-     hw AS (SELECT w.id, w.kind, w."requiresAcknowledgment" FROM "Wall" w WHERE w.id = $1),
-     ws AS (SELECT s.* FROM "WallScope" s WHERE s."wallId" = $1 AND ${validAt("s", T)}),
-     -- the scope's contracts at T, once per (contract, side)
-     sc AS (${scopeContractsSql("ws", T, `cr."contractId", cr."repositoryId", cr."contractType", cr.confidentiality, cr."endDate", ws."sideId"`)}),
-     scd AS (SELECT DISTINCT "contractId", "repositoryId", "contractType", confidentiality, "endDate" FROM sc),
-     ${readers},
-     granted AS (
-       SELECT g.uid, g."contractId", g."repositoryId" FROM reach g
-       WHERE ${activeSetAt("g.uid", T)} AND ${notExcludedAt("g.uid", `g."contractId"`, `g."repositoryId"`, T)}
-     ),
-     lost AS MATERIALIZED (
-       SELECT DISTINCT g.uid, g."contractId", g."repositoryId" FROM granted g JOIN sc ON sc."contractId" = g."contractId", hw w
-       WHERE ${wallDeniesAt("w", "sc", "g.uid", T)}
-     ),
-     tot AS (
-       SELECT (SELECT count(*) FROM lost)::int AS pairs, (SELECT count(DISTINCT uid) FROM lost)::int AS people,
-              (SELECT count(DISTINCT "contractId") FROM lost)::int AS contracts, (SELECT count(*) FROM scd)::int AS "scopeContracts"
+  const body =
+    wall !== undefined && wall.kind === "inclusionary" ? `${head},\n${inclusionaryLostSql(T)}` : `${head},\n${rosterLostSql(T)}`;
+  const tot = `tot AS (
+       SELECT COALESCE((SELECT sum(n) FROM pt), 0)::bigint AS pairs, (SELECT count(*) FROM pt)::int AS people,
+              (SELECT count(*) FROM ct)::int AS contracts, (SELECT count(*) FROM scd)::int AS "scopeContracts"
      )`;
   return withStatementTimeout(db, async (q) => {
     if (options.by === "person") {
       const rows = await q.$queryRawUnsafe<
         { pairs: number; people: number; contracts: number; scopeContracts: number; uid: string | null; n: number | null; userName: string | null; displayName: string | null }[]
       >(
-        `${body}
-         SELECT t.*, p.uid, p.n, u."userName", u."displayName" FROM tot t
+        `${body}, ${tot}
+         SELECT t.*, p.uid, p.n, p."userName", p."displayName" FROM tot t
          LEFT JOIN LATERAL (
-           SELECT l.uid, count(*)::int AS n FROM lost l GROUP BY l.uid
+           SELECT pt.uid, pt.n::int AS n, u."userName", u."displayName" FROM pt LEFT JOIN "User" u ON u.id = pt.uid
+           ORDER BY u."userName" NULLS LAST, pt.uid OFFSET $3 LIMIT $4
          ) p ON TRUE
-         LEFT JOIN "User" u ON u.id = p.uid
-         ORDER BY u."userName" NULLS LAST, p.uid OFFSET $3 LIMIT $4`,
+         ORDER BY p."userName" NULLS LAST, p.uid`,
         options.wallId,
         at,
         options.offset,
         options.limit,
       );
-      const head = await totalsOf(q, body, options.wallId, at, rows[0]);
+      const totals = totalsOf(rows[0]);
       return {
-        ...head,
-        total: head.people,
+        ...totals,
+        total: totals.people,
         items: rows.filter((r) => r.uid !== null).map((r) => ({ userId: r.uid!, userName: r.userName, displayName: r.displayName, contracts: toInt(r.n) })),
       };
     }
     const rows = await q.$queryRawUnsafe<
       { pairs: number; people: number; contracts: number; scopeContracts: number; cid: string | null; rid: string | null; n: number | null; title: string | null }[]
     >(
-      `${body}
-       SELECT t.*, p.cid, p.rid, p.n, c.title FROM tot t
+      `${body}, ${tot}
+       SELECT t.*, p.cid, p.rid, p.n, p.title FROM tot t
        LEFT JOIN LATERAL (
-         SELECT l."contractId" AS cid, min(l."repositoryId") AS rid, count(*)::int AS n FROM lost l GROUP BY l."contractId"
+         SELECT ct.cid, d."repositoryId" AS rid, ct.n::int AS n, c.title FROM ct JOIN scd d ON d."contractId" = ct.cid LEFT JOIN "Contract" c ON c.id = ct.cid
+         ORDER BY c.title NULLS LAST, ct.cid OFFSET $3 LIMIT $4
        ) p ON TRUE
-       LEFT JOIN "Contract" c ON c.id = p.cid
-       ORDER BY c.title NULLS LAST, p.cid OFFSET $3 LIMIT $4`,
+       ORDER BY p.title NULLS LAST, p.cid`,
       options.wallId,
       at,
       options.offset,
       options.limit,
     );
-    const head = await totalsOf(q, body, options.wallId, at, rows[0]);
+    const totals = totalsOf(rows[0]);
     return {
-      ...head,
-      total: head.contracts,
+      ...totals,
+      total: totals.contracts,
       items: rows.filter((r) => r.cid !== null).map((r) => ({ contractId: r.cid!, title: r.title, repositoryId: r.rid!, people: toInt(r.n) })),
     };
   });
 }
 
-/** The totals: from the page's first row, or (a page past the end has none) a statement of their own. */
-async function totalsOf(
-  q: Db,
-  body: string,
-  wallId: string,
-  at: Date,
-  first: { pairs: number; people: number; contracts: number; scopeContracts: number } | undefined,
-) {
-  const row = first ?? (await q.$queryRawUnsafe<{ pairs: number; people: number; contracts: number; scopeContracts: number }[]>(`${body} SELECT * FROM tot`, wallId, at))[0];
-  return { pairs: toInt(row?.pairs), people: toInt(row?.people), contracts: toInt(row?.contracts), scopeContracts: toInt(row?.scopeContracts) };
+/** The totals, from the page's first row (the statement always yields one: the page is a LEFT JOIN LATERAL on them). */
+function totalsOf(first: { pairs: number; people: number; contracts: number; scopeContracts: number } | undefined) {
+  return { pairs: toInt(first?.pairs), people: toInt(first?.people), contracts: toInt(first?.contracts), scopeContracts: toInt(first?.scopeContracts) };
 }
+
+/**
+ * CTEs `pt(uid, n)` and `ct(cid, n)` of an exclusionary wall or a wall of sides: it denies only its
+ * roster's people (a few dozen), so the pairs are enumerated from them: their groups at T → the
+ * rules naming those groups or them → what the rules cover in the scope → the wall's deny per
+ * (person, side of the scope row), looked up by hash → active, and not otherwise denied (the deny
+ * seam, per remaining pair).
+ */
+const rosterLostSql = (T: string) => `
+     ppl AS MATERIALIZED (SELECT DISTINCT p."userId" AS uid FROM "WallPerson" p WHERE p."wallId" = $1 AND ${validAt("p", T)}),
+     prin AS MATERIALIZED (
+       SELECT uid, 'u:' || uid AS p FROM ppl
+       UNION SELECT x.uid, 'g:' || x.gid FROM (${peopleGroupsSql("ppl", T)}) x
+     ),
+     reach AS MATERIALIZED (SELECT DISTINCT prin.uid, cov."contractId" AS cid FROM prin JOIN rp ON rp.p = prin.p JOIN cov ON cov.key = rp.key),
+     sides AS (SELECT DISTINCT sc."sideId" FROM sc),
+     -- the wall's deny for each roster person and each side of its scope (the null side: the whole wall)
+     hd AS MATERIALIZED (
+       SELECT ppl.uid, COALESCE(s."sideId", '') AS side FROM ppl CROSS JOIN sides s CROSS JOIN hw w
+       WHERE ${wallDeniesAt("w", "s", "ppl.uid", T)}
+     ),
+     lost AS MATERIALIZED (
+       SELECT DISTINCT r.uid, r.cid FROM reach r JOIN sc ON sc."contractId" = r.cid JOIN hd ON hd.uid = r.uid AND hd.side = COALESCE(sc."sideId", '')
+     ),
+     lostok AS MATERIALIZED (
+       SELECT l.uid, l.cid FROM lost l JOIN scd d ON d."contractId" = l.cid
+       WHERE ${activeSetAt("l.uid", T)} AND ${notExcludedAt("l.uid", "l.cid", `d."repositoryId"`, T)}
+     ),
+     pt AS MATERIALIZED (SELECT uid, count(*) AS n FROM lostok GROUP BY uid),
+     ct AS MATERIALIZED (SELECT cid, count(*) AS n FROM lostok GROUP BY cid)`;
+
+/**
+ * CTEs `pt(uid, n)` and `ct(cid, n)` of an inclusionary wall: it denies everyone but its
+ * acknowledged insiders, so the pairs are every reader of the scope (tens of millions at scale)
+ * and are counted, not enumerated. People are classed by the rules' principals they reach (their
+ * groups among the rules' groups, and themselves for direct grants), contracts by the rules that
+ * cover them; a (people class, contract class) pair grants when some rule links them, and counts
+ * |people| × |contracts|. Exactly, because what else could deny is corrected pair by pair:
+ * - contracts another inclusionary wall in force covers (`xc`) are left out of the classes: only
+ *   that wall's insiders may read them, so only they are enumerated (`xi`);
+ * - pairs the deny seam may deny — exclusions valid at T, the people of the other walls in force
+ *   on those walls' contracts (`xp`) — are enumerated and the denied ones taken off;
+ * - this wall's acknowledged insiders lose nothing: their pairs are taken off (`good`).
+ */
+const inclusionaryLostSql = (T: string) => `
+     -- people: active at T, with the principals they reach; classed by them
+     -- the rules' principals, numbered: their groups ('g:'), the people they name directly ('u:')
+     prn AS MATERIALIZED (SELECT p, row_number() OVER (ORDER BY p)::int AS prn FROM (SELECT DISTINCT p FROM rp) x),
+     rg AS MATERIALIZED (SELECT substr(p, 3) AS gid, prn FROM prn WHERE p LIKE 'g:%'),
+     -- (a person reached twice, directly and through nesting, repeats a principal in the class key:
+     -- a finer class, the same counts)
+     pp AS (
+       SELECT x.uid, x.prn FROM (${groupMembersSql("rg", T, { distinct: false, carry: ["prn"] })}) x
+       UNION ALL
+       SELECT substr(p, 3), prn FROM prn WHERE p LIKE 'u:%'
+     ),
+     ppl AS MATERIALIZED (SELECT pp.uid, array_agg(pp.prn ORDER BY pp.prn) AS sig FROM pp WHERE ${activeSetAt("pp.uid", T)} GROUP BY pp.uid),
+     pcl AS MATERIALIZED (SELECT sig, count(*) AS n, row_number() OVER () AS id FROM ppl GROUP BY sig),
+     pcp AS (SELECT c.id, unnest(c.sig) AS prn FROM pcl c),
+     rpn AS MATERIALIZED (SELECT DISTINCT prn.prn, rp.kid FROM rp JOIN prn ON prn.p = rp.p),
+     -- the walls in force at T and the scope's contracts their scope rows hold (the deny seam's keys)
+     fws AS MATERIALIZED (
+       SELECT s."wallId", s.key, w.kind FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
+       WHERE ${validAt("s", T)} AND ${wallInForceAt("w", T)}
+     ),
+     fwc AS MATERIALIZED (
+       SELECT f."wallId", f.kind, d."contractId" AS cid FROM fws f JOIN scd d ON f.key = 'c:' || d."contractId"
+       UNION SELECT f."wallId", f.kind, d."contractId" FROM fws f JOIN scd d ON f.key = 'r:' || d."repositoryId"
+       UNION SELECT f."wallId", f.kind, d."contractId" FROM fws f JOIN scd d ON f.key = 'p:' || d."counterpartyKey"
+       UNION SELECT f."wallId", f.kind, d."contractId" FROM fws f JOIN scd d ON f.key LIKE 't:%' AND d.tags ? substr(f.key, 3)
+     ),
+     xc AS MATERIALIZED (SELECT DISTINCT cid FROM fwc WHERE kind = 'inclusionary'),
+     -- contracts outside xc, classed by the rules covering them
+     ccv AS MATERIALIZED (
+       SELECT cov."contractId" AS cid, array_agg(rk.kid ORDER BY rk.kid) AS ks FROM cov JOIN rk ON rk.key = cov.key
+       WHERE NOT ((cov."contractId" IN (SELECT cid FROM xc)) IS TRUE) GROUP BY cov."contractId"
+     ),
+     ccl AS MATERIALIZED (SELECT ks, count(*) AS n, row_number() OVER () AS id FROM ccv GROUP BY ks),
+     cck AS (SELECT c.id, unnest(c.ks) AS kid FROM ccl c),
+     pc AS MATERIALIZED (SELECT DISTINCT pcp.id AS pid, cck.id AS cid FROM pcp JOIN rpn ON rpn.prn = pcp.prn JOIN cck ON cck.kid = rpn.kid),
+     pn AS (SELECT pc.pid, sum(ccl.n) AS n FROM pc JOIN ccl ON ccl.id = pc.cid GROUP BY pc.pid),
+     cn AS (SELECT pc.cid, sum(pcl.n) AS n FROM pc JOIN pcl ON pcl.id = pc.pid GROUP BY pc.cid),
+     -- the corrections: this wall's acknowledged insiders, the pairs the seam may deny, xc's insiders
+     good AS MATERIALIZED (
+       SELECT DISTINCT p."userId" AS uid FROM "WallPerson" p, hw w
+       WHERE p."wallId" = $1 AND ${validAt("p", T)} AND (NOT w."requiresAcknowledgment" OR ${acknowledgedAt("w", `p."userId"`, T)})
+     ),
+     xp AS MATERIALIZED (
+       SELECT x."userId" AS uid, d."contractId" AS cid FROM "Exclusion" x JOIN scd d ON d."contractId" = x."contractId" WHERE ${validAt("x", T)}
+       UNION SELECT x."userId", d."contractId" FROM "Exclusion" x JOIN scd d ON d."repositoryId" = x."repositoryId" WHERE ${validAt("x", T)}
+       UNION SELECT p."userId", f.cid FROM fwc f JOIN "WallPerson" p ON p."wallId" = f."wallId" AND ${validAt("p", T)} WHERE f.kind <> 'inclusionary'
+     ),
+     xi AS MATERIALIZED (
+       SELECT DISTINCT p."userId" AS uid, f.cid FROM fwc f JOIN "WallPerson" p ON p."wallId" = f."wallId" AND ${validAt("p", T)} WHERE f.kind = 'inclusionary'
+     ),
+     cu AS (SELECT uid FROM good UNION SELECT uid FROM xp UNION SELECT uid FROM xi),
+     cprin AS MATERIALIZED (
+       SELECT uid, 'u:' || uid AS p FROM cu
+       UNION SELECT x.uid, 'g:' || x.gid FROM (${peopleGroupsSql("cu", T)}) x
+     ),
+     -- (person, contract) pairs of cu the rules grant, active at T: all of good's, those of xp and xi asked
+     -- (each pair → the rules covering its contract → their principals, then matched with the person's)
+     gprin AS MATERIALIZED (SELECT c.uid, c.p FROM cprin c WHERE c.uid IN (SELECT uid FROM good) AND ${activeSetAt("c.uid", T)}),
+     good_r AS (
+       SELECT DISTINCT g.uid, cov."contractId" AS cid FROM gprin g JOIN rp ON rp.p = g.p JOIN cov ON cov.key = rp.key
+       WHERE NOT ((cov."contractId" IN (SELECT cid FROM xc)) IS TRUE)
+     ),
+     xpk AS MATERIALIZED (
+       SELECT x.uid, x.cid, rp.p FROM xp x JOIN cov ON cov."contractId" = x.cid JOIN rp ON rp.key = cov.key
+       WHERE NOT ((x.cid IN (SELECT cid FROM xc)) IS TRUE) AND NOT ((x.uid IN (SELECT uid FROM good)) IS TRUE) AND ${activeSetAt("x.uid", T)}
+     ),
+     xp_r AS (SELECT DISTINCT k.uid, k.cid FROM xpk k JOIN cprin c ON c.uid = k.uid AND c.p = k.p),
+     xik AS MATERIALIZED (
+       SELECT x.uid, x.cid, rp.p FROM xi x JOIN cov ON cov."contractId" = x.cid JOIN rp ON rp.key = cov.key
+       WHERE NOT ((x.uid IN (SELECT uid FROM good)) IS TRUE) AND ${activeSetAt("x.uid", T)}
+     ),
+     xi_r AS (SELECT DISTINCT k.uid, k.cid FROM xik k JOIN cprin c ON c.uid = k.uid AND c.p = k.p),
+     adj AS MATERIALIZED (
+       SELECT uid, cid, -1 AS d FROM good_r
+       UNION ALL
+       SELECT e.uid, e.cid, -1 FROM xp_r e JOIN scd d ON d."contractId" = e.cid WHERE NOT ${notExcludedAt("e.uid", "e.cid", `d."repositoryId"`, T)}
+       UNION ALL
+       SELECT e.uid, e.cid, 1 FROM xi_r e JOIN scd d ON d."contractId" = e.cid WHERE ${notExcludedAt("e.uid", "e.cid", `d."repositoryId"`, T)}
+     ),
+     pt AS MATERIALIZED (
+       SELECT uid, sum(n) AS n FROM (
+         SELECT p.uid, pn.n FROM ppl p JOIN pcl ON pcl.sig = p.sig JOIN pn ON pn.pid = pcl.id
+         UNION ALL SELECT uid, d FROM adj
+       ) x GROUP BY uid HAVING sum(n) > 0
+     ),
+     ct AS MATERIALIZED (
+       SELECT cid, sum(n) AS n FROM (
+         SELECT v.cid, cn.n FROM ccv v JOIN ccl ON ccl.ks = v.ks JOIN cn ON cn.cid = ccl.id
+         UNION ALL SELECT cid, d FROM adj
+       ) x GROUP BY cid HAVING sum(n) > 0
+     )`;
 
 // ---------------------------------------------------------------------------------------------
 // Whom a wall change can affect (for the access change events of activation, lifting, roster and
