@@ -775,7 +775,7 @@ export async function contractsOfUser(
                 min(cov.confidentiality) AS confidentiality, min(cov."contractType") AS "contractType"
          FROM cov GROUP BY cov."contractId"
        ),
-       fb AS MATERIALIZED (SELECT b.* FROM best b WHERE ${[notExcludedAt("$1", "b.cid", `b."repositoryId"`, T), ...where].join(" AND ")}),
+       fb AS MATERIALIZED (SELECT b.* FROM best b WHERE ${[notExcludedAt("$1", "b.cid", `b."repositoryId"`, T, { gate: true }), ...where].join(" AND ")}),
        sel AS (
          SELECT b.cid, b.lvl, c.title, c."externalRef", b."repositoryId", b.confidentiality, b."contractType"
          FROM fb b JOIN "Contract" c ON c.id = b.cid

@@ -27,12 +27,12 @@ export const validAt = (alias: string, t: string) =>
  * equality on the person, so the planner may run it as an anti-join over many rows or as an index
  * probe for a few. Parenthesized: a caller may negate it (NOT binds tighter than AND).
  */
-export const notExcludedAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
+export const notExcludedAt = (userSql: string, contractSql: string, repositorySql: string, t: string, walls?: WallSeamOptions) =>
   `(NOT EXISTS (SELECT 1 FROM "Exclusion" x WHERE x."userId" = ${userSql}
      AND (x."contractId" = ${contractSql} OR (x."repositoryId" = ${repositorySql} AND (NOT ${exclusionNarrowed("x")}
        OR EXISTS (SELECT 1 FROM "ContractRevision" xr WHERE xr."contractId" = ${contractSql} AND ${validAt("xr", t)} AND ${exclusionCovers("x", "xr")}))))
      AND ${validAt("x", t)})
-   AND ${notWalledAt(userSql, contractSql, repositorySql, t)})`;
+   AND ${notWalledAt(userSql, contractSql, repositorySql, t, walls)})`;
 
 /** The wall is in force at t: activated at or before t and not lifted by then. */
 export const wallInForceAt = (w: string, t: string) =>
@@ -75,20 +75,59 @@ export const wallDeniesAt = (w: string, s: string, userSql: string, t: string) =
 };
 
 /**
+ * How a statement applies the walls' deny. `gate`: for statements over many contracts of ONE
+ * person (a person's contracts; the person must be the same in every row, e.g. a parameter) —
+ * each contract is first looked up in two hashed sets built once per statement from the walls in
+ * force at t that can deny that person (inclusionary ones, and those with the person on their
+ * roster): their scope rows' keys, and the contracts their counterparty and tag scope rows hold
+ * at t (through ContractRevision's counterpartyKey and tags indexes). Only a contract found there
+ * reads its revision and probes the scope rows. Without it each contract reads its revision and
+ * probes WallScope's index once per key, which a single check does at less cost than building
+ * the sets.
+ */
+export interface WallSeamOptions {
+  gate?: boolean;
+}
+
+/** The walls in force at t that can deny the person: inclusionary ones, and those whose roster holds them at t. */
+const wallsThatCanDeny = (hw: string, userSql: string, t: string) =>
+  `${wallInForceAt(hw, t)} AND (${hw}.kind = 'inclusionary'
+     OR EXISTS (SELECT 1 FROM "WallPerson" hp WHERE hp."wallId" = ${hw}.id AND hp."userId" = ${userSql} AND ${validAt("hp", t)}))`;
+
+/** The keys of the scope rows in force at t of the walls that can deny the person. */
+const wallKeysInForceSql = (userSql: string, t: string) =>
+  `SELECT hs.key FROM "WallScope" hs JOIN "Wall" hw ON hw.id = hs."wallId" WHERE ${validAt("hs", t)} AND ${wallsThatCanDeny("hw", userSql, t)}`;
+
+/** The contracts whose revision at t a counterparty or tag scope row (keys 'p:…', 't:…') of those walls holds. */
+const contractsOfKeyedScopesSql = (userSql: string, t: string) =>
+  `SELECT hc."contractId" FROM "WallScope" hs JOIN "Wall" hw ON hw.id = hs."wallId" JOIN "ContractRevision" hc ON hc."counterpartyKey" = substr(hs.key, 3)
+   WHERE hs.key LIKE 'p:%' AND ${validAt("hs", t)} AND ${wallsThatCanDeny("hw", userSql, t)} AND ${validAt("hc", t)}
+   UNION ALL
+   SELECT hc."contractId" FROM "WallScope" hs JOIN "Wall" hw ON hw.id = hs."wallId" JOIN "ContractRevision" hc ON hc.tags ? substr(hs.key, 3)
+   WHERE hs.key LIKE 't:%' AND ${validAt("hs", t)} AND ${wallsThatCanDeny("hw", userSql, t)} AND ${validAt("hc", t)}`;
+
+/**
  * No ethical wall in force at t denies the person this contract (in this repository at t). Cheap
  * first: no wall in force (one uncorrelated InitPlan per statement), or — no inclusionary wall in
- * force and the person on no roster (one index probe by person) — nothing else runs; else the
- * contract's keys are computed once (a function scan: inside `key = ANY(…)` the keys' subquery
- * could not drive the index and ran once per scope row) and each probes WallScope's index, then
- * the roster by person.
+ * force and the person on no roster (one index probe by person) — nothing else runs; else (past
+ * the gate, see WallSeamOptions) the contract's keys are computed once (a function scan: inside
+ * `key = ANY(…)` the keys' subquery could not drive the index and ran once per scope row) and
+ * each probes WallScope's index, then the roster by person.
  */
-export const notWalledAt = (userSql: string, contractSql: string, repositorySql: string, t: string) =>
-  `(NOT EXISTS (SELECT 1 FROM "Wall" w0 WHERE w0.state <> 'draft' AND ${wallInForceAt("w0", t)})
+export const notWalledAt = (userSql: string, contractSql: string, repositorySql: string, t: string, options: WallSeamOptions = {}) => {
+  const denied = `EXISTS (SELECT 1 FROM unnest(${contractWallKeysAt(contractSql, repositorySql, t)}) AS wk(key)
+      WHERE EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
+        WHERE s.key = wk.key AND ${validAt("s", t)} AND ${wallInForceAt("w", t)} AND ${wallDeniesAt("w", "s", userSql, t)}))`;
+  // AND evaluates its arguments in order and stops at the first false: the gate, then the probes
+  const gated = options.gate
+    ? `((('c:' || ${contractSql}) IN (${wallKeysInForceSql(userSql, t)})) IS TRUE OR (('r:' || ${repositorySql}) IN (${wallKeysInForceSql(userSql, t)})) IS TRUE
+        OR (${contractSql} IN (${contractsOfKeyedScopesSql(userSql, t)})) IS TRUE) AND ${denied}`
+    : denied;
+  return `(NOT EXISTS (SELECT 1 FROM "Wall" w0 WHERE w0.state <> 'draft' AND ${wallInForceAt("w0", t)})
     OR (NOT EXISTS (SELECT 1 FROM "Wall" w1 WHERE w1.kind = 'inclusionary' AND ${wallInForceAt("w1", t)})
         AND NOT EXISTS (SELECT 1 FROM "WallPerson" p1 WHERE p1."userId" = ${userSql} AND ${validAt("p1", t)}))
-    OR NOT EXISTS (SELECT 1 FROM unnest(${contractWallKeysAt(contractSql, repositorySql, t)}) AS wk(key)
-      WHERE EXISTS (SELECT 1 FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId"
-        WHERE s.key = wk.key AND ${validAt("s", t)} AND ${wallInForceAt("w", t)} AND ${wallDeniesAt("w", "s", userSql, t)})))`;
+    OR NOT (${gated}))`;
+};
 
 /**
  * A repository exclusion may be narrowed like a rule's scope (a review campaign revoking what a

@@ -11,7 +11,7 @@ import { admin, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { createExclusion } from "@/lib/exclusions/service";
 import { acknowledgeWall, activateWall, createWall, previewWallActivation } from "@/lib/walls/service";
-import { contractsOfUser } from "./effective-access";
+import { checkAccess, contractsOfUser } from "./effective-access";
 import type { PreviewContract, PreviewPerson } from "./walls";
 
 setupTestDatabase();
@@ -70,10 +70,17 @@ async function world() {
 
 type World = Awaited<ReturnType<typeof world>>;
 
-/** Each person's contracts now, as sets. */
+/**
+ * Each person's contracts now, as sets — checked against the check of each pair: a person's
+ * contracts apply the walls' deny behind a gate of hashed keys (lib/access/sql.ts notWalledAt),
+ * the check reads it key by key.
+ */
 async function contractsNow(x: World) {
   const out = new Map<string, Set<string>>();
   for (const u of x.people) out.set(u, new Set((await contractsOfUser(x.w.prisma, { userId: u, offset: 0, limit: 500 })).items.map((i) => i.contract.id)));
+  for (const [u, set] of out) {
+    for (const c of [x.d1, x.d2, x.d3, x.o1, x.o2, x.o3]) expect([u, c, (await checkAccess(x.w.prisma, { userId: u, contractId: c })).allowed]).toEqual([u, c, set.has(c)]);
+  }
   return out;
 }
 
