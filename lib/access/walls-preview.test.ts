@@ -35,8 +35,11 @@ async function world() {
   const d1 = await w.contract(deal, { title: "d1", type: "NDA" });
   const d2 = await w.contract(deal, { title: "d2", type: "MSA" });
   const d3 = await w.contract(deal, { title: "d3", type: "MSA", confidentiality: "strictly_confidential" });
-  const o1 = await w.contract(other, { title: "o1", counterparty: "Acme" });
-  const o2 = await w.contract(other, { title: "o2", tags: ["project-x"] });
+  // counterparties and tags are shared by every contract of the database: unique to this world
+  const acme = `acme ${w.tag}`.toLowerCase();
+  const projectX = `project-x-${w.tag}`.toLowerCase();
+  const o1 = await w.contract(other, { title: "o1", counterparty: acme.toUpperCase() });
+  const o2 = await w.contract(other, { title: "o2", tags: [projectX] });
   const o3 = await w.contract(other, { title: "o3" });
   await w.rule({ groupId: outer, level: "edit", repositoryId: deal, confidentialityCeiling: "confidential" });
   await w.rule({ groupId: legal, level: "view", repositoryId: other });
@@ -65,7 +68,7 @@ async function world() {
     const wall = await createWall(w.prisma, { input: { ...input, name: `${input.name} ${w.tag}` }, actor: admin });
     await activateWall(w.prisma, { id: wall.id, input: { reason: "In force for the preview test" }, actor: admin });
   }
-  return { w, people: [ann, ben, cy, dee, eve, fay, gus], ann, ben, cy, dee, fay, gus, deal, other, d1, d2, d3, o1, o2, o3 };
+  return { w, acme, projectX, people: [ann, ben, cy, dee, eve, fay, gus], ann, ben, cy, dee, fay, gus, deal, other, d1, d2, d3, o1, o2, o3 };
 }
 
 type World = Awaited<ReturnType<typeof world>>;
@@ -130,8 +133,8 @@ describe("the draft preview is exactly what activation cuts", () => {
         members: [{ userId: x.ann }, { userId: x.cy }],
         scope: [
           { kind: "repository", value: x.deal },
-          { kind: "counterparty", value: "acme" },
-          { kind: "tag", value: "project-x" },
+          { kind: "counterparty", value: x.acme },
+          { kind: "tag", value: x.projectX },
         ],
       },
       actor: admin,
@@ -154,8 +157,8 @@ describe("the draft preview is exactly what activation cuts", () => {
         members: [{ userId: x.ann }, { userId: x.dee }, { userId: x.gus }, { userId: x.ben }],
         scope: [
           { kind: "repository", value: x.deal },
-          { kind: "tag", value: "project-x" },
-          { kind: "counterparty", value: "acme" },
+          { kind: "tag", value: x.projectX },
+          { kind: "counterparty", value: x.acme },
         ],
       },
       actor: admin,
@@ -170,7 +173,7 @@ describe("the draft preview is exactly what activation cuts", () => {
         name: `Two sides ${x.w.tag}`,
         kind: "sides",
         sides: [
-          { name: "Buyer", members: [{ userId: x.ann }, { userId: x.fay }], scope: [{ kind: "contract", value: x.d2 }, { kind: "tag", value: "project-x" }] },
+          { name: "Buyer", members: [{ userId: x.ann }, { userId: x.fay }], scope: [{ kind: "contract", value: x.d2 }, { kind: "tag", value: x.projectX }] },
           { name: "Seller", members: [{ userId: x.cy }, { userId: x.gus }], scope: [{ kind: "contract", value: x.d1 }, { kind: "contract", value: x.d3 }] },
         ],
       },
