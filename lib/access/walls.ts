@@ -75,7 +75,9 @@ export const wallDenialRowsSql = (userSql: string, contractSql: string, reposito
           ${acknowledgedAt("w", userSql, t)} AS acknowledged,
           ps."sideId" AS "personSideId", psd.name AS "personSideName"
    FROM unnest(${contractWallKeysAt(contractSql, repositorySql, t)}) AS wk(key)
-   JOIN "WallScope" s ON s.key = wk.key JOIN "Wall" w ON w.id = s."wallId" AND ${wallInForceAt("w", t)}
+   -- one index probe per key (a plain join was hashed: a scan of every scope row per check)
+   CROSS JOIN LATERAL (SELECT s0.* FROM "WallScope" s0 WHERE s0.key = wk.key AND ${validAt("s0", t)} OFFSET 0) s
+   JOIN "Wall" w ON w.id = s."wallId" AND ${wallInForceAt("w", t)}
    LEFT JOIN "WallSide" sd ON sd.id = s."sideId"
    LEFT JOIN LATERAL (
      SELECT p."sideId" FROM "WallPerson" p WHERE p."wallId" = w.id AND p."userId" = ${userSql} AND ${validAt("p", t)}
