@@ -62,7 +62,11 @@ import {
   wallPreviewResponse,
   wallRemindersResponse,
   wallResponse,
+  wallCertificateResponse,
+  storedWallCertificate,
+  storedWallCertificateList,
 } from "@/lib/api-v1/wall-responses";
+import { apiCertificateQuery, issueCertificateInput } from "@/lib/walls/certificate-schemas";
 import { definitionInput, extendInput, reassignInput, startCampaignInput } from "@/lib/reviews/schemas";
 
 export type HttpMethod = "get" | "put" | "post" | "patch" | "delete";
@@ -148,6 +152,9 @@ export const namedResponseSchemas = {
   WallPreview: wallPreviewResponse,
   WallAcknowledgmentPage: wallAcknowledgmentPage,
   WallAttemptPage: wallAttemptPage,
+  WallCertificate: wallCertificateResponse,
+  StoredWallCertificate: storedWallCertificate,
+  StoredWallCertificateList: storedWallCertificateList,
 } satisfies Record<string, z.ZodType>;
 
 const contractRef = z.object({ ref: z.string().describe("Contract id or external reference") });
@@ -689,6 +696,49 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     query: pageInput.extend(attemptsQuery.shape),
     responses: { 200: ok(wallAttemptPage) },
     errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/walls/{id}/certificate",
+    summary:
+      "The screen certificate for a period (default: activation, else creation, to lifting, else now), built and signed now, not stored: the wall, its scope, the roster over the period, acknowledgments, denied attempts and the audit chain positions it was built from",
+    tag: "Walls",
+    scopes: ["walls:read"],
+    params: idOf("Wall"),
+    query: apiCertificateQuery,
+    responses: { 200: ok(wallCertificateResponse) },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/walls/{id}/certificates",
+    summary: "The certificates stored for the wall (its lift certificate, those issued on request), newest first",
+    tag: "Walls",
+    scopes: ["walls:read"],
+    params: idOf("Wall"),
+    responses: { 200: ok(storedWallCertificateList) },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/v1/walls/{id}/certificates",
+    summary: "Issue and store a certificate for a period (audit wall.certificate_issued with its SHA-256)",
+    tag: "Walls",
+    scopes: ["walls:write"],
+    params: idOf("Wall"),
+    body: { schema: issueCertificateInput, required: false },
+    responses: { 201: ok(storedWallCertificate, "Created") },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/walls/{id}/certificates/{certificateId}",
+    summary: "A stored certificate exactly as issued (signed JSON)",
+    tag: "Walls",
+    scopes: ["walls:read"],
+    params: z.object({ id: z.string().describe("Wall id"), certificateId: z.string().describe("Certificate id") }),
+    responses: { 200: ok(wallCertificateResponse) },
+    errors: [404],
   },
   {
     method: "get",

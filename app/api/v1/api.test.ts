@@ -50,6 +50,10 @@ import * as wallLiftRoute from "./walls/[id]/lift/route";
 import * as wallAcknowledgmentsRoute from "./walls/[id]/acknowledgments/route";
 import * as wallRemindersRoute from "./walls/[id]/reminders/route";
 import * as wallAttemptsRoute from "./walls/[id]/attempts/route";
+import * as wallCertificateRoute from "./walls/[id]/certificate/route";
+import * as wallCertificatesRoute from "./walls/[id]/certificates/route";
+import * as wallStoredCertificateRoute from "./walls/[id]/certificates/[certificateId]/route";
+import { verifyWallCertificate, type WallCertificate } from "@/lib/walls/certificate";
 import { decideItems } from "@/lib/reviews/service";
 import { verifySignedCampaignReport, type SignedCampaignReport } from "@/lib/reviews/export";
 
@@ -96,6 +100,9 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/walls/{id}/lift": wallLiftRoute,
   "/api/v1/walls/{id}/acknowledgments": wallAcknowledgmentsRoute,
   "/api/v1/walls/{id}/reminders": wallRemindersRoute,
+  "/api/v1/walls/{id}/certificate": wallCertificateRoute,
+  "/api/v1/walls/{id}/certificates": wallCertificatesRoute,
+  "/api/v1/walls/{id}/certificates/{certificateId}": wallStoredCertificateRoute,
   "/api/v1/walls/{id}/attempts": wallAttemptsRoute,
 };
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -587,6 +594,9 @@ describe("rules and repositories", () => {
         "/api/v1/walls/{id}/acknowledgments",
         "/api/v1/walls/{id}/activate",
         "/api/v1/walls/{id}/attempts",
+        "/api/v1/walls/{id}/certificate",
+        "/api/v1/walls/{id}/certificates",
+        "/api/v1/walls/{id}/certificates/{certificateId}",
         "/api/v1/walls/{id}/lift",
         "/api/v1/walls/{id}/people/{userId}",
         "/api/v1/walls/{id}/preview",
@@ -1043,6 +1053,28 @@ describe("ethical walls", () => {
     const lifted = await call(wallLiftRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/lift`, params: t, key: writer.key, body: { reason: "Falcon closed" } });
     expect(lifted.body).toMatchObject({ state: "lifted", lifted: { reason: "Falcon closed" } });
     expect((await call(wallRoute.PATCH, { method: "PATCH", path: `/api/v1/walls/${twoId}`, params: t, key: writer.key, body: { name: "Renamed" } })).status).toBe(409);
+
+    // screen certificates: the lift stored one; one built on request; one issued for a period; a reading key cannot issue
+    const stored = await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/${twoId}/certificates`, params: t, key: reader.key });
+    expect(stored.body.items).toEqual([expect.objectContaining({ trigger: "lift" })]);
+    const liftCertificate = await call(wallStoredCertificateRoute.GET, {
+      path: `/api/v1/walls/${twoId}/certificates/${stored.body.items[0].id}`,
+      params: { id: twoId, certificateId: stored.body.items[0].id },
+      key: reader.key,
+    });
+    expect(liftCertificate.status).toBe(200);
+    expect(liftCertificate.body).toMatchObject({ trigger: "lift", wall: { id: twoId, state: "lifted" }, attempts: { total: expect.any(Number) } });
+    expect(verifyWallCertificate({ certificate: liftCertificate.body as unknown as WallCertificate }).ok).toBe(true);
+    const built = await call(wallCertificateRoute.GET, { path: `/api/v1/walls/${twoId}/certificate`, params: t, key: reader.key });
+    expect(built.status).toBe(200);
+    expect(built.body).toMatchObject({ trigger: "request", wall: { id: twoId } });
+    expect((await call(wallCertificateRoute.GET, { path: `/api/v1/walls/${twoId}/certificate?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z`, params: t, key: reader.key })).status).toBe(400);
+    expect((await call(wallCertificatesRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/certificates`, params: t, key: reader.key, body: {} })).status).toBe(403);
+    const issued = await call(wallCertificatesRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/certificates`, params: t, key: writer.key, body: {} });
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({ trigger: "request", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/${twoId}/certificates`, params: t, key: reader.key })).body.items).toHaveLength(2);
+    expect((await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/nope/certificates`, params: { id: "nope" }, key: reader.key })).status).toBe(404);
   });
 });
 
