@@ -117,7 +117,7 @@ export function ReviewQueue() {
                 <td>{i.level} on {i.repository.name}{i.contract ? ` / ${i.contract.title}` : ` (${i.contracts} contracts)`}<div className="text-xs text-slate-500">{i.confidentiality.replace("_", " ")}</div></td>
                 <td className="text-xs">{i.reasons.map((r, k) => <div key={k}>{r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" › ") : "direct grant"} ({r.level}) since <Time value={r.since} date /></div>)}</td>
                 <td className="text-xs">{i.personStatus.replace("_", " ")}{i.inactiveDays ? `, untouched ${i.inactiveDays} d` : ""}<div>last opened: {i.lastOpenedAt ? <Time value={i.lastOpenedAt} /> : "unknown"}</div></td>
-                <td>{i.recommendation ?? "—"}</td>
+                <td>{i.recommendation ?? "—"}{i.recommendationText && <div className="text-xs text-slate-500">{i.recommendationText}</div>}</td>
                 <td>
                   {i.decision ? `${i.decision.replace("_", " ")}${i.carriedForward ? " (carried forward)" : ""}` : (
                     <span className="flex gap-1">

@@ -3,6 +3,7 @@
 // createDefinition; lib/exclusions/queries.ts views). Strict, as in response-schemas.ts: a field a
 // service adds without describing it here fails app/api/v1/api.test.ts.
 import { z } from "zod";
+import { RECOMMENDATION_REASONS } from "@/lib/reviews/recommendation";
 import { CONFIDENTIALITIES, LEVELS } from "@/lib/access/levels";
 import { campaignConfig, DECISIONS } from "@/lib/reviews/schemas";
 
@@ -98,6 +99,8 @@ const itemContent = {
   inactiveDays: z.number().int(),
   lastOpenedAt: instant.nullable().describe("The decision API's last permit to this person in the item's scope, when known"),
   recommendation: outcome.nullable(),
+  recommendationReason: z.enum(RECOMMENDATION_REASONS).nullable().describe("Why: flagged_inactive, inactive (untouched by the directory), never_opened (nothing opened in scope for the definition's neverOpenedDays), kept_and_opened"),
+  recommendationText: z.string().nullable().describe("The reason as a sentence"),
   stage: z.number().int().min(1),
   reviewerId: z.string().nullable(),
   decision: decision.nullable(),

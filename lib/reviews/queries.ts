@@ -9,6 +9,7 @@ import { now as clockNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import { onProcessClient } from "@/lib/db/client";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
+import { recommendationText } from "./recommendation";
 import { campaignConfig } from "./schemas";
 
 export const queueQuery = z.object({
@@ -95,12 +96,14 @@ type ItemRow = Prisma.ReviewItemGetPayload<object>;
 /** Names for items: people, repositories, contracts, groups on reasons. */
 async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
   const reasons = (r: ItemRow) => r.reasons as { versionId: string; ruleId: string; version: number; level: number; gids: string[] | null; since: string }[];
-  const [people, repositories, contracts, groups] = await Promise.all([
+  const [people, repositories, contracts, groups, campaigns] = await Promise.all([
     prisma.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, userName: true, displayName: true, department: true } }),
     prisma.repository.findMany({ where: { id: { in: rows.map((r) => r.repositoryId) } }, select: { id: true, name: true } }),
     prisma.contract.findMany({ where: { id: { in: rows.flatMap((r) => (r.contractId ? [r.contractId] : [])) } }, select: { id: true, title: true } }),
     prisma.group.findMany({ where: { id: { in: rows.flatMap((r) => reasons(r).flatMap((x) => x.gids ?? [])) } }, select: { id: true, displayName: true } }),
+    prisma.reviewCampaign.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.campaignId))] } }, select: { id: true, config: true } }),
   ]);
+  const neverOpenedDays = new Map(campaigns.map((c) => [c.id, campaignConfig.parse(c.config).neverOpenedDays ?? null]));
   const person = new Map(people.map((p) => [p.id, p]));
   const repo = new Map(repositories.map((r) => [r.id, r.name]));
   const contract = new Map(contracts.map((c) => [c.id, c.title]));
@@ -126,6 +129,9 @@ async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
     inactiveDays: r.inactiveDays,
     lastOpenedAt: r.lastOpenedAt,
     recommendation: r.recommendation,
+    recommendationReason: r.recommendationReason,
+    /** The reason as a sentence (My reviews, the report). */
+    recommendationText: recommendationText(r.recommendationReason, { inactiveDays: r.inactiveDays, neverOpenedDays: neverOpenedDays.get(r.campaignId) }),
     stage: r.stage,
     reviewerId: r.reviewerId,
     decision: r.decision,
@@ -283,7 +289,7 @@ export type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
 
 const CSV_HEADER = [
   "item_id", "person_id", "user_name", "repository", "contract", "level", "contracts", "confidentiality", "reasons", "person_status",
-  "recommendation", "decision", "decided_by", "decided_at", "justification", "seconds_spent", "bulk", "outcome", "applied_at", "exclusion_id", "proof",
+  "recommendation", "recommendation_reason", "decision", "decided_by", "decided_at", "justification", "seconds_spent", "bulk", "outcome", "applied_at", "exclusion_id", "proof",
 ];
 
 /** The report as CSV: a header naming the campaign and its population hash, then one line per item. */
@@ -298,7 +304,7 @@ export function reportCsv(report: CampaignReport): string {
     lines.push(
       [
         i.id, i.person.id, i.person.userName, i.repository.name ?? i.repository.id, i.contract?.title ?? i.contract?.id ?? "", i.level, i.contracts, i.confidentiality, reasons,
-        i.personStatus, i.recommendation ?? "", i.decision ?? "", i.carriedForward ? "carry forward" : (i.decidedBy ?? ""), i.decidedAt?.toISOString() ?? "", i.justification ?? "", i.secondsSpent ?? "",
+        i.personStatus, i.recommendation ?? "", i.recommendationText ?? "", i.decision ?? "", i.carriedForward ? "carry forward" : (i.decidedBy ?? ""), i.decidedAt?.toISOString() ?? "", i.justification ?? "", i.secondsSpent ?? "",
         i.bulk, i.outcome ?? "", i.appliedAt?.toISOString() ?? "", i.exclusionId ?? "", i.proof ? JSON.stringify(i.proof) : "",
       ]
         .map((v) => csvField(String(v ?? "")))

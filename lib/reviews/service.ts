@@ -19,6 +19,7 @@ import { enqueueEmails } from "@/lib/notifications/outbox";
 import { deleteRule } from "@/lib/rules/service";
 import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
 import { populationHash } from "./population-hash";
+import { peopleNeverOpened, recommend, type RecommendationReason } from "./recommendation";
 import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
 
 const DAY_MS = 86_400_000;
@@ -145,6 +146,7 @@ interface Planned {
   lastOpenedAt: Date | null;
   reviewerId: string | null;
   recommendation: "keep" | "revoke" | null;
+  recommendationReason: RecommendationReason | null;
   personStatus: string;
   inactiveDays: number;
   /** Kept by a reviewer, unchanged, in the previous campaign, and the definition carries such items forward. */
@@ -215,14 +217,23 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
     }
   }
   const recently = at.getTime() - config.recentlyOpenedDays * DAY_MS;
+  const openedOf = (row: PopulationRow) => lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null;
+  const neverOpened = peopleNeverOpened({ at, days: config.neverOpenedDays, items: rows.map((row) => ({ userId: row.userId, lastOpenedAt: openedOf(row), reasons: row.reasons })) });
   return rows.map((row) => {
     const person = personOf.get(row.userId);
     const inactiveDays = person ? Math.floor((at.getTime() - person.lastSeenAt.getTime()) / DAY_MS) : 0;
     const flagged = !!person?.inactiveFlaggedAt;
-    const lastOpenedAt = lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null;
+    const lastOpenedAt = openedOf(row);
     const key = itemKey(row);
-    const revoke = flagged || inactiveDays >= config.inactivityRevokeDays;
-    const recommendation = revoke ? "revoke" : previous.kept.has(key) && lastOpenedAt !== null && lastOpenedAt.getTime() >= recently ? "keep" : null;
+    const { recommendation, reason: recommendationReason } = recommend({
+      flagged,
+      inactiveDays,
+      inactivityRevokeDays: config.inactivityRevokeDays,
+      neverOpened: neverOpened.has(row.userId),
+      keptBefore: previous.kept.has(key),
+      openedRecently: lastOpenedAt !== null && lastOpenedAt.getTime() >= recently,
+    });
+    const revoke = recommendation === "revoke";
     return {
       id: randomUUID(),
       row,
@@ -230,6 +241,7 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
       lastOpenedAt,
       reviewerId: reviewerFor(config, 1, row, lookups),
       recommendation,
+      recommendationReason,
       personStatus: flagged ? "flagged_inactive" : "active",
       inactiveDays,
       // Never for someone the recommendation says to revoke (inactive): a person decides those.
@@ -324,6 +336,7 @@ export async function startCampaignInTx(
         inactiveDays: p.inactiveDays,
         lastOpenedAt: p.lastOpenedAt,
         recommendation: p.recommendation,
+        recommendationReason: p.recommendationReason,
         reviewerId: p.reviewerId,
         assignedAt: p.reviewerId && !p.carryForward ? at : null,
         ...(p.carryForward ? { decision: "keep", decidedAt: at, carriedForward: true } : {}),

@@ -50,6 +50,7 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
       reminderEveryDays: form.get("reminderEveryDays") ? Number(form.get("reminderEveryDays")) : null,
       escalateAfterDays: form.get("escalateAfterDays") ? Number(form.get("escalateAfterDays")) : null,
       carryForward: form.get("carryForward") === "on",
+      neverOpenedDays: form.get("neverOpenedDays") ? Number(form.get("neverOpenedDays")) : null,
     };
     try {
       await sendJson("POST", "/api/admin/review-definitions", { name: form.get("name"), config });
@@ -92,6 +93,7 @@ export function DefinitionForm({ repositories }: { repositories: { id: string; n
           </select>
         </label>
         <label className="block text-sm text-slate-700">People inactive for at least (days)<input name="inactiveDays" type="number" min={1} className={field} /></label>
+        <label className="block text-sm text-slate-700">Recommend revoke when nothing in scope was opened for (days)<input name="neverOpenedDays" type="number" min={1} max={3650} className={field} /></label>
         <label className="block text-sm text-slate-700">Duration (days)<input name="durationDays" type="number" min={1} max={365} defaultValue={14} className={field} /></label>
         <label className="block text-sm text-slate-700">
           Repeat
