@@ -27,6 +27,8 @@ import { listRulesInput, previewRuleInput, createRuleInput, deleteRuleInput, upd
 import { pageInput } from "@/lib/pagination";
 import {
   campaignItemPage,
+  campaignWallItemPage,
+  wallItemResponse,
   campaignPage,
   campaignReportResponse,
   signedCampaignReportResponse,
@@ -67,7 +69,8 @@ import {
   storedWallCertificateList,
 } from "@/lib/api-v1/wall-responses";
 import { apiCertificateQuery, issueCertificateInput } from "@/lib/walls/certificate-schemas";
-import { definitionInput, extendInput, reassignInput, startCampaignInput } from "@/lib/reviews/schemas";
+import { definitionInput, extendInput, reassignInput, resolveWallLiftInput, startCampaignInput } from "@/lib/reviews/schemas";
+import { wallItemsQuery } from "@/lib/reviews/wall-review-queries";
 
 export type HttpMethod = "get" | "put" | "post" | "patch" | "delete";
 
@@ -114,6 +117,7 @@ export const namedRequestSchemas = {
   ReviewDefinitionCreate: definitionInput,
   CampaignExtend: extendInput,
   CampaignReassign: reassignInput,
+  WallLiftAnswer: resolveWallLiftInput,
   ExclusionCreate: createExclusionInput,
   ExclusionLift: liftExclusionInput,
   WallCreate: createWallInput,
@@ -141,6 +145,8 @@ export const namedResponseSchemas = {
   Campaign: campaignResponse,
   CampaignPage: campaignPage,
   CampaignItemPage: campaignItemPage,
+  CampaignWallItemPage: campaignWallItemPage,
+  CampaignWallItem: wallItemResponse,
   CampaignReport: campaignReportResponse,
   CampaignReassignResult: reassignResponse,
   SignedCampaignReport: signedCampaignReportResponse,
@@ -456,6 +462,33 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: ok(reassignResponse) },
     // 400: no undecided items, no active person to receive them, or every item is about the new
     // reviewer (self-review); 409: the campaign is closed.
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/campaigns/{id}/wall-items",
+    summary:
+      "A wall review's items: per wall \"is it still needed\" and per person on its roster \"should they still be on it\", with side, since when, acknowledgment, decision, what closing applied and lifts waiting for an admin (paginated)",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    params: idOf("Campaign"),
+    query: pageInput.extend(wallItemsQuery.shape),
+    responses: { 200: ok(campaignWallItemPage) },
+    errors: [400, 404],
+    note: NO_DECISIONS,
+  },
+  {
+    method: "post",
+    path: "/api/v1/campaigns/{id}/wall-items/{itemId}/lift",
+    summary:
+      "Answer a closed wall review's lift (reviewers decide; the close never lifts a wall): lift the wall now — its lift certificate is issued, the reason names the campaign — or keep it, with the reason",
+    // A wall's lift (walls:write, as POST /api/v1/walls/{id}/lift), asked for by a review.
+    tag: "Walls",
+    scopes: ["walls:write"],
+    params: z.object({ id: z.string().describe("Campaign id"), itemId: z.string().describe("Wall item id") }),
+    body: { schema: resolveWallLiftInput, required: true },
+    responses: { 200: ok(wallItemResponse) },
+    // 409: not a lift waiting for an answer (answered already, or no lift), or the wall cannot be lifted.
     errors: [400, 404, 409],
   },
   {

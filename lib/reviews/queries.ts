@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { onProcessClient } from "@/lib/db/client";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
 import { recommendationText } from "./recommendation";
+import { wallReportItems, wallReviewProgress } from "./wall-review-queries";
 import { campaignConfig } from "./schemas";
 
 export const queueQuery = z.object({
@@ -34,12 +35,14 @@ export async function listCampaigns(prisma: PrismaClient, options: { page?: Page
         _count: true,
       })
     : [];
+  const walls = rows.filter((r) => r.kind === "walls").map((r) => r.id);
+  const wallCounts = walls.length ? await prisma.wallReviewItem.groupBy({ by: ["campaignId", "decision"], where: { campaignId: { in: walls } }, _count: true }) : [];
   return {
     page,
     pageSize,
     total,
     items: rows.map((c) => {
-      const mine = counts.filter((x) => x.campaignId === c.id);
+      const mine = [...counts, ...wallCounts].filter((x) => x.campaignId === c.id);
       const decided = mine.filter((x) => x.decision !== null).reduce((s, x) => s + x._count, 0);
       return { id: c.id, name: c.name, kind: c.kind, status: c.status, startedAt: c.startedAt, dueAt: c.dueAt, closedAt: c.closedAt, items: c.populationSize, decided };
     }),
@@ -60,14 +63,17 @@ export async function getDefinition(prisma: PrismaClient, options: { id: string 
 export async function getCampaign(prisma: PrismaClient, options: { id: string }) {
   const c = await prisma.reviewCampaign.findUnique({ where: { id: options.id } });
   if (!c) throw new AppError("not_found", `Campaign ${options.id} not found`);
-  const byReviewer = await prisma.$queryRawUnsafe<{ reviewerId: string | null; stage: number; total: number; decided: number; userName: string | null; displayName: string | null }[]>(
+  const wallProgress = c.kind === "walls" ? await wallReviewProgress(prisma, c.id) : null;
+  const byReviewer = wallProgress ? wallProgress.byReviewer : await prisma.$queryRawUnsafe<{ reviewerId: string | null; stage: number; total: number; decided: number; userName: string | null; displayName: string | null }[]>(
     `SELECT i."reviewerId", i.stage, count(*)::int AS total, count(i.decision)::int AS decided, u."userName", u."displayName"
      FROM "ReviewItem" i LEFT JOIN "User" u ON u.id = i."reviewerId"
      WHERE i."campaignId" = $1 AND NOT i."carriedForward" GROUP BY i."reviewerId", i.stage, u."userName", u."displayName" ORDER BY i.stage, u."userName" NULLS FIRST`,
     c.id,
   );
   const carriedForward = await prisma.reviewItem.count({ where: { campaignId: c.id, carriedForward: true } });
-  const outcomes = await prisma.reviewItem.groupBy({ by: ["decision", "outcome"], where: { campaignId: c.id }, _count: true });
+  const outcomes = wallProgress
+    ? wallProgress.outcomes.map((o) => ({ decision: o.decision, outcome: o.outcome, _count: o.items }))
+    : await prisma.reviewItem.groupBy({ by: ["decision", "outcome"], where: { campaignId: c.id }, _count: true });
   const decided = byReviewer.reduce((s, r) => s + r.decided, 0) + carriedForward;
   const overdue = c.status === "active" && c.dueAt < clockNow();
   return {
@@ -233,6 +239,7 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
   const campaign = await getCampaign(prisma, options);
   const rows = await prisma.reviewItem.findMany({ where: { campaignId: campaign.id }, orderBy: [{ userId: "asc" }, { repositoryId: "asc" }, { contractId: "asc" }] });
   const items = await itemViews(prisma, rows);
+  const wallItems = campaign.kind === "walls" ? await wallReportItems(prisma, campaign.id) : [];
   const history = await prisma.reviewDecision.findMany({ where: { campaignId: campaign.id }, orderBy: [{ decidedAt: "asc" }, { id: "asc" }] });
   const byItem = new Map<string, typeof history>();
   for (const d of history) byItem.set(d.itemId, [...(byItem.get(d.itemId) ?? []), d]);
@@ -265,8 +272,12 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
       rubberStamps,
       revocations: items.filter((i) => i.outcome === "revoke").length,
       applied: items.filter((i) => i.appliedAt !== null).length,
-      defaulted: items.filter((i) => i.outcome !== null && i.decision !== i.outcome).length,
+      defaulted: items.filter((i) => i.outcome !== null && i.decision !== i.outcome).length + wallItems.filter((i) => i.outcome !== null && i.decision !== i.outcome).length,
+      wallRemovals: wallItems.filter((i) => i.applyResult === "removed").length,
+      wallLiftsPending: wallItems.filter((i) => i.lift?.resolution === "pending").length,
     },
+    /** A wall review's items (lib/reviews/wall-reviews.ts), each with its decision history; empty for an access review. */
+    wallItems,
     items: items.map((i) => ({
       ...i,
       history: (byItem.get(i.id) ?? []).map((d) => ({
@@ -311,8 +322,28 @@ export function reportCsv(report: CampaignReport): string {
         .join(","),
     );
   }
+  if (report.wallItems.length > 0) {
+    // A wall review: its items in a section of their own (the access columns do not fit a wall).
+    lines.push("# wall items", WALL_CSV_HEADER.join(","));
+    for (const i of report.wallItems) {
+      lines.push(
+        [
+          i.id, i.wall.id, i.wall.name, i.wall.matterRef, i.side?.name ?? "", i.question, i.person?.id ?? "", i.person?.userName ?? "", i.role ?? "", i.viaGroup?.name ?? i.viaGroup?.id ?? "",
+          i.onRosterSince?.toISOString() ?? "", i.acknowledgedAt?.toISOString() ?? "", i.recommendation ?? "", i.decision ?? "", i.decidedBy ?? "", i.decidedAt?.toISOString() ?? "", i.justification ?? "",
+          i.outcome ?? "", i.applyResult ?? "", i.appliedAt?.toISOString() ?? "", i.lift ? `${i.lift.resolution}${i.lift.reason ? `: ${i.lift.reason}` : ""}` : "",
+        ]
+          .map((v) => csvField(String(v ?? "")))
+          .join(","),
+      );
+    }
+  }
   return lines.join("\r\n") + "\r\n";
 }
+
+const WALL_CSV_HEADER = [
+  "item_id", "wall_id", "wall", "matter", "side", "question", "person_id", "user_name", "role", "via_group", "on_roster_since", "acknowledged_at",
+  "recommendation", "decision", "decided_by", "decided_at", "justification", "outcome", "applied", "applied_at", "lift",
+];
 
 /** The report as a CSV download (dashboard and /api/v1 answer the same file). */
 export function reportCsvFile(report: CampaignReport) {

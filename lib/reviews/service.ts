@@ -20,6 +20,7 @@ import { deleteRule } from "@/lib/rules/service";
 import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
 import { populationHash } from "./population-hash";
 import { peopleNeverOpened, recommend, type RecommendationReason } from "./recommendation";
+import { closeWallReview, isWallReview, previewWallReview, startWallReviewInTx } from "./wall-reviews";
 import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
 
 const DAY_MS = 86_400_000;
@@ -255,6 +256,7 @@ export async function previewCampaign(prisma: PrismaClient, options: { definitio
   const definition = await prisma.reviewDefinition.findUnique({ where: { id: options.definitionId } });
   if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
   const config = campaignConfig.parse(definition.config);
+  if (isWallReview(config)) return previewWallReview(prisma, { config });
   const at = clockNow();
   const plan = await planCampaign(prisma, { definitionId: definition.id, config, at, dueAt: new Date(at.getTime() + config.durationDays * DAY_MS) });
   return {
@@ -293,6 +295,10 @@ export async function startCampaignInTx(
   const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
   if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
   const stored = campaignConfig.parse(definition.config);
+  if (isWallReview(stored)) {
+    const ownerEmail = accountEmailOf(options.actor) ?? definition.ownerEmail;
+    return startWallReviewInTx(tx, { definition, config: stored, name: options.name, actor: options.actor, ownerEmail, occurrenceAt: options.occurrenceAt, skipEmpty: options.skipEmpty });
+  }
   const config = options.people ? { ...stored, scope: { ...stored.scope, userIds: options.people } } : stored;
   const at = clockNow();
   const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
@@ -500,6 +506,7 @@ function nextState(
  * undecided items), then each revocation is applied — see applyRevocations.
  */
 export async function closeCampaign(prisma: PrismaClient, options: { campaignId: string; actor: Actor }) {
+  if ((await prisma.reviewCampaign.findUnique({ where: { id: options.campaignId }, select: { kind: true } }))?.kind === "walls") return closeWallReview(prisma, options);
   await prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ status: string; name: string; config: unknown; dueAt: Date; ownerEmail: string | null }[]>(
       `SELECT status, name, config, "dueAt", "ownerEmail" FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`,

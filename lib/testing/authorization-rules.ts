@@ -130,10 +130,15 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "POST /api/admin/campaigns/[id]/reassign": admin("campaigns:manage"),
   "GET /api/admin/campaigns/[id]/report": admin("campaigns:read"),
   "GET /api/admin/campaigns/[id]/report/signed": admin("campaigns:read"),
+  "GET /api/admin/campaigns/[id]/wall-items": admin("campaigns:read"),
+  // A wall review's lift is a wall's lift: walls:write.
+  "POST /api/admin/campaigns/[id]/wall-items/[itemId]/lift": admin("walls:write"),
   "PUT /api/admin/repositories/[id]/owners": admin("campaigns:manage"),
   // Reviewers see and decide only their own items (lib/reviews/queries.ts myQueue, service.ts decideItems).
   "GET /api/reviews/queue": REVIEWER,
   "POST /api/reviews/decisions": REVIEWER,
+  "GET /api/reviews/wall-queue": REVIEWER,
+  "POST /api/reviews/wall-decisions": REVIEWER,
   "GET /api/admin/rules": admin("rules:read"),
   "POST /api/admin/rules": admin("rules:write"),
   "GET /api/admin/rules/[id]": admin("rules:read"),
@@ -197,6 +202,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/v1/campaigns/[id]/report": apiKey("access:read"),
   "GET /api/v1/campaigns/[id]/report/signed": apiKey("access:read"),
   "POST /api/v1/campaigns/[id]/close": apiKey("admin"),
+  "GET /api/v1/campaigns/[id]/wall-items": apiKey("access:read"),
+  "POST /api/v1/campaigns/[id]/wall-items/[itemId]/lift": apiKey("walls:write"),
   // Ethical walls: walls:read reads, walls:write writes.
   "GET /api/v1/walls": apiKey("walls:read"),
   "POST /api/v1/walls": apiKey("walls:write"),

@@ -26,6 +26,8 @@ import * as campaignCloseRoute from "./campaigns/[id]/close/route";
 import * as campaignExtendRoute from "./campaigns/[id]/extend/route";
 import * as campaignReassignRoute from "./campaigns/[id]/reassign/route";
 import * as campaignItemsRoute from "./campaigns/[id]/items/route";
+import * as campaignWallItemsRoute from "./campaigns/[id]/wall-items/route";
+import * as campaignWallLiftRoute from "./campaigns/[id]/wall-items/[itemId]/lift/route";
 import * as campaignReportRoute from "./campaigns/[id]/report/route";
 import * as campaignSignedReportRoute from "./campaigns/[id]/report/signed/route";
 import * as campaignRoute from "./campaigns/[id]/route";
@@ -55,6 +57,7 @@ import * as wallCertificatesRoute from "./walls/[id]/certificates/route";
 import * as wallStoredCertificateRoute from "./walls/[id]/certificates/[certificateId]/route";
 import { verifyWallCertificate, type WallCertificate } from "@/lib/walls/certificate";
 import { decideItems } from "@/lib/reviews/service";
+import { decideWallItems } from "@/lib/reviews/wall-reviews";
 import { verifySignedCampaignReport, type SignedCampaignReport } from "@/lib/reviews/export";
 
 const { db } = setupTestDatabase();
@@ -79,6 +82,8 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns": campaignsRoute,
   "/api/v1/campaigns/{id}": campaignRoute,
   "/api/v1/campaigns/{id}/items": campaignItemsRoute,
+  "/api/v1/campaigns/{id}/wall-items": campaignWallItemsRoute,
+  "/api/v1/campaigns/{id}/wall-items/{itemId}/lift": campaignWallLiftRoute,
   "/api/v1/campaigns/{id}/report": campaignReportRoute,
   "/api/v1/campaigns/{id}/report/signed": campaignSignedReportRoute,
   "/api/v1/campaigns/{id}/close": campaignCloseRoute,
@@ -581,6 +586,8 @@ describe("rules and repositories", () => {
         "/api/v1/campaigns",
         "/api/v1/campaigns/{id}",
         "/api/v1/campaigns/{id}/items",
+        "/api/v1/campaigns/{id}/wall-items",
+        "/api/v1/campaigns/{id}/wall-items/{itemId}/lift",
         "/api/v1/campaigns/{id}/report",
         "/api/v1/campaigns/{id}/report/signed",
         "/api/v1/campaigns/{id}/close",
@@ -1075,6 +1082,64 @@ describe("ethical walls", () => {
     expect(issued.body).toMatchObject({ trigger: "request", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect((await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/${twoId}/certificates`, params: t, key: reader.key })).body.items).toHaveLength(2);
     expect((await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/nope/certificates`, params: { id: "nope" }, key: reader.key })).status).toBe(404);
+  });
+});
+
+describe("wall reviews", () => {
+  it("defines a review of walls, starts it, lists its items, closes it (removals applied) and answers its lift", async () => {
+    const admin = await newApiKey(["admin"]);
+    const reader = await newApiKey(["access:read"]);
+    const liftOnly = await newApiKey(["walls:read"]);
+    const { org, user, other, repo } = await world(admin.key);
+    const reviewer = await org.user();
+    const wall = await call(wallsRoute.POST, {
+      method: "POST",
+      path: "/api/v1/walls",
+      key: admin.key,
+      body: { name: unique("Screen"), matterRef: "M-7", kind: "exclusionary", members: [{ userId: user.id }, { userId: other.id }], scope: [{ kind: "repository", value: repo.id }] },
+    });
+    const wallId = String(wall.body.id);
+    await call(wallActivateRoute.POST, { method: "POST", path: `/api/v1/walls/${wallId}/activate`, params: { id: wallId }, key: admin.key, body: { reason: "Lateral hires" } });
+    const definition = await call(definitionsRoute.POST, {
+      method: "POST",
+      path: "/api/v1/review-definitions",
+      key: admin.key,
+      body: { name: unique("Walls"), config: { walls: { wallIds: [wallId] }, stages: [{ reviewers: "named", namedReviewerIds: [reviewer.id] }], fallbackReviewerId: reviewer.id } },
+    });
+    expect(definition.status).toBe(201);
+    const definitionId = String(definition.body.id);
+    const started = await call(definitionStartRoute.POST, { method: "POST", path: `/api/v1/review-definitions/${definitionId}/start`, params: { id: definitionId }, key: admin.key });
+    expect(started.body).toMatchObject({ kind: "walls", populationSize: 3, reviewers: [expect.objectContaining({ reviewerId: reviewer.id, total: 3, decided: 0 })] });
+    const campaignId = String(started.body.id);
+    const c = { id: campaignId };
+    const listed = await call(campaignWallItemsRoute.GET, { path: `/api/v1/campaigns/${campaignId}/wall-items`, params: c, key: reader.key });
+    expect(listed.body.total).toBe(3);
+    const of = (userId: string | null) => (listed.body.items as { id: string; person: { id: string } | null }[]).find((i) => (i.person?.id ?? null) === userId)!;
+    expect(of(user.id)).toMatchObject({ question: "roster", role: "screened", wall: { id: wallId, matterRef: "M-7" }, decisions: ["keep", "remove", "dont_know"] });
+
+    const as = { type: "admin" as const, id: reviewer.id, label: "reviewer" };
+    await decideWallItems(prisma(), { campaignId, reviewerId: reviewer.id, input: { itemIds: [of(null).id], decision: "lift", justification: "Matter closed" }, actor: as });
+    await decideWallItems(prisma(), { campaignId, reviewerId: reviewer.id, input: { itemIds: [of(user.id).id], decision: "remove", justification: "Conflict over" }, actor: as });
+    const closed = await call(campaignCloseRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaignId}/close`, params: c, key: admin.key });
+    expect(closed.body).toMatchObject({ status: "closed", outcomes: expect.arrayContaining([{ decision: "remove", outcome: "remove", items: 1 }, { decision: null, outcome: "keep", items: 1 }]) });
+    const pending = await call(campaignWallItemsRoute.GET, { path: `/api/v1/campaigns/${campaignId}/wall-items?liftResolution=pending`, params: c, key: reader.key });
+    expect(pending.body.items).toEqual([expect.objectContaining({ id: of(null).id, applyResult: "lift_pending", lift: expect.objectContaining({ resolution: "pending" }) })]);
+    expect((await call(campaignWallItemsRoute.GET, { path: `/api/v1/campaigns/${campaignId}/wall-items?state=decided`, params: c, key: reader.key })).body.items).toContainEqual(
+      expect.objectContaining({ id: of(user.id).id, outcome: "remove", applyResult: "removed" }),
+    );
+
+    const lift = (key: string, body: unknown, itemId = of(null).id) =>
+      call(campaignWallLiftRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaignId}/wall-items/${itemId}/lift`, params: { id: campaignId, itemId }, key, body });
+    expect((await lift(liftOnly.key, { action: "keep", reason: "no" })).status).toBe(403);
+    expect((await lift(admin.key, { action: "maybe", reason: "no" })).status).toBe(400);
+    expect((await lift(admin.key, { action: "keep", reason: "x" }, of(user.id).id)).status).toBe(409);
+    const kept = await lift(admin.key, { action: "keep", reason: "The other hire is still conflicted" });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ lift: { resolution: "declined", reason: "The other hire is still conflicted" } });
+    expect((await call(wallRoute.GET, { path: `/api/v1/walls/${wallId}`, params: { id: wallId }, key: admin.key })).body).toMatchObject({ state: "active", counts: { people: 1 } });
+    const report = await call(campaignReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report`, params: c, key: reader.key });
+    expect(report.body.wallItems).toHaveLength(3);
+    expect(report.body.indicators).toMatchObject({ wallRemovals: 1, wallLiftsPending: 0 });
   });
 });
 
