@@ -187,7 +187,7 @@ export async function campaignItems(
  * The reviewer's own queue: items assigned to them in active campaigns (their id is in the where;
  * an item reassigned or passed to the next stage leaves their queue). Open items first.
  */
-export async function myQueue(prisma: PrismaClient, options: { reviewerId: string; query: z.input<typeof queueQuery> }): Promise<Page<ReviewItemView> & { bulkAllowed: Record<string, boolean> }> {
+export async function myQueue(prisma: PrismaClient, options: { reviewerId: string; query: z.input<typeof queueQuery> }): Promise<Page<ReviewItemView> & { bulkAllowed: Record<string, boolean>; revokeNotes: Record<string, string | null> }> {
   const q = queueQuery.parse(options.query);
   const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
   const active = await prisma.reviewCampaign.findMany({ where: { status: "active", ...(q.campaignId ? { id: q.campaignId } : {}) }, select: { id: true, config: true } });
@@ -215,7 +215,23 @@ export async function myQueue(prisma: PrismaClient, options: { reviewerId: strin
     total,
     items: await itemViews(prisma, rows),
     bulkAllowed: Object.fromEntries(active.map((c) => [c.id, campaignConfig.parse(c.config).bulkAllowed])),
+    revokeNotes: Object.fromEntries(active.map((c) => [c.id, revokeNote(campaignConfig.parse(c.config))])),
   };
+}
+
+/**
+ * What a revoke does when the campaign reviewed only some paths to the access (the reviewer reads
+ * it before deciding): a direct-grants-only campaign ends the direct grant (an exclusion only where
+ * the grant's scope is not the item's); one scoped to groups or rules excludes the person from the
+ * item's repository or contract whatever else grants it (Custodian cannot take someone out of a
+ * group the identity provider owns: the access.revoked webhook asks the source to).
+ */
+export function revokeNote(config: z.output<typeof campaignConfig>): string | null {
+  if (config.scope.directOnly) return "This campaign reviews direct grants only: revoking ends the direct grant; access through groups stays.";
+  if (config.scope.groupIds.length || config.scope.ruleIds.length) {
+    return "This campaign reviews access through some groups or rules only, but revoking excludes the person from the whole repository (or contract), whatever else grants it. To withdraw one path only, change the group membership at the source or the rule instead.";
+  }
+  return null;
 }
 
 /** Median of a list (null when empty). */
