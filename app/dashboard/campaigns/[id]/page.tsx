@@ -64,7 +64,9 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               { term: "Closed", value: c.closedAt ? <Time value={c.closedAt} /> : "—" },
               { term: "Population", value: `${c.populationSize} items${c.carriedForward ? `, ${c.carriedForward} carried forward (kept, unchanged since the previous campaign)` : ""}` },
               { term: "Population hash (SHA-256)", value: <code className="break-all text-xs">{c.populationHash}</code> },
-              {
+              c.kind === "walls"
+                ? { term: "Walls in scope", value: c.config.walls?.wallIds.length ? `${c.config.walls.wallIds.length} chosen walls` : "every wall active at the start" }
+                : {
                 term: "Contracts in scope",
                 value:
                   [
