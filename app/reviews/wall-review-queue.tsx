@@ -50,7 +50,8 @@ export function WallReviewQueue() {
     }
   }, [client, justification]);
 
-  if (queue && queue.total === 0 && state === "open") return null;
+  // Nothing to review and nothing just decided: no section (most reviewers never review walls).
+  if (queue && queue.total === 0 && state === "open" && !message) return null;
   return (
     <section className="mt-8 space-y-3" aria-labelledby="wall-reviews-heading">
       <div className="flex flex-wrap items-end justify-between gap-3">
