@@ -12,7 +12,7 @@ import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
 import { distinctWallDenials, wallDenialOf, wallDenialRowsSql, type WallDenialDetail } from "./walls";
-import { activeAt, activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, noExclusionOfPerson, noExclusionOnContract, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -277,7 +277,7 @@ export async function reasonRows(db: Db, options: { userIds: string[]; contractI
      ),
      granted AS (
        SELECT h.uid, h.cid, h.gids, h.vid, cr."repositoryId", cr."endDate" FROM hits h JOIN cr ON cr."contractId" = h.cid
-       WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T)}
+       WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T, oneUser ? noExclusionOfPerson("$1::text", T) : undefined)}
      ),
      chains AS (
        SELECT c.uid, c.gids, hop.sinces, hop.events, nm."groupNames", nm."groupsDeleted"
@@ -581,6 +581,9 @@ async function denialsOf(
   return denial;
 }
 
+/** notExcludedAt's `none` for the statements about the contract of CTE `target` (contractRulesCtes). */
+const noExclusionOnTarget = (T: string) => noExclusionOnContract(`(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T);
+
 /**
  * CTEs `target` (the contract `$1`'s revision at t) and `rv` (the rule versions that grant on it
  * at t, group and direct ones).
@@ -636,7 +639,7 @@ export async function whoCanAccessContract(
        eff AS (
          SELECT b.uid, b.lvl FROM best b
          WHERE CASE WHEN (SELECT count(*) FROM best) > $5::int THEN ${activeSetAt("b.uid", T)} ELSE ${activeAt("b.uid", T)} END
-           AND ${notExcludedAt("b.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T)}
+           AND ${notExcludedAt("b.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T, noExclusionOnTarget(T))}
        ),
        tot AS (SELECT count(*)::int AS total FROM eff),
        -- Many readers: walk "User" in page order and stop after offset + limit rows, testing each
@@ -787,7 +790,7 @@ export async function contractsOfUser(
                 min(cov.confidentiality) AS confidentiality, min(cov."contractType") AS "contractType"
          FROM cov GROUP BY cov."contractId"
        ),
-       fb AS MATERIALIZED (SELECT b.* FROM best b WHERE ${[notExcludedAt("$1", "b.cid", `b."repositoryId"`, T), ...where].join(" AND ")}),
+       fb AS MATERIALIZED (SELECT b.* FROM best b WHERE ${[notExcludedAt("$1", "b.cid", `b."repositoryId"`, T, noExclusionOfPerson("$1", T)), ...where].join(" AND ")}),
        sel AS (
          SELECT b.cid, b.lvl, c.title, c."externalRef", b."repositoryId", b.confidentiality, b."contractType"
          FROM fb b JOIN "Contract" c ON c.id = b.cid
@@ -887,7 +890,7 @@ const readerReasonsCtes = (T: string) => `${contractRulesCtes(T)},
        ),
        act AS MATERIALIZED (
          SELECT r.uid FROM (SELECT DISTINCT uid FROM rr) r
-         WHERE ${activeSetAt("r.uid", T)} AND ${notExcludedAt("r.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T)}
+         WHERE ${activeSetAt("r.uid", T)} AND ${notExcludedAt("r.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T, noExclusionOnTarget(T))}
        )`;
 
 /** The reasons people can open the contract at T, each with its number of readers; highest level, then most people, first. */
