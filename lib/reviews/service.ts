@@ -19,6 +19,8 @@ import { enqueueEmails } from "@/lib/notifications/outbox";
 import { deleteRule } from "@/lib/rules/service";
 import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
 import { populationHash } from "./population-hash";
+import { peopleNeverOpened, recommend, type RecommendationReason } from "./recommendation";
+import { closeWallReview, isWallReview, previewWallReview, startWallReviewInTx } from "./wall-reviews";
 import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
 
 const DAY_MS = 86_400_000;
@@ -145,6 +147,7 @@ interface Planned {
   lastOpenedAt: Date | null;
   reviewerId: string | null;
   recommendation: "keep" | "revoke" | null;
+  recommendationReason: RecommendationReason | null;
   personStatus: string;
   inactiveDays: number;
   /** Kept by a reviewer, unchanged, in the previous campaign, and the definition carries such items forward. */
@@ -215,14 +218,23 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
     }
   }
   const recently = at.getTime() - config.recentlyOpenedDays * DAY_MS;
+  const openedOf = (row: PopulationRow) => lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null;
+  const neverOpened = peopleNeverOpened({ at, days: config.neverOpenedDays, items: rows.map((row) => ({ userId: row.userId, lastOpenedAt: openedOf(row), reasons: row.reasons })) });
   return rows.map((row) => {
     const person = personOf.get(row.userId);
     const inactiveDays = person ? Math.floor((at.getTime() - person.lastSeenAt.getTime()) / DAY_MS) : 0;
     const flagged = !!person?.inactiveFlaggedAt;
-    const lastOpenedAt = lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null;
+    const lastOpenedAt = openedOf(row);
     const key = itemKey(row);
-    const revoke = flagged || inactiveDays >= config.inactivityRevokeDays;
-    const recommendation = revoke ? "revoke" : previous.kept.has(key) && lastOpenedAt !== null && lastOpenedAt.getTime() >= recently ? "keep" : null;
+    const { recommendation, reason: recommendationReason } = recommend({
+      flagged,
+      inactiveDays,
+      inactivityRevokeDays: config.inactivityRevokeDays,
+      neverOpened: neverOpened.has(row.userId),
+      keptBefore: previous.kept.has(key),
+      openedRecently: lastOpenedAt !== null && lastOpenedAt.getTime() >= recently,
+    });
+    const revoke = recommendation === "revoke";
     return {
       id: randomUUID(),
       row,
@@ -230,6 +242,7 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
       lastOpenedAt,
       reviewerId: reviewerFor(config, 1, row, lookups),
       recommendation,
+      recommendationReason,
       personStatus: flagged ? "flagged_inactive" : "active",
       inactiveDays,
       // Never for someone the recommendation says to revoke (inactive): a person decides those.
@@ -243,6 +256,7 @@ export async function previewCampaign(prisma: PrismaClient, options: { definitio
   const definition = await prisma.reviewDefinition.findUnique({ where: { id: options.definitionId } });
   if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
   const config = campaignConfig.parse(definition.config);
+  if (isWallReview(config)) return previewWallReview(prisma, { config });
   const at = clockNow();
   const plan = await planCampaign(prisma, { definitionId: definition.id, config, at, dueAt: new Date(at.getTime() + config.durationDays * DAY_MS) });
   return {
@@ -281,6 +295,10 @@ export async function startCampaignInTx(
   const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
   if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
   const stored = campaignConfig.parse(definition.config);
+  if (isWallReview(stored)) {
+    const ownerEmail = accountEmailOf(options.actor) ?? definition.ownerEmail;
+    return startWallReviewInTx(tx, { definition, config: stored, name: options.name, actor: options.actor, ownerEmail, occurrenceAt: options.occurrenceAt, skipEmpty: options.skipEmpty });
+  }
   const config = options.people ? { ...stored, scope: { ...stored.scope, userIds: options.people } } : stored;
   const at = clockNow();
   const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
@@ -324,6 +342,7 @@ export async function startCampaignInTx(
         inactiveDays: p.inactiveDays,
         lastOpenedAt: p.lastOpenedAt,
         recommendation: p.recommendation,
+        recommendationReason: p.recommendationReason,
         reviewerId: p.reviewerId,
         assignedAt: p.reviewerId && !p.carryForward ? at : null,
         ...(p.carryForward ? { decision: "keep", decidedAt: at, carriedForward: true } : {}),
@@ -487,6 +506,7 @@ function nextState(
  * undecided items), then each revocation is applied — see applyRevocations.
  */
 export async function closeCampaign(prisma: PrismaClient, options: { campaignId: string; actor: Actor }) {
+  if ((await prisma.reviewCampaign.findUnique({ where: { id: options.campaignId }, select: { kind: true } }))?.kind === "walls") return closeWallReview(prisma, options);
   await prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ status: string; name: string; config: unknown; dueAt: Date; ownerEmail: string | null }[]>(
       `SELECT status, name, config, "dueAt", "ownerEmail" FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`,
