@@ -317,10 +317,18 @@ describe("rosters through groups", () => {
     expect(await allowed(w, ann, d1, rejoined)).toBe(true);
     expect(await allowed(w, cy, d1, removed)).toBe(true);
     expect(await allowed(w, cy, d1, changed)).toBe(false);
-    // an explicit act puts her back: naming her
-    await addWallMembers(w.prisma, { id: wall.id, input: { items: [{ userId: ann }] }, actor: admin });
+    // an explicit act puts her back: adding a group she is in after the removal
+    const counsel = await w.group("counsel", [ann]);
+    await addWallMembers(w.prisma, { id: wall.id, input: { items: [{ groupId: counsel }] }, actor: admin });
     expect(await allowed(w, ann, d1)).toBe(false);
     expect(await allowed(w, ann, d1, changed)).toBe(true);
+    // removed again, she stays off through both groups; naming her puts her back
+    await removeWallPerson(w.prisma, { id: wall.id, userId: ann, input: { justification: "Cleared again" }, actor: admin });
+    await w.addMembers(counsel, [ben]);
+    await w.addMembers(conflicted, [await w.user("dee")]);
+    expect(await allowed(w, ann, d1)).toBe(true);
+    await addWallMembers(w.prisma, { id: wall.id, input: { items: [{ userId: ann }] }, actor: admin });
+    expect(await allowed(w, ann, d1)).toBe(false);
   });
 });
 
