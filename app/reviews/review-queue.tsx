@@ -10,6 +10,7 @@ import { ApiError, getJson, sendJson } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
 import type { ReviewItemView } from "@/lib/reviews/queries";
+import { accessQueueEmptyText } from "@/lib/reviews/wording";
 
 type Item = Omit<ReviewItemView, "decidedAt" | "appliedAt" | "lastOpenedAt"> & { lastOpenedAt: string | null };
 type Queue = { total: number; items: Item[]; bulkAllowed: Record<string, boolean>; revokeNotes: Record<string, string | null> };
@@ -30,6 +31,10 @@ export function ReviewQueue() {
   const client = useQueryClient();
   const url = `/api/reviews/queue?${new URLSearchParams({ state, pageSize: "100", ...(recommendation ? { recommendation } : {}), ...(q ? { q } : {}) })}`;
   const { data: queue } = useQuery({ queryKey: ["reviews", url], queryFn: () => getJson<Queue>(url) });
+  // Open wall items (the "Ethical walls to review" section below): "Nothing to review." only when there are none either.
+  const wallUrl = `/api/reviews/wall-queue?${new URLSearchParams({ state: "open", pageSize: "1" })}`;
+  const { data: walls } = useQuery({ queryKey: ["wall-reviews", wallUrl], queryFn: () => getJson<{ total: number }>(wallUrl) });
+  const emptyText = accessQueueEmptyText({ wallItems: walls?.total });
   const load = useCallback(async () => {
     setSelected(new Set());
     await client.invalidateQueries({ queryKey: ["reviews"] });
@@ -107,7 +112,7 @@ export function ReviewQueue() {
       {!queue ? (
         <p className="text-sm text-slate-600">Loading…</p>
       ) : queue.items.length === 0 ? (
-        <p className="text-sm text-slate-600">Nothing to review.</p>
+        emptyText && <p className="text-sm text-slate-600">{emptyText}</p>
       ) : (
         <table className="w-full text-left text-sm">
           <caption className="sr-only">{queue.total} items assigned to you</caption>

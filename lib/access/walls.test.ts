@@ -280,6 +280,56 @@ describe("rosters through groups", () => {
     expect(await allowed(w, ann, d1)).toBe(true);
     expect(await allowed(w, ben, d1)).toBe(false);
   });
+
+  it("an explicit removal sticks: later changes of the group do not put the person back; only an explicit roster act does", async () => {
+    const { w, ann, ben, cy, d1 } = await world();
+    const conflicted = await w.group("conflicted", [ann, ben]);
+    const wall = await createWall(w.prisma, {
+      input: { name: `Sticky ${w.tag}`, kind: "exclusionary", members: [{ groupId: conflicted }], scope: [{ kind: "contract", value: d1 }] },
+      actor: admin,
+    });
+    await activateWall(w.prisma, { id: wall.id, input: { reason: "The conflicted group must not see d1" }, actor: admin });
+    const screened = await instant();
+    expect(await readers(w, d1)).toEqual([cy]);
+    await removeWallPerson(w.prisma, { id: wall.id, userId: ann, input: { justification: "Conflict cleared by the general counsel" }, actor: admin });
+    const removed = await instant();
+    // the group changes: cy joins (screened), ann stays off the roster
+    await w.addMembers(conflicted, [cy]);
+    const changed = await instant();
+    // ann leaves and rejoins the group: still off (the removal was a decision about her on this wall)
+    await w.removeMember(conflicted, ann);
+    await w.addMembers(conflicted, [ann]);
+    const rejoined = await instant();
+    const onRoster = (await listWallPeople(w.prisma, { wallId: wall.id })).items.map((p) => p.userId).sort();
+    expect(onRoster).toEqual(sorted(ben, cy));
+    expect(await allowed(w, ann, d1)).toBe(true);
+    expect(await allowed(w, cy, d1)).toBe(false);
+    expect(await readers(w, d1)).toEqual([ann]);
+    expect(await contractsOf(w, ann)).toContain(d1);
+    const many = await checkAccessMany(w.prisma, { pairs: [{ userId: ann, contractId: d1 }, { userId: ben, contractId: d1 }, { userId: cy, contractId: d1 }] });
+    expect([ann, ben, cy].map((u) => many.get(`${u}|${d1}`)!.walls.length)).toEqual([0, 1, 1]);
+    // point in time: screened before the removal, not after it, not after the group changed
+    expect(await allowed(w, ann, d1, screened)).toBe(false);
+    expect(await readers(w, d1, screened)).toEqual([cy]);
+    expect(await allowed(w, ann, d1, removed)).toBe(true);
+    expect(await allowed(w, ann, d1, changed)).toBe(true);
+    expect(await readers(w, d1, changed)).toEqual([ann]);
+    expect(await allowed(w, ann, d1, rejoined)).toBe(true);
+    expect(await allowed(w, cy, d1, removed)).toBe(true);
+    expect(await allowed(w, cy, d1, changed)).toBe(false);
+    // an explicit act puts her back: adding a group she is in after the removal
+    const counsel = await w.group("counsel", [ann]);
+    await addWallMembers(w.prisma, { id: wall.id, input: { items: [{ groupId: counsel }] }, actor: admin });
+    expect(await allowed(w, ann, d1)).toBe(false);
+    expect(await allowed(w, ann, d1, changed)).toBe(true);
+    // removed again, she stays off through both groups; naming her puts her back
+    await removeWallPerson(w.prisma, { id: wall.id, userId: ann, input: { justification: "Cleared again" }, actor: admin });
+    await w.addMembers(counsel, [ben]);
+    await w.addMembers(conflicted, [await w.user("dee")]);
+    expect(await allowed(w, ann, d1)).toBe(true);
+    await addWallMembers(w.prisma, { id: wall.id, input: { items: [{ userId: ann }] }, actor: admin });
+    expect(await allowed(w, ann, d1)).toBe(false);
+  });
 });
 
 describe("the decision API and review campaigns", () => {

@@ -526,6 +526,14 @@ export async function wallsWithGroupOnRoster(db: Db, options: { groupIds: string
  * on a group that is `groupIds` or contains one of them, on a wall not lifted) who have no valid
  * row for that wall and side yet: from then on they stay on the roster until removed with a
  * justification, whatever happens to the group. Returns the new WallPerson rows' (userId, wallId).
+ *
+ * An explicit removal sticks (issue 20): a person removed from the wall (or side) with a
+ * justification — by an admin or a review campaign, i.e. a WallPerson row of theirs closed with a
+ * justification other than by the removal of the group entry it came through — is not recorded
+ * again through a roster entry that was on the wall when they were removed, whatever the group does
+ * later (others joining, or they themselves leaving and rejoining it). Only a roster act after the
+ * removal puts them back: naming them, or adding a group entry they are in. Nothing is recorded,
+ * so answers at every instant after the removal keep them off.
  */
 export async function recordWallPeopleThroughGroups(
   db: Db,
@@ -548,6 +556,12 @@ export async function recordWallPeopleThroughGroups(
        SELECT gen_random_uuid()::text, $2::text, $3::text, u.uid, $4::text, $5::text, $1::timestamp(3), $7::text FROM unnest($6::text[]) AS u(uid)
        WHERE NOT EXISTS (SELECT 1 FROM "WallPerson" p WHERE p."wallId" = $2::text AND p."userId" = u.uid
                            AND p."sideId" IS NOT DISTINCT FROM $3::text AND (p."validTo" IS NULL OR p."validTo" > $1::timestamp(3)))
+         AND NOT EXISTS (SELECT 1 FROM "WallPerson" r WHERE r."wallId" = $2::text AND r."userId" = u.uid
+                           AND r."sideId" IS NOT DISTINCT FROM $3::text AND r."removalJustification" IS NOT NULL
+                           AND r."validTo" <= $1::timestamp(3)
+                           AND r."validTo" >= (SELECT e."validFrom" FROM "WallRosterEntry" e WHERE e.id = $4::text)
+                           AND NOT EXISTS (SELECT 1 FROM "WallRosterEntry" ge WHERE ge.id = r."entryId" AND ge."groupId" IS NOT NULL
+                                             AND ge."validTo" = r."validTo" AND ge."removedEventId" IS NOT DISTINCT FROM r."removedEventId"))
        RETURNING "userId", "wallId"`,
       options.at,
       e.wallId,

@@ -27,7 +27,8 @@ interface ReportJson {
     reasons: { versionId: string; via: { kind: "group"; path: { id: string }[] } | { kind: "direct" } }[];
     outcome: string | null;
     appliedAt: string | null;
-    proof: { at?: string; allowed?: boolean } | null;
+    /** The engine's answer after the revocation; a direct grant's revocation states the grant's end (revoked, directGrantsLeft) with the engine's answer beside it. */
+    proof: { at?: string; allowed?: boolean; revoked?: string; directGrantsLeft?: number } | null;
   }[];
   /** A wall review's items (lib/reviews/wall-reviews.ts). */
   wallItems?: {
@@ -93,7 +94,8 @@ export interface ReportVerification {
  * Offline verification: the signature (by `trustedPublicKeyPem` when given, else by the key the
  * file names — integrity; authenticity once that key is compared with the one Custodian serves),
  * the population hash recomputed from the items, their count, and for a closed campaign that
- * every revocation was applied with the engine's denial as proof.
+ * every revocation was applied with the engine's denial as proof (a direct grant's revocation: the
+ * grant ended, no direct grant of the person on the scope left at the instant).
  */
 export function verifySignedCampaignReport(options: { signed: SignedCampaignReport; trustedPublicKeyPem?: string }): ReportVerification {
   const { signature, ...body } = options.signed;
@@ -134,7 +136,10 @@ export function verifySignedCampaignReport(options: { signed: SignedCampaignRepo
   if (c.status === "closed") {
     for (const i of revoked) {
       if (!i.appliedAt || !i.proof?.at) problems.push(`revocation of item ${i.id} has no proof that it took effect`);
-      else if (i.proof.allowed !== false) problems.push(`revocation of item ${i.id}: the engine still allowed access after it`);
+      else if (i.proof.revoked === "direct_grant") {
+        // A direct grant's revocation ends the grant (access through groups may remain, by the campaign's scope).
+        if (i.proof.directGrantsLeft !== 0) problems.push(`revocation of item ${i.id}: a direct grant was still in force after it`);
+      } else if (i.proof.allowed !== false) problems.push(`revocation of item ${i.id}: the engine still allowed access after it`);
     }
   }
   // A wall review: each removal was applied (or found the person already off the roster, or the wall lifted).

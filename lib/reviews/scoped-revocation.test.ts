@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { checkAccess } from "@/lib/access/effective-access";
 import { admin, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
+import { signedCampaignReport, verifySignedCampaignReport, type SignedCampaignReport } from "./export";
 import { myQueue } from "./queries";
 import { closeCampaign, createDefinition, decideItems, startCampaign } from "./service";
 
@@ -45,6 +46,19 @@ describe("revocations in campaigns scoped by path", () => {
     expect(applied).toMatchObject({ exclusionId: null, endedRuleId: s.direct });
     const check = await checkAccess(s.w.prisma, { userId: s.ann, contractId: s.c1 });
     expect(check).toMatchObject({ allowed: true, level: "view" });
+    // The proof states what was revoked — the direct grant, none left at the instant — with the
+    // engine's answer (still allowed, through the groups) beside it as information.
+    expect(applied.proof).toMatchObject({
+      at: expect.any(String),
+      revoked: "direct_grant",
+      endedRuleIds: [s.direct],
+      directGrantsLeft: 0,
+      query: "contracts_of_user",
+      allowed: true,
+    });
+    // The signed report verifies: the direct grant's revocation is proven by its end, not by a denial.
+    const signed = JSON.parse(JSON.stringify(await signedCampaignReport(s.w.prisma, { id: applied.campaignId }))) as SignedCampaignReport;
+    expect(verifySignedCampaignReport({ signed })).toMatchObject({ ok: true, revocations: 1, problems: [] });
   });
 
   it("a group: the person is excluded from the repository, whatever else grants it; the reviewer is told first", async () => {

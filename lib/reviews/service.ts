@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient, ReviewCampaign } from "@/lib/generated/prisma/client";
 import { checkAccessMany } from "@/lib/access/check-many";
 import { contractsOfUser, checkAccess } from "@/lib/access/effective-access";
+import { directGrantsAt } from "@/lib/access/direct-grants";
 import { confidentialityRank } from "@/lib/access/levels";
 import { counterpartyFilter, reviewPopulation, type PopulationRow } from "@/lib/access/population";
 import { reviewersScreenedByWalls } from "@/lib/access/walls";
@@ -678,7 +679,8 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
     }
     // The item's one exclusion (the first, when a repository item was applied contract by contract; all are in the event).
     const exclusionId = exclusionIds[0] ?? null;
-    const proof = await revocationProof(prisma, item, covered ?? (narrowed ? await scopeContracts(prisma, { repositoryId: item.repositoryId, narrowing, below: null }) : null));
+    const engineProof = await revocationProof(prisma, item, covered ?? (narrowed ? await scopeContracts(prisma, { repositoryId: item.repositoryId, narrowing, below: null }) : null));
+    const proof = exactScope ? await directGrantProof(prisma, item, directRules, engineProof) : engineProof;
     await prisma.$transaction(async (tx) => {
       await recordAuditEvent(tx, {
         actor: options.actor,
@@ -755,6 +757,24 @@ async function scopeContracts(prisma: PrismaClient, options: { repositoryId: str
     n.counterparties,
   );
   return rows.map((r) => r.contractId);
+}
+
+/**
+ * The proof of a direct grant's revocation (the item's access was all direct grants of exactly its
+ * scope, and they were ended): what was revoked — the rules ended, and no direct grant of the
+ * person on that scope in force at the instant — with the engine's answer beside it as information
+ * (a "direct grants only" campaign leaves access through groups, so the engine may still allow);
+ * the report's verification checks the former (lib/reviews/export.ts).
+ */
+async function directGrantProof(
+  prisma: PrismaClient,
+  item: { userId: string; repositoryId: string; contractId: string | null },
+  endedRuleIds: string[],
+  engine: Awaited<ReturnType<typeof revocationProof>>,
+) {
+  const left = await directGrantsAt(prisma, { userId: item.userId, repositoryId: item.repositoryId, contractId: item.contractId, at: new Date(engine.at) });
+  // The engine's answer keeps its fields (query, allowed, …: what they always meant); `revoked` says what the proof is.
+  return { ...engine, revoked: "direct_grant" as const, endedRuleIds, directGrantsLeft: left.length };
 }
 
 /** The engine's answer for the person right after the revocation: no contract of the item's scope left. */

@@ -8,6 +8,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { campaignOrNull } from "@/lib/reviews/page-data";
 import { wallReviewsForPages } from "@/lib/reviews/wall-review-queries";
+import { wallsInScopeText } from "@/lib/reviews/wording";
 
 export const metadata = { title: "Access review campaign" };
 
@@ -65,7 +66,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               { term: "Population", value: `${c.populationSize} items${c.carriedForward ? `, ${c.carriedForward} carried forward (kept, unchanged since the previous campaign)` : ""}` },
               { term: "Population hash (SHA-256)", value: <code className="break-all text-xs">{c.populationHash}</code> },
               c.kind === "walls"
-                ? { term: "Walls in scope", value: c.config.walls?.wallIds.length ? `${c.config.walls.wallIds.length} chosen walls` : "every wall active at the start" }
+                ? { term: "Walls in scope", value: wallsInScopeText(c.config.walls?.wallIds) }
                 : {
                 term: "Contracts in scope",
                 value:

@@ -47,7 +47,7 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
               <td>{i.reasons.map((r) => (r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" › ") : "direct grant")).join("; ")}</td>
               <td>{i.history.map((h) => (h.via === "carry_forward" ? "keep, carried forward (unchanged since kept in the previous campaign)" : `${h.decision}${h.bulk ? " (bulk)" : ""}${h.justification ? `: ${h.justification}` : ""}`)).join("; ") || "—"}</td>
               <td>{i.outcome ?? "open"}</td>
-              <td>{i.appliedAt ? <>denied from <Time value={i.appliedAt} seconds /></> : "—"}</td>
+              <td>{i.appliedAt ? <>{i.endedRuleId ? "direct grant ended" : "denied from"} <Time value={i.appliedAt} seconds /></> : "—"}</td>
             </tr>
           ))}
         </tbody>
