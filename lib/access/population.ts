@@ -4,7 +4,7 @@
 // nesting at T, rules granting at T, contracts in scope at T, exclusions), so a campaign reviews
 // exactly what the checks grant. Access that ends before the campaign closes (a contract's end
 // date, a rule's expiry) is left out: nobody needs to review what stops by itself.
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { databaseOf } from "@/lib/db/client";
 import { memberChainsCte } from "./group-graph";
 import { activeSetAt, contractWallKeysAt, coverageSql, grantsAt, notExcludedAt, ts, validAt, wallInForceAt, type Db } from "./sql";
 
@@ -78,9 +78,9 @@ export async function reviewPopulation(
   // Temporary tables (dropped at commit) rather than one statement of CTEs: the planner knows
   // their sizes after ANALYZE, where it guesses one row for a CTE and then nests loops over
   // millions (measured: over 90 s for 1,000 people in one statement, 2 s planned on the tables).
-  if ("$transaction" in db && typeof db.$transaction === "function") {
-    return (db as unknown as PrismaClient).$transaction((tx) => populationInTx(tx, options), { maxWait: 10_000, timeout: 30 * 60_000 });
-  }
+  // A process client (not a transaction's): the steps in a transaction of their own.
+  const database = databaseOf(db);
+  if (database) return database.prisma.$transaction((tx) => populationInTx(tx, options), { maxWait: 10_000, timeout: 30 * 60_000 });
   return populationInTx(db, options);
 }
 
@@ -207,7 +207,10 @@ async function populationInTx(
   await run(`ANALYZE _pop_vik`, []);
   await run(
     `CREATE TEMP TABLE _pop_ui ON COMMIT DROP AS
-     SELECT g.uid, k.rid, k.ik, array_agg(DISTINCT g.vid ORDER BY g.vid) AS vids, max(r.level) AS level, jsonb_agg(DISTINCT ${reason("g")}) AS reasons
+     SELECT g.uid, k.rid, k.ik, array_agg(g.vid ORDER BY g.vid) AS vids, max(r.level) AS level, jsonb_agg(${reason("g")} ORDER BY g.vid) AS reasons
+     -- (person, version) is unique in _pop_g (one chain per person and group, one group per
+     -- version) and (version, repository, item) in _pop_vik: no DISTINCT (sorting every reason's
+     -- jsonb took most of the time at scale)
      FROM _pop_g g JOIN _pop_vik k ON k.vid = g.vid JOIN _pop_rule r ON r.vid = g.vid
      WHERE NOT EXISTS (SELECT 1 FROM _pop_xu xu WHERE xu.uid = g.uid)
      GROUP BY g.uid, k.rid, k.ik`,

@@ -140,9 +140,9 @@ export interface DiffOptions {
 
 /**
  * Objects the migrations create that schema.prisma cannot describe (GIN expression indexes of
- * migration 20261207130000): expected in every database, so never reported as extra.
+ * migration 20261207130000, a NULLS FIRST key of 20261208180000): expected in every database, so never reported as extra.
  */
-export const SQL_ONLY_OBJECTS = ["AuditEvent.AuditEvent_names_User_idx", "AuditEvent.AuditEvent_search_idx", "RequestLog.RequestLog_unkeyed_directoryId_idx"];
+export const SQL_ONLY_OBJECTS = ["AuditEvent.AuditEvent_names_User_idx", "AuditEvent.AuditEvent_search_idx", "RequestLog.RequestLog_unkeyed_directoryId_idx", "ReviewItem.ReviewItem_queue_idx"];
 
 const q = (s: string) => `"${s}"`;
 const list = (cols: string[]) => `(${cols.join(", ")})`;
