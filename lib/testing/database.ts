@@ -3,8 +3,8 @@
 // its own. Migrated with the real migrator. `{ empty: true }` is for the few tests whose subject
 // needs an empty database (the demo loader): on PostgreSQL they get a database of their own on
 // the same server, created and dropped around the file.
-import { afterAll, beforeAll } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, inject } from "vitest";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -38,6 +38,10 @@ export function setupTestDatabase(options: { empty?: boolean } = {}): { db: () =
     } else if (!sharedUrl) {
       dir = mkdtempSync(path.join(os.tmpdir(), "custodian-test-"));
       process.env.PGLITE_DATA_DIR = path.join(dir, "pglite");
+      // A copy of the suite's migrated folder (global-setup.ts); the migrator below then finds
+      // nothing to do, as on an upgraded installation.
+      const template = inject("pgliteTemplateDir");
+      if (template) cpSync(template, process.env.PGLITE_DATA_DIR, { recursive: true });
     }
     resetConfigForTests();
     db = await getDatabase();

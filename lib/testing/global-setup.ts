@@ -1,6 +1,11 @@
 // With TEST_DATABASE_URL set, the suite runs against PostgreSQL: it creates its own uniquely
-// named database on that server, migrates it once, and drops it afterwards.
+// named database on that server, migrates it once, and drops it afterwards. On PGlite it migrates
+// one data folder once, and each test file starts from a copy of it: creating a PGlite folder
+// (its initdb, in WebAssembly) and migrating it cost each of 130 files 5-25 s.
 import type { TestProject } from "vitest/node";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { openDatabase } from "../db/client";
 import { migrate } from "../db/migrate";
@@ -8,6 +13,7 @@ import { migrate } from "../db/migrate";
 declare module "vitest" {
   export interface ProvidedContext {
     testDatabaseUrl: string | undefined;
+    pgliteTemplateDir: string | undefined;
   }
 }
 
@@ -15,8 +21,15 @@ export default async function setup(project: TestProject) {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     project.provide("testDatabaseUrl", undefined);
-    return;
+    const root = mkdtempSync(path.join(os.tmpdir(), "custodian-test-template-"));
+    const dir = path.join(root, "pglite");
+    const db = await openDatabase({ databaseUrl: undefined, pgliteDataDir: dir });
+    await db.withSession((s) => migrate(s));
+    await db.close();
+    project.provide("pgliteTemplateDir", dir);
+    return () => rmSync(root, { recursive: true, force: true });
   }
+  project.provide("pgliteTemplateDir", undefined);
   const name = `custodian_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
