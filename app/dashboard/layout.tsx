@@ -34,7 +34,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (!principal) redirect("/login");
   // The signed-in person's own walls (a directory person): memos they still owe an acknowledgment.
   const me = await currentReviewer();
-  const owed = me && me !== "not_linked" ? (await wallPagesData.ofPerson({ userId: me.personId })).filter((w) => w.acknowledgmentRequested && !w.acknowledgedAt) : [];
+  const owed = me && me !== "not_linked" ? (await wallPagesData.ofPerson({ userId: me.personId })).filter((w) => w.state === "active" && w.acknowledgmentRequested && !w.acknowledgedAt) : [];
   return (
     <div className="flex min-h-screen">
       <CollapsibleSidebar>

@@ -4,6 +4,7 @@ import { SignOutButton } from "@/components/ui/sign-out-button";
 import { requireReviewerPage } from "@/lib/auth/principal";
 import { Providers } from "../dashboard/providers";
 import { ReviewQueue } from "./review-queue";
+import { WallReviewQueue } from "./wall-review-queue";
 
 export const metadata = { title: "My reviews" };
 export const dynamic = "force-dynamic";
@@ -27,6 +28,7 @@ export default async function MyReviewsPage() {
         ) : (
           <Providers>
             <ReviewQueue />
+            <WallReviewQueue />
           </Providers>
         )}
       </main>

@@ -12,7 +12,7 @@ import { Time } from "@/components/ui/time";
 import type { ReviewItemView } from "@/lib/reviews/queries";
 
 type Item = Omit<ReviewItemView, "decidedAt" | "appliedAt" | "lastOpenedAt"> & { lastOpenedAt: string | null };
-type Queue = { total: number; items: Item[]; bulkAllowed: Record<string, boolean> };
+type Queue = { total: number; items: Item[]; bulkAllowed: Record<string, boolean>; revokeNotes: Record<string, string | null> };
 type Decision = "keep" | "revoke" | "dont_know";
 
 const field = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
@@ -93,6 +93,9 @@ export function ReviewQueue() {
       </form>
       <p className="text-xs text-slate-500">Keys: j/k move · a keep · r revoke · d don&apos;t know · x select · Shift+A / Shift+R decide the selected rows</p>
       {message && <p role="status" className="text-sm text-slate-700">{message}</p>}
+      {queue && [...new Set(queue.items.flatMap((i) => (queue.revokeNotes[i.campaignId] ? [queue.revokeNotes[i.campaignId]!] : [])))].map((note) => (
+        <p key={note} className="rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{note}</p>
+      ))}
       {chosen.length > 1 && (
         <div className="flex items-center gap-2 text-sm">
           {chosen.length} selected
@@ -117,7 +120,7 @@ export function ReviewQueue() {
                 <td>{i.level} on {i.repository.name}{i.contract ? ` / ${i.contract.title}` : ` (${i.contracts} contracts)`}<div className="text-xs text-slate-500">{i.confidentiality.replace("_", " ")}</div></td>
                 <td className="text-xs">{i.reasons.map((r, k) => <div key={k}>{r.via.kind === "group" ? r.via.path.map((g) => g.name ?? g.id).join(" › ") : "direct grant"} ({r.level}) since <Time value={r.since} date /></div>)}</td>
                 <td className="text-xs">{i.personStatus.replace("_", " ")}{i.inactiveDays ? `, untouched ${i.inactiveDays} d` : ""}<div>last opened: {i.lastOpenedAt ? <Time value={i.lastOpenedAt} /> : "unknown"}</div></td>
-                <td>{i.recommendation ?? "—"}</td>
+                <td>{i.recommendation ?? "—"}{i.recommendationText && <div className="text-xs text-slate-500">{i.recommendationText}</div>}</td>
                 <td>
                   {i.decision ? `${i.decision.replace("_", " ")}${i.carriedForward ? " (carried forward)" : ""}` : (
                     <span className="flex gap-1">

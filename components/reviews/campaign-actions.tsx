@@ -29,7 +29,7 @@ function useAction() {
   return { busy, error, run };
 }
 
-type Preview = { items: number; people: number; reviewers: number; unassigned: number; recommendedRevoke: number; carriedForward: number };
+type Preview = { items: number; people: number; reviewers: number; unassigned: number; recommendedRevoke: number; carriedForward: number; walls?: number };
 
 export function DefinitionActions({ definitionId, name }: { definitionId: string; name: string }) {
   const { busy, error, run } = useAction();
@@ -44,8 +44,10 @@ export function DefinitionActions({ definitionId, name }: { definitionId: string
       </Button>
       {preview && (
         <p className="text-sm text-slate-700" role="status">
-          {preview.items} items for {preview.people} people, {preview.reviewers} reviewers
-          {preview.unassigned ? `, ${preview.unassigned} without a reviewer` : ""}; {preview.recommendedRevoke} recommended for revocation
+          {preview.walls !== undefined
+            ? `${preview.items} items: ${preview.walls} walls and ${preview.items - preview.walls} places on their rosters (${preview.people} people), ${preview.reviewers} reviewers`
+            : `${preview.items} items for ${preview.people} people, ${preview.reviewers} reviewers`}
+          {preview.unassigned ? `, ${preview.unassigned} without a reviewer` : ""}; {preview.recommendedRevoke} recommended for {preview.walls !== undefined ? "removal" : "revocation"}
           {preview.carriedForward ? `; ${preview.carriedForward} carried forward (kept without asking)` : ""}
         </p>
       )}
@@ -201,5 +203,38 @@ export function ReassignItemsButton({ campaignId, reviewers }: { campaignId: str
         </form>
       </Dialog>
     </div>
+  );
+}
+
+/** Answers a closed wall review's lift: lift the wall now, or keep it — with the reason (walls:write). */
+export function WallLiftAnswerButton({ campaignId, itemId, wallName }: { campaignId: string; itemId: string; wallName: string }) {
+  const { busy, error, run } = useAction();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const answer = (action: "lift" | "keep") =>
+    run(async () => {
+      await sendJson("POST", `/api/admin/campaigns/${campaignId}/wall-items/${itemId}/lift`, { action, reason });
+      setOpen(false);
+    });
+  return (
+    <>
+      <Button variant="secondary" onClick={() => setOpen(true)}>Answer the lift of {wallName}</Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Lift ${wallName}?`}
+        description="The reviewer found this wall no longer needed. Lifting ends the screen for everyone on it at once (its lift certificate is issued); keeping it declines the recommendation. Either way the reason goes into the audit trail."
+      >
+        <form className="space-y-4" onSubmit={(e) => e.preventDefault()}>
+          <TextAreaField label="Reason" required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <FormError message={error ?? undefined} />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" type="button" onClick={() => setOpen(false)} disabled={busy}>Cancel</Button>
+            <Button variant="secondary" type="button" disabled={busy || !reason.trim()} onClick={() => void answer("keep")}>Keep the wall</Button>
+            <Button type="button" disabled={busy || !reason.trim()} onClick={() => void answer("lift")}>Lift the wall</Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
   );
 }

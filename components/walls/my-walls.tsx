@@ -57,6 +57,8 @@ function WallItem({ wall }: { wall: Wall }) {
       <div className="mt-3 whitespace-pre-wrap rounded-md border-l-4 border-slate-300 bg-slate-50 p-3 text-sm text-slate-800">{wall.description || "No memo."}</div>
       {wall.acknowledgedAt ? (
         <p className="mt-3 text-sm text-slate-700">You acknowledged this memo on <Time value={wall.acknowledgedAt} />.</p>
+      ) : wall.state === "draft" ? (
+        <p className="mt-3 text-sm text-slate-700">This wall is a draft: you can acknowledge its memo once it is activated.</p>
       ) : wall.acknowledgmentRequested ? (
         <div className="mt-3 flex flex-wrap items-center gap-3">
           <label className="flex items-center gap-2 text-sm text-slate-800">

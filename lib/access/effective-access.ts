@@ -12,7 +12,7 @@ import { groupNamesAt } from "@/lib/audit/names";
 import { confidentialityFromRank, levelFromRank, levelRank, type Confidentiality, type Level } from "./levels";
 import { descendantGroupsCte, groupPeopleSql, memberChainsCte, membershipHopsSql, membershipPathsCte, personGroupsCte } from "./group-graph";
 import { distinctWallDenials, wallDenialOf, wallDenialRowsSql, type WallDenialDetail } from "./walls";
-import { activeAt, activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
+import { activeAt, activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, noExclusionOfPerson, noExclusionOnContract, notEndedAt, notExcludedAt, scopeCovers, toInt, ts, validAt, withStatementTimeout, type Db } from "./sql";
 
 export type { Db } from "./sql";
 
@@ -244,16 +244,21 @@ interface ReasonRow {
 export async function reasonRows(db: Db, options: { userIds: string[]; contractIds: string[]; at: Date }): Promise<ReasonRow[]> {
   if (options.userIds.length === 0 || options.contractIds.length === 0) return [];
   const T = ts(3);
-  // A chain's hops are looked up only for the rows that grant (a person in a 25-layer ladder is
-  // in 50 groups, few of which a rule on the contract names).
-  // One pair (a single check) keeps its plan per connection; sets of people or contracts, whose
-  // best plan depends on their sizes, are planned each time.
-  const single = options.userIds.length === 1 && options.contractIds.length === 1;
+  // One person (a check, a batch of one person's contracts, a page of their contracts) keeps its
+  // plan per connection (PLAN_CACHED). The person, and for one contract the contract, are scalar
+  // parameters: with arrays PostgreSQL's generic plan assumes ten elements each, costs more than
+  // the custom plans, and was never chosen — every single check was planned again (7–15 ms of
+  // planning for 0.5–1.5 ms of execution at full scale). Many people, whose best plan depends on
+  // how many, are planned each time.
+  const oneUser = options.userIds.length === 1;
+  const oneContract = options.contractIds.length === 1;
+  // A chain's hops and group names are looked up once per distinct (person, chain), not once per
+  // row: a batch of 100 contracts reached through the same few chains read them 100 times.
   return db.$queryRawUnsafe<ReasonRow[]>(
-    `${single ? PLAN_CACHED : ""}WITH RECURSIVE
-     act AS (SELECT u.id AS uid FROM unnest($1::text[]) AS u(id) WHERE ${activeAt("u.id", T)}),
+    `${oneUser ? PLAN_CACHED : ""}WITH RECURSIVE
+     act AS (SELECT u.id AS uid FROM unnest(${oneUser ? "ARRAY[$1::text]" : "$1::text[]"}) AS u(id) WHERE ${activeAt("u.id", T)}),
      ${membershipPathsCte("act", T)},
-     cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = ANY($2::text[]) AND ${validAt("c", T)}),
+     cr AS (SELECT c.* FROM "ContractRevision" c WHERE c."contractId" = ${oneContract ? "$2::text" : "ANY($2::text[])"} AND ${validAt("c", T)}),
      rv AS (
        SELECT v.* FROM (SELECT DISTINCT gid FROM up_path) g JOIN "AccessRuleVersion" v ON v."groupId" = g.gid
        WHERE v."principalType" = 'group' AND ${grantsAt("v", T)}
@@ -269,31 +274,38 @@ export async function reasonRows(db: Db, options: { userIds: string[]; contractI
        SELECT act.uid, NULL, rv.id, cr."contractId"
        FROM act JOIN rv ON rv."principalType" = 'user' AND rv."userId" = act.uid
        JOIN cr ON ${scopeCovers("rv", "cr")} AND ${notEndedAt("rv", "cr", T)}
+     ),
+     granted AS (
+       SELECT h.uid, h.cid, h.gids, h.vid, cr."repositoryId", cr."endDate" FROM hits h JOIN cr ON cr."contractId" = h.cid
+       WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T, oneUser ? noExclusionOfPerson("$1::text", T) : undefined)}
+     ),
+     chains AS (
+       SELECT c.uid, c.gids, hop.sinces, hop.events, nm."groupNames", nm."groupsDeleted"
+       FROM (SELECT DISTINCT g.uid, g.gids FROM granted g WHERE g.gids IS NOT NULL) c
+       LEFT JOIN LATERAL (${membershipHopsSql("c", T)}) hop ON TRUE
+       LEFT JOIN LATERAL (
+         -- names as namesOf gives them: a live group's name, else the name a deleted one kept;
+         -- scalar look-ups by primary key (as joins, the planner hashed all of "Group" per row)
+         SELECT array_agg(COALESCE(n.live, n.kept) ORDER BY n.k) AS "groupNames", array_agg(n.live IS NULL AND n.kept IS NOT NULL ORDER BY n.k) AS "groupsDeleted"
+         FROM (
+           SELECT x.k, (SELECT g."displayName" FROM "Group" g WHERE g.id = x.gid) AS live,
+                  (SELECT dg."displayName" FROM "DeletedGroup" dg WHERE dg.id = x.gid) AS kept
+           FROM unnest(c.gids) WITH ORDINALITY AS x(gid, k) OFFSET 0
+         ) n
+       ) nm ON TRUE
      )
-     SELECT h.uid, h.cid, h.gids, hop.sinces, hop.events, h.vid,
+     SELECT h.uid, h.cid, h.gids, ch.sinces, ch.events, h.vid,
             rv."ruleId", rv.name, rv.version, rv.level, rv."authorType", rv."authorId", rv."authorLabel", rv.justification,
             rv."repositoryId" AS "ruleRepositoryId", rv."contractId" AS "ruleContractId", rv."contractTypes",
             rv."confidentialityCeiling", rv."validFrom", rv."validUntil", rv."graceDaysAfterEnd", rv."recordedFrom", rv."eventId",
-            cr."repositoryId", cr."endDate",
-            -- names as namesOf gives them: a live group's name, else the name a deleted one kept
-            nm."groupNames", nm."groupsDeleted",
-            (SELECT r.name FROM "Repository" r WHERE r.id = cr."repositoryId") AS "repositoryName",
+            h."repositoryId", h."endDate", ch."groupNames", ch."groupsDeleted",
+            (SELECT r.name FROM "Repository" r WHERE r.id = h."repositoryId") AS "repositoryName",
             (SELECT r.name FROM "Repository" r WHERE r.id = rv."repositoryId") AS "ruleRepositoryName",
             (SELECT c.title FROM "Contract" c WHERE c.id = rv."contractId") AS "ruleContractTitle"
-     FROM hits h JOIN rv ON rv.id = h.vid JOIN cr ON cr."contractId" = h.cid
-     LEFT JOIN LATERAL (${membershipHopsSql("h", T)}) hop ON TRUE
-     LEFT JOIN LATERAL (
-       -- scalar look-ups by primary key (as joins, the planner hashed all of "Group" per row)
-       SELECT array_agg(COALESCE(n.live, n.kept) ORDER BY n.k) AS "groupNames", array_agg(n.live IS NULL AND n.kept IS NOT NULL ORDER BY n.k) AS "groupsDeleted"
-       FROM (
-         SELECT x.k, (SELECT g."displayName" FROM "Group" g WHERE g.id = x.gid) AS live,
-                (SELECT dg."displayName" FROM "DeletedGroup" dg WHERE dg.id = x.gid) AS kept
-         FROM unnest(h.gids) WITH ORDINALITY AS x(gid, k)
-       ) n
-     ) nm ON TRUE
-     WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T)}`,
-    options.userIds,
-    options.contractIds,
+     FROM granted h JOIN rv ON rv.id = h.vid
+     LEFT JOIN chains ch ON ch.uid = h.uid AND ch.gids = h.gids`,
+    oneUser ? options.userIds[0] : options.userIds,
+    oneContract ? options.contractIds[0] : options.contractIds,
     options.at,
   );
 }
@@ -569,6 +581,9 @@ async function denialsOf(
   return denial;
 }
 
+/** notExcludedAt's `none` for the statements about the contract of CTE `target` (contractRulesCtes). */
+const noExclusionOnTarget = (T: string) => noExclusionOnContract(`(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T);
+
 /**
  * CTEs `target` (the contract `$1`'s revision at t) and `rv` (the rule versions that grant on it
  * at t, group and direct ones).
@@ -624,7 +639,7 @@ export async function whoCanAccessContract(
        eff AS (
          SELECT b.uid, b.lvl FROM best b
          WHERE CASE WHEN (SELECT count(*) FROM best) > $5::int THEN ${activeSetAt("b.uid", T)} ELSE ${activeAt("b.uid", T)} END
-           AND ${notExcludedAt("b.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T)}
+           AND ${notExcludedAt("b.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T, noExclusionOnTarget(T))}
        ),
        tot AS (SELECT count(*)::int AS total FROM eff),
        -- Many readers: walk "User" in page order and stop after offset + limit rows, testing each
@@ -775,7 +790,7 @@ export async function contractsOfUser(
                 min(cov.confidentiality) AS confidentiality, min(cov."contractType") AS "contractType"
          FROM cov GROUP BY cov."contractId"
        ),
-       fb AS MATERIALIZED (SELECT b.* FROM best b WHERE ${[notExcludedAt("$1", "b.cid", `b."repositoryId"`, T), ...where].join(" AND ")}),
+       fb AS MATERIALIZED (SELECT b.* FROM best b WHERE ${[notExcludedAt("$1", "b.cid", `b."repositoryId"`, T, noExclusionOfPerson("$1", T)), ...where].join(" AND ")}),
        sel AS (
          SELECT b.cid, b.lvl, c.title, c."externalRef", b."repositoryId", b.confidentiality, b."contractType"
          FROM fb b JOIN "Contract" c ON c.id = b.cid
@@ -875,7 +890,7 @@ const readerReasonsCtes = (T: string) => `${contractRulesCtes(T)},
        ),
        act AS MATERIALIZED (
          SELECT r.uid FROM (SELECT DISTINCT uid FROM rr) r
-         WHERE ${activeSetAt("r.uid", T)} AND ${notExcludedAt("r.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T)}
+         WHERE ${activeSetAt("r.uid", T)} AND ${notExcludedAt("r.uid", `(SELECT "contractId" FROM target)`, `(SELECT "repositoryId" FROM target)`, T, noExclusionOnTarget(T))}
        )`;
 
 /** The reasons people can open the contract at T, each with its number of readers; highest level, then most people, first. */

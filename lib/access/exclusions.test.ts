@@ -68,6 +68,11 @@ describe("exclusions in the engine", () => {
     // batch checks (AuthZEN evaluations) read the same reason rows: denied too
     const batch = await checkAccessMany(w.prisma, { pairs: [{ userId: ann, contractId: c1 }, { userId: ben, contractId: c1 }] });
     expect([batch.get(`${ann}|${c1}`)?.level, batch.get(`${ben}|${c1}`)?.level]).toEqual([null, "edit"]);
+    // one person's batch (one statement for the person, whose exclusion it must look at per
+    // contract): the excluded repository denied, the other one granted
+    const mine = await checkAccessMany(w.prisma, { pairs: [c1, c2, c3].map((contractId) => ({ userId: ann, contractId })) });
+    expect([c1, c2, c3].map((c) => mine.get(`${ann}|${c}`)?.level)).toEqual([null, null, "view"]);
+    expect(mine.get(`${ann}|${c1}`)?.excluded).toBe(true);
     // the other repository is untouched; ben is untouched
     expect((await checkAccess(w.prisma, { userId: ann, contractId: c3 })).allowed).toBe(true);
     expect((await checkAccess(w.prisma, { userId: ben, contractId: c1 })).level).toBe("edit");

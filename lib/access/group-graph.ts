@@ -89,16 +89,13 @@ export const membershipPathsCte = (people: string, t: string) =>
 /**
  * A one-row SELECT, for LATERAL use, of the hops of the chain `gids` of person `uid` (columns of
  * the outer row `alias`; a chain from membershipPathsCte) at t: `sinces` and `events` are each
- * hop's interval start and adding audit event, `names` each group's current name (null when
- * deleted). All null for a null chain (a direct grant).
+ * hop's interval start and adding audit event. All null for a null chain (a direct grant).
  */
 export const membershipHopsSql = (alias: string, t: string) =>
-  `SELECT array_agg(mi."validFrom" ORDER BY x.k)::timestamp(3)[] AS sinces, array_agg(mi."addedEventId" ORDER BY x.k)::text[] AS events,
-          array_agg(g."displayName" ORDER BY x.k)::text[] AS names
+  `SELECT array_agg(mi."validFrom" ORDER BY x.k)::timestamp(3)[] AS sinces, array_agg(mi."addedEventId" ORDER BY x.k)::text[] AS events
    FROM unnest(${alias}.gids) WITH ORDINALITY AS x(g, k)
    JOIN "MembershipInterval" mi ON mi."groupId" = x.g AND ${validAt("mi", t)}
-    AND ((x.k = 1 AND mi."memberUserId" = ${alias}.uid) OR (x.k > 1 AND mi."memberGroupId" = ${alias}.gids[x.k - 1]))
-   LEFT JOIN "Group" g ON g.id = x.g`;
+    AND ((x.k = 1 AND mi."memberUserId" = ${alias}.uid) OR (x.k > 1 AND mi."memberGroupId" = ${alias}.gids[x.k - 1]))`;
 
 /**
  * CTEs `chain_all`, `chain(uid, gid, gids)`: for each group of the relation `groups` (column `gid`)

@@ -27,6 +27,8 @@ import { listRulesInput, previewRuleInput, createRuleInput, deleteRuleInput, upd
 import { pageInput } from "@/lib/pagination";
 import {
   campaignItemPage,
+  campaignWallItemPage,
+  wallItemResponse,
   campaignPage,
   campaignReportResponse,
   signedCampaignReportResponse,
@@ -62,8 +64,13 @@ import {
   wallPreviewResponse,
   wallRemindersResponse,
   wallResponse,
+  wallCertificateResponse,
+  storedWallCertificate,
+  storedWallCertificateList,
 } from "@/lib/api-v1/wall-responses";
-import { definitionInput, extendInput, reassignInput, startCampaignInput } from "@/lib/reviews/schemas";
+import { apiCertificateQuery, issueCertificateInput } from "@/lib/walls/certificate-schemas";
+import { definitionInput, extendInput, reassignInput, resolveWallLiftInput, startCampaignInput } from "@/lib/reviews/schemas";
+import { wallItemsQuery } from "@/lib/reviews/wall-review-queries";
 
 export type HttpMethod = "get" | "put" | "post" | "patch" | "delete";
 
@@ -110,6 +117,7 @@ export const namedRequestSchemas = {
   ReviewDefinitionCreate: definitionInput,
   CampaignExtend: extendInput,
   CampaignReassign: reassignInput,
+  WallLiftAnswer: resolveWallLiftInput,
   ExclusionCreate: createExclusionInput,
   ExclusionLift: liftExclusionInput,
   WallCreate: createWallInput,
@@ -137,6 +145,8 @@ export const namedResponseSchemas = {
   Campaign: campaignResponse,
   CampaignPage: campaignPage,
   CampaignItemPage: campaignItemPage,
+  CampaignWallItemPage: campaignWallItemPage,
+  CampaignWallItem: wallItemResponse,
   CampaignReport: campaignReportResponse,
   CampaignReassignResult: reassignResponse,
   SignedCampaignReport: signedCampaignReportResponse,
@@ -148,6 +158,9 @@ export const namedResponseSchemas = {
   WallPreview: wallPreviewResponse,
   WallAcknowledgmentPage: wallAcknowledgmentPage,
   WallAttemptPage: wallAttemptPage,
+  WallCertificate: wallCertificateResponse,
+  StoredWallCertificate: storedWallCertificate,
+  StoredWallCertificateList: storedWallCertificateList,
 } satisfies Record<string, z.ZodType>;
 
 const contractRef = z.object({ ref: z.string().describe("Contract id or external reference") });
@@ -453,6 +466,33 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/campaigns/{id}/wall-items",
+    summary:
+      "A wall review's items: per wall \"is it still needed\" and per person on its roster \"should they still be on it\", with side, since when, acknowledgment, decision, what closing applied and lifts waiting for an admin (paginated)",
+    tag: "Reviews",
+    scopes: ["access:read"],
+    params: idOf("Campaign"),
+    query: pageInput.extend(wallItemsQuery.shape),
+    responses: { 200: ok(campaignWallItemPage) },
+    errors: [400, 404],
+    note: NO_DECISIONS,
+  },
+  {
+    method: "post",
+    path: "/api/v1/campaigns/{id}/wall-items/{itemId}/lift",
+    summary:
+      "Answer a closed wall review's lift (reviewers decide; the close never lifts a wall): lift the wall now — its lift certificate is issued, the reason names the campaign — or keep it, with the reason",
+    // A wall's lift (walls:write, as POST /api/v1/walls/{id}/lift), asked for by a review.
+    tag: "Walls",
+    scopes: ["walls:write"],
+    params: z.object({ id: z.string().describe("Campaign id"), itemId: z.string().describe("Wall item id") }),
+    body: { schema: resolveWallLiftInput, required: true },
+    responses: { 200: ok(wallItemResponse) },
+    // 409: not a lift waiting for an answer (answered already, or no lift), or the wall cannot be lifted.
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
     path: "/api/v1/exclusions",
     summary: "Exclusions (denies that beat every grant), each explained, filtered and paginated",
     tag: "Exclusions",
@@ -689,6 +729,49 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     query: pageInput.extend(attemptsQuery.shape),
     responses: { 200: ok(wallAttemptPage) },
     errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/walls/{id}/certificate",
+    summary:
+      "The screen certificate for a period (default: activation, else creation, to lifting, else now), built and signed now, not stored: the wall, its scope, the roster over the period, acknowledgments, denied attempts and the audit chain positions it was built from",
+    tag: "Walls",
+    scopes: ["walls:read"],
+    params: idOf("Wall"),
+    query: apiCertificateQuery,
+    responses: { 200: ok(wallCertificateResponse) },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/walls/{id}/certificates",
+    summary: "The certificates stored for the wall (its lift certificate, those issued on request), newest first",
+    tag: "Walls",
+    scopes: ["walls:read"],
+    params: idOf("Wall"),
+    responses: { 200: ok(storedWallCertificateList) },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/v1/walls/{id}/certificates",
+    summary: "Issue and store a certificate for a period (audit wall.certificate_issued with its SHA-256)",
+    tag: "Walls",
+    scopes: ["walls:write"],
+    params: idOf("Wall"),
+    body: { schema: issueCertificateInput, required: false },
+    responses: { 201: ok(storedWallCertificate, "Created") },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/walls/{id}/certificates/{certificateId}",
+    summary: "A stored certificate exactly as issued (signed JSON)",
+    tag: "Walls",
+    scopes: ["walls:read"],
+    params: z.object({ id: z.string().describe("Wall id"), certificateId: z.string().describe("Certificate id") }),
+    responses: { 200: ok(wallCertificateResponse) },
+    errors: [404],
   },
   {
     method: "get",

@@ -3,8 +3,10 @@
 // createDefinition; lib/exclusions/queries.ts views). Strict, as in response-schemas.ts: a field a
 // service adds without describing it here fails app/api/v1/api.test.ts.
 import { z } from "zod";
+import { RECOMMENDATION_REASONS } from "@/lib/reviews/recommendation";
 import { CONFIDENTIALITIES, LEVELS } from "@/lib/access/levels";
-import { campaignConfig, DECISIONS } from "@/lib/reviews/schemas";
+import { campaignConfig, DECISIONS, WALL_DECISIONS, WALL_QUESTIONS } from "@/lib/reviews/schemas";
+import { WALL_KINDS, WALL_STATES } from "@/lib/walls/schemas";
 
 const instant = z.iso.datetime().describe("RFC 3339 date-time (UTC)");
 const count = z.number().int().min(0);
@@ -28,7 +30,9 @@ const campaignStatus = z
   .enum(["starting", "active", "closed", "failed"])
   .describe("starting: items being written in the background (see progress); failed: the start failed (see failure), nothing of it is left, start again");
 
-const campaignKind = z.enum(["scheduled", "mover"]).describe("mover: started by a SCIM change of the person's department or manager (a directory setting)");
+const campaignKind = z
+  .enum(["scheduled", "mover", "walls"])
+  .describe("mover: started by a SCIM change of the person's department or manager (a directory setting); walls: a review of ethical walls (its items are under /wall-items)");
 
 export const campaignSummary = z.strictObject({
   id: z.string(),
@@ -73,8 +77,47 @@ export const campaignResponse = z.strictObject({
       overdue: z.boolean(),
     }),
   ),
-  outcomes: z.array(z.strictObject({ decision: decision.nullable(), outcome: outcome.nullable(), items: count })),
+  outcomes: z.array(
+    z.strictObject({ decision: z.enum([...DECISIONS, ...WALL_DECISIONS]).nullable(), outcome: z.enum(["keep", "revoke", "remove", "lift"]).nullable(), items: count }),
+  ).describe("Items by decision and outcome (a wall review: keep, remove, lift, dont_know)"),
 });
+
+const wallItemContent = {
+  id: z.string(),
+  campaignId: z.string(),
+  question: z.enum(WALL_QUESTIONS).describe("wall: is this wall still needed; roster: should this person still be on this wall (or side)"),
+  questionText: z.string(),
+  decisions: z.array(z.enum(WALL_DECISIONS)).describe("The decisions this item takes"),
+  wall: z.strictObject({ id: z.string(), name: z.string().nullable(), matterRef: z.string().nullable(), kind: z.enum(WALL_KINDS).nullable(), state: z.enum(WALL_STATES).nullable() }),
+  side: z.strictObject({ id: z.string(), name: z.string().nullable() }).nullable(),
+  person: z.strictObject({ id: z.string(), userName: z.string().nullable(), displayName: z.string().nullable(), department: z.string().nullable(), active: z.boolean().nullable() }).nullable(),
+  role: z.enum(["insider", "screened", "side"]).nullable(),
+  viaGroup: z.strictObject({ id: z.string(), name: z.string().nullable() }).nullable().describe("On the roster through this group (null: named directly)"),
+  onRosterSince: instant.nullable(),
+  acknowledgedAt: instant.nullable().describe("When the person acknowledged the wall's memo, as of the start (null: not)"),
+  recommendation: z.enum(["remove"]).nullable(),
+  recommendationReason: z.enum(["deactivated"]).nullable(),
+  stage: z.number().int().min(1),
+  reviewerId: z.string().nullable(),
+  decision: z.enum(WALL_DECISIONS).nullable(),
+  decidedAt: instant.nullable(),
+  decidedBy: z.string().nullable(),
+  justification: z.string().nullable(),
+  secondsSpent: z.number().int().nullable(),
+  outcome: z.enum(["keep", "remove", "lift"]).nullable().describe("Set at close: the decision, else keep (a wall review never removes or lifts by default)"),
+  appliedAt: instant.nullable(),
+  applyResult: z
+    .enum(["removed", "not_on_roster", "wall_lifted", "lift_pending"])
+    .nullable()
+    .describe("removed: taken off the roster with the campaign as justification; lift_pending: a lift waits for an admin (see lift)"),
+  lift: z
+    .strictObject({ resolution: z.enum(["pending", "lifted", "declined"]), resolvedAt: instant.nullable(), resolvedBy: z.string().nullable(), reason: z.string().nullable() })
+    .nullable(),
+};
+
+export const wallItemResponse = z.strictObject(wallItemContent);
+export const campaignWallItemPage = z.strictObject({ items: z.array(wallItemResponse), ...pageMeta });
+
 
 const itemReason = z.strictObject({
   versionId: z.string().describe("The rule version; with the group path, what the population hash reads"),
@@ -102,6 +145,8 @@ const itemContent = {
   inactiveDays: z.number().int(),
   lastOpenedAt: instant.nullable().describe("The decision API's last permit to this person in the item's scope, when known"),
   recommendation: outcome.nullable(),
+  recommendationReason: z.enum(RECOMMENDATION_REASONS).nullable().describe("Why: flagged_inactive, inactive (untouched by the directory), never_opened (nothing opened in scope for the definition's neverOpenedDays), kept_and_opened"),
+  recommendationText: z.string().nullable().describe("The reason as a sentence"),
   stage: z.number().int().min(1),
   reviewerId: z.string().nullable(),
   decision: decision.nullable(),
@@ -132,7 +177,28 @@ export const campaignReportResponse = z.strictObject({
     revocations: count,
     applied: count,
     defaulted: count,
+    wallRemovals: count.describe("A wall review: people taken off a wall's roster at close"),
+    wallLiftsPending: count.describe("A wall review: lifts waiting for an admin's answer"),
   }),
+  wallItems: z
+    .array(
+      z.strictObject({
+        ...wallItemContent,
+        history: z.array(
+          z.strictObject({
+            stage: z.number().int().min(1),
+            decision: z.enum(WALL_DECISIONS),
+            reviewerId: z.string().nullable(),
+            decidedAt: instant,
+            justification: z.string().nullable(),
+            secondsSpent: z.number().int().nullable(),
+            bulk: z.boolean(),
+            eventId: z.string().nullable(),
+          }),
+        ),
+      }),
+    )
+    .describe("A wall review's items with their decision history (empty for an access review)"),
   items: z.array(
     z.strictObject({
       ...itemContent,

@@ -155,3 +155,85 @@ export const wallAttemptPage = z.strictObject({
     }),
   ).describe("Repeated attempts summarised per person, most recent first"),
 });
+
+// Screen certificates (lib/walls/certificate.ts WallCertificate, StoredCertificateView).
+const certificateActor = z.strictObject({ type: z.string().nullable(), label: z.string().nullable() });
+const certificateTransition = z.strictObject({ at: instant, by: certificateActor, reason: z.string().nullable() });
+
+export const wallCertificateResponse = z.strictObject({
+  format: z.literal("custodian-wall-certificate/1"),
+  trigger: z.enum(["lift", "request"]).describe("Issued when the wall was lifted, or on request"),
+  wall: z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    matterRef: z.string().nullable(),
+    kind: z.enum(WALL_KINDS),
+    state: z.enum(WALL_STATES).describe("The wall's state when the certificate was issued"),
+    memo: z.string(),
+    memoSha256: z.string(),
+    requiresAcknowledgment: z.boolean(),
+    screenedAcknowledge: z.boolean(),
+    createdAt: instant,
+    activated: certificateTransition.nullable(),
+    lifted: certificateTransition.nullable(),
+  }),
+  period: z.strictObject({ from: instant, to: instant }),
+  inForce: z.strictObject({ from: instant.nullable(), to: instant.nullable() }).describe("The part of the period the wall was in force (nulls: not at all)"),
+  sides: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  scope: z.array(
+    z.strictObject({ sideId: z.string().nullable(), kind: z.enum(SCOPE_KINDS), value: z.string(), label: z.string().nullable(), validFrom: instant, validTo: instant.nullable() }),
+  ),
+  people: z.array(
+    z.strictObject({
+      userId: z.string(),
+      userName: z.string().nullable(),
+      displayName: z.string().nullable(),
+      role: z.enum(["insider", "screened", "side"]),
+      sideId: z.string().nullable(),
+      viaGroup: z.string().nullable(),
+      validFrom: instant,
+      validTo: instant.nullable(),
+      removalJustification: z.string().nullable(),
+    }),
+  ).describe("People on the roster at some instant of the period, one row per roster interval"),
+  acknowledgments: z.array(
+    z.strictObject({ userId: z.string(), userName: z.string().nullable(), at: instant, onBehalf: z.boolean(), reason: z.string().nullable(), by: certificateActor }),
+  ),
+  attempts: z.strictObject({
+    total: count,
+    byPerson: z.array(z.strictObject({ userId: z.string(), userName: z.string().nullable(), attempts: count, contracts: count, first: instant, last: instant })),
+    items: z.array(
+      z.strictObject({
+        userId: z.string(),
+        contractId: z.string(),
+        contractTitle: z.string().nullable(),
+        sideId: z.string().nullable(),
+        at: instant,
+        source: z.enum(["authzen", "api"]),
+        action: z.string().nullable(),
+      }),
+    ),
+    truncated: z.boolean(),
+  }),
+  auditEvidence: z.strictObject({
+    events: z.array(z.strictObject({ position: z.string(), eventId: z.string(), action: z.string(), at: instant, hash: z.string() })).describe("The wall's audit events, in chain order"),
+    truncated: z.boolean(),
+    chainHead: z.strictObject({ position: z.string(), hash: z.string() }).nullable(),
+  }),
+  statement: z.string(),
+  issuedAt: instant,
+  keyId: z.string().describe("The audit signing key's id (as for audit chain exports)"),
+  publicKey: z.string().describe("The Ed25519 public key (SPKI PEM)"),
+  signature: z.string().describe("Base64 Ed25519 signature of the canonical JSON of every other field; verify offline with `npm run audit:verify -- --wall-certificate <file>`"),
+});
+
+export const storedWallCertificate = z.strictObject({
+  id: z.string(),
+  trigger: z.enum(["lift", "request"]),
+  periodFrom: instant,
+  periodTo: instant,
+  issuedAt: instant,
+  sha256: z.string().describe("SHA-256 of the canonical JSON of the stored document (also in the audit event wall.certificate_issued)"),
+});
+
+export const storedWallCertificateList = z.strictObject({ items: z.array(storedWallCertificate) });

@@ -103,6 +103,10 @@ export const AUDIT_ACTIONS = {
   "review_item.decided": {},
   "review_item.revoked": {},
   "review_campaign.carried_forward": {},
+  // Wall reviews (lib/reviews/wall-reviews.ts): what closing did with an item (a removal from the
+  // roster — itself wall.roster_removed —, a lift left to an admin), and the admin's answer to it.
+  "review_wall_item.applied": {},
+  "review_wall_item.lift_resolved": {},
   "mover_review.started": {},
   "group_role.assigned": {},
   "group_role.unassigned": {},

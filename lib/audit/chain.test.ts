@@ -72,6 +72,35 @@ describe("audit chain", () => {
     expect(rows.find((r) => r.action === "group.updated")).toMatchObject({ personalFields: null, personalSalt: null, personalDigest: null });
   });
 
+  it("links a large transaction by key, whatever plans the connection kept from small ones (no whole-trail scan per event)", async () => {
+    // The defect: PL/pgSQL keeps each statement's generic plan for the session; a connection that
+    // had linked a few events while the trail looked small kept sequential scans, and one
+    // transaction of N events then read the whole trail N times at commit (the ladder's rule over
+    // 47,500 people did not commit in 15 minutes). Here the session's planner is pushed towards
+    // sequential scans; the link must still read by key.
+    await db().withSession(async (session) => {
+      await session.exec(`SET random_page_cost = 1000`);
+      await session.exec(`SET cpu_index_tuple_cost = 10`);
+      const insert = (n: number, tag: string) =>
+        `INSERT INTO "AuditEvent" (id, "actorType", action, "targetType", "targetId", after)
+         SELECT gen_random_uuid()::text, 'system', 'access.granted', 'User', '${tag}-' || i, '{}'::jsonb FROM generate_series(1, ${n}) i`;
+      for (let i = 0; i < 8; i++) await session.exec(insert(1, `small${i}`));
+      const scans = await session.transaction(async (tx) => {
+        await tx.exec(insert(300, "large"));
+        const stats = `SELECT COALESCE(sum(seq_scan), 0)::int AS n FROM pg_stat_xact_user_tables WHERE relname = 'AuditEvent'`;
+        const [before] = (await tx.query(stats)) as { n: number }[];
+        // Fire the deferred link now, inside the transaction, to read its own statistics.
+        await tx.exec(`SET CONSTRAINTS "AuditEvent_link" IMMEDIATE`);
+        const [after] = (await tx.query(stats)) as { n: number }[];
+        return after.n - before.n;
+      });
+      await session.exec(`RESET random_page_cost; RESET cpu_index_tuple_cost`);
+      // PGlite keeps no per-transaction table statistics; PostgreSQL must show no sequential scan.
+      if (process.env.TEST_DATABASE_URL) expect(scans).toBe(0);
+    });
+    expect((await verifyAuditChain(db().prisma)).ok).toBe(true);
+  });
+
   it("refuses ordinary updates, deletes and truncation", async () => {
     const prisma = db().prisma;
     const [event] = await appendSome(prisma, 1);

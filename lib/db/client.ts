@@ -70,7 +70,9 @@ export function redactUrl(url: string): string {
  * (plan_cache_mode auto). Planning was most of a single check's database time (reasonRows: about
  * 2 ms of planning for 0.5 ms of execution at full scale). Mark only statements whose best plan
  * does not depend on their parameters' values (one person, one contract); the answer never
- * depends on it, only the time.
+ * depends on it, only the time. Pass one person or one contract as a scalar, not a one-element
+ * array: the generic plan assumes ten elements for an array parameter, then costs more than the
+ * custom plans and is never chosen (plan-cache.test.ts checks pg_prepared_statements.generic_plans).
  */
 export const PLAN_CACHED = "/* plan-cached */ ";
 /** Distinct plan-cached texts named per process (a bound: each named statement lives in every connection). */

@@ -9,13 +9,14 @@ import { levelRank, type Level } from "@/lib/access/levels";
 import { getSigningKey, keyIdOf, verifyJsonSignature } from "@/lib/audit/signing";
 import { now as clockNow } from "@/lib/clock";
 import { populationHash } from "./population-hash";
+import { wallPopulationHash } from "./wall-population-hash";
 import { campaignReport } from "./queries";
 
 export const CAMPAIGN_REPORT_FORMAT = "custodian-campaign-report/1";
 
 /** The report as JSON text would carry it (instants as ISO strings). */
 interface ReportJson {
-  campaign: { id: string; name: string; status: string; populationHash: string; populationSize: number; closedAt: string | null };
+  campaign: { id: string; name: string; kind?: string; status: string; populationHash: string; populationSize: number; closedAt: string | null };
   items: {
     id: string;
     person: { id: string };
@@ -27,6 +28,18 @@ interface ReportJson {
     outcome: string | null;
     appliedAt: string | null;
     proof: { at?: string; allowed?: boolean } | null;
+  }[];
+  /** A wall review's items (lib/reviews/wall-reviews.ts). */
+  wallItems?: {
+    id: string;
+    wall: { id: string };
+    side: { id: string } | null;
+    question: string;
+    person: { id: string } | null;
+    onRosterSince: string | null;
+    outcome: string | null;
+    appliedAt: string | null;
+    applyResult: string | null;
   }[];
 }
 
@@ -95,10 +108,15 @@ export function verifySignedCampaignReport(options: { signed: SignedCampaignRepo
   if (c.id !== body.campaignId || c.populationHash !== body.populationHash || c.populationSize !== body.populationSize) {
     problems.push("the report's campaign does not match the signed header");
   }
-  if (report.items.length !== c.populationSize) problems.push(`the report holds ${report.items.length} items, the population was ${c.populationSize}`);
+  const walls = c.kind === "walls";
+  const wallItems = report.wallItems ?? [];
+  const held = walls ? wallItems.length : report.items.length;
+  if (held !== c.populationSize) problems.push(`the report holds ${held} items, the population was ${c.populationSize}`);
   let recomputed = "";
   try {
-    recomputed = populationHash(
+    recomputed = walls
+      ? wallPopulationHash(wallItems.map((i) => ({ wallId: i.wall.id, sideId: i.side?.id ?? null, question: i.question, userId: i.person?.id ?? null, onRosterSince: i.onRosterSince })))
+      : populationHash(
       report.items.map((i) => ({
         userId: i.person.id,
         repositoryId: i.repository.id,
@@ -119,5 +137,10 @@ export function verifySignedCampaignReport(options: { signed: SignedCampaignRepo
       else if (i.proof.allowed !== false) problems.push(`revocation of item ${i.id}: the engine still allowed access after it`);
     }
   }
-  return { ok: problems.length === 0, items: report.items.length, revocations: revoked.length, problems };
+  // A wall review: each removal was applied (or found the person already off the roster, or the wall lifted).
+  const removals = wallItems.filter((i) => i.outcome === "remove");
+  if (walls && c.status === "closed") {
+    for (const i of removals) if (!i.appliedAt || !i.applyResult) problems.push(`removal of wall item ${i.id} was not applied`);
+  }
+  return { ok: problems.length === 0, items: held, revocations: revoked.length + removals.length, problems };
 }

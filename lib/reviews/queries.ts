@@ -9,6 +9,8 @@ import { now as clockNow } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import { onProcessClient } from "@/lib/db/client";
 import { pageWindow, type Page, type PageInput } from "@/lib/pagination";
+import { recommendationText } from "./recommendation";
+import { wallReportItems, wallReviewProgress } from "./wall-review-queries";
 import { campaignConfig } from "./schemas";
 
 export const queueQuery = z.object({
@@ -33,12 +35,14 @@ export async function listCampaigns(prisma: PrismaClient, options: { page?: Page
         _count: true,
       })
     : [];
+  const walls = rows.filter((r) => r.kind === "walls").map((r) => r.id);
+  const wallCounts = walls.length ? await prisma.wallReviewItem.groupBy({ by: ["campaignId", "decision"], where: { campaignId: { in: walls } }, _count: true }) : [];
   return {
     page,
     pageSize,
     total,
     items: rows.map((c) => {
-      const mine = counts.filter((x) => x.campaignId === c.id);
+      const mine = [...counts, ...wallCounts].filter((x) => x.campaignId === c.id);
       const decided = mine.filter((x) => x.decision !== null).reduce((s, x) => s + x._count, 0);
       return { id: c.id, name: c.name, kind: c.kind, status: c.status, startedAt: c.startedAt, dueAt: c.dueAt, closedAt: c.closedAt, items: c.populationSize, decided };
     }),
@@ -59,14 +63,17 @@ export async function getDefinition(prisma: PrismaClient, options: { id: string 
 export async function getCampaign(prisma: PrismaClient, options: { id: string }) {
   const c = await prisma.reviewCampaign.findUnique({ where: { id: options.id } });
   if (!c) throw new AppError("not_found", `Campaign ${options.id} not found`);
-  const byReviewer = await prisma.$queryRawUnsafe<{ reviewerId: string | null; stage: number; total: number; decided: number; userName: string | null; displayName: string | null }[]>(
+  const wallProgress = c.kind === "walls" ? await wallReviewProgress(prisma, c.id) : null;
+  const byReviewer = wallProgress ? wallProgress.byReviewer : await prisma.$queryRawUnsafe<{ reviewerId: string | null; stage: number; total: number; decided: number; userName: string | null; displayName: string | null }[]>(
     `SELECT i."reviewerId", i.stage, count(*)::int AS total, count(i.decision)::int AS decided, u."userName", u."displayName"
      FROM "ReviewItem" i LEFT JOIN "User" u ON u.id = i."reviewerId"
      WHERE i."campaignId" = $1 AND NOT i."carriedForward" GROUP BY i."reviewerId", i.stage, u."userName", u."displayName" ORDER BY i.stage, u."userName" NULLS FIRST`,
     c.id,
   );
   const carriedForward = await prisma.reviewItem.count({ where: { campaignId: c.id, carriedForward: true } });
-  const outcomes = await prisma.reviewItem.groupBy({ by: ["decision", "outcome"], where: { campaignId: c.id }, _count: true });
+  const outcomes = wallProgress
+    ? wallProgress.outcomes.map((o) => ({ decision: o.decision, outcome: o.outcome, _count: o.items }))
+    : await prisma.reviewItem.groupBy({ by: ["decision", "outcome"], where: { campaignId: c.id }, _count: true });
   const decided = byReviewer.reduce((s, r) => s + r.decided, 0) + carriedForward;
   const overdue = c.status === "active" && c.dueAt < clockNow();
   return {
@@ -97,12 +104,14 @@ type ItemRow = Prisma.ReviewItemGetPayload<object>;
 /** Names for items: people, repositories, contracts, groups on reasons. */
 async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
   const reasons = (r: ItemRow) => r.reasons as { versionId: string; ruleId: string; version: number; level: number; gids: string[] | null; since: string }[];
-  const [people, repositories, contracts, groups] = await Promise.all([
+  const [people, repositories, contracts, groups, campaigns] = await Promise.all([
     prisma.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, userName: true, displayName: true, department: true } }),
     prisma.repository.findMany({ where: { id: { in: rows.map((r) => r.repositoryId) } }, select: { id: true, name: true } }),
     prisma.contract.findMany({ where: { id: { in: rows.flatMap((r) => (r.contractId ? [r.contractId] : [])) } }, select: { id: true, title: true } }),
     prisma.group.findMany({ where: { id: { in: rows.flatMap((r) => reasons(r).flatMap((x) => x.gids ?? [])) } }, select: { id: true, displayName: true } }),
+    prisma.reviewCampaign.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.campaignId))] } }, select: { id: true, config: true } }),
   ]);
+  const neverOpenedDays = new Map(campaigns.map((c) => [c.id, campaignConfig.parse(c.config).neverOpenedDays ?? null]));
   const person = new Map(people.map((p) => [p.id, p]));
   const repo = new Map(repositories.map((r) => [r.id, r.name]));
   const contract = new Map(contracts.map((c) => [c.id, c.title]));
@@ -128,6 +137,9 @@ async function itemViews(prisma: PrismaClient, rows: ItemRow[]) {
     inactiveDays: r.inactiveDays,
     lastOpenedAt: r.lastOpenedAt,
     recommendation: r.recommendation,
+    recommendationReason: r.recommendationReason,
+    /** The reason as a sentence (My reviews, the report). */
+    recommendationText: recommendationText(r.recommendationReason, { inactiveDays: r.inactiveDays, neverOpenedDays: neverOpenedDays.get(r.campaignId) }),
     stage: r.stage,
     reviewerId: r.reviewerId,
     decision: r.decision,
@@ -177,7 +189,7 @@ export async function campaignItems(
  * The reviewer's own queue: items assigned to them in active campaigns (their id is in the where;
  * an item reassigned or passed to the next stage leaves their queue). Open items first.
  */
-export async function myQueue(prisma: PrismaClient, options: { reviewerId: string; query: z.input<typeof queueQuery> }): Promise<Page<ReviewItemView> & { bulkAllowed: Record<string, boolean> }> {
+export async function myQueue(prisma: PrismaClient, options: { reviewerId: string; query: z.input<typeof queueQuery> }): Promise<Page<ReviewItemView> & { bulkAllowed: Record<string, boolean>; revokeNotes: Record<string, string | null> }> {
   const q = queueQuery.parse(options.query);
   const { page, pageSize, skip, take } = pageWindow({ page: q.page, pageSize: q.pageSize });
   const active = await prisma.reviewCampaign.findMany({ where: { status: "active", ...(q.campaignId ? { id: q.campaignId } : {}) }, select: { id: true, config: true } });
@@ -205,7 +217,23 @@ export async function myQueue(prisma: PrismaClient, options: { reviewerId: strin
     total,
     items: await itemViews(prisma, rows),
     bulkAllowed: Object.fromEntries(active.map((c) => [c.id, campaignConfig.parse(c.config).bulkAllowed])),
+    revokeNotes: Object.fromEntries(active.map((c) => [c.id, revokeNote(campaignConfig.parse(c.config))])),
   };
+}
+
+/**
+ * What a revoke does when the campaign reviewed only some paths to the access (the reviewer reads
+ * it before deciding): a direct-grants-only campaign ends the direct grant (an exclusion only where
+ * the grant's scope is not the item's); one scoped to groups or rules excludes the person from the
+ * item's repository or contract whatever else grants it (Custodian cannot take someone out of a
+ * group the identity provider owns: the access.revoked webhook asks the source to).
+ */
+export function revokeNote(config: z.output<typeof campaignConfig>): string | null {
+  if (config.scope.directOnly) return "This campaign reviews direct grants only: revoking ends the direct grant; access through groups stays.";
+  if (config.scope.groupIds.length || config.scope.ruleIds.length) {
+    return "This campaign reviews access through some groups or rules only, but revoking excludes the person from the whole repository (or contract), whatever else grants it. To withdraw one path only, change the group membership at the source or the rule instead.";
+  }
+  return null;
 }
 
 /** Median of a list (null when empty). */
@@ -229,6 +257,7 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
   const campaign = await getCampaign(prisma, options);
   const rows = await prisma.reviewItem.findMany({ where: { campaignId: campaign.id }, orderBy: [{ userId: "asc" }, { repositoryId: "asc" }, { contractId: "asc" }] });
   const items = await itemViews(prisma, rows);
+  const wallItems = campaign.kind === "walls" ? await wallReportItems(prisma, campaign.id) : [];
   const history = await prisma.reviewDecision.findMany({ where: { campaignId: campaign.id }, orderBy: [{ decidedAt: "asc" }, { id: "asc" }] });
   const byItem = new Map<string, typeof history>();
   for (const d of history) byItem.set(d.itemId, [...(byItem.get(d.itemId) ?? []), d]);
@@ -261,8 +290,12 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
       rubberStamps,
       revocations: items.filter((i) => i.outcome === "revoke").length,
       applied: items.filter((i) => i.appliedAt !== null).length,
-      defaulted: items.filter((i) => i.outcome !== null && i.decision !== i.outcome).length,
+      defaulted: items.filter((i) => i.outcome !== null && i.decision !== i.outcome).length + wallItems.filter((i) => i.outcome !== null && i.decision !== i.outcome).length,
+      wallRemovals: wallItems.filter((i) => i.applyResult === "removed").length,
+      wallLiftsPending: wallItems.filter((i) => i.lift?.resolution === "pending").length,
     },
+    /** A wall review's items (lib/reviews/wall-reviews.ts), each with its decision history; empty for an access review. */
+    wallItems,
     items: items.map((i) => ({
       ...i,
       history: (byItem.get(i.id) ?? []).map((d) => ({
@@ -285,7 +318,7 @@ export type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
 
 const CSV_HEADER = [
   "item_id", "person_id", "user_name", "repository", "contract", "level", "contracts", "confidentiality", "reasons", "person_status",
-  "recommendation", "decision", "decided_by", "decided_at", "justification", "seconds_spent", "bulk", "outcome", "applied_at", "exclusion_id", "proof",
+  "recommendation", "recommendation_reason", "decision", "decided_by", "decided_at", "justification", "seconds_spent", "bulk", "outcome", "applied_at", "exclusion_id", "proof",
 ];
 
 /** The report as CSV: a header naming the campaign and its population hash, then one line per item. */
@@ -300,15 +333,35 @@ export function reportCsv(report: CampaignReport): string {
     lines.push(
       [
         i.id, i.person.id, i.person.userName, i.repository.name ?? i.repository.id, i.contract?.title ?? i.contract?.id ?? "", i.level, i.contracts, i.confidentiality, reasons,
-        i.personStatus, i.recommendation ?? "", i.decision ?? "", i.carriedForward ? "carry forward" : (i.decidedBy ?? ""), i.decidedAt?.toISOString() ?? "", i.justification ?? "", i.secondsSpent ?? "",
+        i.personStatus, i.recommendation ?? "", i.recommendationText ?? "", i.decision ?? "", i.carriedForward ? "carry forward" : (i.decidedBy ?? ""), i.decidedAt?.toISOString() ?? "", i.justification ?? "", i.secondsSpent ?? "",
         i.bulk, i.outcome ?? "", i.appliedAt?.toISOString() ?? "", i.exclusionId ?? "", i.proof ? JSON.stringify(i.proof) : "",
       ]
         .map((v) => csvField(String(v ?? "")))
         .join(","),
     );
   }
+  if (report.wallItems.length > 0) {
+    // A wall review: its items in a section of their own (the access columns do not fit a wall).
+    lines.push("# wall items", WALL_CSV_HEADER.join(","));
+    for (const i of report.wallItems) {
+      lines.push(
+        [
+          i.id, i.wall.id, i.wall.name, i.wall.matterRef, i.side?.name ?? "", i.question, i.person?.id ?? "", i.person?.userName ?? "", i.role ?? "", i.viaGroup?.name ?? i.viaGroup?.id ?? "",
+          i.onRosterSince?.toISOString() ?? "", i.acknowledgedAt?.toISOString() ?? "", i.recommendation ?? "", i.decision ?? "", i.decidedBy ?? "", i.decidedAt?.toISOString() ?? "", i.justification ?? "",
+          i.outcome ?? "", i.applyResult ?? "", i.appliedAt?.toISOString() ?? "", i.lift ? `${i.lift.resolution}${i.lift.reason ? `: ${i.lift.reason}` : ""}` : "",
+        ]
+          .map((v) => csvField(String(v ?? "")))
+          .join(","),
+      );
+    }
+  }
   return lines.join("\r\n") + "\r\n";
 }
+
+const WALL_CSV_HEADER = [
+  "item_id", "wall_id", "wall", "matter", "side", "question", "person_id", "user_name", "role", "via_group", "on_roster_since", "acknowledged_at",
+  "recommendation", "decision", "decided_by", "decided_at", "justification", "outcome", "applied", "applied_at", "lift",
+];
 
 /** The report as a CSV download (dashboard and /api/v1 answer the same file). */
 export function reportCsvFile(report: CampaignReport) {

@@ -35,6 +35,14 @@ export const campaignConfig = z.strictObject({
       inactiveDays: z.number().int().min(1).max(3650).nullish().describe("Only people inactive for this many days (or flagged inactive)"),
     })
     .default({ repositoryIds: [], contractTypes: [], counterparties: [], directoryIds: [], userIds: [], groupIds: [], ruleIds: [], directOnly: false }),
+  walls: z
+    .strictObject({
+      wallIds: ids.describe("Only these walls (empty: every wall active when a campaign starts); drafts and lifted walls are left out"),
+    })
+    .nullish()
+    .describe(
+      "Set: a wall review (lib/reviews/wall-reviews.ts) instead of an access review — per active wall, \"is this wall still needed\" and, per person on its roster, \"should this person still be on this wall / side\"; the access scope and granularity are ignored",
+    ),
   /** Person × repository by default; person × contract from this confidentiality on. */
   perContractFrom: z.enum(CONFIDENTIALITIES).nullish(),
   stages: z
@@ -58,6 +66,13 @@ export const campaignConfig = z.strictObject({
     .describe("Starts a campaign of the definition automatically at each occurrence (the scheduler; one campaign per occurrence)"),
   reminderEveryDays: z.number().int().min(1).max(365).nullish().describe("Remind reviewers with undecided items every this many days after the start (e-mail and webhook)"),
   escalateAfterDays: z.number().int().min(1).max(365).nullish().describe("Items a reviewer left undecided this many days after receiving them go to the fallback reviewer"),
+  neverOpenedDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullish()
+    .describe("Recommend revoke for people who opened nothing in the campaign's scope (no permit of the decision API) for this many days, having held access that long (unset: no such recommendation)"),
   /** Recommend keep for access kept unchanged in the previous campaign of the definition and opened within this many days. */
   recentlyOpenedDays: z.number().int().min(1).max(3650).default(90),
   carryForward: z
@@ -99,3 +114,22 @@ export const reassignInput = z.strictObject({
 
 /** Starting a campaign: an optional name (default: the definition's name and a number). */
 export const startCampaignInput = z.strictObject({ name: z.string().trim().min(1).max(200).regex(NO_CONTROL).optional() }).optional();
+
+export const WALL_QUESTIONS = ["wall", "roster"] as const;
+export type WallQuestion = (typeof WALL_QUESTIONS)[number];
+export const WALL_DECISIONS = ["keep", "remove", "lift", "dont_know"] as const;
+export type WallDecision = (typeof WALL_DECISIONS)[number];
+
+/** A reviewer's decision on wall review items: remove (a roster item) and lift (a wall item) always need a justification and are never in bulk. */
+export const wallDecisionInput = z.strictObject({
+  itemIds: z.array(id).min(1).max(500),
+  decision: z.enum(WALL_DECISIONS),
+  justification: z.string().trim().max(2000).regex(NO_CONTROL).optional().transform((v) => v || undefined),
+  secondsSpent: z.number().int().min(0).max(86_400).optional(),
+});
+
+/** An admin's answer to a wall review's "lift": lift the wall now, or keep it; with the reason. */
+export const resolveWallLiftInput = z.strictObject({
+  action: z.enum(["lift", "keep"]).describe("lift: the wall is lifted now (its lift certificate issued); keep: the wall stays, the recommendation is declined"),
+  reason,
+});

@@ -22,6 +22,8 @@ import { enqueueEmails } from "@/lib/notifications/outbox";
 import { deleteRule } from "@/lib/rules/service";
 import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
 import { populationHash } from "./population-hash";
+import { peopleNeverOpened, recommend, type RecommendationReason } from "./recommendation";
+import { closeWallReview, isWallReview, previewWallReview, startWallReviewInTx } from "./wall-reviews";
 import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
 
 const DAY_MS = 86_400_000;
@@ -153,6 +155,7 @@ interface Planned {
   lastOpenedAt: Date | null;
   reviewerId: string | null;
   recommendation: "keep" | "revoke" | null;
+  recommendationReason: RecommendationReason | null;
   personStatus: string;
   inactiveDays: number;
   /** Kept by a reviewer, unchanged, in the previous campaign, and the definition carries such items forward. */
@@ -235,14 +238,23 @@ async function planRows(
     }
   }
   const recently = at.getTime() - config.recentlyOpenedDays * DAY_MS;
+  const openedOf = (row: PopulationRow) => lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null;
+  const neverOpened = peopleNeverOpened({ at, days: config.neverOpenedDays, items: rows.map((row) => ({ userId: row.userId, lastOpenedAt: openedOf(row), reasons: row.reasons })) });
   return rows.map((row) => {
     const person = personOf.get(row.userId);
     const inactiveDays = person ? Math.floor((at.getTime() - person.lastSeenAt.getTime()) / DAY_MS) : 0;
     const flagged = !!person?.inactiveFlaggedAt;
-    const lastOpenedAt = lastOpened.get(`${row.userId}|${row.repositoryId}|${row.contractId ?? ""}`) ?? null;
+    const lastOpenedAt = openedOf(row);
     const key = itemKey(row);
-    const revoke = flagged || inactiveDays >= config.inactivityRevokeDays;
-    const recommendation = revoke ? "revoke" : previous.kept.has(key) && lastOpenedAt !== null && lastOpenedAt.getTime() >= recently ? "keep" : null;
+    const { recommendation, reason: recommendationReason } = recommend({
+      flagged,
+      inactiveDays,
+      inactivityRevokeDays: config.inactivityRevokeDays,
+      neverOpened: neverOpened.has(row.userId),
+      keptBefore: previous.kept.has(key),
+      openedRecently: lastOpenedAt !== null && lastOpenedAt.getTime() >= recently,
+    });
+    const revoke = recommendation === "revoke";
     return {
       id: randomUUID(),
       row,
@@ -250,6 +262,7 @@ async function planRows(
       lastOpenedAt,
       reviewerId: reviewerFor(config, 1, row, lookups),
       recommendation,
+      recommendationReason,
       personStatus: flagged ? "flagged_inactive" : "active",
       inactiveDays,
       // Never for someone the recommendation says to revoke (inactive): a person decides those.
@@ -271,13 +284,13 @@ async function insertItems(tx: Tx, options: { campaignId: string; plan: Planned[
     const col = <T>(f: (p: Planned) => T) => part.map(f);
     await tx.$executeRawUnsafe(
       `INSERT INTO "ReviewItem" (id, "campaignId", "userId", "repositoryId", "contractId", level, contracts, confidentiality, reasons, "personStatus",
-                                 "inactiveDays", "lastOpenedAt", recommendation, "reviewerId", "assignedAt", decision, "decidedAt", "carriedForward")
-       SELECT i.id, $1, i.uid, i.rid, i.cid, i.level, i.contracts, i.conf, i.reasons, i.status, i.inactive, i.opened, i.rec, i.reviewer,
+                                 "inactiveDays", "lastOpenedAt", recommendation, "recommendationReason", "reviewerId", "assignedAt", decision, "decidedAt", "carriedForward")
+       SELECT i.id, $1, i.uid, i.rid, i.cid, i.level, i.contracts, i.conf, i.reasons, i.status, i.inactive, i.opened, i.rec, i.why, i.reviewer,
               CASE WHEN i.reviewer IS NOT NULL AND NOT i.carried THEN $2::timestamp(3) END,
               CASE WHEN i.carried THEN 'keep' END, CASE WHEN i.carried THEN $2::timestamp(3) END, i.carried
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[], $10::jsonb[], $11::text[], $12::int[],
-                   $13::timestamp(3)[], $14::text[], $15::text[], $16::boolean[])
-            AS i(id, uid, rid, cid, level, contracts, conf, reasons, status, inactive, opened, rec, reviewer, carried)`,
+                   $13::timestamp(3)[], $14::text[], $15::text[], $16::boolean[], $17::text[])
+            AS i(id, uid, rid, cid, level, contracts, conf, reasons, status, inactive, opened, rec, reviewer, carried, why)`,
       campaignId,
       at,
       col((p) => p.id),
@@ -294,6 +307,7 @@ async function insertItems(tx: Tx, options: { campaignId: string; plan: Planned[
       col((p) => p.recommendation),
       col((p) => p.reviewerId),
       col((p) => p.carryForward),
+      col((p) => p.recommendationReason),
     );
     const carried = part.filter((p) => p.carryForward);
     if (carried.length > 0) {
@@ -319,6 +333,7 @@ export async function previewCampaign(prisma: PrismaClient, options: { definitio
   const definition = await prisma.reviewDefinition.findUnique({ where: { id: options.definitionId } });
   if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
   const config = campaignConfig.parse(definition.config);
+  if (isWallReview(config)) return previewWallReview(prisma, { config });
   const at = clockNow();
   const plan = await planCampaign(prisma, { definitionId: definition.id, config, at, dueAt: new Date(at.getTime() + config.durationDays * DAY_MS) });
   return {
@@ -336,6 +351,8 @@ export async function previewCampaign(prisma: PrismaClient, options: { definitio
  * and runCampaignStart. A failed start throws after marking the campaign failed.
  */
 export async function startCampaign(prisma: PrismaClient, options: { definitionId: string; name?: string; actor: Actor }) {
+  // A wall review (a handful of walls, not a population) starts in one transaction as before.
+  if (await isWallReviewDefinition(prisma, options.definitionId)) return prisma.$transaction((tx) => startCampaignInTx(tx, options), txOptions);
   const campaign = await beginCampaign(prisma, options);
   return runCampaignStart(prisma, { campaignId: campaign.id, actor: options.actor });
 }
@@ -350,6 +367,7 @@ export async function startCampaignInBackground(
   prisma: PrismaClient,
   options: { definitionId: string; name?: string; actor: Actor; waitMs?: number },
 ): Promise<{ campaign: ReviewCampaign; done: boolean }> {
+  if (await isWallReviewDefinition(prisma, options.definitionId)) return { campaign: await startCampaign(prisma, options), done: true };
   const begun = await beginCampaign(prisma, options);
   const run = runCampaignStart(prisma, { campaignId: begun.id, actor: options.actor }).then(
     (campaign) => ({ campaign, done: true }),
@@ -363,6 +381,12 @@ export async function startCampaignInBackground(
   clearTimeout(timer);
   if (waited && waited !== "waiting") return waited;
   return { campaign: await prisma.reviewCampaign.findUniqueOrThrow({ where: { id: begun.id } }), done: false };
+}
+
+async function isWallReviewDefinition(prisma: PrismaClient, definitionId: string): Promise<boolean> {
+  const definition = await prisma.reviewDefinition.findUnique({ where: { id: definitionId }, select: { config: true } });
+  const parsed = definition ? campaignConfig.safeParse(definition.config) : null;
+  return !!parsed?.success && isWallReview(parsed.data);
 }
 
 /** A start silent this long (its process stopped) is marked failed by the maintenance job. */
@@ -559,6 +583,10 @@ export async function startCampaignInTx(
   const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
   if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
   const stored = campaignConfig.parse(definition.config);
+  if (isWallReview(stored)) {
+    const ownerEmail = accountEmailOf(options.actor) ?? definition.ownerEmail;
+    return startWallReviewInTx(tx, { definition, config: stored, name: options.name, actor: options.actor, ownerEmail, occurrenceAt: options.occurrenceAt, skipEmpty: options.skipEmpty });
+  }
   const config = options.people ? { ...stored, scope: { ...stored.scope, userIds: options.people } } : stored;
   const at = clockNow();
   const dueAt = new Date(at.getTime() + config.durationDays * DAY_MS);
@@ -689,6 +717,7 @@ function nextState(
  * undecided items), then each revocation is applied — see applyRevocations.
  */
 export async function closeCampaign(prisma: PrismaClient, options: { campaignId: string; actor: Actor }) {
+  if ((await prisma.reviewCampaign.findUnique({ where: { id: options.campaignId }, select: { kind: true } }))?.kind === "walls") return closeWallReview(prisma, options);
   await prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ status: string; name: string; config: unknown; dueAt: Date; ownerEmail: string | null }[]>(
       `SELECT status, name, config, "dueAt", "ownerEmail" FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`,

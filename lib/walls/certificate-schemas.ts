@@ -10,6 +10,9 @@ export const certificateQuery = z.object({
   format: z.enum(["json", "html"]).default("json"),
 });
 
+/** The same period over /api/v1, which answers the signed JSON only (the printable page is the dashboard's). */
+export const apiCertificateQuery = certificateQuery.omit({ format: true });
+
 /** Issuing (storing) a certificate for a period. */
 export const issueCertificateInput = z.strictObject({ from: instant.optional(), to: instant.optional() });
 

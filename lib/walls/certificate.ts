@@ -388,6 +388,7 @@ const viewOf = (r: { id: string; trigger: string; periodFrom: Date; periodTo: Da
 
 /** The certificates stored for a wall, newest first. */
 export async function listWallCertificates(db: Db, options: { wallId: string }): Promise<StoredCertificateView[]> {
+  await getWallRow(db, options.wallId);
   const rows = await db.wallCertificate.findMany({ where: { wallId: options.wallId }, orderBy: [{ issuedAt: "desc" }, { id: "asc" }], take: 200 });
   return rows.map(viewOf);
 }

@@ -574,6 +574,9 @@ export async function acknowledgeWall(
   return prisma.$transaction(async (tx) => {
     const wall = await lockWall(tx, options.id);
     if (wall.state === "lifted") throw new AppError("conflict", `Wall ${wall.id} has been lifted; there is nothing to acknowledge`);
+    // A draft is not in force: its memo, roster and scope may still change and it may never be
+    // activated, so nobody acknowledges it yet (the notice is given when the screen is imposed).
+    if (wall.state === "draft") throw new AppError("conflict", `Wall ${wall.id} is a draft; its memo can be acknowledged once the wall is active`);
     const now = clockNow();
     const onRoster = await tx.wallPerson.findFirst({ where: { wallId: wall.id, userId: options.userId, validFrom: { lte: now }, OR: [{ validTo: null }, { validTo: { gt: now } }] } });
     if (!onRoster) throw new AppError("forbidden", `Person ${options.userId} is not on wall ${wall.id}'s roster`);
@@ -623,7 +626,7 @@ export async function acknowledgeWallOnBehalf(prisma: PrismaClient, options: { i
 export async function remindWallAcknowledgments(prisma: PrismaClient, options: { id: string; actor: Actor }): Promise<{ reminded: number }> {
   return prisma.$transaction(async (tx) => {
     const wall = await lockWall(tx, options.id);
-    if (wall.state === "lifted") throw new AppError("conflict", `Wall ${wall.id} has been lifted`);
+    if (wall.state !== "active") throw new AppError("conflict", `Wall ${wall.id} is ${wall.state}; only an active wall's memo is acknowledged`);
     const pending = await pendingAcknowledgments(tx, { wallId: wall.id });
     if (pending.length === 0) return { reminded: 0 };
     const eventId = await recordAuditEvent(tx, {

@@ -26,6 +26,8 @@ import * as campaignCloseRoute from "./campaigns/[id]/close/route";
 import * as campaignExtendRoute from "./campaigns/[id]/extend/route";
 import * as campaignReassignRoute from "./campaigns/[id]/reassign/route";
 import * as campaignItemsRoute from "./campaigns/[id]/items/route";
+import * as campaignWallItemsRoute from "./campaigns/[id]/wall-items/route";
+import * as campaignWallLiftRoute from "./campaigns/[id]/wall-items/[itemId]/lift/route";
 import * as campaignReportRoute from "./campaigns/[id]/report/route";
 import * as campaignSignedReportRoute from "./campaigns/[id]/report/signed/route";
 import * as campaignRoute from "./campaigns/[id]/route";
@@ -50,7 +52,12 @@ import * as wallLiftRoute from "./walls/[id]/lift/route";
 import * as wallAcknowledgmentsRoute from "./walls/[id]/acknowledgments/route";
 import * as wallRemindersRoute from "./walls/[id]/reminders/route";
 import * as wallAttemptsRoute from "./walls/[id]/attempts/route";
+import * as wallCertificateRoute from "./walls/[id]/certificate/route";
+import * as wallCertificatesRoute from "./walls/[id]/certificates/route";
+import * as wallStoredCertificateRoute from "./walls/[id]/certificates/[certificateId]/route";
+import { verifyWallCertificate, type WallCertificate } from "@/lib/walls/certificate";
 import { decideItems } from "@/lib/reviews/service";
+import { decideWallItems } from "@/lib/reviews/wall-reviews";
 import { verifySignedCampaignReport, type SignedCampaignReport } from "@/lib/reviews/export";
 
 const { db } = setupTestDatabase();
@@ -75,6 +82,8 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns": campaignsRoute,
   "/api/v1/campaigns/{id}": campaignRoute,
   "/api/v1/campaigns/{id}/items": campaignItemsRoute,
+  "/api/v1/campaigns/{id}/wall-items": campaignWallItemsRoute,
+  "/api/v1/campaigns/{id}/wall-items/{itemId}/lift": campaignWallLiftRoute,
   "/api/v1/campaigns/{id}/report": campaignReportRoute,
   "/api/v1/campaigns/{id}/report/signed": campaignSignedReportRoute,
   "/api/v1/campaigns/{id}/close": campaignCloseRoute,
@@ -96,6 +105,9 @@ const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/walls/{id}/lift": wallLiftRoute,
   "/api/v1/walls/{id}/acknowledgments": wallAcknowledgmentsRoute,
   "/api/v1/walls/{id}/reminders": wallRemindersRoute,
+  "/api/v1/walls/{id}/certificate": wallCertificateRoute,
+  "/api/v1/walls/{id}/certificates": wallCertificatesRoute,
+  "/api/v1/walls/{id}/certificates/{certificateId}": wallStoredCertificateRoute,
   "/api/v1/walls/{id}/attempts": wallAttemptsRoute,
 };
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -574,6 +586,8 @@ describe("rules and repositories", () => {
         "/api/v1/campaigns",
         "/api/v1/campaigns/{id}",
         "/api/v1/campaigns/{id}/items",
+        "/api/v1/campaigns/{id}/wall-items",
+        "/api/v1/campaigns/{id}/wall-items/{itemId}/lift",
         "/api/v1/campaigns/{id}/report",
         "/api/v1/campaigns/{id}/report/signed",
         "/api/v1/campaigns/{id}/close",
@@ -587,6 +601,9 @@ describe("rules and repositories", () => {
         "/api/v1/walls/{id}/acknowledgments",
         "/api/v1/walls/{id}/activate",
         "/api/v1/walls/{id}/attempts",
+        "/api/v1/walls/{id}/certificate",
+        "/api/v1/walls/{id}/certificates",
+        "/api/v1/walls/{id}/certificates/{certificateId}",
         "/api/v1/walls/{id}/lift",
         "/api/v1/walls/{id}/people/{userId}",
         "/api/v1/walls/{id}/preview",
@@ -1043,6 +1060,86 @@ describe("ethical walls", () => {
     const lifted = await call(wallLiftRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/lift`, params: t, key: writer.key, body: { reason: "Falcon closed" } });
     expect(lifted.body).toMatchObject({ state: "lifted", lifted: { reason: "Falcon closed" } });
     expect((await call(wallRoute.PATCH, { method: "PATCH", path: `/api/v1/walls/${twoId}`, params: t, key: writer.key, body: { name: "Renamed" } })).status).toBe(409);
+
+    // screen certificates: the lift stored one; one built on request; one issued for a period; a reading key cannot issue
+    const stored = await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/${twoId}/certificates`, params: t, key: reader.key });
+    expect(stored.body.items).toEqual([expect.objectContaining({ trigger: "lift" })]);
+    const liftCertificate = await call(wallStoredCertificateRoute.GET, {
+      path: `/api/v1/walls/${twoId}/certificates/${stored.body.items[0].id}`,
+      params: { id: twoId, certificateId: stored.body.items[0].id },
+      key: reader.key,
+    });
+    expect(liftCertificate.status).toBe(200);
+    expect(liftCertificate.body).toMatchObject({ trigger: "lift", wall: { id: twoId, state: "lifted" }, attempts: { total: expect.any(Number) } });
+    expect(verifyWallCertificate({ certificate: liftCertificate.body as unknown as WallCertificate }).ok).toBe(true);
+    const built = await call(wallCertificateRoute.GET, { path: `/api/v1/walls/${twoId}/certificate`, params: t, key: reader.key });
+    expect(built.status).toBe(200);
+    expect(built.body).toMatchObject({ trigger: "request", wall: { id: twoId } });
+    expect((await call(wallCertificateRoute.GET, { path: `/api/v1/walls/${twoId}/certificate?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z`, params: t, key: reader.key })).status).toBe(400);
+    expect((await call(wallCertificatesRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/certificates`, params: t, key: reader.key, body: {} })).status).toBe(403);
+    const issued = await call(wallCertificatesRoute.POST, { method: "POST", path: `/api/v1/walls/${twoId}/certificates`, params: t, key: writer.key, body: {} });
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({ trigger: "request", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/${twoId}/certificates`, params: t, key: reader.key })).body.items).toHaveLength(2);
+    expect((await call(wallCertificatesRoute.GET, { path: `/api/v1/walls/nope/certificates`, params: { id: "nope" }, key: reader.key })).status).toBe(404);
+  });
+});
+
+describe("wall reviews", () => {
+  it("defines a review of walls, starts it, lists its items, closes it (removals applied) and answers its lift", async () => {
+    const admin = await newApiKey(["admin"]);
+    const reader = await newApiKey(["access:read"]);
+    const liftOnly = await newApiKey(["walls:read"]);
+    const { org, user, other, repo } = await world(admin.key);
+    const reviewer = await org.user();
+    const wall = await call(wallsRoute.POST, {
+      method: "POST",
+      path: "/api/v1/walls",
+      key: admin.key,
+      body: { name: unique("Screen"), matterRef: "M-7", kind: "exclusionary", members: [{ userId: user.id }, { userId: other.id }], scope: [{ kind: "repository", value: repo.id }] },
+    });
+    const wallId = String(wall.body.id);
+    await call(wallActivateRoute.POST, { method: "POST", path: `/api/v1/walls/${wallId}/activate`, params: { id: wallId }, key: admin.key, body: { reason: "Lateral hires" } });
+    const definition = await call(definitionsRoute.POST, {
+      method: "POST",
+      path: "/api/v1/review-definitions",
+      key: admin.key,
+      body: { name: unique("Walls"), config: { walls: { wallIds: [wallId] }, stages: [{ reviewers: "named", namedReviewerIds: [reviewer.id] }], fallbackReviewerId: reviewer.id } },
+    });
+    expect(definition.status).toBe(201);
+    const definitionId = String(definition.body.id);
+    const started = await call(definitionStartRoute.POST, { method: "POST", path: `/api/v1/review-definitions/${definitionId}/start`, params: { id: definitionId }, key: admin.key });
+    expect(started.body).toMatchObject({ kind: "walls", populationSize: 3, reviewers: [expect.objectContaining({ reviewerId: reviewer.id, total: 3, decided: 0 })] });
+    const campaignId = String(started.body.id);
+    const c = { id: campaignId };
+    const listed = await call(campaignWallItemsRoute.GET, { path: `/api/v1/campaigns/${campaignId}/wall-items`, params: c, key: reader.key });
+    expect(listed.body.total).toBe(3);
+    const of = (userId: string | null) => (listed.body.items as { id: string; person: { id: string } | null }[]).find((i) => (i.person?.id ?? null) === userId)!;
+    expect(of(user.id)).toMatchObject({ question: "roster", role: "screened", wall: { id: wallId, matterRef: "M-7" }, decisions: ["keep", "remove", "dont_know"] });
+
+    const as = { type: "admin" as const, id: reviewer.id, label: "reviewer" };
+    await decideWallItems(prisma(), { campaignId, reviewerId: reviewer.id, input: { itemIds: [of(null).id], decision: "lift", justification: "Matter closed" }, actor: as });
+    await decideWallItems(prisma(), { campaignId, reviewerId: reviewer.id, input: { itemIds: [of(user.id).id], decision: "remove", justification: "Conflict over" }, actor: as });
+    const closed = await call(campaignCloseRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaignId}/close`, params: c, key: admin.key });
+    expect(closed.body).toMatchObject({ status: "closed", outcomes: expect.arrayContaining([{ decision: "remove", outcome: "remove", items: 1 }, { decision: null, outcome: "keep", items: 1 }]) });
+    const pending = await call(campaignWallItemsRoute.GET, { path: `/api/v1/campaigns/${campaignId}/wall-items?liftResolution=pending`, params: c, key: reader.key });
+    expect(pending.body.items).toEqual([expect.objectContaining({ id: of(null).id, applyResult: "lift_pending", lift: expect.objectContaining({ resolution: "pending" }) })]);
+    expect((await call(campaignWallItemsRoute.GET, { path: `/api/v1/campaigns/${campaignId}/wall-items?state=decided`, params: c, key: reader.key })).body.items).toContainEqual(
+      expect.objectContaining({ id: of(user.id).id, outcome: "remove", applyResult: "removed" }),
+    );
+
+    const lift = (key: string, body: unknown, itemId = of(null).id) =>
+      call(campaignWallLiftRoute.POST, { method: "POST", path: `/api/v1/campaigns/${campaignId}/wall-items/${itemId}/lift`, params: { id: campaignId, itemId }, key, body });
+    expect((await lift(liftOnly.key, { action: "keep", reason: "no" })).status).toBe(403);
+    expect((await lift(admin.key, { action: "maybe", reason: "no" })).status).toBe(400);
+    expect((await lift(admin.key, { action: "keep", reason: "x" }, of(user.id).id)).status).toBe(409);
+    const kept = await lift(admin.key, { action: "keep", reason: "The other hire is still conflicted" });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ lift: { resolution: "declined", reason: "The other hire is still conflicted" } });
+    expect((await call(wallRoute.GET, { path: `/api/v1/walls/${wallId}`, params: { id: wallId }, key: admin.key })).body).toMatchObject({ state: "active", counts: { people: 1 } });
+    const report = await call(campaignReportRoute.GET, { path: `/api/v1/campaigns/${campaignId}/report`, params: c, key: reader.key });
+    expect(report.body.wallItems).toHaveLength(3);
+    expect(report.body.indicators).toMatchObject({ wallRemovals: 1, wallLiftsPending: 0 });
   });
 });
 

@@ -74,6 +74,15 @@ describe("walls through the dashboard routes", () => {
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     expect((await check(ann, c1)).allowed).toBe(true); // a draft changes nothing
+    // A draft is not in force: its memo may still change, so nobody acknowledges it (nor is reminded) yet.
+    await signInAsPerson(ann);
+    expect((await call(mineRoute.GET, "/api/walls/mine")).body.items).toEqual([expect.objectContaining({ wallId: id, state: "draft" })]);
+    const early = await call(acknowledgeRoute.POST, `/api/walls/mine/${id}/acknowledge`, { method: "POST", params: { id } });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ message: expect.stringContaining("once the wall is active") });
+    signInAs("admin");
+    expect((await call(remindersRoute.POST, `/api/admin/walls/${id}/reminders`, { method: "POST", params: { id } })).status).toBe(409);
+    expect(await db().prisma.wallAcknowledgment.count({ where: { wallId: id } })).toBe(0);
     signInAs("admin");
     expect((await call(activateRoute.POST, `/api/admin/walls/${id}/activate`, { body: { reason: "Bid opened today" }, params: { id } })).status).toBe(200);
 

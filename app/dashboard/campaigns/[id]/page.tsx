@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { CloseCampaignButton, ExtendCampaignButton, ReassignItemsButton } from "@/components/reviews/campaign-actions";
+import { CloseCampaignButton, ExtendCampaignButton, ReassignItemsButton, WallLiftAnswerButton } from "@/components/reviews/campaign-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card, DescriptionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -7,6 +7,7 @@ import { Time } from "@/components/ui/time";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { campaignOrNull } from "@/lib/reviews/page-data";
+import { wallReviewsForPages } from "@/lib/reviews/wall-review-queries";
 
 export const metadata = { title: "Access review campaign" };
 
@@ -29,6 +30,9 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   }
   const undecidedBy = [...open.values()].sort((a, b) => b.open - a.open || a.label.localeCompare(b.label));
   const manage = c.status === "active" && can(principal.roles, "campaigns:manage");
+  // A wall review: its items (the first 200) and the lifts waiting for an answer (walls:write).
+  const wallItems = c.kind === "walls" ? await wallReviewsForPages.items({ id: c.id, filter: { state: "all" }, page: { page: 1, pageSize: 200 } }) : null;
+  const answerLifts = can(principal.roles, "walls:write");
   const schedule = [
     c.config.reminderEveryDays ? `reminders every ${c.config.reminderEveryDays} days` : "no reminders",
     c.config.escalateAfterDays ? `escalation to the fallback after ${c.config.escalateAfterDays} days` : "no escalation",
@@ -64,7 +68,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
                         : "starting: computing the population"
                       : c.status}{" "}
                     {c.status === "failed" && <Badge tone="red">{c.failure ?? "failed"}</Badge>} {c.overdue && <Badge tone="red">overdue</Badge>}{" "}
-                    {c.kind === "mover" && <Badge tone="amber">mover review</Badge>}
+                    {c.kind === "mover" && <Badge tone="amber">mover review</Badge>} {c.kind === "walls" && <Badge tone="blue">wall review</Badge>}
                   </>
                 ),
               },
@@ -73,7 +77,9 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               { term: "Closed", value: c.closedAt ? <Time value={c.closedAt} /> : "—" },
               { term: "Population", value: `${c.populationSize} items${c.carriedForward ? `, ${c.carriedForward} carried forward (kept, unchanged since the previous campaign)` : ""}` },
               { term: "Population hash (SHA-256)", value: <code className="break-all text-xs">{c.populationHash}</code> },
-              {
+              c.kind === "walls"
+                ? { term: "Walls in scope", value: c.config.walls?.wallIds.length ? `${c.config.walls.wallIds.length} chosen walls` : "every wall active at the start" }
+                : {
                 term: "Contracts in scope",
                 value:
                   [
@@ -123,6 +129,35 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             </tbody>
           </table>
         </Card>
+        {wallItems && (
+          <Card title="Walls reviewed">
+            <p className="mb-2 text-sm text-slate-600">
+              Per wall, is it still needed; per person on its roster, should they still be on it. At close, removals are applied with the campaign as justification; nothing is removed or lifted by default, and a lift waits for an answer here.
+            </p>
+            <table className="w-full text-left text-sm" aria-label="Wall items">
+              <thead className="text-slate-600"><tr><th className="py-1">Wall</th><th>Item</th><th>Since</th><th>Decision</th><th>Applied</th></tr></thead>
+              <tbody>
+                {wallItems.items.map((i) => (
+                  <tr key={i.id} className="border-t border-slate-100 align-top">
+                    <td className="py-1.5"><Link className={link} href={`/dashboard/walls/${i.wall.id}`}>{i.wall.name ?? i.wall.id}</Link>{i.wall.matterRef && <div className="text-xs text-slate-500">{i.wall.matterRef}</div>}</td>
+                    <td>{i.person ? <>{i.person.displayName ?? i.person.userName ?? i.person.id} <span className="text-xs text-slate-500">({i.role}{i.side ? `, side ${i.side.name}` : ""}{i.viaGroup ? `, through ${i.viaGroup.name ?? i.viaGroup.id}` : ""})</span></> : "Is this wall still needed?"}</td>
+                    <td className="text-xs">{i.onRosterSince ? <Time value={i.onRosterSince} date /> : "—"}</td>
+                    <td>{i.decision ? <>{i.decision.replace("_", " ")}{i.justification && <div className="text-xs text-slate-500">{i.justification}</div>}</> : c.status === "closed" ? "kept (undecided)" : "—"}</td>
+                    <td>
+                      {i.applyResult === "removed" && <Badge tone="green">removed</Badge>}
+                      {i.applyResult === "not_on_roster" && <Badge tone="gray">already off the roster</Badge>}
+                      {i.applyResult === "wall_lifted" && <Badge tone="gray">wall lifted</Badge>}
+                      {i.lift?.resolution === "pending" && (
+                        answerLifts ? <WallLiftAnswerButton campaignId={c.id} itemId={i.id} wallName={i.wall.name ?? i.wall.id} /> : <Badge tone="amber">lift waiting for an answer</Badge>
+                      )}
+                      {i.lift && i.lift.resolution !== "pending" && <>{i.lift.resolution === "lifted" ? <Badge tone="green">lifted</Badge> : <Badge tone="gray">kept</Badge>}{i.lift.reason && <div className="text-xs text-slate-500">{i.lift.reason}</div>}</>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
+        )}
         {c.outcomes.some((o) => o.outcome) && (
           <Card title="Outcomes">
             <ul className="text-sm">

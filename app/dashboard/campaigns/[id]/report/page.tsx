@@ -30,6 +30,7 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
         {" "}{x.decisions} decisions; median {x.medianSecondsPerDecision ?? "—"} s per decision; {Math.round(x.bulkShare * 100)}% in bulk;
         {" "}{x.carriedForward} carried forward from the previous campaign;
         {" "}{x.revocations} revocations ({x.applied} applied); {x.defaulted} items took the default.
+        {report.wallItems.length > 0 && <> Walls: {x.wallRemovals} people removed from a roster; {x.wallLiftsPending} lifts waiting for an answer.</>}
         {x.rubberStamps.length > 0 && <> Possible rubber stamps (kept everything in under {x.rubberStampSeconds} s each): {x.rubberStamps.map((r) => r.reviewerId).join(", ")}.</>}
       </p>
       <table className="w-full text-left text-sm">
@@ -51,6 +52,30 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
           ))}
         </tbody>
       </table>
+      {report.wallItems.length > 0 && (
+        <table className="w-full text-left text-sm">
+          <caption className="text-left font-medium text-slate-700">Walls reviewed: each wall and each place on its roster</caption>
+          <thead className="text-slate-600">
+            <tr><th>Wall</th><th>Item</th><th>On the roster since</th><th>Memo acknowledged</th><th>Decisions</th><th>Outcome</th><th>Applied</th></tr>
+          </thead>
+          <tbody>
+            {report.wallItems.map((i) => (
+              <tr key={i.id} className="border-t border-slate-100 align-top">
+                <td className="py-1">{i.wall.name ?? i.wall.id}{i.wall.matterRef ? ` (${i.wall.matterRef})` : ""}</td>
+                <td>{i.person ? `${i.person.displayName ?? i.person.userName ?? i.person.id}, ${i.role}${i.side ? ` on side ${i.side.name}` : ""}${i.viaGroup ? ` through ${i.viaGroup.name ?? i.viaGroup.id}` : ""}` : "Is this wall still needed?"}</td>
+                <td>{i.onRosterSince ? <Time value={i.onRosterSince} date /> : "—"}</td>
+                <td>{i.person ? (i.acknowledgedAt ? <Time value={i.acknowledgedAt} date /> : "no") : "—"}</td>
+                <td>{i.history.map((h) => `${h.decision.replace("_", " ")}${h.bulk ? " (bulk)" : ""}${h.justification ? `: ${h.justification}` : ""}`).join("; ") || "—"}</td>
+                <td>{i.outcome ?? "open"}</td>
+                <td>
+                  {i.applyResult === "removed" && i.appliedAt ? <>removed from the roster <Time value={i.appliedAt} seconds /></> : i.applyResult ? i.applyResult.replace(/_/g, " ") : "—"}
+                  {i.lift && i.lift.resolution !== "pending" && <>; {i.lift.resolution}{i.lift.reason ? `: ${i.lift.reason}` : ""}</>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </article>
   );
 }

@@ -1,5 +1,5 @@
 import { buildWallCertificate } from "@/lib/walls/certificate";
-import { certificateResponse } from "../../certificate-response";
+import { certificateResponse } from "@/app/api/wall-certificate-response";
 import { certificateQuery } from "@/lib/walls/certificate-schemas";
 import { idParams, route } from "@/lib/http/route";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getStoredWallCertificate } from "@/lib/walls/certificate";
-import { certificateResponse } from "../../../certificate-response";
+import { certificateResponse } from "@/app/api/wall-certificate-response";
 import { storedCertificateQuery } from "@/lib/walls/certificate-schemas";
 import { route } from "@/lib/http/route";
 
