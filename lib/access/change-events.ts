@@ -243,7 +243,14 @@ const BULK_THRESHOLD = 100;
 /** Writes one audit event per changed (user, repository); returns how many were written. */
 export async function recordAccessChanges(
   tx: Tx,
-  options: { changes: RepositoryAccessChange[]; actor: Actor; cause: AccessChangeCause; at: Date },
+  options: {
+    changes: RepositoryAccessChange[];
+    actor: Actor;
+    cause: AccessChangeCause;
+    at: Date;
+    /** Each change's own cause, when a batch of changes had several (its names: `cause`'s). */
+    causeOf?: (change: RepositoryAccessChange) => AccessChangeCause;
+  },
 ): Promise<number> {
   const { changes, actor, cause, at } = options;
   if (changes.length === 0) return 0;
@@ -275,7 +282,7 @@ export async function recordAccessChanges(
       contracts: c.after.contracts,
       level: levelFromRank(c.after.level),
       effectiveAt: at.toISOString(),
-      cause,
+      cause: options.causeOf ? options.causeOf(c) : cause,
     };
     for (const action of [c.granted ? "access.granted" : null, c.revoked ? "access.revoked" : null] as const) {
       // A deletion's events name the user by id only, like user.deleted itself.

@@ -91,7 +91,7 @@ export interface ApiOperation {
   ifMatch?: boolean;
   body?: { schema: z.ZodType; required: boolean };
   /** Success statuses: what each answers. */
-  responses: Partial<Record<200 | 201, { description: string; schema: z.ZodType }>>;
+  responses: Partial<Record<200 | 201 | 202, { description: string; schema: z.ZodType }>>;
   errors: readonly ErrorStatus[];
   /** Said after the scope in the document's description (e.g. what an API key may not do here). */
   note?: string;
@@ -369,7 +369,7 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
     scopes: ["admin"],
     params: idOf("Definition"),
     body: { schema: startCampaignInput, required: false },
-    responses: { 201: ok(campaignResponse, "Started") },
+    responses: { 201: ok(campaignResponse, "Started"), 202: ok(campaignResponse, "Starting: a large population is still being written (status \"starting\", progress in people; \"failed\" with the reason if it fails)") },
     errors: [400, 404],
   },
   {

@@ -26,7 +26,9 @@ export const reviewDefinitionResponse = z.strictObject({
 
 export const reviewDefinitionList = z.strictObject({ items: z.array(reviewDefinitionResponse).describe("The 200 most recent definitions") });
 
-const campaignStatus = z.enum(["active", "closed"]);
+const campaignStatus = z
+  .enum(["starting", "active", "closed", "failed"])
+  .describe("starting: items being written in the background (see progress); failed: the start failed (see failure), nothing of it is left, start again");
 
 const campaignKind = z
   .enum(["scheduled", "mover", "walls"])
@@ -59,6 +61,8 @@ export const campaignResponse = z.strictObject({
   closedAt: instant.nullable(),
   populationHash: z.string().describe("SHA-256 of the whole population (recomputable from the report), also in the audit trail"),
   populationSize: count,
+  progress: z.strictObject({ people: count, of: count }).describe("While starting: people whose items are written, of all people in the population"),
+  failure: z.string().nullable().describe("Why the start failed (status failed)"),
   decided: count.describe("Items decided, carried-forward ones included"),
   carriedForward: count.describe("Items kept at start because a reviewer kept them, unchanged, in the previous campaign of the definition"),
   overdue: z.boolean(),

@@ -140,13 +140,15 @@ export interface DiffOptions {
 
 /**
  * Objects the migrations create that schema.prisma cannot describe (GIN indexes of migrations
- * 20261207130000 and 20261208200000): expected in every database, so never reported as extra.
+ * 20261207130000 and 20261208200000, a NULLS FIRST key of 20261208180000): expected in every
+ * database, so never reported as extra.
  */
 export const SQL_ONLY_OBJECTS = [
   "AuditEvent.AuditEvent_names_User_idx",
   "AuditEvent.AuditEvent_search_idx",
   "RequestLog.RequestLog_unkeyed_directoryId_idx",
   "ContractRevision.ContractRevision_tags_idx",
+  "ReviewItem.ReviewItem_queue_idx",
 ];
 
 const q = (s: string) => `"${s}"`;

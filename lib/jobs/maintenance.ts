@@ -18,6 +18,7 @@ import { runGroupClosureCheck } from "@/lib/access/graph-check";
 import { issueMissingLiftCertificates } from "@/lib/walls/certificate";
 import { escalateOverdueItems, sendDueReminders, startDueRecurrences, type EscalationResult, type RecurrenceResult, type RemindersResult } from "@/lib/reviews/schedule";
 import { processMoverReviews, type MoverReviewsResult } from "@/lib/reviews/mover";
+import { failStalledStarts } from "@/lib/reviews/service";
 import { everyInterval } from "@/lib/interval-loop";
 
 export const JOB_LOCK_KEYS = {
@@ -62,6 +63,7 @@ export async function runMaintenanceOnce(
   reviewRecurrence?: RecurrenceResult;
   reviewEscalation?: EscalationResult;
   reviewReminders?: RemindersResult;
+  stalledStarts?: number;
   moverReviews?: MoverReviewsResult;
 }> {
   const config = getConfig();
@@ -110,7 +112,9 @@ export async function runReviewJobs(prisma: PrismaClient, options: { now: Date }
   const reviewRecurrence = await runExclusively(prisma, JOB_LOCK_KEYS.reviewRecurrence, (tx) => startDueRecurrences(tx, options));
   const reviewEscalation = await runExclusively(prisma, JOB_LOCK_KEYS.reviewEscalation, (tx) => escalateOverdueItems(tx, options));
   const reviewReminders = await runExclusively(prisma, JOB_LOCK_KEYS.reviewReminders, (tx) => sendDueReminders(tx, options));
-  return { reviewRecurrence, reviewEscalation, reviewReminders };
+  // A background start whose server stopped: marked failed, its items removed (each under a row lock).
+  const stalledStarts = await failStalledStarts(prisma, options);
+  return { reviewRecurrence, reviewEscalation, reviewReminders, stalledStarts };
 }
 
 // Mover reviews follow the SCIM change within this interval (the maintenance tick runs them too).

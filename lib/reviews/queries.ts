@@ -89,6 +89,8 @@ export async function getCampaign(prisma: PrismaClient, options: { id: string })
     closedAt: c.closedAt,
     populationHash: c.populationHash,
     populationSize: c.populationSize,
+    progress: { people: c.progressDone, of: c.progressTotal },
+    failure: c.failure,
     decided,
     carriedForward,
     overdue,

@@ -4,18 +4,21 @@
 // grant in Custodian — with the engine's answer after it as proof). Every write commits with its
 // audit event; revocations reach webhooks as access.revoked through the outbox.
 import { createHash, randomUUID } from "node:crypto";
-import type { PrismaClient, ReviewCampaign } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient, ReviewCampaign } from "@/lib/generated/prisma/client";
 import { checkAccessMany } from "@/lib/access/check-many";
 import { contractsOfUser, checkAccess } from "@/lib/access/effective-access";
 import { directGrantsAt } from "@/lib/access/direct-grants";
 import { confidentialityRank } from "@/lib/access/levels";
 import { counterpartyFilter, reviewPopulation, type PopulationRow } from "@/lib/access/population";
 import { reviewersScreenedByWalls } from "@/lib/access/walls";
-import { recordAuditEvent, type Actor } from "@/lib/audit/record";
+import { recordAuditEvent, recordAuditEvents, type Actor } from "@/lib/audit/record";
+import { recordAccessChanges } from "@/lib/access/change-events";
+import { diffSnapshots, snapshotAccess } from "@/lib/access/snapshot";
 import { now as clockNow } from "@/lib/clock";
 import type { Tx } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { excludeInTransaction } from "@/lib/exclusions/service";
+import { log } from "@/lib/log";
 import { enqueueEmails } from "@/lib/notifications/outbox";
 import { deleteRule } from "@/lib/rules/service";
 import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
@@ -121,11 +124,16 @@ async function reviewerLookups(
   const managers = wanted.length
     ? await db.user.findMany({ where: { OR: [{ id: { in: wanted } }, { externalId: { in: wanted } }] }, select: { id: true, externalId: true, directoryId: true } })
     : [];
+  // By directory and id, then by directory and externalId (a scan of the managers per person was
+  // quadratic: 50,000 people × thousands of managers).
+  const byId = new Map(managers.map((u) => [`${u.directoryId}|${u.id}`, u.id]));
+  const byExternalId = new Map<string, string>();
+  for (const u of managers) if (u.externalId && !byExternalId.has(`${u.directoryId}|${u.externalId}`)) byExternalId.set(`${u.directoryId}|${u.externalId}`, u.id);
   const managerOf = new Map<string, string>();
   for (const p of people) {
     if (!p.managerId) continue;
-    const m = managers.find((u) => u.directoryId === p.directoryId && (u.id === p.managerId || u.externalId === p.managerId));
-    if (m) managerOf.set(p.id, m.id);
+    const m = byId.get(`${p.directoryId}|${p.managerId}`) ?? byExternalId.get(`${p.directoryId}|${p.managerId}`);
+    if (m) managerOf.set(p.id, m);
   }
   const ownerRows = await db.repositoryOwner.findMany({ where: { repositoryId: { in: repositoryIds } }, orderBy: [{ repositoryId: "asc" }, { userId: "asc" }] });
   const owners = new Map<string, string[]>();
@@ -183,14 +191,28 @@ const itemKey = (i: { userId: string; repositoryId: string; contractId: string |
 
 /** The population of a configuration at `at` with reviewers and recommendations: what starting would create. */
 async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: string; config: CampaignConfig; at: Date; dueAt: Date }): Promise<Planned[]> {
-  const { config, at } = options;
+  const rows = await populationOf(db, options);
+  return planRows(db, { rows, config: options.config, at: options.at, previous: await previousKeeps(db, options.definitionId) });
+}
+
+/** The engine's population for a configuration at `at` (access ending before `dueAt` left out). */
+function populationOf(db: PrismaClient | Tx, options: { config: CampaignConfig; at: Date; dueAt: Date }): Promise<PopulationRow[]> {
+  const { config } = options;
   const rank = (c: Parameters<typeof confidentialityRank>[0] | null | undefined) => (c ? confidentialityRank(c) : null);
-  const rows = await reviewPopulation(db, {
-    at,
+  return reviewPopulation(db, {
+    at: options.at,
     closeAt: options.dueAt,
     scope: { ...config.scope, confidentialityFloor: rank(config.scope.confidentialityFloor) },
     contractFloor: rank(config.perContractFrom),
   });
+}
+
+/** Reviewers, recommendations, last opened and carry-forward for population rows (any subset of people). */
+async function planRows(
+  db: PrismaClient | Tx,
+  options: { rows: PopulationRow[]; config: CampaignConfig; at: Date; previous: Awaited<ReturnType<typeof previousKeeps>> },
+): Promise<Planned[]> {
+  const { rows, config, at, previous } = options;
   const people = await db.user.findMany({
     where: { id: { in: [...new Set(rows.map((r) => r.userId))] } },
     select: { id: true, directoryId: true, managerId: true, lastSeenAt: true, inactiveFlaggedAt: true },
@@ -203,8 +225,6 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
     config,
     [...new Set(rows.flatMap((r) => (r.contractId ? [r.contractId] : [])))],
   );
-  // Kept, unchanged, in the previous campaign of the same definition → recommend keep (when opened recently) or carry forward.
-  const previous = await previousKeeps(db, options.definitionId);
   // "Last opened": the decision log's last permit (AuthZEN) on a contract of the item, when known.
   const opened = await db.$queryRawUnsafe<{ userId: string; repositoryId: string; contractId: string; at: Date }[]>(
     `SELECT d."userId", c."repositoryId", d."contractId", d."lastPermitAt" AS at
@@ -252,6 +272,63 @@ async function planCampaign(db: PrismaClient | Tx, options: { definitionId?: str
   });
 }
 
+/**
+ * Writes planned items with one INSERT per few thousand (arrays unnested; Prisma's createMany
+ * binds 20 parameters per row), and the carried-forward items' keep decisions (their event named
+ * later, when the set is complete: `eventId` null here).
+ */
+async function insertItems(tx: Tx, options: { campaignId: string; plan: Planned[]; at: Date; carryEventId: string | null }) {
+  const { plan, at, campaignId } = options;
+  const BATCH = 5000;
+  for (let i = 0; i < plan.length; i += BATCH) {
+    const part = plan.slice(i, i + BATCH);
+    const col = <T>(f: (p: Planned) => T) => part.map(f);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "ReviewItem" (id, "campaignId", "userId", "repositoryId", "contractId", level, contracts, confidentiality, reasons, "personStatus",
+                                 "inactiveDays", "lastOpenedAt", recommendation, "recommendationReason", "reviewerId", "assignedAt", decision, "decidedAt", "carriedForward")
+       SELECT i.id, $1, i.uid, i.rid, i.cid, i.level, i.contracts, i.conf, i.reasons, i.status, i.inactive, i.opened, i.rec, i.why, i.reviewer,
+              CASE WHEN i.reviewer IS NOT NULL AND NOT i.carried THEN $2::timestamp(3) END,
+              CASE WHEN i.carried THEN 'keep' END, CASE WHEN i.carried THEN $2::timestamp(3) END, i.carried
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[], $10::jsonb[], $11::text[], $12::int[],
+                   $13::timestamp(3)[], $14::text[], $15::text[], $16::boolean[], $17::text[])
+            AS i(id, uid, rid, cid, level, contracts, conf, reasons, status, inactive, opened, rec, reviewer, carried, why)`,
+      campaignId,
+      at,
+      col((p) => p.id),
+      col((p) => p.row.userId),
+      col((p) => p.row.repositoryId),
+      col((p) => p.row.contractId),
+      col((p) => p.row.level),
+      col((p) => p.row.contracts),
+      col((p) => p.row.confidentiality),
+      col((p) => JSON.stringify(p.row.reasons)),
+      col((p) => p.personStatus),
+      col((p) => p.inactiveDays),
+      col((p) => p.lastOpenedAt),
+      col((p) => p.recommendation),
+      col((p) => p.reviewerId),
+      col((p) => p.carryForward),
+      col((p) => p.recommendationReason),
+    );
+    const carried = part.filter((p) => p.carryForward);
+    if (carried.length > 0) {
+      await tx.reviewDecision.createMany({
+        data: carried.map((p) => ({
+          itemId: p.id,
+          campaignId,
+          stage: 1,
+          decision: "keep",
+          reviewerId: null,
+          via: "carry_forward",
+          decidedAt: at,
+          justification: "Unchanged since a reviewer kept it in the previous campaign of this definition",
+          eventId: options.carryEventId,
+        })),
+      });
+    }
+  }
+}
+
 /** Before starting: how many items and reviewers the definition yields now. */
 export async function previewCampaign(prisma: PrismaClient, options: { definitionId: string }) {
   const definition = await prisma.reviewDefinition.findUnique({ where: { id: options.definitionId } });
@@ -270,16 +347,227 @@ export async function previewCampaign(prisma: PrismaClient, options: { definitio
   };
 }
 
-/** Starts a campaign: freezes the population at this instant, records its hash and size in the audit trail. */
+/**
+ * Starts a campaign and waits until it is active (the demo, tests, the bench): see beginCampaign
+ * and runCampaignStart. A failed start throws after marking the campaign failed.
+ */
 export async function startCampaign(prisma: PrismaClient, options: { definitionId: string; name?: string; actor: Actor }) {
-  return prisma.$transaction((tx) => startCampaignInTx(tx, options), txOptions);
+  // A wall review (a handful of walls, not a population) starts in one transaction as before.
+  if (await isWallReviewDefinition(prisma, options.definitionId)) return prisma.$transaction((tx) => startCampaignInTx(tx, options), txOptions);
+  const campaign = await beginCampaign(prisma, options);
+  return runCampaignStart(prisma, { campaignId: campaign.id, actor: options.actor });
 }
 
 /**
- * Starting, in the caller's transaction (the scheduler starts recurring campaigns under its job
+ * The dashboard's and the API's start: begins the campaign and runs its start in the background,
+ * answering once it is active or after `waitMs`, whichever comes first — a small campaign answers
+ * active as before, one of 50,000 people answers "starting" (its page shows the progress) while
+ * the work goes on in this process. A failed start is logged and left marked failed.
+ */
+export async function startCampaignInBackground(
+  prisma: PrismaClient,
+  options: { definitionId: string; name?: string; actor: Actor; waitMs?: number },
+): Promise<{ campaign: ReviewCampaign; done: boolean }> {
+  if (await isWallReviewDefinition(prisma, options.definitionId)) return { campaign: await startCampaign(prisma, options), done: true };
+  const begun = await beginCampaign(prisma, options);
+  const run = runCampaignStart(prisma, { campaignId: begun.id, actor: options.actor }).then(
+    (campaign) => ({ campaign, done: true }),
+    (err: unknown) => {
+      log.warn("review campaign start failed", { campaignId: begun.id, error: err instanceof Error ? err.message : String(err) });
+      return null;
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const waited = await Promise.race([run, new Promise<"waiting">((resolve) => (timer = setTimeout(() => resolve("waiting"), options.waitMs ?? 2000)))]);
+  clearTimeout(timer);
+  if (waited && waited !== "waiting") return waited;
+  return { campaign: await prisma.reviewCampaign.findUniqueOrThrow({ where: { id: begun.id } }), done: false };
+}
+
+async function isWallReviewDefinition(prisma: PrismaClient, definitionId: string): Promise<boolean> {
+  const definition = await prisma.reviewDefinition.findUnique({ where: { id: definitionId }, select: { config: true } });
+  const parsed = definition ? campaignConfig.safeParse(definition.config) : null;
+  return !!parsed?.success && isWallReview(parsed.data);
+}
+
+/** A start silent this long (its process stopped) is marked failed by the maintenance job. */
+export const START_STALLED_MS = 10 * 60_000;
+/** People per transaction of a background start: the progress unit, and what one commit holds. */
+const START_CHUNK_PEOPLE = 2000;
+
+const campaignName = async (tx: Tx, definition: { id: string; name: string }, name?: string) =>
+  // Numbered, not dated: pages show instants only through the one formatter (the start is on the campaign).
+  name ?? `${definition.name} #${(await tx.reviewCampaign.count({ where: { definitionId: definition.id } })) + 1}`;
+
+/**
+ * The first step of a start from the dashboard or the API: the campaign row, status "starting",
+ * its snapshot instant and due date fixed; the request returns at once and runCampaignStart does
+ * the work (the route runs it after answering).
+ */
+export async function beginCampaign(prisma: PrismaClient, options: { definitionId: string; name?: string; actor: Actor }): Promise<ReviewCampaign> {
+  return prisma.$transaction(async (tx) => {
+    const definition = await tx.reviewDefinition.findUnique({ where: { id: options.definitionId } });
+    if (!definition) throw new AppError("not_found", `Review definition ${options.definitionId} not found`);
+    const config = campaignConfig.parse(definition.config);
+    const at = clockNow();
+    return tx.reviewCampaign.create({
+      data: {
+        definitionId: definition.id,
+        name: await campaignName(tx, definition, options.name),
+        config,
+        status: "starting",
+        startedAt: at,
+        dueAt: new Date(at.getTime() + config.durationDays * DAY_MS),
+        populationHash: "",
+        populationSize: 0,
+        startedBy: options.actor.label ?? options.actor.id ?? null,
+        ownerEmail: accountEmailOf(options.actor) ?? definition.ownerEmail,
+        kind: "scheduled",
+        heartbeatAt: at,
+      },
+    });
+  });
+}
+
+/**
+ * Does a "starting" campaign's work: the population at its snapshot instant (one read, computed
+ * as sets by the engine), then its items written a few thousand people per transaction — each
+ * commit moves the progress ("12,000 of 50,000 people") and SCIM writes are never held up behind
+ * one long transaction — and last, in one transaction, the hash, the audit events, the e-mails
+ * and the status "active". Items of a campaign that is not active are in nobody's queue. If
+ * anything fails, the items written so far are removed and the campaign is marked "failed" with
+ * the reason; the definition can be started again.
+ */
+export async function runCampaignStart(prisma: PrismaClient, options: { campaignId: string; actor: Actor }): Promise<ReviewCampaign> {
+  const campaign = await prisma.reviewCampaign.findUnique({ where: { id: options.campaignId } });
+  if (!campaign) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
+  if (campaign.status !== "starting") throw new AppError("conflict", `Campaign ${campaign.name} is ${campaign.status}`);
+  const at = campaign.startedAt;
+  try {
+    const config = campaignConfig.parse(campaign.config);
+    const rows = await populationOf(prisma, { config, at, dueAt: campaign.dueAt });
+    const previous = await previousKeeps(prisma, campaign.definitionId);
+    // Rows come ordered by person: chunks of whole people.
+    const bounds: number[] = [0];
+    let people = 0;
+    for (let i = 1; i <= rows.length; i++) {
+      if (i === rows.length || rows[i].userId !== rows[i - 1].userId) {
+        people++;
+        if (people % START_CHUNK_PEOPLE === 0 || i === rows.length) bounds.push(i);
+      }
+    }
+    await beat(prisma, campaign.id, { progressDone: 0, progressTotal: people });
+    const counts = new Map<string, number>();
+    const carried: string[] = [];
+    for (let k = 1; k < bounds.length; k++) {
+      const plan = await planRows(prisma, { rows: rows.slice(bounds[k - 1], bounds[k]), config, at, previous });
+      for (const p of plan) {
+        if (p.reviewerId && !p.carryForward) counts.set(p.reviewerId, (counts.get(p.reviewerId) ?? 0) + 1);
+        if (p.carryForward) carried.push(p.id);
+      }
+      await prisma.$transaction(async (tx) => {
+        // Still ours (not marked failed as stalled meanwhile): FOR SHARE keeps it so to the commit.
+        const [row] = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM "ReviewCampaign" WHERE id = $1 FOR SHARE`, campaign.id);
+        if (row?.status !== "starting") throw new AppError("conflict", `Campaign ${campaign.name} is ${row?.status ?? "gone"}`);
+        await insertItems(tx, { campaignId: campaign.id, plan, at, carryEventId: null });
+        await beat(tx, campaign.id, { progressDone: Math.min(people, k * START_CHUNK_PEOPLE), progressTotal: people });
+      }, txOptions);
+    }
+    return await prisma.$transaction(async (tx) => {
+      // Still ours: a start marked failed meanwhile (stalled) does not come back to life.
+      const locked = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`, campaign.id);
+      if (locked[0]?.status !== "starting") throw new AppError("conflict", `Campaign ${campaign.name} is ${locked[0]?.status ?? "gone"}`);
+      return recordStart(tx, { campaign, rows, counts, carried, actor: options.actor, at });
+    }, txOptions);
+  } catch (err) {
+    await failStart(prisma, { campaignId: campaign.id, reason: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+async function beat(db: PrismaClient | Tx, campaignId: string, progress: { progressDone: number; progressTotal: number }) {
+  await db.reviewCampaign.updateMany({ where: { id: campaignId, status: "starting" }, data: { ...progress, heartbeatAt: clockNow() } });
+}
+
+/** A start that failed (or stalled): its items and decisions removed, the campaign "failed" with the reason. */
+async function failStart(prisma: PrismaClient, options: { campaignId: string; reason: string }) {
+  await prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`, options.campaignId);
+    // Never an active or closed campaign's items; a failed one's again (nothing may be left).
+    if (locked[0]?.status !== "starting" && locked[0]?.status !== "failed") return;
+    await tx.$executeRawUnsafe(`DELETE FROM "ReviewDecision" WHERE "campaignId" = $1`, options.campaignId);
+    await tx.$executeRawUnsafe(`DELETE FROM "ReviewItem" WHERE "campaignId" = $1`, options.campaignId);
+    if (locked[0].status === "starting") {
+      await tx.reviewCampaign.update({ where: { id: options.campaignId }, data: { status: "failed", failure: options.reason.slice(0, 2000), progressDone: 0 } });
+    }
+  }, txOptions);
+}
+
+/** Marks failed the starts whose process stopped (no progress for START_STALLED_MS); returns how many. */
+export async function failStalledStarts(prisma: PrismaClient, options: { now: Date }): Promise<number> {
+  const stalled = await prisma.reviewCampaign.findMany({
+    where: { status: "starting", heartbeatAt: { lt: new Date(options.now.getTime() - START_STALLED_MS) } },
+    select: { id: true },
+  });
+  for (const c of stalled) await failStart(prisma, { campaignId: c.id, reason: "The start stopped (its server stopped or restarted) and was abandoned; start the campaign again" });
+  return stalled.length;
+}
+
+/**
+ * The end of a start, in the caller's transaction: the population hash and size, the carried-
+ * forward set's event (its decisions point at it), the start's audit event naming each reviewer's
+ * item count (the `review.campaign_started` webhook), each reviewer told once by e-mail, status active.
+ */
+async function recordStart(
+  tx: Tx,
+  options: { campaign: ReviewCampaign; rows: PopulationRow[]; counts: Map<string, number>; carried: string[]; actor: Actor; at: Date; people?: string[] },
+): Promise<ReviewCampaign> {
+  const { campaign, rows, counts, carried, at } = options;
+  const hash = populationHash(rows);
+  let carryEventId: string | null = null;
+  if (carried.length > 0) {
+    // One event for the set (a campaign may carry tens of thousands), naming the previous
+    // campaign and hashing the items' ids; each item's history row points at it.
+    carryEventId = await recordAuditEvent(tx, {
+      actor: { type: "system", label: "carry forward" },
+      action: "review_campaign.carried_forward",
+      target: { type: "ReviewCampaign", id: campaign.id, label: campaign.name },
+      after: {
+        previousCampaignId: (await previousKeeps(tx, campaign.definitionId)).previousId,
+        items: carried.length,
+        itemsSha256: createHash("sha256").update([...carried].sort().join("\n")).digest("hex"),
+      },
+    });
+    await tx.$executeRawUnsafe(`UPDATE "ReviewDecision" SET "eventId" = $1 WHERE "campaignId" = $2 AND via = 'carry_forward'`, carryEventId, campaign.id);
+  }
+  const eventId = await recordAuditEvent(tx, {
+    actor: options.actor,
+    action: "review_campaign.started",
+    target: { type: "ReviewCampaign", id: campaign.id, label: campaign.name },
+    after: {
+      definitionId: campaign.definitionId,
+      populationHash: hash,
+      populationSize: rows.length,
+      snapshotAt: at.toISOString(),
+      dueAt: campaign.dueAt.toISOString(),
+      reviewers: counts.size,
+      assignments: reviewerCounts(counts),
+      carriedForward: carried.length,
+      ...(options.people ? { people: options.people } : {}),
+      ...(campaign.occurrenceAt ? { occurrenceAt: campaign.occurrenceAt.toISOString() } : {}),
+    },
+  });
+  await enqueueEmails(tx, { messages: await assignmentMessages(tx, { id: campaign.id, name: campaign.name, dueAt: campaign.dueAt }, counts), eventId, now: at });
+  return tx.reviewCampaign.update({
+    where: { id: campaign.id },
+    data: { status: "active", populationHash: hash, populationSize: rows.length, startEventId: eventId, heartbeatAt: clockNow() },
+  });
+}
+
+/**
+ * Starting in the caller's transaction (the scheduler starts recurring campaigns under its job
  * lock, `occurrenceAt` naming the recurrence slot; a mover review passes `people`, only these
- * people, and `kind`). The audit event names each reviewer's item count (the
- * `review.campaign_started` webhook), and each reviewer is told once by e-mail.
+ * people, and `kind`).
  */
 export async function startCampaignInTx(
   tx: Tx,
@@ -306,103 +594,26 @@ export async function startCampaignInTx(
   const plan = await planCampaign(tx, { definitionId: definition.id, config, at, dueAt });
   // Nothing to review (a mover without access): no campaign that would only need closing.
   if (plan.length === 0 && options.skipEmpty) return null;
-  const hash = populationHash(plan.map((p) => p.row));
-  // Numbered, not dated: pages show instants only through the one formatter (the start is on the campaign).
-  const name = options.name ?? `${definition.name} #${(await tx.reviewCampaign.count({ where: { definitionId: definition.id } })) + 1}`;
-  const ownerEmail = accountEmailOf(options.actor) ?? definition.ownerEmail;
   const campaign = await tx.reviewCampaign.create({
     data: {
       definitionId: definition.id,
-      name,
+      name: await campaignName(tx, definition, options.name),
       config,
-      status: "active",
+      status: "starting",
       startedAt: at,
       dueAt,
-      populationHash: hash,
-      populationSize: plan.length,
+      populationHash: "",
+      populationSize: 0,
       startedBy: options.actor.label ?? options.actor.id ?? null,
-      ownerEmail,
+      ownerEmail: accountEmailOf(options.actor) ?? definition.ownerEmail,
       occurrenceAt: options.occurrenceAt ?? null,
       kind: options.kind ?? "scheduled",
     },
   });
-  const BATCH = 1000;
-  for (let i = 0; i < plan.length; i += BATCH) {
-    await tx.reviewItem.createMany({
-      data: plan.slice(i, i + BATCH).map((p) => ({
-        id: p.id,
-        campaignId: campaign.id,
-        userId: p.row.userId,
-        repositoryId: p.row.repositoryId,
-        contractId: p.row.contractId,
-        level: p.row.level,
-        contracts: p.row.contracts,
-        confidentiality: p.row.confidentiality,
-        reasons: p.row.reasons as object[],
-        personStatus: p.personStatus,
-        inactiveDays: p.inactiveDays,
-        lastOpenedAt: p.lastOpenedAt,
-        recommendation: p.recommendation,
-        recommendationReason: p.recommendationReason,
-        reviewerId: p.reviewerId,
-        assignedAt: p.reviewerId && !p.carryForward ? at : null,
-        ...(p.carryForward ? { decision: "keep", decidedAt: at, carriedForward: true } : {}),
-      })),
-    });
-  }
-  // Reviewers are told of what they must decide: carried-forward items are decided already.
+  await insertItems(tx, { campaignId: campaign.id, plan, at, carryEventId: null });
   const counts = new Map<string, number>();
   for (const p of plan) if (p.reviewerId && !p.carryForward) counts.set(p.reviewerId, (counts.get(p.reviewerId) ?? 0) + 1);
-  const carried = plan.filter((p) => p.carryForward);
-  let carryEventId: string | null = null;
-  if (carried.length > 0) {
-    // One event for the set (a campaign may carry tens of thousands), naming the previous
-    // campaign and hashing the items' ids; each item's history row points at it.
-    carryEventId = await recordAuditEvent(tx, {
-      actor: { type: "system", label: "carry forward" },
-      action: "review_campaign.carried_forward",
-      target: { type: "ReviewCampaign", id: campaign.id, label: name },
-      after: {
-        previousCampaignId: (await previousKeeps(tx, definition.id)).previousId,
-        items: carried.length,
-        itemsSha256: createHash("sha256").update(carried.map((p) => p.id).sort().join("\n")).digest("hex"),
-      },
-    });
-    for (let i = 0; i < carried.length; i += BATCH) {
-      await tx.reviewDecision.createMany({
-        data: carried.slice(i, i + BATCH).map((p) => ({
-          itemId: p.id,
-          campaignId: campaign.id,
-          stage: 1,
-          decision: "keep",
-          reviewerId: null,
-          via: "carry_forward",
-          decidedAt: at,
-          justification: "Unchanged since a reviewer kept it in the previous campaign of this definition",
-          eventId: carryEventId,
-        })),
-      });
-    }
-  }
-  const eventId = await recordAuditEvent(tx, {
-    actor: options.actor,
-    action: "review_campaign.started",
-    target: { type: "ReviewCampaign", id: campaign.id, label: name },
-    after: {
-      definitionId: definition.id,
-      populationHash: hash,
-      populationSize: plan.length,
-      snapshotAt: at.toISOString(),
-      dueAt: dueAt.toISOString(),
-      reviewers: counts.size,
-      assignments: reviewerCounts(counts),
-      carriedForward: carried.length,
-      ...(options.people ? { people: options.people } : {}),
-      ...(options.occurrenceAt ? { occurrenceAt: options.occurrenceAt.toISOString() } : {}),
-    },
-  });
-  await enqueueEmails(tx, { messages: await assignmentMessages(tx, { id: campaign.id, name, dueAt }, counts), eventId, now: at });
-  return tx.reviewCampaign.update({ where: { id: campaign.id }, data: { startEventId: eventId } });
+  return recordStart(tx, { campaign, rows: plan.map((p) => p.row), counts, carried: plan.filter((p) => p.carryForward).map((p) => p.id), actor: options.actor, at, people: options.people });
 }
 
 /** Reviewer → item count as a list in a stable order (audit documents and webhooks). */
@@ -630,11 +841,27 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
   const config = campaignConfig.parse(campaign.config);
   const floor = config.perContractFrom ? confidentialityRank(config.perContractFrom) : null;
   const narrowing = scopeNarrowing(config);
+  // By repository, then person: a batch's access snapshots cover few repositories.
   const pending = await prisma.reviewItem.findMany({
     where: { campaignId: campaign.id, outcome: "revoke", appliedAt: null },
-    orderBy: { id: "asc" },
+    orderBy: [{ repositoryId: "asc" }, { userId: "asc" }, { id: "asc" }],
   });
+  // Most items are one plain exclusion (a repository reviewed whole, or a contract): applied in
+  // batches, each one transaction with bulk writes. The others (a direct grant to end, contracts
+  // one by one, a narrowed exclusion) one by one below, as before.
+  const plain: typeof pending = [];
+  const others: typeof pending = [];
   for (const item of pending) {
+    const reasons = item.reasons as { gids: string[] | null }[];
+    const special =
+      (!item.contractId && (floor !== null || narrowing.counterparties.length > 0 || narrowing.contractTypes.length > 0 || narrowing.confidentialityFloor !== null)) ||
+      reasons.every((r) => r.gids === null);
+    (special ? others : plain).push(item);
+  }
+  for (let i = 0; i < plain.length; i += APPLY_BATCH) {
+    await applyPlainRevocations(prisma, { campaign, items: plain.slice(i, i + APPLY_BATCH), actor: options.actor });
+  }
+  for (const item of others) {
     // A repository item beside per-contract items of the same person and repository covered only
     // the contracts below the per-contract floor: those are excluded one by one, so the contracts
     // reviewed separately (kept, or revoked by their own item) are left to their own decision.
@@ -695,6 +922,114 @@ export async function applyRevocations(prisma: PrismaClient, options: { campaign
     });
   }
   return prisma.reviewCampaign.findUniqueOrThrow({ where: { id: campaign.id } });
+}
+
+/** Revocations per transaction at close: each commits its exclusions, events and items together. */
+const APPLY_BATCH = 500;
+
+/**
+ * A batch of plain revocations (one exclusion each: the repository, or the contract), in one
+ * transaction: the exclusions, their exclusion.created events, the access.revoked events they
+ * cause (one snapshot of the batch's people in its repositories before and after, each event
+ * naming its own exclusion's event as the cause), the proof (the engine's answer inside the
+ * transaction, after the exclusions: the contracts left in the repository, or the contract's
+ * check), the review_item.revoked events and the items' appliedAt — so a person is denied from
+ * the instant their item reads applied, never later. Every insert is one statement per batch.
+ */
+async function applyPlainRevocations(
+  prisma: PrismaClient,
+  options: { campaign: ReviewCampaign; items: Prisma.ReviewItemGetPayload<object>[]; actor: Actor },
+) {
+  const { campaign, items, actor } = options;
+  await prisma.$transaction(async (tx) => {
+    const userIds = [...new Set(items.map((i) => i.userId))];
+    const repositoryIds = [...new Set(items.map((i) => i.repositoryId))];
+    const before = await snapshotAccess(tx, { userIds, repositoryIds, at: clockNow() });
+    const at = clockNow();
+    const why = (item: { decidedBy: string | null }) =>
+      `Revoked in access review campaign "${campaign.name}"${item.decidedBy ? " by its reviewer's decision" : " (default for undecided items)"}`;
+    const exclusions = items.map((item) => ({
+      id: randomUUID(),
+      userId: item.userId,
+      repositoryId: item.contractId ? null : item.repositoryId,
+      contractId: item.contractId,
+      source: "campaign",
+      campaignId: campaign.id,
+      reason: why(item),
+    }));
+    const exclusionEvents = await recordAuditEvents(
+      tx,
+      exclusions.map((x) => ({
+        actor,
+        action: "exclusion.created" as const,
+        target: { type: "Exclusion", id: x.id, label: `user ${x.userId} from ${x.repositoryId ? `repository ${x.repositoryId}` : `contract ${x.contractId}`}` },
+        after: { userId: x.userId, repositoryId: x.repositoryId, contractId: x.contractId, source: x.source, campaignId: x.campaignId, reason: x.reason, validFrom: at.toISOString(), validTo: null },
+      })),
+    );
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "Exclusion" (id, "userId", "repositoryId", "contractId", source, "campaignId", reason, "validFrom", "validTo", "createdAt", "createdByType", "createdById", "createdByLabel", "eventId")
+       SELECT x.id, x.uid, x.rid, x.cid, 'campaign', $1, x.reason, $2::timestamp(3), NULL, $2::timestamp(3), $3, $4, $5, x.eid
+       FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS x(id, uid, rid, cid, reason, eid)`,
+      campaign.id,
+      at,
+      actor.type,
+      actor.id ?? null,
+      actor.label ?? null,
+      exclusions.map((x) => x.id),
+      exclusions.map((x) => x.userId),
+      exclusions.map((x) => x.repositoryId),
+      exclusions.map((x) => x.contractId),
+      exclusions.map((x) => x.reason),
+      exclusionEvents,
+    );
+    const proofAt = clockNow();
+    const after = await snapshotAccess(tx, { userIds, repositoryIds, at: proofAt });
+    // Each (person, repository) change is caused by that person's exclusion in it (the first, when a
+    // repository item and contract items of one person share a repository).
+    const eventOf = new Map<string, string>();
+    items.forEach((item, k) => {
+      const key = `${item.userId}|${item.repositoryId}`;
+      if (!eventOf.has(key)) eventOf.set(key, exclusionEvents[k]);
+    });
+    await recordAccessChanges(tx, {
+      changes: diffSnapshots(before, after),
+      actor,
+      cause: { kind: "exclusion.created", description: `exclusions of access review campaign ${campaign.id}` },
+      causeOf: (c) => ({ kind: "exclusion.created", eventId: eventOf.get(`${c.userId}|${c.repositoryId}`), description: "exclusion from an access review campaign" }),
+      at: proofAt,
+    });
+    // The same proofs as one by one: a contract's check; a repository's count of the person's
+    // contracts left in it — here the engine's snapshot after the exclusions (the count
+    // contractsOfUser gives, for the whole batch in one query).
+    const proofs: Record<string, unknown>[] = [];
+    for (const item of items) {
+      if (item.contractId) {
+        const check = await checkAccess(tx, { userId: item.userId, contractId: item.contractId, at: proofAt });
+        proofs.push({ at: proofAt.toISOString(), query: "check", contractId: item.contractId, allowed: check.allowed, denial: check.denial.map((d) => d.code) });
+      } else {
+        const left = after.get(item.userId)?.get(item.repositoryId)?.contracts ?? 0;
+        proofs.push({ at: proofAt.toISOString(), query: "contracts_of_user", repositoryId: item.repositoryId, allowed: left > 0, contractsLeft: left });
+      }
+    }
+    const revokedEvents = await recordAuditEvents(
+      tx,
+      items.map((item, k) => ({
+        actor,
+        action: "review_item.revoked" as const,
+        target: { type: "ReviewItem", id: item.id, label: `${item.userId} on ${item.contractId ?? item.repositoryId}` },
+        after: { campaignId: campaign.id, exclusionId: exclusions[k].id, endedRuleIds: [], proof: proofs[k] },
+      })),
+    );
+    void revokedEvents;
+    await tx.$executeRawUnsafe(
+      `UPDATE "ReviewItem" i SET "appliedAt" = $1::timestamp(3), "exclusionId" = x.eid, proof = x.proof
+       FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS x(id, eid, proof) WHERE i.id = x.id`,
+      proofAt,
+      items.map((i) => i.id),
+      exclusions.map((x) => x.id),
+      proofs.map((p) => JSON.stringify(p)),
+    );
+  }, txOptions);
 }
 
 interface ScopeNarrowing {

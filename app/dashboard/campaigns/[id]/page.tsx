@@ -59,7 +59,20 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         <Card title="Campaign">
           <DescriptionList
             items={[
-              { term: "Status", value: <>{c.status} {c.overdue && <Badge tone="red">overdue</Badge>} {c.kind === "mover" && <Badge tone="amber">mover review</Badge>} {c.kind === "walls" && <Badge tone="blue">wall review</Badge>}</> },
+              {
+                term: "Status",
+                value: (
+                  <>
+                    {c.status === "starting"
+                      ? c.progress.of
+                        ? `starting: ${c.progress.people.toLocaleString("en")} of ${c.progress.of.toLocaleString("en")} people`
+                        : "starting: computing the population"
+                      : c.status}{" "}
+                    {c.status === "failed" && <Badge tone="red">{c.failure ?? "failed"}</Badge>} {c.overdue && <Badge tone="red">overdue</Badge>}{" "}
+                    {c.kind === "mover" && <Badge tone="amber">mover review</Badge>} {c.kind === "walls" && <Badge tone="blue">wall review</Badge>}
+                  </>
+                ),
+              },
               { term: "Started", value: <Time value={c.startedAt} /> },
               { term: "Due", value: <Time value={c.dueAt} /> },
               { term: "Closed", value: c.closedAt ? <Time value={c.closedAt} /> : "—" },
