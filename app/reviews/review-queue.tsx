@@ -10,7 +10,7 @@ import { ApiError, getJson, sendJson } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
 import type { ReviewItemView } from "@/lib/reviews/queries";
-import { accessQueueEmptyText } from "@/lib/reviews/wording";
+import { accessQueueEmptyText } from "@/components/reviews/wording";
 
 type Item = Omit<ReviewItemView, "decidedAt" | "appliedAt" | "lastOpenedAt"> & { lastOpenedAt: string | null };
 type Queue = { total: number; items: Item[]; bulkAllowed: Record<string, boolean>; revokeNotes: Record<string, string | null> };

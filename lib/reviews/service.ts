@@ -23,6 +23,7 @@ import { enqueueEmails } from "@/lib/notifications/outbox";
 import { deleteRule } from "@/lib/rules/service";
 import { assignmentMessages, closingMessages, reassignmentMessages } from "./notifications";
 import { populationHash } from "./population-hash";
+import { lockReviewerItems } from "./queue-lock";
 import { peopleNeverOpened, recommend, type RecommendationReason } from "./recommendation";
 import { closeWallReview, isWallReview, previewWallReview, startWallReviewInTx } from "./wall-reviews";
 import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
@@ -632,20 +633,7 @@ export async function decideItems(prisma: PrismaClient, options: { campaignId: s
   const itemIds = [...new Set(input.itemIds)];
   const bulk = itemIds.length > 1;
   return prisma.$transaction(async (tx) => {
-    // FOR SHARE: decisions run side by side, but wait for a close (FOR UPDATE) in progress and then
-    // read its status — a decision after close is refused, never left unapplied beside its outcome.
-    // Campaign row before item rows, as close takes them: no deadlock.
-    const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "ReviewCampaign" WHERE id = $1 FOR SHARE`, options.campaignId);
-    if (locked.length === 0) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
-    const campaign = await tx.reviewCampaign.findUniqueOrThrow({ where: { id: options.campaignId } });
-    const items = await tx.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id FROM "ReviewItem" WHERE id = ANY($1::text[]) AND "campaignId" = $2 AND "reviewerId" = $3 FOR UPDATE`,
-      itemIds,
-      campaign.id,
-      options.reviewerId,
-    );
-    if (items.length !== itemIds.length) throw new AppError("not_found", "Some items are not in your review queue");
-    if (campaign.status !== "active") throw new AppError("conflict", `Campaign ${campaign.name} is ${campaign.status}`);
+    const campaign = await lockReviewerItems(tx, { table: "ReviewItem", campaignId: options.campaignId, reviewerId: options.reviewerId, itemIds });
     const config = campaignConfig.parse(campaign.config);
     const rows = await tx.reviewItem.findMany({ where: { id: { in: itemIds } } });
     if (rows.some((r) => r.userId === options.reviewerId)) throw new AppError("forbidden", "Nobody reviews their own access");

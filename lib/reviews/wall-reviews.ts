@@ -28,6 +28,7 @@ import { enqueueEmails } from "@/lib/notifications/outbox";
 import { liftWallAndCertify } from "@/lib/walls/certificate";
 import { removeWallPerson } from "@/lib/walls/service";
 import { assignmentMessages, closingMessages } from "./notifications";
+import { lockReviewerItems } from "./queue-lock";
 import { wallPopulationHash } from "./wall-population-hash";
 import { resolveWallLiftInput, wallDecisionInput, type CampaignConfig, type WallDecision, type WallQuestion } from "./schemas";
 
@@ -285,18 +286,7 @@ export async function decideWallItems(prisma: PrismaClient, options: { campaignI
   const itemIds = [...new Set(input.itemIds)];
   const bulk = itemIds.length > 1;
   return prisma.$transaction(async (tx) => {
-    // As for access items: FOR SHARE on the campaign waits for a close in progress, then sees its status.
-    const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "ReviewCampaign" WHERE id = $1 FOR SHARE`, options.campaignId);
-    if (locked.length === 0) throw new AppError("not_found", `Campaign ${options.campaignId} not found`);
-    const campaign = await tx.reviewCampaign.findUniqueOrThrow({ where: { id: options.campaignId } });
-    const mine = await tx.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id FROM "WallReviewItem" WHERE id = ANY($1::text[]) AND "campaignId" = $2 AND "reviewerId" = $3 FOR UPDATE`,
-      itemIds,
-      campaign.id,
-      options.reviewerId,
-    );
-    if (mine.length !== itemIds.length) throw new AppError("not_found", "Some items are not in your review queue");
-    if (campaign.status !== "active") throw new AppError("conflict", `Campaign ${campaign.name} is ${campaign.status}`);
+    const campaign = await lockReviewerItems(tx, { table: "WallReviewItem", campaignId: options.campaignId, reviewerId: options.reviewerId, itemIds });
     const config = campaign.config as CampaignConfig;
     const rows = await tx.wallReviewItem.findMany({ where: { id: { in: itemIds } } });
     if (rows.some((r) => r.userId === options.reviewerId)) throw new AppError("forbidden", "Nobody reviews their own place on a wall's roster");

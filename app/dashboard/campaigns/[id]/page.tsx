@@ -8,7 +8,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/principal";
 import { campaignOrNull } from "@/lib/reviews/page-data";
 import { wallReviewsForPages } from "@/lib/reviews/wall-review-queries";
-import { wallsInScopeText } from "@/lib/reviews/wording";
+import { wallsInScopeText } from "@/components/reviews/wording";
 
 export const metadata = { title: "Access review campaign" };
 
