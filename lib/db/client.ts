@@ -90,8 +90,15 @@ export function statementNameOf(sql: string): string | undefined {
   return name;
 }
 
-/** Databases by their process client, so a caller holding a client can find its bounded pool. */
-const databaseOfClient = new WeakMap<object, Database>();
+/**
+ * Databases by their process client, so a caller holding a client can find its bounded pool. On
+ * globalThis, like the process database: the built server bundles this module into several chunks,
+ * each with its own module state, and a map per copy did not know a client another copy opened
+ * (access reads ran without their statement timeout; a campaign's population ran its temporary
+ * tables outside a transaction, which dropped them at once: "_pop_cov does not exist").
+ */
+const globalForClients = globalThis as unknown as { __custodianDatabaseOfClient?: WeakMap<object, Database> };
+const databaseOfClient = (globalForClients.__custodianDatabaseOfClient ??= new WeakMap<object, Database>());
 
 /** The database `client` is the root client of, or undefined (a transaction client, or foreign). */
 export function databaseOf(client: unknown): Database | undefined {
