@@ -29,6 +29,7 @@ interface Seed {
   exclusionId: string;
   definitionId: string;
   campaignId: string;
+  wallId: string;
 }
 
 type Method = "POST" | "PATCH" | "PUT" | "DELETE";
@@ -178,6 +179,10 @@ const PAGES: { route: string; action: Action; url: (s: Seed) => string }[] = [
   { route: "/dashboard/exclusions", action: "access:review", url: () => "/dashboard/exclusions" },
   { route: "/dashboard/campaigns/[id]", action: "campaigns:read", url: (s) => `/dashboard/campaigns/${s.campaignId}` },
   { route: "/dashboard/campaigns/[id]/report", action: "campaigns:read", url: (s) => `/dashboard/campaigns/${s.campaignId}/report` },
+  { route: "/dashboard/walls", action: "walls:read", url: () => "/dashboard/walls" },
+  { route: "/dashboard/walls/new", action: "walls:write", url: () => "/dashboard/walls/new" },
+  { route: "/dashboard/walls/[id]", action: "walls:read", url: (s) => `/dashboard/walls/${s.wallId}` },
+  { route: "/dashboard/walls/[id]/edit", action: "walls:write", url: (s) => `/dashboard/walls/${s.wallId}/edit` },
 ];
 
 // The main menu (app/dashboard/layout.tsx): label → the permission that shows it.
@@ -191,6 +196,7 @@ const MENU: { label: string; action: Action }[] = [
   { label: "Access review", action: "access:review" },
   { label: "Review campaigns", action: "campaigns:read" },
   { label: "Exclusions", action: "access:review" },
+  { label: "Ethical walls", action: "walls:read" },
   { label: "Evidence", action: "evidence:export" },
   { label: "Directories", action: "directories:read" },
   { label: "Audit trail", action: "audit:read" },
@@ -267,7 +273,8 @@ test.describe.serial("per role", () => {
     const exclusion = await postOk<{ id: string }>(api, "/api/admin/exclusions", { userId: user.id, repositoryId: repository.id, reason: "Roles e2e: seeded exclusion" });
     const definition = await postOk<{ id: string }>(api, "/api/admin/review-definitions", { name: `Roles review ${suffix}`, config: { scope: { repositoryIds: [repository.id] }, stages: [{ reviewers: "manager" }], fallbackReviewerId: user.id } });
     const campaign = await postOk<{ id: string }>(api, `/api/admin/review-definitions/${definition.id}/start`, {});
-    seed = { exclusionId: exclusion.id, definitionId: definition.id, campaignId: campaign.id, erasableUserId: erasable.id, webhookId: webhook.endpoint.id, deliveryId: delivery.id, eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
+    const wall = await postOk<{ id: string }>(api, "/api/admin/walls", { name: `Roles wall ${suffix}`, kind: "exclusionary", members: [{ userId: user.id }], scope: [{ kind: "repository", value: repository.id }] });
+    seed = { wallId: wall.id, exclusionId: exclusion.id, definitionId: definition.id, campaignId: campaign.id, erasableUserId: erasable.id, webhookId: webhook.endpoint.id, deliveryId: delivery.id, eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
   });
 
   for (const role of ["compliance", "auditor"] as const) {
