@@ -400,6 +400,26 @@ const campaignName = async (tx: Tx, definition: { id: string; name: string }, na
   // Numbered, not dated: pages show instants only through the one formatter (the start is on the campaign).
   name ?? `${definition.name} #${(await tx.reviewCampaign.count({ where: { definitionId: definition.id } })) + 1}`;
 
+/** A campaign row as it starts: named, snapshot instant and due date fixed, no population yet. */
+async function startingCampaign(
+  tx: Tx,
+  options: { definition: { id: string; ownerEmail: string | null; name: string }; config: CampaignConfig; name?: string; at: Date; actor: Actor },
+) {
+  const { definition, config, at, actor } = options;
+  return {
+    definitionId: definition.id,
+    name: await campaignName(tx, definition, options.name),
+    config,
+    status: "starting",
+    startedAt: at,
+    dueAt: new Date(at.getTime() + config.durationDays * DAY_MS),
+    populationHash: "",
+    populationSize: 0,
+    startedBy: actor.label ?? actor.id ?? null,
+    ownerEmail: accountEmailOf(actor) ?? definition.ownerEmail,
+  };
+}
+
 /**
  * The first step of a start from the dashboard or the API: the campaign row, status "starting",
  * its snapshot instant and due date fixed; the request returns at once and runCampaignStart does
@@ -412,20 +432,7 @@ export async function beginCampaign(prisma: PrismaClient, options: { definitionI
     const config = campaignConfig.parse(definition.config);
     const at = clockNow();
     return tx.reviewCampaign.create({
-      data: {
-        definitionId: definition.id,
-        name: await campaignName(tx, definition, options.name),
-        config,
-        status: "starting",
-        startedAt: at,
-        dueAt: new Date(at.getTime() + config.durationDays * DAY_MS),
-        populationHash: "",
-        populationSize: 0,
-        startedBy: options.actor.label ?? options.actor.id ?? null,
-        ownerEmail: accountEmailOf(options.actor) ?? definition.ownerEmail,
-        kind: "scheduled",
-        heartbeatAt: at,
-      },
+      data: { ...(await startingCampaign(tx, { definition, config, name: options.name, at, actor: options.actor })), kind: "scheduled", heartbeatAt: at },
     });
   });
 }
@@ -597,16 +604,8 @@ export async function startCampaignInTx(
   if (plan.length === 0 && options.skipEmpty) return null;
   const campaign = await tx.reviewCampaign.create({
     data: {
-      definitionId: definition.id,
-      name: await campaignName(tx, definition, options.name),
-      config,
-      status: "starting",
-      startedAt: at,
+      ...(await startingCampaign(tx, { definition, config, name: options.name, at, actor: options.actor })),
       dueAt,
-      populationHash: "",
-      populationSize: 0,
-      startedBy: options.actor.label ?? options.actor.id ?? null,
-      ownerEmail: accountEmailOf(options.actor) ?? definition.ownerEmail,
       occurrenceAt: options.occurrenceAt ?? null,
       kind: options.kind ?? "scheduled",
     },
