@@ -30,6 +30,18 @@ interface Seed {
   definitionId: string;
   campaignId: string;
   wallId: string;
+  /** A draft wall of sides (its sides row). */
+  sidesWallId: string;
+  /** The draft wall's repository scope item and its second roster entry (the removal rows). */
+  wallScopeId: string;
+  wallEntryId: string;
+  /** The person linked to the auditor's account: the seeded campaign's reviewer (the reassign row). */
+  reviewerId: string;
+  /** Another person: who the seeded campaign's items are reassigned to. */
+  otherUserId: string;
+  /** A closed wall review whose reviewer found the wall no longer needed: the lift waits for an answer. */
+  wallCampaignId: string;
+  liftItemId: string;
 }
 
 type Method = "POST" | "PATCH" | "PUT" | "DELETE";
@@ -106,8 +118,42 @@ const WRITES: { what: string; file: string; method: Method; action: Action; url:
     url: () => "/api/admin/review-definitions", body: (s) => ({ name: `Sneaky review ${s.suffix}`, config: { stages: [{ reviewers: "manager" }], fallbackReviewerId: s.userId } }) },
   { what: "start a review campaign", file: "review-definitions/[id]/start/route.ts", method: "POST", action: "campaigns:manage",
     url: (s) => `/api/admin/review-definitions/${s.definitionId}/start` },
+  { what: "extend a review campaign", file: "campaigns/[id]/extend/route.ts", method: "POST", action: "campaigns:manage",
+    url: (s) => `/api/admin/campaigns/${s.campaignId}/extend`, body: () => ({ dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), reason: "Roles e2e: reviewers are on leave" }) },
+  { what: "reassign a reviewer's items", file: "campaigns/[id]/reassign/route.ts", method: "POST", action: "campaigns:manage",
+    url: (s) => `/api/admin/campaigns/${s.campaignId}/reassign`, body: (s) => ({ fromReviewerId: s.reviewerId, toReviewerId: s.otherUserId, reason: "Roles e2e: the reviewer moved teams" }) },
   { what: "close a review campaign", file: "campaigns/[id]/close/route.ts", method: "POST", action: "campaigns:manage",
     url: (s) => `/api/admin/campaigns/${s.campaignId}/close` },
+  // Ethical walls (compliance holds walls:write too): the seeded draft is edited, scoped, staffed,
+  // activated, acknowledged, reminded, trimmed, lifted and certified, in that order.
+  { what: "create a wall", file: "walls/route.ts", method: "POST", action: "walls:write",
+    url: () => "/api/admin/walls", body: (s) => ({ name: `Sneaky wall ${s.suffix}`, kind: "sides", sides: [{ name: "Buyer" }, { name: "Seller" }] }) },
+  { what: "edit a draft wall", file: "walls/[id]/route.ts", method: "PATCH", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}`, body: () => ({ description: "Screened until the matter closes.", requiresAcknowledgment: true }) },
+  { what: "add a side to a wall of sides", file: "walls/[id]/sides/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.sidesWallId}/sides`, body: () => ({ name: "Intervener" }) },
+  { what: "add to a wall's scope", file: "walls/[id]/scope/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/scope`, body: (s) => ({ items: [{ kind: "contract", value: s.contractId }] }) },
+  { what: "remove from a wall's scope", file: "walls/[id]/scope/[scopeId]/route.ts", method: "DELETE", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/scope/${s.wallScopeId}`, body: () => ({ justification: "Roles e2e: only the settlement is conflicted" }) },
+  { what: "add a group to a wall's roster", file: "walls/[id]/roster/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/roster`, body: (s) => ({ items: [{ groupId: s.groupId }] }) },
+  { what: "remove a roster entry", file: "walls/[id]/roster/[entryId]/route.ts", method: "DELETE", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/roster/${s.wallEntryId}`, body: () => ({ justification: "Roles e2e: never conflicted" }) },
+  { what: "activate a wall", file: "walls/[id]/activate/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/activate`, body: () => ({ reason: "Roles e2e: lateral hire from opposing counsel" }) },
+  { what: "acknowledge a wall on someone's behalf", file: "walls/[id]/acknowledgments/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/acknowledgments`, body: (s) => ({ userId: s.userId, reason: "Roles e2e: signed the paper memo" }) },
+  { what: "remind who owes an acknowledgment", file: "walls/[id]/reminders/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/reminders` },
+  { what: "remove a person from a wall", file: "walls/[id]/people/[userId]/route.ts", method: "DELETE", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/people/${s.userId}`, body: () => ({ justification: "Roles e2e: the conflict ended" }) },
+  { what: "lift a wall", file: "walls/[id]/lift/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/lift`, body: () => ({ reason: "Roles e2e: the matter closed" }) },
+  { what: "issue a wall certificate", file: "walls/[id]/certificates/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/walls/${s.wallId}/certificates`, body: () => ({}) },
+  { what: "answer a wall review's lift", file: "campaigns/[id]/wall-items/[itemId]/lift/route.ts", method: "POST", action: "walls:write",
+    url: (s) => `/api/admin/campaigns/${s.wallCampaignId}/wall-items/${s.liftItemId}/lift`, body: () => ({ action: "keep", reason: "Roles e2e: the matter is still open" }) },
 ];
 
 // POSTs that change nothing anyone configured (they run a check and record its result): every role
@@ -222,6 +268,13 @@ function send(request: APIRequestContext, w: (typeof WRITES)[number], s: Seed) {
   return request.fetch(url, { method: w.method, ...(w.body ? { data: w.body(s) } : {}) });
 }
 
+/** Starts a definition's campaign and waits until it is active (a start may finish in the background). */
+async function startedCampaign(api: APIRequestContext, definitionId: string): Promise<{ id: string }> {
+  const campaign = await postOk<{ id: string }>(api, `/api/admin/review-definitions/${definitionId}/start`, {});
+  await expect.poll(async () => ((await (await api.get(`/api/admin/campaigns/${campaign.id}`)).json()) as { status: string }).status).toBe("active");
+  return campaign;
+}
+
 async function signedIn(browser: Browser, role: Exclude<Role, "admin">): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, accounts[role], PASSWORD);
@@ -248,7 +301,7 @@ test("the tables cover every write route and every guarded page in app/", () => 
 
 // Stateful: seeded once, then each role in turn, the admin last (its writes consume the seed).
 test.describe.serial("per role", () => {
-  test("as admin: seed the targets and create a compliance and an auditor account in Settings", async ({ page, request }) => {
+  test("as admin: seed the targets and create a compliance and an auditor account in Settings", async ({ page, request, browser }) => {
     const suffix = uniqueSuffix();
     const { user, group } = await scimUserAndGroup(request, suffix);
     await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
@@ -270,11 +323,39 @@ test.describe.serial("per role", () => {
     const webhook = await postOk<{ endpoint: { id: string } }>(api, "/api/admin/webhooks", { url: "http://127.0.0.1:9/roles", events: ["user.updated"] });
     const delivery = await postOk<{ id: string }>(api, `/api/admin/webhooks/${webhook.endpoint.id}/test`, {});
     const erasable = await postOk<{ id: string }>(request, "/scim/v2/Users", { schemas: [SCIM_USER], userName: `erasable.${suffix}@contoso.example` }, SCIM_HEADERS);
+    // The auditor's account is linked (by address) to a directory person: the seeded campaigns' reviewer.
+    const person = (name: string, email = `${name}.${suffix}@contoso.example`) =>
+      postOk<{ id: string }>(request, "/scim/v2/Users", { schemas: [SCIM_USER], userName: email, displayName: `${name} ${suffix}`, emails: [{ value: email, primary: true }] }, SCIM_HEADERS);
+    const reviewer = await person("reviewer", accounts.auditor);
+    const other = await person("other");
+    const definition = await postOk<{ id: string }>(api, "/api/admin/review-definitions", { name: `Roles review ${suffix}`, config: { scope: { repositoryIds: [repository.id] }, stages: [{ reviewers: "manager" }], fallbackReviewerId: reviewer.id } });
+    const campaign = await startedCampaign(api, definition.id);
+    // After the start: the campaign reviews Ada's access before her exclusion ends it.
     const exclusion = await postOk<{ id: string }>(api, "/api/admin/exclusions", { userId: user.id, repositoryId: repository.id, reason: "Roles e2e: seeded exclusion" });
-    const definition = await postOk<{ id: string }>(api, "/api/admin/review-definitions", { name: `Roles review ${suffix}`, config: { scope: { repositoryIds: [repository.id] }, stages: [{ reviewers: "manager" }], fallbackReviewerId: user.id } });
-    const campaign = await postOk<{ id: string }>(api, `/api/admin/review-definitions/${definition.id}/start`, {});
-    const wall = await postOk<{ id: string }>(api, "/api/admin/walls", { name: `Roles wall ${suffix}`, kind: "exclusionary", members: [{ userId: user.id }], scope: [{ kind: "repository", value: repository.id }] });
-    seed = { wallId: wall.id, exclusionId: exclusion.id, definitionId: definition.id, campaignId: campaign.id, erasableUserId: erasable.id, webhookId: webhook.endpoint.id, deliveryId: delivery.id, eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId };
+    const wall = await postOk<{ id: string; scope: { id: string }[]; roster: { id: string; userId: string | null }[] }>(api, "/api/admin/walls", {
+      name: `Roles wall ${suffix}`, kind: "exclusionary", members: [{ userId: user.id }, { userId: other.id }], scope: [{ kind: "repository", value: repository.id }],
+    });
+    const sidesWall = await postOk<{ id: string }>(api, "/api/admin/walls", { name: `Roles sides ${suffix}`, kind: "sides", sides: [{ name: "Claimant" }, { name: "Respondent" }] });
+    // A wall review whose reviewer finds the wall no longer needed; closed, its lift waits for an admin.
+    const reviewedWall = await postOk<{ id: string }>(api, "/api/admin/walls", { name: `Roles reviewed wall ${suffix}`, kind: "exclusionary", members: [{ userId: other.id }], scope: [{ kind: "repository", value: repository.id }] });
+    await postOk(api, `/api/admin/walls/${reviewedWall.id}/activate`, { reason: "Roles e2e: seeded" });
+    const wallDefinition = await postOk<{ id: string }>(api, "/api/admin/review-definitions", {
+      name: `Roles wall review ${suffix}`,
+      config: { walls: { wallIds: [reviewedWall.id] }, stages: [{ reviewers: "named", namedReviewerIds: [reviewer.id] }], fallbackReviewerId: other.id },
+    });
+    const wallCampaign = await startedCampaign(api, wallDefinition.id);
+    const auditor = await (await browser.newContext()).newPage();
+    await signIn(auditor, accounts.auditor, PASSWORD);
+    const queue = (await (await auditor.request.get(`/api/reviews/wall-queue?campaignId=${wallCampaign.id}`)).json()) as { items: { id: string; question: string }[] };
+    const liftItem = queue.items.find((i) => i.question === "wall")!;
+    await postOk(auditor.request, "/api/reviews/wall-decisions", { campaignId: wallCampaign.id, itemIds: [liftItem.id], decision: "lift", justification: "Roles e2e: no longer needed" });
+    await auditor.context().close();
+    await postOk(api, `/api/admin/campaigns/${wallCampaign.id}/close`, {});
+    seed = {
+      wallId: wall.id, wallScopeId: wall.scope[0].id, wallEntryId: wall.roster.find((e) => e.userId === other.id)!.id, sidesWallId: sidesWall.id,
+      reviewerId: reviewer.id, otherUserId: other.id, wallCampaignId: wallCampaign.id, liftItemId: liftItem.id,
+      exclusionId: exclusion.id, definitionId: definition.id, campaignId: campaign.id, erasableUserId: erasable.id, webhookId: webhook.endpoint.id, deliveryId: delivery.id, eventId: events.items[0].id, suffix, directoryId: directory.id, tokenId: token.record.id, repositoryId: repository.id, contractId: contract.id, ruleId: rule.id, groupId: group.id, userId: user.id, accountId: victim.id, apiKeyId,
+    };
   });
 
   for (const role of ["compliance", "auditor"] as const) {
@@ -316,8 +397,8 @@ test.describe.serial("per role", () => {
           outcomes.push(`${w.what}: ${res.status()} ${res.status() === 403 ? (await res.json()).error.code : await res.text()}`);
           expected.push(`${w.what}: 403 forbidden`);
         }
-        // Every write the role holds is a campaign write (compliance runs campaigns); nothing else.
-        expect(WRITES.filter((x) => can([role], x.action)).map((x) => x.action).every((a) => a === "campaigns:manage")).toBe(true);
+        // Every write the role holds is a campaign or a wall write (compliance runs both); nothing else.
+        expect(WRITES.filter((x) => can([role], x.action)).map((x) => x.action).every((a) => a === "campaigns:manage" || a === "walls:write")).toBe(true);
         expect(outcomes).toEqual(expected);
 
         const reads = await Promise.all(READS.map(async (r) => `${r.what}: ${(await page.request.get(r.url(seed))).status()}`));
