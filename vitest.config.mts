@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import os from "node:os";
 import path from "node:path";
 
 export default defineConfig({
@@ -10,5 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Files are independent (each has a database of its own: lib/testing/database.ts), so they run
+    // side by side; vitest's default (CPUs − 1) would leave a 2-core CI machine a single worker.
+    maxWorkers: Math.max(2, Math.min(os.availableParallelism(), 8)),
   },
 });

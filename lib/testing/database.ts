@@ -1,8 +1,8 @@
-// Gives a test file the process database: PostgreSQL when the suite runs with TEST_DATABASE_URL
-// (one database for the run, tests seed uniquely named data), else a fresh PGlite data folder of
-// its own. Migrated with the real migrator. `{ empty: true }` is for the few tests whose subject
-// needs an empty database (the demo loader): on PostgreSQL they get a database of their own on
-// the same server, created and dropped around the file.
+// Gives a test file the process database, a migrated one of its own: on PostgreSQL (the suite
+// runs with TEST_DATABASE_URL) a copy of the suite's migrated template database, created and
+// dropped around the file; else a copy of the suite's migrated PGlite folder. The migrator then
+// runs and finds nothing to do, as on an upgraded installation. `{ empty: true }` is for the few
+// tests whose subject needs an empty, unmigrated-by-the-suite database (the demo loader).
 import { afterAll, beforeAll, inject } from "vitest";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -28,14 +28,15 @@ export function setupTestDatabase(options: { empty?: boolean } = {}): { db: () =
   let ownDatabase: { serverUrl: string; name: string } | undefined;
   const sharedUrl = process.env.DATABASE_URL;
   beforeAll(async () => {
-    if (sharedUrl && options.empty) {
+    if (sharedUrl) {
       const name = `custodian_test_own_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
       ownDatabase = { serverUrl: sharedUrl, name };
-      await adminQuery(sharedUrl, `CREATE DATABASE "${name}"`);
+      const template = options.empty ? undefined : inject("testTemplateDatabase");
+      await adminQuery(sharedUrl, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
       const url = new URL(sharedUrl);
       url.pathname = `/${name}`;
       process.env.DATABASE_URL = url.toString();
-    } else if (!sharedUrl) {
+    } else {
       dir = mkdtempSync(path.join(os.tmpdir(), "custodian-test-"));
       process.env.PGLITE_DATA_DIR = path.join(dir, "pglite");
       // A copy of the suite's migrated folder (global-setup.ts); the migrator below then finds
