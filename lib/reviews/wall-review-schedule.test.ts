@@ -14,7 +14,7 @@ import { admin, newWorld, type World } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { smtpReceiverForFile } from "@/lib/testing/smtp-receiver";
 import { activateWall, createWall } from "@/lib/walls/service";
-import { getCampaign } from "./queries";
+import { campaignReport, getCampaign } from "./queries";
 import { createDefinition, reassignItems, startCampaign } from "./service";
 import { decideWallItems } from "./wall-reviews";
 
@@ -87,10 +87,11 @@ describe("wall review schedule", () => {
     const teamWall = items.find((i) => i.wallId === s.team.id && i.question === "wall")!;
     await runAt(at(1), () => decideWallItems(prisma, { campaignId: campaign.id, reviewerId: s.rev.id, input: { itemIds: [teamWall.id], decision: "keep" }, actor: { type: "admin", label: "rev" } }));
 
-    // Nothing before the first slot; slot 1 (day 3): rev is reminded once of the 6 undecided, however often the job runs.
-    expect((await jobsAt(at(2, 23))).reviewReminders).toEqual({ campaigns: 0, reviewers: 0 });
-    expect((await jobsAt(at(3, 0))).reviewReminders).toEqual({ campaigns: 1, reviewers: 1 });
-    expect((await jobsAt(at(3, 2))).reviewReminders).toEqual({ campaigns: 0, reviewers: 0 });
+    // Nothing before the first slot (3 days after the start, an hour into day 0); slot 1: rev is
+    // reminded once of the 6 undecided, however often the job runs.
+    expect((await jobsAt(at(3, 0))).reviewReminders).toEqual({ campaigns: 0, reviewers: 0 });
+    expect((await jobsAt(at(3, 2))).reviewReminders).toEqual({ campaigns: 1, reviewers: 1 });
+    expect((await jobsAt(at(3, 3))).reviewReminders).toEqual({ campaigns: 0, reviewers: 0 });
     await deliverMail();
     const reminders = smtp().to(s.rev.email).filter((m) => m.subject.startsWith("Reminder"));
     expect(reminders.map((m) => m.subject)).toEqual([`Reminder: 6 walls and roster places still to review in "${campaign.name}"`]);
@@ -176,6 +177,9 @@ describe("wall review schedule", () => {
       ["reassigned", s.rev.id, s.dan.id, "Rev is on leave"],
       ["reassigned", s.dan.id, s.ann.id, "Dan is busy"],
     ]);
+    // The report shows the moves beside the decisions, as for access items.
+    const report = await campaignReport(prisma, { id: campaign.id });
+    expect(report.wallItems.find((i) => i.id === item(s.team.id, s.ben.id).id)?.reassignments.map((r) => [r.kind, r.toReviewerId])).toEqual([["reassigned", s.dan.id], ["reassigned", s.ann.id]]);
     const event = await prisma.auditEvent.findUniqueOrThrow({ where: { id: history[1].eventId! } });
     expect(event).toMatchObject({ action: "review_campaign.items_reassigned", targetId: campaign.id });
     expect(event.after).toMatchObject({ reviewerId: s.ann.id, items: 3, keptBack: 1 });
