@@ -11,9 +11,23 @@ export interface CampaignRef {
   id: string;
   name: string;
   dueAt: Date;
+  /** "walls": a wall review, whose items are walls and places on their rosters; else access. */
+  kind?: string | null;
 }
 
 const items = (n: number) => `${n} item${n === 1 ? "" : "s"}`;
+
+/** How a campaign's messages name it and its items: a wall reviewer decides on walls and roster places, not on access. */
+function wordsFor(campaign: CampaignRef) {
+  return campaign.kind === "walls"
+    ? {
+        review: "wall review",
+        Review: "Wall review",
+        items: (n: number) => `${n} ${n === 1 ? "wall or roster place" : "walls and roster places"}`,
+        decide: "keep each wall and each person's place on it, remove a person from a wall or lift a wall",
+      }
+    : { review: "access review", Review: "Access review", items, decide: "keep or revoke each person's access" };
+}
 
 function dueText(dueAt: Date): string {
   const zone = getConfig().ACCESS_TIME_ZONE;
@@ -21,7 +35,7 @@ function dueText(dueAt: Date): string {
 }
 
 const myReviews = () => appLink("/reviews");
-const FOOTER = "\n\n—\nCustodian access reviews. You receive this message because items of this campaign are assigned to you.";
+const footer = (campaign: CampaignRef) => `\n\n—\nCustodian ${wordsFor(campaign).review}s. You receive this message because items of this campaign are assigned to you.`;
 
 /** One message per reviewer with items, each with its own count. */
 function perReviewer(
@@ -37,47 +51,51 @@ function perReviewer(
 }
 
 export async function assignmentMessages(tx: Tx, campaign: CampaignRef, counts: Map<string, number>): Promise<EmailMessage[]> {
+  const w = wordsFor(campaign);
   return perReviewer(counts, await addressesOf(tx, [...counts.keys()]), (n) => ({
     kind: "review.assignment",
-    subject: `Access review "${campaign.name}": ${items(n)} to review`,
+    subject: `${w.Review} "${campaign.name}": ${w.items(n)} to review`,
     body:
-      `You are a reviewer in the access review campaign "${campaign.name}".\n\n` +
-      `${items(n)} await your decision — keep or revoke each person's access — by ${dueText(campaign.dueAt)}.\n\n` +
-      `Open My reviews: ${myReviews()}${FOOTER}`,
+      `You are a reviewer in the ${w.review} campaign "${campaign.name}".\n\n` +
+      `${w.items(n)} await your decision — ${w.decide} — by ${dueText(campaign.dueAt)}.\n\n` +
+      `Open My reviews: ${myReviews()}${footer(campaign)}`,
   }), campaign.id);
 }
 
 export async function reminderMessages(tx: Tx, campaign: CampaignRef, open: Map<string, number>, now: Date): Promise<EmailMessage[]> {
   const overdue = campaign.dueAt <= now;
+  const w = wordsFor(campaign);
   return perReviewer(open, await addressesOf(tx, [...open.keys()]), (n) => ({
     kind: "review.reminder",
-    subject: `Reminder: ${items(n)} still to review in "${campaign.name}"${overdue ? " (overdue)" : ""}`,
+    subject: `Reminder: ${w.items(n)} still to review in "${campaign.name}"${overdue ? " (overdue)" : ""}`,
     body:
-      `${items(n)} of the access review campaign "${campaign.name}" still wait for your decision.\n\n` +
+      `${w.items(n)} of the ${w.review} campaign "${campaign.name}" still wait for your decision.\n\n` +
       `${overdue ? "The campaign was due" : "The campaign is due"} ${dueText(campaign.dueAt)}.\n\n` +
-      `Open My reviews: ${myReviews()}${FOOTER}`,
+      `Open My reviews: ${myReviews()}${footer(campaign)}`,
   }), campaign.id);
 }
 
 export async function escalationMessages(tx: Tx, campaign: CampaignRef, fallbackId: string, n: number, afterDays: number): Promise<EmailMessage[]> {
+  const w = wordsFor(campaign);
   return perReviewer(new Map([[fallbackId, n]]), await addressesOf(tx, [fallbackId]), (count) => ({
     kind: "review.escalation",
-    subject: `Access review "${campaign.name}": ${items(count)} escalated to you`,
+    subject: `${w.Review} "${campaign.name}": ${w.items(count)} escalated to you`,
     body:
-      `${items(count)} of the access review campaign "${campaign.name}" stayed undecided for ${afterDays} days with their reviewers ` +
+      `${w.items(count)} of the ${w.review} campaign "${campaign.name}" stayed undecided for ${afterDays} days with their reviewers ` +
       `and now wait for your decision as the campaign's fallback reviewer, by ${dueText(campaign.dueAt)}.\n\n` +
-      `Open My reviews: ${myReviews()}${FOOTER}`,
+      `Open My reviews: ${myReviews()}${footer(campaign)}`,
   }), campaign.id);
 }
 
 export async function reassignmentMessages(tx: Tx, campaign: CampaignRef, toId: string, n: number, reason: string): Promise<EmailMessage[]> {
+  const w = wordsFor(campaign);
   return perReviewer(new Map([[toId, n]]), await addressesOf(tx, [toId]), (count) => ({
     kind: "review.reassignment",
-    subject: `Access review "${campaign.name}": ${items(count)} reassigned to you`,
+    subject: `${w.Review} "${campaign.name}": ${w.items(count)} reassigned to you`,
     body:
-      `${items(count)} of the access review campaign "${campaign.name}" were reassigned to you (reason: ${reason}). ` +
+      `${w.items(count)} of the ${w.review} campaign "${campaign.name}" were reassigned to you (reason: ${reason}). ` +
       `Please decide by ${dueText(campaign.dueAt)}.\n\n` +
-      `Open My reviews: ${myReviews()}${FOOTER}`,
+      `Open My reviews: ${myReviews()}${footer(campaign)}`,
   }), campaign.id);
 }
 
@@ -87,17 +105,22 @@ export async function closingMessages(
   reviewerIds: string[],
   outcome: { kept: number; revoked: number; defaulted: number },
 ): Promise<EmailMessage[]> {
+  const w = wordsFor(campaign);
+  // A wall review removes people from rosters (at once) and never lifts a wall by itself; nothing undecided changes.
   const summary =
-    `The access review campaign "${campaign.name}" is closed: ${items(outcome.kept)} kept, ${items(outcome.revoked)} revoked` +
-    `${outcome.defaulted ? ` (${items(outcome.defaulted)} nobody decided got the campaign's default)` : ""}. Revocations take effect at once.`;
+    campaign.kind === "walls"
+      ? `The wall review campaign "${campaign.name}" is closed: ${w.items(outcome.kept)} kept, ${outcome.revoked} ${outcome.revoked === 1 ? "person" : "people"} removed from a wall` +
+        `${outcome.defaulted ? ` (${w.items(outcome.defaulted)} nobody decided stay as they are)` : ""}. Removals take effect at once; a wall to lift waits for an admin's confirmation.`
+      : `The access review campaign "${campaign.name}" is closed: ${items(outcome.kept)} kept, ${items(outcome.revoked)} revoked` +
+        `${outcome.defaulted ? ` (${items(outcome.defaulted)} nobody decided got the campaign's default)` : ""}. Revocations take effect at once.`;
   const addresses = await addressesOf(tx, reviewerIds);
   const messages: EmailMessage[] = [...addresses.entries()].map(([reviewerId, to]) => ({
     kind: "review.closed",
     recipientId: reviewerId,
     to,
     campaignId: campaign.id,
-    subject: `Access review "${campaign.name}" is closed`,
-    body: `${summary}\n\nThank you for reviewing.${FOOTER}`,
+    subject: `${w.Review} "${campaign.name}" is closed`,
+    body: `${summary}\n\nThank you for reviewing.${footer(campaign)}`,
   }));
   if (campaign.ownerEmail) {
     messages.push({
@@ -105,8 +128,8 @@ export async function closingMessages(
       recipientId: null,
       to: campaign.ownerEmail,
       campaignId: campaign.id,
-      subject: `Access review "${campaign.name}" is closed`,
-      body: `${summary}\n\nReport: ${appLink(`/dashboard/campaigns/${campaign.id}/report`)}\n\n—\nCustodian access reviews. You receive this message as the campaign's owner.`,
+      subject: `${w.Review} "${campaign.name}" is closed`,
+      body: `${summary}\n\nReport: ${appLink(`/dashboard/campaigns/${campaign.id}/report`)}\n\n—\nCustodian ${w.review}s. You receive this message as the campaign's owner.`,
     });
   }
   return messages;

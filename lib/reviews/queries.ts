@@ -264,6 +264,9 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
   const moves = await prisma.reviewAssignment.findMany({ where: { campaignId: campaign.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
   const movesOf = new Map<string, typeof moves>();
   for (const m of moves) movesOf.set(m.itemId, [...(movesOf.get(m.itemId) ?? []), m]);
+  // An item's changes of reviewer (reassigned, escalated), access and wall items alike.
+  const reassignmentsOf = (itemId: string) =>
+    (movesOf.get(itemId) ?? []).map((m) => ({ stage: m.stage, kind: m.kind, fromReviewerId: m.fromReviewerId, toReviewerId: m.toReviewerId, reason: m.reason, at: m.at, eventId: m.eventId }));
   // Carried-forward decisions are nobody's: they count apart, never in the reviewers' indicators.
   const byReviewers = history.filter((d) => d.reviewerId !== null);
   const seconds = byReviewers.flatMap((d) => (d.secondsSpent === null ? [] : [d.secondsSpent]));
@@ -294,8 +297,8 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
       wallRemovals: wallItems.filter((i) => i.applyResult === "removed").length,
       wallLiftsPending: wallItems.filter((i) => i.lift?.resolution === "pending").length,
     },
-    /** A wall review's items (lib/reviews/wall-reviews.ts), each with its decision history; empty for an access review. */
-    wallItems,
+    /** A wall review's items (lib/reviews/wall-reviews.ts), each with its decision history and changes of reviewer; empty for an access review. */
+    wallItems: wallItems.map((i) => ({ ...i, reassignments: reassignmentsOf(i.id) })),
     items: items.map((i) => ({
       ...i,
       history: (byItem.get(i.id) ?? []).map((d) => ({
@@ -309,7 +312,7 @@ export async function campaignReport(prisma: PrismaClient, options: { id: string
         bulk: d.bulk,
         eventId: d.eventId,
       })),
-      reassignments: (movesOf.get(i.id) ?? []).map((m) => ({ stage: m.stage, kind: m.kind, fromReviewerId: m.fromReviewerId, toReviewerId: m.toReviewerId, reason: m.reason, at: m.at, eventId: m.eventId })),
+      reassignments: reassignmentsOf(i.id),
     })),
   };
 }

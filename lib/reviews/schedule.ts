@@ -6,6 +6,7 @@
 //    reminded, once per cadence slot (the campaign's slot is claimed by a conditional UPDATE);
 //  - escalation: items left undecided `escalateAfterDays` after their reviewer received them go
 //    to the fallback reviewer (the item's history, the audit trail, an e-mail to the fallback).
+// Both read the campaign's own items: access items, or a wall review's wall items (itemTable).
 // Missed slots (the servers were down) are not caught up one by one: the latest slot counts.
 import type { Actor } from "@/lib/audit/record";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -15,7 +16,7 @@ import { enqueueEmails } from "@/lib/notifications/outbox";
 import { escalationMessages, reminderMessages } from "./notifications";
 import { latestOccurrence } from "./recurrence";
 import { campaignConfig } from "./schemas";
-import { reviewerCounts, startCampaignInTx } from "./service";
+import { handOverItems, itemTable, itemsReviewableBy, lockOpenItems, reviewerCounts, startCampaignInTx } from "./service";
 
 const DAY_MS = 86_400_000;
 export const SCHEDULER: Actor = { type: "system", label: "review scheduler" };
@@ -58,6 +59,7 @@ export async function startDueRecurrences(tx: Tx, options: { now: Date }): Promi
 interface ActiveCampaign {
   id: string;
   name: string;
+  kind: string;
   config: unknown;
   startedAt: Date;
   dueAt: Date;
@@ -66,15 +68,18 @@ interface ActiveCampaign {
 
 async function activeCampaignsWith(tx: Tx, setting: "reminderEveryDays" | "escalateAfterDays"): Promise<ActiveCampaign[]> {
   return tx.$queryRawUnsafe<ActiveCampaign[]>(
-    `SELECT id, name, config, "startedAt", "dueAt", "reminderSlot" FROM "ReviewCampaign"
+    `SELECT id, name, kind, config, "startedAt", "dueAt", "reminderSlot" FROM "ReviewCampaign"
      WHERE status = 'active' AND jsonb_typeof(config->'${setting}') = 'number' ORDER BY "startedAt", id`,
   );
 }
 
-/** Open (undecided) items per reviewer of a campaign. */
-async function openByReviewer(tx: Tx, campaignId: string): Promise<Map<string, number>> {
-  const rows = await tx.reviewItem.groupBy({ by: ["reviewerId"], where: { campaignId, decision: null, reviewerId: { not: null } }, _count: true });
-  return new Map(rows.map((r) => [r.reviewerId!, r._count]));
+/** Open (undecided) items per reviewer of a campaign, in its own item table. */
+async function openByReviewer(tx: Tx, campaign: { id: string; kind: string }): Promise<Map<string, number>> {
+  const rows = await tx.$queryRawUnsafe<{ reviewerId: string; open: number }[]>(
+    `SELECT "reviewerId", count(*)::int AS open FROM "${itemTable(campaign.kind)}" WHERE "campaignId" = $1 AND decision IS NULL AND "reviewerId" IS NOT NULL GROUP BY "reviewerId"`,
+    campaign.id,
+  );
+  return new Map(rows.map((r) => [r.reviewerId, r.open]));
 }
 
 export interface RemindersResult {
@@ -96,7 +101,7 @@ export async function sendDueReminders(tx: Tx, options: { now: Date }): Promise<
       slot,
     );
     if (claimed === 0) continue;
-    const open = await openByReviewer(tx, c.id);
+    const open = await openByReviewer(tx, c);
     if (open.size === 0) continue;
     const eventId = await recordAuditEvent(tx, {
       actor: SCHEDULER,
@@ -118,8 +123,9 @@ export interface EscalationResult {
 
 /**
  * Moves items undecided `escalateAfterDays` after their reviewer received them to the campaign's
- * fallback reviewer — never the fallback's own access (self-review), never items without a
- * reviewer. The campaign row is locked as a close locks it, so a decision in flight finishes first.
+ * fallback reviewer — never an item the fallback may not review (their own access or place on a
+ * roster, a wall that screens them: those stay), never items without a reviewer. The campaign row
+ * is locked as a close locks it, so a decision in flight finishes first.
  */
 export async function escalateOverdueItems(tx: Tx, options: { now: Date }): Promise<EscalationResult> {
   const result: EscalationResult = { campaigns: 0, items: 0 };
@@ -130,16 +136,9 @@ export async function escalateOverdueItems(tx: Tx, options: { now: Date }): Prom
     const cutoff = new Date(options.now.getTime() - afterDays * DAY_MS);
     const locked = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM "ReviewCampaign" WHERE id = $1 FOR UPDATE`, c.id);
     if (locked[0]?.status !== "active") continue;
-    const due = await tx.$queryRawUnsafe<{ id: string; stage: number; reviewerId: string }[]>(
-      `SELECT i.id, i.stage, i."reviewerId" FROM "ReviewItem" i
-       WHERE i."campaignId" = $1 AND i.decision IS NULL AND i."reviewerId" IS NOT NULL AND i."reviewerId" <> $2 AND i."userId" <> $2
-         AND COALESCE(i."assignedAt", $3::timestamp(3)) <= $4::timestamp(3)
-       ORDER BY i.id FOR UPDATE`,
-      c.id,
-      fallback,
-      c.startedAt,
-      cutoff,
-    );
+    // Items already with the fallback are not due: run twice, nothing moves twice.
+    const overdue = await lockOpenItems(tx, c, { notReviewerId: fallback, assignedBy: cutoff });
+    const due = await itemsReviewableBy(tx, c, fallback, overdue, options.now);
     if (due.length === 0) continue;
     const from = new Map<string, number>();
     for (const i of due) from.set(i.reviewerId, (from.get(i.reviewerId) ?? 0) + 1);
@@ -149,20 +148,7 @@ export async function escalateOverdueItems(tx: Tx, options: { now: Date }): Prom
       target: { type: "ReviewCampaign", id: c.id, label: c.name },
       after: { fallbackReviewerId: fallback, afterDays, items: due.length, from: reviewerCounts(from), itemIds: due.map((i) => i.id) },
     });
-    await tx.reviewItem.updateMany({ where: { id: { in: due.map((i) => i.id) } }, data: { reviewerId: fallback, assignedAt: options.now } });
-    await tx.reviewAssignment.createMany({
-      data: due.map((i) => ({
-        itemId: i.id,
-        campaignId: c.id,
-        stage: i.stage,
-        kind: "escalated",
-        fromReviewerId: i.reviewerId,
-        toReviewerId: fallback,
-        reason: `Undecided ${afterDays} days after assignment`,
-        at: options.now,
-        eventId,
-      })),
-    });
+    await handOverItems(tx, { campaign: c, items: due, toReviewerId: fallback, kind: "escalated", reason: `Undecided ${afterDays} days after assignment`, at: options.now, eventId });
     await enqueueEmails(tx, { messages: await escalationMessages(tx, c, fallback, due.length, afterDays), eventId, now: options.now });
     result.campaigns++;
     result.items += due.length;

@@ -25,7 +25,7 @@ import { assignmentMessages, closingMessages, reassignmentMessages } from "./not
 import { populationHash } from "./population-hash";
 import { lockReviewerItems } from "./queue-lock";
 import { peopleNeverOpened, recommend, type RecommendationReason } from "./recommendation";
-import { closeWallReview, isWallReview, previewWallReview, startWallReviewInTx } from "./wall-reviews";
+import { closeWallReview, isWallReview, previewWallReview, startWallReviewInTx, wallItemsReviewableBy } from "./wall-reviews";
 import { campaignConfig, decisionInput, definitionInput, extendInput, reassignInput, type CampaignConfig, type Decision } from "./schemas";
 
 const DAY_MS = 86_400_000;
@@ -776,11 +776,91 @@ export async function extendCampaign(prisma: PrismaClient, options: { campaignId
   });
 }
 
+// Handing items to another reviewer (an admin's reassignment, the scheduler's escalation) works
+// on either kind of campaign: a wall review's items are in WallReviewItem, every other campaign's
+// in ReviewItem; the history of both is in ReviewAssignment (as their decisions are in ReviewDecision).
+
+/** The table holding a campaign's items. */
+export const itemTable = (kind: string): "ReviewItem" | "WallReviewItem" => (kind === "walls" ? "WallReviewItem" : "ReviewItem");
+
+/** An undecided item with a reviewer; the wall columns are null on access items. */
+export interface OpenItem {
+  id: string;
+  stage: number;
+  reviewerId: string;
+  userId: string | null;
+  wallId: string | null;
+  sideId: string | null;
+  question: string | null;
+}
+
 /**
- * Moves reviewer A's undecided items of an active campaign to person B (an admin's decision: A is
- * away, left, or should not review these). Nobody reviews their own access: B's own items stay
- * with A (counted as kept back); when every item is B's own, nothing moves and the request fails.
- * Each moved item's history gets the change; one audit event names them; B is told by e-mail.
+ * A campaign's undecided items held by `reviewerId`, or (escalation) held by anyone but
+ * `notReviewerId` since `assignedBy` or before (an item never reassigned counts from the start),
+ * locked FOR UPDATE (the caller holds the campaign row first, as decisions and the close take them).
+ */
+export async function lockOpenItems(
+  tx: Tx,
+  campaign: { id: string; kind: string; startedAt: Date },
+  filter: { reviewerId: string } | { notReviewerId: string; assignedBy: Date },
+): Promise<OpenItem[]> {
+  const table = itemTable(campaign.kind);
+  const wallColumns = table === "WallReviewItem" ? `i."wallId", i."sideId", i.question` : `NULL::text AS "wallId", NULL::text AS "sideId", NULL::text AS question`;
+  const select = `SELECT i.id, i.stage, i."reviewerId", i."userId", ${wallColumns} FROM "${table}" i WHERE i."campaignId" = $1 AND i.decision IS NULL`;
+  if ("reviewerId" in filter) return tx.$queryRawUnsafe<OpenItem[]>(`${select} AND i."reviewerId" = $2 ORDER BY i.id FOR UPDATE`, campaign.id, filter.reviewerId);
+  return tx.$queryRawUnsafe<OpenItem[]>(
+    `${select} AND i."reviewerId" IS NOT NULL AND i."reviewerId" <> $2 AND COALESCE(i."assignedAt", $3::timestamp(3)) <= $4::timestamp(3) ORDER BY i.id FOR UPDATE`,
+    campaign.id,
+    filter.notReviewerId,
+    campaign.startedAt,
+    filter.assignedBy,
+  );
+}
+
+/**
+ * Of these items, those `candidate` may receive: never an item about themselves (nobody reviews
+ * their own access or their own place on a roster); on a wall review, never a wall that screens
+ * them, nor another side's items (wallItemsReviewableBy).
+ */
+export async function itemsReviewableBy(tx: Tx, campaign: { kind: string }, candidate: string, items: OpenItem[], at: Date): Promise<OpenItem[]> {
+  const notOwn = items.filter((i) => i.userId !== candidate);
+  if (campaign.kind !== "walls") return notOwn;
+  return wallItemsReviewableBy(tx, { candidate, items: notOwn.map((i) => ({ ...i, wallId: i.wallId!, question: i.question! })), at });
+}
+
+/** Gives the items to `toReviewerId` (assigned now: escalation counts from here) and writes each item's history row. */
+export async function handOverItems(
+  tx: Tx,
+  options: { campaign: { id: string; kind: string }; items: OpenItem[]; toReviewerId: string; kind: "reassigned" | "escalated"; reason: string; at: Date; eventId: string },
+): Promise<void> {
+  const { campaign, items, at } = options;
+  await tx.$executeRawUnsafe(
+    `UPDATE "${itemTable(campaign.kind)}" SET "reviewerId" = $1, "assignedAt" = $2::timestamp(3) WHERE id = ANY($3::text[])`,
+    options.toReviewerId,
+    at,
+    items.map((i) => i.id),
+  );
+  await tx.reviewAssignment.createMany({
+    data: items.map((i) => ({
+      itemId: i.id,
+      campaignId: campaign.id,
+      stage: i.stage,
+      kind: options.kind,
+      fromReviewerId: i.reviewerId,
+      toReviewerId: options.toReviewerId,
+      reason: options.reason,
+      at,
+      eventId: options.eventId,
+    })),
+  });
+}
+
+/**
+ * Moves reviewer A's undecided items of an active campaign (access or wall review) to person B (an
+ * admin's decision: A is away, left, or should not review these). Items B may not review (their
+ * own access or place on a roster; a wall that screens them) stay with A (counted as kept back);
+ * when none may move, nothing moves and the request fails. Each moved item's history gets the
+ * change; one audit event names them; B is told by e-mail.
  */
 export async function reassignItems(prisma: PrismaClient, options: { campaignId: string; input: unknown; actor: Actor }) {
   const input = reassignInput.parse(options.input);
@@ -789,18 +869,18 @@ export async function reassignItems(prisma: PrismaClient, options: { campaignId:
     const campaign = await lockActiveCampaign(tx, options.campaignId);
     const to = await tx.user.findUnique({ where: { id: input.toReviewerId }, select: { id: true, active: true } });
     if (!to || !to.active) throw new AppError("invalid_input", "The new reviewer must be an active person of a directory", [{ path: "toReviewerId", message: "is no active person" }]);
-    const open = await tx.reviewItem.findMany({
-      where: { campaignId: campaign.id, reviewerId: input.fromReviewerId, decision: null },
-      select: { id: true, userId: true, stage: true },
-      orderBy: { id: "asc" },
-    });
+    const open = await lockOpenItems(tx, campaign, { reviewerId: input.fromReviewerId });
     if (open.length === 0) throw new AppError("invalid_input", "That reviewer has no undecided items in this campaign", [{ path: "fromReviewerId", message: "has no undecided items" }]);
-    const moving = open.filter((i) => i.userId !== to.id);
+    const at = clockNow();
+    const moving = await itemsReviewableBy(tx, campaign, to.id, open, at);
     const keptBack = open.length - moving.length;
     if (moving.length === 0) {
-      throw new AppError("invalid_input", "Nobody reviews their own access: every undecided item of that reviewer is about the new reviewer", [{ path: "toReviewerId", message: "is the subject of every item" }]);
+      const message =
+        campaign.kind === "walls"
+          ? "Nobody reviews their own place on a roster nor a wall that screens them: every undecided item of that reviewer is one of these for the new reviewer"
+          : "Nobody reviews their own access: every undecided item of that reviewer is about the new reviewer";
+      throw new AppError("invalid_input", message, [{ path: "toReviewerId", message: "is the subject of every item" }]);
     }
-    const at = clockNow();
     const eventId = await recordAuditEvent(tx, {
       actor: options.actor,
       action: "review_campaign.items_reassigned",
@@ -808,10 +888,7 @@ export async function reassignItems(prisma: PrismaClient, options: { campaignId:
       before: { reviewerId: input.fromReviewerId },
       after: { reviewerId: to.id, reason: input.reason, items: moving.length, keptBack, itemIds: moving.map((i) => i.id) },
     });
-    await tx.reviewItem.updateMany({ where: { id: { in: moving.map((i) => i.id) } }, data: { reviewerId: to.id, assignedAt: at } });
-    await tx.reviewAssignment.createMany({
-      data: moving.map((i) => ({ itemId: i.id, campaignId: campaign.id, stage: i.stage, kind: "reassigned", fromReviewerId: input.fromReviewerId, toReviewerId: to.id, reason: input.reason, at, eventId })),
-    });
+    await handOverItems(tx, { campaign, items: moving, toReviewerId: to.id, kind: "reassigned", reason: input.reason, at, eventId });
     await enqueueEmails(tx, { messages: await reassignmentMessages(tx, campaign, to.id, moving.length, input.reason), eventId, now: at });
     return { reassigned: moving.length, keptBack };
   });

@@ -67,7 +67,7 @@ interface WallFacts {
 }
 
 /** Whether `candidate` may review an item of `wall`: not its subject, not screened by the wall, not on another side. */
-function mayReview(candidate: string, wall: WallFacts, item: { question: WallQuestion; userId: string | null; sideId: string | null }): boolean {
+function mayReview(candidate: string, wall: Pick<WallFacts, "kind" | "people">, item: { question: WallQuestion; userId: string | null; sideId: string | null }): boolean {
   if (candidate === item.userId) return false;
   const on = wall.people.filter((p) => p.userId === candidate);
   if (on.length === 0) return true;
@@ -99,7 +99,8 @@ function wallReviewerFor(config: CampaignConfig, stage: number, item: { wallId: 
   return mayReview(config.fallbackReviewerId, wall, item) ? config.fallbackReviewerId : null;
 }
 
-async function lookupsFor(db: Db, wallIds: string[], at: Date): Promise<Lookups> {
+/** The walls' kinds and who is on their rosters at `at` (what mayReview needs). */
+async function wallRosters(db: Db, wallIds: string[], at: Date) {
   const [walls, people] = await Promise.all([
     db.wall.findMany({ where: { id: { in: wallIds } }, select: { id: true, kind: true } }),
     db.wallPerson.findMany({
@@ -107,6 +108,29 @@ async function lookupsFor(db: Db, wallIds: string[], at: Date): Promise<Lookups>
       select: { wallId: true, userId: true, sideId: true },
     }),
   ]);
+  return { walls, people };
+}
+
+/**
+ * Of a wall review's items, those `candidate` may review at `at` — the rule of the start and of
+ * "don't know" (mayReview), applied when items change hands later (escalation, reassignment):
+ * the roster may have changed since the start.
+ */
+export async function wallItemsReviewableBy<T extends { wallId: string; question: string; userId: string | null; sideId: string | null }>(
+  db: Db,
+  options: { candidate: string; items: T[]; at: Date },
+): Promise<T[]> {
+  if (options.items.length === 0) return [];
+  const { walls, people } = await wallRosters(db, [...new Set(options.items.map((i) => i.wallId))], options.at);
+  const kinds = new Map(walls.map((w) => [w.id, w.kind]));
+  return options.items.filter((i) => {
+    const kind = kinds.get(i.wallId);
+    return kind !== undefined && mayReview(options.candidate, { kind, people: people.filter((p) => p.wallId === i.wallId) }, { ...i, question: i.question as WallQuestion });
+  });
+}
+
+async function lookupsFor(db: Db, wallIds: string[], at: Date): Promise<Lookups> {
+  const { walls, people } = await wallRosters(db, wallIds, at);
   const facts = new Map<string, WallFacts>();
   for (const w of walls) {
     facts.set(w.id, { id: w.id, kind: w.kind, people: people.filter((p) => p.wallId === w.id), repositoryIds: await wallScopeRepositories(db, { wallId: w.id, at }) });
@@ -272,7 +296,7 @@ export async function startWallReviewInTx(
       ...(options.occurrenceAt ? { occurrenceAt: options.occurrenceAt.toISOString() } : {}),
     },
   });
-  await enqueueEmails(tx, { messages: await assignmentMessages(tx, { id: campaign.id, name, dueAt }, counts), eventId, now: at });
+  await enqueueEmails(tx, { messages: await assignmentMessages(tx, { id: campaign.id, name, dueAt, kind: "walls" }, counts), eventId, now: at });
   return tx.reviewCampaign.update({ where: { id: campaign.id }, data: { startEventId: eventId } });
 }
 
@@ -380,7 +404,7 @@ export async function closeWallReview(prisma: PrismaClient, options: { campaignI
     await tx.reviewCampaign.update({ where: { id: options.campaignId }, data: { status: "closed", closedAt: at, closeEventId: eventId } });
     const messages = await closingMessages(
       tx,
-      { id: options.campaignId, name: locked[0].name, dueAt: locked[0].dueAt, ownerEmail: locked[0].ownerEmail },
+      { id: options.campaignId, name: locked[0].name, dueAt: locked[0].dueAt, ownerEmail: locked[0].ownerEmail, kind: "walls" },
       reviewers.map((r) => r.reviewerId),
       { kept: outcomes.keep ?? 0, revoked: outcomes.remove ?? 0, defaulted },
     );
