@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { checkAccess } from "@/lib/access/effective-access";
 import { admin, instant, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
+import { createDefinition, startCampaign } from "@/lib/reviews/service";
 import { listWallPeople } from "./queries";
 import { activateWall, addWallMembers, createWall, removeWallMember, removeWallPerson } from "./service";
 
@@ -175,6 +176,21 @@ describe("removing one roster entry of a wall", () => {
     const rows = (await listWallPeople(w.prisma, { wallId: wall.id })).items.filter((p) => p.userId === ada);
     expect(rows.map((p) => p.sideId)).toEqual([buyer!.id]);
     expect([await allowed(w, ben, d1), await allowed(w, ben, d2)]).toEqual([true, false]);
+  });
+
+  it("a wall review counts a screen carried on through another entry as one stay on the roster: since its start", async () => {
+    const { w, ada, cy, conflicted, d1 } = await world();
+    const wall = await activeWall(w, "Review", [{ userId: ada }, { groupId: conflicted }], d1);
+    const since = (await w.prisma.wallPerson.findFirstOrThrow({ where: { wallId: wall.id, userId: ada } })).validFrom;
+    await instant();
+    await removeWallMember(w.prisma, { id: wall.id, entryId: entryOf(wall.roster, { userId: ada }), input: { justification: "Covered by the group" }, actor: admin });
+    const definition = await createDefinition(w.prisma, {
+      input: { name: `Wall review ${w.tag}`, config: { walls: { wallIds: [wall.id] }, stages: [{ reviewers: "named", namedReviewerIds: [cy] }], fallbackReviewerId: cy } },
+      actor: admin,
+    });
+    const campaign = await startCampaign(w.prisma, { definitionId: definition.id, actor: admin });
+    const item = await w.prisma.wallReviewItem.findFirstOrThrow({ where: { campaignId: campaign.id, userId: ada } });
+    expect(item).toMatchObject({ role: "screened", viaGroupId: conflicted, onRosterSince: since });
   });
 
   it("removing the last entry covering a person unscreens them", async () => {
