@@ -5,6 +5,7 @@
 // removed with a justification, still ends it.
 import { describe, expect, it } from "vitest";
 import { checkAccess } from "@/lib/access/effective-access";
+import { accessIntervals } from "@/lib/access/intervals";
 import { admin, instant, newWorld } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { createDefinition, startCampaign } from "@/lib/reviews/service";
@@ -79,6 +80,10 @@ describe("removing one roster entry of a wall", () => {
     expect(await allowed(w, ada, d1, before)).toBe(false);
     expect(await allowed(w, ada, d1, removed)).toBe(false);
     expect(await allowed(w, ada, d1, left)).toBe(false);
+    // evidence over the whole period: no interval of access to d1 for her (ben: none either; cy: all of it)
+    const intervals = await accessIntervals(w.prisma, { scope: { contractIds: [d1] }, from: before, to: await instant() });
+    expect(intervals.filter((i) => i.userId === ada || i.userId === ben)).toEqual([]);
+    expect(intervals.filter((i) => i.userId === cy)).toHaveLength(1);
   });
 
   it("(b) through a group, then named directly: removing the group entry keeps the person screened as named; the others it recorded leave", async () => {
