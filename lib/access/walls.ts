@@ -522,6 +522,60 @@ export async function wallsWithGroupOnRoster(db: Db, options: { groupIds: string
 }
 
 /**
+ * SQL: the person `user` was removed from wall `wall`, side `side` (SQL expressions) with a
+ * justification at an instant in [since, until] — explicitly: a WallPerson row of theirs closed
+ * with a justification, other than by the removal of the group entry it came through, or by the
+ * removal of an entry while another entry kept them on (the row that continues it starts at that
+ * instant, recorded by the same event: removeWallMember). The explicit-removal guard of issue 20.
+ */
+const removedExplicitlySql = (wall: string, side: string, user: string, since: string, until: string) =>
+  `EXISTS (SELECT 1 FROM "WallPerson" r WHERE r."wallId" = ${wall} AND r."userId" = ${user}
+             AND r."sideId" IS NOT DISTINCT FROM ${side} AND r."removalJustification" IS NOT NULL
+             AND r."validTo" <= ${until} AND r."validTo" >= ${since}
+             AND NOT EXISTS (SELECT 1 FROM "WallRosterEntry" ge WHERE ge.id = r."entryId" AND ge."groupId" IS NOT NULL
+                               AND ge."validTo" = r."validTo" AND ge."removedEventId" IS NOT DISTINCT FROM r."removedEventId")
+             AND NOT EXISTS (SELECT 1 FROM "WallPerson" c WHERE c."wallId" = r."wallId" AND c."userId" = r."userId"
+                               AND c."sideId" IS NOT DISTINCT FROM r."sideId" AND c."validFrom" = r."validTo" AND c."eventId" = r."removedEventId"))`;
+
+/**
+ * For the people whose rows the removal of roster entry `entryId` (on wall `wallId`, side
+ * `sideId`) ends at `at`: the other roster entry of the same wall and side, valid at `at`, that
+ * still covers each — one naming them, or else (earliest first) a group entry whose group they were
+ * in (through nesting, as it stood then) at some instant while the entry was on the wall, which
+ * recorded them or would have had they no row already (one row per wall, side and person) — unless
+ * they were explicitly removed since that entry was added (the guard of
+ * recordWallPeopleThroughGroups). People no other entry covers are not returned. One statement.
+ */
+export async function otherRosterEntriesCovering(
+  db: Db,
+  options: { wallId: string; sideId: string | null; entryId: string; userIds: string[]; at: Date },
+): Promise<{ userId: string; entryId: string; viaGroupId: string | null }[]> {
+  if (options.userIds.length === 0) return [];
+  const T = ts(5);
+  // The instant the person's membership and (for nesting) the closure row and the entry all held.
+  const from = (...aliases: string[]) => `greatest(${aliases.map((a) => `${a}."validFrom"`).join(", ")})`;
+  const until = (...aliases: string[]) => `least(${aliases.map((a) => `COALESCE(${a}."validTo", 'infinity'::timestamp(3))`).join(", ")})`;
+  return db.$queryRawUnsafe<{ userId: string; entryId: string; viaGroupId: string | null }[]>(
+    `SELECT DISTINCT ON (u.uid) u.uid AS "userId", e.id AS "entryId", e."groupId" AS "viaGroupId"
+     FROM unnest($1::text[]) AS u(uid)
+     JOIN "WallRosterEntry" e ON e."wallId" = $2::text AND e."sideId" IS NOT DISTINCT FROM $3::text AND e.id <> $4::text AND ${validAt("e", T)}
+     WHERE e."userId" = u.uid
+        OR (e."groupId" IS NOT NULL
+            AND (EXISTS (SELECT 1 FROM "MembershipInterval" mi WHERE mi."memberUserId" = u.uid AND mi."groupId" = e."groupId"
+                           AND ${from("mi", "e")} <= ${T} AND ${from("mi", "e")} < ${until("mi", "e")})
+              OR EXISTS (SELECT 1 FROM "GroupClosure" gc JOIN "MembershipInterval" mi ON mi."groupId" = gc."descendantId" AND mi."memberUserId" = u.uid
+                           WHERE gc."ancestorId" = e."groupId" AND ${from("mi", "gc", "e")} <= ${T} AND ${from("mi", "gc", "e")} < ${until("mi", "gc", "e")}))
+            AND NOT ${removedExplicitlySql("$2::text", "$3::text", "u.uid", `e."validFrom"`, T)})
+     ORDER BY u.uid, e."groupId" IS NOT NULL, e."validFrom", e.id`,
+    options.userIds,
+    options.wallId,
+    options.sideId,
+    options.entryId,
+    options.at,
+  );
+}
+
+/**
  * Records, one by one, the people now in the group of each roster entry given (or of every entry
  * on a group that is `groupIds` or contains one of them, on a wall not lifted) who have no valid
  * row for that wall and side yet: from then on they stay on the roster until removed with a
@@ -529,7 +583,8 @@ export async function wallsWithGroupOnRoster(db: Db, options: { groupIds: string
  *
  * An explicit removal sticks (issue 20): a person removed from the wall (or side) with a
  * justification — by an admin or a review campaign, i.e. a WallPerson row of theirs closed with a
- * justification other than by the removal of the group entry it came through — is not recorded
+ * justification other than by the removal of the group entry it came through or of an entry while
+ * another kept them on (removedExplicitlySql) — is not recorded
  * again through a roster entry that was on the wall when they were removed, whatever the group does
  * later (others joining, or they themselves leaving and rejoining it). Only a roster act after the
  * removal puts them back: naming them, or adding a group entry they are in. Nothing is recorded,
@@ -556,12 +611,7 @@ export async function recordWallPeopleThroughGroups(
        SELECT gen_random_uuid()::text, $2::text, $3::text, u.uid, $4::text, $5::text, $1::timestamp(3), $7::text FROM unnest($6::text[]) AS u(uid)
        WHERE NOT EXISTS (SELECT 1 FROM "WallPerson" p WHERE p."wallId" = $2::text AND p."userId" = u.uid
                            AND p."sideId" IS NOT DISTINCT FROM $3::text AND (p."validTo" IS NULL OR p."validTo" > $1::timestamp(3)))
-         AND NOT EXISTS (SELECT 1 FROM "WallPerson" r WHERE r."wallId" = $2::text AND r."userId" = u.uid
-                           AND r."sideId" IS NOT DISTINCT FROM $3::text AND r."removalJustification" IS NOT NULL
-                           AND r."validTo" <= $1::timestamp(3)
-                           AND r."validTo" >= (SELECT e."validFrom" FROM "WallRosterEntry" e WHERE e.id = $4::text)
-                           AND NOT EXISTS (SELECT 1 FROM "WallRosterEntry" ge WHERE ge.id = r."entryId" AND ge."groupId" IS NOT NULL
-                                             AND ge."validTo" = r."validTo" AND ge."removedEventId" IS NOT DISTINCT FROM r."removedEventId"))
+         AND NOT ${removedExplicitlySql("$2::text", "$3::text", "u.uid", `(SELECT e."validFrom" FROM "WallRosterEntry" e WHERE e.id = $4::text)`, "$1::timestamp(3)")}
        RETURNING "userId", "wallId"`,
       options.at,
       e.wallId,

@@ -634,7 +634,7 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "delete",
     path: "/api/v1/walls/{id}/roster/{entryId}",
-    summary: "Remove a roster entry (a person or a group, with the people it recorded), with a justification",
+    summary: "Remove a roster entry (a person or a group, with the people it recorded, but not those another entry of the wall still covers), with a justification",
     tag: "Walls",
     scopes: ["walls:write"],
     params: z.object({ id: z.string().describe("Wall id"), entryId: z.string().describe("Roster entry id") }),

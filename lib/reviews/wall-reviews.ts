@@ -152,6 +152,36 @@ async function lookupsFor(db: Db, wallIds: string[], at: Date): Promise<Lookups>
   return { walls: facts, managers, owners };
 }
 
+/**
+ * Since when each row's person has been on the roster without a break: a row that carries on a
+ * screen through another entry (removeWallMember ends the row and starts the next at the same
+ * instant, by the same event) continues the stay of the row it follows. One read of the earlier rows.
+ */
+async function rosterStaySince(
+  db: Db,
+  options: { wallIds: string[]; rows: { wallId: string; sideId: string | null; userId: string; validFrom: Date; eventId: string | null }[]; at: Date },
+): Promise<(row: { wallId: string; sideId: string | null; userId: string; validFrom: Date; eventId: string | null }) => Date> {
+  const earlier = options.rows.length
+    ? await db.wallPerson.findMany({
+        where: { wallId: { in: options.wallIds }, userId: { in: [...new Set(options.rows.map((r) => r.userId))] }, validTo: { lte: options.at }, removedEventId: { not: null } },
+        select: { wallId: true, sideId: true, userId: true, validFrom: true, validTo: true, eventId: true, removedEventId: true },
+      })
+    : [];
+  const key = (r: { wallId: string; sideId: string | null; userId: string }, endedAt: Date, byEvent: string) => `${r.wallId}|${r.sideId ?? ""}|${r.userId}|${endedAt.getTime()}|${byEvent}`;
+  const ending = new Map(earlier.map((e) => [key(e, e.validTo!, e.removedEventId!), e]));
+  return (row) => {
+    let from = row.validFrom;
+    let eventId = row.eventId;
+    for (;;) {
+      const prev = eventId ? ending.get(key(row, from, eventId)) : undefined;
+      // strictly earlier: the walk back ends
+      if (!prev || prev.validFrom >= from) return from;
+      from = prev.validFrom;
+      eventId = prev.eventId;
+    }
+  };
+}
+
 /** The walls a configuration reviews at `at` (active ones, in its list if it has one) with their items and reviewers. */
 export async function planWallReview(db: Db, options: { config: CampaignConfig; at: Date }): Promise<PlannedWallItem[]> {
   const { config, at } = options;
@@ -168,6 +198,7 @@ export async function planWallReview(db: Db, options: { config: CampaignConfig; 
     where: { wallId: { in: wallIds }, validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }] },
     orderBy: [{ validFrom: "asc" }, { id: "asc" }],
   });
+  const sinceOf = await rosterStaySince(db, { wallIds, rows, at });
   const [acks, inactive] = await Promise.all([
     db.wallAcknowledgment.groupBy({ by: ["wallId", "userId"], where: { wallId: { in: wallIds }, at: { lte: at } }, _min: { at: true } }),
     db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.userId))] }, active: false }, select: { id: true } }),
@@ -196,7 +227,7 @@ export async function planWallReview(db: Db, options: { config: CampaignConfig; 
         ...item,
         role,
         viaGroupId: r.viaGroupId,
-        onRosterSince: r.validFrom,
+        onRosterSince: sinceOf(r),
         acknowledgedAt: ackOf.get(`${wall.id}|${r.userId}`) ?? null,
         recommendation: remove ? "remove" : null,
         recommendationReason: remove ? "deactivated" : null,

@@ -11,6 +11,7 @@ import { wallReminderMessages } from "./reminder-mail";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { trackAccessChanges, usersReachedInRepositories } from "@/lib/access/change-events";
 import {
+  otherRosterEntriesCovering,
   peopleInGroups,
   previewWall,
   recordWallPeopleThroughGroups,
@@ -391,7 +392,9 @@ export async function addWallMembers(prisma: PrismaClient, options: { id: string
 
 /**
  * Removes a roster entry (a person or a group) with a justification: the entry and the people it
- * recorded (the person, or the group's people recorded through it) leave the roster now.
+ * recorded (the person, or the group's people recorded through it) leave the roster now — except
+ * those another valid entry of the wall and side still covers (otherRosterEntriesCovering), whose
+ * screen goes on through that entry.
  */
 export async function removeWallMember(prisma: PrismaClient, options: { id: string; entryId: string; input: unknown; actor: Actor }): Promise<WallView> {
   const { justification } = removeRosterInput.parse(options.input);
@@ -406,15 +409,26 @@ export async function removeWallMember(prisma: PrismaClient, options: { id: stri
       { wall, actor: options.actor, kind: "wall.roster_removed", active: wall.state === "active", userIds: persons.map((p) => p.userId) },
       async () => {
         const at = clockNow();
+        // One row per wall, side and person: the row this entry recorded may be the only one of
+        // someone another entry covers too (named directly and in a group on the wall). They stay
+        // screened — removing an entry is not removing the person (removeWallPerson is).
+        const staying = await otherRosterEntriesCovering(tx, { wallId: wall.id, sideId: entry.sideId, entryId: entry.id, userIds: persons.map((p) => p.userId), at });
         const eventId = await recordAuditEvent(tx, {
           actor: options.actor,
           action: "wall.roster_removed",
           target: { type: "Wall", id: wall.id, label: wall.name },
           before: { entryId: entry.id, sideId: entry.sideId, userId: entry.userId, groupId: entry.groupId, people: persons.map((p) => p.userId) },
-          after: { justification },
+          after: { justification, stillOnRosterThroughOtherEntries: staying },
         });
         await tx.wallRosterEntry.update({ where: { id: entry.id }, data: { validTo: at, removalJustification: justification, removedByLabel: options.actor.label ?? null, removedEventId: eventId } });
         await tx.wallPerson.updateMany({ where: { entryId: entry.id, validTo: null }, data: { validTo: at, removalJustification: justification, removedEventId: eventId } });
+        // Their row goes on from the same instant through the entry that covers them, by this
+        // event (which tells the explicit-removal guard this was no removal of them): no gap.
+        if (staying.length) {
+          await tx.wallPerson.createMany({
+            data: staying.map((s) => ({ wallId: wall.id, sideId: entry.sideId, userId: s.userId, entryId: s.entryId, viaGroupId: s.viaGroupId, validFrom: at, eventId })),
+          });
+        }
         await tx.wall.update({ where: { id: wall.id }, data: { version: { increment: 1 }, updatedAt: at } });
         return { eventId };
       },
