@@ -181,7 +181,7 @@ export function ReassignItemsButton({ campaignId, reviewers }: { campaignId: str
             if (!to) return;
             void run(async () => {
               const r = await sendJson<{ reassigned: number; keptBack: number }>("POST", `/api/admin/campaigns/${campaignId}/reassign`, { fromReviewerId: from, toReviewerId: to.id, reason });
-              setResult(`${r.reassigned} item${r.reassigned === 1 ? "" : "s"} reassigned to ${to.label}${r.keptBack ? `; ${r.keptBack} about ${to.label} kept back` : ""}`);
+              setResult(`${r.reassigned} item${r.reassigned === 1 ? "" : "s"} reassigned to ${to.label}${r.keptBack ? `; ${r.keptBack} kept back (about ${to.label}, or screened from them by a wall)` : ""}`);
               setOpen(false);
             });
           }}

@@ -454,14 +454,15 @@ export const API_V1_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "post",
     path: "/api/v1/campaigns/{id}/reassign",
-    summary: "Reassign a reviewer's undecided items to another person, with the reason; items about that person stay (nobody reviews their own access)",
+    summary:
+      "Reassign a reviewer's undecided items to another person, with the reason; items about that person (nobody reviews their own access) or in a scope an ethical wall screens them from stay",
     tag: "Reviews",
     scopes: ["admin"],
     params: idOf("Campaign"),
     body: { schema: reassignInput, required: true },
     responses: { 200: ok(reassignResponse) },
     // 400: no undecided items, no active person to receive them, or every item is about the new
-    // reviewer (self-review); 409: the campaign is closed.
+    // reviewer (self-review) or screened from them by a wall; 409: the campaign is closed.
     errors: [400, 404, 409],
   },
   {

@@ -232,7 +232,9 @@ export const campaignReportResponse = z.strictObject({
 
 export const reassignResponse = z.strictObject({
   reassigned: count.describe("Undecided items moved to the new reviewer"),
-  keptBack: count.describe("Undecided items about the new reviewer themself, left with the current reviewer (nobody reviews their own access)"),
+  keptBack: count.describe(
+    "Undecided items left with the current reviewer: about the new reviewer themself (nobody reviews their own access), or in a scope an ethical wall screens the new reviewer from",
+  ),
 });
 
 const by = z.strictObject({ type: z.string().nullable(), id: z.string().nullable(), label: z.string().nullable() });

@@ -124,8 +124,11 @@ export interface EscalationResult {
 /**
  * Moves items undecided `escalateAfterDays` after their reviewer received them to the campaign's
  * fallback reviewer — never an item the fallback may not review (their own access or place on a
- * roster, a wall that screens them: those stay), never items without a reviewer. The campaign row
- * is locked as a close locks it, so a decision in flight finishes first.
+ * roster, an item of a scope an ethical wall screens them from or of a wall that screens them:
+ * those stay with their reviewer; each run looks at them again, and a run that moves nothing
+ * records and sends nothing), never items without a reviewer. The event counts what stayed and
+ * what of it a wall kept back. The campaign row is locked as a close locks it, so a decision in
+ * flight finishes first.
  */
 export async function escalateOverdueItems(tx: Tx, options: { now: Date }): Promise<EscalationResult> {
   const result: EscalationResult = { campaigns: 0, items: 0 };
@@ -138,7 +141,7 @@ export async function escalateOverdueItems(tx: Tx, options: { now: Date }): Prom
     if (locked[0]?.status !== "active") continue;
     // Items already with the fallback are not due: run twice, nothing moves twice.
     const overdue = await lockOpenItems(tx, c, { notReviewerId: fallback, assignedBy: cutoff });
-    const due = await itemsReviewableBy(tx, c, fallback, overdue, options.now);
+    const { reviewable: due, screened } = await itemsReviewableBy(tx, c, fallback, overdue, options.now);
     if (due.length === 0) continue;
     const from = new Map<string, number>();
     for (const i of due) from.set(i.reviewerId, (from.get(i.reviewerId) ?? 0) + 1);
@@ -146,7 +149,15 @@ export async function escalateOverdueItems(tx: Tx, options: { now: Date }): Prom
       actor: SCHEDULER,
       action: "review_campaign.escalated",
       target: { type: "ReviewCampaign", id: c.id, label: c.name },
-      after: { fallbackReviewerId: fallback, afterDays, items: due.length, from: reviewerCounts(from), itemIds: due.map((i) => i.id) },
+      after: {
+        fallbackReviewerId: fallback,
+        afterDays,
+        items: due.length,
+        keptBack: overdue.length - due.length,
+        keptBackByWall: screened,
+        from: reviewerCounts(from),
+        itemIds: due.map((i) => i.id),
+      },
     });
     await handOverItems(tx, { campaign: c, items: due, toReviewerId: fallback, kind: "escalated", reason: `Undecided ${afterDays} days after assignment`, at: options.now, eventId });
     await enqueueEmails(tx, { messages: await escalationMessages(tx, c, fallback, due.length, afterDays), eventId, now: options.now });

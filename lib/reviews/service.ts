@@ -82,10 +82,15 @@ interface Person {
 }
 
 type Lookups = Awaited<ReturnType<typeof reviewerLookups>>;
+type Screened = Awaited<ReturnType<typeof reviewersScreenedByWalls>>;
 
-/** An ethical wall in force denies the candidate the item's scope (its contract, or a contract of its repository): never their reviewer. */
-const barredFrom = (lookups: Lookups, candidate: string, item: { repositoryId: string; contractId?: string | null }) =>
-  item.contractId ? lookups.barred.contract.has(`${candidate}|${item.contractId}`) : lookups.barred.repository.has(`${candidate}|${item.repositoryId}`);
+/**
+ * An ethical wall in force denies the candidate the item's scope (its contract, or a contract of
+ * its repository): never their reviewer — at the start, at "don't know", and when items change
+ * hands (itemsReviewableBy).
+ */
+const barredFrom = (barred: Screened, candidate: string, item: { repositoryId: string; contractId?: string | null }) =>
+  item.contractId ? barred.contract.has(`${candidate}|${item.contractId}`) : barred.repository.has(`${candidate}|${item.repositoryId}`);
 
 /**
  * Who reviews an item at a stage: the stage's reviewer, else the fallback; never the person
@@ -104,9 +109,9 @@ function reviewerFor(
       : spec.reviewers === "repository_owners"
         ? (lookups.owners.get(item.repositoryId) ?? [])
         : spec.namedReviewerIds;
-  const chosen = candidates.find((c): c is string => !!c && c !== item.userId && !barredFrom(lookups, c, item));
+  const chosen = candidates.find((c): c is string => !!c && c !== item.userId && !barredFrom(lookups.barred, c, item));
   if (chosen) return chosen;
-  return config.fallbackReviewerId !== item.userId && !barredFrom(lookups, config.fallbackReviewerId, item) ? config.fallbackReviewerId : null;
+  return config.fallbackReviewerId !== item.userId && !barredFrom(lookups.barred, config.fallbackReviewerId, item) ? config.fallbackReviewerId : null;
 }
 
 /**
@@ -694,7 +699,7 @@ function nextState(
   if (decision === "revoke" || (decision === "keep" && last)) return { decision, ...decided };
   if (!last) return { stage: item.stage + 1, reviewerId: reviewerFor(config, item.stage + 1, item, lookups!), assignedAt: d.at, decision: null, ...decided };
   // Don't know at the last stage: to the fallback reviewer once; the fallback's own "don't know" stays undecided.
-  if (reviewerId !== config.fallbackReviewerId && config.fallbackReviewerId !== item.userId && !(lookups && barredFrom(lookups, config.fallbackReviewerId, item))) {
+  if (reviewerId !== config.fallbackReviewerId && config.fallbackReviewerId !== item.userId && !(lookups && barredFrom(lookups.barred, config.fallbackReviewerId, item))) {
     return { reviewerId: config.fallbackReviewerId, assignedAt: d.at, decision: null, ...decided };
   }
   return { decision: "dont_know", ...decided };
@@ -783,12 +788,14 @@ export async function extendCampaign(prisma: PrismaClient, options: { campaignId
 /** The table holding a campaign's items. */
 export const itemTable = (kind: string): "ReviewItem" | "WallReviewItem" => (kind === "walls" ? "WallReviewItem" : "ReviewItem");
 
-/** An undecided item with a reviewer; the wall columns are null on access items. */
+/** An undecided item with a reviewer; the scope columns are null on wall items, the wall columns on access items. */
 export interface OpenItem {
   id: string;
   stage: number;
   reviewerId: string;
   userId: string | null;
+  repositoryId: string | null;
+  contractId: string | null;
   wallId: string | null;
   sideId: string | null;
   question: string | null;
@@ -805,8 +812,11 @@ export async function lockOpenItems(
   filter: { reviewerId: string } | { notReviewerId: string; assignedBy: Date },
 ): Promise<OpenItem[]> {
   const table = itemTable(campaign.kind);
-  const wallColumns = table === "WallReviewItem" ? `i."wallId", i."sideId", i.question` : `NULL::text AS "wallId", NULL::text AS "sideId", NULL::text AS question`;
-  const select = `SELECT i.id, i.stage, i."reviewerId", i."userId", ${wallColumns} FROM "${table}" i WHERE i."campaignId" = $1 AND i.decision IS NULL`;
+  const columns =
+    table === "WallReviewItem"
+      ? `NULL::text AS "repositoryId", NULL::text AS "contractId", i."wallId", i."sideId", i.question`
+      : `i."repositoryId", i."contractId", NULL::text AS "wallId", NULL::text AS "sideId", NULL::text AS question`;
+  const select = `SELECT i.id, i.stage, i."reviewerId", i."userId", ${columns} FROM "${table}" i WHERE i."campaignId" = $1 AND i.decision IS NULL`;
   if ("reviewerId" in filter) return tx.$queryRawUnsafe<OpenItem[]>(`${select} AND i."reviewerId" = $2 ORDER BY i.id FOR UPDATE`, campaign.id, filter.reviewerId);
   return tx.$queryRawUnsafe<OpenItem[]>(
     `${select} AND i."reviewerId" IS NOT NULL AND i."reviewerId" <> $2 AND COALESCE(i."assignedAt", $3::timestamp(3)) <= $4::timestamp(3) ORDER BY i.id FOR UPDATE`,
@@ -818,14 +828,36 @@ export async function lockOpenItems(
 }
 
 /**
- * Of these items, those `candidate` may receive: never an item about themselves (nobody reviews
- * their own access or their own place on a roster); on a wall review, never a wall that screens
- * them, nor another side's items (wallItemsReviewableBy).
+ * Of these items, those `candidate` may receive, the rules the start applies: never an item about
+ * themselves (nobody reviews their own access or their own place on a roster); on an access
+ * review, never an item whose scope an ethical wall in force at `at` denies them (barredFrom); on a
+ * wall review, never a wall that screens them, nor another side's items (wallItemsReviewableBy).
+ * `screened`: how many of the others a wall keeps from them (the audit events say so).
  */
-export async function itemsReviewableBy(tx: Tx, campaign: { kind: string }, candidate: string, items: OpenItem[], at: Date): Promise<OpenItem[]> {
+export async function itemsReviewableBy(
+  tx: Tx,
+  campaign: { kind: string },
+  candidate: string,
+  items: OpenItem[],
+  at: Date,
+): Promise<{ reviewable: OpenItem[]; screened: number }> {
   const notOwn = items.filter((i) => i.userId !== candidate);
-  if (campaign.kind !== "walls") return notOwn;
-  return wallItemsReviewableBy(tx, { candidate, items: notOwn.map((i) => ({ ...i, wallId: i.wallId!, question: i.question! })), at });
+  const reviewable =
+    campaign.kind === "walls"
+      ? await wallItemsReviewableBy(tx, { candidate, items: notOwn.map((i) => ({ ...i, wallId: i.wallId!, question: i.question! })), at })
+      : await accessItemsNotScreened(tx, candidate, notOwn, at);
+  return { reviewable, screened: notOwn.length - reviewable.length };
+}
+
+/** Access items the walls in force at `at` do not screen `candidate` from: the start's lookup and predicate, for one candidate. */
+async function accessItemsNotScreened(tx: Tx, candidate: string, items: OpenItem[], at: Date): Promise<OpenItem[]> {
+  const barred = await reviewersScreenedByWalls(tx, {
+    candidates: [candidate],
+    repositoryIds: [...new Set(items.map((i) => i.repositoryId!))],
+    contractIds: [...new Set(items.flatMap((i) => (i.contractId ? [i.contractId] : [])))],
+    at,
+  });
+  return items.filter((i) => !barredFrom(barred, candidate, { repositoryId: i.repositoryId!, contractId: i.contractId }));
 }
 
 /** Gives the items to `toReviewerId` (assigned now: escalation counts from here) and writes each item's history row. */
@@ -858,9 +890,10 @@ export async function handOverItems(
 /**
  * Moves reviewer A's undecided items of an active campaign (access or wall review) to person B (an
  * admin's decision: A is away, left, or should not review these). Items B may not review (their
- * own access or place on a roster; a wall that screens them) stay with A (counted as kept back);
- * when none may move, nothing moves and the request fails. Each moved item's history gets the
- * change; one audit event names them; B is told by e-mail.
+ * own access or place on a roster; an item of a scope an ethical wall screens them from, or of a
+ * wall that screens them) stay with A, counted as kept back (the audit event also counts those a
+ * wall keeps back); when none may move, nothing moves and the request fails. Each moved item's
+ * history gets the change; one audit event names them; B is told by e-mail.
  */
 export async function reassignItems(prisma: PrismaClient, options: { campaignId: string; input: unknown; actor: Actor }) {
   const input = reassignInput.parse(options.input);
@@ -872,21 +905,23 @@ export async function reassignItems(prisma: PrismaClient, options: { campaignId:
     const open = await lockOpenItems(tx, campaign, { reviewerId: input.fromReviewerId });
     if (open.length === 0) throw new AppError("invalid_input", "That reviewer has no undecided items in this campaign", [{ path: "fromReviewerId", message: "has no undecided items" }]);
     const at = clockNow();
-    const moving = await itemsReviewableBy(tx, campaign, to.id, open, at);
+    const { reviewable: moving, screened } = await itemsReviewableBy(tx, campaign, to.id, open, at);
     const keptBack = open.length - moving.length;
     if (moving.length === 0) {
       const message =
         campaign.kind === "walls"
           ? "Nobody reviews their own place on a roster nor a wall that screens them: every undecided item of that reviewer is one of these for the new reviewer"
-          : "Nobody reviews their own access: every undecided item of that reviewer is about the new reviewer";
-      throw new AppError("invalid_input", message, [{ path: "toReviewerId", message: "is the subject of every item" }]);
+          : screened > 0
+            ? "Nobody reviews their own access nor access an ethical wall screens them from: every undecided item of that reviewer is about the new reviewer or in a scope a wall screens them from"
+            : "Nobody reviews their own access: every undecided item of that reviewer is about the new reviewer";
+      throw new AppError("invalid_input", message, [{ path: "toReviewerId", message: screened > 0 ? "is screened from or the subject of every item" : "is the subject of every item" }]);
     }
     const eventId = await recordAuditEvent(tx, {
       actor: options.actor,
       action: "review_campaign.items_reassigned",
       target: { type: "ReviewCampaign", id: campaign.id, label: campaign.name },
       before: { reviewerId: input.fromReviewerId },
-      after: { reviewerId: to.id, reason: input.reason, items: moving.length, keptBack, itemIds: moving.map((i) => i.id) },
+      after: { reviewerId: to.id, reason: input.reason, items: moving.length, keptBack, keptBackByWall: screened, itemIds: moving.map((i) => i.id) },
     });
     await handOverItems(tx, { campaign, items: moving, toReviewerId: to.id, kind: "reassigned", reason: input.reason, at, eventId });
     await enqueueEmails(tx, { messages: await reassignmentMessages(tx, campaign, to.id, moving.length, input.reason), eventId, now: at });
