@@ -165,6 +165,21 @@ const itemContent = {
 
 export const campaignItemPage = z.strictObject({ items: z.array(z.strictObject(itemContent)), ...pageMeta });
 
+/** An item's changes of reviewer (access and wall items alike: both are in ReviewAssignment). */
+const reassignments = z
+  .array(
+    z.strictObject({
+      stage: z.number().int().min(1),
+      kind: z.enum(["reassigned", "escalated"]).describe("reassigned: by an admin; escalated: undecided after the campaign's escalation days, to the fallback reviewer"),
+      fromReviewerId: z.string().nullable(),
+      toReviewerId: z.string(),
+      reason: z.string().nullable(),
+      at: instant,
+      eventId: z.string().nullable().describe("The audit event of the reassignment or escalation"),
+    }),
+  )
+  .describe("Changes of the item's reviewer, oldest first");
+
 export const campaignReportResponse = z.strictObject({
   campaign: campaignResponse,
   indicators: z.strictObject({
@@ -196,6 +211,7 @@ export const campaignReportResponse = z.strictObject({
             eventId: z.string().nullable(),
           }),
         ),
+        reassignments,
       }),
     )
     .describe("A wall review's items with their decision history (empty for an access review)"),
@@ -215,17 +231,7 @@ export const campaignReportResponse = z.strictObject({
           eventId: z.string().nullable().describe("The audit event recording the decision"),
         }),
       ),
-      reassignments: z.array(
-        z.strictObject({
-          stage: z.number().int().min(1),
-          kind: z.enum(["reassigned", "escalated"]).describe("reassigned: by an admin; escalated: undecided after the campaign's escalation days, to the fallback reviewer"),
-          fromReviewerId: z.string().nullable(),
-          toReviewerId: z.string(),
-          reason: z.string().nullable(),
-          at: instant,
-          eventId: z.string().nullable().describe("The audit event of the reassignment or escalation"),
-        }),
-      ).describe("Changes of the item's reviewer, oldest first"),
+      reassignments,
     }),
   ),
 });
@@ -233,7 +239,7 @@ export const campaignReportResponse = z.strictObject({
 export const reassignResponse = z.strictObject({
   reassigned: count.describe("Undecided items moved to the new reviewer"),
   keptBack: count.describe(
-    "Undecided items left with the current reviewer: about the new reviewer themself (nobody reviews their own access), or in a scope an ethical wall screens the new reviewer from",
+    "Undecided items the new reviewer may not review, left with the current reviewer: their own access or place on a roster (nobody reviews their own), an item of a scope an ethical wall screens them from, a wall that screens them",
   ),
 });
 
