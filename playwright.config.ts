@@ -16,8 +16,7 @@ export const E2E_ADMIN = { email: "admin@e2e.example", password: "e2e-admin-pass
 
 export default defineConfig({
   testDir: "e2e",
-  // CI runs two shards side by side (.ci/run): each keeps its own traces and failure screenshots.
-  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results",
+  outputDir: "test-results",
   timeout: 60_000,
   fullyParallel: false,
   workers: 1,
