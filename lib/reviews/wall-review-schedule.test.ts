@@ -10,7 +10,7 @@ import { runAt } from "@/lib/clock";
 import { runReviewJobs } from "@/lib/jobs/maintenance";
 import { runEmailDeliveriesOnce } from "@/lib/notifications/dispatcher";
 import { appLink } from "@/lib/notifications/outbox";
-import { admin, newWorld, type World } from "@/lib/testing/access-world";
+import { admin, newWorld, person } from "@/lib/testing/access-world";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { smtpReceiverForFile } from "@/lib/testing/smtp-receiver";
 import { activateWall, createWall } from "@/lib/walls/service";
@@ -21,16 +21,7 @@ import { decideWallItems } from "./wall-reviews";
 const { db } = setupTestDatabase();
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 const smtp = smtpReceiverForFile("Custodian <wall-reviews@example.test>");
-
-/** A directory person with a primary e-mail (where notifications go). */
-async function person(w: World, name: string): Promise<{ id: string; email: string }> {
-  const email = `${name}-${w.tag}@example.test`;
-  const res = await w.scim.post("/Users", { schemas: [USER_SCHEMA], userName: email, emails: [{ value: email, primary: true, type: "work" }], active: true });
-  expect(res.status).toBe(201);
-  return { id: res.body.id as string, email };
-}
 
 const deliverMail = () => runEmailDeliveriesOnce(db().prisma);
 const jobsAt = (at: Date) => runAt(at, () => runReviewJobs(db().prisma, { now: at }));

@@ -173,3 +173,16 @@ export async function newWorld() {
 }
 
 export type World = Awaited<ReturnType<typeof newWorld>>;
+
+/** A directory person of the world with a primary e-mail (where review notifications go). */
+export async function person(w: World, name: string): Promise<{ id: string; email: string }> {
+  const email = `${name}-${w.tag}@example.test`;
+  const res = await w.scim.post("/Users", {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    userName: email,
+    emails: [{ value: email, primary: true, type: "work" }],
+    active: true,
+  });
+  expect(res.status).toBe(201);
+  return { id: res.body.id as string, email };
+}
