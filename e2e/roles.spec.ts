@@ -337,7 +337,9 @@ test.describe.serial("per role", () => {
     });
     const sidesWall = await postOk<{ id: string }>(api, "/api/admin/walls", { name: `Roles sides ${suffix}`, kind: "sides", sides: [{ name: "Claimant" }, { name: "Respondent" }] });
     // A wall review whose reviewer finds the wall no longer needed; closed, its lift waits for an admin.
-    const reviewedWall = await postOk<{ id: string }>(api, "/api/admin/walls", { name: `Roles reviewed wall ${suffix}`, kind: "exclusionary", members: [{ userId: other.id }], scope: [{ kind: "repository", value: repository.id }] });
+    // Someone else on it: \`other\` must stay unscreened from the repository, or reassigning its items to them is refused (issue 20).
+    const screened = await person("screened");
+    const reviewedWall = await postOk<{ id: string }>(api, "/api/admin/walls", { name: `Roles reviewed wall ${suffix}`, kind: "exclusionary", members: [{ userId: screened.id }], scope: [{ kind: "repository", value: repository.id }] });
     await postOk(api, `/api/admin/walls/${reviewedWall.id}/activate`, { reason: "Roles e2e: seeded" });
     const wallDefinition = await postOk<{ id: string }>(api, "/api/admin/review-definitions", {
       name: `Roles wall review ${suffix}`,
