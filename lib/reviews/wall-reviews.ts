@@ -122,10 +122,11 @@ export async function wallItemsReviewableBy<T extends { wallId: string; question
 ): Promise<T[]> {
   if (options.items.length === 0) return [];
   const { walls, people } = await wallRosters(db, [...new Set(options.items.map((i) => i.wallId))], options.at);
-  const kinds = new Map(walls.map((w) => [w.id, w.kind]));
+  // Each wall's people once, not a scan of every roster per item (a reassignment moves thousands).
+  const rosters = new Map(walls.map((w) => [w.id, { kind: w.kind, people: people.filter((p) => p.wallId === w.id) }]));
   return options.items.filter((i) => {
-    const kind = kinds.get(i.wallId);
-    return kind !== undefined && mayReview(options.candidate, { kind, people: people.filter((p) => p.wallId === i.wallId) }, { ...i, question: i.question as WallQuestion });
+    const wall = rosters.get(i.wallId);
+    return wall !== undefined && mayReview(options.candidate, wall, { ...i, question: i.question as WallQuestion });
   });
 }
 
