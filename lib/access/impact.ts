@@ -19,7 +19,7 @@ import {
 } from "./levels";
 import type { UserRef } from "./effective-access";
 import { descendantGroupsCte, groupPeopleSql } from "./group-graph";
-import { contractWallKeysCte, wallDeniedUsersCte, wallScopesInForceCte } from "./snapshot";
+import { classDenied, contractWallKeysCte, grantOf, wallDeniedUsersCte, wallScopesInForceCte } from "./snapshot";
 import { activeSetAt, coveragePerRuleSql, exclusionCovers, grantsAt, inForceAt, ts, validAt, windowCovers, withStatementTimeout, type Db } from "./sql";
 
 /** The content of a rule version that decides whom it grants what (AccessRuleVersion's fields). */
@@ -157,8 +157,9 @@ const contractClassCtes = (T: string) => `
        WHERE ${validAt("x", T)}
          AND (x."contractId" IN (SELECT "contractId" FROM aff_c) OR x."repositoryId" IN (SELECT "repositoryId" FROM aff_c))
      ),
-     -- Ethical walls in force at T, as deny keys "W:<wall>:<side>" (./snapshot.ts): in the class of
-     -- each affected contract their scope names, and (the preview's uc) of each user they deny.
+     -- Ethical walls in force at T, as deny keys "W:<wall>:<side>" and inclusionary walls' pass keys
+     -- "I:<wall>:" (./snapshot.ts): in the class of each affected contract their scope names, and (the
+     -- preview's uc) of each user they deny or let through.
      ${wallScopesInForceCte(T)},
      aff_w AS (
        SELECT a."contractId", a."repositoryId", cr."counterpartyKey", cr.tags
@@ -293,14 +294,12 @@ async function preview(db: Db, options: PreviewOptions): Promise<RuleChangeImpac
     contracts.forEach((c, i) => {
       let from = 0;
       let to = 0;
-      for (const key of c.cls) {
-        if (!keys.has(key)) continue;
-        if (key.startsWith("X:") || key.startsWith("W:")) {
-          from = to = 0;
-          break;
+      if (!classDenied(keys, c.cls)) {
+        for (const key of c.cls) {
+          if (!keys.has(key)) continue;
+          if (key !== "A") from = Math.max(from, grantOf(levels, key));
+          if (key !== "B") to = Math.max(to, grantOf(levels, key));
         }
-        if (key !== "A") from = Math.max(from, levels[key]);
-        if (key !== "B") to = Math.max(to, levels[key]);
       }
       if (to > from) {
         gained.push({ conf: c.conf, n: c.n, from, to, contractClass: i });

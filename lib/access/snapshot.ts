@@ -15,11 +15,14 @@ import { ancestorGroupsCte } from "./group-graph";
 import { activeAt, exclusionCovers, grantsAt, notEndedAt, repositoryScopeCovers, ts, validAt, wallDeniesAt, wallInForceAt, type Db } from "./sql";
 
 /**
- * Ethical walls as deny keys "W:<wall>:<side>" (side empty for the other kinds), like exclusions'
- * "X:" keys: CTE `wsc` the wall scope rows in force at t, `wdu(uid, key)` the users of `act` each
- * (wall, side) scope denies — the roster's people for exclusionary walls and sides, everyone not an
- * acknowledged insider for inclusionary walls — by the same predicate as every answer
- * (./sql.ts wallDeniesAt).
+ * Ethical walls as keys, like exclusions' "X:" keys: CTE `wsc` the wall scope rows in force at t,
+ * `wdu(uid, key)` the users of `act` each (wall, side) scope concerns, by the same predicate as every
+ * answer (./sql.ts wallDeniesAt). Exclusionary walls and sides give deny keys "W:<wall>:<side>" (side
+ * empty for exclusionary) to the roster's people they deny. An inclusionary wall denies everyone but
+ * its insiders, so it gives the few insiders it lets through a pass key "I:<wall>:" instead (as deny
+ * keys it gave every affected person one per wall: 47,500 people × 66 walls = 3.1 million rows, 20 s
+ * per summary); a contract class holding an "I:" key is denied to a user class without it
+ * (classDenied).
  */
 export const wallDenyKeysCtes = (t: string) => `${wallScopesInForceCte(t)},
        ${wallDeniedUsersCte(t)}`;
@@ -27,11 +30,12 @@ export const wallDenyKeysCtes = (t: string) => `${wallScopesInForceCte(t)},
 /** CTE `wsc`: the wall scope rows in force at t, with their deny key. */
 export const wallScopesInForceCte = (t: string) => `
        wsc AS MATERIALIZED (
-         SELECT s.key AS skey, s."wallId", s."sideId", w.kind, 'W:' || s."wallId" || ':' || COALESCE(s."sideId", '') AS dkey
+         SELECT s.key AS skey, s."wallId", s."sideId", w.kind,
+                CASE WHEN w.kind = 'inclusionary' THEN 'I:' ELSE 'W:' END || s."wallId" || ':' || COALESCE(s."sideId", '') AS dkey
          FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId" WHERE ${validAt("s", t)} AND ${wallInForceAt("w", t)}
        )`;
 
-/** CTE `wdu(uid, key)`: the users of CTE `act` (column uid) each wall deny key of `wsc` denies at t. */
+/** CTE `wdu(uid, key)`: the users of CTE `act` (column uid) each deny key ("W:") of `wsc` denies at t, and those each pass key ("I:") lets through. */
 export const wallDeniedUsersCte = (t: string) => `
        wdu AS (
          SELECT DISTINCT act.uid, ws.dkey AS key
@@ -41,8 +45,9 @@ export const wallDeniedUsersCte = (t: string) => `
          WHERE ${wallDeniesAt("w", "ws", "act.uid", t)}
          UNION
          SELECT act.uid, ws.dkey FROM (SELECT DISTINCT "wallId", "sideId", dkey FROM wsc WHERE kind = 'inclusionary') ws
-         JOIN "Wall" w ON w.id = ws."wallId" CROSS JOIN act
-         WHERE ${wallDeniesAt("w", "ws", "act.uid", t)}
+         JOIN "WallPerson" p ON p."wallId" = ws."wallId" AND ${validAt("p", t)}
+         JOIN act ON act.uid = p."userId" JOIN "Wall" w ON w.id = ws."wallId"
+         WHERE NOT ${wallDeniesAt("w", "ws", "act.uid", t)}
        )`;
 
 /**
@@ -50,6 +55,22 @@ export const wallDeniedUsersCte = (t: string) => `
  * "repositoryId", "counterpartyKey", tags: their revision at the instant) the sorted wall deny keys (wsc)
  * whose scope names them.
  */
+/**
+ * Whether exclusions or walls deny a user class (its keys) a contract class: a deny key ("X:", "W:")
+ * in both, or a pass key ("I:", an inclusionary wall's) the user class lacks.
+ */
+export function classDenied(userKeys: Set<string>, contractClass: string[]): boolean {
+  for (const key of contractClass) {
+    if (key.startsWith("I:")) {
+      if (!userKeys.has(key)) return true;
+    } else if ((key.startsWith("X:") || key.startsWith("W:")) && userKeys.has(key)) return true;
+  }
+  return false;
+}
+
+/** The level a rule key grants (0 for the deny and pass keys, which grant nothing). */
+export const grantOf = (levels: Record<string, number>, key: string) => levels[key] ?? 0;
+
 export const contractWallKeysCte = (contracts: string) => `
        cw AS (
          SELECT k."contractId", array_agg(DISTINCT wsc.dkey ORDER BY wsc.dkey) AS wk
@@ -222,15 +243,9 @@ export async function snapshotAccess(
       const keys = new Set(userClass.cls);
       const perRepository = new Map<string, RepositoryAccess>();
       for (const c of classes) {
+        if (classDenied(keys, c.cls)) continue;
         let level = 0;
-        for (const key of c.cls) {
-          if (!keys.has(key)) continue;
-          if (key.startsWith("X:") || key.startsWith("W:")) {
-            level = 0;
-            break;
-          }
-          level = Math.max(level, levels[key]);
-        }
+        for (const key of c.cls) if (keys.has(key)) level = Math.max(level, grantOf(levels, key));
         if (level === 0) continue;
         const acc = perRepository.get(c.repositoryId) ?? { contracts: 0, level: 0, levelSum: 0, fingerprint: 0 };
         acc.contracts += c.n;

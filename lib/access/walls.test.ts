@@ -165,7 +165,7 @@ describe("exclusionary walls", () => {
 
 describe("inclusionary walls", () => {
   it("let only acknowledged insiders in; acknowledgment gates access from its instant on", async () => {
-    const { w, ann, ben, cy, deal, d1, d2 } = await world();
+    const { w, ann, ben, cy, deal, other, d1, d2 } = await world();
     const wall = await createWall(w.prisma, {
       input: {
         name: `M&A team ${w.tag}`,
@@ -185,6 +185,14 @@ describe("inclusionary walls", () => {
     expect((await checkAccess(w.prisma, { userId: ben, contractId: d1 })).denial[0]).toMatchObject({ code: "wall", reason: "not_acknowledged" });
     expect(await readers(w, d1)).toEqual([]);
     expect(await wallsOfPerson(w.prisma, { userId: ben })).toMatchObject([{ wallId: wall.id, role: "insider", gatesAccess: true, acknowledgedAt: null }]);
+    // the summaries behind access events and previews: everyone lost deal — ben too, until he acknowledges
+    const revokedBy = async (userId: string) =>
+      (await w.prisma.auditEvent.findMany({ where: { action: "access.revoked", targetId: userId } })).filter((e) => cause(e) === "wall.activated").map((e) => (e.after as { repositoryId: string }).repositoryId);
+    expect([await revokedBy(ann), await revokedBy(ben), await revokedBy(cy)]).toEqual([[deal], [deal], [deal]]);
+    const walled = await snapshotAccess(w.prisma, { userIds: [ann, ben], at: new Date() });
+    expect([walled.get(ann)?.get(deal), walled.get(ben)?.get(deal), walled.get(ann)?.get(other)?.contracts]).toEqual([undefined, undefined, 2]);
+    const managing = { principalType: "user" as const, level: "manage" as const, repositoryId: deal };
+    expect((await previewRuleChange(w.prisma, { after: { ...managing, userId: ben } })).totals.usersGaining).toBe(0);
 
     // ben acknowledges (the dashboard, single sign-on): from now on he is in
     const ack = await acknowledgeWall(w.prisma, { id: wall.id, userId: ben, actor: { type: "admin", id: ben, label: "ben" } });
@@ -194,6 +202,11 @@ describe("inclusionary walls", () => {
     const acknowledged = await instant();
     expect(await readers(w, d1)).toEqual([ben]);
     expect(await contractsOf(w, ben)).toContain(d2);
+    // once in, the summaries let him through and only him: a rule would give him deal, not ann
+    const inside = await snapshotAccess(w.prisma, { userIds: [ann, ben], at: new Date() });
+    expect([inside.get(ann)?.get(deal), inside.get(ben)?.get(deal)?.contracts]).toEqual([undefined, 2]);
+    expect((await previewRuleChange(w.prisma, { after: { ...managing, userId: ben } })).gained.map((g) => [g.user.id, g.contracts])).toEqual([[ben, 2]]);
+    expect((await previewRuleChange(w.prisma, { after: { ...managing, userId: ann } })).totals.usersGaining).toBe(0);
     expect(await allowed(w, ben, d1, unacknowledged)).toBe(false);
     expect(await allowed(w, ben, d1, acknowledged)).toBe(true);
     const granted = await w.prisma.auditEvent.findMany({ where: { action: "access.granted", targetId: ben } });
