@@ -279,7 +279,9 @@ export async function reasonRows(db: Db, options: { userIds: string[]; contractI
        SELECT h.uid, h.cid, h.gids, h.vid, cr."repositoryId", cr."endDate" FROM hits h JOIN cr ON cr."contractId" = h.cid
        WHERE ${notExcludedAt("h.uid", `cr."contractId"`, `cr."repositoryId"`, T, oneUser ? noExclusionOfPerson("$1::text", T) : undefined)}
      ),
-     chains AS (
+     -- computed once: inlined into the final LEFT JOIN, whose "granted" side the planner expects
+     -- to be one row, it ran again for every granted row (a page of 50 readers: 2,500 hop look-ups)
+     chains AS MATERIALIZED (
        SELECT c.uid, c.gids, hop.sinces, hop.events, nm."groupNames", nm."groupsDeleted"
        FROM (SELECT DISTINCT g.uid, g.gids FROM granted g WHERE g.gids IS NOT NULL) c
        LEFT JOIN LATERAL (${membershipHopsSql("c", T)}) hop ON TRUE
