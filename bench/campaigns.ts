@@ -150,8 +150,11 @@ async function main() {
     const violations: string[] = [];
     const checker = (async () => {
       while (!closed) {
-        const applied = await prisma.$queryRawUnsafe<{ userId: string; contractId: string | null; repositoryId: string }[]>(
-          `SELECT i."userId", i."contractId", i."repositoryId" FROM "ReviewItem" i WHERE i."campaignId" = $1 AND i."appliedAt" IS NOT NULL ORDER BY i."appliedAt" DESC LIMIT 5`,
+        // The newest exclusions the close recorded (each in the transaction that marks its item
+        // applied), by Exclusion's campaign index: reading them off "ReviewItem" by "appliedAt"
+        // scanned the campaign's 1.4 million items, 1.3 s a time, on the core the close needed.
+        const applied = await prisma.$queryRawUnsafe<{ userId: string; contractId: string | null; repositoryId: string | null }[]>(
+          `SELECT x."userId", x."contractId", x."repositoryId" FROM "Exclusion" x WHERE x."campaignId" = $1 ORDER BY x."createdAt" DESC LIMIT 5`,
           campaign.id,
         );
         for (const a of applied) {
