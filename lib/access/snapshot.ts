@@ -27,7 +27,7 @@ import { activeAt, exclusionCovers, grantsAt, notEndedAt, repositoryScopeCovers,
 export const wallDenyKeysCtes = (t: string) => `${wallScopesInForceCte(t)},
        ${wallDeniedUsersCte(t)}`;
 
-/** CTE `wsc`: the wall scope rows in force at t, with their deny key. */
+/** CTE `wsc`: the wall scope rows in force at t, with their deny key ("W:") or pass key ("I:", inclusionary walls). */
 export const wallScopesInForceCte = (t: string) => `
        wsc AS MATERIALIZED (
          SELECT s.key AS skey, s."wallId", s."sideId", w.kind,
@@ -51,11 +51,6 @@ export const wallDeniedUsersCte = (t: string) => `
        )`;
 
 /**
- * CTE `cw("contractId", wk)`: for the contracts of relation `contracts` (columns "contractId",
- * "repositoryId", "counterpartyKey", tags: their revision at the instant) the sorted wall deny keys (wsc)
- * whose scope names them.
- */
-/**
  * Whether exclusions or walls deny a user class (its keys) a contract class: a deny key ("X:", "W:")
  * in both, or a pass key ("I:", an inclusionary wall's) the user class lacks.
  */
@@ -71,6 +66,11 @@ export function classDenied(userKeys: Set<string>, contractClass: string[]): boo
 /** The level a rule key grants (0 for the deny and pass keys, which grant nothing). */
 export const grantOf = (levels: Record<string, number>, key: string) => levels[key] ?? 0;
 
+/**
+ * CTE `cw("contractId", wk)`: for the contracts of relation `contracts` (columns "contractId",
+ * "repositoryId", "counterpartyKey", tags: their revision at the instant) the sorted wall deny keys (wsc)
+ * whose scope names them.
+ */
 export const contractWallKeysCte = (contracts: string) => `
        cw AS (
          SELECT k."contractId", array_agg(DISTINCT wsc.dkey ORDER BY wsc.dkey) AS wk
