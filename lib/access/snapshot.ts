@@ -16,13 +16,12 @@ import { activeAt, exclusionCovers, grantsAt, notEndedAt, repositoryScopeCovers,
 
 /**
  * Ethical walls as keys, like exclusions' "X:" keys: CTE `wsc` the wall scope rows in force at t,
- * `wdu(uid, key)` the users of `act` each (wall, side) scope concerns, by the same predicate as every
- * answer (./sql.ts wallDeniesAt). Exclusionary walls and sides give deny keys "W:<wall>:<side>" (side
- * empty for exclusionary) to the roster's people they deny. An inclusionary wall denies everyone but
- * its insiders, so it gives the few insiders it lets through a pass key "I:<wall>:" instead (as deny
- * keys it gave every affected person one per wall: 47,500 people × 66 walls = 3.1 million rows, 20 s
- * per summary); a contract class holding an "I:" key is denied to a user class without it
- * (classDenied).
+ * `wdu(uid, key)` the keys of the users of `act`, by the same predicate as every answer (./sql.ts
+ * wallDeniesAt). Exclusionary walls and sides give a deny key "W:<wall>:<side>" (side empty for
+ * exclusionary) to the roster's people they deny. An inclusionary wall, which denies everyone but its
+ * insiders, gives a pass key "I:<wall>:" to the insiders it lets through — a handful of rows, where a
+ * deny key for everyone else was one row per person and wall — and a contract class holding an "I:"
+ * key is denied to a user class without it (classDenied).
  */
 export const wallDenyKeysCtes = (t: string) => `${wallScopesInForceCte(t)},
        ${wallDeniedUsersCte(t)}`;
@@ -30,24 +29,19 @@ export const wallDenyKeysCtes = (t: string) => `${wallScopesInForceCte(t)},
 /** CTE `wsc`: the wall scope rows in force at t, with their deny key ("W:") or pass key ("I:", inclusionary walls). */
 export const wallScopesInForceCte = (t: string) => `
        wsc AS MATERIALIZED (
-         SELECT s.key AS skey, s."wallId", s."sideId", w.kind,
+         SELECT s.key AS skey, s."wallId", s."sideId",
                 CASE WHEN w.kind = 'inclusionary' THEN 'I:' ELSE 'W:' END || s."wallId" || ':' || COALESCE(s."sideId", '') AS dkey
          FROM "WallScope" s JOIN "Wall" w ON w.id = s."wallId" WHERE ${validAt("s", t)} AND ${wallInForceAt("w", t)}
        )`;
 
-/** CTE `wdu(uid, key)`: the users of CTE `act` (column uid) each deny key ("W:") of `wsc` denies at t, and those each pass key ("I:") lets through. */
+/** CTE `wdu(uid, key)`: for the roster people among CTE `act` (column uid), each deny key ("W:") of `wsc` that denies them at t and each pass key ("I:") that lets them through. */
 export const wallDeniedUsersCte = (t: string) => `
        wdu AS (
          SELECT DISTINCT act.uid, ws.dkey AS key
-         FROM (SELECT DISTINCT "wallId", "sideId", dkey FROM wsc WHERE kind <> 'inclusionary') ws
+         FROM (SELECT DISTINCT "wallId", "sideId", dkey FROM wsc) ws
          JOIN "WallPerson" p ON p."wallId" = ws."wallId" AND ${validAt("p", t)}
          JOIN act ON act.uid = p."userId" JOIN "Wall" w ON w.id = ws."wallId"
-         WHERE ${wallDeniesAt("w", "ws", "act.uid", t)}
-         UNION
-         SELECT act.uid, ws.dkey FROM (SELECT DISTINCT "wallId", "sideId", dkey FROM wsc WHERE kind = 'inclusionary') ws
-         JOIN "WallPerson" p ON p."wallId" = ws."wallId" AND ${validAt("p", t)}
-         JOIN act ON act.uid = p."userId" JOIN "Wall" w ON w.id = ws."wallId"
-         WHERE NOT ${wallDeniesAt("w", "ws", "act.uid", t)}
+         WHERE CASE WHEN w.kind = 'inclusionary' THEN NOT ${wallDeniesAt("w", "ws", "act.uid", t)} ELSE ${wallDeniesAt("w", "ws", "act.uid", t)} END
        )`;
 
 /**
