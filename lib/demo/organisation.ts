@@ -460,7 +460,16 @@ async function demoCampaigns(
     }),
   );
   const decide = async (campaignId: string, reviewerId: string, share: number) => {
-    const items = await prisma.reviewItem.findMany({ where: { campaignId, reviewerId, decision: null }, orderBy: { id: "asc" } });
+    // In a stable order (people, repositories and contracts by name), not by id: ids are random, so
+    // which items were revoked — and with them the walls' readers below — changed from run to run.
+    const items = await prisma.$queryRawUnsafe<{ id: string; reasons: unknown }[]>(
+      `SELECT i.id, i.reasons FROM "ReviewItem" i
+       LEFT JOIN "User" u ON u.id = i."userId" LEFT JOIN "Repository" r ON r.id = i."repositoryId" LEFT JOIN "Contract" c ON c.id = i."contractId"
+       WHERE i."campaignId" = $1 AND i."reviewerId" = $2 AND i.decision IS NULL
+       ORDER BY u."userName", r.name, c."externalRef" NULLS FIRST, i.id`,
+      campaignId,
+      reviewerId,
+    );
     const reviewer: Actor = { type: "admin", id: reviewerId, label: `reviewer ${reviewerId.slice(0, 8)}` };
     for (const [i, item] of items.slice(0, Math.ceil(items.length * share)).entries()) {
       // Revocations only of access through groups: the demo's direct grants stay as the story wrote them.

@@ -30,7 +30,9 @@ export async function demoWalls(
     `SELECT counterparty FROM "Contract" WHERE counterparty IS NOT NULL AND btrim(counterparty) <> '' GROUP BY counterparty ORDER BY count(*) DESC, counterparty LIMIT 3`,
   );
   if (parties.length < 3) return { walls: 0, attempts: 0 };
-  const contractsOf = (counterparty: string) => prisma.contract.findMany({ where: { counterparty }, orderBy: { id: "asc" }, take: 3, select: { id: true, title: true } });
+  // By external reference (the demo's own numbering), not by id: ids are random, so the sides wall
+  // was left out in the runs whose first contracts had no disjoint readers.
+  const contractsOf = (counterparty: string) => prisma.contract.findMany({ where: { counterparty }, orderBy: { externalRef: "asc" }, take: 3, select: { id: true, title: true } });
   const [a, b, c] = await Promise.all(parties.map((p) => contractsOf(p.counterparty)));
   const [partyA, partyB, partyC] = parties.map((p) => p.counterparty);
 
